@@ -1,0 +1,40 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Swift 6 language mode everywhere, warnings are errors.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+// The interpreter's hot loop works on raw pointers whose exclusivity it manages itself.
+let hot: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "WasmLab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wasmlab", targets: ["wasmlab"]),
+        .library(name: "WasmRuntime", targets: ["WasmRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "WasmCore", exclude: ["Instructions.def"], swiftSettings: strict),
+        .target(name: "WasmDecoder", dependencies: ["WasmCore"], swiftSettings: strict),
+        .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
+        .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
+        .target(name: "WasmRuntime", dependencies: ["WasmValidator"], swiftSettings: hot),
+        .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: hot),
+        .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter"], swiftSettings: strict),
+        .executableTarget(
+            name: "wasmlab",
+            dependencies: [
+                "SpecRunner", "WAT", "WasmRuntime", "Interpreter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"], swiftSettings: strict),
+        .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator"], swiftSettings: strict),
+        .testTarget(name: "WATTests", dependencies: ["WAT"], swiftSettings: strict),
+        .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
+        .testTarget(name: "SpecRunnerTests", dependencies: ["SpecRunner"], swiftSettings: strict),
+    ]
+)

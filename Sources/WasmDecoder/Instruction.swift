@@ -1,0 +1,56 @@
+import WasmCore
+
+/// The type of a block, loop, if or try_table.
+public enum BlockType: Hashable, Sendable {
+    case empty
+    case value(ValueType)
+    /// An index into the module's type section (multi-value blocks).
+    case typeIndex(UInt32)
+}
+
+/// One clause of a `try_table`.
+public struct CatchClause: Hashable, Sendable {
+    public enum Kind: UInt8, Sendable { case `catch` = 0, catchRef = 1, catchAll = 2, catchAllRef = 3 }
+    public var kind: Kind
+    /// The tag index (unused for catch_all / catch_all_ref).
+    public var tag: UInt32
+    public var label: UInt32
+
+    public init(kind: Kind, tag: UInt32, label: UInt32) {
+        self.kind = kind
+        self.tag = tag
+        self.label = label
+    }
+}
+
+/// One decoded instruction: its opcode and immediates. Which fields are meaningful
+/// depends on `opcode.info.immediate`:
+///
+/// | immediate      | fields                                                    |
+/// |----------------|-----------------------------------------------------------|
+/// | block          | blockType                                                 |
+/// | label          | index = depth                                             |
+/// | brTable        | labels = targets followed by the default target           |
+/// | func/type/local/global/table/tag/data/elem/memory | index                  |
+/// | callIndirect   | index = type, index2 = table                              |
+/// | memarg         | index = align (log2), index2 = memory, value = offset     |
+/// | i32/i64        | value = the bits (sign-extended to 64 for i32 as UInt32)  |
+/// | f32/f64        | value = the IEEE bits                                     |
+/// | selectT        | valueTypes                                                |
+/// | heapType       | heapType                                                  |
+/// | tryTable       | blockType, catches                                        |
+/// | dataMemory / elemTable | index = data/elem segment, index2 = memory/table  |
+/// | memoryMemory / tableTable | index = destination, index2 = source           |
+public struct Instruction: Hashable, Sendable {
+    public var opcode: Opcode
+    public var index: UInt32 = 0
+    public var index2: UInt32 = 0
+    public var value: UInt64 = 0
+    public var blockType: BlockType = .empty
+    public var heapType: HeapType = .func
+    public var valueTypes: [ValueType] = []
+    public var labels: [UInt32] = []
+    public var catches: [CatchClause] = []
+
+    public init(_ opcode: Opcode) { self.opcode = opcode }
+}
