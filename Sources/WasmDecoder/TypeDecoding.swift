@@ -116,7 +116,8 @@ extension ByteReader {
             hasMax = flags == 1
             is64 = false
         }
-        let bits = is64 ? 64 : 32
+        // Under memory64 the bounds are always read as u64 and range-checked by validation.
+        let bits = is64 || features.contains(.memory64) ? 64 : 32
         let min = try readULEB(bits: bits)
         let max = hasMax ? try readULEB(bits: bits) : nil
         return Limits(min: min, max: max, is64: is64)
