@@ -57,6 +57,19 @@ struct ProbingSink: CodeSink {
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
+    /// The same for the Wasm 3.0 testsuite with the 3.0 features (GC is not implemented).
+    @Test func testsuite3BinaryModules() throws {
+        let modules = try Self.corpus("wasm-3.0")
+        #expect(modules.count > 700)
+        var failures: [String] = []
+        for m in modules where !m.file.hasPrefix("simd_") && m.file != "binary-gc.wast" {
+            let got = TestBinaries.check(m.bytes, features: .wasm3)
+            let ok = m.expectedError.map { expected in got?.hasPrefix(expected) ?? false } ?? (got == nil)
+            if !ok { failures.append("\(m.file):\(m.line) expected \(m.expectedError ?? "valid"), got \(got ?? "valid")") }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
     /// A module touching most instruction kinds, used as a fuzzing seed.
     static var kitchenSink: [UInt8] {
         typealias B = TestBinaries
