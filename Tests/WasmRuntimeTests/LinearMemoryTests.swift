@@ -83,6 +83,26 @@ private func memory(_ min: UInt64, _ max: UInt64? = nil, is64: Bool = false) thr
         #expect(try mem.load(at: UInt64(mem.byteCount - 2), as: UInt8.self) == 0)
     }
 
+    @Test func memory64GrowFailuresLeaveMemoryUnchanged() throws {
+        let mem = try memory(1, is64: true)
+        #expect(mem.grow(by: 1 << 40) == nil)  // 2^56 bytes: no address space for that
+        #expect(mem.grow(by: LinearMemory.maxPages64) == nil)
+        #expect(mem.grow(by: .max) == nil)
+        #expect(mem.pageCount == 1 && mem.byteCount == page)
+        #expect(throws: WasmError.self) { try memory(1 << 40, is64: true) }
+        #expect(try mem.effectiveAddress(UInt64(page) - 16, offset: 0, size: 16) == page - 16)
+    }
+
+    @Test func staticEffectiveAddressUsesGivenSize() throws {
+        #expect(try LinearMemory.effectiveAddress(10, offset: 6, size: 4, byteCount: 20) == 16)
+        #expect(throws: TrapReason.outOfBoundsMemoryAccess) {
+            try LinearMemory.effectiveAddress(10, offset: 7, size: 4, byteCount: 20)
+        }
+        #expect(throws: TrapReason.outOfBoundsMemoryAccess) {
+            try LinearMemory.effectiveAddress(0, offset: 0, size: -1, byteCount: 20)
+        }
+    }
+
     @Test func loadsAndStoresAreLittleEndianAndUnaligned() throws {
         let mem = try memory(1)
         try mem.store(UInt32(0x1122_3344), at: 1)
@@ -138,6 +158,12 @@ private func memory(_ min: UInt64, _ max: UInt64? = nil, is64: Bool = false) thr
         #expect(throws: TrapReason.outOfBoundsMemoryAccess) { try mem.load(at: 0xffff_fffd, as: UInt32.self) }
         #expect(throws: TrapReason.outOfBoundsMemoryAccess) { try mem.load(at: 0xffff_fffc, offset: 1, as: UInt32.self) }
         #expect(try mem.effectiveAddress(0xffff_ffff, offset: 0, size: 1) == 0xffff_ffff)
+        try mem.fill(at: 0xffff_fff0, value: 0x5a, count: 16)
+        #expect(try mem.load(at: 0xffff_ffff, as: UInt8.self) == 0x5a)
+        #expect(throws: TrapReason.outOfBoundsMemoryAccess) { try mem.fill(at: 0xffff_ffff, value: 1, count: 2) }
+        try mem.copy(to: 0, from: 0xffff_fff0, count: 16)
+        #expect(try mem.load(at: 8, as: UInt64.self) == 0x5a5a_5a5a_5a5a_5a5a)
+        #expect(throws: TrapReason.outOfBoundsMemoryAccess) { try mem.copy(to: 0xffff_fff1, from: 0, count: 16) }
     }
 
     @Test func fillTrapsBeforeWriting() throws {

@@ -15,10 +15,19 @@ extension LinearMemory {
     /// - Throws: `TrapReason.outOfBoundsMemoryAccess`.
     @inlinable @inline(__always)
     public func effectiveAddress(_ address: UInt64, offset: UInt64, size: Int) throws(TrapReason) -> Int {
+        try Self.effectiveAddress(address, offset: offset, size: size, byteCount: byteCount)
+    }
+
+    /// `effectiveAddress(_:offset:size:)` against a `byteCount` the caller keeps (e.g. a
+    /// tier that caches the memory size in a local between calls that can grow memory).
+    @inlinable @inline(__always)
+    public static func effectiveAddress(
+        _ address: UInt64, offset: UInt64, size: Int, byteCount: Int
+    ) throws(TrapReason) -> Int {
         let (start, overflow) = address.addingReportingOverflow(offset)
-        // byteCount - start cannot underflow once start <= byteCount; size is never negative
-        // for real accesses but is treated as huge if it were.
-        let limit = UInt64(byteCount)
+        // limit - start cannot underflow once start <= limit; a negative size (never
+        // passed by real accesses) reads as huge and fails.
+        let limit = UInt64(truncatingIfNeeded: byteCount)
         guard !overflow, start <= limit, limit &- start >= UInt64(truncatingIfNeeded: size) else {
             throw .outOfBoundsMemoryAccess
         }

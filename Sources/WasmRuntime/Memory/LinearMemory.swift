@@ -17,6 +17,19 @@ import WasmCore
 ///
 /// Bytes `0 ..< byteCount` of `base` are readable and writable; nothing else is.
 /// Not synchronised: callers serialise access (shared memories are not supported yet).
+///
+/// ```
+///  base                       base + byteCount              base + reservedByteCount
+///   |                               |                                  |
+///   v                               v                                  v
+///   +-------------------------------+----------------------------------+
+///   | committed: PROT_READ|WRITE    | reserved: PROT_NONE              |
+///   | pageCount * 64 KiB, zeroed    | committed page by page on grow   |
+///   +-------------------------------+----------------------------------+
+///   .software, 32-bit: reservation = declared maximum (at most 4 GiB), so `base` is stable.
+///   .software, memory64: reservation = max(initial, 4 GiB) capped by the maximum; growing
+///   past it relocates (new reservation, contents copied, old one unmapped).
+/// ```
 public final class LinearMemory {
     /// Bytes per Wasm page.
     public static let pageSize: UInt64 = 65536
