@@ -412,3 +412,54 @@ private func referenceConvert(_ magnitude: UInt64, negative: Bool, mantissaBits:
         #expect(N.f64ConvertI64U(0xffff_ffff_ffff_fc00) == 0x1p64)
     }
 }
+
+// MARK: - Float -> int range decisions next to every bound
+
+@Suite struct TruncationBoundaryTests {
+    typealias N = Numerics
+
+    /// Whether trunc(x) lies in [lo, end), decided on the (exact) integer part; both
+    /// bounds are powers of two or zero, so they are exact doubles.
+    static func fits(_ x: Double, _ lo: Double, _ end: Double) -> Bool {
+        let t = x.rounded(.towardZero)
+        return t >= lo && t < end
+    }
+
+    /// The bounds and a few neighbours on each side, in both formats.
+    static func neighbours(of bound: Double) -> [Double] {
+        var values: [Double] = []
+        var up = bound, down = bound
+        for _ in 0 ..< 3 { values += [up, down]; up = up.nextUp; down = down.nextDown }
+        var f = Float(bound), g = Float(bound)
+        for _ in 0 ..< 3 { values += [Double(f), Double(g)]; f = f.nextUp; g = g.nextDown }
+        return values + [bound - 0.5, bound + 0.5, bound - 1, bound + 1]
+    }
+
+    @Test func decisionsMatchExactPredicate() {
+        let bounds: [Double] = [-0x1p31, 0x1p31, -1, 0, 0x1p32, -0x1p63, 0x1p63, 0x1p64, -2147483649]
+        var mismatches: [String] = []
+        func check(_ name: String, _ x: Double, _ ok: Bool, _ expected: Bool) {
+            if ok != expected { mismatches.append("\(name)(\(x)): \(ok ? "converted" : "trapped")") }
+        }
+        for bound in bounds {
+            for x in Self.neighbours(of: bound) {
+                let i32s = Self.fits(x, -0x1p31, 0x1p31), i32u = Self.fits(x, 0, 0x1p32)
+                let i64s = Self.fits(x, -0x1p63, 0x1p63), i64u = Self.fits(x, 0, 0x1p64)
+                check("i32.trunc_f64_s", x, (try? N.i32TruncF64S(x)) != nil, i32s)
+                check("i32.trunc_f64_u", x, (try? N.i32TruncF64U(x)) != nil, i32u)
+                check("i64.trunc_f64_s", x, (try? N.i64TruncF64S(x)) != nil, i64s)
+                check("i64.trunc_f64_u", x, (try? N.i64TruncF64U(x)) != nil, i64u)
+                let f = Float(x)
+                guard Double(f) == x else { continue }
+                check("i32.trunc_f32_s", x, (try? N.i32TruncF32S(f)) != nil, i32s)
+                check("i32.trunc_f32_u", x, (try? N.i32TruncF32U(f)) != nil, i32u)
+                check("i64.trunc_f32_s", x, (try? N.i64TruncF32S(f)) != nil, i64s)
+                check("i64.trunc_f32_u", x, (try? N.i64TruncF32U(f)) != nil, i64u)
+                // Saturating agrees with trapping wherever the latter converts.
+                if let v = try? N.i32TruncF64S(x) { #expect(N.i32TruncSatF64S(x) == v) }
+                if let v = try? N.i64TruncF32U(f) { #expect(N.i64TruncSatF32U(f) == v) }
+            }
+        }
+        if !mismatches.isEmpty { Issue.record("\(mismatches.count) wrong decisions:\n\(mismatches.joined(separator: "\n"))") }
+    }
+}

@@ -7,7 +7,10 @@ import WasmCore
 // the open interval is (-2^(N-1) - 1, 2^(N-1)); when -2^(N-1) - 1 is not representable in
 // the source format (f32 for N = 32 and 64, f64 for N = 64) no float lies strictly between
 // it and -2^(N-1), so `x >= -2^(N-1)` is the same test. Unsigned: (-1, 2^N).
-// Every comparison is false for NaN, so NaN is classified first.
+// Every comparison is false for NaN, so NaN is only told apart on the failure path.
+// Once in range, Swift's `Int32(_:)`/`UInt32(_:)` initialisers truncate toward zero and
+// their own range preconditions (which accept exactly these intervals, including
+// (-1, 0) for unsigned targets) cannot fire.
 
 extension Numerics {
     // MARK: trapping
@@ -23,7 +26,7 @@ extension Numerics {
     @inlinable
     public static func i32TruncF32U(_ value: Float) throws(TrapReason) -> UInt32 {
         guard value > -1 && value < 0x1p32 else { throw truncFailure(value.isNaN) }
-        return UInt32(value.rounded(.towardZero))
+        return UInt32(value)
     }
 
     /// `i32.trunc_f64_s`: e.g. -2147483648.9 converts, -2147483649.0 overflows.
@@ -37,7 +40,7 @@ extension Numerics {
     @inlinable
     public static func i32TruncF64U(_ value: Double) throws(TrapReason) -> UInt32 {
         guard value > -1 && value < 0x1p32 else { throw truncFailure(value.isNaN) }
-        return UInt32(value.rounded(.towardZero))
+        return UInt32(value)
     }
 
     /// `i64.trunc_f32_s`.
@@ -51,7 +54,7 @@ extension Numerics {
     @inlinable
     public static func i64TruncF32U(_ value: Float) throws(TrapReason) -> UInt64 {
         guard value > -1 && value < 0x1p64 else { throw truncFailure(value.isNaN) }
-        return UInt64(value.rounded(.towardZero))
+        return UInt64(value)
     }
 
     /// `i64.trunc_f64_s`.
@@ -65,7 +68,7 @@ extension Numerics {
     @inlinable
     public static func i64TruncF64U(_ value: Double) throws(TrapReason) -> UInt64 {
         guard value > -1 && value < 0x1p64 else { throw truncFailure(value.isNaN) }
-        return UInt64(value.rounded(.towardZero))
+        return UInt64(value)
     }
 
     @inlinable @inline(__always)
@@ -86,7 +89,7 @@ extension Numerics {
     /// `i32.trunc_sat_f32_u`: NaN gives 0, out-of-range values clamp.
     @inlinable
     public static func i32TruncSatF32U(_ value: Float) -> UInt32 {
-        if value > -1 && value < 0x1p32 { return UInt32(value.rounded(.towardZero)) }
+        if value > -1 && value < 0x1p32 { return UInt32(value) }
         if value.isNaN { return 0 }
         return value < 0 ? 0 : .max
     }
@@ -102,7 +105,7 @@ extension Numerics {
     /// `i32.trunc_sat_f64_u`: NaN gives 0, out-of-range values clamp.
     @inlinable
     public static func i32TruncSatF64U(_ value: Double) -> UInt32 {
-        if value > -1 && value < 0x1p32 { return UInt32(value.rounded(.towardZero)) }
+        if value > -1 && value < 0x1p32 { return UInt32(value) }
         if value.isNaN { return 0 }
         return value < 0 ? 0 : .max
     }
@@ -118,7 +121,7 @@ extension Numerics {
     /// `i64.trunc_sat_f32_u`: NaN gives 0, out-of-range values clamp.
     @inlinable
     public static func i64TruncSatF32U(_ value: Float) -> UInt64 {
-        if value > -1 && value < 0x1p64 { return UInt64(value.rounded(.towardZero)) }
+        if value > -1 && value < 0x1p64 { return UInt64(value) }
         if value.isNaN { return 0 }
         return value < 0 ? 0 : .max
     }
@@ -134,7 +137,7 @@ extension Numerics {
     /// `i64.trunc_sat_f64_u`: NaN gives 0, out-of-range values clamp.
     @inlinable
     public static func i64TruncSatF64U(_ value: Double) -> UInt64 {
-        if value > -1 && value < 0x1p64 { return UInt64(value.rounded(.towardZero)) }
+        if value > -1 && value < 0x1p64 { return UInt64(value) }
         if value.isNaN { return 0 }
         return value < 0 ? 0 : .max
     }
