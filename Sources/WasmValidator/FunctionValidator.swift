@@ -77,7 +77,8 @@ struct FunctionValidator: ValidationContext {
 
     @inline(__always)
     func expect(_ type: ValueType, at depth: Int) throws(WasmError) {
-        if let actual = try peek(depth), !module.relations.isSubtype(actual, of: type) {
+        // Equal types are the common case; only references need the subtype relation.
+        if let actual = try peek(depth), actual != type, !module.relations.isSubtype(actual, of: type) {
             throw .invalid("type mismatch")
         }
     }

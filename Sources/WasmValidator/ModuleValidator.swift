@@ -4,31 +4,66 @@ import WasmDecoder
 /// Validates a decoded module: everything outside function bodies when created, each
 /// body on demand (so a tier can translate it in the same pass through a `CodeSink`).
 public struct ModuleValidator: Sendable {
-    public let module: Module
-    public let features: WasmFeatures
-    let relations: TypeRelations
-    /// The index spaces, imports first.
-    let functionTypeIndices: [UInt32]
-    let tables: [TableType]
-    let memories: [MemoryType]
-    let globals: [GlobalType]
-    let tags: [TagType]
-    let importedFunctionCount: Int
-    let importedGlobalCount: Int
-    /// Functions that `ref.func` may name in code: those referenced outside function bodies.
-    let declaredFunctions: [Bool]
-    /// Block types with a single result, shared so blocks do not allocate.
-    let singleResultTypes: [FunctionType]
+    /// The module-wide facts, behind one reference so that copying a validator (or the
+    /// function validator that embeds one, passed to sinks as their context) is cheap.
+    final class State: Sendable {
+        let module: Module
+        let features: WasmFeatures
+        let relations: TypeRelations
+        /// The index spaces, imports first.
+        let functionTypeIndices: [UInt32]
+        let tables: [TableType]
+        let memories: [MemoryType]
+        let globals: [GlobalType]
+        let tags: [TagType]
+        let importedFunctionCount: Int
+        let importedGlobalCount: Int
+        /// Functions that `ref.func` may name in code: those referenced outside function bodies.
+        let declaredFunctions: [Bool]
+        /// Block types with a single result, shared so blocks do not allocate.
+        let singleResultTypes: [FunctionType]
+
+        init(module: Module, features: WasmFeatures, relations: TypeRelations, functionTypeIndices: [UInt32],
+             tables: [TableType], memories: [MemoryType], globals: [GlobalType], tags: [TagType],
+             importedFunctionCount: Int, importedGlobalCount: Int) {
+            self.module = module
+            self.features = features
+            self.relations = relations
+            self.functionTypeIndices = functionTypeIndices
+            self.tables = tables
+            self.memories = memories
+            self.globals = globals
+            self.tags = tags
+            self.importedFunctionCount = importedFunctionCount
+            self.importedGlobalCount = importedGlobalCount
+            declaredFunctions = ModuleValidator.collectDeclaredFunctions(module, count: functionTypeIndices.count)
+            singleResultTypes = [ValueType.i32, .i64, .f32, .f64, .v128, .funcRef, .externRef, .exnRef].map {
+                FunctionType(results: [$0])
+            }
+        }
+    }
+
+    let state: State
+
+    public var module: Module { state.module }
+    public var features: WasmFeatures { state.features }
+    var relations: TypeRelations { state.relations }
+    var functionTypeIndices: [UInt32] { state.functionTypeIndices }
+    var tables: [TableType] { state.tables }
+    var memories: [MemoryType] { state.memories }
+    var globals: [GlobalType] { state.globals }
+    var tags: [TagType] { state.tags }
+    var importedFunctionCount: Int { state.importedFunctionCount }
+    var importedGlobalCount: Int { state.importedGlobalCount }
+    var declaredFunctions: [Bool] { state.declaredFunctions }
+    var singleResultTypes: [FunctionType] { state.singleResultTypes }
 
     /// An implementation limit: parameters plus locals of one function.
     public static let maxLocals = 50_000
 
     /// Checks everything but the function bodies.
     public init(module: Module, features: WasmFeatures) throws(WasmError) {
-        self.module = module
-        self.features = features
         let relations = TypeRelations(types: module.types)
-        self.relations = relations
         for type in module.types { try relations.check(type) }
 
         var functions: [UInt32] = [], tables: [TableType] = [], memories: [MemoryType] = []
@@ -52,32 +87,27 @@ public struct ModuleValidator: Sendable {
                 tags.append(t)
             }
         }
-        importedFunctionCount = functions.count
-        importedGlobalCount = globals.count
+        let importedFunctionCount = functions.count
+        let importedGlobalCount = globals.count
         for t in module.functions {
             _ = try relations.functionType(t)
             functions.append(t)
         }
-        self.functionTypeIndices = functions
         for t in module.tables { tables.append(t.type) }
-        self.tables = tables
         for m in module.memories {
             try ModuleValidator.check(m)
             memories.append(m)
         }
-        self.memories = memories
         if memories.count > 1 && !features.contains(.multiMemory) { throw .invalid("multiple memories") }
         for t in module.tags {
             try ModuleValidator.check(t, relations)
             tags.append(t)
         }
-        self.tags = tags
         for g in module.globals { globals.append(g.type) }
-        self.globals = globals
-        singleResultTypes = [ValueType.i32, .i64, .f32, .f64, .v128, .funcRef, .externRef, .exnRef].map {
-            FunctionType(results: [$0])
-        }
-        declaredFunctions = ModuleValidator.collectDeclaredFunctions(module, count: functions.count)
+        state = State(
+            module: module, features: features, relations: relations, functionTypeIndices: functions,
+            tables: tables, memories: memories, globals: globals, tags: tags,
+            importedFunctionCount: importedFunctionCount, importedGlobalCount: importedGlobalCount)
         try validateDefinitions()
     }
 
