@@ -8,6 +8,13 @@ public struct CallFrame {
     public var callerFP: UnsafeMutableRawPointer
     /// The function this frame runs.
     public var function: UnsafeMutablePointer<FunctionRecord>
+
+    @inline(__always)
+    public init(returnPC: UnsafeRawPointer?, callerFP: UnsafeMutableRawPointer, function: UnsafeMutablePointer<FunctionRecord>) {
+        self.returnPC = returnPC
+        self.callerFP = callerFP
+        self.function = function
+    }
 }
 
 /// The memory a store's code runs on: a value stack of 64-bit slots and a frame stack

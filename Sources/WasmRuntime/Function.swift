@@ -28,7 +28,6 @@ public final class Function {
             frameSlots: max(type.parameters.count, type.results.count),
             parameterCount: type.parameters.count, resultCount: type.results.count,
             owner: Unmanaged.passUnretained(self)))
-        record.pointee.owner = Unmanaged.passUnretained(self)
     }
 
     /// A Wasm function defined by an instance.
@@ -112,7 +111,7 @@ public final class Function {
     public static func callFromCompiledCode(_ record: UnsafeMutablePointer<FunctionRecord>,
                                             slots: UnsafeMutableRawPointer, store: Store) throws(TrapReason) {
         let function = record.pointee.owner.takeUnretainedValue()
-        do {
+        do throws(Trap) {
             if let body = function.hostBody {
                 let type = function.type
                 let args = type.parameters.enumerated().map { i, t in
