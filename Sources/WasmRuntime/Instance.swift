@@ -20,7 +20,9 @@ public final class Instance {
     var data: [Range<Int>] = []
     /// The raw view compiled code uses.
     public let context: UnsafeMutablePointer<InstanceContext>
-    unowned let store: Store
+    /// Instances do not keep their store alive (the store owns them).
+    weak var store: Store?
+    private var contextInitialized = false
 
     /// The export named `name`.
     public func export(_ name: String) -> ExternalValue? {
@@ -60,8 +62,6 @@ public final class Instance {
                 definedIndex: i, context: contextPointer, store: store,
                 name: Instance.functionName(module, index)))
         }
-        let functionRecords = UnsafeMutablePointer<UnsafeMutablePointer<FunctionRecord>>.allocate(capacity: max(functions.count, 1))
-        for (i, f) in functions.enumerated() { (functionRecords + i).initialize(to: f.record) }
 
         for global in module.globals {
             let value = try ConstEvaluator.evaluate(global.initializer, globals: globals, functions: functions)
@@ -90,6 +90,8 @@ public final class Instance {
         }
         data = module.data.map(\.range)
 
+        let functionRecords = UnsafeMutablePointer<UnsafeMutablePointer<FunctionRecord>>.allocate(capacity: max(functions.count, 1))
+        for (i, f) in functions.enumerated() { (functionRecords + i).initialize(to: f.record) }
         let globalCells = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>.allocate(capacity: max(globals.count, 1))
         for (i, g) in globals.enumerated() { (globalCells + i).initialize(to: g.cell) }
         let tableStorages = UnsafeMutablePointer<UnsafeMutablePointer<TableStorage>>.allocate(capacity: max(tables.count, 1))
@@ -99,6 +101,7 @@ public final class Instance {
         context.initialize(to: InstanceContext(
             functions: functionRecords, globals: globalCells, tables: tableStorages, memories: memoryRefs,
             memoryCount: memories.count, instance: Unmanaged.passUnretained(self)))
+        contextInitialized = true
 
         for export in module.exports {
             let i = Int(export.index)
@@ -117,6 +120,10 @@ public final class Instance {
     }
 
     deinit {
+        guard contextInitialized else {
+            context.deallocate()
+            return
+        }
         context.pointee.functions.deallocate()
         context.pointee.globals.deallocate()
         context.pointee.tables.deallocate()

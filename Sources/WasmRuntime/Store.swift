@@ -30,7 +30,10 @@ public struct StoreConfiguration: Sendable {
 }
 
 /// Owns everything instances create (the spec's store): functions, tables, memories,
-/// globals stay alive as long as the store. Not thread-safe, except `interrupt()`.
+/// globals stay alive as long as the store, because compiled code holds raw references
+/// between them. Instances and functions do not keep their store alive: keep the store
+/// (or a `Linker`, which holds it) while using them; invoking a function whose store is
+/// gone throws a `Trap` with reason `hostError`. Not thread-safe, except `interrupt()`.
 public final class Store {
     public let configuration: StoreConfiguration
     public let stack: ExecutionStack
