@@ -43,6 +43,9 @@ struct Translator: CodeSink {
         var dead: Bool
     }
 
+    /// Frames larger than this many slots are rejected at translation.
+    static let maxFrameSlots = 1 << 24
+
     init(typeIDs: [Int], functionTypes: [FunctionType]) {
         self.typeIDs = typeIDs
         self.functionTypes = functionTypes
@@ -128,6 +131,10 @@ struct Translator: CodeSink {
             break
         }
         if context.isUnreachable || (controls.last?.dead ?? true) { return }
+        // Slot offsets are 32-bit byte offsets: refuse frames that could not be addressed.
+        guard localCount + context.stackHeight < Translator.maxFrameSlots else {
+            throw WasmError(.invalid, "function frame too large for the interpreter")
+        }
         sync(context.stackHeight)
         try translate(instruction, context: context)
     }
