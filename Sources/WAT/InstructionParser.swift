@@ -99,8 +99,14 @@ extension ModuleParser {
 
     private mutating func blockType(_ out: inout [UInt8]) throws(WasmError) {
         let use = try typeUse(allowNames: false)
-        if use.index == nil && use.parameters.isEmpty && use.results.count <= 1 {
-            if let t = use.results.first { out.append(t) } else { out.append(0x40) }
+        var signature = use.signature
+        if let index = use.index, !use.hasInlineSignature, Int(index) < builder.types.count {
+            signature = builder.types[Int(index)]
+        }
+        // Types without parameters and with at most one result use the short form.
+        if signature.parameters.isEmpty && signature.results.count <= 1 {
+            if use.index != nil { _ = try resolve(use) }
+            if let t = signature.results.first { out.append(t) } else { out.append(0x40) }
             return
         }
         out.appendSLEB(Int64(try resolve(use)))
@@ -286,7 +292,7 @@ extension ModuleParser {
     /// A numeric constant operand; malformed literals read as "unknown operator" like the
     /// reference interpreter, which lexes them as unknown keywords.
     private mutating func constant(_ parse: (String) throws(WasmError) -> UInt64?) throws(WasmError) -> UInt64 {
-        guard let text = c.atom else { throw c.unexpected() }
+        guard let text = c.atom, !text.hasPrefix("nan:c"), !text.hasPrefix("nan:a") else { throw c.unexpected() }
         let value: UInt64?
         do { value = try parse(text) } catch { throw c.error(error.message) }
         guard let value else { throw c.error("unknown operator") }

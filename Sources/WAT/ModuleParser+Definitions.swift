@@ -219,7 +219,21 @@ extension ModuleParser {
         return (.expressions(elemType, exprs), exprs.count)
     }
 
+    /// The function index of an expression that is exactly `ref.func x`.
+    private static func referencedFunction(_ expr: [UInt8]) -> UInt32? {
+        guard expr.count >= 3, expr.first == 0xD2, expr.last == 0x0B else { return nil }
+        var reader = ByteReader(Array(expr.dropFirst()))
+        guard let index = try? reader.readU32(), reader.remaining == 1 else { return nil }
+        return index
+    }
+
     private func elementSegment(_ mode: SegmentMode, _ items: ElementItems) -> [UInt8] {
+        var items = items
+        // Lists of plain `ref.func x` in a funcref segment take the compact index form.
+        if case .expressions(let type, let exprs) = items, type == .funcRef {
+            let functions = exprs.compactMap(Self.referencedFunction)
+            if functions.count == exprs.count { items = .functions(functions) }
+        }
         var out: [UInt8] = []
         switch items {
         case .functions(let fs):

@@ -110,12 +110,17 @@ extension ModuleParser {
         let hadResults = c.atField("result")
         use.results = try resultTypes()
         use.hasInlineSignature = hadParams || hadResults
+        // Clauses out of order (e.g. a param after a result) are malformed.
+        if c.atField("param") || c.atField("type") { throw c.error("unexpected token") }
         return use
     }
 
     /// The type index of a type use, checking an inline signature against `(type x)`.
     mutating func resolve(_ use: TypeUse) throws(WasmError) -> UInt32 {
         guard let index = use.index else { return builder.implicitType(use.signature) }
+        if use.hasInlineSignature && Int(index) >= builder.types.count {
+            throw c.error("unknown type \(index)")
+        }
         if use.hasInlineSignature, Int(index) < builder.types.count, builder.types[Int(index)] != use.signature {
             throw c.error("inline function type")
         }
