@@ -120,7 +120,8 @@ struct Lexer {
         while let c = peek() {
             if c == UInt8(ascii: "\"") {
                 sawString = true
-                lastString = Result { () throws(WasmError) in try readString() }
+                let (bytes, error) = try readString()
+                lastString = error.map { .failure($0) } ?? .success(bytes)
                 pieces += 1
             } else if Self.isIdChar(c) {
                 while let d = peek(), Self.isIdChar(d) { i += 1 }
@@ -159,8 +160,9 @@ struct Lexer {
         return Token(kind: .atom(text), line: startLine)
     }
 
-    /// Reads a string literal starting at the opening quote; returns its bytes.
-    private mutating func readString() throws(WasmError) -> [UInt8] {
+    /// Reads a string literal starting at the opening quote: its bytes and the first error
+    /// inside it. Only an unclosed string is fatal.
+    private mutating func readString() throws(WasmError) -> ([UInt8], WasmError?) {
         let startLine = line
         i += 1
         var out: [UInt8] = []
@@ -200,8 +202,7 @@ struct Lexer {
                 }
             }
         }
-        if let error { throw error }
-        return out
+        return (out, error)
     }
 
     private mutating func readUnicodeEscape() -> Unicode.Scalar? {
