@@ -1,0 +1,104 @@
+import WasmCore
+
+/// Primitive encoders of the binary format, appended to a byte buffer.
+extension Array where Element == UInt8 {
+    mutating func appendULEB(_ value: UInt64) {
+        var v = value
+        repeat {
+            var byte = UInt8(v & 0x7F)
+            v >>= 7
+            if v != 0 { byte |= 0x80 }
+            append(byte)
+        } while v != 0
+    }
+
+    mutating func appendULEB(_ value: UInt32) { appendULEB(UInt64(value)) }
+    mutating func appendULEB(_ value: Int) { appendULEB(UInt64(value)) }
+
+    mutating func appendSLEB(_ value: Int64) {
+        var v = value
+        while true {
+            let byte = UInt8(v & 0x7F)
+            v >>= 7
+            let done = (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0)
+            append(done ? byte : byte | 0x80)
+            if done { return }
+        }
+    }
+
+    mutating func appendFixed(_ bits: UInt64, bytes count: Int) {
+        for k in 0..<count { append(UInt8(truncatingIfNeeded: bits >> UInt64(8 * k))) }
+    }
+
+    /// A length-prefixed byte string (names, data).
+    mutating func appendVector(_ bytes: [UInt8]) {
+        appendULEB(bytes.count)
+        append(contentsOf: bytes)
+    }
+
+    mutating func append(_ type: ValueType) {
+        switch type {
+        case .i32: append(0x7F)
+        case .i64: append(0x7E)
+        case .f32: append(0x7D)
+        case .f64: append(0x7C)
+        case .v128: append(0x7B)
+        case .ref(let r): append(r)
+        }
+    }
+
+    mutating func append(_ type: RefType) {
+        if type.isNullable, let short = type.heapType.shorthandByte {
+            append(short)
+            return
+        }
+        append(type.isNullable ? 0x63 : 0x64)
+        append(type.heapType)
+    }
+
+    mutating func append(_ heapType: HeapType) {
+        if case .concrete(let index) = heapType {
+            appendSLEB(Int64(index))
+        } else if let b = heapType.shorthandByte {
+            append(b)
+        }
+    }
+
+    mutating func append(_ limits: Limits) {
+        var flags: UInt8 = limits.max == nil ? 0 : 1
+        if limits.isShared { flags |= 2 }
+        if limits.is64 { flags |= 4 }
+        append(flags)
+        appendULEB(limits.min)
+        if let max = limits.max { appendULEB(max) }
+    }
+
+    mutating func append(_ type: FunctionType) {
+        append(0x60)
+        appendULEB(type.parameters.count)
+        for t in type.parameters { append(t) }
+        appendULEB(type.results.count)
+        for t in type.results { append(t) }
+    }
+
+    /// A section: id, size, contents (omitted entirely by callers when empty).
+    mutating func appendSection(_ id: UInt8, _ contents: [UInt8]) {
+        append(id)
+        appendVector(contents)
+    }
+}
+
+extension HeapType {
+    /// The one-byte encoding of abstract heap types.
+    var shorthandByte: UInt8? {
+        switch self {
+        case .func: 0x70
+        case .extern: 0x6F
+        case .exn: 0x69
+        case .noFunc: 0x73
+        case .noExtern: 0x72
+        case .noExn: 0x74
+        case .concrete: nil
+        }
+    }
+}

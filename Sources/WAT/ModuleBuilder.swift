@@ -1,0 +1,80 @@
+import WasmCore
+
+/// The encoded entries of each section, assembled into a binary module at the end.
+struct ModuleBuilder {
+    /// Explicit types first, then the implicit ones of inline type uses.
+    var types: [FunctionType] = []
+    var explicitTypeCount = 0
+    var imports: [[UInt8]] = []
+    var functions: [UInt32] = []
+    var tables: [[UInt8]] = []
+    var memories: [[UInt8]] = []
+    var tags: [[UInt8]] = []
+    var globals: [[UInt8]] = []
+    var exports: [(String, ExternalKind, UInt32)] = []
+    var start: UInt32?
+    var elements: [[UInt8]] = []
+    var codes: [[UInt8]] = []
+    var data: [[UInt8]] = []
+    /// memory.init / data.drop need the data count section.
+    var usesDataCount = false
+
+    /// The index of a function type for an inline type use: the first equal type, or a
+    /// new one appended after all others.
+    mutating func implicitType(_ type: FunctionType) -> UInt32 {
+        if let i = types.firstIndex(of: type) { return UInt32(i) }
+        types.append(type)
+        return UInt32(types.count - 1)
+    }
+
+    func encode() -> [UInt8] {
+        var out: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
+        func vectorSection(_ id: UInt8, _ entries: [[UInt8]]) {
+            guard !entries.isEmpty else { return }
+            var body: [UInt8] = []
+            body.appendULEB(entries.count)
+            for e in entries { body.append(contentsOf: e) }
+            out.appendSection(id, body)
+        }
+        vectorSection(1, types.map { t in
+            var e: [UInt8] = []
+            e.append(t)
+            return e
+        })
+        vectorSection(2, imports)
+        vectorSection(3, functions.map { i in
+            var e: [UInt8] = []
+            e.appendULEB(i)
+            return e
+        })
+        vectorSection(4, tables)
+        vectorSection(5, memories)
+        vectorSection(13, tags)
+        vectorSection(6, globals)
+        vectorSection(7, exports.map { (name, kind, index) in
+            var e: [UInt8] = []
+            e.appendVector(Array(name.utf8))
+            e.append(kind.rawValue)
+            e.appendULEB(index)
+            return e
+        })
+        if let start {
+            var body: [UInt8] = []
+            body.appendULEB(start)
+            out.appendSection(8, body)
+        }
+        vectorSection(9, elements)
+        if usesDataCount {
+            var body: [UInt8] = []
+            body.appendULEB(data.count)
+            out.appendSection(12, body)
+        }
+        vectorSection(10, codes.map { body in
+            var e: [UInt8] = []
+            e.appendVector(body)
+            return e
+        })
+        vectorSection(11, data)
+        return out
+    }
+}
