@@ -13,7 +13,8 @@ public final class Instance {
     public private(set) var tags: [Tag] = []
     /// Exports in module order.
     public private(set) var exports: [(String, ExternalValue)] = []
-    private var exportIndex: [String: Int] = [:]
+    /// Keyed by UTF-8 bytes: export names match byte for byte, not by Unicode equivalence.
+    private var exportIndex: [[UInt8]: Int] = [:]
     /// Element segments' references (`Slot` encoding); emptied when dropped.
     var elements: [[UInt64]] = []
     /// Data segments' byte ranges in `module.bytes`; emptied when dropped.
@@ -26,7 +27,7 @@ public final class Instance {
 
     /// The export named `name`.
     public func export(_ name: String) -> ExternalValue? {
-        guard let i = exportIndex[name] else { return nil }
+        guard let i = exportIndex[Array(name.utf8)] else { return nil }
         return exports[i].1
     }
 
@@ -114,7 +115,7 @@ public final class Instance {
             case .tag: value = i < tags.count ? .tag(tags[i]) : nil
             }
             guard let value else { throw WasmError(.invalid, "unknown export index \(i)") }
-            exportIndex[export.name] = exports.count
+            exportIndex[Array(export.name.utf8)] = exports.count
             exports.append((export.name, value))
         }
     }

@@ -4,13 +4,15 @@ import WasmDecoder
 /// Resolves imports by (module, name) and instantiates modules in a store.
 public final class Linker {
     public let store: Store
-    private var definitions: [String: [String: ExternalValue]] = [:]
+    /// Keyed by UTF-8 bytes: Wasm names match byte for byte, while Swift's String equality
+    /// would also match canonically equivalent Unicode spellings.
+    private var definitions: [[UInt8]: [[UInt8]: ExternalValue]] = [:]
 
     public init(store: Store) { self.store = store }
 
     /// Makes `value` importable as `module`.`name` (replacing an earlier definition).
     public func define(module: String, name: String, _ value: ExternalValue) {
-        definitions[module, default: [:]][name] = value
+        definitions[Array(module.utf8), default: [:]][Array(name.utf8)] = value
         switch value {
         case .function(let f): store.retain(f)
         case .table(let t): store.retain(t)
@@ -22,11 +24,11 @@ public final class Linker {
 
     /// Makes every export of `instance` importable under the module name `name`.
     public func register(_ instance: Instance, as name: String) {
-        for (exportName, value) in instance.exports { definitions[name, default: [:]][exportName] = value }
+        for (exportName, value) in instance.exports { definitions[Array(name.utf8), default: [:]][Array(exportName.utf8)] = value }
     }
 
     /// The definition of `module`.`name`, if any.
-    public func resolve(module: String, name: String) -> ExternalValue? { definitions[module]?[name] }
+    public func resolve(module: String, name: String) -> ExternalValue? { definitions[Array(module.utf8)]?[Array(name.utf8)] }
 
     /// Instantiates a module: resolves and type-checks its imports (`WasmError` of kind
     /// `.unlinkable`), allocates its entities, applies its active segments and runs its
