@@ -12,11 +12,13 @@ let package = Package(
     products: [
         .executable(name: "wasmlab", targets: ["wasmlab"]),
         .library(name: "WasmRuntime", targets: ["WasmRuntime"]),
+        .library(name: "Assembler", targets: ["Assembler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        .target(name: "Assembler", swiftSettings: strict),
         .target(name: "WasmCore", exclude: ["Instructions.def"], swiftSettings: strict),
         .target(name: "WasmDecoder", dependencies: ["WasmCore"], swiftSettings: strict),
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
@@ -31,6 +33,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+        .testTarget(name: "AssemblerTests", dependencies: ["Assembler"], swiftSettings: strict),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"], swiftSettings: strict),
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator"], swiftSettings: strict),
         .testTarget(name: "WATTests", dependencies: ["WAT"], swiftSettings: strict),
