@@ -40,15 +40,17 @@ struct Lexer {
 
     private func peek(_ k: Int = 0) -> UInt8? { i + k < bytes.count ? bytes[i + k] : nil }
 
-    static func isIdChar(_ c: UInt8) -> Bool {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return true
-        default:
-            return Array("!#$%&'*+-./:<=>?@\\^_`|~".utf8).contains(c)
-        }
-    }
+    /// Identifier characters: letters, digits and the spec's symbol set.
+    private static let idChars: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(c)] = true }
+        for c in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(c)] = true }
+        for c in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(c)] = true }
+        for c in "!#$%&'*+-./:<=>?@\\^_`|~".utf8 { table[Int(c)] = true }
+        return table
+    }()
+
+    static func isIdChar(_ c: UInt8) -> Bool { idChars[Int(c)] }
 
     private mutating func skipTrivia() throws(WasmError) {
         while let c = peek() {

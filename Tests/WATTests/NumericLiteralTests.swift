@@ -114,4 +114,18 @@ import WasmCore
         #expect(throws: WasmError.malformed("constant out of range")) { try NumericLiteral.float("1e1000000000000", .f64) }
         #expect(try NumericLiteral.float("1e-1000000000000", .f64) == 0)
     }
+
+    /// The 64-bit fast path and the big-integer path must agree everywhere.
+    @Test func fastPathMatchesExactPath() {
+        var rng = SystemRandomNumberGenerator()
+        for format in [FloatFormat.f32, .f64] {
+            for _ in 0..<3000 {
+                let m = UInt64.random(in: 1...UInt64.max, using: &rng) >> UInt64.random(in: 0...63, using: &rng)
+                let e = Int.random(in: -1200...1100, using: &rng)
+                let fast = format.round(m, binaryExponent: e)
+                let exact = format.round(BigUInt(m), BigUInt(1), binaryExponent: e)
+                #expect(fast == exact, "\(m) * 2^\(e)")
+            }
+        }
+    }
 }
