@@ -88,7 +88,7 @@ extension ModuleParser {
                 case "catch_all_ref": clause.append(3)
                 default: throw c.error("unexpected token")
                 }
-                clause.appendULEB(try labelIndex(ctx))
+                clause.appendULEB(try label(ctx))
                 try c.expectRParen()
                 clauses.append(clause)
             }
@@ -319,7 +319,7 @@ extension ModuleParser {
             c.advance()
         }
         if let a = c.atom, a.hasPrefix("align=") {
-            guard let v = try NumericLiteral.unsigned(String(a.dropFirst(6)), bits: 32) else {
+            guard let v = try NumericLiteral.unsigned(String(a.dropFirst(6)), bits: wide ? 64 : 32) else {
                 throw c.error("unknown operator")
             }
             guard v != 0, v & (v - 1) == 0 else { throw c.error("alignment") }
