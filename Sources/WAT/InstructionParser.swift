@@ -46,7 +46,14 @@ extension ModuleParser {
         }
     }
 
+    private mutating func enter() throws(WasmError) {
+        depth += 1
+        if depth > Self.maxDepth { throw c.error("nesting too deep") }
+    }
+
     private mutating func flatBlock(_ keyword: String, _ out: inout [UInt8], _ ctx: inout FunctionContext) throws(WasmError) {
+        try enter()
+        defer { depth -= 1 }
         c.advance()
         let label = c.optionalId()
         try blockHeader(keyword, &out, ctx)
@@ -113,6 +120,8 @@ extension ModuleParser {
     }
 
     mutating func foldedInstruction(_ out: inout [UInt8], _ ctx: inout FunctionContext) throws(WasmError) {
+        try enter()
+        defer { depth -= 1 }
         c.advance()
         guard let keyword = c.atom else { throw c.unexpected() }
         switch keyword {

@@ -116,6 +116,7 @@ struct Lexer {
         }
         annotationDepth += 1
         defer { annotationDepth -= 1 }
+        if annotationDepth > 1000 { throw .malformed("nesting too deep", offset: startLine) }
         var depth = 1
         while depth > 0 {
             let token = try next()

@@ -229,13 +229,26 @@ struct LiteralScanner {
             exp = e
         }
         guard isAtEnd else { return nil }
-        let all = (intDigits + fracDigits).drop { $0 == 0 }
+        var all = Array((intDigits + fracDigits).drop { $0 == 0 })
         if all.isEmpty { return 0 }
+        var droppedDigits = 0
+        let maxDigits = hex ? 40 : Self.maxDecimalDigits
+        if all.count > maxDigits {
+            // Midpoints between floats have at most 767 significant decimal digits (and 14
+            // hex digits), so digits past that only matter as a non-zero "sticky" tail.
+            let sticky = all[maxDigits...].contains { $0 != 0 }
+            droppedDigits = all.count - maxDigits
+            all.removeLast(droppedDigits)
+            if sticky {
+                all.append(1)
+                droppedDigits -= 1
+            }
+        }
         var mantissa = BigUInt()
         for d in all { mantissa.multiplyAdd(hex ? 16 : 10, UInt32(d)) }
         let result: UInt64?
         if hex {
-            let binExp = exp - 4 * fracDigits.count
+            let binExp = exp - 4 * fracDigits.count + 4 * droppedDigits
             let top = mantissa.bitLength + binExp
             if top - 1 > format.maxExponent { throw .malformed("constant out of range") }
             if top < format.minQuantumExponent - 1 { return 0 }
@@ -245,7 +258,7 @@ struct LiteralScanner {
                 result = format.round(mantissa, BigUInt(1), binaryExponent: binExp)
             }
         } else {
-            let decExp = exp - fracDigits.count
+            let decExp = exp - fracDigits.count + droppedDigits
             let magnitude = all.count + decExp  // value < 10^magnitude
             if magnitude - 1 > (format.totalBits == 32 ? 39 : 309) { throw .malformed("constant out of range") }
             if magnitude < (format.totalBits == 32 ? -46 : -325) { return 0 }
@@ -267,6 +280,7 @@ struct LiteralScanner {
 }
 
 extension LiteralScanner {
+    static let maxDecimalDigits = 800
     static let powersOfTen: [UInt64] = (0..<20).map { k in (0..<k).reduce(UInt64(1)) { r, _ in r * 10 } }
 }
 
