@@ -1,0 +1,922 @@
+import WasmCore
+import WasmRuntime
+
+/// The interpreter's dispatch loop. All state lives in local variables (registers):
+/// `pc` walks the instruction words, `fp` is the current frame's base in the store's
+/// value stack, `context` the running instance's raw view; the linear memory's base
+/// and size are cached and reloaded after anything that can change them (calls,
+/// `memory.grow`, switching instances). Wasm calls push a `CallFrame` on the explicit
+/// frame stack instead of recursing natively.
+enum Executor {
+    /// The single place where the interpreter turns a Wasm address into a pointer.
+    /// `.software` bounds: one compare per access; `ea` cannot overflow (33 bits + 8).
+    @inline(__always)
+    static func address(_ base: UnsafeMutableRawPointer, _ size: UInt64, _ address: UInt32, _ offset: UInt32,
+                        _ width: UInt64) throws(TrapReason) -> UnsafeMutableRawPointer {
+        let ea = UInt64(address) &+ UInt64(offset)
+        guard ea &+ width <= size else { throw .outOfBoundsMemoryAccess }
+        return base + Int(truncatingIfNeeded: ea)
+    }
+
+    /// Base and size of memory 0 of an instance (a harmless base when it has none).
+    @inline(__always)
+    static func memoryView(_ context: UnsafeMutablePointer<InstanceContext>,
+                           fallback: UnsafeMutableRawPointer) -> (UnsafeMutableRawPointer, UInt64) {
+        guard context.pointee.memoryCount > 0 else { return (fallback, 0) }
+        return context.pointee.memories[0]._withUnsafeGuaranteedRef { ($0.base, UInt64($0.byteCount)) }
+    }
+
+    @inline(__always)
+    static func instance(_ context: UnsafeMutablePointer<InstanceContext>) -> Instance {
+        context.pointee.instance.takeUnretainedValue()
+    }
+
+    /// Runs from the entry frame (already pushed by the caller) until it returns.
+    static func run(entry: UnsafeMutablePointer<FunctionRecord>, fp entryFP: UnsafeMutableRawPointer,
+                    stack: ExecutionStack, store: Store, tierID: Int) throws(TrapReason) {
+        guard let entryCode = entry.pointee.code, let entryContext = entry.pointee.context else { throw .hostError }
+        var pc = entryCode.assumingMemoryBound(to: UInt32.self)
+        var fp = entryFP
+        var context = entryContext
+        let frames = stack.frames
+        var frameCount = stack.frameCount
+        let maxFrames = stack.maxFrames
+        let slotEnd = stack.slotEnd
+        let interrupt = stack.interruptFlag
+        var fuel = stack.fuel
+        var (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+        do throws(TrapReason) {
+        while true {
+            guard let op = IOp(rawValue: UInt16(truncatingIfNeeded: pc.pointee)) else { throw .unreachable }
+            switch op {
+            case .unreachable:
+                throw .unreachable
+            case .copy:
+                fp.storeBytes(of: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .const32:
+                fp.storeBytes(of: UInt64(pc[2]), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .const64:
+                fp.storeBytes(of: UInt64(pc[2]) | UInt64(pc[3]) << 32, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .br:
+                pc += Int(Int32(bitPattern: pc[1]))
+            case .brIf:
+                if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) != 0 {
+                    pc += Int(Int32(bitPattern: pc[2]))
+                } else {
+                    pc += 3
+                }
+            case .brIfNot:
+                if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) == 0 {
+                    pc += Int(Int32(bitPattern: pc[2]))
+                } else {
+                    pc += 3
+                }
+            case .brTable:
+                let index = Int(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self))
+                let last = Int(pc[2]) &- 1
+                pc += Int(Int32(bitPattern: pc[3 &+ (index < last ? index : last)]))
+            case .loopCheck:
+                if fuel == 0 || interrupt.pointee != 0 {
+                    interrupt.pointee = 0
+                    throw .interrupted
+                }
+                fuel &-= 1
+                pc += 1
+            case .enter:
+                (fp + Int(pc[1])).initializeMemory(as: UInt64.self, repeating: 0, count: Int(pc[2]))
+                pc += 3
+            case .ret:
+                frameCount -= 1
+                let frame = frames[frameCount]
+                guard let returnPC = frame.returnPC else {
+                    stack.frameCount = frameCount
+                    stack.fuel = fuel
+                    return
+                }
+                pc = returnPC.assumingMemoryBound(to: UInt32.self)
+                fp = frame.callerFP
+                if let callerContext = frames[frameCount - 1].function.pointee.context, callerContext != context {
+                    context = callerContext
+                    (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                }
+            case .call:
+                let callee = context.pointee.functions[Int(pc[1])]
+                let newFP = fp + Int(pc[2])
+                if fuel == 0 || interrupt.pointee != 0 {
+                    interrupt.pointee = 0
+                    throw .interrupted
+                }
+                fuel &-= 1
+                if callee.pointee.kind == .wasm && callee.pointee.tierID == tierID,
+                   let code = callee.pointee.code, let calleeContext = callee.pointee.context {
+                    guard frameCount < maxFrames, newFP + callee.pointee.frameSlots &* 8 <= slotEnd else {
+                        throw .callStackExhausted
+                    }
+                    frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee)
+                    frameCount += 1
+                    fp = newFP
+                    pc = code.assumingMemoryBound(to: UInt32.self)
+                    if calleeContext != context {
+                        context = calleeContext
+                        (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                    }
+                } else {
+                    let top = newFP + max(callee.pointee.parameterCount, callee.pointee.resultCount) &* 8
+                    guard top <= slotEnd else { throw .callStackExhausted }
+                    stack.frameCount = frameCount
+                    stack.fuel = fuel
+                    stack.slotTop = top
+                    try Function.callFromCompiledCode(callee, slots: newFP, store: store)
+                    fuel = stack.fuel
+                    (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                    pc += 3
+                }
+            case .callIndirect:
+                let table = context.pointee.tables[Int(pc[2])]
+                let index = Int(fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self))
+                guard index < table.pointee.count else { throw .undefinedElement }
+                guard let callee = UnsafeMutablePointer<FunctionRecord>(bitPattern: UInt(table.pointee.elements[index])) else {
+                    throw .uninitializedElement
+                }
+                guard callee.pointee.typeID == Int(pc[1]) else { throw .indirectCallTypeMismatch }
+                let newFP = fp + Int(pc[3])
+                if fuel == 0 || interrupt.pointee != 0 {
+                    interrupt.pointee = 0
+                    throw .interrupted
+                }
+                fuel &-= 1
+                if callee.pointee.kind == .wasm && callee.pointee.tierID == tierID,
+                   let code = callee.pointee.code, let calleeContext = callee.pointee.context {
+                    guard frameCount < maxFrames, newFP + callee.pointee.frameSlots &* 8 <= slotEnd else {
+                        throw .callStackExhausted
+                    }
+                    frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 5), callerFP: fp, function: callee)
+                    frameCount += 1
+                    fp = newFP
+                    pc = code.assumingMemoryBound(to: UInt32.self)
+                    if calleeContext != context {
+                        context = calleeContext
+                        (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                    }
+                } else {
+                    let top = newFP + max(callee.pointee.parameterCount, callee.pointee.resultCount) &* 8
+                    guard top <= slotEnd else { throw .callStackExhausted }
+                    stack.frameCount = frameCount
+                    stack.fuel = fuel
+                    stack.slotTop = top
+                    try Function.callFromCompiledCode(callee, slots: newFP, store: store)
+                    fuel = stack.fuel
+                    (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                    pc += 5
+                }
+            case .select:
+                let chosen = fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self) != 0 ? pc[2] : pc[3]
+                fp.storeBytes(of: fp.load(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .globalGet:
+                fp.storeBytes(of: context.pointee.globals[Int(pc[2])].pointee, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .globalSet:
+                context.pointee.globals[Int(pc[2])].pointee = fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .tableGet:
+                let table = context.pointee.tables[Int(pc[3])]
+                let index = Int(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                guard index < table.pointee.count else { throw .outOfBoundsTableAccess }
+                fp.storeBytes(of: table.pointee.elements[index], toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .tableSet:
+                let table = context.pointee.tables[Int(pc[3])]
+                let index = Int(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self))
+                guard index < table.pointee.count else { throw .outOfBoundsTableAccess }
+                table.pointee.elements[index] = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                pc += 4
+            case .tableSize:
+                fp.storeBytes(of: UInt64(context.pointee.tables[Int(pc[2])].pointee.count), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .tableGrow:
+                let initial = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                let delta = UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                let old = instance(context).tableGrow(table: Int(pc[4]), delta: delta, value: initial)
+                fp.storeBytes(of: old.map { UInt64(UInt32(truncatingIfNeeded: $0)) } ?? 0xFFFF_FFFF,
+                              toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .tableFill:
+                try instance(context).tableFill(
+                    table: Int(pc[4]), start: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    value: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self),
+                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                pc += 5
+            case .tableCopy:
+                try instance(context).tableCopy(
+                    destinationTable: Int(pc[4]), sourceTable: Int(pc[5]),
+                    destination: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    source: UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                pc += 6
+            case .tableInit:
+                try instance(context).tableInit(
+                    table: Int(pc[4]), segment: Int(pc[5]),
+                    destination: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    source: UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                pc += 6
+            case .elemDrop:
+                instance(context).elemDrop(Int(pc[1]))
+                pc += 2
+            case .memorySize:
+                fp.storeBytes(of: memSize / 65536, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 2
+            case .memoryGrow:
+                let delta = UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                let old = instance(context).memoryGrow(memory: 0, delta: delta)
+                (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                fp.storeBytes(of: old.map { UInt64(UInt32(truncatingIfNeeded: $0)) } ?? 0xFFFF_FFFF,
+                              toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .memoryInit:
+                try instance(context).memoryInit(
+                    memory: 0, segment: Int(pc[4]),
+                    destination: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    source: UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                pc += 5
+            case .dataDrop:
+                instance(context).dataDrop(Int(pc[1]))
+                pc += 2
+            case .memoryCopy:
+                guard context.pointee.memoryCount > 0 else { throw .outOfBoundsMemoryAccess }
+                try context.pointee.memories[0].takeUnretainedValue().copy(
+                    to: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    from: UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                pc += 4
+            case .memoryFill:
+                guard context.pointee.memoryCount > 0 else { throw .outOfBoundsMemoryAccess }
+                try context.pointee.memories[0].takeUnretainedValue().fill(
+                    at: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    value: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                pc += 4
+            case .refNull:
+                fp.storeBytes(of: UInt64(0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 2
+            case .refIsNull:
+                let isNull: UInt64 = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self) == 0 ? 1 : 0
+                fp.storeBytes(of: isNull, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .refFunc:
+                let record = context.pointee.functions[Int(pc[2])]
+                fp.storeBytes(of: UInt64(UInt(bitPattern: record)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .refAsNonNull:
+                guard fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self) != 0 else { throw .nullReference }
+                pc += 2
+            case .i32Load:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4)
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8)
+                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Load:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4)
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Load:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8)
+                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Load8S:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1)
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Load8U:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1)
+                fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Load16S:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2)
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Load16U:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2)
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load8S:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(p.load(as: Int8.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load8U:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1)
+                fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load16S:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(p.loadUnaligned(as: Int16.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load16U:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2)
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load32S:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(p.loadUnaligned(as: Int32.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load32U:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4)
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Store:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4)
+                p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
+                pc += 4
+            case .i64Store:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8)
+                p.storeBytes(of: UInt64(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
+                pc += 4
+            case .f32Store:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4)
+                p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
+                pc += 4
+            case .f64Store:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8)
+                p.storeBytes(of: UInt64(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
+                pc += 4
+            case .i32Store8:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1)
+                p.storeBytes(of: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
+                pc += 4
+            case .i32Store16:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2)
+                p.storeBytes(of: UInt16(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
+                pc += 4
+            case .i64Store8:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1)
+                p.storeBytes(of: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
+                pc += 4
+            case .i64Store16:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2)
+                p.storeBytes(of: UInt16(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
+                pc += 4
+            case .i64Store32:
+                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4)
+                p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
+                pc += 4
+            case .i32Eqz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a == 0 ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Eq:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Ne:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32LtS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Int32(bitPattern: a) < Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32LtU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32GtS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Int32(bitPattern: a) > Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32GtU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32LeS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Int32(bitPattern: a) <= Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32LeU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32GeS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Int32(bitPattern: a) >= Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32GeU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Eqz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a == 0 ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Eq:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Ne:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64LtS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(Int64(bitPattern: a) < Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64LtU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64GtS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(Int64(bitPattern: a) > Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64GtU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64LeS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(Int64(bitPattern: a) <= Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64LeU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64GeS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(Int64(bitPattern: a) >= Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64GeU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Clz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(a.leadingZeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Ctz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(a.trailingZeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Popcnt:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(a.nonzeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Add:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a &+ b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Sub:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a &- b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Mul:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a &* b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32DivS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(try Numerics.i32DivS(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32DivU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(try Numerics.i32DivU(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32RemS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(try Numerics.i32RemS(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32RemU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(try Numerics.i32RemU(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32And:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a & b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Or:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a | b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Xor:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a ^ b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Shl:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a &<< b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32ShrS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(bitPattern: a) &>> Int32(bitPattern: b))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32ShrU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a &>> b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Rotl:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Numerics.i32Rotl(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Rotr:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Numerics.i32Rotr(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Clz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a.leadingZeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Ctz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a.trailingZeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Popcnt:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a.nonzeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Add:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a &+ b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Sub:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a &- b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Mul:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a &* b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64DivS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: try Numerics.i64DivS(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64DivU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: try Numerics.i64DivU(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64RemS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: try Numerics.i64RemS(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64RemU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: try Numerics.i64RemU(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64And:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a & b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Or:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a | b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Xor:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a ^ b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Shl:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a &<< b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64ShrS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64ShrU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a &>> b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Rotl:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: Numerics.i64Rotl(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Rotr:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: Numerics.i64Rotr(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Eq:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Ne:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Lt:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Gt:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Le:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Ge:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Eq:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Ne:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Lt:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Gt:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Le:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Ge:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Abs:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((Numerics.f32Abs(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32Neg:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((Numerics.f32Neg(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32Ceil:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((Numerics.f32Ceil(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32Floor:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((Numerics.f32Floor(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32Trunc:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((Numerics.f32Trunc(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32Nearest:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((Numerics.f32Nearest(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32Sqrt:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((Numerics.f32Sqrt(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32Add:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((a + b).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Sub:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((a - b).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Mul:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((a * b).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Div:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((a / b).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Min:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((Numerics.f32Min(a, b)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Max:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((Numerics.f32Max(a, b)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Copysign:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64((Numerics.f32Copysign(a, b)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Abs:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: (Numerics.f64Abs(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64Neg:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: (Numerics.f64Neg(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64Ceil:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: (Numerics.f64Ceil(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64Floor:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: (Numerics.f64Floor(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64Trunc:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: (Numerics.f64Trunc(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64Nearest:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: (Numerics.f64Nearest(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64Sqrt:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: (Numerics.f64Sqrt(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64Add:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: (a + b).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Sub:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: (a - b).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Mul:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: (a * b).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Div:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: (a / b).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Min:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: (Numerics.f64Min(a, b)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Max:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: (Numerics.f64Max(a, b)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Copysign:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: (Numerics.f64Copysign(a, b)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32WrapI64:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(UInt32(truncatingIfNeeded: a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32TruncF32S:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(try Numerics.i32TruncF32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32TruncF32U:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(try Numerics.i32TruncF32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32TruncF64S:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(try Numerics.i32TruncF64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32TruncF64U:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(try Numerics.i32TruncF64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64ExtendI32S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(Int32(bitPattern: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64ExtendI32U:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64TruncF32S:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: try Numerics.i64TruncF32S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64TruncF32U:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: try Numerics.i64TruncF32U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64TruncF64S:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: try Numerics.i64TruncF64S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64TruncF64U:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: try Numerics.i64TruncF64U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32ConvertI32S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64((Numerics.f32ConvertI32S(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32ConvertI32U:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64((Numerics.f32ConvertI32U(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32ConvertI64S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64((Numerics.f32ConvertI64S(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32ConvertI64U:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64((Numerics.f32ConvertI64U(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32DemoteF64:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: UInt64((Numerics.f32DemoteF64(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64ConvertI32S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: (Numerics.f64ConvertI32S(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64ConvertI32U:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: (Numerics.f64ConvertI32U(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64ConvertI64S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: (Numerics.f64ConvertI64S(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64ConvertI64U:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: (Numerics.f64ConvertI64U(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64PromoteF32:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: (Numerics.f64PromoteF32(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32ReinterpretF32:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64ReinterpretF64:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: a, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32ReinterpretI32:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64ReinterpretI64:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: a, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Extend8S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Extend16S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Extend8S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Extend16S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Extend32S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32TruncSatF32S:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(Numerics.i32TruncSatF32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32TruncSatF32U:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(Numerics.i32TruncSatF32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32TruncSatF64S:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(Numerics.i32TruncSatF64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32TruncSatF64U:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(Numerics.i32TruncSatF64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64TruncSatF32S:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: Numerics.i64TruncSatF32S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64TruncSatF32U:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: Numerics.i64TruncSatF32U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64TruncSatF64S:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: Numerics.i64TruncSatF64S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64TruncSatF64U:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: Numerics.i64TruncSatF64U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            }
+        }
+        } catch {
+            stack.frameCount = frameCount
+            stack.fuel = fuel
+            throw error
+        }
+    }
+}

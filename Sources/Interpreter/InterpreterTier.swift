@@ -1,0 +1,83 @@
+import WasmCore
+import WasmDecoder
+import WasmRuntime
+import WasmValidator
+
+/// The interpreter tier ("interp"): translates validated code into a compact
+/// slot-addressed form once, and runs it with `Executor`. See Docs/Interpreter.md.
+public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
+    public let name = "interp"
+    /// This tier's id in `ExecutionTiers`.
+    public private(set) var id: Int = -1
+
+    private init() {}
+
+    /// The registered interpreter (registers it on first use).
+    public static let shared: InterpreterTier = {
+        let tier = InterpreterTier()
+        tier.id = ExecutionTiers.register(tier)
+        return tier
+    }()
+
+    /// Makes the "interp" tier available to `StoreConfiguration.tier`. Idempotent.
+    public static func register() { _ = shared }
+
+    public func compile(module: Module, validator: ModuleValidator, store: Store) throws -> any CompiledCode {
+        let typeIDs = module.types.map { TypeRegistry.id(for: $0) }
+        let functionTypes = module.allFunctionTypeIndices.map { index in
+            Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
+        }
+        var translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes)
+        for i in module.functions.indices {
+            try validator.validateFunction(definedIndex: i, sink: &translator)
+        }
+        return InterpretedCode(words: translator.code, entries: translator.entries)
+    }
+
+    public func invoke(_ function: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,
+                       store: Store) throws(Trap) {
+        let stack = store.stack
+        let entryIndex = stack.frameCount
+        let savedTop = stack.slotTop
+        guard entryIndex < stack.maxFrames,
+              arguments + function.pointee.frameSlots * 8 <= stack.slotEnd else { throw Trap(.callStackExhausted) }
+        stack.frames[entryIndex] = CallFrame(returnPC: nil, callerFP: arguments, function: function)
+        stack.frameCount = entryIndex + 1
+        stack.pendingTrap = nil
+        do {
+            try Executor.run(entry: function, fp: arguments, stack: stack, store: store, tierID: id)
+        } catch {
+            var trap = Trap(error, backtrace: stack.backtrace(downTo: entryIndex))
+            if error == .hostError || error == .interrupted, let pending = stack.pendingTrap {
+                trap = pending
+                trap.backtrace += stack.backtrace(downTo: entryIndex)
+            }
+            stack.pendingTrap = nil
+            stack.frameCount = entryIndex
+            stack.slotTop = savedTop
+            throw trap
+        }
+        stack.frameCount = entryIndex
+        stack.slotTop = savedTop
+    }
+}
+
+/// The interpreter code of one module: all functions in one word buffer.
+final class InterpretedCode: CompiledCode {
+    let words: UnsafeMutableBufferPointer<UInt32>
+    let entries: [(start: Int, frameSlots: Int)]
+
+    init(words source: [UInt32], entries: [(start: Int, frameSlots: Int)]) {
+        words = .allocate(capacity: max(source.count, 1))
+        _ = words.initialize(from: source)
+        self.entries = entries
+    }
+
+    deinit { words.deallocate() }
+
+    func entry(definedIndex index: Int) -> (code: UnsafeRawPointer, frameSlots: Int) {
+        guard let base = words.baseAddress else { preconditionFailure("empty code buffer") }
+        guard index >= 0 && index < entries.count else { return (UnsafeRawPointer(base), 1) }
+        return (UnsafeRawPointer(base + entries[index].start), entries[index].frameSlots)
+    }
+}

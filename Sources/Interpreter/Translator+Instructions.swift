@@ -1,0 +1,235 @@
+import WasmCore
+import WasmRuntime
+import WasmDecoder
+import WasmValidator
+
+extension Translator {
+    /// Wasm opcodes that map one-to-one onto an interpreter op of the same name
+    /// (numeric operators, loads and stores).
+    static let directOps: [Opcode: IOp] = {
+        var byName: [String: IOp] = [:]
+        for op in IOp.allCases { byName["\(op)"] = op }
+        var map: [Opcode: IOp] = [:]
+        for op in Opcode.allCases {
+            guard let iop = byName["\(op)"], op.info.signature != nil else { continue }
+            map[op] = iop
+        }
+        return map
+    }()
+
+    func unsupported(_ instruction: Instruction) -> WasmError {
+        WasmError(.invalid, "\(instruction.opcode.name) is not supported by the interpreter yet")
+    }
+
+    /// The memarg offset as an operand word (32-bit memories only, memory 0).
+    func memoryOffset(_ instruction: Instruction) throws -> UInt32 {
+        guard instruction.index2 == 0, instruction.value <= UInt64(UInt32.max) else { throw unsupported(instruction) }
+        return UInt32(instruction.value)
+    }
+
+    mutating func translate(_ instruction: Instruction, context: some ValidationContext) throws {
+        let height = context.stackHeight
+        switch instruction.opcode {
+        case .unreachable:
+            emit(.unreachable)
+        case .nop:
+            break
+        case .drop:
+            _ = pop()
+        case .select, .selectT:
+            let c = pop(), b = pop(), a = pop()
+            emitProducer(.select, home(height - 3), a, b, c)
+            pushHome()
+
+        case .localGet:
+            vstack.append(local(instruction.index))
+        case .localSet, .localTee:
+            let slot = local(instruction.index)
+            let source = pop()
+            let top = vstack.count
+            let retarget = lastDestination != nil && source == home(top) && !vstack.contains(slot)
+            if retarget, let word = lastDestination, code[word] == source {
+                code[word] = slot
+            } else if source != slot {
+                materialize(local: slot)
+                emit(.copy, slot, source)
+            }
+            lastDestination = nil
+            if instruction.opcode == .localTee { vstack.append(slot) }
+        case .globalGet:
+            emitProducer(.globalGet, home(height), instruction.index)
+            pushHome()
+        case .globalSet:
+            emit(.globalSet, pop(), instruction.index)
+
+        case .i32Const, .f32Const:
+            emitProducer(.const32, home(height), UInt32(truncatingIfNeeded: instruction.value))
+            pushHome()
+        case .i64Const, .f64Const:
+            emitProducer(.const64, home(height), UInt32(truncatingIfNeeded: instruction.value),
+                         UInt32(truncatingIfNeeded: instruction.value >> 32))
+            pushHome()
+
+        case .br:
+            materializeAll()
+            emitBranch(depth: instruction.index, height: height, context: context)
+        case .brIf:
+            let condition = pop()
+            materializeAll()
+            let h = height - 1
+            let index = controls.count - 1 - Int(instruction.index)
+            if isDirectBranch(depth: instruction.index, height: h, context: context) {
+                let anchor = code.count
+                emit(.brIf, condition, 0)
+                linkJump(toControl: index, word: anchor + 2, anchor: anchor)
+            } else {
+                let anchor = code.count
+                emit(.brIfNot, condition, 0)
+                emitBranch(depth: instruction.index, height: h, context: context)
+                patch((anchor + 2, anchor), to: code.count)
+            }
+        case .brTable:
+            let selector = pop()
+            materializeAll()
+            let h = height - 1
+            let labels = instruction.labels
+            let anchor = code.count
+            emit(.brTable, selector, UInt32(labels.count))
+            code.append(contentsOf: repeatElement(0, count: labels.count))
+            var stubs: [UInt32: Int] = [:]
+            for (i, depth) in labels.enumerated() {
+                let word = anchor + 3 + i
+                if isDirectBranch(depth: depth, height: h, context: context) {
+                    linkJump(toControl: controls.count - 1 - Int(depth), word: word, anchor: anchor)
+                } else if let stub = stubs[depth] {
+                    patch((word, anchor), to: stub)
+                } else {
+                    let stub = code.count
+                    stubs[depth] = stub
+                    patch((word, anchor), to: stub)
+                    emitBranch(depth: depth, height: h, context: context)
+                }
+            }
+        case .return:
+            emitReturn(height: height)
+
+        case .call:
+            let index = Int(instruction.index)
+            guard index < functionTypes.count else { throw WasmError(.invalid, "unknown function \(index)") }
+            let type = functionTypes[index]
+            materializeAll()
+            let base = height - type.parameters.count
+            emit(.call, instruction.index, home(base))
+            sync(base)
+            for _ in type.results { pushHome() }
+        case .callIndirect:
+            let typeIndex = Int(instruction.index)
+            guard let type = resolveType(typeIndex) else {
+                throw WasmError(.invalid, "unknown type \(typeIndex)")
+            }
+            let selector = pop()
+            materializeAll()
+            let base = height - 1 - type.parameters.count
+            emit(.callIndirect, UInt32(typeIDs[typeIndex]), instruction.index2, home(base), selector)
+            sync(base)
+            for _ in type.results { pushHome() }
+
+        case .memorySize:
+            guard instruction.index == 0 else { throw unsupported(instruction) }
+            emitProducer(.memorySize, home(height))
+            pushHome()
+        case .memoryGrow:
+            guard instruction.index == 0 else { throw unsupported(instruction) }
+            let delta = pop()
+            emitProducer(.memoryGrow, home(height - 1), delta)
+            pushHome()
+        case .memoryFill:
+            guard instruction.index == 0 else { throw unsupported(instruction) }
+            let n = pop(), value = pop(), d = pop()
+            emit(.memoryFill, d, value, n)
+        case .memoryCopy:
+            guard instruction.index == 0, instruction.index2 == 0 else { throw unsupported(instruction) }
+            let n = pop(), s = pop(), d = pop()
+            emit(.memoryCopy, d, s, n)
+        case .memoryInit:
+            guard instruction.index2 == 0 else { throw unsupported(instruction) }
+            let n = pop(), s = pop(), d = pop()
+            emit(.memoryInit, d, s, n, instruction.index)
+        case .dataDrop:
+            emit(.dataDrop, instruction.index)
+
+        case .tableGet:
+            let i = pop()
+            emitProducer(.tableGet, home(height - 1), i, instruction.index)
+            pushHome()
+        case .tableSet:
+            let value = pop(), i = pop()
+            emit(.tableSet, i, value, instruction.index)
+        case .tableSize:
+            emitProducer(.tableSize, home(height), instruction.index)
+            pushHome()
+        case .tableGrow:
+            let delta = pop(), initial = pop()
+            emitProducer(.tableGrow, home(height - 2), initial, delta, instruction.index)
+            pushHome()
+        case .tableFill:
+            let n = pop(), value = pop(), i = pop()
+            emit(.tableFill, i, value, n, instruction.index)
+        case .tableCopy:
+            let n = pop(), s = pop(), d = pop()
+            emit(.tableCopy, d, s, n, instruction.index, instruction.index2)
+        case .tableInit:
+            let n = pop(), s = pop(), d = pop()
+            emit(.tableInit, d, s, n, instruction.index2, instruction.index)
+        case .elemDrop:
+            emit(.elemDrop, instruction.index)
+
+        case .refNull:
+            emitProducer(.refNull, home(height))
+            pushHome()
+        case .refIsNull:
+            let a = pop()
+            emitProducer(.refIsNull, home(height - 1), a)
+            pushHome()
+        case .refFunc:
+            emitProducer(.refFunc, home(height), instruction.index)
+            pushHome()
+        case .refAsNonNull:
+            let a = vstack.last ?? home(height - 1)
+            emit(.refAsNonNull, a)
+
+        default:
+            guard let op = Translator.directOps[instruction.opcode], let signature = instruction.opcode.info.signature else {
+                throw unsupported(instruction)
+            }
+            if instruction.opcode.info.immediate == .memarg {
+                let offset = try memoryOffset(instruction)
+                if signature.pushes.isEmpty {
+                    let value = pop(), address = pop()
+                    emit(op, address, value, offset)
+                } else {
+                    let address = pop()
+                    emitProducer(op, home(height - 1), address, offset)
+                    pushHome()
+                }
+                return
+            }
+            switch (signature.pops.count, signature.pushes.count) {
+            case (1, 1):
+                let a = pop()
+                emitProducer(op, home(height - 1), a)
+            case (2, 1):
+                let b = pop(), a = pop()
+                emitProducer(op, home(height - 2), a, b)
+            default:
+                throw unsupported(instruction)
+            }
+            pushHome()
+        }
+    }
+
+    func resolveType(_ index: Int) -> FunctionType? {
+        guard index < typeIDs.count else { return nil }
+        return TypeRegistry.type(for: typeIDs[index])
+    }
+}

@@ -1,0 +1,16 @@
+import Interpreter
+import WasmRuntime
+
+/// The execution tiers this build links in. Call `register()` before creating a Store
+/// (the runtime cannot import its tiers, so the layer above wires them up).
+public enum BuiltinTiers {
+    public static func register() {
+        InterpreterTier.register()
+    }
+
+    /// Names a configuration may select, in registration order.
+    public static var names: [String] {
+        register()
+        return ExecutionTiers.names
+    }
+}

@@ -1,0 +1,69 @@
+import WasmCore
+
+/// One activation on the explicit call stack shared by all tiers of a store.
+public struct CallFrame {
+    /// Where the caller resumes (tier-specific), nil for an entry from the host.
+    public var returnPC: UnsafeRawPointer?
+    /// The caller's frame base.
+    public var callerFP: UnsafeMutableRawPointer
+    /// The function this frame runs.
+    public var function: UnsafeMutablePointer<FunctionRecord>
+
+    @inline(__always)
+    public init(returnPC: UnsafeRawPointer?, callerFP: UnsafeMutableRawPointer, function: UnsafeMutablePointer<FunctionRecord>) {
+        self.returnPC = returnPC
+        self.callerFP = callerFP
+        self.function = function
+    }
+}
+
+/// The memory a store's code runs on: a value stack of 64-bit slots and a frame stack
+/// bounded by `maxCallDepth`, so runaway recursion traps instead of overflowing the
+/// native stack. Not thread-safe: one thread runs a store at a time.
+public final class ExecutionStack {
+    public let slotBase: UnsafeMutableRawPointer
+    public let slotEnd: UnsafeMutableRawPointer
+    /// First free slot; nested entries (host -> Wasm) start here.
+    public var slotTop: UnsafeMutableRawPointer
+    public let frames: UnsafeMutablePointer<CallFrame>
+    public let maxFrames: Int
+    /// Number of frames in use.
+    public var frameCount: Int = 0
+    /// Fuel left when fuel metering is on (decremented at loop headers and calls).
+    public var fuel: UInt64
+    public var meteringEnabled: Bool
+    /// Set (from any thread) to make running code trap with `interrupted` at its next poll.
+    public let interruptFlag: UnsafeMutablePointer<UInt32>
+    /// The full trap behind a `hostError` reason (host functions throw arbitrary errors).
+    public var pendingTrap: Trap?
+
+    init(slots: Int, maxFrames: Int, fuel: UInt64?) {
+        let byteCount = max(slots, 1024) * 8
+        slotBase = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 16)
+        slotEnd = slotBase + byteCount
+        slotTop = slotBase
+        self.maxFrames = max(maxFrames, 1)
+        frames = .allocate(capacity: self.maxFrames)
+        self.fuel = fuel ?? UInt64.max
+        meteringEnabled = fuel != nil
+        interruptFlag = .allocate(capacity: 1)
+        interruptFlag.initialize(to: 0)
+    }
+
+    deinit {
+        slotBase.deallocate()
+        frames.deallocate()
+        interruptFlag.deallocate()
+    }
+
+    /// Names of the functions on the frame stack from `frameCount - 1` down to `lowest`.
+    public func backtrace(downTo lowest: Int) -> [String] {
+        var names: [String] = []
+        var i = frameCount - 1
+        while i >= lowest && i >= 0 {
+            names.append(frames[i].function.pointee.owner.takeUnretainedValue().debugName)
+            i -= 1
+        }
+        return names
+    }
+}

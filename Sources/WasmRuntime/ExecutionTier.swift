@@ -1,0 +1,55 @@
+import WasmCore
+import WasmDecoder
+import WasmValidator
+
+/// A way of running Wasm code. A tier translates each defined function while the
+/// validator checks it (through a `CodeSink`), then runs it on the store's `ExecutionStack`.
+/// Calls that leave the tier (host functions, other tiers) go through
+/// `Function.callFromCompiledCode`.
+public protocol ExecutionTier: AnyObject, Sendable {
+    /// The name configurations select the tier by ("interp", "jit").
+    var name: String { get }
+
+    /// Validates and translates every defined function of `module`.
+    func compile(module: Module, validator: ModuleValidator, store: Store) throws -> any CompiledCode
+
+    /// Runs `function` (compiled by this tier). Its arguments are in the slots at
+    /// `arguments` (the store's stack top); results are written over them.
+    func invoke(_ function: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,
+                store: Store) throws(Trap)
+}
+
+/// A tier's translation of a module's defined functions.
+public protocol CompiledCode: AnyObject {
+    /// Entry point and frame size (in slots) of defined function `index`.
+    func entry(definedIndex index: Int) -> (code: UnsafeRawPointer, frameSlots: Int)
+}
+
+/// The registry of tiers, by name. Register tiers at startup, before creating stores
+/// (e.g. `InterpreterTier.register()`).
+public enum ExecutionTiers {
+    nonisolated(unsafe) private static var tiers: [any ExecutionTier] = []
+
+    /// Adds a tier (replacing one of the same name) and returns its id.
+    @discardableResult
+    public static func register(_ tier: any ExecutionTier) -> Int {
+        TypeRegistry.withLock {
+            if let i = tiers.firstIndex(where: { $0.name == tier.name }) {
+                tiers[i] = tier
+                return i
+            }
+            tiers.append(tier)
+            return tiers.count - 1
+        }
+    }
+
+    public static func id(named name: String) -> Int? {
+        TypeRegistry.withLock { tiers.firstIndex { $0.name == name } }
+    }
+
+    public static func tier(id: Int) -> (any ExecutionTier)? {
+        TypeRegistry.withLock { id >= 0 && id < tiers.count ? tiers[id] : nil }
+    }
+
+    public static var names: [String] { TypeRegistry.withLock { tiers.map(\.name) } }
+}

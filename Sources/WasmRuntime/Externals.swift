@@ -1,0 +1,181 @@
+import WasmCore
+
+/// Something an instance imports or exports.
+public enum ExternalValue {
+    case function(Function)
+    case table(Table)
+    case memory(Memory)
+    case global(Global)
+    case tag(Tag)
+
+    public var kind: ExternalKind {
+        switch self {
+        case .function: .function
+        case .table: .table
+        case .memory: .memory
+        case .global: .global
+        case .tag: .tag
+        }
+    }
+}
+
+/// A global variable.
+public final class Global {
+    public let type: GlobalType
+    /// The 64-bit cell compiled code reads and writes (`Slot` encoding).
+    public let cell: UnsafeMutablePointer<UInt64>
+    /// Functions stored through the API stay alive while referenced here.
+    private var retainedFunction: Function?
+
+    /// A global holding `value` (which must match `type.valueType`).
+    public init(type: GlobalType, value: Value) throws(WasmError) {
+        guard value.matches(type.valueType) else {
+            throw WasmError(.uninstantiable, "global value \(value) does not match \(type.valueType)")
+        }
+        self.type = type
+        cell = .allocate(capacity: 1)
+        cell.initialize(to: Slot.encode(value))
+        if case .ref(.function(let h)) = value { retainedFunction = h.function }
+    }
+
+    deinit { cell.deallocate() }
+
+    /// The current value. Setting checks the type; immutable globals ignore writes
+    /// from the host only through `set(_:)`, which throws.
+    public var value: Value {
+        get { Slot.decode(cell.pointee, as: type.valueType) }
+    }
+
+    /// Writes a new value (the global must be mutable and the value must match its type).
+    public func set(_ newValue: Value) throws(WasmError) {
+        guard type.isMutable else { throw WasmError(.uninstantiable, "global is immutable") }
+        guard newValue.matches(type.valueType) else { throw WasmError(.uninstantiable, "type mismatch") }
+        cell.pointee = Slot.encode(newValue)
+        if case .ref(.function(let h)) = newValue { retainedFunction = h.function }
+    }
+}
+
+/// A table of references.
+public final class Table {
+    public let storage: UnsafeMutablePointer<TableStorage>
+    /// Functions stored through the API stay alive while the table does.
+    private var retainedFunctions: [Function] = []
+
+    /// A table of `type.limits.min` elements, each `initial` (null by default).
+    public init(type: TableType, initial: Value? = nil) throws(WasmError) {
+        let count = Int(clamping: type.limits.min)
+        guard type.limits.min <= 10_000_000 else { throw WasmError(.uninstantiable, "table too large") }
+        let fill = initial.map { Slot.encode($0) } ?? 0
+        let elements = UnsafeMutablePointer<UInt64>.allocate(capacity: max(count, 1))
+        elements.initialize(repeating: fill, count: max(count, 1))
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: TableStorage(
+            elements: elements, count: count, capacity: max(count, 1),
+            maximum: type.limits.max ?? (type.limits.is64 ? UInt64.max : UInt64(UInt32.max)),
+            elementType: type.elementType))
+        self.type = type
+        if case .ref(.function(let h))? = initial { retainedFunctions.append(h.function) }
+    }
+
+    deinit {
+        storage.pointee.elements.deallocate()
+        storage.deallocate()
+    }
+
+    /// The table's type; `limits.min` is the current size.
+    public private(set) var type: TableType
+
+    public var size: Int { storage.pointee.count }
+
+    /// The current type, with the current size as minimum.
+    public var currentType: TableType {
+        var t = type
+        t.limits.min = UInt64(size)
+        return t
+    }
+
+    public func get(_ index: Int) throws(TrapReason) -> Value {
+        guard index >= 0 && index < size else { throw .outOfBoundsTableAccess }
+        return Slot.decode(storage.pointee.elements[index], as: .ref(type.elementType))
+    }
+
+    public func set(_ index: Int, _ value: Value) throws(TrapReason) {
+        guard index >= 0 && index < size else { throw .outOfBoundsTableAccess }
+        guard value.matches(.ref(type.elementType)) else { throw .hostError }
+        if case .ref(.function(let h)) = value { retainedFunctions.append(h.function) }
+        storage.pointee.elements[index] = Slot.encode(value)
+    }
+
+    /// Grows by `delta` elements set to `fill` (encoded); returns the old size or nil.
+    public func grow(by delta: UInt64, fill: UInt64) -> UInt64? {
+        let old = UInt64(size)
+        let (new, overflow) = old.addingReportingOverflow(delta)
+        guard !overflow, new <= storage.pointee.maximum, new <= 10_000_000 else { return nil }
+        let newCount = Int(new)
+        if newCount > storage.pointee.capacity {
+            let capacity = max(newCount, storage.pointee.capacity * 2)
+            let elements = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+            elements.moveInitialize(from: storage.pointee.elements, count: size)
+            storage.pointee.elements.deallocate()
+            storage.pointee.elements = elements
+            storage.pointee.capacity = capacity
+        }
+        (storage.pointee.elements + size).initialize(repeating: fill, count: newCount - size)
+        storage.pointee.count = newCount
+        return old
+    }
+
+    /// Grows by `delta` elements set to `value`; returns the old size or nil.
+    public func grow(by delta: UInt64, value: Value) -> UInt64? {
+        if case .ref(.function(let h)) = value { retainedFunctions.append(h.function) }
+        return grow(by: delta, fill: Slot.encode(value))
+    }
+}
+
+/// A linear memory.
+public final class Memory {
+    /// The underlying memory (`base` may move on grow for memory64).
+    public let linear: LinearMemory
+    public let type: MemoryType
+
+    public init(type: MemoryType, strategy: BoundsStrategy = .software) throws(WasmError) {
+        self.type = type
+        linear = try LinearMemory(type: type, strategy: strategy)
+    }
+
+    /// Size in bytes.
+    public var byteCount: Int { linear.byteCount }
+    /// Size in 64 KiB pages.
+    public var pageCount: UInt64 { linear.pageCount }
+
+    /// The current type, with the current size as minimum.
+    public var currentType: MemoryType {
+        var t = type
+        t.limits.min = linear.pageCount
+        return t
+    }
+
+    /// Grows by `pages`; returns the old page count, or nil when that is not possible.
+    public func grow(by pages: UInt64) -> UInt64? { linear.grow(by: pages) }
+
+    /// Copies bytes out of the memory.
+    public func read(at address: UInt64, count: Int) throws(TrapReason) -> [UInt8] {
+        try linear.read(at: address, count: count)
+    }
+
+    /// Copies bytes into the memory.
+    public func write(_ bytes: [UInt8], at address: UInt64) throws(TrapReason) {
+        try linear.write(bytes, at: address)
+    }
+
+    /// Runs `body` over the memory's bytes (valid until the memory grows).
+    public func withUnsafeBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeMutableRawBufferPointer(start: linear.base, count: linear.byteCount))
+    }
+}
+
+/// An exception tag (exception handling; Wasm 3.0).
+public final class Tag {
+    public let type: FunctionType
+    public init(type: FunctionType) { self.type = type }
+}

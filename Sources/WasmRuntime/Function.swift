@@ -1,0 +1,134 @@
+import WasmCore
+
+/// A function: defined by a Wasm instance, or provided by the host.
+public final class Function {
+    /// The function's signature.
+    public let type: FunctionType
+    /// The record compiled code calls through; a `funcref` is its address.
+    public let record: UnsafeMutablePointer<FunctionRecord>
+    /// The body of a host function.
+    let hostBody: (([Value]) throws -> [Value])?
+    /// The store a Wasm function runs in.
+    weak var store: Store?
+    /// Keeps the translated code alive.
+    let code: (any CompiledCode)?
+    /// Name for backtraces: the export or name-section name when known.
+    public internal(set) var debugName: String
+
+    /// A host function: `body` receives arguments matching `type.parameters` and must
+    /// return values matching `type.results`; throwing a `Trap` or any error traps.
+    public init(type: FunctionType, name: String = "host", _ body: @escaping ([Value]) throws -> [Value]) {
+        self.type = type
+        self.hostBody = body
+        self.code = nil
+        self.debugName = name
+        record = .allocate(capacity: 1)
+        record.initialize(to: FunctionRecord(
+            kind: .host, tierID: -1, typeID: TypeRegistry.id(for: type), code: nil, context: nil,
+            frameSlots: max(type.parameters.count, type.results.count),
+            parameterCount: type.parameters.count, resultCount: type.results.count,
+            owner: Unmanaged.passUnretained(self)))
+    }
+
+    /// A Wasm function defined by an instance.
+    init(type: FunctionType, typeID: Int, tierID: Int, code: any CompiledCode, definedIndex: Int,
+         context: UnsafeMutablePointer<InstanceContext>, store: Store, name: String) {
+        self.type = type
+        self.hostBody = nil
+        self.code = code
+        self.store = store
+        self.debugName = name
+        let entry = code.entry(definedIndex: definedIndex)
+        record = .allocate(capacity: 1)
+        record.initialize(to: FunctionRecord(
+            kind: .wasm, tierID: tierID, typeID: typeID, code: entry.code, context: context,
+            frameSlots: entry.frameSlots, parameterCount: type.parameters.count,
+            resultCount: type.results.count, owner: Unmanaged.passUnretained(self)))
+        record.pointee.owner = Unmanaged.passUnretained(self)
+    }
+
+    deinit { record.deallocate() }
+
+    public var isHost: Bool { hostBody != nil }
+
+    /// The function a `Slot`-encoded funcref designates.
+    public static func from(recordBits bits: UInt64) -> Function? {
+        guard let p = UnsafeMutablePointer<FunctionRecord>(bitPattern: UInt(bits)) else { return nil }
+        return p.pointee.owner.takeUnretainedValue()
+    }
+
+    /// Calls the function. Arguments must match `type.parameters` (a mismatch is a trap
+    /// with reason `hostError` and a detail, not a crash).
+    public func invoke(_ args: [Value]) throws(Trap) -> [Value] {
+        guard args.count == type.parameters.count else {
+            throw Trap(.hostError, detail: "argument count mismatch: expected \(type.parameters.count), got \(args.count)")
+        }
+        for (i, (a, t)) in zip(args, type.parameters).enumerated() where !a.matches(t) {
+            throw Trap(.hostError, detail: "argument \(i) type mismatch: expected \(t), got \(a)")
+        }
+        if let hostBody { return try Function.callHost(hostBody, args, type: type, name: debugName) }
+        guard let store else { throw Trap(.hostError, detail: "the function's store no longer exists") }
+        let stack = store.stack
+        let slots = stack.slotTop
+        let needed = max(type.parameters.count, type.results.count) * 8
+        guard slots + needed <= stack.slotEnd else { throw Trap(.callStackExhausted) }
+        for (i, a) in args.enumerated() { slots.storeBytes(of: Slot.encode(a), toByteOffset: i * 8, as: UInt64.self) }
+        try Function.invokeCompiled(record, arguments: slots, store: store)
+        return type.results.enumerated().map { i, t in
+            Slot.decode(slots.load(fromByteOffset: i * 8, as: UInt64.self), as: t)
+        }
+    }
+
+    static func invokeCompiled(_ record: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,
+                               store: Store) throws(Trap) {
+        guard let tier = ExecutionTiers.tier(id: record.pointee.tierID) else {
+            throw Trap(.hostError, detail: "function compiled by an unregistered tier")
+        }
+        try tier.invoke(record, arguments: arguments, store: store)
+    }
+
+    static func callHost(_ body: ([Value]) throws -> [Value], _ args: [Value], type: FunctionType,
+                         name: String) throws(Trap) -> [Value] {
+        let results: [Value]
+        do {
+            results = try body(args)
+        } catch let trap as Trap {
+            throw trap
+        } catch let reason as TrapReason {
+            throw Trap(reason, backtrace: [name])
+        } catch {
+            throw Trap(.hostError, backtrace: [name], detail: "\(error)")
+        }
+        guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.matches($1) }) else {
+            throw Trap(.hostError, backtrace: [name], detail: "host function returned \(results), expected \(type.results)")
+        }
+        return results
+    }
+
+    /// Calls a function that is not native to the calling tier (a host function or one
+    /// compiled by another tier) with arguments in the slots at `slots`; results are
+    /// written over them. On failure the full trap is left in `store.stack.pendingTrap`.
+    public static func callFromCompiledCode(_ record: UnsafeMutablePointer<FunctionRecord>,
+                                            slots: UnsafeMutableRawPointer, store: Store) throws(TrapReason) {
+        let function = record.pointee.owner.takeUnretainedValue()
+        do throws(Trap) {
+            if let body = function.hostBody {
+                let type = function.type
+                let args = type.parameters.enumerated().map { i, t in
+                    Slot.decode(slots.load(fromByteOffset: i * 8, as: UInt64.self), as: t)
+                }
+                let results = try callHost(body, args, type: type, name: function.debugName)
+                for (i, r) in results.enumerated() { slots.storeBytes(of: Slot.encode(r), toByteOffset: i * 8, as: UInt64.self) }
+            } else {
+                guard let other = function.store else { throw Trap(.hostError, detail: "store released") }
+                try invokeCompiled(record, arguments: slots, store: other)
+            }
+        } catch {
+            store.stack.pendingTrap = error
+            throw error.reason
+        }
+    }
+}
+
+/// `HostFunction(type:) { args in ... }` builds a host `Function`.
+public typealias HostFunction = Function

@@ -1,0 +1,50 @@
+import WasmCore
+
+/// The fixed-address, ARC-free description of a function that compiled code works with.
+/// A `funcref` is the address of one of these; tiers read it in their hot loops.
+public struct FunctionRecord {
+    public enum Kind: UInt8 {
+        /// Code produced by the tier named by `tierID`; `code` and `context` are set.
+        case wasm
+        /// A host function: calls go through `Function.callFromCompiledCode`.
+        case host
+    }
+
+    public var kind: Kind
+    /// Index of the tier that compiled `code` in `ExecutionTiers` (wasm functions).
+    public var tierID: Int
+    /// The store-wide id of the function's type (structurally equal types share an id).
+    public var typeID: Int
+    /// Tier-specific entry point.
+    public var code: UnsafeRawPointer?
+    /// The defining instance's context.
+    public var context: UnsafeMutablePointer<InstanceContext>?
+    /// 64-bit slots the function's frame needs (parameters, locals, operand stack).
+    public var frameSlots: Int
+    public var parameterCount: Int
+    public var resultCount: Int
+    /// The `Function` object this record belongs to.
+    public var owner: Unmanaged<Function>
+}
+
+/// The ARC-free view of an instance that compiled code works with: its index spaces as
+/// arrays of raw pointers (imports first, as in the module).
+public struct InstanceContext {
+    public var functions: UnsafeMutablePointer<UnsafeMutablePointer<FunctionRecord>>
+    /// One 64-bit cell per global (see `Slot` for the encoding).
+    public var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+    public var tables: UnsafeMutablePointer<UnsafeMutablePointer<TableStorage>>
+    /// The `LinearMemory` objects of the memory index space (unretained).
+    public var memories: UnsafeMutablePointer<Unmanaged<LinearMemory>>
+    public var memoryCount: Int
+    public var instance: Unmanaged<Instance>
+}
+
+/// The elements of a table, in `Slot` encoding; owned by a `Table`.
+public struct TableStorage {
+    public var elements: UnsafeMutablePointer<UInt64>
+    public var count: Int
+    public var capacity: Int
+    public var maximum: UInt64
+    public var elementType: RefType
+}

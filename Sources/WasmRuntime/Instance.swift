@@ -1,0 +1,186 @@
+import WasmCore
+import WasmDecoder
+
+/// An instantiated module: its functions, tables, memories, globals and tags (imports
+/// first), its exports, and the state of its element and data segments.
+public final class Instance {
+    public let compiled: CompiledModule
+    public var module: Module { compiled.module }
+    public private(set) var functions: [Function] = []
+    public private(set) var tables: [Table] = []
+    public private(set) var memories: [Memory] = []
+    public private(set) var globals: [Global] = []
+    public private(set) var tags: [Tag] = []
+    /// Exports in module order.
+    public private(set) var exports: [(String, ExternalValue)] = []
+    /// Keyed by UTF-8 bytes: export names match byte for byte, not by Unicode equivalence.
+    private var exportIndex: [[UInt8]: Int] = [:]
+    /// Element segments' references (`Slot` encoding); emptied when dropped.
+    var elements: [[UInt64]] = []
+    /// Data segments' byte ranges in `module.bytes`; emptied when dropped.
+    var data: [Range<Int>] = []
+    /// The raw view compiled code uses.
+    public let context: UnsafeMutablePointer<InstanceContext>
+    /// Instances do not keep their store alive (the store owns them).
+    weak var store: Store?
+    private var contextInitialized = false
+
+    /// The export named `name`.
+    public func export(_ name: String) -> ExternalValue? {
+        guard let i = exportIndex[Array(name.utf8)] else { return nil }
+        return exports[i].1
+    }
+
+    /// The exported function named `name`.
+    public func function(_ name: String) -> Function? {
+        if case .function(let f)? = export(name) { return f }
+        return nil
+    }
+
+    init(compiled: CompiledModule, imports: [ExternalValue], store: Store) throws(WasmError) {
+        self.compiled = compiled
+        self.store = store
+        context = .allocate(capacity: 1)
+        let module = compiled.module
+        for value in imports {
+            switch value {
+            case .function(let f): functions.append(f)
+            case .table(let t): tables.append(t)
+            case .memory(let m): memories.append(m)
+            case .global(let g): globals.append(g)
+            case .tag(let t): tags.append(t)
+            }
+        }
+        // Defined functions exist before globals and tables: their initialisers may use ref.func.
+        let importedFunctionCount = functions.count
+        let contextPointer = context
+        for (i, typeIndex) in module.functions.enumerated() {
+            guard Int(typeIndex) < module.types.count else { throw WasmError(.invalid, "unknown type") }
+            let type = module.types[Int(typeIndex)]
+            let index = UInt32(importedFunctionCount + i)
+            functions.append(Function(
+                type: type, typeID: compiled.typeIDs[Int(typeIndex)], tierID: compiled.tierID, code: compiled.code,
+                definedIndex: i, context: contextPointer, store: store,
+                name: Instance.functionName(module, index)))
+        }
+
+        for global in module.globals {
+            let value = try ConstEvaluator.evaluate(global.initializer, globals: globals, functions: functions)
+            globals.append(try Global(type: global.type, value: value))
+        }
+        for table in module.tables {
+            let initial = try table.initializer.map { expr throws(WasmError) in
+                try ConstEvaluator.evaluate(expr, globals: globals, functions: functions)
+            }
+            tables.append(try Table(type: table.type, initial: initial ?? .ref(.null(table.type.elementType.heapType.topHeapType))))
+        }
+        for memory in module.memories {
+            memories.append(try Memory(type: memory, strategy: store.configuration.bounds))
+        }
+        for tag in module.tags {
+            let type = Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)] : FunctionType()
+            tags.append(Tag(type: type))
+        }
+        for segment in module.elements {
+            var refs: [UInt64] = []
+            refs.reserveCapacity(segment.elements.count)
+            for expr in segment.elements {
+                refs.append(Slot.encode(try ConstEvaluator.evaluate(expr, globals: globals, functions: functions)))
+            }
+            elements.append(refs)
+        }
+        data = module.data.map(\.range)
+
+        let functionRecords = UnsafeMutablePointer<UnsafeMutablePointer<FunctionRecord>>.allocate(capacity: max(functions.count, 1))
+        for (i, f) in functions.enumerated() { (functionRecords + i).initialize(to: f.record) }
+        let globalCells = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>.allocate(capacity: max(globals.count, 1))
+        for (i, g) in globals.enumerated() { (globalCells + i).initialize(to: g.cell) }
+        let tableStorages = UnsafeMutablePointer<UnsafeMutablePointer<TableStorage>>.allocate(capacity: max(tables.count, 1))
+        for (i, t) in tables.enumerated() { (tableStorages + i).initialize(to: t.storage) }
+        let memoryRefs = UnsafeMutablePointer<Unmanaged<LinearMemory>>.allocate(capacity: max(memories.count, 1))
+        for (i, m) in memories.enumerated() { (memoryRefs + i).initialize(to: Unmanaged.passUnretained(m.linear)) }
+        context.initialize(to: InstanceContext(
+            functions: functionRecords, globals: globalCells, tables: tableStorages, memories: memoryRefs,
+            memoryCount: memories.count, instance: Unmanaged.passUnretained(self)))
+        contextInitialized = true
+
+        for export in module.exports {
+            let i = Int(export.index)
+            let value: ExternalValue?
+            switch export.kind {
+            case .function: value = i < functions.count ? .function(functions[i]) : nil
+            case .table: value = i < tables.count ? .table(tables[i]) : nil
+            case .memory: value = i < memories.count ? .memory(memories[i]) : nil
+            case .global: value = i < globals.count ? .global(globals[i]) : nil
+            case .tag: value = i < tags.count ? .tag(tags[i]) : nil
+            }
+            guard let value else { throw WasmError(.invalid, "unknown export index \(i)") }
+            exportIndex[Array(export.name.utf8)] = exports.count
+            exports.append((export.name, value))
+        }
+    }
+
+    deinit {
+        guard contextInitialized else {
+            context.deallocate()
+            return
+        }
+        context.pointee.functions.deallocate()
+        context.pointee.globals.deallocate()
+        context.pointee.tables.deallocate()
+        context.pointee.memories.deallocate()
+        context.deallocate()
+    }
+
+    static func functionName(_ module: Module, _ index: UInt32) -> String {
+        if let name = module.names?.functionNames[index] { return name }
+        if let export = module.exports.first(where: { $0.kind == .function && $0.index == index }) { return export.name }
+        return "func[\(index)]"
+    }
+
+    /// Applies active segments and runs the start function (the spec's instantiation
+    /// steps after allocation). A trap leaves the effects of earlier segments in place.
+    func initialize() throws(Trap) {
+        let module = self.module
+        for (i, segment) in module.elements.enumerated() {
+            switch segment.mode {
+            case .active(let table, let offset):
+                let start = try evaluateOffset(offset)
+                do {
+                    try tableInit(table: Int(table), segment: i, destination: start, source: 0,
+                                  count: UInt64(elements[i].count))
+                } catch { throw Trap(error) }
+                elements[i] = []
+            case .declarative:
+                elements[i] = []
+            case .passive:
+                break
+            }
+        }
+        for (i, segment) in module.data.enumerated() {
+            guard case .active(let memory, let offset) = segment.mode else { continue }
+            let start = try evaluateOffset(offset)
+            do {
+                try memoryInit(memory: Int(memory), segment: i, destination: start, source: 0,
+                               count: UInt64(data[i].count))
+            } catch { throw Trap(error) }
+            data[i] = 0..<0
+        }
+        if let start = module.start {
+            guard Int(start) < functions.count else { throw Trap(.hostError, detail: "unknown start function") }
+            _ = try functions[Int(start)].invoke([])
+        }
+    }
+
+    private func evaluateOffset(_ expr: ConstExpression) throws(Trap) -> UInt64 {
+        let value: Value
+        do { value = try ConstEvaluator.evaluate(expr, globals: globals, functions: functions) } catch {
+            throw Trap(.hostError, detail: error.message)
+        }
+        switch value {
+        case .i32(let v): return UInt64(v)
+        case .i64(let v): return v
+        default: throw Trap(.hostError, detail: "segment offset is not an integer")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import WasmCore
+import WasmDecoder
+
+/// Resolves imports by (module, name) and instantiates modules in a store.
+public final class Linker {
+    public let store: Store
+    /// Keyed by UTF-8 bytes: Wasm names match byte for byte, while Swift's String equality
+    /// would also match canonically equivalent Unicode spellings.
+    private var definitions: [[UInt8]: [[UInt8]: ExternalValue]] = [:]
+
+    public init(store: Store) { self.store = store }
+
+    /// Makes `value` importable as `module`.`name` (replacing an earlier definition).
+    public func define(module: String, name: String, _ value: ExternalValue) {
+        definitions[Array(module.utf8), default: [:]][Array(name.utf8)] = value
+        switch value {
+        case .function(let f): store.retain(f)
+        case .table(let t): store.retain(t)
+        case .memory(let m): store.retain(m)
+        case .global(let g): store.retain(g)
+        case .tag(let t): store.retain(t)
+        }
+    }
+
+    /// Makes every export of `instance` importable under the module name `name`.
+    public func register(_ instance: Instance, as name: String) {
+        for (exportName, value) in instance.exports { definitions[Array(name.utf8), default: [:]][Array(exportName.utf8)] = value }
+    }
+
+    /// The definition of `module`.`name`, if any.
+    public func resolve(module: String, name: String) -> ExternalValue? { definitions[Array(module.utf8)]?[Array(name.utf8)] }
+
+    /// Instantiates a module: resolves and type-checks its imports (`WasmError` of kind
+    /// `.unlinkable`), allocates its entities, applies its active segments and runs its
+    /// start function (a `Trap` there leaves the earlier segments' effects in place).
+    public func instantiate(_ module: CompiledModule) throws -> Instance {
+        let imports = try resolveImports(of: module)
+        let instance = try Instance(compiled: module, imports: imports, store: store)
+        store.retain(instance)
+        try instance.initialize()
+        return instance
+    }
+
+    /// Decodes, compiles and instantiates in one step.
+    public func instantiate(bytes: [UInt8]) throws -> Instance {
+        try instantiate(CompiledModule(bytes: bytes, store: store))
+    }
+
+    func resolveImports(of compiled: CompiledModule) throws(WasmError) -> [ExternalValue] {
+        let module = compiled.module
+        var values: [ExternalValue] = []
+        for imp in module.imports {
+            guard let value = resolve(module: imp.module, name: imp.name) else {
+                throw WasmError(.unlinkable, "unknown import \(imp.module).\(imp.name)")
+            }
+            guard Linker.matches(value, imp.descriptor, module.types) else {
+                throw WasmError(.unlinkable, "incompatible import type \(imp.module).\(imp.name)")
+            }
+            values.append(value)
+        }
+        return values
+    }
+
+    static func matches(_ value: ExternalValue, _ descriptor: Import.Descriptor, _ types: [FunctionType]) -> Bool {
+        switch (value, descriptor) {
+        case (.function(let f), .function(let t)):
+            return Int(t) < types.count && f.type == types[Int(t)]
+        case (.table(let table), .table(let t)):
+            let actual = table.currentType
+            return actual.elementType == t.elementType && limitsMatch(actual.limits, t.limits)
+        case (.memory(let memory), .memory(let m)):
+            return limitsMatch(memory.currentType.limits, m.limits)
+        case (.global(let g), .global(let t)):
+            return g.type == t
+        case (.tag(let tag), .tag(let t)):
+            return Int(t.typeIndex) < types.count && tag.type == types[Int(t.typeIndex)]
+        default:
+            return false
+        }
+    }
+
+    /// Limits subtyping: at least the minimum, and a maximum no larger than required.
+    static func limitsMatch(_ actual: Limits, _ expected: Limits) -> Bool {
+        guard actual.is64 == expected.is64, actual.isShared == expected.isShared, actual.min >= expected.min else { return false }
+        guard let emax = expected.max else { return true }
+        guard let amax = actual.max else { return false }
+        return amax <= emax
+    }
+}

@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import WasmCore
+
+/// A Wasm linear memory backed by an anonymous `mmap` reservation.
+///
+/// The memory reserves address space once (how much depends on the `BoundsStrategy`) as
+/// `PROT_NONE` and commits pages read-write with `mprotect` as it grows; fresh pages are
+/// zero-filled by the kernel. While the reservation allows, `base` never changes, so
+/// tiers may cache it across calls that can grow the memory only if they reload it after
+/// `grow` — memory64 memories that outgrow their reservation window, and memories whose
+/// initial reservation failed, **relocate**: they move to a larger mapping and `base`
+/// changes.
+///
+/// Bytes `0 ..< byteCount` of `base` are readable and writable; nothing else is.
+/// Not synchronised: callers serialise access (shared memories are not supported yet).
+///
+/// ```
+///  base                       base + byteCount              base + reservedByteCount
+///   |                               |                                  |
+///   v                               v                                  v
+///   +-------------------------------+----------------------------------+
+///   | committed: PROT_READ|WRITE    | reserved: PROT_NONE              |
+///   | pageCount * 64 KiB, zeroed    | committed page by page on grow   |
+///   +-------------------------------+----------------------------------+
+///   .software, 32-bit: reservation = declared maximum (at most 4 GiB), so `base` is stable.
+///   .software, memory64: reservation = max(initial, 4 GiB) capped by the maximum; growing
+///   past it relocates (new reservation, contents copied, old one unmapped).
+/// ```
+public final class LinearMemory {
+    /// Bytes per Wasm page.
+    public static let pageSize: UInt64 = 65536
+    /// Most pages a 32-bit memory can have (4 GiB).
+    public static let maxPages32: UInt64 = 65536
+    /// Most pages a memory64 memory can have (2^64 bytes).
+    public static let maxPages64: UInt64 = 1 << 48
+    /// Address space a memory64 memory reserves beyond its initial size under `.software`.
+    public static let memory64Window: UInt64 = 4 << 30
+
+    /// Start of the memory. Changes only when the memory relocates (see the type docs).
+    public private(set) var base: UnsafeMutableRawPointer
+    /// Current size in bytes (a multiple of the page size).
+    public private(set) var byteCount: Int
+    /// Current size in pages.
+    public private(set) var pageCount: UInt64
+    /// The most pages `grow` will reach: the declared maximum, capped by the address type.
+    public let maximumPages: UInt64
+    /// Whether addresses are i64 (memory64).
+    public let is64: Bool
+    /// The bounds-checking scheme this memory was created for.
+    public let strategy: BoundsStrategy
+    /// Bytes of address space mapped at `base` (committed or not).
+    public private(set) var reservedByteCount: Int
+
+    /// Creates a memory of `type.limits.min` zeroed pages.
+    ///
+    /// - Throws: `WasmError` (`.uninstantiable`) when the limits exceed what the address
+    ///   type allows or the system refuses the mapping.
+    public init(type: MemoryType, strategy: BoundsStrategy) throws(WasmError) {
+        let limits = type.limits
+        let cap = limits.is64 ? Self.maxPages64 : Self.maxPages32
+        let maximum = min(limits.max ?? cap, cap)
+        guard limits.min <= maximum else {
+            throw WasmError(.uninstantiable, "memory size must be at most \(maximum) pages")
+        }
+        // Committing more than Int.max bytes is impossible anyway.
+        guard limits.min <= UInt64(Int.max) / Self.pageSize else {
+            throw WasmError(.uninstantiable, "out of memory")
+        }
+        let initialBytes = limits.min * Self.pageSize
+        let maximumBytes = maximum <= UInt64(Int.max) / Self.pageSize
+            ? maximum * Self.pageSize : UInt64(Int.max) & ~(Self.pageSize - 1)
+        let wanted = strategy.reservation(
+            maximumBytes: maximumBytes, initialBytes: initialBytes, is64: limits.is64)
+
+        // Fall back to reserving only what is needed now; the memory then relocates on grow.
+        guard let mapping = Self.reserve(Int(max(wanted, initialBytes)))
+            ?? Self.reserve(Int(initialBytes))
+        else { throw WasmError(.uninstantiable, "out of memory") }
+        guard Self.commit(mapping.base, from: 0, to: Int(initialBytes)) else {
+            Self.release(mapping)
+            throw WasmError(.uninstantiable, "out of memory")
+        }
+        self.base = mapping.base
+        self.reservedByteCount = mapping.size
+        self.byteCount = Int(initialBytes)
+        self.pageCount = limits.min
+        self.maximumPages = maximum
+        self.is64 = limits.is64
+        self.strategy = strategy
+    }
+
+    deinit {
+        Self.release((base, reservedByteCount))
+    }
+
+    /// Grows the memory by `pages` zero-filled pages (`memory.grow`).
+    ///
+    /// - Returns: the previous size in pages, or nil (memory unchanged) when the result
+    ///   would exceed `maximumPages` or the system cannot provide the memory.
+    public func grow(by pages: UInt64) -> UInt64? {
+        let old = pageCount
+        guard pages <= maximumPages &- old else { return nil }
+        if pages == 0 { return old }
+        let newPages = old + pages
+        guard newPages <= UInt64(Int.max) / Self.pageSize else { return nil }
+        let newBytes = Int(newPages * Self.pageSize)
+        if newBytes <= reservedByteCount {
+            guard Self.commit(base, from: byteCount, to: newBytes) else { return nil }
+        } else {
+            guard relocate(toHold: newBytes) else { return nil }
+        }
+        byteCount = newBytes
+        pageCount = newPages
+        return old
+    }
+
+    /// Moves the contents to a fresh, larger reservation (old one released).
+    private func relocate(toHold newBytes: Int) -> Bool {
+        // Leave headroom so a sequence of small grows does not copy every time.
+        let doubled = reservedByteCount <= Int.max / 2 ? reservedByteCount * 2 : newBytes
+        let maxBytes = maximumPages <= UInt64(Int.max) / Self.pageSize
+            ? Int(maximumPages * Self.pageSize) : newBytes
+        let target = max(newBytes, min(doubled, maxBytes))
+        guard let mapping = Self.reserve(target) ?? Self.reserve(newBytes) else { return false }
+        guard Self.commit(mapping.base, from: 0, to: newBytes) else {
+            Self.release(mapping)
+            return false
+        }
+        mapping.base.copyMemory(from: base, byteCount: byteCount)
+        Self.release((base, reservedByteCount))
+        base = mapping.base
+        reservedByteCount = mapping.size
+        return true
+    }
+
+    // MARK: - mmap plumbing
+
+    /// Maps `size` bytes (at least one page) of inaccessible address space.
+    private static func reserve(_ size: Int) -> (base: UnsafeMutableRawPointer, size: Int)? {
+        let size = max(size, Int(pageSize))
+        #if canImport(Glibc)
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+        #else
+        let flags = MAP_PRIVATE | MAP_ANON
+        #endif
+        guard let pointer = mmap(nil, size, PROT_NONE, flags, -1, 0),
+              pointer != UnsafeMutableRawPointer(bitPattern: -1)
+        else { return nil }
+        return (pointer, size)
+    }
+
+    /// Makes bytes `start ..< end` of a reservation readable and writable.
+    private static func commit(_ base: UnsafeMutableRawPointer, from start: Int, to end: Int) -> Bool {
+        if end <= start { return true }
+        return mprotect(base + start, end - start, PROT_READ | PROT_WRITE) == 0
+    }
+
+    private static func release(_ mapping: (base: UnsafeMutableRawPointer, size: Int)) {
+        _ = munmap(mapping.base, mapping.size)
+    }
+}

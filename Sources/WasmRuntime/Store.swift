@@ -1,0 +1,67 @@
+import WasmCore
+
+/// How a store compiles and runs code.
+public struct StoreConfiguration: Sendable {
+    /// The execution tier (see `ExecutionTiers`), e.g. "interp".
+    public var tier: String = "interp"
+    /// How linear memory accesses are bounds-checked.
+    public var bounds: BoundsStrategy = .software
+    /// The proposals modules may use.
+    public var features: WasmFeatures = .wasm3
+    /// Maximum number of nested Wasm calls before `callStackExhausted`.
+    public var maxCallDepth: Int = 20_000
+    /// Size of the value stack in 64-bit slots (frames that do not fit trap with
+    /// `callStackExhausted` too).
+    public var valueStackSlots: Int = 1 << 22
+    /// When set, execution traps with `interrupted` after roughly this many loop
+    /// iterations and calls.
+    public var fuel: UInt64?
+
+    public init() {}
+
+    public init(tier: String = "interp", bounds: BoundsStrategy = .software, features: WasmFeatures = .wasm3,
+                maxCallDepth: Int = 20_000, fuel: UInt64? = nil) {
+        self.tier = tier
+        self.bounds = bounds
+        self.features = features
+        self.maxCallDepth = maxCallDepth
+        self.fuel = fuel
+    }
+}
+
+/// Owns everything instances create (the spec's store): functions, tables, memories,
+/// globals stay alive as long as the store, because compiled code holds raw references
+/// between them. Instances and functions do not keep their store alive: keep the store
+/// (or a `Linker`, which holds it) while using them; invoking a function whose store is
+/// gone throws a `Trap` with reason `hostError`. Not thread-safe, except `interrupt()`.
+public final class Store {
+    public let configuration: StoreConfiguration
+    public let stack: ExecutionStack
+    /// Keeps instances and host objects alive: raw references into them may be anywhere.
+    var retained: [AnyObject] = []
+
+    public init(configuration: StoreConfiguration = StoreConfiguration()) {
+        self.configuration = configuration
+        stack = ExecutionStack(slots: configuration.valueStackSlots, maxFrames: configuration.maxCallDepth,
+                               fuel: configuration.fuel)
+    }
+
+    /// The id of a function type (see `TypeRegistry`).
+    public func typeID(for type: FunctionType) -> Int { TypeRegistry.id(for: type) }
+
+    /// Asks running code to stop with `TrapReason.interrupted` at its next loop header or call.
+    /// Safe to call from another thread (a single aligned word store the runner polls).
+    public func interrupt() { stack.interruptFlag.pointee = 1 }
+
+    /// Fuel left (nil when metering is off). Setting it also clears a pending interrupt.
+    public var fuel: UInt64? {
+        get { stack.meteringEnabled ? stack.fuel : nil }
+        set {
+            stack.fuel = newValue ?? UInt64.max
+            stack.meteringEnabled = newValue != nil
+            stack.interruptFlag.pointee = 0
+        }
+    }
+
+    func retain(_ object: AnyObject) { retained.append(object) }
+}

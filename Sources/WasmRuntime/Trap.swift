@@ -1,0 +1,24 @@
+import WasmCore
+
+/// Execution stopped abnormally: a Wasm trap, an interruption or a failing host function.
+public struct Trap: Error, CustomStringConvertible {
+    /// Why execution stopped; its `message` is the spec testsuite's wording.
+    public var reason: TrapReason
+    /// Names of the functions that were active, innermost first.
+    public var backtrace: [String]
+    /// Extra detail (a host error's description, an argument mismatch at `invoke`).
+    public var detail: String?
+
+    public init(_ reason: TrapReason, backtrace: [String] = [], detail: String? = nil) {
+        self.reason = reason
+        self.backtrace = backtrace
+        self.detail = detail
+    }
+
+    public var description: String {
+        var text = reason.message
+        if let detail { text += ": \(detail)" }
+        if !backtrace.isEmpty { text += "\n" + backtrace.enumerated().map { "  #\($0.offset) \($0.element)" }.joined(separator: "\n") }
+        return text
+    }
+}

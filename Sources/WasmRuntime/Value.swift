@@ -1,0 +1,158 @@
+import WasmCore
+
+/// A 128-bit SIMD value, stored as two little-endian 64-bit lanes.
+public struct V128: Hashable, Sendable {
+    /// Bytes 0..<8.
+    public var low: UInt64
+    /// Bytes 8..<16.
+    public var high: UInt64
+
+    public init(low: UInt64, high: UInt64) {
+        self.low = low
+        self.high = high
+    }
+
+    /// The sixteen bytes in memory order.
+    public var bytes: [UInt8] {
+        (0..<16).map { i in UInt8(truncatingIfNeeded: (i < 8 ? low : high) >> UInt64((i % 8) * 8)) }
+    }
+
+    /// Builds a value from sixteen bytes in memory order (missing bytes are zero).
+    public init(bytes: [UInt8]) {
+        var lo: UInt64 = 0, hi: UInt64 = 0
+        for (i, b) in bytes.prefix(16).enumerated() {
+            if i < 8 { lo |= UInt64(b) << UInt64(i * 8) } else { hi |= UInt64(b) << UInt64((i - 8) * 8) }
+        }
+        self.init(low: lo, high: hi)
+    }
+}
+
+/// An opaque, comparable handle to a function, as carried by `funcref` values.
+public struct FunctionHandle: Hashable, @unchecked Sendable {
+    /// The function the handle designates.
+    public let function: Function
+
+    public init(_ function: Function) { self.function = function }
+
+    public static func == (lhs: FunctionHandle, rhs: FunctionHandle) -> Bool { lhs.function === rhs.function }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(function)) }
+}
+
+/// A reference value.
+public enum Reference: Hashable, Sendable {
+    /// A null reference of the given heap type.
+    case null(HeapType)
+    case function(FunctionHandle)
+    /// A host-provided external reference; the payload is opaque to Wasm.
+    /// (`UInt64.max` cannot be represented: it reads back as null.)
+    case extern(UInt64)
+
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+}
+
+/// A Wasm value. Floats are carried as their IEEE bits so NaN payloads survive.
+public enum Value: Hashable, Sendable {
+    case i32(UInt32)
+    case i64(UInt64)
+    case f32(UInt32)
+    case f64(UInt64)
+    case v128(V128)
+    case ref(Reference)
+
+    /// Convenience constructors from Swift numbers.
+    public static func float(_ f: Float) -> Value { .f32(f.bitPattern) }
+    public static func double(_ d: Double) -> Value { .f64(d.bitPattern) }
+    public static func int32(_ i: Int32) -> Value { .i32(UInt32(bitPattern: i)) }
+    public static func int64(_ i: Int64) -> Value { .i64(UInt64(bitPattern: i)) }
+
+    /// Whether the value inhabits `type` (references: heap type compatibility, nullability).
+    public func matches(_ type: ValueType) -> Bool {
+        switch (self, type) {
+        case (.i32, .i32), (.i64, .i64), (.f32, .f32), (.f64, .f64), (.v128, .v128): return true
+        case (.ref(let r), .ref(let t)):
+            switch r {
+            case .null(let h): return t.isNullable && h.topHeapType == t.heapType.topHeapType
+            case .function:
+                if case .concrete = t.heapType { return true }
+                return t.heapType == .func
+            case .extern: return t.heapType == .extern
+            }
+        default: return false
+        }
+    }
+
+    /// The default (zero / null) value of a type.
+    public static func defaultValue(for type: ValueType) -> Value {
+        switch type {
+        case .i32: .i32(0)
+        case .i64: .i64(0)
+        case .f32: .f32(0)
+        case .f64: .f64(0)
+        case .v128: .v128(V128(low: 0, high: 0))
+        case .ref(let r): .ref(.null(r.heapType.topHeapType))
+        }
+    }
+}
+
+extension HeapType {
+    /// The abstract heap type at the top of this type's hierarchy (what a null is reported as).
+    public var topHeapType: HeapType {
+        switch self {
+        case .func, .noFunc, .concrete: .func
+        case .extern, .noExtern: .extern
+        case .exn, .noExn: .exn
+        }
+    }
+}
+
+extension Value: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .i32(let v): "i32:\(Int32(bitPattern: v))"
+        case .i64(let v): "i64:\(Int64(bitPattern: v))"
+        case .f32(let v): "f32:\(Float(bitPattern: v))"
+        case .f64(let v): "f64:\(Double(bitPattern: v))"
+        case .v128(let v): "v128:\(v.bytes)"
+        case .ref(.null(let h)): "ref.null \(h)"
+        case .ref(.function(let f)): "ref.func \(f.function.debugName)"
+        case .ref(.extern(let p)): "ref.extern \(p)"
+        }
+    }
+}
+
+/// The 64-bit cell encoding shared by every tier, globals and tables: integers
+/// zero-extended, floats as bits, funcref as the address of the function's
+/// `FunctionRecord` (0 = null), externref as payload + 1 (0 = null).
+public enum Slot {
+    @inline(__always)
+    public static func encode(_ value: Value) -> UInt64 {
+        switch value {
+        case .i32(let v): UInt64(v)
+        case .i64(let v): v
+        case .f32(let v): UInt64(v)
+        case .f64(let v): v
+        case .v128(let v): v.low
+        case .ref(.null): 0
+        case .ref(.function(let h)): UInt64(UInt(bitPattern: h.function.record))
+        case .ref(.extern(let p)): p &+ 1
+        }
+    }
+
+    public static func decode(_ bits: UInt64, as type: ValueType) -> Value {
+        switch type {
+        case .i32: return .i32(UInt32(truncatingIfNeeded: bits))
+        case .i64: return .i64(bits)
+        case .f32: return .f32(UInt32(truncatingIfNeeded: bits))
+        case .f64: return .f64(bits)
+        case .v128: return .v128(V128(low: bits, high: 0))
+        case .ref(let r):
+            if bits == 0 { return .ref(.null(r.heapType.topHeapType)) }
+            if r.heapType.topHeapType == .extern { return .ref(.extern(bits &- 1)) }
+            guard let f = Function.from(recordBits: bits) else { return .ref(.null(r.heapType.topHeapType)) }
+            return .ref(.function(FunctionHandle(f)))
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import WasmCore
+import WasmDecoder
+
+/// A control frame of the validation algorithm.
+struct ControlFrame: Sendable {
+    var kind: LabelInfo.Kind
+    /// Operand stack height below the frame's parameters.
+    var height: Int
+    var type: FunctionType
+    var unreachable: Bool
+    /// Height of the local-initialisation log when the frame was entered.
+    var initLogHeight: Int
+
+    var branchTypes: [ValueType] { kind == .loop ? type.parameters : type.results }
+}
+
+/// The state of validating one function body: the spec's operand stack (nil = unknown,
+/// the bottom of a polymorphic stack) and control stack. It is also the
+/// `ValidationContext` a sink sees, so passing it costs no copying of the stacks.
+struct FunctionValidator: ValidationContext {
+    let module: ModuleValidator
+    let functionType: FunctionType
+    let locals: [ValueType]
+    var stack: [ValueType?] = []
+    var frames: [ControlFrame] = []
+    var maxHeight = 0
+    /// Set-before-use tracking for non-defaultable locals; empty when there are none.
+    var localInitialized: [Bool] = []
+    var initLog: [Int] = []
+
+    init(module: ModuleValidator, functionType: FunctionType, locals: [ValueType]) {
+        self.module = module
+        self.functionType = functionType
+        self.locals = locals
+        if locals.contains(where: { !$0.isDefaultable }) {
+            localInitialized = locals.indices.map { $0 < functionType.parameters.count || locals[$0].isDefaultable }
+        }
+        stack.reserveCapacity(16)
+        frames.reserveCapacity(8)
+        frames.append(ControlFrame(kind: .function, height: 0, type: functionType, unreachable: false, initLogHeight: 0))
+    }
+
+    // MARK: ValidationContext
+
+    var stackHeight: Int { stack.count }
+    var isUnreachable: Bool { frames.last?.unreachable ?? false }
+    var localTypes: [ValueType] { locals }
+
+    func label(_ depth: UInt32) -> LabelInfo {
+        let i = Swift.max(frames.count - 1 - Int(depth), 0)
+        let f = frames[i]
+        return LabelInfo(kind: f.kind, baseHeight: f.height, branchTypes: f.branchTypes, type: f.type, isUnreachable: f.unreachable)
+    }
+
+    func operandType(_ depth: Int) -> ValueType? {
+        guard depth >= 0, depth < stack.count - (frames.last?.height ?? 0) else { return nil }
+        return stack[stack.count - 1 - depth]
+    }
+
+    func resolve(_ blockType: BlockType) -> FunctionType {
+        (try? blockFunctionType(blockType)) ?? FunctionType()
+    }
+
+    // MARK: Operand stack
+
+    var top: ControlFrame { frames[frames.count - 1] }
+
+    /// The operand `depth` values below the top, nil when unknown; a missing operand is a
+    /// type mismatch unless the frame is unreachable.
+    @inline(__always)
+    func peek(_ depth: Int) throws(WasmError) -> ValueType? {
+        let frame = top
+        if depth < stack.count - frame.height { return stack[stack.count - 1 - depth] }
+        if frame.unreachable { return nil }
+        throw .invalid("type mismatch")
+    }
+
+    @inline(__always)
+    func expect(_ type: ValueType, at depth: Int) throws(WasmError) {
+        // Equal types are the common case; only references need the subtype relation.
+        if let actual = try peek(depth), actual != type, !module.relations.isSubtype(actual, of: type) {
+            throw .invalid("type mismatch")
+        }
+    }
+
+    /// `types` (bottom to top) on the stack with `depth` further values above them.
+    func expect(_ types: [ValueType], above depth: Int) throws(WasmError) {
+        let n = types.count
+        for i in 0..<n { try expect(types[i], at: depth + n - 1 - i) }
+    }
+
+    /// The stack of the current frame holds exactly `types`.
+    func expectExactly(_ types: [ValueType]) throws(WasmError) {
+        try expect(types, above: 0)
+        let frame = top
+        if stack.count - frame.height > types.count { throw .invalid("type mismatch") }
+    }
+
+    @inline(__always)
+    mutating func pop(_ n: Int) {
+        let available = stack.count - top.height
+        let k = Swift.min(n, available)
+        if k > 0 { stack.removeLast(k) }
+    }
+
+    @inline(__always)
+    mutating func push(_ type: ValueType?) {
+        stack.append(type)
+        if stack.count > maxHeight { maxHeight = stack.count }
+    }
+
+    mutating func push(_ types: [ValueType]) {
+        for t in types { stack.append(t) }
+        if stack.count > maxHeight { maxHeight = stack.count }
+    }
+
+    mutating func setUnreachable() {
+        let height = top.height
+        if stack.count > height { stack.removeLast(stack.count - height) }
+        frames[frames.count - 1].unreachable = true
+    }
+
+    // MARK: Control stack
+
+    func frame(_ depth: UInt32) throws(WasmError) -> ControlFrame {
+        guard Int(depth) < frames.count else { throw .invalid("unknown label \(depth)") }
+        return frames[frames.count - 1 - Int(depth)]
+    }
+
+    func blockFunctionType(_ blockType: BlockType) throws(WasmError) -> FunctionType {
+        switch blockType {
+        case .empty:
+            return FunctionType()
+        case .value(let t):
+            try module.relations.check(t)
+            switch t {
+            case .i32: return module.singleResultTypes[0]
+            case .i64: return module.singleResultTypes[1]
+            case .f32: return module.singleResultTypes[2]
+            case .f64: return module.singleResultTypes[3]
+            case .v128: return module.singleResultTypes[4]
+            case .funcRef: return module.singleResultTypes[5]
+            case .externRef: return module.singleResultTypes[6]
+            case .exnRef: return module.singleResultTypes[7]
+            default: return FunctionType(results: [t])
+            }
+        case .typeIndex(let x):
+            return try module.relations.functionType(x)
+        }
+    }
+
+    /// Enters a block whose parameters were checked: they move into the new frame.
+    mutating func pushFrame(_ kind: LabelInfo.Kind, _ type: FunctionType) {
+        pop(type.parameters.count)
+        frames.append(ControlFrame(kind: kind, height: stack.count, type: type, unreachable: false, initLogHeight: initLog.count))
+        push(type.parameters)
+    }
+
+    /// Forgets local initialisations made inside the current frame.
+    mutating func resetLocalInitialization() {
+        let height = top.initLogHeight
+        while initLog.count > height {
+            let i = initLog.removeLast()
+            localInitialized[i] = false
+        }
+    }
+
+    // MARK: Locals
+
+    func local(_ index: UInt32) throws(WasmError) -> ValueType {
+        guard Int(index) < locals.count else { throw .invalid("unknown local \(index)") }
+        return locals[Int(index)]
+    }
+
+    mutating func markInitialized(_ index: UInt32) {
+        let i = Int(index)
+        if i < localInitialized.count && !localInitialized[i] {
+            localInitialized[i] = true
+            initLog.append(i)
+        }
+    }
+
+    func checkInitialized(_ index: UInt32) throws(WasmError) {
+        let i = Int(index)
+        if i < localInitialized.count && !localInitialized[i] { throw .invalid("uninitialized local \(index)") }
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import WAT
+import WasmCore
+
+/// Reads a module from disk: `.wat` files are encoded with our text parser, anything else
+/// is taken as binary. Errors become one line on stderr and a non-zero exit.
+enum ModuleFile {
+    static func read(_ path: String, features: WasmFeatures) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError("cannot read '\(path)'")
+        }
+        let bytes = [UInt8](data)
+        if path.hasSuffix(".wat") || path.hasSuffix(".wast") || !bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) && looksLikeText(bytes) {
+            return try WAT.encode(String(decoding: bytes, as: UTF8.self), features: features)
+        }
+        return bytes
+    }
+
+    private static func looksLikeText(_ bytes: [UInt8]) -> Bool {
+        bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "(")
+    }
+}
+
+/// An error that the CLI reports as one line on stderr.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `body`, turning every error into one line on stderr and exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
