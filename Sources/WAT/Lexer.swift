@@ -67,7 +67,8 @@ struct Lexer {
                 i += 1
                 line += 1
             case UInt8(ascii: ";") where peek(1) == UInt8(ascii: ";"):
-                while let c = peek(), c != UInt8(ascii: "\n") { i += 1 }
+                // A line comment ends at LF or a lone CR.
+                while let c = peek(), c != UInt8(ascii: "\n"), c != UInt8(ascii: "\r") { i += 1 }
             case UInt8(ascii: "(") where peek(1) == UInt8(ascii: ";"):
                 try skipBlockComment()
             case UInt8(ascii: "(") where peek(1) == UInt8(ascii: "@"):
