@@ -25,11 +25,12 @@ let package = Package(
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WasmRuntime", dependencies: ["WasmValidator"], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: hot),
-        .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter"], swiftSettings: strict),
+        .target(name: "JIT", dependencies: ["WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
+        .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter", "JIT"], swiftSettings: strict),
         .executableTarget(
             name: "wasmlab",
             dependencies: [
-                "SpecRunner", "WAT", "WasmRuntime", "Interpreter",
+                "SpecRunner", "WAT", "WasmRuntime", "Interpreter", "JIT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

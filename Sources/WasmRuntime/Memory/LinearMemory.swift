@@ -54,6 +54,9 @@ public final class LinearMemory {
     public let strategy: BoundsStrategy
     /// Bytes of address space mapped at `base` (committed or not).
     public private(set) var reservedByteCount: Int
+    /// `base` and `byteCount` at a fixed address, for compiled code that cannot call
+    /// Swift accessors; kept in sync by `grow`.
+    public let view: UnsafeMutablePointer<MemoryView>
 
     /// Creates a memory of `type.limits.min` zeroed pages.
     ///
@@ -91,10 +94,13 @@ public final class LinearMemory {
         self.maximumPages = maximum
         self.is64 = limits.is64
         self.strategy = strategy
+        view = .allocate(capacity: 1)
+        view.initialize(to: MemoryView(base: mapping.base, byteCount: Int(initialBytes)))
     }
 
     deinit {
         Self.release((base, reservedByteCount))
+        view.deallocate()
     }
 
     /// Grows the memory by `pages` zero-filled pages (`memory.grow`).
@@ -115,6 +121,7 @@ public final class LinearMemory {
         }
         byteCount = newBytes
         pageCount = newPages
+        view.pointee = MemoryView(base: base, byteCount: newBytes)
         return old
     }
 
@@ -162,4 +169,11 @@ public final class LinearMemory {
     private static func release(_ mapping: (base: UnsafeMutableRawPointer, size: Int)) {
         _ = munmap(mapping.base, mapping.size)
     }
+}
+
+/// The part of a `LinearMemory` compiled code reads: where it starts and how many bytes
+/// are accessible.
+public struct MemoryView {
+    public var base: UnsafeMutableRawPointer
+    public var byteCount: Int
 }

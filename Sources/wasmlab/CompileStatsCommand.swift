@@ -1,0 +1,51 @@
+import ArgumentParser
+import JIT
+import SpecRunner
+import WasmCore
+import WasmDecoder
+import WasmRuntime
+import WasmValidator
+
+struct CompileStatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile-stats",
+        abstract: "Compile a module with the JIT and report compile speed and code size.")
+
+    @Option(help: "Compile this many times and report the fastest run.")
+    var repetitions: Int = 5
+
+    @Argument(help: "A .wasm or .wat file.")
+    var file: String
+
+    func run() throws {
+        try reportingErrors {
+            BuiltinTiers.register()
+            let bytes = try ModuleFile.read(file, features: .wasm3)
+            let module = try decodeModule(bytes, features: .wasm3)
+            let codeBytes = module.functions.indices.reduce(0) { $0 + module.codes[$1].code.count }
+            var best = Double.infinity
+            var stats = JITStatistics()
+            for _ in 0..<max(repetitions, 1) {
+                let start = ContinuousClock.now
+                let validator = try ModuleValidator(module: module, features: .wasm3)
+                let code = try JITTier.shared.compileModule(module, validator: validator)
+                let elapsed = ContinuousClock.now - start
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                best = min(best, seconds)
+                stats = code.statistics
+            }
+            let mbps = Double(codeBytes) / best / 1e6
+            print("file: \(file)")
+            print("functions: \(stats.compiledFunctions) compiled, \(stats.interpretedFunctions) left to the interpreter")
+            for (reason, count) in stats.unsupported.sorted(by: { $0.value > $1.value }) { print("  \(count) x \(reason)") }
+            print("wasm code: \(codeBytes) bytes, \(stats.instructions) instructions")
+            print("machine code: \(stats.codeBytes) bytes, \(fmt(Double(stats.codeBytes) / Double(max(stats.instructions, 1)))) bytes per instruction")
+            print("compile time (validate + compile, best of \(max(repetitions, 1))): \(fmt(best * 1000)) ms = \(fmt(mbps)) MB/s")
+        }
+    }
+
+    private func fmt(_ v: Double) -> String {
+        let scaled = (v * 100).rounded() / 100
+        return "\(scaled)"
+    }
+}
