@@ -102,11 +102,12 @@ public struct X64Assembler: Sendable {
         fixups.removeAll()
     }
 
-    /// Drops everything emitted from `offset` on (and the label uses in it); labels bound
-    /// there must not be used again.
+    /// Drops everything emitted from `offset` on, the label uses in it, and the bindings
+    /// of labels bound there (they may be bound again).
     public mutating func truncate(to offset: Int) {
         bytes.removeSubrange(offset...)
         fixups.removeAll { $0.at >= offset }
+        for i in labelOffsets.indices where labelOffsets[i] >= Int32(offset) { labelOffsets[i] = -1 }
     }
 
     /// Emits a 32-bit field holding `label - base` (a jump-table entry).
