@@ -3,11 +3,18 @@ import WasmRuntime
 
 extension SIMDExecutor {
     /// v128 loads and stores: `a` is the address slot, `b` the vector (stores, lane
-    /// accesses), pc[6] the static offset and pc[7] the lane. Every access goes through
+    /// accesses), pc[6] the static offset, pc[7] the lane and pc[8] the memory index
+    /// (`base`/`size` are memory 0's, cached by the loop). Every access goes through
     /// `Executor.address`, the interpreter's one bounds-checked address computation.
     static func memory(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
-                       _ base: UnsafeMutableRawPointer, _ size: UInt64) throws(TrapReason) {
+                       _ memory0: UnsafeMutableRawPointer, _ size0: UInt64,
+                       _ context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
         let dst = pc[2], b = pc[4], offset = pc[6], lane = Int(pc[7])
+        var base = memory0, size = size0
+        if pc[8] != 0 {
+            guard Int(pc[8]) < context.pointee.memoryCount else { throw .outOfBoundsMemoryAccess }
+            (base, size) = context.pointee.memories[Int(pc[8])]._withUnsafeGuaranteedRef { ($0.base, UInt64($0.byteCount)) }
+        }
         let address = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
         @inline(__always) func at(_ width: UInt64) throws(TrapReason) -> UnsafeMutableRawPointer {
             try Executor.address(base, size, address, offset, width)

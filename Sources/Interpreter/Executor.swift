@@ -199,7 +199,7 @@ enum Executor {
                 SIMDExecutor.lanes(pc, fp)
                 pc += Int(pc[1] >> 16)
             case .v128Memory:
-                try SIMDExecutor.memory(pc, fp, memBase, memSize)
+                try SIMDExecutor.memory(pc, fp, memBase, memSize, context)
                 pc += Int(pc[1] >> 16)
             case .v128Int:
                 SIMDExecutor.integer(pc, fp)

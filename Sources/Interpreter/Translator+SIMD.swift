@@ -55,11 +55,14 @@ extension Translator {
         switch info.immediate {
         case .lane:
             code.append(instruction.index)
-        case .memarg:
-            code.append(try memoryOffset(instruction))
-        case .memargLane:
-            code.append(try memoryOffset(instruction))
-            code.append(UInt32(truncatingIfNeeded: instruction.value2))
+        case .memarg, .memargLane:
+            // offset, lane, memory index (any memory of 32-bit addresses).
+            guard instruction.value <= UInt64(UInt32.max), context.operandType(n - 1) == .i32 else {
+                throw unsupported(instruction)
+            }
+            code.append(UInt32(instruction.value))
+            code.append(info.immediate == .memargLane ? UInt32(truncatingIfNeeded: instruction.value2) : 0)
+            code.append(instruction.index2)
         case .shuffle:
             for word in [instruction.value, instruction.value >> 32, instruction.value2, instruction.value2 >> 32] {
                 code.append(UInt32(truncatingIfNeeded: word))
