@@ -14,7 +14,8 @@ public struct InterpreterTranslation: CodeSink {
         let functionTypes = module.allFunctionTypeIndices.map { index in
             Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
         }
-        translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes)
+        let globalTypes = module.importedGlobals.map(\.valueType) + module.globals.map(\.type.valueType)
+        translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes, globalTypes: globalTypes)
     }
 
     public mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) throws {
