@@ -16,6 +16,7 @@ extension SinglePassCompiler {
             break
         }
         if context.isUnreachable { return }
+        try checkAddressTypes(op)
         if op != .brIf && op != .i32Eqz { materializeCondition() }
         if let fused = Self.binaryOps[op] {
             try compileBinary(fused)
@@ -165,6 +166,18 @@ extension SinglePassCompiler {
             } else {
                 throw Unsupported(what: op.name)
             }
+        }
+    }
+
+    /// Memory and table instructions assume 32-bit indices and one memory.
+    func checkAddressTypes(_ op: Opcode) throws(Unsupported) {
+        switch op.info.immediate {
+        case .memarg, .memory, .dataMemory, .memoryMemory:
+            if !plainMemory { throw Unsupported(what: "memory64 or multi-memory") }
+        case .table, .elemTable, .tableTable, .callIndirect:
+            if !plainTables { throw Unsupported(what: "table64") }
+        default:
+            break
         }
     }
 

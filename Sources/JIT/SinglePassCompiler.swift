@@ -48,6 +48,10 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     let typeIDs: [Int]
     let hasMemory: Bool
     let globalTypes: [ValueType]
+    /// memory64 memories or several memories: memory instructions are left to the interpreter.
+    let plainMemory: Bool
+    /// table64 tables: table instructions are left to the interpreter.
+    let plainTables: Bool
     /// Entry label of each defined function.
     var entryLabels: [M.Label] = []
     /// Whether each defined function was compiled (else it runs in the interpreter).
@@ -77,6 +81,9 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
         }
         globalTypes = (module.importedGlobals + module.globals.map(\.type)).map(\.valueType)
+        let memories = module.importedMemories + module.memories
+        plainMemory = memories.count <= 1 && !memories.contains { $0.limits.is64 }
+        plainTables = !(module.importedTables + module.tables.map(\.type)).contains { $0.limits.is64 }
         hasMemory = !module.importedMemories.isEmpty || !module.memories.isEmpty
         for _ in module.functions { entryLabels.append(self.masm.newLabel()) }
     }
