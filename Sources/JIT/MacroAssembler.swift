@@ -48,6 +48,11 @@ protocol MacroAssembler {
     mutating func move(_ dst: GPR, _ src: MacroOperand<GPR>, is64: Bool)
     mutating func storeSlot(_ slot: Int32, _ src: MacroOperand<GPR>)
     mutating func copySlot(_ dst: Int32, from src: Int32)
+    /// `copySlot` whose destination (`saveSlot`) or source (`restoreSlot`) offset is not
+    /// known yet; returns the position to give `patchSlotOffset` once it is.
+    mutating func saveSlot(from src: Int32) -> Int
+    mutating func restoreSlot(to dst: Int32) -> Int
+    mutating func patchSlotOffset(at: Int, _ offset: Int32)
     mutating func loadFloat(_ dst: FPR, slot: Int32, isF64: Bool)
     mutating func storeFloat(_ slot: Int32, _ src: FPR, isF64: Bool)
     mutating func moveFloat(_ dst: FPR, _ src: FPR)

@@ -61,14 +61,22 @@ extension SinglePassCompiler {
                                         branchArity: 0, results: results, dead: true))
                 return
             }
-            // The else branch would need the parameters the then branch consumed.
-            if !params.isEmpty { throw Unsupported(what: "if with parameters") }
             let cond = popCondition()
             spillAll()
+            // The then branch consumes the parameters in their homes: the else branch
+            // gets copies kept in save slots above the operand homes.
+            let base = stack.count - params.count
+            var saved: [Int] = []
+            for i in 0..<params.count {
+                savePatches.append((masm.saveSlot(from: home(base + i)), saveSlotCount))
+                saved.append(saveSlotCount)
+                saveSlotCount += 1
+            }
             let elseLabel = masm.newLabel()
             masm.branch(masm.invert(cond), elseLabel)
-            controls.append(Control(kind: .if, label: masm.newLabel(), elseLabel: elseLabel, baseHeight: stack.count,
-                                    branchArity: results.count, results: results, dead: false))
+            controls.append(Control(kind: .if, label: masm.newLabel(), elseLabel: elseLabel, baseHeight: base,
+                                    branchArity: results.count, results: results, dead: false,
+                                    params: params, saved: saved))
         case .else:
             var c = controls.removeLast()
             if c.dead {
@@ -81,6 +89,7 @@ extension SinglePassCompiler {
             }
             releaseAbove(c.baseHeight)
             if let e = c.elseLabel { masm.bind(e) }
+            restoreParameters(c)
             c.elseLabel = nil
             c.kind = .else
             controls.append(c)
@@ -89,7 +98,17 @@ extension SinglePassCompiler {
             if c.dead { return }
             if !context.isUnreachable { spillAll() }
             releaseAbove(c.baseHeight)
-            if let e = c.elseLabel { masm.bind(e) }
+            if let e = c.elseLabel {
+                if !c.saved.isEmpty {
+                    // No else: the parameters flow through as results on the false path.
+                    if !context.isUnreachable { masm.jump(c.label) }
+                    masm.bind(e)
+                    restoreParameters(c)
+                    releaseAbove(c.baseHeight)
+                } else {
+                    masm.bind(e)
+                }
+            }
             if c.kind != .loop { masm.bind(c.label) }
             for k in c.results { push(.home, k) }
             if c.kind == .function { emitReturn() }
@@ -162,6 +181,14 @@ extension SinglePassCompiler {
             try finishCall(type)
         default:
             throw Unsupported(what: instruction.opcode.name)
+        }
+    }
+
+    /// Copies an `if`'s saved parameters back to their homes (else branch).
+    mutating func restoreParameters(_ c: Control) {
+        for (i, save) in c.saved.enumerated() {
+            savePatches.append((masm.restoreSlot(to: home(c.baseHeight + i)), save))
+            push(.home, c.params[i])
         }
     }
 

@@ -38,6 +38,9 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         var branchArity: Int
         var results: [Kind]
         var dead: Bool
+        /// `if` with parameters: their kinds and the save slots holding them for `else`.
+        var params: [Kind] = []
+        var saved: [Int] = []
     }
     struct Unsupported: Error { let what: String }
 
@@ -71,6 +74,10 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var failure: String?
     var functionStart = 0
     var framePatch = 0
+    /// Save slots (above the operand homes) used so far, and the code positions of their
+    /// offsets, patched when the frame size is known.
+    var saveSlotCount = 0
+    var savePatches: [(at: Int, slot: Int)] = []
 
     init(masm: M, tierID: Int, module: Module) {
         self.masm = masm
@@ -111,6 +118,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         freeGPRs = M.allocatableGPRs.reversed()
         freeFPRs = M.allocatableFPRs.reversed()
         failure = nil
+        saveSlotCount = 0
+        savePatches.removeAll()
         functionStart = masm.offset
         do throws(Unsupported) {
             localKinds = try localTypes.map { t throws(Unsupported) in try Self.kind(t) }
@@ -137,7 +146,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     }
 
     mutating func endFunction(maxStackHeight: Int) throws {
-        let slots = localCount + maxStackHeight
+        let slots = localCount + maxStackHeight + saveSlotCount
         if let failure {
             masm.truncateCode(to: functionStart)
             unsupportedReasons[failure, default: 0] += 1
@@ -146,6 +155,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             return
         }
         masm.patchFrameSize(at: framePatch, frameBytes: Int32(slots * 8))
+        for p in savePatches { masm.patchSlotOffset(at: p.at, Int32((localCount + maxStackHeight + p.slot) * 8)) }
         compiled.append(true)
         frameSlots.append(slots)
     }

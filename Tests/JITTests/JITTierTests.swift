@@ -136,26 +136,30 @@ func call(_ instance: Instance, _ name: String, _ args: [Value]) throws -> [Valu
             return [.i32(v &* 2)]
         }
         linker.define(module: "env", name: "double", .function(double))
-        // `viaIf` uses an `if` with parameters, which the JIT leaves to the interpreter:
-        // JIT -> interpreter -> JIT -> host in one call chain.
+        // `viaInterp` has a v128 local, which the JIT leaves to the interpreter:
+        // JIT -> interpreter -> JIT and interpreter -> host in one call chain.
         let i = try instantiate("""
             (module
               (import "env" "double" (func $double (param i32) (result i32)))
               (type $t (func (param i32) (result i32)))
-              (table 2 funcref) (elem (i32.const 0) $fac $viaIf)
+              (table 3 funcref) (elem (i32.const 0) $fac $viaIf $viaInterp)
               (func $fac (param i32) (result i32)
                 (if (result i32) (i32.le_s (local.get 0) (i32.const 1))
                   (then (i32.const 1))
                   (else (i32.mul (local.get 0) (call $fac (i32.sub (local.get 0) (i32.const 1)))))))
               (func $viaIf (param i32) (result i32)
-                (local.get 0) (i32.const 1)
+                (local.get 0) (i32.ge_s (local.get 0) (i32.const 10))
                 (if (param i32) (result i32) (then (call $double)) (else (call $fac))))
+              (func $viaInterp (param i32) (result i32) (local v128)
+                (i32.add (call $double (local.get 0)) (call $fac (i32.const 3))))
               (func (export "indirect") (param i32 i32) (result i32)
                 (call_indirect (type $t) (local.get 1) (local.get 0))))
             """, linker)
         #expect(try call(i, "indirect", [.i32(0), .i32(5)]) == [.i32(120)])
         #expect(try call(i, "indirect", [.i32(1), .i32(21)]) == [.i32(42)])
-        #expect(trapReason { try call(i, "indirect", [.i32(2), .i32(1)]) } == .undefinedElement)
+        #expect(try call(i, "indirect", [.i32(1), .i32(4)]) == [.i32(24)])
+        #expect(try call(i, "indirect", [.i32(2), .i32(10)]) == [.i32(26)])
+        #expect(trapReason { try call(i, "indirect", [.i32(3), .i32(1)]) } == .undefinedElement)
     }
 
     @Test func runawayRecursionIsCallStackExhausted() throws {

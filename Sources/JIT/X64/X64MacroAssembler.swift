@@ -58,6 +58,24 @@ struct X64MacroAssembler: MacroAssembler {
         a.store(X64Address.slot(dst), X64Regs.scratch)
     }
 
+    /// Offsets patched later are emitted with a 32-bit displacement (any value >= 128).
+    static let patchableSlot: Int32 = 0x10000
+
+    mutating func saveSlot(from src: Int32) -> Int {
+        a.load(X64Regs.scratch, X64Address.slot(src))
+        a.store(X64Address.slot(Self.patchableSlot), X64Regs.scratch)
+        return a.offset - 4
+    }
+
+    mutating func restoreSlot(to dst: Int32) -> Int {
+        a.load(X64Regs.scratch, X64Address.slot(Self.patchableSlot))
+        let at = a.offset - 4
+        a.store(X64Address.slot(dst), X64Regs.scratch)
+        return at
+    }
+
+    mutating func patchSlotOffset(at: Int, _ offset: Int32) { a.patch32(at: at, offset) }
+
     mutating func loadFloat(_ dst: FPR, slot: Int32, isF64: Bool) { a.load(dst, X64Address.slot(slot), isF64 ? .f64 : .f32) }
     mutating func storeFloat(_ slot: Int32, _ src: FPR, isF64: Bool) { a.store(X64Address.slot(slot), src, isF64 ? .f64 : .f32) }
     mutating func moveFloat(_ dst: FPR, _ src: FPR) { a.mov(dst, src) }
