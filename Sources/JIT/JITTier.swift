@@ -64,15 +64,20 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     /// Compiles `module` (also used by `wasmlab compile-stats`).
     public func compileModule(_ module: Module, validator: ModuleValidator) throws -> JITCode {
         guard Self.isSupported else { throw WasmError(.uninstantiable, "the jit tier needs an x86-64 host") }
-        var sink = TeeSink(jit: SinglePassCompiler(masm: X64MacroAssembler(), tierID: id, module: module),
-                           interp: InterpreterTranslation(module: module))
+        var sink = X64Sink(compiler: SinglePassCompiler(masm: X64MacroAssembler(), tierID: id, module: module))
         for i in module.functions.indices {
             try validator.validateFunction(definedIndex: i, sink: &sink)
         }
-        let interpreted = sink.interp.finish()
-        var compiler = sink.jit
-        for i in module.functions.indices where !compiler.compiled[i] {
-            let entry = interpreted.entry(definedIndex: i)
+        var compiler = sink.compiler
+        // Functions the compiler left out get interpreter code (a second pass over them only).
+        let leftOut = module.functions.indices.filter { !compiler.compiled[$0] }
+        var interp = InterpreterTranslation(module: module)
+        for i in leftOut { try validator.validateFunction(definedIndex: i, sink: &interp) }
+        let interpreted = interp.finish()
+        var interpretedEntries: [Int: (code: UnsafeRawPointer, frameSlots: Int)] = [:]
+        for (k, i) in leftOut.enumerated() {
+            let entry = interpreted.entry(definedIndex: k)
+            interpretedEntries[i] = entry
             compiler.masm.bind(compiler.entryLabels[i])
             compiler.masm.interpreterShim(definedIndex: i, importCount: compiler.importCount,
                                           code: UInt64(UInt(bitPattern: entry.code)), frameSlots: entry.frameSlots)
@@ -86,7 +91,7 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         var entries: [(UnsafeRawPointer, Int)] = []
         for i in module.functions.indices {
             let offset = asm.offset(of: compiler.entryLabels[i])!
-            let slots = compiler.compiled[i] ? compiler.frameSlots[i] : interpreted.entry(definedIndex: i).frameSlots
+            let slots = interpretedEntries[i]?.frameSlots ?? compiler.frameSlots[i]
             entries.append((UnsafeRawPointer(buffer.base + offset), slots))
         }
         var stats = JITStatistics()
@@ -149,24 +154,21 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     }
 }
 
-/// Drives the JIT and the interpreter translation in one validator pass.
-struct TeeSink: CodeSink {
-    var jit: SinglePassCompiler<X64MacroAssembler>
-    var interp: InterpreterTranslation
+/// The compiler as a non-generic `CodeSink`: the validator calls sinks through their
+/// conformance, and a conformance of the generic compiler would run it unspecialised.
+struct X64Sink: CodeSink {
+    var compiler: SinglePassCompiler<X64MacroAssembler>
 
     mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) throws {
-        try interp.beginFunction(index: index, type: type, localTypes: localTypes)
-        try jit.beginFunction(index: index, type: type, localTypes: localTypes)
+        try compiler.beginFunction(index: index, type: type, localTypes: localTypes)
     }
 
     mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) throws {
-        try interp.visit(instruction, offset: offset, context: context)
-        try jit.visit(instruction, offset: offset, context: context)
+        compiler.visit(instruction, facts: SinglePassCompiler<X64MacroAssembler>.facts(instruction, context))
     }
 
     mutating func endFunction(maxStackHeight: Int) throws {
-        try interp.endFunction(maxStackHeight: maxStackHeight)
-        try jit.endFunction(maxStackHeight: maxStackHeight)
+        try compiler.endFunction(maxStackHeight: maxStackHeight)
     }
 }
 

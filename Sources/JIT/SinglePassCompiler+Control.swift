@@ -36,7 +36,7 @@ extension SinglePassCompiler {
          try type.results.map { t throws(Unsupported) in try Self.kind(t) })
     }
 
-    mutating func compileControl(_ instruction: Instruction, context: some ValidationContext) throws(Unsupported) {
+    mutating func compileControl(_ instruction: Instruction, context: Facts) throws(Unsupported) {
         switch instruction.opcode {
         case .block, .loop:
             let type = context.resolve(instruction.blockType)
@@ -171,7 +171,7 @@ extension SinglePassCompiler {
             try finishCall(type)
         case .callIndirect:
             let typeIndex = Int(instruction.index)
-            let type = context.resolve(.typeIndex(instruction.index))
+            let type = types[typeIndex]
             let index = popGPR()
             spillAll()
             let frameOffset = home(stack.count - type.parameters.count)

@@ -5,7 +5,7 @@ import WasmValidator
 // Variables, constants, numeric operators, memory accesses and the operations delegated
 // to runtime helpers.
 extension SinglePassCompiler {
-    mutating func compile(_ instruction: Instruction, context: some ValidationContext) throws(Unsupported) {
+    mutating func compile(_ instruction: Instruction, context: Facts) throws(Unsupported) {
         let op = instruction.opcode
         switch op {
         case .block, .loop, .if, .else, .end:
@@ -18,7 +18,7 @@ extension SinglePassCompiler {
         if context.isUnreachable { return }
         try checkAddressTypes(op)
         if op != .brIf && op != .i32Eqz { materializeCondition() }
-        if let fused = Self.binaryOps[op] {
+        if let fused = tables.binary[Int(op.rawValue)] {
             try compileBinary(fused)
             return
         }
@@ -157,9 +157,9 @@ extension SinglePassCompiler {
             masm.memorySize(r)
             push(.gpr(r), .i32)
         default:
-            if let access = Self.loads[op] {
+            if let access = tables.load[Int(op.rawValue)] {
                 try compileLoad(access, instruction)
-            } else if let access = Self.stores[op] {
+            } else if let access = tables.store[Int(op.rawValue)] {
                 try compileStore(access, instruction)
             } else if GenericOps.supports(op) {
                 try compileGeneric(instruction)
@@ -171,13 +171,10 @@ extension SinglePassCompiler {
 
     /// Memory and table instructions assume 32-bit indices and one memory.
     func checkAddressTypes(_ op: Opcode) throws(Unsupported) {
-        switch op.info.immediate {
-        case .memarg, .memory, .dataMemory, .memoryMemory:
-            if !plainMemory { throw Unsupported(what: "memory64 or multi-memory") }
-        case .table, .elemTable, .tableTable, .callIndirect:
-            if !plainTables { throw Unsupported(what: "table64") }
-        default:
-            break
+        switch tables.addressKind[Int(op.rawValue)] {
+        case 1: if !plainMemory { throw Unsupported(what: "memory64 or multi-memory") }
+        case 2: if !plainTables { throw Unsupported(what: "table64") }
+        default: break
         }
     }
 
@@ -186,10 +183,6 @@ extension SinglePassCompiler {
         masm.extend(dst: r, src: r, fromBits: fromBits, signed: signed, to64: to64)
         push(.gpr(r), result)
     }
-
-    static var binaryOps: [Opcode: SinglePassCompilerBinary] { _binaryOps }
-    static var loads: [Opcode: MemoryAccess] { _loads }
-    static var stores: [Opcode: MemoryAccess] { _stores }
 
     mutating func compileBinary(_ b: SinglePassCompilerBinary) throws(Unsupported) {
         switch b {

@@ -47,3 +47,37 @@ let _stores: [Opcode: MemoryAccess] = [
     .i32Store8: MemoryAccess(bytes: 1), .i32Store16: MemoryAccess(bytes: 2),
     .i64Store8: MemoryAccess(bytes: 1), .i64Store16: MemoryAccess(bytes: 2), .i64Store32: MemoryAccess(bytes: 4),
 ]
+
+/// The tables above indexed by opcode (array lookups in the hot path instead of hashing),
+/// plus which index space an instruction addresses (1 = memory, 2 = table).
+struct OpcodeTables {
+    let binary: [SinglePassCompilerBinary?]
+    let load: [MemoryAccess?]
+    let store: [MemoryAccess?]
+    let addressKind: [UInt8]
+
+    static let shared = OpcodeTables()
+
+    private init() {
+        let count = Opcode.allCases.count
+        var binary = [SinglePassCompilerBinary?](repeating: nil, count: count)
+        var load = [MemoryAccess?](repeating: nil, count: count)
+        var store = [MemoryAccess?](repeating: nil, count: count)
+        var addressKind = [UInt8](repeating: 0, count: count)
+        for op in Opcode.allCases {
+            let i = Int(op.rawValue)
+            binary[i] = _binaryOps[op]
+            load[i] = _loads[op]
+            store[i] = _stores[op]
+            switch op.info.immediate {
+            case .memarg, .memory, .dataMemory, .memoryMemory: addressKind[i] = 1
+            case .table, .elemTable, .tableTable, .callIndirect: addressKind[i] = 2
+            default: break
+            }
+        }
+        self.binary = binary
+        self.load = load
+        self.store = store
+        self.addressKind = addressKind
+    }
+}

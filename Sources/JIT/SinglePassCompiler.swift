@@ -43,12 +43,20 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         var saved: [Int] = []
     }
     struct Unsupported: Error { let what: String }
+    /// What the compiler needs from the validator about the current instruction.
+    struct Facts {
+        var isUnreachable: Bool
+        var blockType: FunctionType?
+        func resolve(_: BlockType) -> FunctionType { blockType ?? FunctionType() }
+    }
 
     var masm: M
     let tierID: Int
     let importCount: Int
     let functionTypes: [FunctionType]
     let typeIDs: [Int]
+    let types: [FunctionType]
+    let tables = OpcodeTables.shared
     let hasMemory: Bool
     let globalTypes: [ValueType]
     /// memory64 memories or several memories: memory instructions are left to the interpreter.
@@ -83,6 +91,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         self.masm = masm
         self.tierID = tierID
         importCount = module.importedFunctionTypes.count
+        types = module.types
         typeIDs = module.types.map { TypeRegistry.id(for: $0) }
         functionTypes = module.allFunctionTypeIndices.map { index in
             Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
@@ -136,10 +145,25 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     }
 
     mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) throws {
+        visit(instruction, facts: Self.facts(instruction, context))
+    }
+
+    /// Reads what the compiler needs from the validator; the compiler itself is not generic
+    /// over the context type, so it is fully specialised for its macro assembler.
+    static func facts(_ instruction: Instruction, _ context: some ValidationContext) -> Facts {
+        var facts = Facts(isUnreachable: context.isUnreachable)
+        switch instruction.opcode {
+        case .block, .loop, .if: facts.blockType = context.resolve(instruction.blockType)
+        default: break
+        }
+        return facts
+    }
+
+    mutating func visit(_ instruction: Instruction, facts: Facts) {
         guard failure == nil else { return }
         instructionCount += 1
         do throws(Unsupported) {
-            try compile(instruction, context: context)
+            try compile(instruction, context: facts)
         } catch {
             failure = error.what
         }
