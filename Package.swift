@@ -12,16 +12,18 @@ let package = Package(
     products: [
         .executable(name: "wasmlab", targets: ["wasmlab"]),
         .library(name: "WasmRuntime", targets: ["WasmRuntime"]),
+        .library(name: "Assembler", targets: ["Assembler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        .target(name: "Assembler", swiftSettings: strict),
         .target(name: "WasmCore", exclude: ["Instructions.def"], swiftSettings: strict),
         .target(name: "WasmDecoder", dependencies: ["WasmCore"], swiftSettings: strict),
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
-        .target(name: "WasmRuntime", dependencies: ["WasmValidator"], swiftSettings: hot),
+        .target(name: "WasmRuntime", dependencies: ["WasmValidator", "Assembler"], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: hot),
         .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter"], swiftSettings: strict),
         .executableTarget(
