@@ -36,6 +36,7 @@ struct TrapGuardStubs {
 
     let page: UnsafeMutableRawPointer
     let pageSize: Int
+    let codeSize: Int
     let enter: Enter
     let trapExit: UInt
     let signalThunk: UnsafeRawPointer
@@ -79,6 +80,7 @@ struct TrapGuardStubs {
             return nil
         }
         page = mapping
+        codeSize = code.count
         enter = unsafeBitCast(mapping, to: Enter.self)
         self.trapExit = UInt(bitPattern: mapping + exitOffset)
         signalThunk = UnsafeRawPointer(mapping + thunkOffset)

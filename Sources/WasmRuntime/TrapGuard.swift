@@ -79,6 +79,9 @@ public final class TrapGuard: @unchecked Sendable {
         }
     }
 
+    /// The emitted trampoline and signal thunk (read-only, executable), for disassembly.
+    public var stubCode: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: stubs.page, count: stubs.codeSize) }
+
     /// Marks the innermost activation of this thread as running host code until the
     /// matching `leaveHost()`: faults there are not Wasm traps.
     public func enterHost() {
