@@ -41,7 +41,7 @@ enum TrapGuardHandler {
                                  _ s: UnsafeMutablePointer<TrapGuardState>, _ savedSP: inout UInt) -> UInt32 {
         // 1. This thread must be inside Wasm code entered through the trampoline, and not
         //    in a host function called from it.
-        let me = UInt(pthread_self())
+        let me = UInt(truncatingIfNeeded: pthread_self())
         var activation: UnsafeMutablePointer<TrapActivation>? = nil
         var i = 0
         let threadHigh = s.pointee.threadHigh

@@ -15,23 +15,25 @@
 ///  siginfo_t: si_signo, si_errno, si_code (int each), padding, then si_addr at byte 16
 /// ```
 enum MachineContext {
+    // Computed constants, not stored statics: a static `let` is initialised lazily
+    // (swift_once), which the signal handler must not call.
     #if arch(x86_64) && os(Linux)
     /// Word index of `gregs[0]` in `ucontext_t`.
-    static let gregsWord = 5
-    static let pc = gregsWord + 16   // REG_RIP
-    static let sp = gregsWord + 15   // REG_RSP
-    static let argument0 = gregsWord + 8   // REG_RDI
-    static let argument1 = gregsWord + 9   // REG_RSI
-    static let supported = true
+    @inline(__always) static var gregsWord: Int { 5 }
+    @inline(__always) static var pc: Int { gregsWord + 16 }   // REG_RIP
+    @inline(__always) static var sp: Int { gregsWord + 15 }   // REG_RSP
+    @inline(__always) static var argument0: Int { gregsWord + 8 }   // REG_RDI
+    @inline(__always) static var argument1: Int { gregsWord + 9 }   // REG_RSI
+    static var supported: Bool { true }
     #else
     // Other hosts: no stubs yet (the assembler emits x86-64 only), so no fault handling.
-    static let pc = 0
-    static let sp = 0
-    static let argument0 = 0
-    static let argument1 = 0
-    static let supported = false
+    @inline(__always) static var pc: Int { 0 }
+    @inline(__always) static var sp: Int { 0 }
+    @inline(__always) static var argument0: Int { 0 }
+    @inline(__always) static var argument1: Int { 0 }
+    static var supported: Bool { false }
     #endif
 
     /// Word index of `si_addr` in `siginfo_t` (the faulting data address for SIGSEGV/SIGBUS).
-    static let faultAddressWord = 2
+    @inline(__always) static var faultAddressWord: Int { 2 }
 }
