@@ -28,6 +28,7 @@ struct RunCommand: ParsableCommand {
             var configuration = StoreConfiguration()
             configuration.tier = engine.tier
             configuration.bounds = engine.bounds
+            configuration.allowUnsafeStrategies = engine.allowUnsafe
             configuration.features = features.features
             let store = Store(configuration: configuration)
             let module = try CompiledModule(bytes: try ModuleFile.read(file, features: features.features), store: store)
