@@ -23,11 +23,12 @@ let package = Package(
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WasmRuntime", dependencies: ["WasmValidator"], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: hot),
+        .target(name: "WASI", dependencies: ["WasmRuntime"], swiftSettings: strict),
         .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter"], swiftSettings: strict),
         .executableTarget(
             name: "wasmlab",
             dependencies: [
-                "SpecRunner", "WAT", "WasmRuntime", "Interpreter",
+                "SpecRunner", "WAT", "WasmRuntime", "Interpreter", "WASI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -35,6 +36,7 @@ let package = Package(
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator"], swiftSettings: strict),
         .testTarget(name: "WATTests", dependencies: ["WAT"], swiftSettings: strict),
         .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
+        .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
         .testTarget(name: "SpecRunnerTests", dependencies: ["SpecRunner"], swiftSettings: strict),
     ]
 )
