@@ -56,6 +56,14 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        // `run FILE --invoke NAME ARGS...`: options after FILE arrive among the passthrough arguments.
+        var invoke = self.invoke
+        var arguments = self.arguments
+        if invoke == nil, arguments.first == "--invoke" {
+            guard arguments.count >= 2 else { throw ValidationError("--invoke needs an export name") }
+            invoke = arguments[1]
+            arguments.removeFirst(2)
+        }
         BuiltinTiers.register()
         var configuration = StoreConfiguration()
         configuration.tier = engine.tier
@@ -93,7 +101,7 @@ struct RunCommand: ParsableCommand {
 
         do {
             if let invoke {
-                let results = try invokeExport(invoke, in: instance, wasi: wasi)
+                let results = try invokeExport(invoke, arguments, in: instance, wasi: wasi)
                 for value in results { print(ValueParser.format(value)) }
             } else if instance.function("_start") != nil {
                 let status = try wasi.start(instance)
@@ -111,7 +119,7 @@ struct RunCommand: ParsableCommand {
 
     /// Calls `name` with the command-line arguments parsed by its parameter types; a
     /// `proc_exit` inside becomes the process's status.
-    private func invokeExport(_ name: String, in instance: Instance, wasi: WASI) throws -> [Value] {
+    private func invokeExport(_ name: String, _ arguments: [String], in instance: Instance, wasi: WASI) throws -> [Value] {
         guard let function = instance.function(name) else { throw CLIError("no exported function '\(name)'") }
         let params = function.type.parameters
         guard params.count == arguments.count else {
@@ -134,7 +142,16 @@ struct RunCommand: ParsableCommand {
             if let timeout { text += " (timeout \(timeout) expired)" } else if let fuel { text += " (fuel \(fuel) exhausted)" }
         }
         if !trap.backtrace.isEmpty {
-            text += "\nwasm backtrace:\n" + trap.backtrace.enumerated().map { "  \($0.offset): \($0.element)" }.joined(separator: "\n")
+            text += "\nwasm backtrace (innermost first):"
+            // Runs of one function (recursion) print once with a count.
+            let frames = trap.backtrace
+            var index = 0
+            while index < frames.count {
+                var end = index + 1
+                while end < frames.count && frames[end] == frames[index] { end += 1 }
+                text += "\n  \(index): \(frames[index])" + (end - index > 1 ? " (\(end - index) frames)" : "")
+                index = end
+            }
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))
         return ExitCode(status.rawValue)
