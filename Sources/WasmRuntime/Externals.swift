@@ -25,7 +25,7 @@ public final class Global {
     /// The 64-bit cell compiled code reads and writes (`Slot` encoding).
     public let cell: UnsafeMutablePointer<UInt64>
     /// Functions stored through the API stay alive while referenced here.
-    private var retainedFunction: Function?
+    private var retainedFunction: AnyObject?
 
     /// A global holding `value` (which must match `type.valueType`).
     public init(type: GlobalType, value: Value) throws(WasmError) {
@@ -35,7 +35,7 @@ public final class Global {
         self.type = type
         cell = .allocate(capacity: 1)
         cell.initialize(to: Slot.encode(value))
-        if case .ref(.function(let h)) = value { retainedFunction = h.function }
+        retainedFunction = value.referencedObject
     }
 
     deinit { cell.deallocate() }
@@ -51,7 +51,7 @@ public final class Global {
         guard type.isMutable else { throw WasmError(.uninstantiable, "global is immutable") }
         guard newValue.matches(type.valueType) else { throw WasmError(.uninstantiable, "type mismatch") }
         cell.pointee = Slot.encode(newValue)
-        if case .ref(.function(let h)) = newValue { retainedFunction = h.function }
+        retainedFunction = newValue.referencedObject
     }
 }
 
@@ -59,7 +59,7 @@ public final class Global {
 public final class Table {
     public let storage: UnsafeMutablePointer<TableStorage>
     /// Functions stored through the API stay alive while the table does.
-    private var retainedFunctions: [Function] = []
+    private var retainedFunctions: [AnyObject] = []
 
     /// A table of `type.limits.min` elements, each `initial` (null by default).
     public init(type: TableType, initial: Value? = nil) throws(WasmError) {
@@ -74,7 +74,7 @@ public final class Table {
             maximum: type.limits.max ?? (type.limits.is64 ? UInt64.max : UInt64(UInt32.max)),
             elementType: type.elementType))
         self.type = type
-        if case .ref(.function(let h))? = initial { retainedFunctions.append(h.function) }
+        if let object = initial?.referencedObject { retainedFunctions.append(object) }
     }
 
     deinit {
@@ -102,7 +102,7 @@ public final class Table {
     public func set(_ index: Int, _ value: Value) throws(TrapReason) {
         guard index >= 0 && index < size else { throw .outOfBoundsTableAccess }
         guard value.matches(.ref(type.elementType)) else { throw .hostError }
-        if case .ref(.function(let h)) = value { retainedFunctions.append(h.function) }
+        if let object = value.referencedObject { retainedFunctions.append(object) }
         storage.pointee.elements[index] = Slot.encode(value)
     }
 
@@ -127,7 +127,7 @@ public final class Table {
 
     /// Grows by `delta` elements set to `value`; returns the old size or nil.
     public func grow(by delta: UInt64, value: Value) -> UInt64? {
-        if case .ref(.function(let h)) = value { retainedFunctions.append(h.function) }
+        if let object = value.referencedObject { retainedFunctions.append(object) }
         return grow(by: delta, fill: Slot.encode(value))
     }
 }

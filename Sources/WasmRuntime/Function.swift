@@ -72,7 +72,10 @@ public final class Function {
         let slots = stack.slotTop
         let needed = max(type.parameters.count, type.results.count) * 8
         guard slots + needed <= stack.slotEnd else { throw Trap(.callStackExhausted) }
-        for (i, a) in args.enumerated() { slots.storeBytes(of: Slot.encode(a), toByteOffset: i * 8, as: UInt64.self) }
+        for (i, a) in args.enumerated() {
+            if case .ref(.exception(let e)) = a { store.adopt(e) }
+            slots.storeBytes(of: Slot.encode(a), toByteOffset: i * 8, as: UInt64.self)
+        }
         try Function.invokeCompiled(record, arguments: slots, store: store)
         return type.results.enumerated().map { i, t in
             Slot.decode(slots.load(fromByteOffset: i * 8, as: UInt64.self), as: t)
@@ -94,6 +97,9 @@ public final class Function {
             results = try body(args)
         } catch let trap as Trap {
             throw trap
+        } catch let exception as Exception {
+            // A host function throwing a Wasm exception: it propagates into the caller.
+            throw Trap(.uncaughtException, backtrace: [name], exception: exception)
         } catch let reason as TrapReason {
             throw Trap(reason, backtrace: [name])
         } catch {
@@ -118,7 +124,10 @@ public final class Function {
                     Slot.decode(slots.load(fromByteOffset: i * 8, as: UInt64.self), as: t)
                 }
                 let results = try callHost(body, args, type: type, name: function.debugName)
-                for (i, r) in results.enumerated() { slots.storeBytes(of: Slot.encode(r), toByteOffset: i * 8, as: UInt64.self) }
+                for (i, r) in results.enumerated() {
+                    if case .ref(.exception(let e)) = r { store.adopt(e) }
+                    slots.storeBytes(of: Slot.encode(r), toByteOffset: i * 8, as: UInt64.self)
+                }
             } else {
                 guard let other = function.store else { throw Trap(.hostError, detail: "store released") }
                 try invokeCompiled(record, arguments: slots, store: other)
