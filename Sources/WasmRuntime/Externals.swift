@@ -22,6 +22,8 @@ public enum ExternalValue {
 /// A global variable.
 public final class Global {
     public let type: GlobalType
+    /// `type.valueType` with concrete types as store-wide ids (set by the defining instance).
+    var canonicalValueType: ValueType
     /// The 64-bit cell compiled code reads and writes (`Slot` encoding).
     public let cell: UnsafeMutablePointer<UInt64>
     /// Functions stored through the API stay alive while referenced here.
@@ -33,6 +35,7 @@ public final class Global {
             throw WasmError(.uninstantiable, "global value \(value) does not match \(type.valueType)")
         }
         self.type = type
+        canonicalValueType = type.valueType
         cell = .allocate(capacity: 1)
         cell.initialize(to: Slot.encode(value))
         retainedFunction = value.referencedObject
@@ -58,6 +61,8 @@ public final class Global {
 /// A table of references.
 public final class Table {
     public let storage: UnsafeMutablePointer<TableStorage>
+    /// The element type with concrete types as store-wide ids (set by the defining instance).
+    var canonicalElementType: RefType
     /// Functions stored through the API stay alive while the table does.
     private var retainedFunctions: [AnyObject] = []
 
@@ -74,6 +79,7 @@ public final class Table {
             maximum: type.limits.max ?? (type.limits.is64 ? UInt64.max : UInt64(UInt32.max)),
             elementType: type.elementType))
         self.type = type
+        canonicalElementType = type.elementType
         if let object = initial?.referencedObject { retainedFunctions.append(object) }
     }
 
