@@ -52,7 +52,9 @@ public final class Global {
     /// Writes a new value (the global must be mutable and the value must match its type).
     public func set(_ newValue: Value) throws(WasmError) {
         guard type.isMutable else { throw WasmError(.uninstantiable, "global is immutable") }
-        guard newValue.matches(type.valueType) else { throw WasmError(.uninstantiable, "type mismatch") }
+        guard newValue.matches(type.valueType), Linker.conforms(newValue, canonicalValueType) else {
+            throw WasmError(.uninstantiable, "type mismatch")
+        }
         cell.pointee = Slot.encode(newValue)
         retainedFunction = newValue.referencedObject
     }
@@ -107,7 +109,7 @@ public final class Table {
 
     public func set(_ index: Int, _ value: Value) throws(TrapReason) {
         guard index >= 0 && index < size else { throw .outOfBoundsTableAccess }
-        guard value.matches(.ref(type.elementType)) else { throw .hostError }
+        guard value.matches(.ref(type.elementType)), Linker.conforms(value, .ref(canonicalElementType)) else { throw .hostError }
         if let object = value.referencedObject { retainedFunctions.append(object) }
         storage.pointee.elements[index] = Slot.encode(value)
     }

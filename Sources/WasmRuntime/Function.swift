@@ -63,7 +63,7 @@ public final class Function {
         guard args.count == type.parameters.count else {
             throw Trap(.hostError, detail: "argument count mismatch: expected \(type.parameters.count), got \(args.count)")
         }
-        for (i, (a, t)) in zip(args, type.parameters).enumerated() where !a.matches(t) {
+        for (i, (a, t)) in zip(args, type.parameters).enumerated() where !a.matches(t) || !conformsToConcrete(a, t) {
             throw Trap(.hostError, detail: "argument \(i) type mismatch: expected \(t), got \(a)")
         }
         if let hostBody { return try Function.callHost(hostBody, args, type: type, name: debugName) }
@@ -80,6 +80,16 @@ public final class Function {
         return type.results.enumerated().map { i, t in
             Slot.decode(slots.load(fromByteOffset: i * 8, as: UInt64.self), as: t)
         }
+    }
+
+    /// A function passed for a typed reference `(ref $t)` must have type `$t` of this
+    /// function's module (`call_ref` relies on it without checking).
+    private func conformsToConcrete(_ value: Value, _ type: ValueType) -> Bool {
+        guard case .ref(let r) = type, case .concrete(let index) = r.heapType,
+              case .ref(.function(let handle)) = value else { return true }
+        guard let context = record.pointee.context else { return false }
+        let typeIDs = context.pointee.instance.takeUnretainedValue().compiled.typeIDs
+        return Int(index) < typeIDs.count && handle.function.record.pointee.typeID == typeIDs[Int(index)]
     }
 
     static func invokeCompiled(_ record: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,

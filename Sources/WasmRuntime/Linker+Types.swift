@@ -34,4 +34,12 @@ extension Linker {
         if actual.isMutable { return actual.valueType == expected.valueType }
         return isSubtype(actual.valueType, of: expected.valueType)
     }
+
+    /// Whether a function value has the type a canonical `(ref $id)` names (other values
+    /// and types are checked by `Value.matches`).
+    static func conforms(_ value: Value, _ canonicalType: ValueType) -> Bool {
+        guard case .ref(let r) = canonicalType, case .concrete(let id) = r.heapType,
+              case .ref(.function(let handle)) = value else { return true }
+        return handle.function.record.pointee.typeID == Int(id)
+    }
 }

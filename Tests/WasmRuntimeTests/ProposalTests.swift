@@ -168,3 +168,26 @@ func trap(_ body: () throws -> Void) -> Trap? {
         #expect(try exported(instance, "grow").invoke([.i64(1 << 40)]) == [.i64(UInt64.max)])
     }
 }
+
+@Suite struct TypedReferenceEmbeddingTests {
+    @Test func typedReferenceArgumentsMustHaveTheirType() throws {
+        let linker = makeLinker()
+        let instance = try instantiate(wat: """
+            (module
+              (type $t (func (param i32) (result i32)))
+              (func $inc (export "inc") (type $t) (i32.add (local.get 0) (i32.const 1)))
+              (func $other (export "other") (param i64))
+              (global $g (export "g") (mut (ref null $t)) (ref.null $t))
+              (func (export "apply") (param (ref $t) i32) (result i32)
+                (call_ref $t (local.get 1) (local.get 0))))
+            """, linker)
+        let apply = try exported(instance, "apply")
+        let other = try exported(instance, "other")
+        // A function of another type is refused at the boundary instead of being called.
+        #expect(trap { _ = try apply.invoke([.ref(.function(FunctionHandle(other))), .i32(1)]) }?.reason == .hostError)
+        #expect(trap { _ = try apply.invoke([.ref(.null(.func)), .i32(1)]) }?.reason == .hostError)
+        guard case .global(let g)? = instance.export("g") else { throw Trap(.hostError) }
+        #expect(throws: WasmError.self) { try g.set(.ref(.function(FunctionHandle(other)))) }
+        try g.set(.ref(.function(FunctionHandle(try exported(instance, "inc")))))
+    }
+}
