@@ -23,7 +23,7 @@ extension Executor {
                          _ context: UnsafeMutablePointer<InstanceContext>, stack: ExecutionStack,
                          store: Store) -> TrapReason {
         let tag = instance(context).tags[Int(pc[1])]
-        let count = tag.type.parameters.count
+        let count = SlotLayout.slotCount(tag.type.parameters)
         let args = fp + Int(pc[2])
         let slots = (0..<count).map { args.load(fromByteOffset: $0 * 8, as: UInt64.self) }
         let exception = Exception(tag: tag, slots: slots)

@@ -27,7 +27,8 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
         let functionTypes = module.allFunctionTypeIndices.map { index in
             Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
         }
-        var translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes)
+        let globalTypes = module.importedGlobals.map(\.valueType) + module.globals.map(\.type.valueType)
+        var translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes, globalTypes: globalTypes)
         translator.memoryIs64 = (module.importedMemories + module.memories).map(\.limits.is64)
         translator.tagArities = (module.importedTags + module.tags).map { tag in
             Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)].parameters.count : 0
@@ -49,7 +50,7 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
         stack.frameCount = entryIndex + 1
         stack.pendingTrap = nil
         do {
-            try Executor.run(entry: function, fp: arguments, stack: stack, store: store, tierID: id)
+            try execute(function, fp: arguments, stack: stack, store: store)
         } catch {
             var trap = Trap(error, backtrace: stack.backtrace(downTo: entryIndex))
             if error == .hostError || error == .interrupted || error == .uncaughtException,

@@ -17,14 +17,14 @@ extension Translator {
     mutating func visitTryTable(_ ins: Instruction, context: some ValidationContext) throws {
         let type = context.resolve(ins.blockType)
         if context.isUnreachable || (controls.last?.dead ?? true) {
-            controls.append(Control(kind: .tryTable, baseHeight: 0, paramCount: type.parameters.count,
-                                    resultCount: type.results.count, dead: true))
+            controls.append(Control(kind: .tryTable, baseHeight: 0, paramTypes: type.parameters,
+                                    resultTypes: type.results, dead: true))
             return
         }
-        guard localCount + context.stackHeight < Translator.maxFrameSlots else {
+        guard localOffsets.count + 2 * context.stackHeight < Translator.maxFrameSlots / 2 else {
             throw WasmError(.invalid, "function frame too large for the interpreter")
         }
-        sync(context.stackHeight)
+        sync(context.stackHeight, context: context)
         materializeAll()
         let anchor = code.count
         emit(.tryTable, 0, UInt32(ins.catches.count))
@@ -50,7 +50,7 @@ extension Translator {
         }
         code[anchor + 1] = UInt32(code.count - anchor)
         var control = Control(kind: .tryTable, baseHeight: context.stackHeight - type.parameters.count,
-                              paramCount: type.parameters.count, resultCount: type.results.count, dead: false)
+                              paramTypes: type.parameters, resultTypes: type.results, dead: false)
         control.tryStart = anchor
         controls.append(control)
         lastDestination = nil

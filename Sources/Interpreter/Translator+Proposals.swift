@@ -60,7 +60,7 @@ extension Translator {
             let base = height - 1 - type.parameters.count
             emit(.callRef, home(base), ref)
             sync(base)
-            for _ in type.results { pushHome() }
+            pushHomes(type.results)
         case .returnCall:
             guard Int(ins.index) < functionTypes.count else { throw WasmError(.invalid, "unknown function \(ins.index)") }
             let type = functionTypes[Int(ins.index)]
@@ -164,9 +164,11 @@ extension Translator {
     /// After a tail call: a callee that is not interpreted (host, other tier) was called
     /// normally and left its results at `base`; return them.
     mutating func emitTailCallFallback(resultsAt base: Int) {
-        for i in 0..<resultCount {
-            let src = home(base + i)
-            if src != UInt32(i * 8) { emit(.copy, UInt32(i * 8), src) }
+        var dst: UInt32 = 0
+        for (i, type) in resultTypes.enumerated() {
+            let src = home(base + i), wide = type == .v128
+            if src != dst { emitCopy(dst, src, wide: wide) }
+            dst += wide ? 16 : 8
         }
         emit(.ret)
     }

@@ -10,7 +10,7 @@ import WasmCore
 public final class Exception: Error, Hashable, @unchecked Sendable {
     /// The tag the exception was thrown with; tags are compared by identity.
     public let tag: Tag
-    /// The payload in `Slot` encoding, one slot per parameter of the tag's type.
+    /// The payload in `Slot` encoding, laid out by `SlotLayout` (a v128 takes two slots).
     public let slots: [UInt64]
     /// Objects the payload refers to by address (functions, nested exceptions).
     private let referenced: [AnyObject]
@@ -22,7 +22,11 @@ public final class Exception: Error, Hashable, @unchecked Sendable {
             throw WasmError(.invalid, "exception values \(values) do not match the tag type \(parameters)")
         }
         self.tag = tag
-        slots = values.map(Slot.encode)
+        var slots = [UInt64](repeating: 0, count: SlotLayout.slotCount(parameters))
+        slots.withUnsafeMutableBytes { raw in
+            if let base = raw.baseAddress { SlotLayout.store(values, at: base) }
+        }
+        self.slots = slots
         referenced = values.compactMap(\.referencedObject)
     }
 
@@ -35,7 +39,12 @@ public final class Exception: Error, Hashable, @unchecked Sendable {
 
     /// The payload as values.
     public var values: [Value] {
-        zip(slots, tag.type.parameters).map { Slot.decode($0, as: $1) }
+        let types = tag.type.parameters
+        guard slots.count == SlotLayout.slotCount(types) else { return [] }
+        return slots.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return [] }
+            return SlotLayout.load(types, from: base)
+        }
     }
 
     /// The `exnref` encoding of this exception (its address).

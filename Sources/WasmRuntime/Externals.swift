@@ -24,7 +24,8 @@ public final class Global {
     public let type: GlobalType
     /// `type.valueType` with concrete types as store-wide ids (set by the defining instance).
     var canonicalValueType: ValueType
-    /// The 64-bit cell compiled code reads and writes (`Slot` encoding).
+    /// The cell compiled code reads and writes (`Slot` encoding): two 64-bit words, the
+    /// second holding the high half of a `v128`.
     public let cell: UnsafeMutablePointer<UInt64>
     /// Functions stored through the API stay alive while referenced here.
     private var retainedFunction: AnyObject?
@@ -36,8 +37,9 @@ public final class Global {
         }
         self.type = type
         canonicalValueType = type.valueType
-        cell = .allocate(capacity: 1)
+        cell = .allocate(capacity: 2)
         cell.initialize(to: Slot.encode(value))
+        (cell + 1).initialize(to: Global.high(value))
         retainedFunction = value.referencedObject
     }
 
@@ -46,7 +48,15 @@ public final class Global {
     /// The current value. Setting checks the type; immutable globals ignore writes
     /// from the host only through `set(_:)`, which throws.
     public var value: Value {
-        get { Slot.decode(cell.pointee, as: type.valueType) }
+        get {
+            if type.valueType == .v128 { return .v128(V128(low: cell[0], high: cell[1])) }
+            return Slot.decode(cell.pointee, as: type.valueType)
+        }
+    }
+
+    private static func high(_ value: Value) -> UInt64 {
+        if case .v128(let v) = value { return v.high }
+        return 0
     }
 
     /// Writes a new value (the global must be mutable and the value must match its type).
@@ -56,6 +66,7 @@ public final class Global {
             throw WasmError(.uninstantiable, "type mismatch")
         }
         cell.pointee = Slot.encode(newValue)
+        cell[1] = Global.high(newValue)
         retainedFunction = newValue.referencedObject
     }
 }
@@ -146,9 +157,11 @@ public final class Memory {
     public let linear: LinearMemory
     public let type: MemoryType
 
-    public init(type: MemoryType, strategy: BoundsStrategy = .software) throws(WasmError) {
+    /// - Parameter allowUnsafe: permits `BoundsStrategy.unchecked` (see
+    ///   `StoreConfiguration.allowUnsafeStrategies`).
+    public init(type: MemoryType, strategy: BoundsStrategy = .software, allowUnsafe: Bool = false) throws(WasmError) {
         self.type = type
-        linear = try LinearMemory(type: type, strategy: strategy)
+        linear = try LinearMemory(type: type, strategy: strategy, allowUnsafe: allowUnsafe)
     }
 
     /// Size in bytes.
