@@ -23,14 +23,18 @@ let package = Package(
         .target(name: "WasmDecoder", dependencies: ["WasmCore"], swiftSettings: strict),
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
-        .target(name: "WasmRuntime", dependencies: ["WasmValidator"], swiftSettings: hot),
+        .target(name: "WasmRuntime", dependencies: ["WasmValidator", "Assembler"], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: hot),
         .target(name: "JIT", dependencies: ["WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
+        // Debian: libcapstone-dev (tools/test installs it when missing).
+        .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
+        .target(name: "Disassembly", dependencies: ["CCapstone"], swiftSettings: strict),
+        .target(name: "WASI", dependencies: ["WasmRuntime"], swiftSettings: strict),
         .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter", "JIT"], swiftSettings: strict),
         .executableTarget(
             name: "wasmlab",
             dependencies: [
-                "SpecRunner", "WAT", "WasmRuntime", "Interpreter", "JIT",
+                "SpecRunner", "WAT", "WasmRuntime", "Interpreter", "WASI", "JIT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -40,6 +44,8 @@ let package = Package(
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator"], swiftSettings: strict),
         .testTarget(name: "WATTests", dependencies: ["WAT"], swiftSettings: strict),
         .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
+        .testTarget(name: "DisassemblyTests", dependencies: ["Disassembly", "WasmRuntime"], swiftSettings: strict),
+        .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
         .testTarget(name: "SpecRunnerTests", dependencies: ["SpecRunner"], swiftSettings: strict),
     ]
 )

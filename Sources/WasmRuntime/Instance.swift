@@ -46,7 +46,12 @@ public final class Instance {
             switch value {
             case .function(let f): functions.append(f)
             case .table(let t): tables.append(t)
-            case .memory(let m): memories.append(m)
+            case .memory(let m):
+                // Code compiled for guard regions or masks must not reach a memory without them.
+                guard store.configuration.bounds.canAccess(m.linear) else {
+                    throw WasmError(.unlinkable, "imported memory was created for bounds strategy '\(m.linear.strategy.rawValue)', not '\(store.configuration.bounds.rawValue)'")
+                }
+                memories.append(m)
             case .global(let g): globals.append(g)
             case .tag(let t): tags.append(t)
             }
@@ -66,16 +71,21 @@ public final class Instance {
 
         for global in module.globals {
             let value = try ConstEvaluator.evaluate(global.initializer, globals: globals, functions: functions)
-            globals.append(try Global(type: global.type, value: value))
+            let defined = try Global(type: global.type, value: value)
+            defined.canonicalValueType = Linker.canonical(global.type.valueType, compiled.typeIDs)
+            globals.append(defined)
         }
         for table in module.tables {
             let initial = try table.initializer.map { expr throws(WasmError) in
                 try ConstEvaluator.evaluate(expr, globals: globals, functions: functions)
             }
-            tables.append(try Table(type: table.type, initial: initial ?? .ref(.null(table.type.elementType.heapType.topHeapType))))
+            let defined = try Table(type: table.type, initial: initial ?? .ref(.null(table.type.elementType.heapType.topHeapType)))
+            defined.canonicalElementType = Linker.canonical(table.type.elementType, compiled.typeIDs)
+            tables.append(defined)
         }
         for memory in module.memories {
-            memories.append(try Memory(type: memory, strategy: store.configuration.bounds))
+            memories.append(try Memory(type: memory, strategy: store.configuration.bounds,
+                                       allowUnsafe: store.configuration.allowUnsafeStrategies))
         }
         for tag in module.tags {
             let type = Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)] : FunctionType()
