@@ -56,15 +56,20 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     public var statistics: JITStatistics { lock.locked { totals } }
 
     public func compile(module: Module, validator: ModuleValidator, store: Store) throws -> any CompiledCode {
-        let code = try compileModule(module, validator: validator)
+        let code = try compileModule(module, validator: validator, bounds: store.configuration.bounds)
         lock.locked { totals.add(code.statistics) }
         return code
     }
 
-    /// Compiles `module` (also used by `wasmlab compile-stats`).
-    public func compileModule(_ module: Module, validator: ModuleValidator) throws -> JITCode {
+    /// Compiles `module` for memories of the given strategy (also used by `wasmlab compile-stats`).
+    public func compileModule(_ module: Module, validator: ModuleValidator,
+                              bounds: BoundsStrategy = .software) throws -> JITCode {
         guard Self.isSupported else { throw WasmError(.uninstantiable, "the jit tier needs an x86-64 host") }
-        var sink = X64Sink(compiler: SinglePassCompiler(masm: X64MacroAssembler(), tierID: id, module: module))
+        if bounds.usesFaultHandling && TrapGuard.shared == nil {
+            throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
+        }
+        let masm = X64MacroAssembler(addressing: bounds.addressing(is64: false))
+        var sink = X64Sink(compiler: SinglePassCompiler(masm: masm, tierID: id, module: module))
         for i in module.functions.indices {
             try validator.validateFunction(definedIndex: i, sink: &sink)
         }
@@ -74,10 +79,10 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         var interp = InterpreterTranslation(module: module)
         for i in leftOut { try validator.validateFunction(definedIndex: i, sink: &interp) }
         let interpreted = interp.finish()
-        var interpretedEntries: [Int: (code: UnsafeRawPointer, frameSlots: Int)] = [:]
+        var interpretedSlots: [Int: Int] = [:]
         for (k, i) in leftOut.enumerated() {
             let entry = interpreted.entry(definedIndex: k)
-            interpretedEntries[i] = entry
+            interpretedSlots[i] = entry.frameSlots
             compiler.masm.bind(compiler.entryLabels[i])
             compiler.masm.interpreterShim(definedIndex: i, importCount: compiler.importCount,
                                           code: UInt64(UInt(bitPattern: entry.code)), frameSlots: entry.frameSlots)
@@ -91,7 +96,8 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         var entries: [(UnsafeRawPointer, Int)] = []
         for i in module.functions.indices {
             let offset = asm.offset(of: compiler.entryLabels[i])!
-            let slots = interpretedEntries[i]?.frameSlots ?? compiler.frameSlots[i]
+            var slots = compiler.frameSlots[i]
+            if let interp = interpretedSlots[i] { slots = interp }
             entries.append((UnsafeRawPointer(buffer.base + offset), slots))
         }
         var stats = JITStatistics()
@@ -100,8 +106,10 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         stats.codeBytes = buffer.codeSize
         stats.instructions = compiler.instructionCount
         stats.unsupported = compiler.unsupportedReasons
-        return JITCode(buffer: buffer, entries: entries, interpreted: interpreted, trapTable: compiler.masm.trapTable,
-                       statistics: stats)
+        let code = JITCode(buffer: buffer, entries: entries, interpreted: interpreted, trapTable: compiler.masm.trapTable,
+                           statistics: stats)
+        if bounds.usesFaultHandling { try code.registerWithTrapGuard() }
+        return code
     }
 
     public func invoke(_ function: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,
@@ -113,8 +121,22 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         let savedTop = stack.slotTop
         let savedPending = stack.pendingTrap
         stack.pendingTrap = nil
-        let result = withUnsafeMutablePointer(to: &context) { vm in
-            trampoline(UnsafeMutableRawPointer(vm), UnsafeMutableRawPointer(function.pointee.context), arguments, code)
+        let result: UInt
+        if store.configuration.bounds.usesFaultHandling, let trapGuard = TrapGuard.shared {
+            // Faults at the recorded access sites become traps; TrapGuard's activation
+            // unwinds to its own trampoline, abandoning ours and the compiled frames.
+            var entry = GuardedEntry(trampoline: trampoline, context: nil,
+                                     instance: UnsafeMutableRawPointer(function.pointee.context), fp: arguments, code: code)
+            result = withUnsafeMutablePointer(to: &context) { vm in
+                entry.context = UnsafeMutableRawPointer(vm)
+                return withUnsafeMutablePointer(to: &entry) { e in
+                    UInt(trapGuard.run(guardedEntryBody, UnsafeMutableRawPointer(e), anyPC: false))
+                }
+            }
+        } else {
+            result = withUnsafeMutablePointer(to: &context) { vm in
+                trampoline(UnsafeMutableRawPointer(vm), UnsafeMutableRawPointer(function.pointee.context), arguments, code)
+            }
         }
         stack.slotTop = savedTop
         if result != 0 {
@@ -152,6 +174,24 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         lock.locked { stackLimits[thread] = limit }
         return limit
     }
+}
+
+/// The arguments of the trampoline, handed through `TrapGuard.run`.
+struct GuardedEntry {
+    let trampoline: JITTier.Trampoline
+    var context: UnsafeMutableRawPointer?
+    let instance: UnsafeMutableRawPointer?
+    let fp: UnsafeMutableRawPointer
+    let code: UnsafeRawPointer
+}
+
+/// Runs the trampoline inside a `TrapGuard` activation.
+private let guardedEntryBody: TrapGuard.Body = { raw in
+    guard let entry = raw?.assumingMemoryBound(to: GuardedEntry.self), let context = entry.pointee.context else {
+        return UInt32(TrapReason.hostError.rawValue) + 1
+    }
+    return UInt32(truncatingIfNeeded: entry.pointee.trampoline(context, entry.pointee.instance, entry.pointee.fp,
+                                                               entry.pointee.code))
 }
 
 /// The compiler as a non-generic `CodeSink`: the validator calls sinks through their
@@ -212,6 +252,30 @@ public final class JITCode: CompiledCode {
     public func entry(definedIndex index: Int) -> (code: UnsafeRawPointer, frameSlots: Int) {
         guard index >= 0 && index < entries.count else { return (UnsafeRawPointer(buffer.base), 1) }
         return (entries[index].0, entries[index].1)
+    }
+
+    private var guardHandle: TrapGuard.CodeHandle?
+    private var sites: UnsafeMutableBufferPointer<TrapSite>?
+
+    /// Tells `TrapGuard` where this code may fault on purpose (guard and masked strategies).
+    func registerWithTrapGuard() throws(WasmError) {
+        guard let trapGuard = TrapGuard.shared else { throw WasmError(.uninstantiable, "no trap guard") }
+        let list = trapTable.sites
+        let buffer = UnsafeMutableBufferPointer<TrapSite>.allocate(capacity: max(list.count, 1))
+        _ = buffer.initialize(from: list)
+        sites = buffer
+        guard let handle = trapGuard.registerCode(start: UnsafeRawPointer(self.buffer.base),
+                                                  byteCount: self.buffer.codeSize,
+                                                  sites: UnsafePointer(buffer.baseAddress), siteCount: list.count) else {
+            throw WasmError(.uninstantiable, "too many compiled modules registered with the trap guard")
+        }
+        guardHandle = handle
+    }
+
+    deinit {
+        // Unregister before the code and its site table go away.
+        if let guardHandle { TrapGuard.shared?.unregister(guardHandle) }
+        sites?.deallocate()
     }
 }
 

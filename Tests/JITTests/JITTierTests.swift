@@ -8,12 +8,13 @@ import WasmRuntime
 import WasmValidator
 
 /// A linker whose store runs the JIT (interpreter registered too, for comparisons).
-func jitLinker(tier: String = "jit", maxCallDepth: Int = 20_000) -> Linker {
+func jitLinker(tier: String = "jit", bounds: BoundsStrategy = .software, maxCallDepth: Int = 20_000) -> Linker {
     InterpreterTier.register()
     JITTier.register()
     var configuration = StoreConfiguration()
     configuration.tier = tier
     configuration.maxCallDepth = maxCallDepth
+    configuration.bounds = bounds
     let linker = Linker(store: Store(configuration: configuration))
     linker.defineSpectest()
     return linker
@@ -170,6 +171,26 @@ func call(_ instance: Instance, _ name: String, _ args: [Value]) throws -> [Valu
             """, linker)
         #expect(trapReason { try call(i, "f", [.i64(0)]) } == .callStackExhausted)
         #expect(trapReason { try call(i, "f", [.i64(0)]) } == .callStackExhausted)
+    }
+
+    @Test(.enabled(if: TrapGuard.isSupported)) func guardPagesTurnFaultsIntoTraps() throws {
+        let linker = jitLinker(bounds: .guard)
+        defer { withExtendedLifetime(linker) {} }
+        let i = try instantiate("""
+            (module (memory 1 3)
+              (func (export "load") (param i32) (result i32) local.get 0 i32.load offset=4)
+              (func (export "store") (param i32 i64) local.get 0 local.get 1 i64.store)
+              (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))
+            """, linker)
+        #expect(try call(i, "load", [.i32(65532 - 4)]) == [.i32(0)])
+        // No compare in the code: the access faults in the guard region.
+        for _ in 0..<100 {
+            #expect(trapReason { try call(i, "load", [.i32(65533 - 4)]) } == .outOfBoundsMemoryAccess)
+        }
+        #expect(trapReason { try call(i, "store", [.i32(UInt32.max), .i64(1)]) } == .outOfBoundsMemoryAccess)
+        #expect(try call(i, "grow", [.i32(1)]) == [.i32(1)])
+        #expect(try call(i, "store", [.i32(65536 + 100), .i64(0x1234_5678)]) == [])
+        #expect(try call(i, "load", [.i32(65536 + 96)]) == [.i32(0x1234_5678)])
     }
 
     @Test func compilesScalarCodeAndReportsFallbacks() throws {

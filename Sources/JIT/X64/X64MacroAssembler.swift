@@ -1,5 +1,6 @@
 import Assembler
 import WasmCore
+import WasmRuntime
 
 /// `MacroAssembler` for x86-64: Wasm-level operations on top of `X64Assembler`.
 /// Register roles are in `X64Regs`, the calling convention in `X64ABI`, frames and the
@@ -18,11 +19,18 @@ struct X64MacroAssembler: MacroAssembler {
     var pendingTrapLabel: Label?
     var exitLabel: Label?
     var trapTable = TrapTable()
+    /// How memory accesses are kept in bounds (from the store's `BoundsStrategy`).
+    let addressing: MemoryAddressing
+
+    init(addressing: MemoryAddressing = .explicitCheck) { self.addressing = addressing }
 
     var offset: Int { a.offset }
     mutating func newLabel() -> Label { a.newLabel() }
     mutating func bind(_ label: Label) { a.bind(label) }
-    mutating func truncateCode(to offset: Int) { a.truncate(to: offset) }
+    mutating func truncateCode(to offset: Int) {
+        a.truncate(to: offset)
+        trapTable.truncate(to: offset)
+    }
     func invert(_ cond: Condition) -> Condition { cond.inverted }
 
     @inline(__always) static func width(_ is64: Bool) -> X64Width { is64 ? .b64 : .b32 }
