@@ -38,7 +38,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "JITTests", dependencies: ["JIT", "WAT", "WasmRuntime", "Interpreter"], swiftSettings: strict),
+        .testTarget(name: "JITTests", dependencies: ["JIT", "WAT", "WasmRuntime", "Interpreter", "Disassembly"], swiftSettings: strict),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler"], swiftSettings: strict),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"], swiftSettings: strict),
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator"], swiftSettings: strict),

@@ -254,6 +254,17 @@ public final class JITCode: CompiledCode {
         return (entries[index].0, entries[index].1)
     }
 
+    /// The machine code of defined function `index`: from its entry to the next entry (or
+    /// to the trap stubs after the last function), for disassembly.
+    public func machineCode(definedIndex index: Int) -> [UInt8] {
+        guard index >= 0 && index < entries.count else { return [] }
+        let base = UnsafeRawPointer(buffer.base)
+        let start = entries[index].0 - base
+        let later = entries.map { $0.0 - base }.filter { $0 > start }
+        let end = later.min() ?? (trapTable.stubs.map(\.offset).min() ?? buffer.codeSize)
+        return Array(UnsafeRawBufferPointer(start: base + start, count: max(end - start, 0)))
+    }
+
     private var guardHandle: TrapGuard.CodeHandle?
     private var sites: UnsafeMutableBufferPointer<TrapSite>?
 

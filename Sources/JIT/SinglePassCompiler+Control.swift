@@ -16,7 +16,11 @@ extension SinglePassCompiler {
         target.branchArity > 0 && stack.count - target.branchArity != target.baseHeight
     }
 
-    mutating func target(_ depth: UInt32) -> Control { controls[controls.count - 1 - Int(depth)] }
+    mutating func target(_ depth: UInt32) -> Control {
+        let index = controls.count - 1 - Int(depth)
+        if index == 0 { functionLabelUsed = true }
+        return controls[index]
+    }
 
     /// Pops a branch condition; returns the machine condition under which it is true.
     mutating func popCondition() -> M.Condition {
@@ -96,6 +100,18 @@ extension SinglePassCompiler {
         case .end:
             let c = controls.removeLast()
             if c.dead { return }
+            if c.kind == .function {
+                // Falling off the end returns straight from registers; branches to the
+                // function's label arrive with the results home and return from there.
+                if !context.isUnreachable { emitReturn() }
+                releaseAbove(0)
+                masm.bind(c.label)
+                if functionLabelUsed {
+                    for k in c.results { push(.home, k) }
+                    emitReturn()
+                }
+                return
+            }
             if !context.isUnreachable { spillAll() }
             releaseAbove(c.baseHeight)
             if let e = c.elseLabel {
@@ -111,7 +127,6 @@ extension SinglePassCompiler {
             }
             if c.kind != .loop { masm.bind(c.label) }
             for k in c.results { push(.home, k) }
-            if c.kind == .function { emitReturn() }
         case .br:
             spillAll()
             let t = target(instruction.index)
@@ -204,12 +219,33 @@ extension SinglePassCompiler {
         while stack.count > height { release(stack.removeLast()) }
     }
 
-    /// Moves the results to slots 0... and returns.
+    /// Moves the results to slots 0... (straight from registers and constants) and returns.
     mutating func emitReturn() {
-        spillAll()
         let n = resultKinds.count
         let from = stack.count - n
-        for i in 0..<n where home(from + i) != Int32(i * 8) { masm.copySlot(Int32(i * 8), from: home(from + i)) }
+        // Writing result i overwrites local i: a later result still reading a low local
+        // would see the new value, so such results go home first.
+        let hazard = (0..<n).contains { j in
+            if case .local(let x) = stack[from + j].location { return Int(x) < n && Int(x) != j }
+            return false
+        }
+        if hazard { spillAll() }
+        for i in 0..<n {
+            let v = stack[from + i]
+            let dst = Int32(i * 8)
+            switch v.location {
+            case .home: if home(from + i) != dst { masm.copySlot(dst, from: home(from + i)) }
+            case .local(let x): if localSlot(x) != dst { masm.copySlot(dst, from: localSlot(x)) }
+            case .const(let bits): masm.storeSlot(dst, .imm(Int64(bitPattern: bits)))
+            case .gpr(let r): masm.storeSlot(dst, .reg(r))
+            case .fpr(let f): masm.storeFloat(dst, f, isF64: v.kind == .f64)
+            case .cond(let c):
+                let r = allocGPR()
+                masm.setCondition(r, c)
+                masm.storeSlot(dst, .reg(r))
+                freeGPRs.append(r)
+            }
+        }
         masm.epilogue()
     }
 }

@@ -82,6 +82,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var failure: String?
     var functionStart = 0
     var framePatch = 0
+    /// Whether a branch targets the function's own label (needs a return sequence there).
+    var functionLabelUsed = false
     /// Save slots (above the operand homes) used so far, and the code positions of their
     /// offsets, patched when the frame size is known.
     var saveSlotCount = 0
@@ -128,6 +130,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         freeFPRs = M.allocatableFPRs.reversed()
         failure = nil
         saveSlotCount = 0
+        functionLabelUsed = false
         savePatches.removeAll()
         functionStart = masm.offset
         do throws(Unsupported) {
