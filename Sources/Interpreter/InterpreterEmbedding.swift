@@ -16,6 +16,11 @@ public struct InterpreterTranslation: CodeSink {
         }
         let globalTypes = module.importedGlobals.map(\.valueType) + module.globals.map(\.type.valueType)
         translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes, globalTypes: globalTypes)
+        // Same module facts as InterpreterTier.compile gives its translator.
+        translator.memoryIs64 = (module.importedMemories + module.memories).map(\.limits.is64)
+        translator.tagArities = (module.importedTags + module.tags).map { tag in
+            Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)].parameters.count : 0
+        }
     }
 
     public mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) throws {

@@ -176,6 +176,9 @@ extension X64MacroAssembler {
 
     mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int) {
         a.push(X64Regs.instance)
+        // Interpreter runs reached through shims recurse natively: bound them like frames.
+        a.cmp(.rsp, X64Address.vm(JITContext.stackLimitOffset))
+        trapIf(.below, .callStackExhausted)
         a.mov(.rdi, X64Regs.vm)
         a.load(.rsi, mem(X64Regs.instance, RuntimeLayout.contextFunctions))
         a.load(.rsi, mem(.rsi, Int32((importCount + definedIndex) * 8)))
