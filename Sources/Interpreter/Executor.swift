@@ -7,15 +7,13 @@ import WasmRuntime
 /// and size are cached and reloaded after anything that can change them (calls,
 /// `memory.grow`, switching instances). Wasm calls push a `CallFrame` on the explicit
 /// frame stack instead of recursing natively.
-enum Executor {
-    /// The single place where the interpreter turns a Wasm address into a pointer.
-    /// `.software` bounds: one compare per access; `ea` cannot overflow (33 bits + 8).
+enum Executor<Addressing: InterpreterAddressing> {
+    /// The single place where the interpreter turns a Wasm address into a pointer; what
+    /// it checks depends on the bounds strategy (see InterpreterAddressing.swift).
     @inline(__always)
     static func address(_ base: UnsafeMutableRawPointer, _ size: UInt64, _ address: UInt32, _ offset: UInt32,
                         _ width: UInt64) throws(TrapReason) -> UnsafeMutableRawPointer {
-        let ea = UInt64(address) &+ UInt64(offset)
-        guard ea &+ width <= size else { throw .outOfBoundsMemoryAccess }
-        return base + Int(truncatingIfNeeded: ea)
+        try Addressing.address(base, size, address, offset, width)
     }
 
     /// Base and size of memory 0 of an instance (a harmless base when it has none).
@@ -199,7 +197,7 @@ enum Executor {
                 SIMDExecutor.lanes(pc, fp)
                 pc += Int(pc[1] >> 16)
             case .v128Memory:
-                try SIMDExecutor.memory(pc, fp, memBase, memSize, context)
+                try SIMDExecutor.memory(pc, fp, memBase, memSize, context, Addressing.self)
                 pc += Int(pc[1] >> 16)
             case .v128Int:
                 SIMDExecutor.integer(pc, fp)

@@ -46,7 +46,7 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
         stack.frameCount = entryIndex + 1
         stack.pendingTrap = nil
         do {
-            try Executor.run(entry: function, fp: arguments, stack: stack, store: store, tierID: id)
+            try execute(function, fp: arguments, stack: stack, store: store)
         } catch {
             var trap = Trap(error, backtrace: stack.backtrace(downTo: entryIndex))
             if error == .hostError || error == .interrupted, let pending = stack.pendingTrap {

@@ -46,7 +46,14 @@ extension ModuleParser {
         }
     }
 
+    private mutating func enter() throws(WasmError) {
+        depth += 1
+        if depth > Self.maxDepth { throw c.error("nesting too deep") }
+    }
+
     private mutating func flatBlock(_ keyword: String, _ out: inout [UInt8], _ ctx: inout FunctionContext) throws(WasmError) {
+        try enter()
+        defer { depth -= 1 }
         c.advance()
         let label = c.optionalId()
         try blockHeader(keyword, &out, ctx)
@@ -88,7 +95,7 @@ extension ModuleParser {
                 case "catch_all_ref": clause.append(3)
                 default: throw c.error("unexpected token")
                 }
-                clause.appendULEB(try labelIndex(ctx))
+                clause.appendULEB(try label(ctx))
                 try c.expectRParen()
                 clauses.append(clause)
             }
@@ -113,6 +120,8 @@ extension ModuleParser {
     }
 
     mutating func foldedInstruction(_ out: inout [UInt8], _ ctx: inout FunctionContext) throws(WasmError) {
+        try enter()
+        defer { depth -= 1 }
         c.advance()
         guard let keyword = c.atom else { throw c.unexpected() }
         switch keyword {
@@ -321,7 +330,7 @@ extension ModuleParser {
             c.advance()
         }
         if let a = c.atom, a.hasPrefix("align=") {
-            guard let v = try NumericLiteral.unsigned(String(a.dropFirst(6)), bits: 32) else {
+            guard let v = try NumericLiteral.unsigned(String(a.dropFirst(6)), bits: wide ? 64 : 32) else {
                 throw c.error("unknown operator")
             }
             guard v != 0, v & (v - 1) == 0 else { throw c.error("alignment") }

@@ -25,6 +25,7 @@ struct Lexer {
     private let bytes: [UInt8]
     private var i = 0
     private var line = 1
+    private var annotationDepth = 0
 
     init(_ text: String) { bytes = Array(text.utf8) }
 
@@ -40,14 +41,21 @@ struct Lexer {
 
     private func peek(_ k: Int = 0) -> UInt8? { i + k < bytes.count ? bytes[i + k] : nil }
 
-    static func isIdChar(_ c: UInt8) -> Bool {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return true
-        default:
-            return Array("!#$%&'*+-./:<=>?@\\^_`|~".utf8).contains(c)
-        }
+    /// Identifier characters: letters, digits and the spec's symbol set.
+    private static let idChars: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(c)] = true }
+        for c in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(c)] = true }
+        for c in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(c)] = true }
+        for c in "!#$%&'*+-./:<=>?@\\^_`|~".utf8 { table[Int(c)] = true }
+        return table
+    }()
+
+    static func isIdChar(_ c: UInt8) -> Bool { idChars[Int(c)] }
+
+    static func isReservedChar(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: ",") || c == UInt8(ascii: ";") || c == UInt8(ascii: "[") || c == UInt8(ascii: "]")
+            || c == UInt8(ascii: "{") || c == UInt8(ascii: "}")
     }
 
     private mutating func skipTrivia() throws(WasmError) {
@@ -59,10 +67,15 @@ struct Lexer {
                 i += 1
                 line += 1
             case UInt8(ascii: ";") where peek(1) == UInt8(ascii: ";"):
-                while let c = peek(), c != UInt8(ascii: "\n") { i += 1 }
+                // A line comment ends at LF or a lone CR.
+                while let c = peek(), c != UInt8(ascii: "\n"), c != UInt8(ascii: "\r") { i += 1 }
             case UInt8(ascii: "(") where peek(1) == UInt8(ascii: ";"):
                 try skipBlockComment()
             case UInt8(ascii: "(") where peek(1) == UInt8(ascii: "@"):
+                // Inside an annotation, `(@` without a name is just a parenthesis.
+                if annotationDepth > 0 && !(peek(2).map { Self.isIdChar($0) || $0 == UInt8(ascii: "\"") } ?? false) {
+                    return
+                }
                 try skipAnnotation()
             default:
                 return
@@ -89,19 +102,31 @@ struct Lexer {
         throw .malformed("unclosed comment", offset: startLine)
     }
 
-    /// Skips `(@id ...)` with balanced parentheses, strings and comments inside.
+    /// Skips `(@id ...)`: its contents must be well-formed tokens with balanced parentheses.
     private mutating func skipAnnotation() throws(WasmError) {
         let startLine = line
         i += 2
+        if peek() == UInt8(ascii: "\"") {
+            let (name, error) = try readString()
+            if error != nil || name.isEmpty { throw .malformed("empty annotation id", offset: startLine) }
+            if UTF8Validation.decode(name) == nil { throw .malformed("malformed UTF-8 encoding", offset: startLine) }
+        } else {
+            let nameStart = i
+            while let d = peek(), Self.isIdChar(d) { i += 1 }
+            if i == nameStart { throw .malformed("empty annotation id", offset: startLine) }
+        }
+        annotationDepth += 1
+        defer { annotationDepth -= 1 }
+        if annotationDepth > 1000 { throw .malformed("nesting too deep", offset: startLine) }
         var depth = 1
         while depth > 0 {
-            try skipTrivia()
-            guard let c = peek() else { throw .malformed("unclosed annotation", offset: startLine) }
-            switch c {
-            case UInt8(ascii: "("): depth += 1; i += 1
-            case UInt8(ascii: ")"): depth -= 1; i += 1
-            case UInt8(ascii: "\""): _ = try readString()
-            default: i += 1
+            let token = try next()
+            switch token.kind {
+            case .lparen: depth += 1
+            case .rparen: depth -= 1
+            case .eof: throw .malformed("unclosed annotation", offset: startLine)
+            case .bad(let message): throw .malformed(message, offset: token.line)
+            default: break
             }
         }
     }
@@ -116,6 +141,7 @@ struct Lexer {
         let start = i
         var pieces = 0
         var sawString = false
+        var sawReserved = false
         var lastString: Result<[UInt8], WasmError> = .success([])
         while let c = peek() {
             if c == UInt8(ascii: "\"") {
@@ -126,15 +152,21 @@ struct Lexer {
             } else if Self.isIdChar(c) {
                 while let d = peek(), Self.isIdChar(d) { i += 1 }
                 pieces += 1
+            } else if Self.isReservedChar(c), !(c == UInt8(ascii: ";") && peek(1) == UInt8(ascii: ";")) {
+                // `,;[]{}` may only appear in reserved tokens.
+                i += 1
+                sawReserved = true
+                pieces += 1
             } else {
                 break
             }
         }
         if i == start {
             i += 1
-            return Token(kind: .bad("unexpected character"), line: startLine)
+            return Token(kind: .bad("illegal character"), line: startLine)
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        if sawReserved { return Token(kind: .reserved(text), line: startLine) }
         if sawString {
             if pieces == 1 {
                 switch lastString {
@@ -143,10 +175,11 @@ struct Lexer {
                 }
             }
             // `$"quoted id"` (Wasm 3.0)
-            if pieces == 2, bytes[start] == UInt8(ascii: "$"), i - start > 1, bytes[start + 1] == UInt8(ascii: "\""),
-                case .success(let s) = lastString
-            {
-                guard let name = UTF8Validation.decode(s), !s.isEmpty else {
+            if pieces == 2, bytes[start] == UInt8(ascii: "$"), i - start > 1, bytes[start + 1] == UInt8(ascii: "\"") {
+                guard case .success(let s) = lastString, !s.isEmpty else {
+                    return Token(kind: .bad("empty identifier"), line: startLine)
+                }
+                guard let name = UTF8Validation.decode(s) else {
                     return Token(kind: .bad("malformed UTF-8 encoding"), line: startLine)
                 }
                 return Token(kind: .id(name), line: startLine)
@@ -154,7 +187,7 @@ struct Lexer {
             return Token(kind: .reserved(text), line: startLine)
         }
         if c == UInt8(ascii: "$") {
-            if text.utf8.count == 1 { return Token(kind: .reserved(text), line: startLine) }
+            if text.utf8.count == 1 { return Token(kind: .bad("empty identifier"), line: startLine) }
             return Token(kind: .id(String(text.dropFirst())), line: startLine)
         }
         return Token(kind: .atom(text), line: startLine)

@@ -33,6 +33,10 @@ struct ModuleParser {
     /// Entries per index space seen so far (first pass: totals; third pass: running).
     var counts: [UInt32] = Array(repeating: 0, count: IndexSpace.allCases.count)
     var builder = ModuleBuilder()
+    /// Nesting of folded instructions and blocks, bounded so hostile input cannot
+    /// exhaust the stack.
+    var depth = 0
+    static let maxDepth = 1000
 
     init(tokens: [Token], pos: Int, features: WasmFeatures) {
         c = TokenCursor(tokens, pos: pos)

@@ -72,6 +72,42 @@ struct FloatFormat: Sendable {
     var infinityBits: UInt64 { ((1 << UInt64(exponentBits)) - 1) << UInt64(mantissaBits) }
     var canonicalNaNBits: UInt64 { infinityBits | 1 << UInt64(mantissaBits - 1) }
 
+    /// Rounds m * 2^binaryExponent (m non-zero) to nearest-even; nil on overflow. The fast
+    /// path for literals whose digits fit in 64 bits.
+    func round(_ m: UInt64, binaryExponent: Int) -> UInt64? {
+        let p = precision
+        let length = 64 - m.leadingZeroBitCount
+        var e = max(length + binaryExponent - p, minQuantumExponent)
+        let shift = e - binaryExponent
+        var q: UInt64
+        if shift <= 0 {
+            q = m << UInt64(-shift)  // exact: fits in p bits
+        } else {
+            q = shift >= 64 ? 0 : m >> UInt64(shift)
+            let halfBit = shift > 64 ? 0 : (m >> UInt64(shift - 1)) & 1
+            let sticky = shift > 64 ? m != 0 : (shift == 1 ? false : m & ((1 << UInt64(shift - 1)) - 1) != 0)
+            if halfBit == 1 && (sticky || q & 1 == 1) { q += 1 }
+        }
+        if q == 1 << UInt64(p) {
+            q >>= 1
+            e += 1
+        }
+        return pack(q, e)
+    }
+
+    /// The bits of q * 2^e for q < 2^p (normal when q has p bits, else subnormal).
+    private func pack(_ q: UInt64, _ e: Int) -> UInt64? {
+        let p = precision
+        if q == 0 { return 0 }
+        let topExponent = e + (64 - q.leadingZeroBitCount) - 1
+        if topExponent > maxExponent { return nil }
+        if q >= 1 << UInt64(p - 1) {
+            let biased = UInt64(e + p - 1 + bias)
+            return biased << UInt64(mantissaBits) | (q & ((1 << UInt64(mantissaBits)) - 1))
+        }
+        return q  // subnormal: e is the minimum quantum exponent
+    }
+
     /// Rounds num/den * 2^binaryExponent (non-zero) to nearest-even; nil on overflow.
     func round(_ num: BigUInt, _ den: BigUInt, binaryExponent: Int) -> UInt64? {
         let p = precision
@@ -94,14 +130,7 @@ struct FloatFormat: Sendable {
             q >>= 1
             e += 1
         }
-        if q == 0 { return 0 }
-        let topExponent = e + (64 - q.leadingZeroBitCount) - 1
-        if topExponent > maxExponent { return nil }
-        if q >= 1 << UInt64(p - 1) {
-            let biased = UInt64(e + p - 1 + bias)
-            return biased << UInt64(mantissaBits) | (q & ((1 << UInt64(mantissaBits)) - 1))
-        }
-        return q  // subnormal: e is the minimum quantum exponent
+        return pack(q, e)
     }
 }
 
@@ -200,23 +229,44 @@ struct LiteralScanner {
             exp = e
         }
         guard isAtEnd else { return nil }
-        let all = (intDigits + fracDigits).drop { $0 == 0 }
+        var all = Array((intDigits + fracDigits).drop { $0 == 0 })
         if all.isEmpty { return 0 }
+        var droppedDigits = 0
+        let maxDigits = hex ? 40 : Self.maxDecimalDigits
+        if all.count > maxDigits {
+            // Midpoints between floats have at most 767 significant decimal digits (and 14
+            // hex digits), so digits past that only matter as a non-zero "sticky" tail.
+            let sticky = all[maxDigits...].contains { $0 != 0 }
+            droppedDigits = all.count - maxDigits
+            all.removeLast(droppedDigits)
+            if sticky {
+                all.append(1)
+                droppedDigits -= 1
+            }
+        }
         var mantissa = BigUInt()
         for d in all { mantissa.multiplyAdd(hex ? 16 : 10, UInt32(d)) }
         let result: UInt64?
         if hex {
-            let binExp = exp - 4 * fracDigits.count
+            let binExp = exp - 4 * fracDigits.count + 4 * droppedDigits
             let top = mantissa.bitLength + binExp
             if top - 1 > format.maxExponent { throw .malformed("constant out of range") }
             if top < format.minQuantumExponent - 1 { return 0 }
-            result = format.round(mantissa, BigUInt(1), binaryExponent: binExp)
+            if mantissa.bitLength <= 64 {
+                result = format.round(mantissa.low64, binaryExponent: binExp)
+            } else {
+                result = format.round(mantissa, BigUInt(1), binaryExponent: binExp)
+            }
         } else {
-            let decExp = exp - fracDigits.count
+            let decExp = exp - fracDigits.count + droppedDigits
             let magnitude = all.count + decExp  // value < 10^magnitude
             if magnitude - 1 > (format.totalBits == 32 ? 39 : 309) { throw .malformed("constant out of range") }
             if magnitude < (format.totalBits == 32 ? -46 : -325) { return 0 }
-            if decExp >= 0 {
+            if mantissa.bitLength <= 64, decExp >= 0, decExp < 20,
+                case (let n, false) = mantissa.low64.multipliedReportingOverflow(by: Self.powersOfTen[decExp])
+            {
+                result = format.round(n, binaryExponent: 0)
+            } else if decExp >= 0 {
                 var n = mantissa
                 for _ in 0..<decExp { n.multiplyAdd(10, 0) }
                 result = format.round(n, BigUInt(1), binaryExponent: 0)
@@ -227,6 +277,11 @@ struct LiteralScanner {
         guard let result else { throw .malformed("constant out of range") }
         return result
     }
+}
+
+extension LiteralScanner {
+    static let maxDecimalDigits = 800
+    static let powersOfTen: [UInt64] = (0..<20).map { k in (0..<k).reduce(UInt64(1)) { r, _ in r * 10 } }
 }
 
 extension BigUInt {

@@ -133,10 +133,15 @@ struct ScriptParser {
             return .module(name, .binary(bytes), definition: definition)
         }
         if c.takeKeyword("quote") {
-            var parts: [String] = []
-            while c.atString { parts.append(String(decoding: try c.string(), as: UTF8.self)) }
+            var parts: [[UInt8]] = []
+            while c.atString { parts.append(try c.string()) }
             try c.expectRParen()
-            return .module(name, .quote(parts.joined(separator: " ")), definition: definition)
+            let bytes = Array(parts.joined(separator: [UInt8(ascii: " ")]))
+            // Text that is not UTF-8 cannot be a String: it is malformed already.
+            guard let text = UTF8Validation.decode(bytes) else {
+                return .module(name, .textError(.malformed("malformed UTF-8 encoding", offset: c.line)), definition: definition)
+            }
+            return .module(name, .quote(text), definition: definition)
         }
         let fieldsStart = c.pos
         c.pos = start

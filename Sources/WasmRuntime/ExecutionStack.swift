@@ -56,14 +56,18 @@ public final class ExecutionStack {
         interruptFlag.deallocate()
     }
 
-    /// Names of the functions on the frame stack from `frameCount - 1` down to `lowest`.
-    public func backtrace(downTo lowest: Int) -> [String] {
+    /// Names of the functions on the frame stack from `frameCount - 1` down to `lowest`,
+    /// at most `limit` of them (deep recursion would otherwise build huge traces); a final
+    /// entry says how many frames were left out.
+    public func backtrace(downTo lowest: Int, limit: Int = 100) -> [String] {
         var names: [String] = []
         var i = frameCount - 1
-        while i >= lowest && i >= 0 {
+        while i >= lowest && i >= 0 && names.count < limit {
             names.append(frames[i].function.pointee.owner.takeUnretainedValue().debugName)
             i -= 1
         }
+        let omitted = i - max(lowest, 0) + 1
+        if omitted > 0 { names.append("... \(omitted) more frames") }
         return names
     }
 }

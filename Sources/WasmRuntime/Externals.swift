@@ -149,9 +149,11 @@ public final class Memory {
     public let linear: LinearMemory
     public let type: MemoryType
 
-    public init(type: MemoryType, strategy: BoundsStrategy = .software) throws(WasmError) {
+    /// - Parameter allowUnsafe: permits `BoundsStrategy.unchecked` (see
+    ///   `StoreConfiguration.allowUnsafeStrategies`).
+    public init(type: MemoryType, strategy: BoundsStrategy = .software, allowUnsafe: Bool = false) throws(WasmError) {
         self.type = type
-        linear = try LinearMemory(type: type, strategy: strategy)
+        linear = try LinearMemory(type: type, strategy: strategy, allowUnsafe: allowUnsafe)
     }
 
     /// Size in bytes.

@@ -109,6 +109,10 @@ public final class Function {
     public static func callFromCompiledCode(_ record: UnsafeMutablePointer<FunctionRecord>,
                                             slots: UnsafeMutableRawPointer, store: Store) throws(TrapReason) {
         let function = record.pointee.owner.takeUnretainedValue()
+        // Under fault-based bounds, faults in the host code are not traps of the caller.
+        let trapGuard = store.configuration.bounds.usesFaultHandling ? TrapGuard.shared : nil
+        trapGuard?.enterHost()
+        defer { trapGuard?.leaveHost() }
         do throws(Trap) {
             if let body = function.hostBody {
                 let type = function.type

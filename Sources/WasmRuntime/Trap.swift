@@ -18,7 +18,15 @@ public struct Trap: Error, CustomStringConvertible {
     public var description: String {
         var text = reason.message
         if let detail { text += ": \(detail)" }
-        if !backtrace.isEmpty { text += "\n" + backtrace.enumerated().map { "  #\($0.offset) \($0.element)" }.joined(separator: "\n") }
+        // Runs of the same function (recursion) print once with a count.
+        var index = 0
+        while index < backtrace.count {
+            var end = index + 1
+            while end < backtrace.count && backtrace[end] == backtrace[index] { end += 1 }
+            text += "\n  #\(index) \(backtrace[index])"
+            if end - index > 1 { text += " (\(end - index) frames)" }
+            index = end
+        }
         return text
     }
 }

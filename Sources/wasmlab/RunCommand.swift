@@ -28,12 +28,21 @@ struct RunCommand: ParsableCommand {
             var configuration = StoreConfiguration()
             configuration.tier = engine.tier
             configuration.bounds = engine.bounds
+            configuration.allowUnsafeStrategies = engine.allowUnsafe
             configuration.features = features.features
             let store = Store(configuration: configuration)
             let module = try CompiledModule(bytes: try ModuleFile.read(file, features: features.features), store: store)
             let linker = Linker(store: store)
             linker.defineSpectest()
             let instance = try linker.instantiate(module)
+            // `run FILE --invoke NAME ARGS...`: options after FILE arrive among the passthrough arguments.
+            var invoke = self.invoke
+            var arguments = self.arguments
+            if invoke == nil, arguments.first == "--invoke" {
+                guard arguments.count >= 2 else { throw CLIError("--invoke needs an export name") }
+                invoke = arguments[1]
+                arguments.removeFirst(2)
+            }
             let name: String
             if let invoke {
                 name = invoke

@@ -17,6 +17,7 @@ import WasmCore
     @Test func comments() throws {
         #expect(try kinds("a ;; line\n b (; block (; nested ;) still ;) c") == [.atom("a"), .atom("b"), .atom("c"), .eof])
         #expect(try kinds("(;;)x(;a;)") == [.atom("x"), .eof])
+        #expect(try kinds("a ;; to carriage return\rb") == [.atom("a"), .atom("b"), .eof])
         #expect(throws: WasmError.self) { try Lexer.tokenize("(; unclosed (; ;)") }
         let tokens = try Lexer.tokenize("a\n(; x\n y ;)\nb")
         #expect(tokens.map(\.line) == [1, 4, 4])

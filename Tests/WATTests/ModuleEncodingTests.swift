@@ -138,6 +138,16 @@ import WAT
         #expect(malformed("(func (f32.const nan:canonical))") == "unexpected token")
     }
 
+    @Test func deepNesting() throws {
+        let n = 1000
+        let folded = "(func " + String(repeating: "(block ", count: n) + String(repeating: ")", count: n) + ")"
+        #expect(try encode(folded).count > 2 * n)
+        let flat = "(func " + String(repeating: "block ", count: n) + String(repeating: "end ", count: n) + ")"
+        #expect(try encode(flat) == encode(folded))
+        let hostile = "(func " + String(repeating: "(block ", count: 200_000) + String(repeating: ")", count: 200_001)
+        #expect(malformed(hostile) == "nesting too deep")
+    }
+
     @Test func errorsCarryLines() {
         do {
             _ = try WAT.encode("(module\n  (func\n    (i32.bogus)))")

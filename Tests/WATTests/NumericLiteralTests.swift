@@ -113,5 +113,26 @@ import WasmCore
         #expect(throws: WasmError.malformed("constant out of range")) { try NumericLiteral.float("1e39", .f32) }
         #expect(throws: WasmError.malformed("constant out of range")) { try NumericLiteral.float("1e1000000000000", .f64) }
         #expect(try NumericLiteral.float("1e-1000000000000", .f64) == 0)
+        // Very long literals: digits past the significant ones act as a sticky tail.
+        let half = "1.000000059604644775390625"  // 1 + 2^-24: ties to even in f32
+        #expect(try NumericLiteral.float(half + String(repeating: "0", count: 5000), .f32) == 0x3F80_0000)
+        #expect(try NumericLiteral.float(half + String(repeating: "0", count: 5000) + "1", .f32) == 0x3F80_0001)
+        #expect(try NumericLiteral.float("0x1.000001" + String(repeating: "0", count: 5000) + "p0", .f32) == 0x3F80_0000)
+        #expect(try NumericLiteral.float("0x1.000001" + String(repeating: "0", count: 5000) + "1p0", .f32) == 0x3F80_0001)
+        #expect(try NumericLiteral.float("0x" + String(repeating: "0", count: 3000) + "1p0", .f64) == 0x3FF0_0000_0000_0000)
+    }
+
+    /// The 64-bit fast path and the big-integer path must agree everywhere.
+    @Test func fastPathMatchesExactPath() {
+        var rng = SystemRandomNumberGenerator()
+        for format in [FloatFormat.f32, .f64] {
+            for _ in 0..<3000 {
+                let m = UInt64.random(in: 1...UInt64.max, using: &rng) >> UInt64.random(in: 0...63, using: &rng)
+                let e = Int.random(in: -1200...1100, using: &rng)
+                let fast = format.round(m, binaryExponent: e)
+                let exact = format.round(BigUInt(m), BigUInt(1), binaryExponent: e)
+                #expect(fast == exact, "\(m) * 2^\(e)")
+            }
+        }
     }
 }
