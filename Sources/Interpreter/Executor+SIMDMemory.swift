@@ -7,6 +7,7 @@ extension SIMDExecutor {
     /// (`base`/`size` are memory 0's, cached by the loop). Every access goes through
     /// `Executor.address` of the loop's addressing (bounds strategy); widths are at most
     /// 16 bytes, which each strategy's reservation argument allows for.
+    @inline(never)  // keeps the scalar dispatch loop small
     static func memory<Addressing: InterpreterAddressing>(
         _ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
         _ memory0: UnsafeMutableRawPointer, _ size0: UInt64,
