@@ -60,6 +60,8 @@ public final class WASI {
     var table = FileDescriptorTable()
     /// The memory host calls read and write: the instance's export "memory".
     public var memory: Memory?
+    /// The store whose `interrupt()` also ends host calls that wait (set by `define(into:)`).
+    weak var store: Store?
     /// Set by `proc_exit` (and fatal `proc_raise`) before unwinding the guest.
     public private(set) var exitCode: UInt32?
     let arguments: [[UInt8]]
@@ -155,6 +157,7 @@ extension WASI {
 
     /// Defines every preview1 function as `wasi_snapshot_preview1.NAME` in `linker`.
     public func define(into linker: Linker) {
+        store = linker.store
         for (name, params, body) in hostFunctions() {
             let function = Function(type: FunctionType(parameters: params, results: [.i32]), name: name) { values in
                 do {
