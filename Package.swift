@@ -12,18 +12,23 @@ let package = Package(
     products: [
         .executable(name: "wasmlab", targets: ["wasmlab"]),
         .library(name: "WasmRuntime", targets: ["WasmRuntime"]),
+        .library(name: "Assembler", targets: ["Assembler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        .target(name: "Assembler", swiftSettings: strict),
         .target(name: "WasmCore", exclude: ["Instructions.def"], swiftSettings: strict),
         .target(name: "WasmDecoder", dependencies: ["WasmCore"], swiftSettings: strict),
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
-        .target(name: "WasmRuntime", dependencies: ["WasmValidator"], swiftSettings: hot),
+        .target(name: "WasmRuntime", dependencies: ["WasmValidator", "Assembler"], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: hot),
         .target(name: "WASI", dependencies: ["WasmRuntime"], swiftSettings: strict),
+        // Debian: libcapstone-dev (tools/test installs it when missing).
+        .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
+        .target(name: "Disassembly", dependencies: ["CCapstone"], swiftSettings: strict),
         .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter"], swiftSettings: strict),
         .executableTarget(
             name: "wasmlab",
@@ -37,6 +42,7 @@ let package = Package(
         .testTarget(name: "WATTests", dependencies: ["WAT"], swiftSettings: strict),
         .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
         .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
+        .testTarget(name: "DisassemblyTests", dependencies: ["Disassembly", "WasmRuntime"], swiftSettings: strict),
         .testTarget(name: "SpecRunnerTests", dependencies: ["SpecRunner"], swiftSettings: strict),
     ]
 )

@@ -27,7 +27,8 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
         let functionTypes = module.allFunctionTypeIndices.map { index in
             Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
         }
-        var translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes)
+        let globalTypes = module.importedGlobals.map(\.valueType) + module.globals.map(\.type.valueType)
+        var translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes, globalTypes: globalTypes)
         for i in module.functions.indices {
             try validator.validateFunction(definedIndex: i, sink: &translator)
         }
@@ -45,7 +46,7 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
         stack.frameCount = entryIndex + 1
         stack.pendingTrap = nil
         do {
-            try Executor.run(entry: function, fp: arguments, stack: stack, store: store, tierID: id)
+            try execute(function, fp: arguments, stack: stack, store: store)
         } catch {
             var trap = Trap(error, backtrace: stack.backtrace(downTo: entryIndex))
             if error == .hostError || error == .interrupted, let pending = stack.pendingTrap {

@@ -27,6 +27,7 @@ struct ScriptSession {
         var storeConfiguration = StoreConfiguration()
         storeConfiguration.tier = configuration.tier
         storeConfiguration.bounds = configuration.bounds
+        storeConfiguration.allowUnsafeStrategies = configuration.allowUnsafeStrategies
         storeConfiguration.features = configuration.features
         store = Store(configuration: storeConfiguration)
         linker = Linker(store: store)

@@ -9,11 +9,15 @@ public final class SpecRunner {
         public var tier: String
         public var bounds: BoundsStrategy
         public var features: WasmFeatures
+        /// Permits `BoundsStrategy.isUnsafe` strategies (see `StoreConfiguration`).
+        public var allowUnsafeStrategies: Bool
 
-        public init(tier: String = "interp", bounds: BoundsStrategy = .software, features: WasmFeatures = .wasm3) {
+        public init(tier: String = "interp", bounds: BoundsStrategy = .software, features: WasmFeatures = .wasm3,
+                    allowUnsafeStrategies: Bool = false) {
             self.tier = tier
             self.bounds = bounds
             self.features = features
+            self.allowUnsafeStrategies = allowUnsafeStrategies
         }
     }
 

@@ -46,7 +46,12 @@ public final class Instance {
             switch value {
             case .function(let f): functions.append(f)
             case .table(let t): tables.append(t)
-            case .memory(let m): memories.append(m)
+            case .memory(let m):
+                // Code compiled for guard regions or masks must not reach a memory without them.
+                guard store.configuration.bounds.canAccess(m.linear) else {
+                    throw WasmError(.unlinkable, "imported memory was created for bounds strategy '\(m.linear.strategy.rawValue)', not '\(store.configuration.bounds.rawValue)'")
+                }
+                memories.append(m)
             case .global(let g): globals.append(g)
             case .tag(let t): tags.append(t)
             }
@@ -75,7 +80,8 @@ public final class Instance {
             tables.append(try Table(type: table.type, initial: initial ?? .ref(.null(table.type.elementType.heapType.topHeapType))))
         }
         for memory in module.memories {
-            memories.append(try Memory(type: memory, strategy: store.configuration.bounds))
+            memories.append(try Memory(type: memory, strategy: store.configuration.bounds,
+                                       allowUnsafe: store.configuration.allowUnsafeStrategies))
         }
         for tag in module.tags {
             let type = Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)] : FunctionType()

@@ -24,7 +24,8 @@ extension Linker {
         if let table = try? Table(type: TableType(.funcRef, Limits(min: 10, max: 20))) {
             define(module: "spectest", name: "table", .table(table))
         }
-        if let memory = try? Memory(type: MemoryType(Limits(min: 1, max: 2)), strategy: store.configuration.bounds) {
+        if let memory = try? Memory(type: MemoryType(Limits(min: 1, max: 2)), strategy: store.configuration.bounds,
+                                    allowUnsafe: store.configuration.allowUnsafeStrategies) {
             define(module: "spectest", name: "memory", .memory(memory))
         }
     }

@@ -6,6 +6,9 @@ public struct StoreConfiguration: Sendable {
     public var tier: String = "interp"
     /// How linear memory accesses are bounds-checked.
     public var bounds: BoundsStrategy = .software
+    /// Permits strategies that give no isolation (`BoundsStrategy.isUnsafe`, i.e.
+    /// `.unchecked`); memories refuse them otherwise. Only for measurements on trusted code.
+    public var allowUnsafeStrategies = false
     /// The proposals modules may use.
     public var features: WasmFeatures = .wasm3
     /// Maximum number of nested Wasm calls before `callStackExhausted`.

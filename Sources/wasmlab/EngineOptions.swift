@@ -21,7 +21,13 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Memory bounds strategy (\(BoundsStrategy.allCases.map(\.rawValue).joined(separator: ", "))).")
     var bounds: BoundsStrategy = .software
 
+    @Flag(help: "Permit bounds strategies that give no isolation (unchecked); for measurements on trusted code.")
+    var allowUnsafe = false
+
     func validate() throws {
+        if bounds.isUnsafe && !allowUnsafe {
+            throw ValidationError("--bounds \(bounds.rawValue) gives no isolation; add --allow-unsafe to use it anyway")
+        }
         guard BuiltinTiers.names.contains(tier) else {
             throw ValidationError("unknown tier '\(tier)'; available: \(BuiltinTiers.names.joined(separator: ", "))")
         }

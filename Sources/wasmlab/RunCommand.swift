@@ -68,6 +68,7 @@ struct RunCommand: ParsableCommand {
         var configuration = StoreConfiguration()
         configuration.tier = engine.tier
         configuration.bounds = engine.bounds
+        configuration.allowUnsafeStrategies = engine.allowUnsafe
         configuration.features = features.features
         configuration.fuel = fuel
         let store = Store(configuration: configuration)

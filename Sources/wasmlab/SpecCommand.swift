@@ -48,7 +48,9 @@ struct SpecCommand: ParsableCommand {
                     throw CLIError("cannot read '\(file)'")
                 }
                 let featureSet = features?.features ?? (file.contains("wasm-2.0") ? .wasm2 : .wasm3)
-                let runner = SpecRunner(configuration: .init(tier: engine.tier, bounds: engine.bounds, features: featureSet))
+                let runner = SpecRunner(configuration: .init(
+                    tier: engine.tier, bounds: engine.bounds, features: featureSet,
+                    allowUnsafeStrategies: engine.allowUnsafe))
                 let result = runner.run(source: source, file: file)
                 var fileFailed = 0
                 var failingKeys = Set<String>()

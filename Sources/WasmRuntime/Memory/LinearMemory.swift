@@ -29,6 +29,8 @@ import WasmCore
 ///   .software, 32-bit: reservation = declared maximum (at most 4 GiB), so `base` is stable.
 ///   .software, memory64: reservation = max(initial, 4 GiB) capped by the maximum; growing
 ///   past it relocates (new reservation, contents copied, old one unmapped).
+///   .guard / .masked, 32-bit: a fixed 8 GiB + 64 KiB / 4 GiB + 64 KiB reservation,
+///   registered with `TrapGuard` so faults inside it become traps; never relocates.
 /// ```
 public final class LinearMemory {
     /// Bytes per Wasm page.
@@ -54,13 +56,26 @@ public final class LinearMemory {
     public let strategy: BoundsStrategy
     /// Bytes of address space mapped at `base` (committed or not).
     public private(set) var reservedByteCount: Int
+    /// The `TrapGuard` registration of the reservation (strategies that rely on faults).
+    private var guardRegion: TrapGuard.RegionHandle?
 
     /// Creates a memory of `type.limits.min` zeroed pages.
     ///
+    /// - Parameters:
+    ///   - allowUnsafe: permits a strategy whose `isUnsafe` is true (see
+    ///   `StoreConfiguration.allowUnsafeStrategies`).
     /// - Throws: `WasmError` (`.uninstantiable`) when the limits exceed what the address
-    ///   type allows or the system refuses the mapping.
-    public init(type: MemoryType, strategy: BoundsStrategy) throws(WasmError) {
+    ///   type allows, the system refuses the mapping, or the strategy is unsafe and not
+    ///   allowed, or needs fault handling this platform lacks.
+    public init(type: MemoryType, strategy: BoundsStrategy, allowUnsafe: Bool = false) throws(WasmError) {
+        guard !strategy.isUnsafe || allowUnsafe else {
+            throw WasmError(.uninstantiable, "bounds strategy '\(strategy.rawValue)' gives no isolation; it must be allowed explicitly")
+        }
         let limits = type.limits
+        let fixed = strategy.requiresFixedReservation(is64: limits.is64)
+        if fixed && !TrapGuard.isSupported {
+            throw WasmError(.uninstantiable, "bounds strategy '\(strategy.rawValue)' needs fault handling, unavailable on this platform")
+        }
         let cap = limits.is64 ? Self.maxPages64 : Self.maxPages32
         let maximum = min(limits.max ?? cap, cap)
         guard limits.min <= maximum else {
@@ -77,8 +92,9 @@ public final class LinearMemory {
             maximumBytes: maximumBytes, initialBytes: initialBytes, is64: limits.is64)
 
         // Fall back to reserving only what is needed now; the memory then relocates on grow.
+        // Not when the reservation is what keeps accesses inside (guard regions, masks).
         guard let mapping = Self.reserve(Int(max(wanted, initialBytes)))
-            ?? Self.reserve(Int(initialBytes))
+            ?? (fixed ? nil : Self.reserve(Int(initialBytes)))
         else { throw WasmError(.uninstantiable, "out of memory") }
         guard Self.commit(mapping.base, from: 0, to: Int(initialBytes)) else {
             Self.release(mapping)
@@ -91,9 +107,17 @@ public final class LinearMemory {
         self.maximumPages = maximum
         self.is64 = limits.is64
         self.strategy = strategy
+        if fixed {
+            guard let handle = TrapGuard.shared?.registerRegion(start: mapping.base, byteCount: mapping.size) else {
+                Self.release(mapping)
+                throw WasmError(.uninstantiable, "too many guarded memories")
+            }
+            guardRegion = handle
+        }
     }
 
     deinit {
+        if let guardRegion { TrapGuard.shared?.unregister(guardRegion) }
         Self.release((base, reservedByteCount))
     }
 
@@ -111,7 +135,9 @@ public final class LinearMemory {
         if newBytes <= reservedByteCount {
             guard Self.commit(base, from: byteCount, to: newBytes) else { return nil }
         } else {
-            guard relocate(toHold: newBytes) else { return nil }
+            // A fixed reservation covers every size a 32-bit memory can reach; moving it
+            // would invalidate the registered guard region.
+            guard guardRegion == nil, relocate(toHold: newBytes) else { return nil }
         }
         byteCount = newBytes
         pageCount = newPages

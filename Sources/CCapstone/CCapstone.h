@@ -1,0 +1,2 @@
+/* System-library wrapper: capstone (Debian libcapstone-dev). */
+#include <capstone/capstone.h>

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Assembler
+
+/// The two pieces of machine code `TrapGuard` needs, emitted once at run time with the
+/// project's assembler into one page that is written, then made read+execute (W^X: it is
+/// never writable and executable at the same time).
+///
+/// ```
+///  enter(activation: rdi, body: rsi, argument: rdx) -> eax        (System V)
+///     push rbp, rbx, r12, r13, r14, r15    ; everything the caller expects preserved
+///     sub  rsp, 8                          ; 16-byte alignment for the call
+///     mov  [rdi + savedSP], rsp            ; where a trap resumes
+///     mov  rax, rsi
+///     mov  rdi, rdx
+///     call rax                             ; body(argument)
+///  done:
+///     add  rsp, 8
+///     pop  r15, r14, r13, r12, rbx, rbp
+///     ret
+///  trapExit:                               ; handler set rsp = savedSP, rsi = reason + 1
+///     mov  eax, esi
+///     jmp  done
+///
+///  signalThunk(signal: rdi, info: rsi, context: rdx)
+///     mov  rcx, state                      ; fourth argument: the one state pointer
+///     mov  rax, TrapGuardHandler.entry
+///     jmp  rax
+/// ```
+/// The thunk is how the Swift handler gets its state without touching a global.
+struct TrapGuardStubs {
+    typealias Enter = @convention(c) (UnsafeMutableRawPointer, TrapGuard.Body, UnsafeMutableRawPointer?) -> UInt32
+
+    let page: UnsafeMutableRawPointer
+    let pageSize: Int
+    let codeSize: Int
+    let enter: Enter
+    let trapExit: UInt
+    let signalThunk: UnsafeRawPointer
+
+    init?(state: UnsafeMutableRawPointer, handler: UInt) {
+        #if arch(x86_64)
+        var a = X64Assembler()
+        let done = a.newLabel(), trapExit = a.newLabel()
+        let saved: [X64Register] = [.rbp, .rbx, .r12, .r13, .r14, .r15]
+        for r in saved { a.push(r) }
+        a.sub(.rsp, imm: 8)
+        a.store(mem(.rdi, Int32(MemoryLayout<TrapActivation>.offset(of: \.savedSP)!)), .rsp)
+        a.mov(.rax, .rsi)
+        a.mov(.rdi, .rdx)
+        a.call(.rax)
+        a.bind(done)
+        a.add(.rsp, imm: 8)
+        for r in saved.reversed() { a.pop(r) }
+        a.ret()
+        a.bind(trapExit)
+        a.mov(.rax, .rsi, .b32)
+        a.jmp(done)
+        a.align(16)
+        let thunkOffset = a.offset
+        a.mov(.rcx, imm: UInt64(UInt(bitPattern: state)))
+        a.mov(.rax, imm: UInt64(handler))
+        a.jmp(.rax)
+        a.finish()
+        let code = a.bytes
+        guard let exitOffset = a.offset(of: trapExit) else { return nil }
+        #else
+        return nil
+        #endif
+
+        pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), code.count)
+        guard let mapping = mmap(nil, pageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              mapping != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        code.withUnsafeBytes { mapping.copyMemory(from: $0.baseAddress!, byteCount: code.count) }
+        guard mprotect(mapping, pageSize, PROT_READ | PROT_EXEC) == 0 else {
+            munmap(mapping, pageSize)
+            return nil
+        }
+        page = mapping
+        codeSize = code.count
+        enter = unsafeBitCast(mapping, to: Enter.self)
+        self.trapExit = UInt(bitPattern: mapping + exitOffset)
+        signalThunk = UnsafeRawPointer(mapping + thunkOffset)
+    }
+}
