@@ -25,10 +25,10 @@ let package = Package(
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WasmRuntime", dependencies: ["WasmValidator", "Assembler"], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: hot),
-        .target(name: "WASI", dependencies: ["WasmRuntime"], swiftSettings: strict),
         // Debian: libcapstone-dev (tools/test installs it when missing).
         .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
         .target(name: "Disassembly", dependencies: ["CCapstone"], swiftSettings: strict),
+        .target(name: "WASI", dependencies: ["WasmRuntime"], swiftSettings: strict),
         .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter"], swiftSettings: strict),
         .executableTarget(
             name: "wasmlab",
@@ -41,8 +41,8 @@ let package = Package(
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator"], swiftSettings: strict),
         .testTarget(name: "WATTests", dependencies: ["WAT"], swiftSettings: strict),
         .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
-        .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
         .testTarget(name: "DisassemblyTests", dependencies: ["Disassembly", "WasmRuntime"], swiftSettings: strict),
+        .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
         .testTarget(name: "SpecRunnerTests", dependencies: ["SpecRunner"], swiftSettings: strict),
     ]
 )

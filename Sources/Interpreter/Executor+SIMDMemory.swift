@@ -5,10 +5,13 @@ extension SIMDExecutor {
     /// v128 loads and stores: `a` is the address slot, `b` the vector (stores, lane
     /// accesses), pc[6] the static offset, pc[7] the lane and pc[8] the memory index
     /// (`base`/`size` are memory 0's, cached by the loop). Every access goes through
-    /// `Executor.address`, the interpreter's one bounds-checked address computation.
-    static func memory(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
-                       _ memory0: UnsafeMutableRawPointer, _ size0: UInt64,
-                       _ context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
+    /// `Executor.address`, the interpreter's one address computation (checked or not per
+    /// the bounds strategy the executor is specialised for).
+    static func memory<Addressing: InterpreterAddressing>(
+        _ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
+        _ memory0: UnsafeMutableRawPointer, _ size0: UInt64,
+        _ context: UnsafeMutablePointer<InstanceContext>, _: Addressing.Type
+    ) throws(TrapReason) {
         let dst = pc[2], b = pc[4], offset = pc[6], lane = Int(pc[7])
         var base = memory0, size = size0
         if pc[8] != 0 {
@@ -17,7 +20,7 @@ extension SIMDExecutor {
         }
         let address = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
         @inline(__always) func at(_ width: UInt64) throws(TrapReason) -> UnsafeMutableRawPointer {
-            try Executor.address(base, size, address, offset, width)
+            try Executor<Addressing>.address(base, size, address, offset, width)
         }
         switch opcode(pc) {
         case .v128Load: fp.setV128(dst, try at(16).loadUnaligned(as: U8x16.self))

@@ -197,7 +197,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                 SIMDExecutor.lanes(pc, fp)
                 pc += Int(pc[1] >> 16)
             case .v128Memory:
-                try SIMDExecutor.memory(pc, fp, memBase, memSize, context)
+                try SIMDExecutor.memory(pc, fp, memBase, memSize, context, Addressing.self)
                 pc += Int(pc[1] >> 16)
             case .v128Int:
                 SIMDExecutor.integer(pc, fp)

@@ -68,8 +68,8 @@ struct RunCommand: ParsableCommand {
         var configuration = StoreConfiguration()
         configuration.tier = engine.tier
         configuration.bounds = engine.bounds
-        configuration.allowUnsafeStrategies = engine.allowUnsafe
         configuration.features = features.features
+        configuration.allowUnsafeStrategies = engine.allowUnsafe
         configuration.fuel = fuel
         let store = Store(configuration: configuration)
         let linker = Linker(store: store)
