@@ -14,13 +14,14 @@ final class GuestRun {
     private let stdoutFD: Int32
 
     init(wat: String? = nil, binary: [UInt8]? = nil, arguments: [String] = ["prog"], environment: [String] = [],
-         preopens: [WASIConfiguration.Preopen] = []) throws {
+         preopens: [WASIConfiguration.Preopen] = [], configure: (inout WASIConfiguration) -> Void = { _ in }) throws {
         InterpreterTier.register()
         linker = Linker(store: Store(configuration: StoreConfiguration()))
         stdoutPath = FileManager.default.temporaryDirectory.appendingPathComponent("wasi-out-\(UUID().uuidString)").path
         stdoutFD = open(stdoutPath, O_RDWR | O_CREAT | O_TRUNC, 0o600)
         var configuration = WASIConfiguration(arguments: arguments, environment: environment, preopens: preopens)
         configuration.stdout = stdoutFD
+        configure(&configuration)
         wasi = try WASI(configuration: configuration)
         wasi.define(into: linker)
         let bytes = try binary ?? WAT.encode(wat ?? "(module)")
