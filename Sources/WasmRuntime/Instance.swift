@@ -71,13 +71,17 @@ public final class Instance {
 
         for global in module.globals {
             let value = try ConstEvaluator.evaluate(global.initializer, globals: globals, functions: functions)
-            globals.append(try Global(type: global.type, value: value))
+            let defined = try Global(type: global.type, value: value)
+            defined.canonicalValueType = Linker.canonical(global.type.valueType, compiled.typeIDs)
+            globals.append(defined)
         }
         for table in module.tables {
             let initial = try table.initializer.map { expr throws(WasmError) in
                 try ConstEvaluator.evaluate(expr, globals: globals, functions: functions)
             }
-            tables.append(try Table(type: table.type, initial: initial ?? .ref(.null(table.type.elementType.heapType.topHeapType))))
+            let defined = try Table(type: table.type, initial: initial ?? .ref(.null(table.type.elementType.heapType.topHeapType)))
+            defined.canonicalElementType = Linker.canonical(table.type.elementType, compiled.typeIDs)
+            tables.append(defined)
         }
         for memory in module.memories {
             memories.append(try Memory(type: memory, strategy: store.configuration.bounds,
