@@ -74,8 +74,10 @@ public final class WASI {
         self.configuration = configuration
         arguments = configuration.arguments.map { Array($0.utf8) + [0] }
         environment = configuration.environment.map { Array($0.utf8) + [0] }
-        for host in [configuration.stdin, configuration.stdout, configuration.stderr] {
-            let fd = try sys { fcntl(host, F_DUPFD_CLOEXEC, 0) }
+        for (host, mode) in [(configuration.stdin, O_RDONLY), (configuration.stdout, O_WRONLY), (configuration.stderr, O_WRONLY)] {
+            // A closed host stdio descriptor (a daemon, CI without stdin) reads as /dev/null.
+            var fd = fcntl(host, F_DUPFD_CLOEXEC, 0)
+            if fd < 0 { fd = try sys { open("/dev/null", mode | O_CLOEXEC) } }
             let type = (try? wasiFileType(hostFD: fd)) ?? .characterDevice
             _ = try table.insert(FileDescriptorEntry(hostFD: fd, fileType: type, rights: .fileBase, inheriting: []))
         }

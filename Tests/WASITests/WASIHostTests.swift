@@ -128,6 +128,15 @@ private let probe = """
         #expect(run.output == "hello\n" || run.output == "")
     }
 
+    @Test func closedHostStdioReadsAsDevNull() throws {
+        var configuration = WASIConfiguration()
+        configuration.stdin = -1
+        configuration.stderr = -1
+        let wasi = try WASI(configuration: configuration)
+        #expect(try wasi.table.get(0).fileType == .characterDevice)
+        #expect(try wasi.table.get(2).fileType == .characterDevice)
+    }
+
     @Test func everyPreview1FunctionIsDefined() throws {
         let linker = Linker(store: Store())
         try WASI(configuration: .init()).define(into: linker)
