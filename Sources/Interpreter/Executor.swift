@@ -122,7 +122,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                         (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
                     }
                 } else {
-                    let top = newFP + max(callee.pointee.parameterCount, callee.pointee.resultCount) &* 8
+                    let top = newFP + callee.pointee.frameSlots &* 8
                     guard top <= slotEnd else { throw .callStackExhausted }
                     stack.frameCount = frameCount
                     stack.fuel = fuel
@@ -160,7 +160,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                         (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
                     }
                 } else {
-                    let top = newFP + max(callee.pointee.parameterCount, callee.pointee.resultCount) &* 8
+                    let top = newFP + callee.pointee.frameSlots &* 8
                     guard top <= slotEnd else { throw .callStackExhausted }
                     stack.frameCount = frameCount
                     stack.fuel = fuel
@@ -174,6 +174,43 @@ enum Executor<Addressing: InterpreterAddressing> {
                 let chosen = fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self) != 0 ? pc[2] : pc[3]
                 fp.storeBytes(of: fp.load(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
+            case .copy128:
+                fp.storeBytes(of: fp.loadUnaligned(fromByteOffset: Int(pc[2]), as: SIMD2<UInt64>.self), toByteOffset: Int(pc[1]), as: SIMD2<UInt64>.self)
+                pc += 3
+            case .const128:
+                fp.storeBytes(of: SIMD4<UInt32>(pc[2], pc[3], pc[4], pc[5]), toByteOffset: Int(pc[1]), as: SIMD4<UInt32>.self)
+                pc += 6
+            case .select128:
+                let chosen = fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self) != 0 ? pc[2] : pc[3]
+                fp.storeBytes(of: fp.loadUnaligned(fromByteOffset: Int(chosen), as: SIMD2<UInt64>.self), toByteOffset: Int(pc[1]), as: SIMD2<UInt64>.self)
+                pc += 5
+            case .globalGet128:
+                let cell = context.pointee.globals[Int(pc[2])]
+                fp.storeBytes(of: SIMD2<UInt64>(cell[0], cell[1]), toByteOffset: Int(pc[1]), as: SIMD2<UInt64>.self)
+                pc += 3
+            case .globalSet128:
+                let cell = context.pointee.globals[Int(pc[2])]
+                cell[0] = fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self)
+                cell[1] = fp.load(fromByteOffset: Int(pc[1]) + 8, as: UInt64.self)
+                pc += 3
+            case .v128Lanes:
+                SIMDExecutor.lanes(pc, fp)
+                pc += Int(pc[1] >> 16)
+            case .v128Memory:
+                try SIMDExecutor.memory(pc, fp, memBase, memSize, context, Addressing.self)
+                pc += Int(pc[1] >> 16)
+            case .v128Int:
+                SIMDExecutor.integer(pc, fp)
+                pc += Int(pc[1] >> 16)
+            case .v128Float:
+                SIMDExecutor.float(pc, fp)
+                pc += Int(pc[1] >> 16)
+            case .v128Convert:
+                SIMDExecutor.convert(pc, fp)
+                pc += Int(pc[1] >> 16)
+            case .v128Relaxed:
+                SIMDExecutor.relaxed(pc, fp)
+                pc += Int(pc[1] >> 16)
             case .globalGet:
                 fp.storeBytes(of: context.pointee.globals[Int(pc[2])].pointee, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3

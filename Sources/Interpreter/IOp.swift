@@ -11,7 +11,21 @@
 ///     call       op function argBase      callIndirect op typeID table argBase indexSlot
 ///     enter      op firstLocal count      (zeroes the declared locals)
 ///     select     op dst a b cond
+///     v128 values (two slots): copy128 op dst src; const128 op dst w0 w1 w2 w3;
+///     select128 op dst a b cond; globalGet128 op dst global; globalSet128 op src global;
+///     SIMD families (Executor+SIMD*.swift): op (opcode | words << 16) dst a b c imm*
 enum IOp: UInt16, CaseIterable {
+    case copy128
+    case const128
+    case select128
+    case globalGet128
+    case globalSet128
+    case v128Lanes
+    case v128Memory
+    case v128Int
+    case v128Float
+    case v128Convert
+    case v128Relaxed
     case unreachable
     case copy
     case const32

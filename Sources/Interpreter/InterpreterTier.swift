@@ -27,7 +27,8 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
         let functionTypes = module.allFunctionTypeIndices.map { index in
             Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
         }
-        var translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes)
+        let globalTypes = module.importedGlobals.map(\.valueType) + module.globals.map(\.type.valueType)
+        var translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes, globalTypes: globalTypes)
         for i in module.functions.indices {
             try validator.validateFunction(definedIndex: i, sink: &translator)
         }

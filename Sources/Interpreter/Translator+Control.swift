@@ -12,11 +12,11 @@ extension Translator {
             let type = context.resolve(instruction.blockType)
             let kind: LabelInfo.Kind = instruction.opcode == .block ? .block : instruction.opcode == .loop ? .loop : .if
             if deadHere {
-                controls.append(Control(kind: kind, baseHeight: 0, paramCount: type.parameters.count,
-                                        resultCount: type.results.count, dead: true))
+                controls.append(Control(kind: kind, baseHeight: 0, paramTypes: type.parameters,
+                                        resultTypes: type.results, dead: true))
                 return
             }
-            sync(context.stackHeight)
+            sync(context.stackHeight, context: context)
             var height = context.stackHeight
             var condition: UInt32 = 0
             if kind == .if {
@@ -25,7 +25,7 @@ extension Translator {
             }
             materializeAll()
             var control = Control(kind: kind, baseHeight: height - type.parameters.count,
-                                  paramCount: type.parameters.count, resultCount: type.results.count, dead: false)
+                                  paramTypes: type.parameters, resultTypes: type.results, dead: false)
             switch kind {
             case .loop:
                 control.loopStart = code.count
@@ -46,7 +46,7 @@ extension Translator {
                 return
             }
             if !context.isUnreachable {
-                sync(context.stackHeight)
+                sync(context.stackHeight, context: context)
                 materializeAll()
                 let anchor = code.count
                 emit(.br, 0)
@@ -58,7 +58,7 @@ extension Translator {
             controls.append(control)
             // The else branch starts from the block's parameters, in their home slots.
             sync(control.baseHeight)
-            for _ in 0..<control.paramCount { pushHome() }
+            pushHomes(control.paramTypes)
             lastDestination = nil
 
         case .end:
@@ -66,7 +66,7 @@ extension Translator {
             if control.dead { return }
             let reachable = !context.isUnreachable
             if reachable {
-                sync(context.stackHeight)
+                sync(context.stackHeight, context: context)
                 materializeAll()
             }
             if control.kind == .function {
@@ -77,7 +77,7 @@ extension Translator {
             for fixup in control.fixups { patch(fixup, to: here) }
             if let fixup = control.elseFixup { patch(fixup, to: here) }
             sync(control.baseHeight)
-            for _ in 0..<control.resultCount { pushHome() }
+            pushHomes(control.resultTypes)
             lastDestination = nil
 
         default:

@@ -37,12 +37,13 @@ extension Translator {
         case .drop:
             _ = pop()
         case .select, .selectT:
+            let type = context.operandType(1) ?? context.operandType(2) ?? .i32
             let c = pop(), b = pop(), a = pop()
-            emitProducer(.select, home(height - 3), a, b, c)
-            pushHome()
+            emitProducer(type == .v128 ? .select128 : .select, home(height - 3), a, b, c)
+            pushHome(type)
 
         case .localGet:
-            vstack.append(local(instruction.index))
+            pushValue(local(instruction.index), wide: isWideLocal(instruction.index))
         case .localSet, .localTee:
             let slot = local(instruction.index)
             let source = pop()
@@ -52,15 +53,17 @@ extension Translator {
                 code[word] = slot
             } else if source != slot {
                 materialize(local: slot)
-                emit(.copy, slot, source)
+                emitCopy(slot, source, wide: isWideLocal(instruction.index))
             }
             lastDestination = nil
-            if instruction.opcode == .localTee { vstack.append(slot) }
+            if instruction.opcode == .localTee { pushValue(slot, wide: isWideLocal(instruction.index)) }
         case .globalGet:
-            emitProducer(.globalGet, home(height), instruction.index)
-            pushHome()
+            let type = Int(instruction.index) < globalTypes.count ? globalTypes[Int(instruction.index)] : .i32
+            emitProducer(type == .v128 ? .globalGet128 : .globalGet, home(height), instruction.index)
+            pushHome(type)
         case .globalSet:
-            emit(.globalSet, pop(), instruction.index)
+            let wide = context.operandType(0) == .v128
+            emit(wide ? .globalSet128 : .globalSet, pop(), instruction.index)
 
         case .i32Const, .f32Const:
             emitProducer(.const32, home(height), UInt32(truncatingIfNeeded: instruction.value))
@@ -121,7 +124,7 @@ extension Translator {
             let base = height - type.parameters.count
             emit(.call, instruction.index, home(base))
             sync(base)
-            for _ in type.results { pushHome() }
+            pushHomes(type.results)
         case .callIndirect:
             let typeIndex = Int(instruction.index)
             guard let type = resolveType(typeIndex) else {
@@ -132,7 +135,7 @@ extension Translator {
             let base = height - 1 - type.parameters.count
             emit(.callIndirect, UInt32(typeIDs[typeIndex]), instruction.index2, home(base), selector)
             sync(base)
-            for _ in type.results { pushHome() }
+            pushHomes(type.results)
 
         case .memorySize:
             guard instruction.index == 0 else { throw unsupported(instruction) }
@@ -199,6 +202,10 @@ extension Translator {
             emit(.refAsNonNull, a)
 
         default:
+            if instruction.opcode.info.prefix == 0xFD {
+                try translateSIMD(instruction, context: context)
+                return
+            }
             guard let op = Translator.directOps[instruction.opcode], let signature = instruction.opcode.info.signature else {
                 throw unsupported(instruction)
             }

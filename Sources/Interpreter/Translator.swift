@@ -1,4 +1,5 @@
 import WasmCore
+import WasmRuntime
 import WasmDecoder
 import WasmValidator
 
@@ -12,6 +13,8 @@ struct Translator: CodeSink {
     let typeIDs: [Int]
     /// Types of the function index space.
     let functionTypes: [FunctionType]
+    /// Value types of the global index space.
+    let globalTypes: [ValueType]
     /// Output: code of every translated function, appended in order.
     var code: [UInt32] = []
     /// Output: (start word, frame slots) of every translated function.
@@ -19,10 +22,17 @@ struct Translator: CodeSink {
 
     // Per-function state.
     var functionStart = 0
-    var localCount = 0
-    var resultCount = 0
+    var localTypes: [ValueType] = []
+    /// Byte offset of each local (`SlotLayout`: v128 takes two slots).
+    var localOffsets: [UInt32] = []
+    var resultTypes: [ValueType] = []
     /// Where each operand-stack value currently lives (byte offset from fp).
     var vstack: [UInt32] = []
+    /// `homeBase[h]` is the home of height `h` given the values below it; valid for
+    /// `h <= vstack.count`. Homes follow `SlotLayout`, so a v128 home is 16 bytes.
+    var homeBase: [UInt32] = [0]
+    /// Largest frame extent (bytes) any home reached.
+    var frameBytes = 0
     var controls: [Control] = []
     /// Word index of the destination operand of the last emitted instruction, while it
     /// is the last one (lets `local.set` retarget it).
@@ -31,8 +41,8 @@ struct Translator: CodeSink {
     struct Control {
         var kind: LabelInfo.Kind
         var baseHeight: Int
-        var paramCount: Int
-        var resultCount: Int
+        var paramTypes: [ValueType]
+        var resultTypes: [ValueType]
         /// Loop header (word index) for loops.
         var loopStart: Int = 0
         /// Forward branches to patch when the end is reached: (operand word, anchor word).
@@ -46,15 +56,38 @@ struct Translator: CodeSink {
     /// Frames larger than this many slots are rejected at translation.
     static let maxFrameSlots = 1 << 24
 
-    init(typeIDs: [Int], functionTypes: [FunctionType]) {
+    init(typeIDs: [Int], functionTypes: [FunctionType], globalTypes: [ValueType] = []) {
         self.typeIDs = typeIDs
         self.functionTypes = functionTypes
+        self.globalTypes = globalTypes
     }
 
     // MARK: slots
 
-    @inline(__always) func home(_ height: Int) -> UInt32 { UInt32((localCount + height) * 8) }
-    @inline(__always) func local(_ index: UInt32) -> UInt32 { index &* 8 }
+    /// The home slot (byte offset) of operand height `height`: the only height-to-slot map.
+    @inline(__always) func home(_ height: Int) -> UInt32 {
+        height < homeBase.count ? homeBase[height] : homeBase[homeBase.count - 1] + UInt32((height - homeBase.count + 1) * 8)
+    }
+    @inline(__always) func local(_ index: UInt32) -> UInt32 {
+        Int(index) < localOffsets.count ? localOffsets[Int(index)] : index &* 8
+    }
+    func isWideLocal(_ index: UInt32) -> Bool { Int(index) < localTypes.count && localTypes[Int(index)] == .v128 }
+    /// Whether the value at height `i` is a v128 (its home spans two slots).
+    func isWide(_ i: Int) -> Bool { i + 1 < homeBase.count && homeBase[i + 1] &- homeBase[i] == 16 }
+
+    /// Pushes a value living at `slot`; records the home of the next height.
+    mutating func pushValue(_ slot: UInt32, wide: Bool) {
+        let h = vstack.count
+        let next = home(h) + (wide ? 16 : 8)
+        if h + 1 < homeBase.count { homeBase[h + 1] = next } else { homeBase.append(next) }
+        frameBytes = max(frameBytes, Int(next))
+        vstack.append(slot)
+    }
+
+    /// Copies a value of one or two slots.
+    mutating func emitCopy(_ dst: UInt32, _ src: UInt32, wide: Bool) {
+        if wide { emit(.copy128, dst, src) } else { emit(.copy, dst, src) }
+    }
 
     // MARK: emission
 
@@ -75,26 +108,34 @@ struct Translator: CodeSink {
     /// before control flow, calls and writes to locals.
     mutating func materializeAll() {
         for i in vstack.indices where vstack[i] != home(i) {
-            emit(.copy, home(i), vstack[i])
+            emitCopy(home(i), vstack[i], wide: isWide(i))
             vstack[i] = home(i)
         }
     }
 
     mutating func materialize(local slot: UInt32) {
         for i in vstack.indices where vstack[i] == slot {
-            emit(.copy, home(i), slot)
+            emitCopy(home(i), slot, wide: isWide(i))
             vstack[i] = home(i)
         }
     }
 
     mutating func pop() -> UInt32 { vstack.popLast() ?? home(0) }
 
-    mutating func pushHome() { vstack.append(home(vstack.count)) }
+    /// Pushes a value in its home slot.
+    mutating func pushHome(_ type: ValueType = .i32) { pushValue(home(vstack.count), wide: type == .v128) }
 
-    /// Brings the virtual stack to the validator's height (after unreachable code).
+    mutating func pushHomes(_ types: [ValueType]) { for t in types { pushHome(t) } }
+
+    /// Brings the virtual stack down to `height`.
     mutating func sync(_ height: Int) {
         if vstack.count > height { vstack.removeLast(vstack.count - height) }
-        while vstack.count < height { pushHome() }
+    }
+
+    /// Brings the virtual stack to the validator's height, typing new homes from it.
+    mutating func sync(_ height: Int, context: some ValidationContext) {
+        sync(height)
+        while vstack.count < height { pushHome(context.operandType(height - 1 - vstack.count) ?? .i32) }
     }
 
     mutating func patch(_ fixup: (Int, Int), to target: Int) {
@@ -104,20 +145,23 @@ struct Translator: CodeSink {
     // MARK: CodeSink
 
     mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) throws {
-        if localTypes.contains(.v128) { throw WasmError(.invalid, "v128 locals are not supported by the interpreter yet") }
         functionStart = code.count
-        localCount = localTypes.count
-        resultCount = type.results.count
+        self.localTypes = localTypes
+        localOffsets = SlotLayout.byteOffsets(localTypes).map { UInt32($0) }
+        let localBytes = SlotLayout.slotCount(localTypes) * 8
+        resultTypes = type.results
         vstack = []
-        controls = [Control(kind: .function, baseHeight: 0, paramCount: 0, resultCount: type.results.count, dead: false)]
+        homeBase = [UInt32(localBytes)]
+        frameBytes = localBytes
+        controls = [Control(kind: .function, baseHeight: 0, paramTypes: [], resultTypes: type.results, dead: false)]
         lastDestination = nil
-        let params = type.parameters.count
-        if localCount > params { emit(.enter, UInt32(params * 8), UInt32(localCount - params)) }
+        let paramBytes = SlotLayout.slotCount(type.parameters) * 8
+        if localBytes > paramBytes { emit(.enter, UInt32(paramBytes), UInt32((localBytes - paramBytes) / 8)) }
     }
 
     mutating func endFunction(maxStackHeight: Int) throws {
         emit(.unreachable)  // never reached: the final `end` returned
-        let frameSlots = max(localCount + maxStackHeight, resultCount, 1)
+        let frameSlots = max(frameBytes / 8, SlotLayout.slotCount(resultTypes), 1)
         entries.append((functionStart, frameSlots))
     }
 
@@ -132,19 +176,22 @@ struct Translator: CodeSink {
         }
         if context.isUnreachable || (controls.last?.dead ?? true) { return }
         // Slot offsets are 32-bit byte offsets: refuse frames that could not be addressed.
-        guard localCount + context.stackHeight < Translator.maxFrameSlots else {
+        guard localOffsets.count + 2 * context.stackHeight < Translator.maxFrameSlots / 2 else {
             throw WasmError(.invalid, "function frame too large for the interpreter")
         }
-        sync(context.stackHeight)
+        sync(context.stackHeight, context: context)
         try translate(instruction, context: context)
     }
 
     /// Returns the results: copies them to slots 0..<n and leaves the frame.
     mutating func emitReturn(height: Int) {
         materializeAll()
-        for i in 0..<resultCount {
-            let src = home(height - resultCount + i)
-            if src != UInt32(i * 8) { emit(.copy, UInt32(i * 8), src) }
+        let n = resultTypes.count
+        var dst: UInt32 = 0
+        for i in 0..<n {
+            let src = home(height - n + i), wide = resultTypes[i] == .v128
+            if src != dst { emitCopy(dst, src, wide: wide) }
+            dst += wide ? 16 : 8
         }
         emit(.ret)
     }
@@ -158,10 +205,13 @@ struct Translator: CodeSink {
             emitReturn(height: height)
             return nil
         }
-        let n = label.branchTypes.count
+        let types = label.branchTypes
+        let n = types.count
+        var dst = home(label.baseHeight)
         for i in 0..<n {
-            let src = home(height - n + i), dst = home(label.baseHeight + i)
-            if src != dst { emit(.copy, dst, src) }
+            let src = home(height - n + i), wide = types[i] == .v128
+            if src != dst { emitCopy(dst, src, wide: wide) }
+            dst += wide ? 16 : 8
         }
         return index
     }

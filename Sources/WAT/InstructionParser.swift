@@ -287,6 +287,8 @@ extension ModuleParser {
             let src = dst == nil ? nil : try index(.table)
             out.appendULEB(dst ?? 0)
             out.appendULEB(src ?? 0)
+        case .v128, .shuffle, .lane, .memargLane:
+            try simdImmediate(info, &out)
         }
     }
 
@@ -311,8 +313,8 @@ extension ModuleParser {
 
     /// `memidx? offset=N? align=N?`, encoded as flags (with bit 6 for a memory index),
     /// memory index and offset.
-    private mutating func memoryArgument(naturalAlignment: Int, _ out: inout [UInt8]) throws(WasmError) {
-        let memory = try optionalIndex(.memory) ?? 0
+    mutating func memoryArgument(naturalAlignment: Int, allowMemoryIndex: Bool = true, _ out: inout [UInt8]) throws(WasmError) {
+        let memory = allowMemoryIndex ? try optionalIndex(.memory) ?? 0 : 0
         var offset: UInt64 = 0
         var alignLog2 = naturalAlignment
         let wide = features.contains(.memory64)

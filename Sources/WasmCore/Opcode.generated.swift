@@ -213,6 +213,262 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
     case tableGrow
     case tableSize
     case tableFill
+    case v128Load
+    case v128Load8x8S
+    case v128Load8x8U
+    case v128Load16x4S
+    case v128Load16x4U
+    case v128Load32x2S
+    case v128Load32x2U
+    case v128Load8Splat
+    case v128Load16Splat
+    case v128Load32Splat
+    case v128Load64Splat
+    case v128Store
+    case v128Const
+    case i8x16Shuffle
+    case i8x16Swizzle
+    case i8x16Splat
+    case i16x8Splat
+    case i32x4Splat
+    case i64x2Splat
+    case f32x4Splat
+    case f64x2Splat
+    case i8x16ExtractLaneS
+    case i8x16ExtractLaneU
+    case i8x16ReplaceLane
+    case i16x8ExtractLaneS
+    case i16x8ExtractLaneU
+    case i16x8ReplaceLane
+    case i32x4ExtractLane
+    case i32x4ReplaceLane
+    case i64x2ExtractLane
+    case i64x2ReplaceLane
+    case f32x4ExtractLane
+    case f32x4ReplaceLane
+    case f64x2ExtractLane
+    case f64x2ReplaceLane
+    case i8x16Eq
+    case i8x16Ne
+    case i8x16LtS
+    case i8x16LtU
+    case i8x16GtS
+    case i8x16GtU
+    case i8x16LeS
+    case i8x16LeU
+    case i8x16GeS
+    case i8x16GeU
+    case i16x8Eq
+    case i16x8Ne
+    case i16x8LtS
+    case i16x8LtU
+    case i16x8GtS
+    case i16x8GtU
+    case i16x8LeS
+    case i16x8LeU
+    case i16x8GeS
+    case i16x8GeU
+    case i32x4Eq
+    case i32x4Ne
+    case i32x4LtS
+    case i32x4LtU
+    case i32x4GtS
+    case i32x4GtU
+    case i32x4LeS
+    case i32x4LeU
+    case i32x4GeS
+    case i32x4GeU
+    case f32x4Eq
+    case f32x4Ne
+    case f32x4Lt
+    case f32x4Gt
+    case f32x4Le
+    case f32x4Ge
+    case f64x2Eq
+    case f64x2Ne
+    case f64x2Lt
+    case f64x2Gt
+    case f64x2Le
+    case f64x2Ge
+    case v128Not
+    case v128And
+    case v128Andnot
+    case v128Or
+    case v128Xor
+    case v128Bitselect
+    case v128AnyTrue
+    case v128Load8Lane
+    case v128Load16Lane
+    case v128Load32Lane
+    case v128Load64Lane
+    case v128Store8Lane
+    case v128Store16Lane
+    case v128Store32Lane
+    case v128Store64Lane
+    case v128Load32Zero
+    case v128Load64Zero
+    case f32x4DemoteF64x2Zero
+    case f64x2PromoteLowF32x4
+    case i8x16Abs
+    case i8x16Neg
+    case i8x16Popcnt
+    case i8x16AllTrue
+    case i8x16Bitmask
+    case i8x16NarrowI16x8S
+    case i8x16NarrowI16x8U
+    case f32x4Ceil
+    case f32x4Floor
+    case f32x4Trunc
+    case f32x4Nearest
+    case i8x16Shl
+    case i8x16ShrS
+    case i8x16ShrU
+    case i8x16Add
+    case i8x16AddSatS
+    case i8x16AddSatU
+    case i8x16Sub
+    case i8x16SubSatS
+    case i8x16SubSatU
+    case f64x2Ceil
+    case f64x2Floor
+    case i8x16MinS
+    case i8x16MinU
+    case i8x16MaxS
+    case i8x16MaxU
+    case f64x2Trunc
+    case i8x16AvgrU
+    case i16x8ExtaddPairwiseI8x16S
+    case i16x8ExtaddPairwiseI8x16U
+    case i32x4ExtaddPairwiseI16x8S
+    case i32x4ExtaddPairwiseI16x8U
+    case i16x8Abs
+    case i16x8Neg
+    case i16x8Q15mulrSatS
+    case i16x8AllTrue
+    case i16x8Bitmask
+    case i16x8NarrowI32x4S
+    case i16x8NarrowI32x4U
+    case i16x8ExtendLowI8x16S
+    case i16x8ExtendHighI8x16S
+    case i16x8ExtendLowI8x16U
+    case i16x8ExtendHighI8x16U
+    case i16x8Shl
+    case i16x8ShrS
+    case i16x8ShrU
+    case i16x8Add
+    case i16x8AddSatS
+    case i16x8AddSatU
+    case i16x8Sub
+    case i16x8SubSatS
+    case i16x8SubSatU
+    case f64x2Nearest
+    case i16x8Mul
+    case i16x8MinS
+    case i16x8MinU
+    case i16x8MaxS
+    case i16x8MaxU
+    case i16x8AvgrU
+    case i16x8ExtmulLowI8x16S
+    case i16x8ExtmulHighI8x16S
+    case i16x8ExtmulLowI8x16U
+    case i16x8ExtmulHighI8x16U
+    case i32x4Abs
+    case i32x4Neg
+    case i32x4AllTrue
+    case i32x4Bitmask
+    case i32x4ExtendLowI16x8S
+    case i32x4ExtendHighI16x8S
+    case i32x4ExtendLowI16x8U
+    case i32x4ExtendHighI16x8U
+    case i32x4Shl
+    case i32x4ShrS
+    case i32x4ShrU
+    case i32x4Add
+    case i32x4Sub
+    case i32x4Mul
+    case i32x4MinS
+    case i32x4MinU
+    case i32x4MaxS
+    case i32x4MaxU
+    case i32x4DotI16x8S
+    case i32x4ExtmulLowI16x8S
+    case i32x4ExtmulHighI16x8S
+    case i32x4ExtmulLowI16x8U
+    case i32x4ExtmulHighI16x8U
+    case i64x2Abs
+    case i64x2Neg
+    case i64x2AllTrue
+    case i64x2Bitmask
+    case i64x2ExtendLowI32x4S
+    case i64x2ExtendHighI32x4S
+    case i64x2ExtendLowI32x4U
+    case i64x2ExtendHighI32x4U
+    case i64x2Shl
+    case i64x2ShrS
+    case i64x2ShrU
+    case i64x2Add
+    case i64x2Sub
+    case i64x2Mul
+    case i64x2Eq
+    case i64x2Ne
+    case i64x2LtS
+    case i64x2GtS
+    case i64x2LeS
+    case i64x2GeS
+    case i64x2ExtmulLowI32x4S
+    case i64x2ExtmulHighI32x4S
+    case i64x2ExtmulLowI32x4U
+    case i64x2ExtmulHighI32x4U
+    case f32x4Abs
+    case f32x4Neg
+    case f32x4Sqrt
+    case f32x4Add
+    case f32x4Sub
+    case f32x4Mul
+    case f32x4Div
+    case f32x4Min
+    case f32x4Max
+    case f32x4Pmin
+    case f32x4Pmax
+    case f64x2Abs
+    case f64x2Neg
+    case f64x2Sqrt
+    case f64x2Add
+    case f64x2Sub
+    case f64x2Mul
+    case f64x2Div
+    case f64x2Min
+    case f64x2Max
+    case f64x2Pmin
+    case f64x2Pmax
+    case i32x4TruncSatF32x4S
+    case i32x4TruncSatF32x4U
+    case f32x4ConvertI32x4S
+    case f32x4ConvertI32x4U
+    case i32x4TruncSatF64x2SZero
+    case i32x4TruncSatF64x2UZero
+    case f64x2ConvertLowI32x4S
+    case f64x2ConvertLowI32x4U
+    case i8x16RelaxedSwizzle
+    case i32x4RelaxedTruncF32x4S
+    case i32x4RelaxedTruncF32x4U
+    case i32x4RelaxedTruncF64x2SZero
+    case i32x4RelaxedTruncF64x2UZero
+    case f32x4RelaxedMadd
+    case f32x4RelaxedNmadd
+    case f64x2RelaxedMadd
+    case f64x2RelaxedNmadd
+    case i8x16RelaxedLaneselect
+    case i16x8RelaxedLaneselect
+    case i32x4RelaxedLaneselect
+    case i64x2RelaxedLaneselect
+    case f32x4RelaxedMin
+    case f32x4RelaxedMax
+    case f64x2RelaxedMin
+    case f64x2RelaxedMax
+    case i16x8RelaxedQ15mulrS
+    case i16x8RelaxedDotI8x16I7x16S
+    case i32x4RelaxedDotI8x16I7x16AddS
 }
 
 extension Opcode {
@@ -429,5 +685,261 @@ extension Opcode {
         OpcodeInfo(name: "table.grow", prefix: 0xFC, code: 0x0F, immediate: .table, naturalAlignment: 0, signature: nil),
         OpcodeInfo(name: "table.size", prefix: 0xFC, code: 0x10, immediate: .table, naturalAlignment: 0, signature: nil),
         OpcodeInfo(name: "table.fill", prefix: 0xFC, code: 0x11, immediate: .table, naturalAlignment: 0, signature: nil),
+        OpcodeInfo(name: "v128.load", prefix: 0xFD, code: 0x00, immediate: .memarg, naturalAlignment: 4, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load8x8_s", prefix: 0xFD, code: 0x01, immediate: .memarg, naturalAlignment: 3, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load8x8_u", prefix: 0xFD, code: 0x02, immediate: .memarg, naturalAlignment: 3, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load16x4_s", prefix: 0xFD, code: 0x03, immediate: .memarg, naturalAlignment: 3, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load16x4_u", prefix: 0xFD, code: 0x04, immediate: .memarg, naturalAlignment: 3, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load32x2_s", prefix: 0xFD, code: 0x05, immediate: .memarg, naturalAlignment: 3, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load32x2_u", prefix: 0xFD, code: 0x06, immediate: .memarg, naturalAlignment: 3, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load8_splat", prefix: 0xFD, code: 0x07, immediate: .memarg, naturalAlignment: 0, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load16_splat", prefix: 0xFD, code: 0x08, immediate: .memarg, naturalAlignment: 1, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load32_splat", prefix: 0xFD, code: 0x09, immediate: .memarg, naturalAlignment: 2, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load64_splat", prefix: 0xFD, code: 0x0A, immediate: .memarg, naturalAlignment: 3, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.store", prefix: 0xFD, code: 0x0B, immediate: .memarg, naturalAlignment: 4, signature: OpcodeSignature(pops: [.address, .value(.v128)], pushes: [])),
+        OpcodeInfo(name: "v128.const", prefix: 0xFD, code: 0x0C, immediate: .v128, naturalAlignment: 0, signature: OpcodeSignature(pops: [], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.shuffle", prefix: 0xFD, code: 0x0D, immediate: .shuffle, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.swizzle", prefix: 0xFD, code: 0x0E, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.splat", prefix: 0xFD, code: 0x0F, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.splat", prefix: 0xFD, code: 0x10, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.splat", prefix: 0xFD, code: 0x11, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.splat", prefix: 0xFD, code: 0x12, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.i64)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.splat", prefix: 0xFD, code: 0x13, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.f32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.splat", prefix: 0xFD, code: 0x14, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.f64)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.extract_lane_s", prefix: 0xFD, code: 0x15, immediate: .lane, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i8x16.extract_lane_u", prefix: 0xFD, code: 0x16, immediate: .lane, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i8x16.replace_lane", prefix: 0xFD, code: 0x17, immediate: .lane, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.extract_lane_s", prefix: 0xFD, code: 0x18, immediate: .lane, naturalAlignment: 1, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i16x8.extract_lane_u", prefix: 0xFD, code: 0x19, immediate: .lane, naturalAlignment: 1, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i16x8.replace_lane", prefix: 0xFD, code: 0x1A, immediate: .lane, naturalAlignment: 1, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.extract_lane", prefix: 0xFD, code: 0x1B, immediate: .lane, naturalAlignment: 2, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i32x4.replace_lane", prefix: 0xFD, code: 0x1C, immediate: .lane, naturalAlignment: 2, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.extract_lane", prefix: 0xFD, code: 0x1D, immediate: .lane, naturalAlignment: 3, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i64)])),
+        OpcodeInfo(name: "i64x2.replace_lane", prefix: 0xFD, code: 0x1E, immediate: .lane, naturalAlignment: 3, signature: OpcodeSignature(pops: [.value(.v128), .value(.i64)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.extract_lane", prefix: 0xFD, code: 0x1F, immediate: .lane, naturalAlignment: 2, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.f32)])),
+        OpcodeInfo(name: "f32x4.replace_lane", prefix: 0xFD, code: 0x20, immediate: .lane, naturalAlignment: 2, signature: OpcodeSignature(pops: [.value(.v128), .value(.f32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.extract_lane", prefix: 0xFD, code: 0x21, immediate: .lane, naturalAlignment: 3, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.f64)])),
+        OpcodeInfo(name: "f64x2.replace_lane", prefix: 0xFD, code: 0x22, immediate: .lane, naturalAlignment: 3, signature: OpcodeSignature(pops: [.value(.v128), .value(.f64)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.eq", prefix: 0xFD, code: 0x23, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.ne", prefix: 0xFD, code: 0x24, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.lt_s", prefix: 0xFD, code: 0x25, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.lt_u", prefix: 0xFD, code: 0x26, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.gt_s", prefix: 0xFD, code: 0x27, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.gt_u", prefix: 0xFD, code: 0x28, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.le_s", prefix: 0xFD, code: 0x29, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.le_u", prefix: 0xFD, code: 0x2A, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.ge_s", prefix: 0xFD, code: 0x2B, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.ge_u", prefix: 0xFD, code: 0x2C, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.eq", prefix: 0xFD, code: 0x2D, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.ne", prefix: 0xFD, code: 0x2E, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.lt_s", prefix: 0xFD, code: 0x2F, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.lt_u", prefix: 0xFD, code: 0x30, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.gt_s", prefix: 0xFD, code: 0x31, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.gt_u", prefix: 0xFD, code: 0x32, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.le_s", prefix: 0xFD, code: 0x33, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.le_u", prefix: 0xFD, code: 0x34, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.ge_s", prefix: 0xFD, code: 0x35, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.ge_u", prefix: 0xFD, code: 0x36, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.eq", prefix: 0xFD, code: 0x37, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.ne", prefix: 0xFD, code: 0x38, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.lt_s", prefix: 0xFD, code: 0x39, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.lt_u", prefix: 0xFD, code: 0x3A, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.gt_s", prefix: 0xFD, code: 0x3B, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.gt_u", prefix: 0xFD, code: 0x3C, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.le_s", prefix: 0xFD, code: 0x3D, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.le_u", prefix: 0xFD, code: 0x3E, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.ge_s", prefix: 0xFD, code: 0x3F, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.ge_u", prefix: 0xFD, code: 0x40, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.eq", prefix: 0xFD, code: 0x41, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.ne", prefix: 0xFD, code: 0x42, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.lt", prefix: 0xFD, code: 0x43, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.gt", prefix: 0xFD, code: 0x44, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.le", prefix: 0xFD, code: 0x45, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.ge", prefix: 0xFD, code: 0x46, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.eq", prefix: 0xFD, code: 0x47, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.ne", prefix: 0xFD, code: 0x48, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.lt", prefix: 0xFD, code: 0x49, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.gt", prefix: 0xFD, code: 0x4A, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.le", prefix: 0xFD, code: 0x4B, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.ge", prefix: 0xFD, code: 0x4C, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.not", prefix: 0xFD, code: 0x4D, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.and", prefix: 0xFD, code: 0x4E, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.andnot", prefix: 0xFD, code: 0x4F, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.or", prefix: 0xFD, code: 0x50, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.xor", prefix: 0xFD, code: 0x51, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.bitselect", prefix: 0xFD, code: 0x52, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.any_true", prefix: 0xFD, code: 0x53, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "v128.load8_lane", prefix: 0xFD, code: 0x54, immediate: .memargLane, naturalAlignment: 0, signature: OpcodeSignature(pops: [.address, .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load16_lane", prefix: 0xFD, code: 0x55, immediate: .memargLane, naturalAlignment: 1, signature: OpcodeSignature(pops: [.address, .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load32_lane", prefix: 0xFD, code: 0x56, immediate: .memargLane, naturalAlignment: 2, signature: OpcodeSignature(pops: [.address, .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load64_lane", prefix: 0xFD, code: 0x57, immediate: .memargLane, naturalAlignment: 3, signature: OpcodeSignature(pops: [.address, .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.store8_lane", prefix: 0xFD, code: 0x58, immediate: .memargLane, naturalAlignment: 0, signature: OpcodeSignature(pops: [.address, .value(.v128)], pushes: [])),
+        OpcodeInfo(name: "v128.store16_lane", prefix: 0xFD, code: 0x59, immediate: .memargLane, naturalAlignment: 1, signature: OpcodeSignature(pops: [.address, .value(.v128)], pushes: [])),
+        OpcodeInfo(name: "v128.store32_lane", prefix: 0xFD, code: 0x5A, immediate: .memargLane, naturalAlignment: 2, signature: OpcodeSignature(pops: [.address, .value(.v128)], pushes: [])),
+        OpcodeInfo(name: "v128.store64_lane", prefix: 0xFD, code: 0x5B, immediate: .memargLane, naturalAlignment: 3, signature: OpcodeSignature(pops: [.address, .value(.v128)], pushes: [])),
+        OpcodeInfo(name: "v128.load32_zero", prefix: 0xFD, code: 0x5C, immediate: .memarg, naturalAlignment: 2, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "v128.load64_zero", prefix: 0xFD, code: 0x5D, immediate: .memarg, naturalAlignment: 3, signature: OpcodeSignature(pops: [.address], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.demote_f64x2_zero", prefix: 0xFD, code: 0x5E, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.promote_low_f32x4", prefix: 0xFD, code: 0x5F, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.abs", prefix: 0xFD, code: 0x60, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.neg", prefix: 0xFD, code: 0x61, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.popcnt", prefix: 0xFD, code: 0x62, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.all_true", prefix: 0xFD, code: 0x63, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i8x16.bitmask", prefix: 0xFD, code: 0x64, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i8x16.narrow_i16x8_s", prefix: 0xFD, code: 0x65, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.narrow_i16x8_u", prefix: 0xFD, code: 0x66, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.ceil", prefix: 0xFD, code: 0x67, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.floor", prefix: 0xFD, code: 0x68, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.trunc", prefix: 0xFD, code: 0x69, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.nearest", prefix: 0xFD, code: 0x6A, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.shl", prefix: 0xFD, code: 0x6B, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.shr_s", prefix: 0xFD, code: 0x6C, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.shr_u", prefix: 0xFD, code: 0x6D, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.add", prefix: 0xFD, code: 0x6E, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.add_sat_s", prefix: 0xFD, code: 0x6F, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.add_sat_u", prefix: 0xFD, code: 0x70, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.sub", prefix: 0xFD, code: 0x71, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.sub_sat_s", prefix: 0xFD, code: 0x72, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.sub_sat_u", prefix: 0xFD, code: 0x73, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.ceil", prefix: 0xFD, code: 0x74, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.floor", prefix: 0xFD, code: 0x75, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.min_s", prefix: 0xFD, code: 0x76, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.min_u", prefix: 0xFD, code: 0x77, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.max_s", prefix: 0xFD, code: 0x78, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.max_u", prefix: 0xFD, code: 0x79, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.trunc", prefix: 0xFD, code: 0x7A, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.avgr_u", prefix: 0xFD, code: 0x7B, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.extadd_pairwise_i8x16_s", prefix: 0xFD, code: 0x7C, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.extadd_pairwise_i8x16_u", prefix: 0xFD, code: 0x7D, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.extadd_pairwise_i16x8_s", prefix: 0xFD, code: 0x7E, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.extadd_pairwise_i16x8_u", prefix: 0xFD, code: 0x7F, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.abs", prefix: 0xFD, code: 0x80, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.neg", prefix: 0xFD, code: 0x81, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.q15mulr_sat_s", prefix: 0xFD, code: 0x82, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.all_true", prefix: 0xFD, code: 0x83, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i16x8.bitmask", prefix: 0xFD, code: 0x84, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i16x8.narrow_i32x4_s", prefix: 0xFD, code: 0x85, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.narrow_i32x4_u", prefix: 0xFD, code: 0x86, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.extend_low_i8x16_s", prefix: 0xFD, code: 0x87, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.extend_high_i8x16_s", prefix: 0xFD, code: 0x88, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.extend_low_i8x16_u", prefix: 0xFD, code: 0x89, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.extend_high_i8x16_u", prefix: 0xFD, code: 0x8A, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.shl", prefix: 0xFD, code: 0x8B, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.shr_s", prefix: 0xFD, code: 0x8C, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.shr_u", prefix: 0xFD, code: 0x8D, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.add", prefix: 0xFD, code: 0x8E, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.add_sat_s", prefix: 0xFD, code: 0x8F, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.add_sat_u", prefix: 0xFD, code: 0x90, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.sub", prefix: 0xFD, code: 0x91, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.sub_sat_s", prefix: 0xFD, code: 0x92, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.sub_sat_u", prefix: 0xFD, code: 0x93, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.nearest", prefix: 0xFD, code: 0x94, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.mul", prefix: 0xFD, code: 0x95, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.min_s", prefix: 0xFD, code: 0x96, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.min_u", prefix: 0xFD, code: 0x97, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.max_s", prefix: 0xFD, code: 0x98, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.max_u", prefix: 0xFD, code: 0x99, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.avgr_u", prefix: 0xFD, code: 0x9B, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.extmul_low_i8x16_s", prefix: 0xFD, code: 0x9C, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.extmul_high_i8x16_s", prefix: 0xFD, code: 0x9D, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.extmul_low_i8x16_u", prefix: 0xFD, code: 0x9E, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.extmul_high_i8x16_u", prefix: 0xFD, code: 0x9F, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.abs", prefix: 0xFD, code: 0xA0, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.neg", prefix: 0xFD, code: 0xA1, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.all_true", prefix: 0xFD, code: 0xA3, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i32x4.bitmask", prefix: 0xFD, code: 0xA4, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i32x4.extend_low_i16x8_s", prefix: 0xFD, code: 0xA7, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.extend_high_i16x8_s", prefix: 0xFD, code: 0xA8, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.extend_low_i16x8_u", prefix: 0xFD, code: 0xA9, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.extend_high_i16x8_u", prefix: 0xFD, code: 0xAA, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.shl", prefix: 0xFD, code: 0xAB, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.shr_s", prefix: 0xFD, code: 0xAC, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.shr_u", prefix: 0xFD, code: 0xAD, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.add", prefix: 0xFD, code: 0xAE, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.sub", prefix: 0xFD, code: 0xB1, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.mul", prefix: 0xFD, code: 0xB5, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.min_s", prefix: 0xFD, code: 0xB6, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.min_u", prefix: 0xFD, code: 0xB7, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.max_s", prefix: 0xFD, code: 0xB8, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.max_u", prefix: 0xFD, code: 0xB9, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.dot_i16x8_s", prefix: 0xFD, code: 0xBA, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.extmul_low_i16x8_s", prefix: 0xFD, code: 0xBC, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.extmul_high_i16x8_s", prefix: 0xFD, code: 0xBD, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.extmul_low_i16x8_u", prefix: 0xFD, code: 0xBE, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.extmul_high_i16x8_u", prefix: 0xFD, code: 0xBF, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.abs", prefix: 0xFD, code: 0xC0, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.neg", prefix: 0xFD, code: 0xC1, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.all_true", prefix: 0xFD, code: 0xC3, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i64x2.bitmask", prefix: 0xFD, code: 0xC4, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.i32)])),
+        OpcodeInfo(name: "i64x2.extend_low_i32x4_s", prefix: 0xFD, code: 0xC7, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.extend_high_i32x4_s", prefix: 0xFD, code: 0xC8, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.extend_low_i32x4_u", prefix: 0xFD, code: 0xC9, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.extend_high_i32x4_u", prefix: 0xFD, code: 0xCA, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.shl", prefix: 0xFD, code: 0xCB, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.shr_s", prefix: 0xFD, code: 0xCC, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.shr_u", prefix: 0xFD, code: 0xCD, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.i32)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.add", prefix: 0xFD, code: 0xCE, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.sub", prefix: 0xFD, code: 0xD1, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.mul", prefix: 0xFD, code: 0xD5, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.eq", prefix: 0xFD, code: 0xD6, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.ne", prefix: 0xFD, code: 0xD7, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.lt_s", prefix: 0xFD, code: 0xD8, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.gt_s", prefix: 0xFD, code: 0xD9, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.le_s", prefix: 0xFD, code: 0xDA, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.ge_s", prefix: 0xFD, code: 0xDB, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.extmul_low_i32x4_s", prefix: 0xFD, code: 0xDC, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.extmul_high_i32x4_s", prefix: 0xFD, code: 0xDD, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.extmul_low_i32x4_u", prefix: 0xFD, code: 0xDE, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.extmul_high_i32x4_u", prefix: 0xFD, code: 0xDF, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.abs", prefix: 0xFD, code: 0xE0, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.neg", prefix: 0xFD, code: 0xE1, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.sqrt", prefix: 0xFD, code: 0xE3, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.add", prefix: 0xFD, code: 0xE4, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.sub", prefix: 0xFD, code: 0xE5, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.mul", prefix: 0xFD, code: 0xE6, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.div", prefix: 0xFD, code: 0xE7, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.min", prefix: 0xFD, code: 0xE8, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.max", prefix: 0xFD, code: 0xE9, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.pmin", prefix: 0xFD, code: 0xEA, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.pmax", prefix: 0xFD, code: 0xEB, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.abs", prefix: 0xFD, code: 0xEC, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.neg", prefix: 0xFD, code: 0xED, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.sqrt", prefix: 0xFD, code: 0xEF, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.add", prefix: 0xFD, code: 0xF0, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.sub", prefix: 0xFD, code: 0xF1, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.mul", prefix: 0xFD, code: 0xF2, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.div", prefix: 0xFD, code: 0xF3, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.min", prefix: 0xFD, code: 0xF4, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.max", prefix: 0xFD, code: 0xF5, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.pmin", prefix: 0xFD, code: 0xF6, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.pmax", prefix: 0xFD, code: 0xF7, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.trunc_sat_f32x4_s", prefix: 0xFD, code: 0xF8, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.trunc_sat_f32x4_u", prefix: 0xFD, code: 0xF9, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.convert_i32x4_s", prefix: 0xFD, code: 0xFA, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.convert_i32x4_u", prefix: 0xFD, code: 0xFB, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.trunc_sat_f64x2_s_zero", prefix: 0xFD, code: 0xFC, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.trunc_sat_f64x2_u_zero", prefix: 0xFD, code: 0xFD, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.convert_low_i32x4_s", prefix: 0xFD, code: 0xFE, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.convert_low_i32x4_u", prefix: 0xFD, code: 0xFF, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.relaxed_swizzle", prefix: 0xFD, code: 0x100, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.relaxed_trunc_f32x4_s", prefix: 0xFD, code: 0x101, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.relaxed_trunc_f32x4_u", prefix: 0xFD, code: 0x102, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.relaxed_trunc_f64x2_s_zero", prefix: 0xFD, code: 0x103, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.relaxed_trunc_f64x2_u_zero", prefix: 0xFD, code: 0x104, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.relaxed_madd", prefix: 0xFD, code: 0x105, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.relaxed_nmadd", prefix: 0xFD, code: 0x106, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.relaxed_madd", prefix: 0xFD, code: 0x107, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.relaxed_nmadd", prefix: 0xFD, code: 0x108, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i8x16.relaxed_laneselect", prefix: 0xFD, code: 0x109, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.relaxed_laneselect", prefix: 0xFD, code: 0x10A, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.relaxed_laneselect", prefix: 0xFD, code: 0x10B, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i64x2.relaxed_laneselect", prefix: 0xFD, code: 0x10C, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.relaxed_min", prefix: 0xFD, code: 0x10D, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f32x4.relaxed_max", prefix: 0xFD, code: 0x10E, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.relaxed_min", prefix: 0xFD, code: 0x10F, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "f64x2.relaxed_max", prefix: 0xFD, code: 0x110, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.relaxed_q15mulr_s", prefix: 0xFD, code: 0x111, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i16x8.relaxed_dot_i8x16_i7x16_s", prefix: 0xFD, code: 0x112, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128)], pushes: [.value(.v128)])),
+        OpcodeInfo(name: "i32x4.relaxed_dot_i8x16_i7x16_add_s", prefix: 0xFD, code: 0x113, immediate: .none, naturalAlignment: 0, signature: OpcodeSignature(pops: [.value(.v128), .value(.v128), .value(.v128)], pushes: [.value(.v128)])),
     ]
 }

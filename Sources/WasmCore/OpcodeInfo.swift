@@ -20,6 +20,10 @@ public enum ImmediateKind: UInt8, Sendable {
     case elemTable      // elemidx tableidx
     case elem           // elemidx
     case tableTable     // tableidx tableidx
+    case v128           // 16 bytes, little-endian
+    case shuffle        // 16 lane indices (bytes), each < 32
+    case lane           // one lane index byte
+    case memargLane     // memarg, then one lane index byte
 }
 
 /// An operand in an opcode signature: a fixed value type, or the memory's address type.
@@ -42,7 +46,8 @@ public struct OpcodeInfo: Sendable {
     public var prefix: UInt8
     public var code: UInt32
     public var immediate: ImmediateKind
-    /// log2 of the access size for memory instructions.
+    /// log2 of the access size for memory instructions; log2 of the lane width in bytes
+    /// for `lane` and `memargLane` instructions.
     public var naturalAlignment: Int
     /// nil when the validator types the instruction by hand.
     public var signature: OpcodeSignature?
@@ -51,6 +56,9 @@ public struct OpcodeInfo: Sendable {
 extension Opcode {
     @inlinable public var info: OpcodeInfo { Opcode.infos[Int(rawValue)] }
     public var name: String { info.name }
+
+    /// Number of lanes a `lane` or `memargLane` immediate may select (16 >> lane width log2).
+    public var laneCount: Int { 16 >> info.naturalAlignment }
 
     /// Single-byte opcodes by byte.
     public static let byByte: [Opcode?] = {

@@ -41,11 +41,16 @@ public struct CatchClause: Hashable, Sendable {
 /// | tryTable       | blockType, catches                                        |
 /// | dataMemory / elemTable | index = data/elem segment, index2 = memory/table  |
 /// | memoryMemory / tableTable | index = destination, index2 = source           |
+/// | v128 / shuffle | value = bytes 0..<8, value2 = bytes 8..<16 (little-endian)        |
+/// | lane           | index = lane                                              |
+/// | memargLane     | as memarg, and value2 = lane                              |
 public struct Instruction: Hashable, Sendable {
     public var opcode: Opcode
     public var index: UInt32 = 0
     public var index2: UInt32 = 0
     public var value: UInt64 = 0
+    /// The high half of a 16-byte immediate, or the lane of a `memargLane` immediate.
+    public var value2: UInt64 = 0
     public var blockType: BlockType = .empty
     public var heapType: HeapType = .func
     public var valueTypes: [ValueType] = []

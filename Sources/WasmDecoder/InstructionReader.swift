@@ -81,6 +81,14 @@ public struct InstructionReader: Sendable {
         case .tableTable:
             ins.index = try reader.readU32()
             ins.index2 = try reader.readU32()
+        case .v128, .shuffle:
+            ins.value = try reader.readFixedU64()
+            ins.value2 = try reader.readFixedU64()
+        case .lane:
+            ins.index = UInt32(try reader.readByte())
+        case .memargLane:
+            try readMemarg(into: &ins)
+            ins.value2 = UInt64(try reader.readByte())
         }
         return (ins, start)
     }
@@ -112,7 +120,9 @@ public struct InstructionReader: Sendable {
         case .returnCall, .returnCallIndirect: return features.contains(.tailCall)
         case .returnCallRef: return features.contains(.tailCall) && features.contains(.functionReferences)
         case .callRef, .refAsNonNull, .brOnNull, .brOnNonNull: return features.contains(.functionReferences)
-        default: return true
+        default:
+            guard op.info.prefix == 0xFD else { return true }
+            return features.contains(op.info.code >= 0x100 ? .relaxedSIMD : .simd)
         }
     }
 

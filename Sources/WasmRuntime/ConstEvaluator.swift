@@ -17,6 +17,7 @@ enum ConstEvaluator {
             case .i64Const: stack.append(.i64(inst.value))
             case .f32Const: stack.append(.f32(UInt32(truncatingIfNeeded: inst.value)))
             case .f64Const: stack.append(.f64(inst.value))
+            case .v128Const: stack.append(.v128(V128(low: inst.value, high: inst.value2)))
             case .refNull: stack.append(.ref(.null(inst.heapType.topHeapType)))
             case .refFunc:
                 guard Int(inst.index) < functions.count else { throw WasmError(.invalid, "unknown function \(inst.index)") }

@@ -22,7 +22,8 @@ public enum ExternalValue {
 /// A global variable.
 public final class Global {
     public let type: GlobalType
-    /// The 64-bit cell compiled code reads and writes (`Slot` encoding).
+    /// The cell compiled code reads and writes (`Slot` encoding): two 64-bit words, the
+    /// second holding the high half of a `v128`.
     public let cell: UnsafeMutablePointer<UInt64>
     /// Functions stored through the API stay alive while referenced here.
     private var retainedFunction: Function?
@@ -33,8 +34,9 @@ public final class Global {
             throw WasmError(.uninstantiable, "global value \(value) does not match \(type.valueType)")
         }
         self.type = type
-        cell = .allocate(capacity: 1)
+        cell = .allocate(capacity: 2)
         cell.initialize(to: Slot.encode(value))
+        (cell + 1).initialize(to: Global.high(value))
         if case .ref(.function(let h)) = value { retainedFunction = h.function }
     }
 
@@ -43,7 +45,15 @@ public final class Global {
     /// The current value. Setting checks the type; immutable globals ignore writes
     /// from the host only through `set(_:)`, which throws.
     public var value: Value {
-        get { Slot.decode(cell.pointee, as: type.valueType) }
+        get {
+            if type.valueType == .v128 { return .v128(V128(low: cell[0], high: cell[1])) }
+            return Slot.decode(cell.pointee, as: type.valueType)
+        }
+    }
+
+    private static func high(_ value: Value) -> UInt64 {
+        if case .v128(let v) = value { return v.high }
+        return 0
     }
 
     /// Writes a new value (the global must be mutable and the value must match its type).
@@ -51,6 +61,7 @@ public final class Global {
         guard type.isMutable else { throw WasmError(.uninstantiable, "global is immutable") }
         guard newValue.matches(type.valueType) else { throw WasmError(.uninstantiable, "type mismatch") }
         cell.pointee = Slot.encode(newValue)
+        cell[1] = Global.high(newValue)
         if case .ref(.function(let h)) = newValue { retainedFunction = h.function }
     }
 }

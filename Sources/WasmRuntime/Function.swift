@@ -25,7 +25,7 @@ public final class Function {
         record = .allocate(capacity: 1)
         record.initialize(to: FunctionRecord(
             kind: .host, tierID: -1, typeID: TypeRegistry.id(for: type), code: nil, context: nil,
-            frameSlots: max(type.parameters.count, type.results.count),
+            frameSlots: max(SlotLayout.slotCount(type.parameters), SlotLayout.slotCount(type.results)),
             parameterCount: type.parameters.count, resultCount: type.results.count,
             owner: Unmanaged.passUnretained(self)))
     }
@@ -70,13 +70,11 @@ public final class Function {
         guard let store else { throw Trap(.hostError, detail: "the function's store no longer exists") }
         let stack = store.stack
         let slots = stack.slotTop
-        let needed = max(type.parameters.count, type.results.count) * 8
+        let needed = max(SlotLayout.slotCount(type.parameters), SlotLayout.slotCount(type.results)) * 8
         guard slots + needed <= stack.slotEnd else { throw Trap(.callStackExhausted) }
-        for (i, a) in args.enumerated() { slots.storeBytes(of: Slot.encode(a), toByteOffset: i * 8, as: UInt64.self) }
+        SlotLayout.store(args, at: slots)
         try Function.invokeCompiled(record, arguments: slots, store: store)
-        return type.results.enumerated().map { i, t in
-            Slot.decode(slots.load(fromByteOffset: i * 8, as: UInt64.self), as: t)
-        }
+        return SlotLayout.load(type.results, from: slots)
     }
 
     static func invokeCompiled(_ record: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,
@@ -118,11 +116,9 @@ public final class Function {
         do throws(Trap) {
             if let body = function.hostBody {
                 let type = function.type
-                let args = type.parameters.enumerated().map { i, t in
-                    Slot.decode(slots.load(fromByteOffset: i * 8, as: UInt64.self), as: t)
-                }
+                let args = SlotLayout.load(type.parameters, from: slots)
                 let results = try callHost(body, args, type: type, name: function.debugName)
-                for (i, r) in results.enumerated() { slots.storeBytes(of: Slot.encode(r), toByteOffset: i * 8, as: UInt64.self) }
+                SlotLayout.store(results, at: slots)
             } else {
                 guard let other = function.store else { throw Trap(.hostError, detail: "store released") }
                 try invokeCompiled(record, arguments: slots, store: other)

@@ -18,6 +18,7 @@ extension ModuleValidator {
             case .i64Const: stack.append(.i64)
             case .f32Const: stack.append(.f32)
             case .f64Const: stack.append(.f64)
+            case .v128Const: stack.append(.v128)
             case .refNull:
                 try relations.check(ins.heapType)
                 stack.append(.ref(RefType(nullable: true, ins.heapType)))

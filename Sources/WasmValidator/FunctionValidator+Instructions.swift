@@ -34,13 +34,21 @@ extension FunctionValidator {
     func checkImmediates(_ ins: Instruction) throws(WasmError) -> ValueType {
         let info = ins.opcode.info
         switch info.immediate {
-        case .memarg:
+        case .memarg, .memargLane:
             let memory = try module.memory(ins.index2)
             guard ins.index <= UInt32(info.naturalAlignment) else {
                 throw .invalid("alignment must not be larger than natural")
             }
             if !memory.limits.is64 && ins.value > UInt64(UInt32.max) { throw .invalid("offset out of range") }
+            if info.immediate == .memargLane && ins.value2 >= UInt64(ins.opcode.laneCount) {
+                throw .invalid("invalid lane index")
+            }
             return memory.limits.addressType
+        case .lane:
+            if ins.index >= UInt32(ins.opcode.laneCount) { throw .invalid("invalid lane index") }
+        case .shuffle:
+            // Sixteen lane bytes, each selecting one of the 32 bytes of both operands.
+            if (ins.value | ins.value2) & 0xE0E0_E0E0_E0E0_E0E0 != 0 { throw .invalid("invalid lane index") }
         case .memory:
             return try module.memory(ins.index).limits.addressType
         case .data:

@@ -1,12 +1,26 @@
 import ArgumentParser
+import Foundation
 import SpecRunner
+import WASI
 import WasmCore
 import WasmRuntime
 
+/// `wasmlab run`: runs a WASI command (`_start`) or one export.
+///
+/// Exit status: the guest's own status for WASI programs (`proc_exit` or 0 when `_start`
+/// returns); `RunExitStatus` values when wasmlab stops the program.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Instantiate a module and run its start function, `_start`, or an export.")
+        abstract: "Instantiate a module and run its start function, `_start`, or an export.",
+        discussion: """
+            WASI programs (imports from wasi_snapshot_preview1) see ARGS as argv after the \
+            file name, the --env variables and the --dir preopens, and nothing else of the host. \
+            Exit status: the guest's status; \(RunExitStatus.trap.rawValue) when it traps (the \
+            trap and a Wasm backtrace go to stderr); \(RunExitStatus.interrupted.rawValue) when \
+            --timeout or --fuel stops it; \(RunExitStatus.loadFailure.rawValue) when the module \
+            cannot be loaded, validated or linked.
+            """)
 
     @OptionGroup var engine: EngineOptions
 
@@ -16,57 +30,167 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Export to invoke; arguments follow the file, typed by the export's signature.")
     var invoke: String?
 
+    @Option(name: .customLong("dir"), help: ArgumentHelp("Preopen a host directory (repeatable).", valueName: "HOST[::GUEST]"))
+    var directories: [String] = []
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Set a guest environment variable (repeatable).", valueName: "KEY=VALUE"))
+    var environment: [String] = []
+
+    @Option(help: "Stop with 'interrupted' after about N loop iterations and calls.")
+    var fuel: UInt64?
+
+    @Option(help: ArgumentHelp("Stop with 'interrupted' after this long (e.g. 500ms, 10s, 2m; plain numbers are seconds).",
+                               valueName: "DURATION"))
+    var timeout: String?
+
     @Argument(help: "The module file (.wasm or .wat).")
     var file: String
 
-    @Argument(parsing: .captureForPassthrough, help: "Arguments for --invoke.")
+    @Argument(parsing: .captureForPassthrough, help: "Arguments for the program (or typed values for --invoke).")
     var arguments: [String] = []
 
+    func validate() throws {
+        if fuel != nil && timeout != nil { throw ValidationError("--fuel and --timeout cannot be combined") }
+        if let timeout, Self.seconds(timeout) == nil { throw ValidationError("invalid duration '\(timeout)'") }
+        for entry in environment where !entry.contains("=") { throw ValidationError("--env expects KEY=VALUE, got '\(entry)'") }
+    }
+
     func run() throws {
-        try reportingErrors {
-            BuiltinTiers.register()
-            var configuration = StoreConfiguration()
-            configuration.tier = engine.tier
-            configuration.bounds = engine.bounds
-            configuration.allowUnsafeStrategies = engine.allowUnsafe
-            configuration.features = features.features
-            let store = Store(configuration: configuration)
-            let module = try CompiledModule(bytes: try ModuleFile.read(file, features: features.features), store: store)
-            let linker = Linker(store: store)
-            linker.defineSpectest()
-            let instance = try linker.instantiate(module)
-            // `run FILE --invoke NAME ARGS...`: options after FILE arrive among the passthrough arguments.
-            var invoke = self.invoke
-            var arguments = self.arguments
-            if invoke == nil, arguments.first == "--invoke" {
-                guard arguments.count >= 2 else { throw CLIError("--invoke needs an export name") }
-                invoke = arguments[1]
-                arguments.removeFirst(2)
+        // `run FILE --invoke NAME ARGS...`: options after FILE arrive among the passthrough arguments.
+        var invoke = self.invoke
+        var arguments = self.arguments
+        if invoke == nil, arguments.first == "--invoke" {
+            guard arguments.count >= 2 else { throw ValidationError("--invoke needs an export name") }
+            invoke = arguments[1]
+            arguments.removeFirst(2)
+        }
+        BuiltinTiers.register()
+        var configuration = StoreConfiguration()
+        configuration.tier = engine.tier
+        configuration.bounds = engine.bounds
+        configuration.features = features.features
+        configuration.allowUnsafeStrategies = engine.allowUnsafe
+        configuration.fuel = fuel
+        let store = Store(configuration: configuration)
+        let linker = Linker(store: store)
+        linker.defineSpectest()
+
+        let wasi: WASI
+        let instance: Instance
+        do {
+            let preopens = directories.map { spec -> WASIConfiguration.Preopen in
+                let parts = spec.components(separatedBy: "::")
+                return .init(hostPath: parts[0], guestPath: parts.count > 1 ? parts[1...].joined(separator: "::") : nil)
             }
-            let name: String
-            if let invoke {
-                name = invoke
-            } else if instance.export("_start") != nil {
-                name = "_start"
-            } else {
-                guard arguments.isEmpty else { throw CLIError("arguments given but no --invoke export named") }
-                return  // the start function already ran during instantiation
-            }
-            guard case .function(let function) = instance.export(name) else {
-                throw CLIError("no exported function '\(name)'")
-            }
-            let params = function.type.parameters
-            guard params.count == arguments.count else {
-                throw CLIError("'\(name)' takes \(params.count) argument(s), \(arguments.count) given")
-            }
-            let values = try zip(params, arguments).map { try ValueParser.parse($1, as: $0) }
+            let programName = invoke == nil ? [URL(fileURLWithPath: file).lastPathComponent] : []
             do {
-                let results = try function.invoke(values)
-                for value in results { print(ValueParser.format(value)) }
+                wasi = try WASI(configuration: .init(arguments: programName + arguments, environment: environment, preopens: preopens))
             } catch {
-                throw CLIError("trap: \(error)")
+                throw CLIError("cannot preopen directories \(directories): \(error.name)")
+            }
+            wasi.define(into: linker)
+            let module = try CompiledModule(bytes: try ModuleFile.read(file, features: features.features), store: store)
+            instance = try linker.instantiate(module)
+        } catch let trap as Trap {
+            throw Self.report(trap, timeout: nil, fuel: fuel)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(RunExitStatus.loadFailure.rawValue)
+        }
+        wasi.bind(instance)
+        if let timeout, let seconds = Self.seconds(timeout) { Interrupter(store: store).fire(after: seconds) }
+
+        do {
+            if let invoke {
+                let results = try invokeExport(invoke, arguments, in: instance, wasi: wasi)
+                for value in results { print(ValueParser.format(value)) }
+            } else if instance.function("_start") != nil {
+                let status = try wasi.start(instance)
+                if status != 0 { throw ExitCode(Int32(truncatingIfNeeded: status)) }
+            } else if !arguments.isEmpty {
+                throw CLIError("arguments given but the module has no _start and no --invoke export was named")
+            }
+        } catch let trap as Trap {
+            throw Self.report(trap, timeout: timeout, fuel: fuel)
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(RunExitStatus.loadFailure.rawValue)
+        }
+    }
+
+    /// Calls `name` with the command-line arguments parsed by its parameter types; a
+    /// `proc_exit` inside becomes the process's status.
+    private func invokeExport(_ name: String, _ arguments: [String], in instance: Instance, wasi: WASI) throws -> [Value] {
+        guard let function = instance.function(name) else { throw CLIError("no exported function '\(name)'") }
+        let params = function.type.parameters
+        guard params.count == arguments.count else {
+            throw CLIError("'\(name)' takes \(params.count) argument(s), \(arguments.count) given")
+        }
+        let values = try zip(params, arguments).map { try ValueParser.parse($1, as: $0) }
+        var results: [Value] = []
+        let status = try wasi.run { () throws(Trap) in results = try function.invoke(values) }
+        if wasi.exitCode != nil { throw ExitCode(Int32(truncatingIfNeeded: status)) }
+        return results
+    }
+
+    /// Prints a trap with its Wasm backtrace and returns the exit status for it.
+    static func report(_ trap: Trap, timeout: String?, fuel: UInt64?) -> ExitCode {
+        var text = "error: wasm trap: \(trap.reason.message)"
+        if let detail = trap.detail { text += ": \(detail)" }
+        var status = RunExitStatus.trap
+        if trap.reason == .interrupted {
+            status = .interrupted
+            if let timeout { text += " (timeout \(timeout) expired)" } else if let fuel { text += " (fuel \(fuel) exhausted)" }
+        }
+        if !trap.backtrace.isEmpty {
+            text += "\nwasm backtrace (innermost first):"
+            // Runs of one function (recursion) print once with a count.
+            let frames = trap.backtrace
+            var index = 0
+            while index < frames.count {
+                var end = index + 1
+                while end < frames.count && frames[end] == frames[index] { end += 1 }
+                text += "\n  \(index): \(frames[index])" + (end - index > 1 ? " (\(end - index) frames)" : "")
+                index = end
             }
         }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+        return ExitCode(status.rawValue)
+    }
+
+    /// "500ms", "10s", "2m", "1.5" (seconds) -> seconds.
+    static func seconds(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("ms", 0.001), ("us", 0.000_001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let value = Double(text.dropLast(suffix.count)), value >= 0, value.isFinite else { return nil }
+            return value * scale
+        }
+        guard let value = Double(text), value >= 0, value.isFinite else { return nil }
+        return value
+    }
+}
+
+/// Process exit statuses wasmlab itself uses for `run` (guest statuses pass through).
+/// The 128+N values follow the shell's "killed by signal N" convention.
+enum RunExitStatus: Int32 {
+    /// The module could not be read, decoded, validated, linked or instantiated.
+    case loadFailure = 125
+    /// The guest trapped (128 + SIGABRT, as a native program that aborts).
+    case trap = 134
+    /// --timeout or --fuel stopped the guest (128 + SIGALRM).
+    case interrupted = 142
+}
+
+/// Interrupts a store from a timer thread (`Store.interrupt()` is the one thread-safe call).
+struct Interrupter: @unchecked Sendable {
+    let store: Store
+
+    func fire(after seconds: Double) {
+        let thread = Thread {
+            Thread.sleep(forTimeInterval: seconds)
+            store.interrupt()
+        }
+        thread.start()
     }
 }
 

@@ -1,0 +1,67 @@
+import WasmCore
+import WasmRuntime
+
+extension SIMDExecutor {
+    /// v128 loads and stores: `a` is the address slot, `b` the vector (stores, lane
+    /// accesses), pc[6] the static offset, pc[7] the lane and pc[8] the memory index
+    /// (`base`/`size` are memory 0's, cached by the loop). Every access goes through
+    /// `Executor.address`, the interpreter's one address computation (checked or not per
+    /// the bounds strategy the executor is specialised for).
+    static func memory<Addressing: InterpreterAddressing>(
+        _ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
+        _ memory0: UnsafeMutableRawPointer, _ size0: UInt64,
+        _ context: UnsafeMutablePointer<InstanceContext>, _: Addressing.Type
+    ) throws(TrapReason) {
+        let dst = pc[2], b = pc[4], offset = pc[6], lane = Int(pc[7])
+        var base = memory0, size = size0
+        if pc[8] != 0 {
+            guard Int(pc[8]) < context.pointee.memoryCount else { throw .outOfBoundsMemoryAccess }
+            (base, size) = context.pointee.memories[Int(pc[8])]._withUnsafeGuaranteedRef { ($0.base, UInt64($0.byteCount)) }
+        }
+        let address = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+        @inline(__always) func at(_ width: UInt64) throws(TrapReason) -> UnsafeMutableRawPointer {
+            try Executor<Addressing>.address(base, size, address, offset, width)
+        }
+        switch opcode(pc) {
+        case .v128Load: fp.setV128(dst, try at(16).loadUnaligned(as: U8x16.self))
+        case .v128Store: try at(16).storeBytes(of: fp.v128(b, as: U8x16.self), as: U8x16.self)
+
+        case .v128Load8x8S: fp.setV128(dst, I16x8(truncatingIfNeeded: try at(8).loadUnaligned(as: SIMD8<Int8>.self)))
+        case .v128Load8x8U: fp.setV128(dst, U16x8(truncatingIfNeeded: try at(8).loadUnaligned(as: SIMD8<UInt8>.self)))
+        case .v128Load16x4S: fp.setV128(dst, I32x4(truncatingIfNeeded: try at(8).loadUnaligned(as: SIMD4<Int16>.self)))
+        case .v128Load16x4U: fp.setV128(dst, U32x4(truncatingIfNeeded: try at(8).loadUnaligned(as: SIMD4<UInt16>.self)))
+        case .v128Load32x2S: fp.setV128(dst, I64x2(truncatingIfNeeded: try at(8).loadUnaligned(as: SIMD2<Int32>.self)))
+        case .v128Load32x2U: fp.setV128(dst, U64x2(truncatingIfNeeded: try at(8).loadUnaligned(as: SIMD2<UInt32>.self)))
+
+        case .v128Load8Splat: fp.setV128(dst, U8x16(repeating: try at(1).load(as: UInt8.self)))
+        case .v128Load16Splat: fp.setV128(dst, U16x8(repeating: try at(2).loadUnaligned(as: UInt16.self)))
+        case .v128Load32Splat: fp.setV128(dst, U32x4(repeating: try at(4).loadUnaligned(as: UInt32.self)))
+        case .v128Load64Splat: fp.setV128(dst, U64x2(repeating: try at(8).loadUnaligned(as: UInt64.self)))
+        case .v128Load32Zero: fp.setV128(dst, U32x4(try at(4).loadUnaligned(as: UInt32.self), 0, 0, 0))
+        case .v128Load64Zero: fp.setV128(dst, U64x2(try at(8).loadUnaligned(as: UInt64.self), 0))
+
+        case .v128Load8Lane:
+            var v = fp.v128(b, as: U8x16.self)
+            v[lane] = try at(1).load(as: UInt8.self)
+            fp.setV128(dst, v)
+        case .v128Load16Lane:
+            var v = fp.v128(b, as: U16x8.self)
+            v[lane] = try at(2).loadUnaligned(as: UInt16.self)
+            fp.setV128(dst, v)
+        case .v128Load32Lane:
+            var v = fp.v128(b, as: U32x4.self)
+            v[lane] = try at(4).loadUnaligned(as: UInt32.self)
+            fp.setV128(dst, v)
+        case .v128Load64Lane:
+            var v = fp.v128(b, as: U64x2.self)
+            v[lane] = try at(8).loadUnaligned(as: UInt64.self)
+            fp.setV128(dst, v)
+        case .v128Store8Lane: try at(1).storeBytes(of: fp.v128(b, as: U8x16.self)[lane], as: UInt8.self)
+        case .v128Store16Lane: try at(2).storeBytes(of: fp.v128(b, as: U16x8.self)[lane], as: UInt16.self)
+        case .v128Store32Lane: try at(4).storeBytes(of: fp.v128(b, as: U32x4.self)[lane], as: UInt32.self)
+        case .v128Store64Lane: try at(8).storeBytes(of: fp.v128(b, as: U64x2.self)[lane], as: UInt64.self)
+        default:
+            preconditionFailure("not a v128 memory instruction")
+        }
+    }
+}

@@ -1,0 +1,183 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import WasmCore
+import WasmRuntime
+
+/// What a WASI program sees of the host.
+public struct WASIConfiguration: Sendable {
+    /// A host directory the guest may use, and the name it sees it under.
+    public struct Preopen: Sendable {
+        public var hostPath: String
+        public var guestPath: String
+        public init(hostPath: String, guestPath: String? = nil) {
+            self.hostPath = hostPath
+            self.guestPath = guestPath ?? hostPath
+        }
+    }
+
+    /// `argv`, program name first.
+    public var arguments: [String] = []
+    /// `KEY=VALUE` strings.
+    public var environment: [String] = []
+    /// Directories the guest may reach, numbered from fd 3 in this order.
+    public var preopens: [Preopen] = []
+    /// Host descriptors behind the guest's fds 0, 1 and 2 (duplicated, never closed).
+    public var stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2
+    /// Already-listening host sockets handed to the guest after the preopens (for `sock_accept`).
+    public var sockets: [Int32] = []
+
+    public init(arguments: [String] = [], environment: [String] = [], preopens: [Preopen] = []) {
+        self.arguments = arguments
+        self.environment = environment
+        self.preopens = preopens
+    }
+}
+
+/// The guest asked to exit (`proc_exit`); unwinds the Wasm stack as a trap and is
+/// turned back into an exit status by `WASI.start`.
+public struct WASIExit: Error, CustomStringConvertible {
+    public let code: UInt32
+    public var description: String { "exit with status \(code)" }
+}
+
+/// A `wasi_snapshot_preview1` host: defines every preview1 function into a `Linker` and
+/// runs commands (`_start`).
+///
+/// ```swift
+/// let wasi = try WASI(configuration: .init(arguments: ["prog"], preopens: [.init(hostPath: "/tmp/box", guestPath: "/")]))
+/// wasi.define(into: linker)
+/// let instance = try linker.instantiate(module)
+/// let status = try wasi.start(instance)   // the guest's exit status
+/// ```
+///
+/// The guest sees only its descriptors: stdio, its preopened directories and what it
+/// opens below them (see `PathResolver` for why paths cannot leave a preopen).
+public final class WASI {
+    public let configuration: WASIConfiguration
+    var table = FileDescriptorTable()
+    /// The memory host calls read and write: the instance's export "memory".
+    public var memory: Memory?
+    /// Set by `proc_exit` (and fatal `proc_raise`) before unwinding the guest.
+    public private(set) var exitCode: UInt32?
+    let arguments: [[UInt8]]
+    let environment: [[UInt8]]
+
+    /// Opens the preopened directories and duplicates the stdio descriptors.
+    ///
+    /// - Throws: `WASIErrno` when a preopen cannot be opened as a directory.
+    public init(configuration: WASIConfiguration) throws(WASIErrno) {
+        self.configuration = configuration
+        arguments = configuration.arguments.map { Array($0.utf8) + [0] }
+        environment = configuration.environment.map { Array($0.utf8) + [0] }
+        for host in [configuration.stdin, configuration.stdout, configuration.stderr] {
+            let fd = try sys { fcntl(host, F_DUPFD_CLOEXEC, 0) }
+            let type = (try? wasiFileType(hostFD: fd)) ?? .characterDevice
+            _ = try table.insert(FileDescriptorEntry(hostFD: fd, fileType: type, rights: .fileBase, inheriting: []))
+        }
+        for preopen in configuration.preopens {
+            let fd = try sys { open(preopen.hostPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            _ = try table.insert(FileDescriptorEntry(
+                hostFD: fd, fileType: .directory, rights: .directoryBase,
+                inheriting: WASIRights.directoryBase.union(.fileBase), preopenName: Array(preopen.guestPath.utf8)))
+        }
+        for socket in configuration.sockets {
+            let fd = try sys { fcntl(socket, F_DUPFD_CLOEXEC, 0) }
+            _ = try table.insert(FileDescriptorEntry(
+                hostFD: fd, fileType: try wasiFileType(hostFD: fd), rights: .socketBase, inheriting: .socketBase))
+        }
+    }
+
+    /// Uses the instance's exported memory for host calls.
+    public func bind(_ instance: Instance) {
+        if case .memory(let m)? = instance.export("memory") { memory = m }
+    }
+
+    /// Runs a command: binds its memory and calls `_start`.
+    ///
+    /// - Returns: the exit status (0 when `_start` returns, the `proc_exit` code otherwise).
+    /// - Throws: `Trap` when the guest traps (or has no `_start`).
+    public func start(_ instance: Instance) throws(Trap) -> UInt32 {
+        bind(instance)
+        guard let entry = instance.function("_start") else {
+            throw Trap(.hostError, detail: "the module exports no _start function")
+        }
+        guard entry.type.parameters.isEmpty, entry.type.results.isEmpty else {
+            throw Trap(.hostError, detail: "_start must take and return nothing")
+        }
+        return try run { () throws(Trap) in _ = try entry.invoke([]) }
+    }
+
+    /// Runs `body` (which calls into the guest), mapping a `proc_exit` to its status.
+    public func run(_ body: () throws(Trap) -> Void) throws(Trap) -> UInt32 {
+        exitCode = nil
+        do {
+            try body()
+        } catch {
+            if let exitCode { return exitCode }
+            throw error
+        }
+        return exitCode ?? 0
+    }
+
+    /// The guest memory for one host call.
+    func guestMemory() throws(WASIErrno) -> GuestMemory {
+        guard let memory else { throw .fault }
+        return GuestMemory(memory.linear)
+    }
+
+    func requestExit(_ code: UInt32) -> WASIExit {
+        exitCode = code
+        return WASIExit(code: code)
+    }
+}
+
+// MARK: - Definition into a linker
+
+/// The arguments of one host call, by position.
+struct WASIArguments {
+    let values: [Value]
+    func u32(_ i: Int) -> UInt32 {
+        if case .i32(let v) = values[i] { return v }
+        return 0
+    }
+    func u64(_ i: Int) -> UInt64 {
+        if case .i64(let v) = values[i] { return v }
+        return 0
+    }
+}
+
+extension WASI {
+    /// The module name preview1 programs import from.
+    public static let moduleName = "wasi_snapshot_preview1"
+
+    /// Defines every preview1 function as `wasi_snapshot_preview1.NAME` in `linker`.
+    public func define(into linker: Linker) {
+        for (name, params, body) in hostFunctions() {
+            let function = Function(type: FunctionType(parameters: params, results: [.i32]), name: name) { values in
+                do {
+                    try body(WASIArguments(values: values))
+                    return [.i32(0)]
+                } catch let errno as WASIErrno {
+                    return [.i32(UInt32(errno.rawValue))]
+                }
+            }
+            linker.define(module: Self.moduleName, name: name, .function(function))
+        }
+        // proc_exit returns nothing: it never returns.
+        let exit = Function(type: FunctionType(parameters: [.i32]), name: "proc_exit") { values in
+            let code: UInt32 = if case .i32(let v) = values.first { v } else { 0 }
+            throw self.requestExit(code)
+        }
+        linker.define(module: Self.moduleName, name: "proc_exit", .function(exit))
+    }
+
+    typealias HostBody = (WASIArguments) throws -> Void
+
+    /// Every function but proc_exit: name, parameter types, body (results are one errno).
+    func hostFunctions() -> [(String, [ValueType], HostBody)] {
+        environmentFunctions() + descriptorFunctions() + pathFunctions() + pollAndSocketFunctions()
+    }
+}
