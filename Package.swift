@@ -25,18 +25,21 @@ let package = Package(
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WasmRuntime", dependencies: ["WasmValidator", "Assembler"], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: hot),
+        .target(name: "JIT", dependencies: ["WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
         // Debian: libcapstone-dev (tools/test installs it when missing).
         .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
         .target(name: "Disassembly", dependencies: ["CCapstone"], swiftSettings: strict),
         .target(name: "WASI", dependencies: ["WasmRuntime"], swiftSettings: strict),
-        .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter"], swiftSettings: strict),
+        .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter", "JIT"], swiftSettings: strict),
         .executableTarget(
             name: "wasmlab",
             dependencies: [
-                "SpecRunner", "WAT", "WasmRuntime", "Interpreter", "WASI",
+                "SpecRunner", "WAT", "WasmRuntime", "Interpreter", "WASI", "JIT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+        .testTarget(name: "JITTests", dependencies: ["JIT", "WAT", "WasmRuntime", "Interpreter", "Disassembly"], swiftSettings: strict),
+        .testTarget(name: "AssemblerTests", dependencies: ["Assembler"], swiftSettings: strict),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"], swiftSettings: strict),
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator"], swiftSettings: strict),
         .testTarget(name: "WATTests", dependencies: ["WAT"], swiftSettings: strict),

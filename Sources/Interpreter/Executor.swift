@@ -43,6 +43,8 @@ enum Executor<Addressing: InterpreterAddressing> {
         let interrupt = stack.interruptFlag
         var fuel = stack.fuel
         var (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+        // The outer loop resumes dispatch after `unwind` found a handler for an exception.
+        while true {
         do throws(TrapReason) {
         while true {
             guard let op = IOp(rawValue: UInt16(truncatingIfNeeded: pc.pointee)) else { throw .unreachable }
@@ -949,12 +951,102 @@ enum Executor<Addressing: InterpreterAddressing> {
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
                 fp.storeBytes(of: Numerics.i64TruncSatF64U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
+
+            // Wasm 3.0 proposals: handlers in Executor+Proposals.swift / +Exceptions.swift.
+            case .loadX:
+                try loadGeneral(pc, fp, context)
+                pc += 7
+            case .storeX:
+                try storeGeneral(pc, fp, context)
+                pc += 7
+            case .memorySizeX:
+                fp.storeBytes(of: linearMemory(context, pc[2]).pageCount, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .memoryGrowX:
+                memoryGrowGeneral(pc, fp, context)
+                (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                pc += 4
+            case .memoryFillX:
+                try memoryFillGeneral(pc, fp, context)
+                pc += 5
+            case .memoryCopyX:
+                try memoryCopyGeneral(pc, fp, context)
+                pc += 6
+            case .memoryInitX:
+                try memoryInitGeneral(pc, fp, context)
+                pc += 6
+            case .clampIndex:
+                fp.storeBytes(of: min(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), 0xFFFF_FFFF),
+                              toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .widenGrowResult:
+                if fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self) == 0xFFFF_FFFF {
+                    fp.storeBytes(of: UInt64.max, toByteOffset: Int(pc[1]), as: UInt64.self)
+                }
+                pc += 2
+            case .callRef:
+                let callee = try funcref(fp, pc[2])
+                if try call(callee, newFP: fp + Int(pc[1]), next: pc + 3, pc: &pc, fp: &fp, context: &context,
+                            frameCount: &frameCount, fuel: &fuel, stack: stack, store: store, tierID: tierID) {
+                    (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                }
+            case .returnCall:
+                let callee = context.pointee.functions[Int(pc[1])]
+                if try tailCall(callee, arguments: fp + Int(pc[2]), count: Int(pc[3]), next: pc + 4, pc: &pc, fp: fp,
+                                context: &context, frameCount: frameCount, fuel: &fuel, stack: stack, store: store,
+                                tierID: tierID) {
+                    (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                }
+            case .returnCallIndirect:
+                let callee = try tableCallee(context, table: pc[2], index: Int(fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self)),
+                                             typeID: pc[1])
+                if try tailCall(callee, arguments: fp + Int(pc[3]), count: Int(pc[5]), next: pc + 6, pc: &pc, fp: fp,
+                                context: &context, frameCount: frameCount, fuel: &fuel, stack: stack, store: store,
+                                tierID: tierID) {
+                    (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                }
+            case .returnCallRef:
+                let callee = try funcref(fp, pc[2])
+                if try tailCall(callee, arguments: fp + Int(pc[1]), count: Int(pc[3]), next: pc + 4, pc: &pc, fp: fp,
+                                context: &context, frameCount: frameCount, fuel: &fuel, stack: stack, store: store,
+                                tierID: tierID) {
+                    (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                }
+            case .brOnNull:
+                if fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self) == 0 {
+                    pc += Int(Int32(bitPattern: pc[2]))
+                } else {
+                    pc += 3
+                }
+            case .brOnNonNull:
+                if fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self) != 0 {
+                    pc += Int(Int32(bitPattern: pc[2]))
+                } else {
+                    pc += 3
+                }
+            case .throw:
+                throw throwNew(pc, fp, context, stack: stack, store: store)
+            case .throwRef:
+                throw rethrow(fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self), stack: stack)
+            case .tryTable:
+                pc += Int(pc[1])
             }
         }
         } catch {
+            if error == .uncaughtException,
+               let handler = unwind(stack: stack, store: store, pc: pc, fp: fp, frameCount: frameCount),
+               let handlerContext = frames[handler.frame].function.pointee.context {
+                frameCount = handler.frame + 1
+                pc = handler.pc
+                fp = handler.fp
+                context = handlerContext
+                (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+                continue
+            }
             stack.frameCount = frameCount
             stack.fuel = fuel
             throw error
+        }
         }
     }
 }

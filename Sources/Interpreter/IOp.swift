@@ -11,6 +11,23 @@
 ///     call       op function argBase      callIndirect op typeID table argBase indexSlot
 ///     enter      op firstLocal count      (zeroes the declared locals)
 ///     select     op dst a b cond
+///
+/// Wasm 3.0 proposals (handlers in Executor+Proposals.swift, Executor+Exceptions.swift):
+///
+///     loadX      op dst addr mem offLo offHi kind    (any memory, memory64, 64-bit offsets;
+///     storeX     op addr value mem offLo offHi kind   kind = raw IOp of the plain access)
+///     memorySizeX op dst mem          memoryGrowX op dst delta mem
+///     memoryFillX op d v n mem        memoryCopyX op d s n dstMem srcMem
+///     memoryInitX op d s n segment mem
+///     clampIndex op dst src           (i64 table index -> saturated u32; tables hold < 2^32)
+///     widenGrowResult op slot         (u32 -1 -> u64 -1 after table.grow on a table64)
+///     callRef    op argBase ref
+///     returnCall op function argBase count           \  each followed by the fallback
+///     returnCallIndirect op typeID table argBase index count  >  for host callees:
+///     returnCallRef op argBase ref count             /  result moves and `ret`
+///     brOnNull / brOnNonNull op ref rel
+///     throw      op tag argBase       throwRef op ref
+///     tryTable   op skip count (kind tag dst rel)*count [ret]  (clauses; skipped when run)
 ///     v128 values (two slots): copy128 op dst src; const128 op dst w0 w1 w2 w3;
 ///     select128 op dst a b cond; globalGet128 op dst global; globalSet128 op src global;
 ///     SIMD families (Executor+SIMD*.swift): op (opcode | words << 16) dst a b c imm*
@@ -219,4 +236,22 @@ enum IOp: UInt16, CaseIterable {
     case i64TruncSatF32U
     case i64TruncSatF64S
     case i64TruncSatF64U
+    case loadX
+    case storeX
+    case memorySizeX
+    case memoryGrowX
+    case memoryFillX
+    case memoryCopyX
+    case memoryInitX
+    case clampIndex
+    case widenGrowResult
+    case callRef
+    case returnCall
+    case returnCallIndirect
+    case returnCallRef
+    case brOnNull
+    case brOnNonNull
+    case `throw`
+    case throwRef
+    case tryTable
 }

@@ -29,10 +29,14 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
         }
         let globalTypes = module.importedGlobals.map(\.valueType) + module.globals.map(\.type.valueType)
         var translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes, globalTypes: globalTypes)
+        translator.memoryIs64 = (module.importedMemories + module.memories).map(\.limits.is64)
+        translator.tagArities = (module.importedTags + module.tags).map { tag in
+            Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)].parameters.count : 0
+        }
         for i in module.functions.indices {
             try validator.validateFunction(definedIndex: i, sink: &translator)
         }
-        return InterpretedCode(words: translator.code, entries: translator.entries)
+        return InterpretedCode(words: translator.code, entries: translator.entries, handlers: translator.handlerRegions)
     }
 
     public func invoke(_ function: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,
@@ -49,7 +53,8 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
             try execute(function, fp: arguments, stack: stack, store: store)
         } catch {
             var trap = Trap(error, backtrace: stack.backtrace(downTo: entryIndex))
-            if error == .hostError || error == .interrupted, let pending = stack.pendingTrap {
+            if error == .hostError || error == .interrupted || error == .uncaughtException,
+               let pending = stack.pendingTrap {
                 trap = pending
                 trap.backtrace += stack.backtrace(downTo: entryIndex)
             }
@@ -67,11 +72,15 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
 final class InterpretedCode: CompiledCode {
     let words: UnsafeMutableBufferPointer<UInt32>
     let entries: [(start: Int, frameSlots: Int)]
+    /// try_table regions (word ranges), innermost last among nested ones.
+    let handlers: [Range<Int>]
 
-    init(words source: [UInt32], entries: [(start: Int, frameSlots: Int)]) {
+    init(words source: [UInt32], entries: [(start: Int, frameSlots: Int)], handlers: [Range<Int>] = []) {
         words = .allocate(capacity: max(source.count, 1))
         _ = words.initialize(from: source)
         self.entries = entries
+        // Sorted by start: among nested regions containing a point, the later start is inner.
+        self.handlers = handlers.sorted { $0.lowerBound < $1.lowerBound }
     }
 
     deinit { words.deallocate() }

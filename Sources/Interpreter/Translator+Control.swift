@@ -74,6 +74,7 @@ extension Translator {
                 return
             }
             let here = code.count
+            if control.tryStart >= 0 { handlerRegions.append(control.tryStart..<here) }
             for fixup in control.fixups { patch(fixup, to: here) }
             if let fixup = control.elseFixup { patch(fixup, to: here) }
             sync(control.baseHeight)

@@ -19,6 +19,12 @@ struct Translator: CodeSink {
     var code: [UInt32] = []
     /// Output: (start word, frame slots) of every translated function.
     var entries: [(start: Int, frameSlots: Int)] = []
+    /// Whether each memory of the memory index space is a memory64.
+    var memoryIs64: [Bool] = []
+    /// Parameter counts of the tags of the tag index space.
+    var tagArities: [Int] = []
+    /// Output: try_table regions (word ranges; the first word is the `tryTable` op).
+    var handlerRegions: [Range<Int>] = []
 
     // Per-function state.
     var functionStart = 0
@@ -51,6 +57,8 @@ struct Translator: CodeSink {
         var elseFixup: (Int, Int)?
         /// Entered in unreachable code: nothing inside is emitted.
         var dead: Bool
+        /// For try_table: the word of its `tryTable` op (start of its handler region).
+        var tryStart: Int = -1
     }
 
     /// Frames larger than this many slots are rejected at translation.
@@ -171,6 +179,9 @@ struct Translator: CodeSink {
         case .block, .loop, .if, .else, .end:
             try visitStructure(instruction, context: context)
             return
+        case .tryTable:
+            try visitTryTable(instruction, context: context)
+            return
         default:
             break
         }
@@ -180,6 +191,7 @@ struct Translator: CodeSink {
             throw WasmError(.invalid, "function frame too large for the interpreter")
         }
         sync(context.stackHeight, context: context)
+        if try translateProposal(instruction, context: context) { return }
         try translate(instruction, context: context)
     }
 

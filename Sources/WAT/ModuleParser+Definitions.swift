@@ -201,7 +201,15 @@ extension ModuleParser {
         if implicitFuncIndices && atIndex {
             var fs: [UInt32] = []
             while atIndex { fs.append(try index(.function)) }
-            return (.functions(fs), fs.count)
+            // A typed table's indices stand for `ref.func x` items of the table's type.
+            guard elemType != .funcRef else { return (.functions(fs), fs.count) }
+            let exprs = fs.map { f -> [UInt8] in
+                var expr: [UInt8] = [0xD2]
+                expr.appendULEB(f)
+                expr.append(0x0B)
+                return expr
+            }
+            return (.expressions(elemType, exprs), exprs.count)
         }
         var exprs: [[UInt8]] = []
         while c.atLParen {
@@ -229,8 +237,10 @@ extension ModuleParser {
 
     private func elementSegment(_ mode: SegmentMode, _ items: ElementItems) -> [UInt8] {
         var items = items
-        // Lists of plain `ref.func x` in a funcref segment take the compact index form.
-        if case .expressions(let type, let exprs) = items, type == .funcRef {
+        // Lists of plain `ref.func x` take the compact index form when its element type is
+        // the segment's: funcref in Wasm 2.0, (ref func) with function references.
+        let indexFormType = features.contains(.functionReferences) ? RefType(nullable: false, .func) : .funcRef
+        if case .expressions(let type, let exprs) = items, type == indexFormType {
             let functions = exprs.compactMap(Self.referencedFunction)
             if functions.count == exprs.count { items = .functions(functions) }
         }

@@ -22,11 +22,13 @@ public enum ExternalValue {
 /// A global variable.
 public final class Global {
     public let type: GlobalType
+    /// `type.valueType` with concrete types as store-wide ids (set by the defining instance).
+    var canonicalValueType: ValueType
     /// The cell compiled code reads and writes (`Slot` encoding): two 64-bit words, the
     /// second holding the high half of a `v128`.
     public let cell: UnsafeMutablePointer<UInt64>
     /// Functions stored through the API stay alive while referenced here.
-    private var retainedFunction: Function?
+    private var retainedFunction: AnyObject?
 
     /// A global holding `value` (which must match `type.valueType`).
     public init(type: GlobalType, value: Value) throws(WasmError) {
@@ -34,10 +36,11 @@ public final class Global {
             throw WasmError(.uninstantiable, "global value \(value) does not match \(type.valueType)")
         }
         self.type = type
+        canonicalValueType = type.valueType
         cell = .allocate(capacity: 2)
         cell.initialize(to: Slot.encode(value))
         (cell + 1).initialize(to: Global.high(value))
-        if case .ref(.function(let h)) = value { retainedFunction = h.function }
+        retainedFunction = value.referencedObject
     }
 
     deinit { cell.deallocate() }
@@ -59,18 +62,22 @@ public final class Global {
     /// Writes a new value (the global must be mutable and the value must match its type).
     public func set(_ newValue: Value) throws(WasmError) {
         guard type.isMutable else { throw WasmError(.uninstantiable, "global is immutable") }
-        guard newValue.matches(type.valueType) else { throw WasmError(.uninstantiable, "type mismatch") }
+        guard newValue.matches(type.valueType), Linker.conforms(newValue, canonicalValueType) else {
+            throw WasmError(.uninstantiable, "type mismatch")
+        }
         cell.pointee = Slot.encode(newValue)
         cell[1] = Global.high(newValue)
-        if case .ref(.function(let h)) = newValue { retainedFunction = h.function }
+        retainedFunction = newValue.referencedObject
     }
 }
 
 /// A table of references.
 public final class Table {
     public let storage: UnsafeMutablePointer<TableStorage>
+    /// The element type with concrete types as store-wide ids (set by the defining instance).
+    var canonicalElementType: RefType
     /// Functions stored through the API stay alive while the table does.
-    private var retainedFunctions: [Function] = []
+    private var retainedFunctions: [AnyObject] = []
 
     /// A table of `type.limits.min` elements, each `initial` (null by default).
     public init(type: TableType, initial: Value? = nil) throws(WasmError) {
@@ -85,7 +92,8 @@ public final class Table {
             maximum: type.limits.max ?? (type.limits.is64 ? UInt64.max : UInt64(UInt32.max)),
             elementType: type.elementType))
         self.type = type
-        if case .ref(.function(let h))? = initial { retainedFunctions.append(h.function) }
+        canonicalElementType = type.elementType
+        if let object = initial?.referencedObject { retainedFunctions.append(object) }
     }
 
     deinit {
@@ -112,8 +120,8 @@ public final class Table {
 
     public func set(_ index: Int, _ value: Value) throws(TrapReason) {
         guard index >= 0 && index < size else { throw .outOfBoundsTableAccess }
-        guard value.matches(.ref(type.elementType)) else { throw .hostError }
-        if case .ref(.function(let h)) = value { retainedFunctions.append(h.function) }
+        guard value.matches(.ref(type.elementType)), Linker.conforms(value, .ref(canonicalElementType)) else { throw .hostError }
+        if let object = value.referencedObject { retainedFunctions.append(object) }
         storage.pointee.elements[index] = Slot.encode(value)
     }
 
@@ -138,7 +146,7 @@ public final class Table {
 
     /// Grows by `delta` elements set to `value`; returns the old size or nil.
     public func grow(by delta: UInt64, value: Value) -> UInt64? {
-        if case .ref(.function(let h)) = value { retainedFunctions.append(h.function) }
+        if let object = value.referencedObject { retainedFunctions.append(object) }
         return grow(by: delta, fill: Slot.encode(value))
     }
 }

@@ -63,7 +63,7 @@ public final class Function {
         guard args.count == type.parameters.count else {
             throw Trap(.hostError, detail: "argument count mismatch: expected \(type.parameters.count), got \(args.count)")
         }
-        for (i, (a, t)) in zip(args, type.parameters).enumerated() where !a.matches(t) {
+        for (i, (a, t)) in zip(args, type.parameters).enumerated() where !a.matches(t) || !conformsToConcrete(a, t) {
             throw Trap(.hostError, detail: "argument \(i) type mismatch: expected \(t), got \(a)")
         }
         if let hostBody { return try Function.callHost(hostBody, args, type: type, name: debugName) }
@@ -72,9 +72,20 @@ public final class Function {
         let slots = stack.slotTop
         let needed = max(SlotLayout.slotCount(type.parameters), SlotLayout.slotCount(type.results)) * 8
         guard slots + needed <= stack.slotEnd else { throw Trap(.callStackExhausted) }
+        for case .ref(.exception(let e)) in args { store.adopt(e) }
         SlotLayout.store(args, at: slots)
         try Function.invokeCompiled(record, arguments: slots, store: store)
         return SlotLayout.load(type.results, from: slots)
+    }
+
+    /// A function passed for a typed reference `(ref $t)` must have type `$t` of this
+    /// function's module (`call_ref` relies on it without checking).
+    private func conformsToConcrete(_ value: Value, _ type: ValueType) -> Bool {
+        guard case .ref(let r) = type, case .concrete(let index) = r.heapType,
+              case .ref(.function(let handle)) = value else { return true }
+        guard let context = record.pointee.context else { return false }
+        let typeIDs = context.pointee.instance.takeUnretainedValue().compiled.typeIDs
+        return Int(index) < typeIDs.count && handle.function.record.pointee.typeID == typeIDs[Int(index)]
     }
 
     static func invokeCompiled(_ record: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,
@@ -92,6 +103,9 @@ public final class Function {
             results = try body(args)
         } catch let trap as Trap {
             throw trap
+        } catch let exception as Exception {
+            // A host function throwing a Wasm exception: it propagates into the caller.
+            throw Trap(.uncaughtException, backtrace: [name], exception: exception)
         } catch let reason as TrapReason {
             throw Trap(reason, backtrace: [name])
         } catch {
@@ -118,6 +132,7 @@ public final class Function {
                 let type = function.type
                 let args = SlotLayout.load(type.parameters, from: slots)
                 let results = try callHost(body, args, type: type, name: function.debugName)
+                for case .ref(.exception(let e)) in results { store.adopt(e) }
                 SlotLayout.store(results, at: slots)
             } else {
                 guard let other = function.store else { throw Trap(.hostError, detail: "store released") }

@@ -71,13 +71,17 @@ public final class Instance {
 
         for global in module.globals {
             let value = try ConstEvaluator.evaluate(global.initializer, globals: globals, functions: functions)
-            globals.append(try Global(type: global.type, value: value))
+            let defined = try Global(type: global.type, value: value)
+            defined.canonicalValueType = Linker.canonical(global.type.valueType, compiled.typeIDs)
+            globals.append(defined)
         }
         for table in module.tables {
             let initial = try table.initializer.map { expr throws(WasmError) in
                 try ConstEvaluator.evaluate(expr, globals: globals, functions: functions)
             }
-            tables.append(try Table(type: table.type, initial: initial ?? .ref(.null(table.type.elementType.heapType.topHeapType))))
+            let defined = try Table(type: table.type, initial: initial ?? .ref(.null(table.type.elementType.heapType.topHeapType)))
+            defined.canonicalElementType = Linker.canonical(table.type.elementType, compiled.typeIDs)
+            tables.append(defined)
         }
         for memory in module.memories {
             memories.append(try Memory(type: memory, strategy: store.configuration.bounds,
@@ -105,9 +109,11 @@ public final class Instance {
         for (i, t) in tables.enumerated() { (tableStorages + i).initialize(to: t.storage) }
         let memoryRefs = UnsafeMutablePointer<Unmanaged<LinearMemory>>.allocate(capacity: max(memories.count, 1))
         for (i, m) in memories.enumerated() { (memoryRefs + i).initialize(to: Unmanaged.passUnretained(m.linear)) }
+        let memoryViews = UnsafeMutablePointer<UnsafeMutablePointer<MemoryView>>.allocate(capacity: max(memories.count, 1))
+        for (i, m) in memories.enumerated() { (memoryViews + i).initialize(to: m.linear.view) }
         context.initialize(to: InstanceContext(
             functions: functionRecords, globals: globalCells, tables: tableStorages, memories: memoryRefs,
-            memoryCount: memories.count, instance: Unmanaged.passUnretained(self)))
+            memoryCount: memories.count, memoryViews: memoryViews, instance: Unmanaged.passUnretained(self)))
         contextInitialized = true
 
         for export in module.exports {
@@ -135,6 +141,7 @@ public final class Instance {
         context.pointee.globals.deallocate()
         context.pointee.tables.deallocate()
         context.pointee.memories.deallocate()
+        context.pointee.memoryViews.deallocate()
         context.deallocate()
     }
 

@@ -53,7 +53,7 @@ public final class Linker {
             guard let value = resolve(module: imp.module, name: imp.name) else {
                 throw WasmError(.unlinkable, "unknown import \(imp.module).\(imp.name)")
             }
-            guard Linker.matches(value, imp.descriptor, module.types) else {
+            guard Linker.matches(value, imp.descriptor, module.types, typeIDs: compiled.typeIDs) else {
                 throw WasmError(.unlinkable, "incompatible import type \(imp.module).\(imp.name)")
             }
             values.append(value)
@@ -61,17 +61,19 @@ public final class Linker {
         return values
     }
 
-    static func matches(_ value: ExternalValue, _ descriptor: Import.Descriptor, _ types: [FunctionType]) -> Bool {
+    static func matches(_ value: ExternalValue, _ descriptor: Import.Descriptor, _ types: [FunctionType],
+                        typeIDs: [Int]) -> Bool {
         switch (value, descriptor) {
         case (.function(let f), .function(let t)):
             return Int(t) < types.count && f.type == types[Int(t)]
         case (.table(let table), .table(let t)):
             let actual = table.currentType
-            return actual.elementType == t.elementType && limitsMatch(actual.limits, t.limits)
+            return table.canonicalElementType == canonical(t.elementType, typeIDs) && limitsMatch(actual.limits, t.limits)
         case (.memory(let memory), .memory(let m)):
             return limitsMatch(memory.currentType.limits, m.limits)
         case (.global(let g), .global(let t)):
-            return g.type == t
+            return globalMatches(GlobalType(g.canonicalValueType, mutable: g.type.isMutable),
+                                 GlobalType(canonical(t.valueType, typeIDs), mutable: t.isMutable))
         case (.tag(let tag), .tag(let t)):
             return Int(t.typeIndex) < types.count && tag.type == types[Int(t.typeIndex)]
         default:

@@ -8,11 +8,14 @@ public struct Trap: Error, CustomStringConvertible {
     public var backtrace: [String]
     /// Extra detail (a host error's description, an argument mismatch at `invoke`).
     public var detail: String?
+    /// The exception that left Wasm uncaught (reason `uncaughtException`).
+    public var exception: Exception?
 
-    public init(_ reason: TrapReason, backtrace: [String] = [], detail: String? = nil) {
+    public init(_ reason: TrapReason, backtrace: [String] = [], detail: String? = nil, exception: Exception? = nil) {
         self.reason = reason
         self.backtrace = backtrace
         self.detail = detail
+        self.exception = exception
     }
 
     public var description: String {

@@ -46,6 +46,8 @@ public enum Reference: Hashable, Sendable {
     /// A host-provided external reference; the payload is opaque to Wasm.
     /// (`UInt64.max` cannot be represented: it reads back as null.)
     case extern(UInt64)
+    /// An exception (`exnref`), see `Exception`.
+    case exception(Exception)
 
     public var isNull: Bool {
         if case .null = self { return true }
@@ -79,6 +81,7 @@ public enum Value: Hashable, Sendable {
                 if case .concrete = t.heapType { return true }
                 return t.heapType == .func
             case .extern: return t.heapType == .extern
+            case .exception: return t.heapType == .exn
             }
         default: return false
         }
@@ -119,13 +122,15 @@ extension Value: CustomStringConvertible {
         case .ref(.null(let h)): "ref.null \(h)"
         case .ref(.function(let f)): "ref.func \(f.function.debugName)"
         case .ref(.extern(let p)): "ref.extern \(p)"
+        case .ref(.exception(let e)): "ref.exn \(e.values)"
         }
     }
 }
 
 /// The 64-bit cell encoding shared by every tier, globals and tables: integers
 /// zero-extended, floats as bits, funcref as the address of the function's
-/// `FunctionRecord` (0 = null), externref as payload + 1 (0 = null).
+/// `FunctionRecord` (0 = null), externref as payload + 1 (0 = null), exnref as the
+/// address of the `Exception` object (0 = null).
 public enum Slot {
     @inline(__always)
     public static func encode(_ value: Value) -> UInt64 {
@@ -138,6 +143,7 @@ public enum Slot {
         case .ref(.null): 0
         case .ref(.function(let h)): UInt64(UInt(bitPattern: h.function.record))
         case .ref(.extern(let p)): p &+ 1
+        case .ref(.exception(let e)): e.slotBits
         }
     }
 
@@ -151,6 +157,7 @@ public enum Slot {
         case .ref(let r):
             if bits == 0 { return .ref(.null(r.heapType.topHeapType)) }
             if r.heapType.topHeapType == .extern { return .ref(.extern(bits &- 1)) }
+            if r.heapType.topHeapType == .exn, let e = Exception.from(slotBits: bits) { return .ref(.exception(e)) }
             guard let f = Function.from(recordBits: bits) else { return .ref(.null(r.heapType.topHeapType)) }
             return .ref(.function(FunctionHandle(f)))
         }

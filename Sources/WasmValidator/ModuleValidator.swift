@@ -121,7 +121,8 @@ public struct ModuleValidator: Sendable {
             try ModuleValidator.check(table.type, relations)
             let type = ValueType.ref(table.type.elementType)
             if let initializer = table.initializer {
-                try validateConstant(initializer, type: type, visibleGlobals: allGlobals)
+                // The table section precedes the global section: only imports are visible.
+                try validateConstant(initializer, type: type, visibleGlobals: importedGlobalCount)
             } else if !type.isDefaultable {
                 throw .invalid("type mismatch")
             }

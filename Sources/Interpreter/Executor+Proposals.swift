@@ -1,0 +1,218 @@
+import WasmCore
+import WasmRuntime
+
+/// Handlers of the general memory forms (any memory, memory64, 64-bit offsets) and of
+/// typed-reference and tail calls. Kept out of line: only modules that use these features
+/// reach them, and the plain ops stay small in the dispatch loop.
+extension Executor {
+    @inline(__always)
+    static func linearMemory(_ context: UnsafeMutablePointer<InstanceContext>, _ index: UInt32) -> LinearMemory {
+        context.pointee.memories[Int(index)].takeUnretainedValue()
+    }
+
+    /// An address or length operand: i64 for a memory64, else a zero-extended i32.
+    @inline(__always)
+    static func operand(_ fp: UnsafeMutableRawPointer, _ slot: UInt32, is64: Bool) -> UInt64 {
+        is64 ? fp.load(fromByteOffset: Int(slot), as: UInt64.self) : UInt64(fp.load(fromByteOffset: Int(slot), as: UInt32.self))
+    }
+
+    /// Bytes accessed by a plain load or store op.
+    static func accessWidth(_ op: IOp) -> Int {
+        switch op {
+        case .i32Load8S, .i32Load8U, .i64Load8S, .i64Load8U, .i32Store8, .i64Store8: 1
+        case .i32Load16S, .i32Load16U, .i64Load16S, .i64Load16U, .i32Store16, .i64Store16: 2
+        case .i64Load, .f64Load, .i64Store, .f64Store: 8
+        default: 4
+        }
+    }
+
+    /// `loadX dst addr mem offLo offHi kind`.
+    @inline(never)
+    static func loadGeneral(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
+                            _ context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
+        let memory = linearMemory(context, pc[3])
+        guard let kind = IOp(rawValue: UInt16(truncatingIfNeeded: pc[6])) else { throw .unreachable }
+        let offset = UInt64(pc[4]) | UInt64(pc[5]) << 32
+        let index = try memory.effectiveAddress(operand(fp, pc[2], is64: memory.is64), offset: offset, size: accessWidth(kind))
+        let p = memory.base + index
+        let value: UInt64
+        switch kind {
+        case .i32Load, .f32Load, .i64Load32U: value = UInt64(p.loadUnaligned(as: UInt32.self))
+        case .i64Load, .f64Load: value = p.loadUnaligned(as: UInt64.self)
+        case .i32Load8S: value = UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self))))
+        case .i32Load8U, .i64Load8U: value = UInt64(p.load(as: UInt8.self))
+        case .i32Load16S: value = UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self))))
+        case .i32Load16U, .i64Load16U: value = UInt64(p.loadUnaligned(as: UInt16.self))
+        case .i64Load8S: value = UInt64(bitPattern: Int64(p.load(as: Int8.self)))
+        case .i64Load16S: value = UInt64(bitPattern: Int64(p.loadUnaligned(as: Int16.self)))
+        case .i64Load32S: value = UInt64(bitPattern: Int64(p.loadUnaligned(as: Int32.self)))
+        default: throw .unreachable
+        }
+        fp.storeBytes(of: value, toByteOffset: Int(pc[1]), as: UInt64.self)
+    }
+
+    /// `storeX addr value mem offLo offHi kind`.
+    @inline(never)
+    static func storeGeneral(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
+                             _ context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
+        let memory = linearMemory(context, pc[3])
+        guard let kind = IOp(rawValue: UInt16(truncatingIfNeeded: pc[6])) else { throw .unreachable }
+        let offset = UInt64(pc[4]) | UInt64(pc[5]) << 32
+        let width = accessWidth(kind)
+        let index = try memory.effectiveAddress(operand(fp, pc[1], is64: memory.is64), offset: offset, size: width)
+        let p = memory.base + index
+        let value = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+        switch width {
+        case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+        case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
+        case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+        default: p.storeBytes(of: value, as: UInt64.self)
+        }
+    }
+
+    /// `memoryGrowX dst delta mem`: the old size in pages, or -1 of the address type.
+    @inline(never)
+    static func memoryGrowGeneral(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
+                                  _ context: UnsafeMutablePointer<InstanceContext>) {
+        let is64 = linearMemory(context, pc[3]).is64
+        let delta = operand(fp, pc[2], is64: is64)
+        let old = instance(context).memoryGrow(memory: Int(pc[3]), delta: delta)
+        let failed: UInt64 = is64 ? UInt64.max : 0xFFFF_FFFF
+        fp.storeBytes(of: old ?? failed, toByteOffset: Int(pc[1]), as: UInt64.self)
+    }
+
+    /// `memoryFillX d v n mem`.
+    @inline(never)
+    static func memoryFillGeneral(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
+                                  _ context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
+        let memory = linearMemory(context, pc[4])
+        try memory.fill(at: operand(fp, pc[1], is64: memory.is64),
+                        value: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                        count: operand(fp, pc[3], is64: memory.is64))
+    }
+
+    /// `memoryCopyX d s n dstMem srcMem`: the length is i64 only when both memories are.
+    @inline(never)
+    static func memoryCopyGeneral(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
+                                  _ context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
+        let destination = linearMemory(context, pc[4]), source = linearMemory(context, pc[5])
+        try destination.copy(to: operand(fp, pc[1], is64: destination.is64),
+                             from: operand(fp, pc[2], is64: source.is64), in: source,
+                             count: operand(fp, pc[3], is64: destination.is64 && source.is64))
+    }
+
+    /// `memoryInitX d s n segment mem`.
+    @inline(never)
+    static func memoryInitGeneral(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
+                                  _ context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
+        let memory = linearMemory(context, pc[5])
+        try instance(context).memoryInit(
+            memory: Int(pc[5]), segment: Int(pc[4]), destination: operand(fp, pc[1], is64: memory.is64),
+            source: UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+            count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+    }
+
+    /// The function a funcref slot designates; null traps.
+    @inline(__always)
+    static func funcref(_ fp: UnsafeMutableRawPointer, _ slot: UInt32) throws(TrapReason) -> UnsafeMutablePointer<FunctionRecord> {
+        guard let callee = UnsafeMutablePointer<FunctionRecord>(bitPattern: UInt(fp.load(fromByteOffset: Int(slot), as: UInt64.self))) else {
+            throw .nullFunctionReference
+        }
+        return callee
+    }
+
+    /// The callee of `call_indirect`-style ops: table element, checked for presence and type.
+    @inline(__always)
+    static func tableCallee(_ context: UnsafeMutablePointer<InstanceContext>, table: UInt32, index: Int,
+                            typeID: UInt32) throws(TrapReason) -> UnsafeMutablePointer<FunctionRecord> {
+        let storage = context.pointee.tables[Int(table)]
+        guard index < storage.pointee.count else { throw .undefinedElement }
+        guard let callee = UnsafeMutablePointer<FunctionRecord>(bitPattern: UInt(storage.pointee.elements[index])) else {
+            throw .uninitializedElement
+        }
+        guard callee.pointee.typeID == Int(typeID) else { throw .indirectCallTypeMismatch }
+        return callee
+    }
+
+    /// Calls a function that is not interpreted (host or another tier) with its arguments
+    /// at `newFP`; results are written there.
+    @inline(never)
+    static func callOut(_ callee: UnsafeMutablePointer<FunctionRecord>, newFP: UnsafeMutableRawPointer, frameCount: Int,
+                        fuel: inout UInt64, stack: ExecutionStack, store: Store) throws(TrapReason) {
+        let top = newFP + max(callee.pointee.parameterCount, callee.pointee.resultCount) &* 8
+        guard top <= stack.slotEnd else { throw .callStackExhausted }
+        stack.frameCount = frameCount
+        stack.fuel = fuel
+        stack.slotTop = top
+        try Function.callFromCompiledCode(callee, slots: newFP, store: store)
+        fuel = stack.fuel
+    }
+
+    /// Polls the interrupt word and spends one unit of fuel (calls and loop headers).
+    @inline(__always)
+    static func poll(_ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>) throws(TrapReason) {
+        if fuel == 0 || interrupt.pointee != 0 {
+            interrupt.pointee = 0
+            throw .interrupted
+        }
+        fuel &-= 1
+    }
+
+    /// A tail call: an interpreted callee replaces the current frame (its arguments move
+    /// down to the frame base, the frame's function changes, the return address stays),
+    /// so tail-recursive loops run in constant stack. Other callees are called normally
+    /// and execution continues at `next`, which returns their results.
+    @inline(__always)
+    static func tailCall(_ callee: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer, count: Int,
+                         next: UnsafePointer<UInt32>, pc: inout UnsafePointer<UInt32>,
+                         fp: UnsafeMutableRawPointer, context: inout UnsafeMutablePointer<InstanceContext>,
+                         frameCount: Int, fuel: inout UInt64, stack: ExecutionStack, store: Store,
+                         tierID: Int) throws(TrapReason) -> Bool {
+        try poll(&fuel, stack.interruptFlag)
+        guard callee.pointee.kind == .wasm && callee.pointee.tierID == tierID,
+              let code = callee.pointee.code, let calleeContext = callee.pointee.context else {
+            try callOut(callee, newFP: arguments, frameCount: frameCount, fuel: &fuel, stack: stack, store: store)
+            pc = next
+            return true
+        }
+        guard fp + callee.pointee.frameSlots &* 8 <= stack.slotEnd else { throw .callStackExhausted }
+        // Arguments sit above the frame base: copying upwards never overwrites one unread.
+        for i in 0..<count {
+            fp.storeBytes(of: arguments.load(fromByteOffset: i &* 8, as: UInt64.self), toByteOffset: i &* 8, as: UInt64.self)
+        }
+        stack.frames[frameCount - 1].function = callee
+        pc = code.assumingMemoryBound(to: UInt32.self)
+        let switched = calleeContext != context
+        context = calleeContext
+        return switched
+    }
+}
+
+extension Executor {
+    /// A non-tail call through a reference (`call_ref`): same frame protocol as `call`.
+    /// Returns whether the memory view must be reloaded.
+    @inline(__always)
+    static func call(_ callee: UnsafeMutablePointer<FunctionRecord>, newFP: UnsafeMutableRawPointer,
+                     next: UnsafePointer<UInt32>, pc: inout UnsafePointer<UInt32>,
+                     fp: inout UnsafeMutableRawPointer, context: inout UnsafeMutablePointer<InstanceContext>,
+                     frameCount: inout Int, fuel: inout UInt64, stack: ExecutionStack, store: Store,
+                     tierID: Int) throws(TrapReason) -> Bool {
+        try poll(&fuel, stack.interruptFlag)
+        guard callee.pointee.kind == .wasm && callee.pointee.tierID == tierID,
+              let code = callee.pointee.code, let calleeContext = callee.pointee.context else {
+            try callOut(callee, newFP: newFP, frameCount: frameCount, fuel: &fuel, stack: stack, store: store)
+            pc = next
+            return true
+        }
+        guard frameCount < stack.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= stack.slotEnd else {
+            throw .callStackExhausted
+        }
+        stack.frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(next), callerFP: fp, function: callee)
+        frameCount += 1
+        fp = newFP
+        pc = code.assumingMemoryBound(to: UInt32.self)
+        let switched = calleeContext != context
+        context = calleeContext
+        return switched
+    }
+}
