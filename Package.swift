@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "wasmlab",
             dependencies: [
-                "SpecRunner", "WAT", "WasmRuntime", "Interpreter", "WASI", "JIT",
+                "SpecRunner", "WAT", "WasmRuntime", "Interpreter", "WASI", "JIT", "Disassembly",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -90,6 +90,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                 pc += 3
             case .ret:
                 frameCount -= 1
+                if Addressing.publishesFrameCount { stack.frameCount = frameCount }
                 let frame = frames[frameCount]
                 guard let returnPC = frame.returnPC else {
                     stack.frameCount = frameCount
@@ -117,6 +118,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                     }
                     frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee)
                     frameCount += 1
+                    if Addressing.publishesFrameCount { stack.frameCount = frameCount }
                     fp = newFP
                     pc = code.assumingMemoryBound(to: UInt32.self)
                     if calleeContext != context {
@@ -155,6 +157,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                     }
                     frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 5), callerFP: fp, function: callee)
                     frameCount += 1
+                    if Addressing.publishesFrameCount { stack.frameCount = frameCount }
                     fp = newFP
                     pc = code.assumingMemoryBound(to: UInt32.self)
                     if calleeContext != context {
