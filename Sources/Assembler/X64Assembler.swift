@@ -53,7 +53,8 @@ public struct X64Assembler: Sendable {
         bytes.append(UInt8(truncatingIfNeeded: u >> 8))
     }
 
-    mutating func patch32(at: Int, _ v: Int32) {
+    /// Overwrites the 32-bit field at `at` (little-endian).
+    public mutating func patch32(at: Int, _ v: Int32) {
         let u = UInt32(bitPattern: v)
         bytes[at] = UInt8(truncatingIfNeeded: u)
         bytes[at + 1] = UInt8(truncatingIfNeeded: u >> 8)
@@ -99,6 +100,14 @@ public struct X64Assembler: Sendable {
             }
         }
         fixups.removeAll()
+    }
+
+    /// Drops everything emitted from `offset` on, the label uses in it, and the bindings
+    /// of labels bound there (they may be bound again).
+    public mutating func truncate(to offset: Int) {
+        bytes.removeSubrange(offset...)
+        fixups.removeAll { $0.at >= offset }
+        for i in labelOffsets.indices where labelOffsets[i] >= Int32(offset) { labelOffsets[i] = -1 }
     }
 
     /// Emits a 32-bit field holding `label - base` (a jump-table entry).

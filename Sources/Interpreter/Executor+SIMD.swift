@@ -28,6 +28,7 @@ enum SIMDExecutor {
     }
 
     /// Bitwise operations, splats, lane access, shuffles, bitmasks and all/any-true.
+    @inline(never)  // keeps the scalar dispatch loop small
     static func lanes(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer) {
         let dst = pc[2], a = pc[3], b = pc[4], c = pc[5]
         switch opcode(pc) {

@@ -4,6 +4,7 @@ import WasmRuntime
 extension SIMDExecutor {
     /// Lane-shape changes: extension, narrowing (saturating), extended multiplies and
     /// pairwise additions, dot products and int/float conversions (saturating truncation).
+    @inline(never)  // keeps the scalar dispatch loop small
     static func convert(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer) {
         let dst = pc[2], a = pc[3], b = pc[4]
         switch opcode(pc) {

@@ -6,6 +6,7 @@ extension SIMDExecutor {
     /// operations (NaN results are arithmetic NaNs, as the scalar instructions'); min, max
     /// and rounding use the scalar Wasm semantics of `Numerics` lane by lane; abs and neg
     /// only touch the sign bit (no NaN canonicalisation).
+    @inline(never)  // keeps the scalar dispatch loop small
     static func float(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer) {
         switch opcode(pc) {
         case .f32x4Eq: compare(pc, fp, F32x4.self) { $0 .== $1 }

@@ -3,6 +3,7 @@ import WasmRuntime
 
 extension SIMDExecutor {
     /// Integer lane arithmetic, comparisons and shifts (wrapping unless `_sat`).
+    @inline(never)  // keeps the scalar dispatch loop small
     static func integer(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer) {
         switch opcode(pc) {
         // i8x16

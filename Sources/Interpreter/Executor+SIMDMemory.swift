@@ -5,8 +5,9 @@ extension SIMDExecutor {
     /// v128 loads and stores: `a` is the address slot, `b` the vector (stores, lane
     /// accesses), pc[6] the static offset, pc[7] the lane and pc[8] the memory index
     /// (`base`/`size` are memory 0's, cached by the loop). Every access goes through
-    /// `Executor.address`, the interpreter's one address computation (checked or not per
-    /// the bounds strategy the executor is specialised for).
+    /// `Executor.address` of the loop's addressing (bounds strategy); widths are at most
+    /// 16 bytes, which each strategy's reservation argument allows for.
+    @inline(never)  // keeps the scalar dispatch loop small
     static func memory<Addressing: InterpreterAddressing>(
         _ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
         _ memory0: UnsafeMutableRawPointer, _ size0: UInt64,

@@ -11,6 +11,7 @@ extension SIMDExecutor {
     /// - `relaxed_min`/`max`: as `min`/`max` (NaN propagates, -0 < +0).
     /// - `relaxed_q15mulr_s`: as `q15mulr_sat_s` (saturating).
     /// - `relaxed_dot_i8x16_i7x16_s` (and `_add_s`): both operands signed, sums wrap.
+    @inline(never)  // keeps the scalar dispatch loop small
     static func relaxed(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer) {
         let dst = pc[2], a = pc[3], b = pc[4], c = pc[5]
         switch opcode(pc) {

@@ -32,6 +32,14 @@ enum Executor<Addressing: InterpreterAddressing> {
         return try Addressing.address(base, size, address, offset, width)
     }
 
+    /// `Addressing.publishesFrameCount`, folded per specialisation like `address`.
+    @inline(__always)
+    static var publishesFrameCount: Bool {
+        if Addressing.self == CheckedAddressing.self { return false }
+        if Addressing.self == UncheckedAddressing.self || Addressing.self == MaskedAddressing.self { return true }
+        return Addressing.publishesFrameCount
+    }
+
     /// Base and size of memory 0 of an instance (a harmless base when it has none).
     @inline(__always)
     static func memoryView(_ context: UnsafeMutablePointer<InstanceContext>,
@@ -98,6 +106,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                 pc += 3
             case .ret:
                 frameCount -= 1
+                if publishesFrameCount { stack.frameCount = frameCount }
                 let frame = frames[frameCount]
                 guard let returnPC = frame.returnPC else {
                     stack.frameCount = frameCount
@@ -125,6 +134,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                     }
                     frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee)
                     frameCount += 1
+                    if publishesFrameCount { stack.frameCount = frameCount }
                     fp = newFP
                     pc = code.assumingMemoryBound(to: UInt32.self)
                     if calleeContext != context {
@@ -163,6 +173,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                     }
                     frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 5), callerFP: fp, function: callee)
                     frameCount += 1
+                    if publishesFrameCount { stack.frameCount = frameCount }
                     fp = newFP
                     pc = code.assumingMemoryBound(to: UInt32.self)
                     if calleeContext != context {

@@ -1,4 +1,5 @@
 import Interpreter
+import JIT
 import WasmRuntime
 
 /// The execution tiers this build links in. Call `register()` before creating a Store
@@ -6,6 +7,7 @@ import WasmRuntime
 public enum BuiltinTiers {
     public static func register() {
         InterpreterTier.register()
+        if JITTier.isSupported { JITTier.register() }
     }
 
     /// Names a configuration may select, in registration order.

@@ -42,11 +42,11 @@ extension WASI {
     /// subscription. Clocks become a poll timeout; descriptors go to the host `poll`.
     /// Regular files are always ready (as POSIX says). Errors in one subscription (bad
     /// fd, unknown clock) are reported in its event, not as the call's result.
-    private func pollOneoff(subscriptions: UInt32, events: UInt32, count: UInt32, eventCount: UInt32) throws(WASIErrno) {
-        guard count > 0 else { throw .inval }
+    private func pollOneoff(subscriptions: UInt32, events: UInt32, count: UInt32, eventCount: UInt32) throws {
+        guard count > 0 else { throw WASIErrno.inval }
         let memory = try guestMemory()
         guard UInt64(count) * UInt64(WASILayout.subscriptionSize) <= UInt64(memory.size),
-              UInt64(count) * UInt64(WASILayout.eventSize) <= UInt64(memory.size) else { throw .fault }
+              UInt64(count) * UInt64(WASILayout.eventSize) <= UInt64(memory.size) else { throw WASIErrno.fault }
         _ = try memory.bytes(subscriptions, count * UInt32(WASILayout.subscriptionSize))
         _ = try memory.bytes(events, count * UInt32(WASILayout.eventSize))
 
@@ -89,7 +89,7 @@ extension WASI {
                     ready.append((s.userdata, error, s.type, 0, 0))
                 }
             default:
-                throw .inval
+                throw WASIErrno.inval
             }
         }
 
@@ -106,11 +106,19 @@ extension WASI {
             pollfd(fd: entry.hostFD, events: Int16(s.type == WASIFlags.eventFdRead ? POLLIN : POLLOUT), revents: 0)
         }
         if !fds.isEmpty || timeoutMs > 0 {
+            // Wait in slices so that Store.interrupt() (--timeout) also ends a guest that sleeps.
+            var left = timeoutMs
             while true {
-                // poll with no descriptors is a plain sleep of timeoutMs.
-                let result = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), timeoutMs) }
-                if result >= 0 { break }
-                if errno != EINTR { throw WASIErrno.current }
+                let slice = left < 0 ? Self.waitSlice : min(left, Self.waitSlice)
+                // poll with no descriptors is a plain sleep.
+                let result = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), slice) }
+                if result < 0 && errno != EINTR { throw WASIErrno.current }
+                if result > 0 { break }
+                if let store, store.stack.interruptFlag.pointee != 0 { throw TrapReason.interrupted }
+                if result == 0 && left >= 0 {
+                    left -= slice
+                    if left <= 0 { break }
+                }
             }
         }
         for (i, (s, entry)) in waiting.enumerated() where fds[i].revents != 0 {
@@ -139,6 +147,9 @@ extension WASI {
         }
         try memory.store(UInt32(ready.count), at: eventCount)
     }
+
+    /// Longest uninterrupted wait in poll_oneoff (milliseconds).
+    static let waitSlice: Int32 = 50
 
     /// Bytes between a regular file's position and its end (0 for anything else).
     private static func bytesLeft(_ fd: Int32) -> UInt64 {

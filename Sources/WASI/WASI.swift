@@ -60,6 +60,8 @@ public final class WASI {
     var table = FileDescriptorTable()
     /// The memory host calls read and write: the instance's export "memory".
     public var memory: Memory?
+    /// The store whose `interrupt()` also ends host calls that wait (set by `define(into:)`).
+    weak var store: Store?
     /// Set by `proc_exit` (and fatal `proc_raise`) before unwinding the guest.
     public private(set) var exitCode: UInt32?
     let arguments: [[UInt8]]
@@ -72,8 +74,10 @@ public final class WASI {
         self.configuration = configuration
         arguments = configuration.arguments.map { Array($0.utf8) + [0] }
         environment = configuration.environment.map { Array($0.utf8) + [0] }
-        for host in [configuration.stdin, configuration.stdout, configuration.stderr] {
-            let fd = try sys { fcntl(host, F_DUPFD_CLOEXEC, 0) }
+        for (host, mode) in [(configuration.stdin, O_RDONLY), (configuration.stdout, O_WRONLY), (configuration.stderr, O_WRONLY)] {
+            // A closed host stdio descriptor (a daemon, CI without stdin) reads as /dev/null.
+            var fd = fcntl(host, F_DUPFD_CLOEXEC, 0)
+            if fd < 0 { fd = try sys { open("/dev/null", mode | O_CLOEXEC) } }
             let type = (try? wasiFileType(hostFD: fd)) ?? .characterDevice
             _ = try table.insert(FileDescriptorEntry(hostFD: fd, fileType: type, rights: .fileBase, inheriting: []))
         }
@@ -155,6 +159,7 @@ extension WASI {
 
     /// Defines every preview1 function as `wasi_snapshot_preview1.NAME` in `linker`.
     public func define(into linker: Linker) {
+        store = linker.store
         for (name, params, body) in hostFunctions() {
             let function = Function(type: FunctionType(parameters: params, results: [.i32]), name: name) { values in
                 do {

@@ -36,6 +36,9 @@ public final class ExecutionStack {
     public let interruptFlag: UnsafeMutablePointer<UInt32>
     /// The full trap behind a `hostError` reason (host functions throw arbitrary errors).
     public var pendingTrap: Trap?
+    /// Lowest native stack address compiled code may grow down to (0 = not set yet);
+    /// the outermost native-code entry sets it, nested entries reuse it.
+    public var nativeStackLimit: UInt = 0
 
     init(slots: Int, maxFrames: Int, fuel: UInt64?) {
         let byteCount = max(slots, 1024) * 8

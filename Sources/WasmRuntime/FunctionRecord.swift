@@ -37,6 +37,8 @@ public struct InstanceContext {
     /// The `LinearMemory` objects of the memory index space (unretained).
     public var memories: UnsafeMutablePointer<Unmanaged<LinearMemory>>
     public var memoryCount: Int
+    /// `LinearMemory.view` of each memory, for compiled code.
+    public var memoryViews: UnsafeMutablePointer<UnsafeMutablePointer<MemoryView>>
     public var instance: Unmanaged<Instance>
 }
 

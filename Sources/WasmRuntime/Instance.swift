@@ -109,9 +109,11 @@ public final class Instance {
         for (i, t) in tables.enumerated() { (tableStorages + i).initialize(to: t.storage) }
         let memoryRefs = UnsafeMutablePointer<Unmanaged<LinearMemory>>.allocate(capacity: max(memories.count, 1))
         for (i, m) in memories.enumerated() { (memoryRefs + i).initialize(to: Unmanaged.passUnretained(m.linear)) }
+        let memoryViews = UnsafeMutablePointer<UnsafeMutablePointer<MemoryView>>.allocate(capacity: max(memories.count, 1))
+        for (i, m) in memories.enumerated() { (memoryViews + i).initialize(to: m.linear.view) }
         context.initialize(to: InstanceContext(
             functions: functionRecords, globals: globalCells, tables: tableStorages, memories: memoryRefs,
-            memoryCount: memories.count, instance: Unmanaged.passUnretained(self)))
+            memoryCount: memories.count, memoryViews: memoryViews, instance: Unmanaged.passUnretained(self)))
         contextInitialized = true
 
         for export in module.exports {
@@ -139,6 +141,7 @@ public final class Instance {
         context.pointee.globals.deallocate()
         context.pointee.tables.deallocate()
         context.pointee.memories.deallocate()
+        context.pointee.memoryViews.deallocate()
         context.deallocate()
     }
 

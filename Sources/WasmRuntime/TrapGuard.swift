@@ -82,6 +82,13 @@ public final class TrapGuard: @unchecked Sendable {
     /// The emitted trampoline and signal thunk (read-only, executable), for disassembly.
     public var stubCode: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: stubs.page, count: stubs.codeSize) }
 
+    /// Replaces the handler faults that are not ours are passed to (tests only: a forked
+    /// child checks chaining without waking the Swift runtime's crash reporter).
+    @_spi(Testing) public func replacePreviousAction(for signal: Int32, with action: sigaction) {
+        let slot = TrapGuardState.slot(for: signal)
+        if slot >= 0 { state.pointee.previous[slot] = action }
+    }
+
     /// Marks the innermost activation of this thread as running host code until the
     /// matching `leaveHost()`: faults there are not Wasm traps.
     public func enterHost() {

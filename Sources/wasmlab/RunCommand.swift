@@ -75,30 +75,35 @@ struct RunCommand: ParsableCommand {
         let linker = Linker(store: store)
         linker.defineSpectest()
 
+        let preopens = directories.map { spec -> WASIConfiguration.Preopen in
+            let parts = spec.components(separatedBy: "::")
+            return .init(hostPath: parts[0], guestPath: parts.count > 1 ? parts[1...].joined(separator: "::") : nil)
+        }
+        let programName = invoke == nil ? [URL(fileURLWithPath: file).lastPathComponent] : []
         let wasi: WASI
+        do {
+            wasi = try WASI(configuration: .init(arguments: programName + arguments, environment: environment, preopens: preopens))
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot preopen \(directories.joined(separator: ", ")): \(error.name)\n".utf8))
+            throw ExitCode(RunExitStatus.loadFailure.rawValue)
+        }
+        wasi.define(into: linker)
+        // The clock starts before instantiation: a start function is bounded too.
+        if let timeout, let seconds = Self.seconds(timeout) { Interrupter(store: store).fire(after: seconds) }
+
         let instance: Instance
         do {
-            let preopens = directories.map { spec -> WASIConfiguration.Preopen in
-                let parts = spec.components(separatedBy: "::")
-                return .init(hostPath: parts[0], guestPath: parts.count > 1 ? parts[1...].joined(separator: "::") : nil)
-            }
-            let programName = invoke == nil ? [URL(fileURLWithPath: file).lastPathComponent] : []
-            do {
-                wasi = try WASI(configuration: .init(arguments: programName + arguments, environment: environment, preopens: preopens))
-            } catch {
-                throw CLIError("cannot preopen directories \(directories): \(error.name)")
-            }
-            wasi.define(into: linker)
             let module = try CompiledModule(bytes: try ModuleFile.read(file, features: features.features), store: store)
             instance = try linker.instantiate(module)
         } catch let trap as Trap {
-            throw Self.report(trap, timeout: nil, fuel: fuel)
+            // A start function may already call proc_exit.
+            if let status = wasi.exitCode { throw ExitCode(Int32(truncatingIfNeeded: status)) }
+            throw Self.report(trap, timeout: timeout, fuel: fuel)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(RunExitStatus.loadFailure.rawValue)
         }
         wasi.bind(instance)
-        if let timeout, let seconds = Self.seconds(timeout) { Interrupter(store: store).fire(after: seconds) }
 
         do {
             if let invoke {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JIT
 import SpecRunner
 import WasmCore
 
@@ -75,6 +76,13 @@ struct SpecCommand: ParsableCommand {
                 }
             }
             print("tier \(engine.tier), bounds \(engine.bounds.rawValue), \(files.count) files")
+            if engine.tier == JITTier.shared.name {
+                let stats = JITTier.shared.statistics
+                print("jit: \(stats.compiledFunctions) functions compiled, \(stats.interpretedFunctions) left to the interpreter")
+                for (reason, count) in stats.unsupported.sorted(by: { $0.value > $1.value }) {
+                    print("  \(count) x \(reason)")
+                }
+            }
             print("\(passed) passed, \(failed) failed, \(skipped) skipped")
             if failed > 0 { throw ExitCode(1) }
         }

@@ -14,13 +14,14 @@ final class GuestRun {
     private let stdoutFD: Int32
 
     init(wat: String? = nil, binary: [UInt8]? = nil, arguments: [String] = ["prog"], environment: [String] = [],
-         preopens: [WASIConfiguration.Preopen] = []) throws {
+         preopens: [WASIConfiguration.Preopen] = [], configure: (inout WASIConfiguration) -> Void = { _ in }) throws {
         InterpreterTier.register()
         linker = Linker(store: Store(configuration: StoreConfiguration()))
         stdoutPath = FileManager.default.temporaryDirectory.appendingPathComponent("wasi-out-\(UUID().uuidString)").path
         stdoutFD = open(stdoutPath, O_RDWR | O_CREAT | O_TRUNC, 0o600)
         var configuration = WASIConfiguration(arguments: arguments, environment: environment, preopens: preopens)
         configuration.stdout = stdoutFD
+        configure(&configuration)
         wasi = try WASI(configuration: configuration)
         wasi.define(into: linker)
         let bytes = try binary ?? WAT.encode(wat ?? "(module)")
@@ -125,6 +126,15 @@ private let probe = """
         // The store is usable afterwards.
         #expect(try run.wasi.start(run.instance) == 0)
         #expect(run.output == "hello\n" || run.output == "")
+    }
+
+    @Test func closedHostStdioReadsAsDevNull() throws {
+        var configuration = WASIConfiguration()
+        configuration.stdin = -1
+        configuration.stderr = -1
+        let wasi = try WASI(configuration: configuration)
+        #expect(try wasi.table.get(0).fileType == .characterDevice)
+        #expect(try wasi.table.get(2).fileType == .characterDevice)
     }
 
     @Test func everyPreview1FunctionIsDefined() throws {

@@ -44,6 +44,8 @@ func trapReason(_ body: () throws(Trap) -> Void) -> TrapReason? {
         Access(name: "s16", op: "i64.store16", width: 2, isStore: true),
         Access(name: "s32", op: "i64.store32", width: 4, isStore: true),
         Access(name: "s64", op: "i64.store", width: 8, isStore: true),
+        Access(name: "l128", op: "v128.load", width: 16, isStore: false),
+        Access(name: "s128", op: "v128.store", width: 16, isStore: true),
     ]
     static let offsets: [UInt64] = [0, 1, 7, 65535, 65536, 1 << 31, (1 << 32) - 8, (1 << 32) - 1]
     static let addresses: [UInt64] = Array(0 ..< 4) + Array(65536 - 12 ..< 65536 + 12) + Array(131072 - 10 ..< 131072 + 10)
@@ -53,8 +55,9 @@ func trapReason(_ body: () throws(Trap) -> Void) -> TrapReason? {
         var text = "(module (memory (export \"mem\") 1 2)\n"
         for a in accesses {
             for (i, offset) in offsets.enumerated() {
+                let value = a.width == 16 ? "(v128.const i64x2 -1 -1)" : "(i64.const -1)"
                 let body = a.isStore
-                    ? "(\(a.op) offset=\(offset) (local.get 0) (i64.const -1)) (i32.const 0)"
+                    ? "(\(a.op) offset=\(offset) (local.get 0) \(value)) (i32.const 0)"
                     : "(drop (\(a.op) offset=\(offset) (local.get 0))) (i32.const 0)"
                 text += "(func (export \"\(a.name)_\(i)\") (param i32) (result i32) \(body))\n"
             }
@@ -171,6 +174,27 @@ func trapReason(_ body: () throws(Trap) -> Void) -> TrapReason? {
             """, linker)
         #expect(try outer.function("run")?.invoke([]) == [.i32(5)])
         #expect(innerTrapped)
+    }
+
+    @Test(arguments: safe)
+    func backtracesNameTheFaultingFrames(strategy: BoundsStrategy) throws {
+        let linker = linker(strategy)
+        let instance = try instantiate("""
+            (module (memory 1)
+              (func $inner (export "inner") (param i32) (result i32) (i32.load (local.get 0)))
+              (func $middle (export "middle") (param i32) (result i32) (call $inner (local.get 0)))
+              (func (export "outer") (param i32) (result i32)
+                (drop (call $middle (i32.const 0))) (call $middle (local.get 0))))
+            """, linker)
+        let outer = try #require(instance.function("outer"))
+        do throws(Trap) {
+            _ = try outer.invoke([.i32(70_000)])
+            Issue.record("no trap")
+        } catch {
+            #expect(error.reason == .outOfBoundsMemoryAccess)
+            #expect(error.backtrace == ["inner", "middle", "outer"])
+        }
+        #expect(linker.store.stack.frameCount == 0)
     }
 
     // MARK: configuration rules

@@ -56,6 +56,9 @@ public final class LinearMemory {
     public let strategy: BoundsStrategy
     /// Bytes of address space mapped at `base` (committed or not).
     public private(set) var reservedByteCount: Int
+    /// `base` and `byteCount` at a fixed address, for compiled code that cannot call
+    /// Swift accessors; kept in sync by `grow`.
+    public let view: UnsafeMutablePointer<MemoryView>
     /// The `TrapGuard` registration of the reservation (strategies that rely on faults).
     private var guardRegion: TrapGuard.RegionHandle?
 
@@ -107,6 +110,8 @@ public final class LinearMemory {
         self.maximumPages = maximum
         self.is64 = limits.is64
         self.strategy = strategy
+        view = .allocate(capacity: 1)
+        view.initialize(to: MemoryView(base: mapping.base, byteCount: Int(initialBytes)))
         if fixed {
             guard let handle = TrapGuard.shared?.registerRegion(start: mapping.base, byteCount: mapping.size) else {
                 Self.release(mapping)
@@ -119,6 +124,7 @@ public final class LinearMemory {
     deinit {
         if let guardRegion { TrapGuard.shared?.unregister(guardRegion) }
         Self.release((base, reservedByteCount))
+        view.deallocate()
     }
 
     /// Grows the memory by `pages` zero-filled pages (`memory.grow`).
@@ -141,6 +147,7 @@ public final class LinearMemory {
         }
         byteCount = newBytes
         pageCount = newPages
+        view.pointee = MemoryView(base: base, byteCount: newBytes)
         return old
     }
 
@@ -188,4 +195,11 @@ public final class LinearMemory {
     private static func release(_ mapping: (base: UnsafeMutableRawPointer, size: Int)) {
         _ = munmap(mapping.base, mapping.size)
     }
+}
+
+/// The part of a `LinearMemory` compiled code reads: where it starts and how many bytes
+/// are accessible.
+public struct MemoryView {
+    public var base: UnsafeMutableRawPointer
+    public var byteCount: Int
 }

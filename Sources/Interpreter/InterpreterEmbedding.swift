@@ -1,0 +1,57 @@
+import WasmCore
+import WasmDecoder
+import WasmRuntime
+import WasmValidator
+
+/// Interpreter translation for another tier that runs some functions in the interpreter
+/// (the JIT leaves functions it cannot compile here). It is a `CodeSink` to be driven in
+/// the same validator pass as the other tier's sink.
+public struct InterpreterTranslation: CodeSink {
+    var translator: Translator
+
+    public init(module: Module) {
+        let typeIDs = module.types.map { TypeRegistry.id(for: $0) }
+        let functionTypes = module.allFunctionTypeIndices.map { index in
+            Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
+        }
+        let globalTypes = module.importedGlobals.map(\.valueType) + module.globals.map(\.type.valueType)
+        translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes, globalTypes: globalTypes)
+        // Same module facts as InterpreterTier.compile gives its translator.
+        translator.memoryIs64 = (module.importedMemories + module.memories).map(\.limits.is64)
+        translator.tagArities = (module.importedTags + module.tags).map { tag in
+            Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)].parameters.count : 0
+        }
+    }
+
+    public mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) throws {
+        try translator.beginFunction(index: index, type: type, localTypes: localTypes)
+    }
+
+    public mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) throws {
+        try translator.visit(instruction, offset: offset, context: context)
+    }
+
+    public mutating func endFunction(maxStackHeight: Int) throws {
+        try translator.endFunction(maxStackHeight: maxStackHeight)
+    }
+
+    /// The interpreter code of every translated function (kept alive by the returned object).
+    public func finish() -> any CompiledCode {
+        InterpretedCode(words: translator.code, entries: translator.entries)
+    }
+}
+
+extension InterpreterTier {
+    /// Runs an interpreter function whose record belongs to another tier: `code` and
+    /// `frameSlots` are its interpreter entry (from `InterpreterTranslation`).
+    public func invokeForeign(_ function: UnsafeMutablePointer<FunctionRecord>, code: UnsafeRawPointer,
+                              frameSlots: Int, arguments: UnsafeMutableRawPointer, store: Store) throws(Trap) {
+        var shadow = function.pointee
+        shadow.code = code
+        shadow.frameSlots = frameSlots
+        shadow.tierID = id
+        try withUnsafeMutablePointer(to: &shadow) { (p) throws(Trap) in
+            try invoke(p, arguments: arguments, store: store)
+        }
+    }
+}

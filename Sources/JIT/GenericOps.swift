@@ -1,0 +1,121 @@
+import WasmCore
+import WasmRuntime
+
+/// The operations compiled code delegates to `RuntimeHelpers.generic`: operands are in
+/// consecutive 64-bit slots at `operands` (the values' home slots), the result (if any)
+/// goes to the first slot.
+enum GenericOps {
+    @inline(__always) static func u32(_ p: UnsafeMutableRawPointer, _ i: Int) -> UInt32 { p.load(fromByteOffset: i * 8, as: UInt32.self) }
+    @inline(__always) static func u64(_ p: UnsafeMutableRawPointer, _ i: Int) -> UInt64 { p.load(fromByteOffset: i * 8, as: UInt64.self) }
+    @inline(__always) static func f32(_ p: UnsafeMutableRawPointer, _ i: Int) -> Float { Float(bitPattern: u32(p, i)) }
+    @inline(__always) static func f64(_ p: UnsafeMutableRawPointer, _ i: Int) -> Double { Double(bitPattern: u64(p, i)) }
+    @inline(__always) static func put(_ p: UnsafeMutableRawPointer, _ v: UInt64) { p.storeBytes(of: v, as: UInt64.self) }
+    @inline(__always) static func put(_ p: UnsafeMutableRawPointer, _ v: UInt32) { p.storeBytes(of: UInt64(v), as: UInt64.self) }
+    @inline(__always) static func put(_ p: UnsafeMutableRawPointer, _ v: Float) { put(p, v.bitPattern) }
+    @inline(__always) static func put(_ p: UnsafeMutableRawPointer, _ v: Double) { put(p, v.bitPattern) }
+
+    /// Whether `op` is handled here.
+    static func supports(_ op: Opcode) -> Bool {
+        switch op {
+        case .f32Min, .f32Max, .f64Min, .f64Max, .f32Nearest, .f64Nearest,
+             .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U,
+             .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U,
+             .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U,
+             .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U,
+             .f32ConvertI32U, .f32ConvertI64U, .f64ConvertI32U, .f64ConvertI64U, .f32ConvertI64S,
+             .f32DemoteF64, .f64PromoteF32,
+             .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
+             .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop:
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func run(_ op: Opcode, context: UnsafeMutablePointer<InstanceContext>, operands p: UnsafeMutableRawPointer,
+                    imm1: UInt64, imm2: UInt64) throws(TrapReason) {
+        switch op {
+        case .f32Min: put(p, Numerics.f32Min(f32(p, 0), f32(p, 1)))
+        case .f32Max: put(p, Numerics.f32Max(f32(p, 0), f32(p, 1)))
+        case .f64Min: put(p, Numerics.f64Min(f64(p, 0), f64(p, 1)))
+        case .f64Max: put(p, Numerics.f64Max(f64(p, 0), f64(p, 1)))
+        case .f32Nearest: put(p, Numerics.f32Nearest(f32(p, 0)))
+        case .f64Nearest: put(p, Numerics.f64Nearest(f64(p, 0)))
+        case .i32TruncF32S: put(p, try Numerics.i32TruncF32S(f32(p, 0)))
+        case .i32TruncF32U: put(p, try Numerics.i32TruncF32U(f32(p, 0)))
+        case .i32TruncF64S: put(p, try Numerics.i32TruncF64S(f64(p, 0)))
+        case .i32TruncF64U: put(p, try Numerics.i32TruncF64U(f64(p, 0)))
+        case .i64TruncF32S: put(p, try Numerics.i64TruncF32S(f32(p, 0)))
+        case .i64TruncF32U: put(p, try Numerics.i64TruncF32U(f32(p, 0)))
+        case .i64TruncF64S: put(p, try Numerics.i64TruncF64S(f64(p, 0)))
+        case .i64TruncF64U: put(p, try Numerics.i64TruncF64U(f64(p, 0)))
+        case .i32TruncSatF32S: put(p, Numerics.i32TruncSatF32S(f32(p, 0)))
+        case .i32TruncSatF32U: put(p, Numerics.i32TruncSatF32U(f32(p, 0)))
+        case .i32TruncSatF64S: put(p, Numerics.i32TruncSatF64S(f64(p, 0)))
+        case .i32TruncSatF64U: put(p, Numerics.i32TruncSatF64U(f64(p, 0)))
+        case .i64TruncSatF32S: put(p, Numerics.i64TruncSatF32S(f32(p, 0)))
+        case .i64TruncSatF32U: put(p, Numerics.i64TruncSatF32U(f32(p, 0)))
+        case .i64TruncSatF64S: put(p, Numerics.i64TruncSatF64S(f64(p, 0)))
+        case .i64TruncSatF64U: put(p, Numerics.i64TruncSatF64U(f64(p, 0)))
+        case .f32ConvertI32U: put(p, Numerics.f32ConvertI32U(u32(p, 0)))
+        case .f32ConvertI64U: put(p, Numerics.f32ConvertI64U(u64(p, 0)))
+        case .f32ConvertI64S: put(p, Numerics.f32ConvertI64S(u64(p, 0)))
+        case .f64ConvertI32U: put(p, Numerics.f64ConvertI32U(u32(p, 0)))
+        case .f64ConvertI64U: put(p, Numerics.f64ConvertI64U(u64(p, 0)))
+        case .f32DemoteF64: put(p, Numerics.f32DemoteF64(f64(p, 0)))
+        case .f64PromoteF32: put(p, Numerics.f64PromoteF32(f32(p, 0)))
+        default: try runStateful(op, context: context, operands: p, imm1: imm1, imm2: imm2)
+        }
+    }
+
+    /// Memory, table and segment operations (they need the instance).
+    static func runStateful(_ op: Opcode, context: UnsafeMutablePointer<InstanceContext>, operands p: UnsafeMutableRawPointer,
+                            imm1: UInt64, imm2: UInt64) throws(TrapReason) {
+        let instance = context.pointee.instance.takeUnretainedValue()
+        switch op {
+        case .memoryGrow:
+            let old = instance.memoryGrow(memory: Int(imm1), delta: UInt64(u32(p, 0)))
+            put(p, old.map { UInt64(UInt32(truncatingIfNeeded: $0)) } ?? 0xFFFF_FFFF)
+        case .memoryInit:
+            try instance.memoryInit(memory: Int(imm2), segment: Int(imm1), destination: UInt64(u32(p, 0)),
+                                    source: UInt64(u32(p, 1)), count: UInt64(u32(p, 2)))
+        case .dataDrop:
+            instance.dataDrop(Int(imm1))
+        case .memoryCopy:
+            guard context.pointee.memoryCount > 0 else { throw .outOfBoundsMemoryAccess }
+            try context.pointee.memories[0].takeUnretainedValue().copy(
+                to: UInt64(u32(p, 0)), from: UInt64(u32(p, 1)), count: UInt64(u32(p, 2)))
+        case .memoryFill:
+            guard context.pointee.memoryCount > 0 else { throw .outOfBoundsMemoryAccess }
+            try context.pointee.memories[0].takeUnretainedValue().fill(
+                at: UInt64(u32(p, 0)), value: UInt8(truncatingIfNeeded: u32(p, 1)), count: UInt64(u32(p, 2)))
+        case .tableGet:
+            let table = context.pointee.tables[Int(imm1)]
+            let index = Int(u32(p, 0))
+            guard index < table.pointee.count else { throw .outOfBoundsTableAccess }
+            put(p, table.pointee.elements[index])
+        case .tableSet:
+            let table = context.pointee.tables[Int(imm1)]
+            let index = Int(u32(p, 0))
+            guard index < table.pointee.count else { throw .outOfBoundsTableAccess }
+            table.pointee.elements[index] = u64(p, 1)
+        case .tableSize:
+            put(p, UInt64(context.pointee.tables[Int(imm1)].pointee.count))
+        case .tableGrow:
+            let old = instance.tableGrow(table: Int(imm1), delta: UInt64(u32(p, 1)), value: u64(p, 0))
+            put(p, old.map { UInt64(UInt32(truncatingIfNeeded: $0)) } ?? 0xFFFF_FFFF)
+        case .tableFill:
+            try instance.tableFill(table: Int(imm1), start: UInt64(u32(p, 0)), value: u64(p, 1), count: UInt64(u32(p, 2)))
+        case .tableCopy:
+            try instance.tableCopy(destinationTable: Int(imm1), sourceTable: Int(imm2), destination: UInt64(u32(p, 0)),
+                                   source: UInt64(u32(p, 1)), count: UInt64(u32(p, 2)))
+        case .tableInit:
+            try instance.tableInit(table: Int(imm2), segment: Int(imm1), destination: UInt64(u32(p, 0)),
+                                   source: UInt64(u32(p, 1)), count: UInt64(u32(p, 2)))
+        case .elemDrop:
+            instance.elemDrop(Int(imm1))
+        default:
+            throw .unreachable
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import WasmCore
+import WasmRuntime
+
+/// Per-entry state shared by compiled code and the runtime helpers it calls; its address
+/// is pinned in a register (`rbx` on x86-64) while compiled code runs. One exists per
+/// entry from Swift into compiled code (nested entries get their own).
+///
+/// ```
+///  offset  field
+///     0    entrySP     native stack pointer of the entry trampoline (traps unwind to it)
+///     8    trap        TrapReason.rawValue + 1 set by helpers; 0 = none
+///    16    stackLimit  lowest native stack address a prologue accepts
+///    24    slotEnd     end of the store's value stack
+///    32    store       unretained Store
+///    40    tierID      the JIT's id in ExecutionTiers (native calls need tierID == this)
+/// ```
+struct JITContext {
+    var entrySP: UInt = 0
+    var trap: UInt = 0
+    var stackLimit: UInt = 0
+    var slotEnd: UnsafeMutableRawPointer
+    var store: UnsafeMutableRawPointer
+    var tierID: Int
+
+    static let entrySPOffset: Int32 = 0
+    static let trapOffset: Int32 = 8
+    static let stackLimitOffset: Int32 = 16
+    static let slotEndOffset: Int32 = 24
+}
+
+/// Field offsets of runtime structures compiled code reads, taken from the compiler's
+/// own layout so they cannot drift.
+enum RuntimeLayout {
+    static let recordKind = Int32(MemoryLayout<FunctionRecord>.offset(of: \.kind)!)
+    static let recordTierID = Int32(MemoryLayout<FunctionRecord>.offset(of: \.tierID)!)
+    static let recordCode = Int32(MemoryLayout<FunctionRecord>.offset(of: \.code)!)
+    static let recordContext = Int32(MemoryLayout<FunctionRecord>.offset(of: \.context)!)
+    static let contextFunctions = Int32(MemoryLayout<InstanceContext>.offset(of: \.functions)!)
+    static let contextGlobals = Int32(MemoryLayout<InstanceContext>.offset(of: \.globals)!)
+    static let contextMemoryViews = Int32(MemoryLayout<InstanceContext>.offset(of: \.memoryViews)!)
+    static let viewBase = Int32(MemoryLayout<MemoryView>.offset(of: \.base)!)
+    static let viewByteCount = Int32(MemoryLayout<MemoryView>.offset(of: \.byteCount)!)
+}

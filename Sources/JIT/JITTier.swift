@@ -1,0 +1,303 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Assembler
+import Interpreter
+import WasmCore
+import WasmDecoder
+import WasmRuntime
+import WasmValidator
+
+/// The template JIT tier ("jit", x86-64): compiles each function in the validator's pass
+/// with `SinglePassCompiler`; functions it cannot compile run in the interpreter behind
+/// native shims, so a module may run mixed. See Docs/JIT.md.
+public final class JITTier: ExecutionTier, @unchecked Sendable {
+    public let name = "jit"
+    public private(set) var id: Int = -1
+    typealias Trampoline = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer?,
+                                           UnsafeMutableRawPointer, UnsafeRawPointer) -> UInt
+    private let trampolineBuffer: CodeBuffer
+    private let trampoline: Trampoline
+    private let lock = Mutex()
+    private var totals = JITStatistics()
+    private var stackLimits: [UInt: UInt] = [:]
+
+    private init() {
+        var a = X64Assembler()
+        X64Frames.emitTrampoline(&a)
+        let bytes = a.bytes
+        // Failing to map one page at startup leaves no tier to run anything with.
+        trampolineBuffer = try! CodeBuffer(byteCount: bytes.count) { _ in bytes }
+        trampoline = unsafeBitCast(trampolineBuffer.base, to: Trampoline.self)
+    }
+
+    /// The registered JIT (registers it on first use).
+    public static let shared: JITTier = {
+        let tier = JITTier()
+        tier.id = ExecutionTiers.register(tier)
+        return tier
+    }()
+
+    /// Makes the "jit" tier available to `StoreConfiguration.tier`. Idempotent.
+    public static func register() { _ = shared }
+
+    /// Whether this machine can run the tier's code.
+    public static var isSupported: Bool {
+        #if arch(x86_64)
+        true
+        #else
+        false
+        #endif
+    }
+
+    /// Functions compiled and left to the interpreter by all `compile` calls so far.
+    public var statistics: JITStatistics { lock.locked { totals } }
+
+    public func compile(module: Module, validator: ModuleValidator, store: Store) throws -> any CompiledCode {
+        let code = try compileModule(module, validator: validator, bounds: store.configuration.bounds)
+        lock.locked { totals.add(code.statistics) }
+        return code
+    }
+
+    /// Compiles `module` for memories of the given strategy (also used by `wasmlab compile-stats`).
+    public func compileModule(_ module: Module, validator: ModuleValidator,
+                              bounds: BoundsStrategy = .software) throws -> JITCode {
+        guard Self.isSupported else { throw WasmError(.uninstantiable, "the jit tier needs an x86-64 host") }
+        if bounds.usesFaultHandling && TrapGuard.shared == nil {
+            throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
+        }
+        let masm = X64MacroAssembler(addressing: bounds.addressing(is64: false))
+        var sink = X64Sink(compiler: SinglePassCompiler(masm: masm, tierID: id, module: module))
+        for i in module.functions.indices {
+            try validator.validateFunction(definedIndex: i, sink: &sink)
+        }
+        var compiler = sink.compiler
+        // Functions the compiler left out get interpreter code (a second pass over them only).
+        let leftOut = module.functions.indices.filter { !compiler.compiled[$0] }
+        var interp = InterpreterTranslation(module: module)
+        for i in leftOut { try validator.validateFunction(definedIndex: i, sink: &interp) }
+        let interpreted = interp.finish()
+        var interpretedSlots: [Int: Int] = [:]
+        for (k, i) in leftOut.enumerated() {
+            let entry = interpreted.entry(definedIndex: k)
+            interpretedSlots[i] = entry.frameSlots
+            compiler.masm.bind(compiler.entryLabels[i])
+            compiler.masm.interpreterShim(definedIndex: i, importCount: compiler.importCount,
+                                          code: UInt64(UInt(bitPattern: entry.code)), frameSlots: entry.frameSlots)
+        }
+        compiler.masm.emitTrapStubs()
+        var asm = compiler.masm.a
+        let buffer = try CodeBuffer(byteCount: asm.offset) { base in
+            asm.finish(baseAddress: base)
+            return asm.bytes
+        }
+        var entries: [(UnsafeRawPointer, Int)] = []
+        for i in module.functions.indices {
+            let offset = asm.offset(of: compiler.entryLabels[i])!
+            var slots = compiler.frameSlots[i]
+            if let interp = interpretedSlots[i] { slots = interp }
+            entries.append((UnsafeRawPointer(buffer.base + offset), slots))
+        }
+        var stats = JITStatistics()
+        stats.compiledFunctions = compiler.compiled.filter { $0 }.count
+        stats.interpretedFunctions = compiler.compiled.count - stats.compiledFunctions
+        stats.codeBytes = buffer.codeSize
+        stats.instructions = compiler.instructionCount
+        stats.unsupported = compiler.unsupportedReasons
+        let code = JITCode(buffer: buffer, entries: entries, interpreted: interpreted, trapTable: compiler.masm.trapTable,
+                           statistics: stats)
+        if bounds.usesFaultHandling { try code.registerWithTrapGuard() }
+        return code
+    }
+
+    public func invoke(_ function: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,
+                       store: Store) throws(Trap) {
+        guard let code = function.pointee.code else { throw Trap(.hostError, detail: "function has no code") }
+        let stack = store.stack
+        var context = JITContext(slotEnd: stack.slotEnd, store: Unmanaged.passUnretained(store).toOpaque(), tierID: id)
+        context.stackLimit = nativeStackLimit()
+        let savedTop = stack.slotTop
+        let savedPending = stack.pendingTrap
+        stack.pendingTrap = nil
+        let result: UInt
+        if store.configuration.bounds.usesFaultHandling, let trapGuard = TrapGuard.shared {
+            // Faults at the recorded access sites become traps; TrapGuard's activation
+            // unwinds to its own trampoline, abandoning ours and the compiled frames.
+            var entry = GuardedEntry(trampoline: trampoline, context: nil,
+                                     instance: UnsafeMutableRawPointer(function.pointee.context), fp: arguments, code: code)
+            result = withUnsafeMutablePointer(to: &context) { vm in
+                entry.context = UnsafeMutableRawPointer(vm)
+                return withUnsafeMutablePointer(to: &entry) { e in
+                    UInt(trapGuard.run(guardedEntryBody, UnsafeMutableRawPointer(e), anyPC: false))
+                }
+            }
+        } else {
+            result = withUnsafeMutablePointer(to: &context) { vm in
+                trampoline(UnsafeMutableRawPointer(vm), UnsafeMutableRawPointer(function.pointee.context), arguments, code)
+            }
+        }
+        stack.slotTop = savedTop
+        if result != 0 {
+            let reason = TrapReason(rawValue: UInt8(truncatingIfNeeded: result - 1)) ?? .hostError
+            let trap = stack.pendingTrap ?? Trap(reason)
+            stack.pendingTrap = savedPending
+            throw trap
+        }
+        stack.pendingTrap = savedPending
+    }
+
+    /// The lowest native stack address compiled code may use on this thread: leaves room
+    /// for the Swift code (helpers, host functions, the interpreter) run from deep frames.
+    private func nativeStackLimit() -> UInt {
+        let thread = UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))
+        if let limit = lock.locked({ stackLimits[thread] }) { return limit }
+        var attributes = pthread_attr_t()
+        var low: UnsafeMutableRawPointer?
+        var size = 0
+        // Glibc's module map hides pthread_getattr_np; resolve it at run time.
+        typealias GetAttr = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_getattr_np"),
+           unsafeBitCast(symbol, to: GetAttr.self)(pthread_self(), &attributes) == 0 {
+            pthread_attr_getstack(&attributes, &low, &size)
+            pthread_attr_destroy(&attributes)
+        }
+        guard low != nil, size > 0 else {
+            // Unknown bounds: allow 256 KiB below the current frame.
+            var marker = 0
+            let sp = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+            return sp - (256 << 10)
+        }
+        let reserve = max(min(size / 2, 1 << 20), 64 << 10)
+        let limit = UInt(bitPattern: low) + UInt(reserve)
+        lock.locked { stackLimits[thread] = limit }
+        return limit
+    }
+}
+
+/// The arguments of the trampoline, handed through `TrapGuard.run`.
+struct GuardedEntry {
+    let trampoline: JITTier.Trampoline
+    var context: UnsafeMutableRawPointer?
+    let instance: UnsafeMutableRawPointer?
+    let fp: UnsafeMutableRawPointer
+    let code: UnsafeRawPointer
+}
+
+/// Runs the trampoline inside a `TrapGuard` activation.
+private let guardedEntryBody: TrapGuard.Body = { raw in
+    guard let entry = raw?.assumingMemoryBound(to: GuardedEntry.self), let context = entry.pointee.context else {
+        return UInt32(TrapReason.hostError.rawValue) + 1
+    }
+    return UInt32(truncatingIfNeeded: entry.pointee.trampoline(context, entry.pointee.instance, entry.pointee.fp,
+                                                               entry.pointee.code))
+}
+
+/// The compiler as a non-generic `CodeSink`: the validator calls sinks through their
+/// conformance, and a conformance of the generic compiler would run it unspecialised.
+struct X64Sink: CodeSink {
+    var compiler: SinglePassCompiler<X64MacroAssembler>
+
+    mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) throws {
+        try compiler.beginFunction(index: index, type: type, localTypes: localTypes)
+    }
+
+    mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) throws {
+        compiler.visit(instruction, facts: SinglePassCompiler<X64MacroAssembler>.facts(instruction, context))
+    }
+
+    mutating func endFunction(maxStackHeight: Int) throws {
+        try compiler.endFunction(maxStackHeight: maxStackHeight)
+    }
+}
+
+/// Counts of what the JIT produced.
+public struct JITStatistics: Sendable {
+    public var compiledFunctions = 0
+    public var interpretedFunctions = 0
+    public var codeBytes = 0
+    public var instructions = 0
+    /// Why functions were left to the interpreter (first unsupported feature, count).
+    public var unsupported: [String: Int] = [:]
+
+    public init() {}
+
+    mutating func add(_ other: JITStatistics) {
+        compiledFunctions += other.compiledFunctions
+        interpretedFunctions += other.interpretedFunctions
+        codeBytes += other.codeBytes
+        instructions += other.instructions
+        unsupported.merge(other.unsupported, uniquingKeysWith: +)
+    }
+}
+
+/// One module's machine code and the interpreter code of the functions left to it.
+public final class JITCode: CompiledCode {
+    let buffer: CodeBuffer
+    let entries: [(UnsafeRawPointer, Int)]
+    let interpreted: any CompiledCode
+    let trapTable: TrapTable
+    public let statistics: JITStatistics
+
+    init(buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
+         statistics: JITStatistics) {
+        self.buffer = buffer
+        self.entries = entries
+        self.interpreted = interpreted
+        self.trapTable = trapTable
+        self.statistics = statistics
+    }
+
+    public func entry(definedIndex index: Int) -> (code: UnsafeRawPointer, frameSlots: Int) {
+        guard index >= 0 && index < entries.count else { return (UnsafeRawPointer(buffer.base), 1) }
+        return (entries[index].0, entries[index].1)
+    }
+
+    /// The machine code of defined function `index`: from its entry to the next entry (or
+    /// to the trap stubs after the last function), for disassembly.
+    public func machineCode(definedIndex index: Int) -> [UInt8] {
+        guard index >= 0 && index < entries.count else { return [] }
+        let base = UnsafeRawPointer(buffer.base)
+        let start = entries[index].0 - base
+        let later = entries.map { $0.0 - base }.filter { $0 > start }
+        let end = later.min() ?? (trapTable.stubs.map(\.offset).min() ?? buffer.codeSize)
+        return Array(UnsafeRawBufferPointer(start: base + start, count: max(end - start, 0)))
+    }
+
+    private var guardHandle: TrapGuard.CodeHandle?
+    private var sites: UnsafeMutableBufferPointer<TrapSite>?
+
+    /// Tells `TrapGuard` where this code may fault on purpose (guard and masked strategies).
+    func registerWithTrapGuard() throws(WasmError) {
+        guard let trapGuard = TrapGuard.shared else { throw WasmError(.uninstantiable, "no trap guard") }
+        let list = trapTable.sites
+        let buffer = UnsafeMutableBufferPointer<TrapSite>.allocate(capacity: max(list.count, 1))
+        _ = buffer.initialize(from: list)
+        sites = buffer
+        guard let handle = trapGuard.registerCode(start: UnsafeRawPointer(self.buffer.base),
+                                                  byteCount: self.buffer.codeSize,
+                                                  sites: UnsafePointer(buffer.baseAddress), siteCount: list.count) else {
+            throw WasmError(.uninstantiable, "too many compiled modules registered with the trap guard")
+        }
+        guardHandle = handle
+    }
+
+    deinit {
+        // Unregister before the code and its site table go away.
+        if let guardHandle { TrapGuard.shared?.unregister(guardHandle) }
+        sites?.deallocate()
+    }
+}
+
+/// A pthread mutex (core targets avoid Foundation's locks).
+final class Mutex: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}

@@ -1,0 +1,108 @@
+import WasmCore
+
+/// A value operand of a macro operation: a register, an immediate, or a 64-bit slot of
+/// the current frame (byte offset from the frame base).
+enum MacroOperand<R: Hashable>: Equatable {
+    case reg(R)
+    case imm(Int64)
+    case slot(Int32)
+}
+
+enum IntBinaryOp { case add, sub, mul, and, or, xor, shl, shrS, shrU, rotl, rotr, divS, divU, remS, remU }
+enum IntCompareOp { case eq, ne, ltS, ltU, gtS, gtU, leS, leU, geS, geU }
+enum IntUnaryOp { case clz, ctz, popcnt }
+enum FloatBinaryOp { case add, sub, mul, div }
+enum FloatUnaryOp { case sqrt, ceil, floor, trunc, abs, neg }
+enum FloatCompareOp { case eq, ne, lt, gt, le, ge }
+
+/// How a memory access reads or writes: width in bytes and, for loads into a wider
+/// register, whether to sign-extend (and to 32 or 64 bits).
+struct MemoryAccess {
+    var bytes: Int
+    var signed: Bool = false
+    var to64: Bool = false
+    var float: Bool = false
+}
+
+/// Wasm-level operations the single-pass compiler emits, one conforming type per ISA
+/// (`X64MacroAssembler`, later ARM64). Operations take three operands (`dst`, `lhs`,
+/// `rhs`) so the compiler never sees two-address quirks, fixed registers (x86 division,
+/// shift counts) or encodings. Registers handed out by `allocatableGPRs`/`FPRs` are never
+/// clobbered by a macro operation other than through its `dst`.
+protocol MacroAssembler {
+    associatedtype GPR: Hashable
+    associatedtype FPR: Hashable
+    associatedtype Label: Hashable
+    associatedtype Condition
+
+    static var allocatableGPRs: [GPR] { get }
+    static var allocatableFPRs: [FPR] { get }
+
+    var offset: Int { get }
+    mutating func newLabel() -> Label
+    mutating func bind(_ label: Label)
+    /// Drops the code from `offset` on (a function that will run in the interpreter).
+    mutating func truncateCode(to offset: Int)
+
+    // Frame and data movement (`slot` = byte offset from the frame base).
+    mutating func move(_ dst: GPR, _ src: MacroOperand<GPR>, is64: Bool)
+    mutating func storeSlot(_ slot: Int32, _ src: MacroOperand<GPR>)
+    mutating func copySlot(_ dst: Int32, from src: Int32)
+    /// `copySlot` whose destination (`saveSlot`) or source (`restoreSlot`) offset is not
+    /// known yet; returns the position to give `patchSlotOffset` once it is.
+    mutating func saveSlot(from src: Int32) -> Int
+    mutating func restoreSlot(to dst: Int32) -> Int
+    mutating func patchSlotOffset(at: Int, _ offset: Int32)
+    mutating func loadFloat(_ dst: FPR, slot: Int32, isF64: Bool)
+    mutating func storeFloat(_ slot: Int32, _ src: FPR, isF64: Bool)
+    mutating func moveFloat(_ dst: FPR, _ src: FPR)
+    mutating func bitsToFloat(_ dst: FPR, _ src: GPR, isF64: Bool)
+    mutating func floatToBits(_ dst: GPR, _ src: FPR, isF64: Bool)
+    mutating func loadGlobal(_ dst: GPR, index: Int)
+    mutating func storeGlobal(index: Int, _ src: GPR)
+    mutating func loadFunctionRecord(_ dst: GPR, index: Int)
+
+    // Integer arithmetic.
+    mutating func intBinary(_ op: IntBinaryOp, is64: Bool, dst: GPR, lhs: GPR, rhs: MacroOperand<GPR>)
+    mutating func intUnary(_ op: IntUnaryOp, is64: Bool, dst: GPR, src: GPR)
+    mutating func extend(dst: GPR, src: GPR, fromBits: Int, signed: Bool, to64: Bool)
+    /// Sets the condition flags for `lhs op rhs`; returns the condition that holds when true.
+    mutating func compare(_ op: IntCompareOp, is64: Bool, lhs: GPR, rhs: MacroOperand<GPR>) -> Condition
+    mutating func testZero(_ src: GPR, is64: Bool) -> Condition
+    mutating func setCondition(_ dst: GPR, _ cond: Condition)
+    mutating func select(_ dst: GPR, ifTrue: GPR, cond: Condition)
+    func invert(_ cond: Condition) -> Condition
+
+    // Floating point.
+    mutating func floatBinary(_ op: FloatBinaryOp, isF64: Bool, dst: FPR, lhs: FPR, rhs: FPR)
+    mutating func floatUnary(_ op: FloatUnaryOp, isF64: Bool, dst: FPR, src: FPR)
+    mutating func floatCompare(_ op: FloatCompareOp, isF64: Bool, dst: GPR, lhs: FPR, rhs: FPR)
+    mutating func copySign(isF64: Bool, dst: FPR, lhs: FPR, rhs: FPR)
+    mutating func intToFloat(dst: FPR, src: GPR, fromI64: Bool, toF64: Bool)
+
+    // Memory (memory 0, 32-bit addresses); out-of-bounds accesses jump to the trap stub.
+    mutating func load(_ access: MemoryAccess, dst: GPR, address: GPR, offset: UInt64)
+    mutating func loadFloat(_ access: MemoryAccess, dst: FPR, address: GPR, offset: UInt64)
+    mutating func store(_ access: MemoryAccess, address: GPR, offset: UInt64, value: MacroOperand<GPR>)
+    mutating func storeFloat(_ access: MemoryAccess, address: GPR, offset: UInt64, value: FPR)
+    mutating func memorySize(_ dst: GPR)
+    mutating func reloadMemory()
+
+    // Control.
+    mutating func jump(_ label: Label)
+    mutating func branch(_ cond: Condition, _ label: Label)
+    mutating func trap(_ reason: TrapReason)
+    mutating func trapIf(_ cond: Condition, _ reason: TrapReason)
+    mutating func jumpTable(index: GPR, targets: [Label], defaultTarget: Label)
+
+    // Functions and calls.
+    mutating func prologue(localsStart: Int32, localsEnd: Int32, usesMemory: Bool) -> Int
+    mutating func patchFrameSize(at: Int, frameBytes: Int32)
+    mutating func epilogue()
+    mutating func callDirect(_ label: Label, frameOffset: Int32)
+    mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int)
+    mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeID: Int)
+    mutating func callGeneric(_ op: Opcode, operandsSlot: Int32, imm1: UInt64, imm2: UInt64)
+    mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int)
+    mutating func emitTrapStubs()
+}

@@ -1,0 +1,102 @@
+import Interpreter
+import WasmCore
+import WasmRuntime
+
+/// Runtime functions compiled code calls (System V C convention, `@convention(c)`), for
+/// operations too rare or too involved to inline: bulk memory and table operations,
+/// `memory.grow`, float min/max and conversions, calls into other tiers and host functions.
+///
+/// Every helper receives the `JITContext` first. A helper that traps stores
+/// `reason.rawValue + 1` in `JITContext.trap` and returns; compiled code checks the
+/// field after the call and leaves through its trap exit.
+enum RuntimeHelpers {
+    // C function types cannot name Swift structs: pointers are raw and bound inside.
+    typealias Generic = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer,
+                                        UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> Void
+    typealias CallOther = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
+    typealias CallInterpreted = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer,
+                                                UnsafeMutableRawPointer, UnsafeRawPointer, Int) -> Void
+    typealias ResolveIndirect = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> UInt
+
+    @inline(__always) static func vm(_ p: UnsafeMutableRawPointer) -> UnsafeMutablePointer<JITContext> {
+        p.assumingMemoryBound(to: JITContext.self)
+    }
+    @inline(__always) static func instance(_ p: UnsafeMutableRawPointer) -> UnsafeMutablePointer<InstanceContext> {
+        p.assumingMemoryBound(to: InstanceContext.self)
+    }
+    @inline(__always) static func record(_ p: UnsafeMutableRawPointer) -> UnsafeMutablePointer<FunctionRecord> {
+        p.assumingMemoryBound(to: FunctionRecord.self)
+    }
+
+    static let generic: Generic = { vmp, contextp, operands, opcode, imm1, imm2 in
+        let vm = vm(vmp), context = instance(contextp)
+        guard let op = Opcode(rawValue: UInt16(truncatingIfNeeded: opcode)) else {
+            vm.pointee.trap = UInt(TrapReason.unreachable.rawValue) + 1
+            return
+        }
+        do throws(TrapReason) {
+            try GenericOps.run(op, context: context, operands: operands, imm1: imm1, imm2: imm2)
+        } catch {
+            vm.pointee.trap = UInt(error.rawValue) + 1
+        }
+    }
+
+    /// Calls a host function or a function of another tier with arguments at `slots`.
+    static let callOther: CallOther = { vmp, recordp, slots in
+        let vm = vm(vmp), record = record(recordp)
+        let store = Unmanaged<Store>.fromOpaque(vm.pointee.store).takeUnretainedValue()
+        let stack = store.stack
+        let top = slots + max(record.pointee.parameterCount, record.pointee.resultCount) * 8
+        guard top <= stack.slotEnd else {
+            vm.pointee.trap = UInt(TrapReason.callStackExhausted.rawValue) + 1
+            return
+        }
+        let savedTop = stack.slotTop
+        stack.slotTop = top
+        defer { stack.slotTop = savedTop }
+        do throws(TrapReason) {
+            try Function.callFromCompiledCode(record, slots: slots, store: store)
+        } catch {
+            vm.pointee.trap = UInt(error.rawValue) + 1
+        }
+    }
+
+    /// Runs a function of a JIT module that was left to the interpreter.
+    static let callInterpreted: CallInterpreted = { vmp, recordp, fp, code, frameSlots in
+        let vm = vm(vmp), record = record(recordp)
+        let store = Unmanaged<Store>.fromOpaque(vm.pointee.store).takeUnretainedValue()
+        let stack = store.stack
+        let savedTop = stack.slotTop
+        stack.slotTop = fp
+        defer { stack.slotTop = savedTop }
+        do throws(Trap) {
+            try InterpreterTier.shared.invokeForeign(record, code: code, frameSlots: frameSlots,
+                                                     arguments: fp, store: store)
+        } catch {
+            stack.pendingTrap = error
+            vm.pointee.trap = UInt(error.reason.rawValue) + 1
+        }
+    }
+
+    /// The callee of `call_indirect`: checks the index, null and the signature.
+    /// Returns the record address, or 0 after setting the trap.
+    static let resolveIndirect: ResolveIndirect = { vmp, contextp, table, index, typeID in
+        let vm = vm(vmp), context = instance(contextp)
+        let storage = context.pointee.tables[Int(table)]
+        guard index < UInt64(storage.pointee.count) else {
+            vm.pointee.trap = UInt(TrapReason.undefinedElement.rawValue) + 1
+            return 0
+        }
+        guard let callee = UnsafeMutablePointer<FunctionRecord>(bitPattern: UInt(storage.pointee.elements[Int(index)])) else {
+            vm.pointee.trap = UInt(TrapReason.uninitializedElement.rawValue) + 1
+            return 0
+        }
+        guard callee.pointee.typeID == Int(typeID) else {
+            vm.pointee.trap = UInt(TrapReason.indirectCallTypeMismatch.rawValue) + 1
+            return 0
+        }
+        return UInt(bitPattern: callee)
+    }
+
+    static func address<T>(_ f: T) -> UInt64 { UInt64(UInt(bitPattern: unsafeBitCast(f, to: UnsafeRawPointer.self))) }
+}

@@ -1,0 +1,251 @@
+import WasmCore
+import WasmDecoder
+import WasmValidator
+
+// Blocks, branches, calls and returns. Every label is reached with all values in their
+// home slots (spilled), so a branch only copies the carried values to the target heights.
+extension SinglePassCompiler {
+    /// Copies the top `arity` values (already home) to the heights of `target`.
+    mutating func moveBranchValues(to target: Control) {
+        let from = stack.count - target.branchArity
+        guard from != target.baseHeight else { return }
+        for i in 0..<target.branchArity { masm.copySlot(home(target.baseHeight + i), from: home(from + i)) }
+    }
+
+    func needsMoves(_ target: Control) -> Bool {
+        target.branchArity > 0 && stack.count - target.branchArity != target.baseHeight
+    }
+
+    mutating func target(_ depth: UInt32) -> Control {
+        let index = controls.count - 1 - Int(depth)
+        if index == 0 { functionLabelUsed = true }
+        return controls[index]
+    }
+
+    /// Pops a branch condition; returns the machine condition under which it is true.
+    mutating func popCondition() -> M.Condition {
+        let v = stack.last!
+        if case .cond(let c) = v.location {
+            stack.removeLast()
+            return c
+        }
+        let r = popGPR()
+        let zero = masm.testZero(r, is64: false)
+        freeGPRs.append(r)
+        return masm.invert(zero)
+    }
+
+    mutating func blockTypes(_ type: FunctionType) throws(Unsupported) -> (params: [Kind], results: [Kind]) {
+        (try type.parameters.map { t throws(Unsupported) in try Self.kind(t) },
+         try type.results.map { t throws(Unsupported) in try Self.kind(t) })
+    }
+
+    mutating func compileControl(_ instruction: Instruction, context: Facts) throws(Unsupported) {
+        switch instruction.opcode {
+        case .block, .loop:
+            let type = context.resolve(instruction.blockType)
+            let (params, results) = try blockTypes(type)
+            if context.isUnreachable {
+                controls.append(Control(kind: .block, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
+                                        branchArity: 0, results: results, dead: true))
+                return
+            }
+            spillAll()
+            let label = masm.newLabel()
+            let isLoop = instruction.opcode == .loop
+            if isLoop { masm.bind(label) }
+            controls.append(Control(kind: isLoop ? .loop : .block, label: label, elseLabel: nil,
+                                    baseHeight: stack.count - params.count,
+                                    branchArity: isLoop ? params.count : results.count, results: results, dead: false))
+        case .if:
+            let type = context.resolve(instruction.blockType)
+            let (params, results) = try blockTypes(type)
+            if context.isUnreachable {
+                controls.append(Control(kind: .if, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
+                                        branchArity: 0, results: results, dead: true))
+                return
+            }
+            let cond = popCondition()
+            spillAll()
+            // The then branch consumes the parameters in their homes: the else branch
+            // gets copies kept in save slots above the operand homes.
+            let base = stack.count - params.count
+            var saved: [Int] = []
+            for i in 0..<params.count {
+                savePatches.append((masm.saveSlot(from: home(base + i)), saveSlotCount))
+                saved.append(saveSlotCount)
+                saveSlotCount += 1
+            }
+            let elseLabel = masm.newLabel()
+            masm.branch(masm.invert(cond), elseLabel)
+            controls.append(Control(kind: .if, label: masm.newLabel(), elseLabel: elseLabel, baseHeight: base,
+                                    branchArity: results.count, results: results, dead: false,
+                                    params: params, saved: saved))
+        case .else:
+            var c = controls.removeLast()
+            if c.dead {
+                controls.append(c)
+                return
+            }
+            if !context.isUnreachable {
+                spillAll()
+                masm.jump(c.label)
+            }
+            releaseAbove(c.baseHeight)
+            if let e = c.elseLabel { masm.bind(e) }
+            restoreParameters(c)
+            c.elseLabel = nil
+            c.kind = .else
+            controls.append(c)
+        case .end:
+            let c = controls.removeLast()
+            if c.dead { return }
+            if c.kind == .function {
+                // Falling off the end returns straight from registers; branches to the
+                // function's label arrive with the results home and return from there.
+                if !context.isUnreachable { emitReturn() }
+                releaseAbove(0)
+                masm.bind(c.label)
+                if functionLabelUsed {
+                    for k in c.results { push(.home, k) }
+                    emitReturn()
+                }
+                return
+            }
+            if !context.isUnreachable { spillAll() }
+            releaseAbove(c.baseHeight)
+            if let e = c.elseLabel {
+                if !c.saved.isEmpty {
+                    // No else: the parameters flow through as results on the false path.
+                    if !context.isUnreachable { masm.jump(c.label) }
+                    masm.bind(e)
+                    restoreParameters(c)
+                    releaseAbove(c.baseHeight)
+                } else {
+                    masm.bind(e)
+                }
+            }
+            if c.kind != .loop { masm.bind(c.label) }
+            for k in c.results { push(.home, k) }
+        case .br:
+            spillAll()
+            let t = target(instruction.index)
+            moveBranchValues(to: t)
+            masm.jump(t.label)
+        case .brIf:
+            let cond = popCondition()
+            spillAll()
+            let t = target(instruction.index)
+            if needsMoves(t) {
+                let skip = masm.newLabel()
+                masm.branch(masm.invert(cond), skip)
+                moveBranchValues(to: t)
+                masm.jump(t.label)
+                masm.bind(skip)
+            } else {
+                masm.branch(cond, t.label)
+            }
+        case .brTable:
+            let index = popGPR()
+            spillAll()
+            var labels: [M.Label] = []
+            var stubs: [(M.Label, Control)] = []
+            for depth in instruction.labels {
+                let t = target(depth)
+                if needsMoves(t) {
+                    let stub = masm.newLabel()
+                    stubs.append((stub, t))
+                    labels.append(stub)
+                } else {
+                    labels.append(t.label)
+                }
+            }
+            let defaultTarget = labels.removeLast()
+            masm.jumpTable(index: index, targets: labels, defaultTarget: defaultTarget)
+            freeGPRs.append(index)
+            for (stub, t) in stubs {
+                masm.bind(stub)
+                moveBranchValues(to: t)
+                masm.jump(t.label)
+            }
+        case .return:
+            emitReturn()
+        case .call:
+            let index = Int(instruction.index)
+            let type = functionTypes[index]
+            spillAll()
+            let frameOffset = home(stack.count - type.parameters.count)
+            if index < importCount {
+                let r = allocGPR()
+                masm.loadFunctionRecord(r, index: index)
+                masm.callRecord(r, frameOffset: frameOffset, tierID: tierID)
+                freeGPRs.append(r)
+            } else {
+                masm.callDirect(entryLabels[index - importCount], frameOffset: frameOffset)
+            }
+            try finishCall(type)
+        case .callIndirect:
+            let typeIndex = Int(instruction.index)
+            let type = types[typeIndex]
+            let index = popGPR()
+            spillAll()
+            let frameOffset = home(stack.count - type.parameters.count)
+            masm.callIndirectResolve(index, table: Int(instruction.index2), index: index, typeID: typeIDs[typeIndex])
+            masm.callRecord(index, frameOffset: frameOffset, tierID: tierID)
+            freeGPRs.append(index)
+            try finishCall(type)
+        default:
+            throw Unsupported(what: instruction.opcode.name)
+        }
+    }
+
+    /// Copies an `if`'s saved parameters back to their homes (else branch).
+    mutating func restoreParameters(_ c: Control) {
+        for (i, save) in c.saved.enumerated() {
+            savePatches.append((masm.restoreSlot(to: home(c.baseHeight + i)), save))
+            push(.home, c.params[i])
+        }
+    }
+
+    mutating func finishCall(_ type: FunctionType) throws(Unsupported) {
+        if hasMemory { masm.reloadMemory() }
+        stack.removeLast(type.parameters.count)
+        for t in type.results { push(.home, try Self.kind(t)) }
+    }
+
+    /// Forgets the values above `height` (their registers become free); the stack below
+    /// is all home at merges.
+    mutating func releaseAbove(_ height: Int) {
+        while stack.count > height { release(stack.removeLast()) }
+    }
+
+    /// Moves the results to slots 0... (straight from registers and constants) and returns.
+    mutating func emitReturn() {
+        let n = resultKinds.count
+        let from = stack.count - n
+        // Writing result i overwrites local i: a later result still reading a low local
+        // would see the new value, so such results go home first.
+        let hazard = (0..<n).contains { j in
+            if case .local(let x) = stack[from + j].location { return Int(x) < n && Int(x) != j }
+            return false
+        }
+        if hazard { spillAll() }
+        for i in 0..<n {
+            let v = stack[from + i]
+            let dst = Int32(i * 8)
+            switch v.location {
+            case .home: if home(from + i) != dst { masm.copySlot(dst, from: home(from + i)) }
+            case .local(let x): if localSlot(x) != dst { masm.copySlot(dst, from: localSlot(x)) }
+            case .const(let bits): masm.storeSlot(dst, .imm(Int64(bitPattern: bits)))
+            case .gpr(let r): masm.storeSlot(dst, .reg(r))
+            case .fpr(let f): masm.storeFloat(dst, f, isF64: v.kind == .f64)
+            case .cond(let c):
+                let r = allocGPR()
+                masm.setCondition(r, c)
+                masm.storeSlot(dst, .reg(r))
+                freeGPRs.append(r)
+            }
+        }
+        masm.epilogue()
+    }
+}

@@ -1,0 +1,299 @@
+import WasmCore
+import WasmDecoder
+import WasmValidator
+
+// Variables, constants, numeric operators, memory accesses and the operations delegated
+// to runtime helpers.
+extension SinglePassCompiler {
+    mutating func compile(_ instruction: Instruction, context: Facts) throws(Unsupported) {
+        let op = instruction.opcode
+        switch op {
+        case .block, .loop, .if, .else, .end:
+            materializeCondition()
+            try compileControl(instruction, context: context)
+            return
+        default:
+            break
+        }
+        if context.isUnreachable { return }
+        try checkAddressTypes(op)
+        if op != .brIf && op != .i32Eqz { materializeCondition() }
+        if let fused = tables.binary[Int(op.rawValue)] {
+            try compileBinary(fused)
+            return
+        }
+        switch op {
+        case .unreachable: masm.trap(.unreachable)
+        case .nop: break
+        case .br, .brIf, .brTable, .return, .call, .callIndirect:
+            try compileControl(instruction, context: context)
+        case .drop: release(stack.removeLast())
+        case .select, .selectT: compileSelect()
+        case .localGet: push(.local(instruction.index), localKinds[Int(instruction.index)])
+        case .localSet, .localTee: compileLocalSet(instruction.index, tee: op == .localTee)
+        case .globalGet:
+            let t = globalTypes[Int(instruction.index)]
+            let r = allocGPR()
+            masm.loadGlobal(r, index: Int(instruction.index))
+            push(.gpr(r), try Self.kind(t))
+        case .globalSet:
+            let r = popGPR()
+            masm.storeGlobal(index: Int(instruction.index), r)
+            freeGPRs.append(r)
+        case .i32Const: push(.const(UInt64(UInt32(truncatingIfNeeded: instruction.value))), .i32)
+        case .i64Const: push(.const(instruction.value), .i64)
+        case .f32Const: push(.const(instruction.value & 0xFFFF_FFFF), .f32)
+        case .f64Const: push(.const(instruction.value), .f64)
+        case .refNull: push(.const(0), .i64)
+        case .refIsNull:
+            let r = popGPR()
+            let c = masm.testZero(r, is64: true)
+            freeGPRs.append(r)
+            push(.cond(c), .i32)
+        case .refFunc:
+            let r = allocGPR()
+            masm.loadFunctionRecord(r, index: Int(instruction.index))
+            push(.gpr(r), .i64)
+        case .i32Eqz, .i64Eqz:
+            if case .cond(let c)? = stack.last?.location, op == .i32Eqz {
+                stack[stack.count - 1].location = .cond(masm.invert(c))
+            } else {
+                let r = popGPR()
+                let c = masm.testZero(r, is64: op == .i64Eqz)
+                freeGPRs.append(r)
+                push(.cond(c), .i32)
+            }
+        case .i32Clz, .i32Ctz, .i32Popcnt, .i64Clz, .i64Ctz, .i64Popcnt:
+            let is64 = op == .i64Clz || op == .i64Ctz || op == .i64Popcnt
+            let r = popGPR()
+            let u: IntUnaryOp = op == .i32Clz || op == .i64Clz ? .clz : op == .i32Ctz || op == .i64Ctz ? .ctz : .popcnt
+            masm.intUnary(u, is64: is64, dst: r, src: r)
+            push(.gpr(r), is64 ? .i64 : .i32)
+        case .i32WrapI64: unaryExtend(fromBits: 32, signed: false, to64: false, result: .i32)
+        case .i64ExtendI32S: unaryExtend(fromBits: 32, signed: true, to64: true, result: .i64)
+        case .i64ExtendI32U: unaryExtend(fromBits: 32, signed: false, to64: true, result: .i64)
+        case .i32Extend8S: unaryExtend(fromBits: 8, signed: true, to64: false, result: .i32)
+        case .i32Extend16S: unaryExtend(fromBits: 16, signed: true, to64: false, result: .i32)
+        case .i64Extend8S: unaryExtend(fromBits: 8, signed: true, to64: true, result: .i64)
+        case .i64Extend16S: unaryExtend(fromBits: 16, signed: true, to64: true, result: .i64)
+        case .i64Extend32S: unaryExtend(fromBits: 32, signed: true, to64: true, result: .i64)
+        case .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
+            let kind: Kind = op == .i32ReinterpretF32 ? .i32 : op == .i64ReinterpretF64 ? .i64
+                : op == .f32ReinterpretI32 ? .f32 : .f64
+            var v = stack.removeLast()
+            // Slots and constants hold bits already; registers change class.
+            if case .fpr(let f) = v.location {
+                let r = allocGPR()
+                masm.floatToBits(r, f, isF64: v.kind == .f64)
+                freeFPRs.append(f)
+                v.location = .gpr(r)
+            } else if case .gpr(let r) = v.location, kind == .f32 || kind == .f64 {
+                let f = allocFPR()
+                masm.bitsToFloat(f, r, isF64: kind == .f64)
+                freeGPRs.append(r)
+                v.location = .fpr(f)
+            }
+            v.kind = kind
+            stack.append(v)
+        case .f32Sqrt, .f32Ceil, .f32Floor, .f32Trunc, .f32Abs, .f32Neg,
+             .f64Sqrt, .f64Ceil, .f64Floor, .f64Trunc, .f64Abs, .f64Neg:
+            let isF64 = stack.last!.kind == .f64
+            let u: FloatUnaryOp = switch op {
+            case .f32Sqrt, .f64Sqrt: .sqrt
+            case .f32Ceil, .f64Ceil: .ceil
+            case .f32Floor, .f64Floor: .floor
+            case .f32Trunc, .f64Trunc: .trunc
+            case .f32Abs, .f64Abs: .abs
+            default: .neg
+            }
+            let f = popFPR()
+            masm.floatUnary(u, isF64: isF64, dst: f, src: f)
+            push(.fpr(f), isF64 ? .f64 : .f32)
+        case .f32Add, .f32Sub, .f32Mul, .f32Div, .f64Add, .f64Sub, .f64Mul, .f64Div:
+            let isF64 = stack.last!.kind == .f64
+            let b: FloatBinaryOp = switch op {
+            case .f32Add, .f64Add: .add
+            case .f32Sub, .f64Sub: .sub
+            case .f32Mul, .f64Mul: .mul
+            default: .div
+            }
+            let rhs = popFPR(), lhs = popFPR()
+            masm.floatBinary(b, isF64: isF64, dst: lhs, lhs: lhs, rhs: rhs)
+            freeFPRs.append(rhs)
+            push(.fpr(lhs), isF64 ? .f64 : .f32)
+        case .f32Copysign, .f64Copysign:
+            let isF64 = op == .f64Copysign
+            let rhs = popFPR(), lhs = popFPR()
+            masm.copySign(isF64: isF64, dst: lhs, lhs: lhs, rhs: rhs)
+            freeFPRs.append(rhs)
+            push(.fpr(lhs), isF64 ? .f64 : .f32)
+        case .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge:
+            let isF64 = stack.last!.kind == .f64
+            let c: FloatCompareOp = switch op {
+            case .f32Eq, .f64Eq: .eq
+            case .f32Ne, .f64Ne: .ne
+            case .f32Lt, .f64Lt: .lt
+            case .f32Gt, .f64Gt: .gt
+            case .f32Le, .f64Le: .le
+            default: .ge
+            }
+            let rhs = popFPR(), lhs = popFPR()
+            let r = allocGPR()
+            masm.floatCompare(c, isF64: isF64, dst: r, lhs: lhs, rhs: rhs)
+            freeFPRs.append(rhs)
+            freeFPRs.append(lhs)
+            push(.gpr(r), .i32)
+        case .f32ConvertI32S, .f32ConvertI32U, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S:
+            let toF64 = op == .f64ConvertI32S || op == .f64ConvertI32U || op == .f64ConvertI64S
+            // Unsigned 32-bit values are zero-extended: converting them as signed 64-bit is exact.
+            let from64 = op != .f32ConvertI32S && op != .f64ConvertI32S
+            let r = popGPR()
+            let f = allocFPR()
+            masm.intToFloat(dst: f, src: r, fromI64: from64, toF64: toF64)
+            freeGPRs.append(r)
+            push(.fpr(f), toF64 ? .f64 : .f32)
+        case .memorySize:
+            let r = allocGPR()
+            masm.memorySize(r)
+            push(.gpr(r), .i32)
+        default:
+            if let access = tables.load[Int(op.rawValue)] {
+                try compileLoad(access, instruction)
+            } else if let access = tables.store[Int(op.rawValue)] {
+                try compileStore(access, instruction)
+            } else if GenericOps.supports(op) {
+                try compileGeneric(instruction)
+            } else {
+                throw Unsupported(what: op.name)
+            }
+        }
+    }
+
+    /// Memory and table instructions assume 32-bit indices and one memory.
+    func checkAddressTypes(_ op: Opcode) throws(Unsupported) {
+        switch tables.addressKind[Int(op.rawValue)] {
+        case 1: if !plainMemory { throw Unsupported(what: "memory64 or multi-memory") }
+        case 2: if !plainTables { throw Unsupported(what: "table64") }
+        default: break
+        }
+    }
+
+    mutating func unaryExtend(fromBits: Int, signed: Bool, to64: Bool, result: Kind) {
+        let r = popGPR()
+        masm.extend(dst: r, src: r, fromBits: fromBits, signed: signed, to64: to64)
+        push(.gpr(r), result)
+    }
+
+    mutating func compileBinary(_ b: SinglePassCompilerBinary) throws(Unsupported) {
+        switch b {
+        case .int(let op, let is64):
+            let (rhs, rv) = popOperand()
+            let lhs = popGPR()
+            masm.intBinary(op, is64: is64, dst: lhs, lhs: lhs, rhs: rhs)
+            release(rv)
+            push(.gpr(lhs), is64 ? .i64 : .i32)
+        case .compare(let op, let is64):
+            let (rhs, rv) = popOperand()
+            let lhs = popGPR()
+            let c = masm.compare(op, is64: is64, lhs: lhs, rhs: rhs)
+            release(rv)
+            freeGPRs.append(lhs)
+            push(.cond(c), .i32)
+        }
+    }
+
+    mutating func compileSelect() {
+        let cond = popGPR()
+        let isFloat = stack.last!.kind == .f32 || stack.last!.kind == .f64
+        let kind = stack.last!.kind
+        let ifFalse = popGPR()
+        let ifTrue = popGPR()
+        let zero = masm.testZero(cond, is64: false)
+        masm.select(ifFalse, ifTrue: ifTrue, cond: masm.invert(zero))
+        freeGPRs.append(cond)
+        freeGPRs.append(ifTrue)
+        push(.gpr(ifFalse), kind)
+        _ = isFloat
+    }
+
+    mutating func compileLocalSet(_ index: UInt32, tee: Bool) {
+        detachLocal(index)
+        let v = stack.removeLast()
+        let slot = localSlot(index)
+        switch v.location {
+        case .gpr(let r):
+            masm.storeSlot(slot, .reg(r))
+            if tee { stack.append(v) } else { freeGPRs.append(r) }
+            return
+        case .fpr(let f):
+            masm.storeFloat(slot, f, isF64: v.kind == .f64)
+            if tee { stack.append(v) } else { freeFPRs.append(f) }
+            return
+        case .const(let bits): masm.storeSlot(slot, .imm(Int64(bitPattern: bits)))
+        case .home: masm.copySlot(slot, from: home(stack.count))
+        case .local(let x): masm.copySlot(slot, from: localSlot(x))
+        case .cond: preconditionFailure("conditions are materialized before local.set")
+        }
+        if tee { push(.local(index), v.kind) }
+    }
+
+    mutating func compileLoad(_ access: MemoryAccess, _ instruction: Instruction) throws(Unsupported) {
+        guard instruction.index2 == 0 else { throw Unsupported(what: "multi-memory") }
+        let address = popGPR()
+        if access.float {
+            let f = allocFPR()
+            masm.loadFloat(access, dst: f, address: address, offset: instruction.value)
+            freeGPRs.append(address)
+            push(.fpr(f), access.bytes == 8 ? .f64 : .f32)
+        } else {
+            masm.load(access, dst: address, address: address, offset: instruction.value)
+            push(.gpr(address), access.to64 ? .i64 : .i32)
+        }
+    }
+
+    mutating func compileStore(_ access: MemoryAccess, _ instruction: Instruction) throws(Unsupported) {
+        guard instruction.index2 == 0 else { throw Unsupported(what: "multi-memory") }
+        if case .fpr(let f) = stack.last!.location {
+            stack.removeLast()
+            let address = popGPR()
+            masm.storeFloat(access, address: address, offset: instruction.value, value: f)
+            freeFPRs.append(f)
+            freeGPRs.append(address)
+            return
+        }
+        let (value, v) = popOperand()
+        let address = popGPR()
+        masm.store(access, address: address, offset: instruction.value, value: value)
+        release(v)
+        freeGPRs.append(address)
+    }
+
+    /// Arity of the operations run by `RuntimeHelpers.generic`.
+    static func genericArity(_ op: Opcode) -> (pops: Int, pushes: Int, result: Kind?) {
+        switch op {
+        case .tableGet: return (1, 1, .i64)
+        case .tableSet: return (2, 0, nil)
+        case .tableSize: return (0, 1, .i32)
+        case .tableGrow: return (2, 1, .i32)
+        case .tableFill, .tableCopy, .tableInit, .memoryInit, .memoryCopy, .memoryFill: return (3, 0, nil)
+        case .elemDrop, .dataDrop: return (0, 0, nil)
+        case .memoryGrow: return (1, 1, .i32)
+        default:
+            let sig = op.info.signature!
+            var result: Kind?
+            if case .value(let t)? = sig.pushes.first { result = try? kind(t) }
+            return (sig.pops.count, sig.pushes.count, result)
+        }
+    }
+
+    mutating func compileGeneric(_ instruction: Instruction) throws(Unsupported) {
+        let (pops, pushes, result) = Self.genericArity(instruction.opcode)
+        spillAll()
+        let base = home(stack.count - pops)
+        masm.callGeneric(instruction.opcode, operandsSlot: base, imm1: UInt64(instruction.index),
+                         imm2: UInt64(instruction.index2))
+        if instruction.opcode == .memoryGrow && hasMemory { masm.reloadMemory() }
+        stack.removeLast(pops)
+        if pushes == 1, let result { push(.home, result) }
+    }
+}

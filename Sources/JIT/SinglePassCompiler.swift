@@ -1,0 +1,328 @@
+import WasmCore
+import WasmDecoder
+import WasmRuntime
+import WasmValidator
+
+/// The template JIT: a `CodeSink` that turns each function into machine code through a
+/// `MacroAssembler` in the validator's single pass, using the validator's facts (stack
+/// heights, labels, operand types, unreachability) instead of re-deriving them.
+///
+/// It keeps an abstract operand stack: a value may be a constant, a local not yet copied,
+/// a register (the stack top is cached in registers), a pending comparison (fused with a
+/// following `br_if`/`if`), or stored in its home slot. Registers come from a free list;
+/// everything is stored home at control-flow merges and calls, so every label sees the
+/// same state. Frames follow the interpreter's layout (Docs/JIT.md), so calls between the
+/// tiers pass arguments in place.
+///
+/// A function using something the compiler does not handle is left to the interpreter:
+/// its code is dropped and its entry becomes a shim that runs the interpreter's translation.
+struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
+    enum Kind { case i32, i64, f32, f64 }
+    enum Location {
+        case home
+        case local(UInt32)
+        case const(UInt64)
+        case gpr(M.GPR)
+        case fpr(M.FPR)
+        case cond(M.Condition)
+    }
+    struct Value {
+        var location: Location
+        var kind: Kind
+    }
+    struct Control {
+        var kind: LabelInfo.Kind
+        var label: M.Label
+        var elseLabel: M.Label?
+        var baseHeight: Int
+        var branchArity: Int
+        var results: [Kind]
+        var dead: Bool
+        /// `if` with parameters: their kinds and the save slots holding them for `else`.
+        var params: [Kind] = []
+        var saved: [Int] = []
+    }
+    struct Unsupported: Error { let what: String }
+    /// What the compiler needs from the validator about the current instruction.
+    struct Facts {
+        var isUnreachable: Bool
+        var blockType: FunctionType?
+        func resolve(_: BlockType) -> FunctionType { blockType ?? FunctionType() }
+    }
+
+    var masm: M
+    let tierID: Int
+    let importCount: Int
+    let functionTypes: [FunctionType]
+    let typeIDs: [Int]
+    let types: [FunctionType]
+    let tables = OpcodeTables.shared
+    let hasMemory: Bool
+    let globalTypes: [ValueType]
+    /// memory64 memories or several memories: memory instructions are left to the interpreter.
+    let plainMemory: Bool
+    /// table64 tables: table instructions are left to the interpreter.
+    let plainTables: Bool
+    /// Entry label of each defined function.
+    var entryLabels: [M.Label] = []
+    /// Whether each defined function was compiled (else it runs in the interpreter).
+    var compiled: [Bool] = []
+    var frameSlots: [Int] = []
+    var unsupportedReasons: [String: Int] = [:]
+    var instructionCount = 0
+
+    // Per function.
+    var definedIndex = 0
+    var stack: [Value] = []
+    var controls: [Control] = []
+    var localKinds: [Kind] = []
+    var resultKinds: [Kind] = []
+    var freeGPRs: [M.GPR] = []
+    var freeFPRs: [M.FPR] = []
+    var failure: String?
+    var functionStart = 0
+    var framePatch = 0
+    /// Whether a branch targets the function's own label (needs a return sequence there).
+    var functionLabelUsed = false
+    /// Save slots (above the operand homes) used so far, and the code positions of their
+    /// offsets, patched when the frame size is known.
+    var saveSlotCount = 0
+    var savePatches: [(at: Int, slot: Int)] = []
+
+    init(masm: M, tierID: Int, module: Module) {
+        self.masm = masm
+        self.tierID = tierID
+        importCount = module.importedFunctionTypes.count
+        types = module.types
+        typeIDs = module.types.map { TypeRegistry.id(for: $0) }
+        functionTypes = module.allFunctionTypeIndices.map { index in
+            Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
+        }
+        globalTypes = (module.importedGlobals + module.globals.map(\.type)).map(\.valueType)
+        let memories = module.importedMemories + module.memories
+        plainMemory = memories.count <= 1 && !memories.contains { $0.limits.is64 }
+        plainTables = !(module.importedTables + module.tables.map(\.type)).contains { $0.limits.is64 }
+        hasMemory = !module.importedMemories.isEmpty || !module.memories.isEmpty
+        for _ in module.functions { entryLabels.append(self.masm.newLabel()) }
+    }
+
+    static func kind(_ t: ValueType) throws(Unsupported) -> Kind {
+        switch t {
+        case .i32: return .i32
+        case .i64, .ref: return .i64
+        case .f32: return .f32
+        case .f64: return .f64
+        case .v128: throw Unsupported(what: "v128 values")
+        }
+    }
+
+    @inline(__always) var localCount: Int { localKinds.count }
+    @inline(__always) func home(_ height: Int) -> Int32 { Int32((localCount + height) * 8) }
+    @inline(__always) func localSlot(_ index: UInt32) -> Int32 { Int32(index) * 8 }
+
+    // MARK: CodeSink
+
+    mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) throws {
+        definedIndex = Int(index) - importCount
+        stack.removeAll(keepingCapacity: true)
+        controls.removeAll(keepingCapacity: true)
+        freeGPRs = M.allocatableGPRs.reversed()
+        freeFPRs = M.allocatableFPRs.reversed()
+        failure = nil
+        saveSlotCount = 0
+        functionLabelUsed = false
+        savePatches.removeAll()
+        functionStart = masm.offset
+        do throws(Unsupported) {
+            localKinds = try localTypes.map { t throws(Unsupported) in try Self.kind(t) }
+            resultKinds = try type.results.map { t throws(Unsupported) in try Self.kind(t) }
+        } catch {
+            failure = error.what
+            return
+        }
+        masm.bind(entryLabels[definedIndex])
+        framePatch = masm.prologue(localsStart: Int32(type.parameters.count * 8), localsEnd: Int32(localTypes.count * 8),
+                                   usesMemory: hasMemory)
+        controls.append(Control(kind: .function, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
+                                branchArity: resultKinds.count, results: resultKinds, dead: false))
+    }
+
+    mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) throws {
+        visit(instruction, facts: Self.facts(instruction, context))
+    }
+
+    /// Reads what the compiler needs from the validator; the compiler itself is not generic
+    /// over the context type, so it is fully specialised for its macro assembler.
+    static func facts(_ instruction: Instruction, _ context: some ValidationContext) -> Facts {
+        var facts = Facts(isUnreachable: context.isUnreachable)
+        switch instruction.opcode {
+        case .block, .loop, .if: facts.blockType = context.resolve(instruction.blockType)
+        default: break
+        }
+        return facts
+    }
+
+    mutating func visit(_ instruction: Instruction, facts: Facts) {
+        guard failure == nil else { return }
+        instructionCount += 1
+        do throws(Unsupported) {
+            try compile(instruction, context: facts)
+        } catch {
+            failure = error.what
+        }
+    }
+
+    mutating func endFunction(maxStackHeight: Int) throws {
+        let slots = localCount + maxStackHeight + saveSlotCount
+        if let failure {
+            masm.truncateCode(to: functionStart)
+            unsupportedReasons[failure, default: 0] += 1
+            compiled.append(false)
+            frameSlots.append(slots)
+            return
+        }
+        masm.patchFrameSize(at: framePatch, frameBytes: Int32(slots * 8))
+        for p in savePatches { masm.patchSlotOffset(at: p.at, Int32((localCount + maxStackHeight + p.slot) * 8)) }
+        compiled.append(true)
+        frameSlots.append(slots)
+    }
+
+    // MARK: registers and the abstract stack
+
+    mutating func allocGPR() -> M.GPR {
+        if let r = freeGPRs.popLast() { return r }
+        for i in stack.indices { if case .gpr = stack[i].location { spill(i); break } }
+        return freeGPRs.popLast()!
+    }
+
+    mutating func allocFPR() -> M.FPR {
+        if let r = freeFPRs.popLast() { return r }
+        for i in stack.indices { if case .fpr = stack[i].location { spill(i); break } }
+        return freeFPRs.popLast()!
+    }
+
+    mutating func release(_ v: Value) {
+        switch v.location {
+        case .gpr(let r): freeGPRs.append(r)
+        case .fpr(let f): freeFPRs.append(f)
+        default: break
+        }
+    }
+
+    /// Stores stack entry `i` in its home slot.
+    mutating func spill(_ i: Int) {
+        let slot = home(i)
+        switch stack[i].location {
+        case .home: return
+        case .local(let x): masm.copySlot(slot, from: localSlot(x))
+        case .const(let bits): masm.storeSlot(slot, .imm(Int64(bitPattern: bits)))
+        case .gpr(let r):
+            masm.storeSlot(slot, .reg(r))
+            freeGPRs.append(r)
+        case .fpr(let f):
+            masm.storeFloat(slot, f, isF64: stack[i].kind == .f64)
+            freeFPRs.append(f)
+        case .cond(let c):
+            // Only the top can be a condition; it is turned into a register first.
+            let r = freeGPRs.popLast()!
+            masm.setCondition(r, c)
+            masm.storeSlot(slot, .reg(r))
+            freeGPRs.append(r)
+        }
+        stack[i].location = .home
+    }
+
+    /// Stores every value in its home slot (before control flow and calls). Moves and
+    /// stores only: condition flags survive.
+    mutating func spillAll() {
+        for i in stack.indices { spill(i) }
+    }
+
+    /// Turns a pending comparison on top into a 0/1 register.
+    mutating func materializeCondition() {
+        guard let top = stack.last, case .cond(let c) = top.location else { return }
+        let r = freeGPRs.popLast() ?? { () -> M.GPR in
+            // Spilling uses no flags-changing instructions.
+            for i in stack.indices { if case .gpr = stack[i].location { spill(i); break } }
+            return freeGPRs.popLast()!
+        }()
+        masm.setCondition(r, c)
+        stack[stack.count - 1].location = .gpr(r)
+    }
+
+    mutating func push(_ location: Location, _ kind: Kind) { stack.append(Value(location: location, kind: kind)) }
+
+    /// The operand form of a value (registers are not released).
+    func operand(_ v: Value, at index: Int) -> MacroOperand<M.GPR> {
+        switch v.location {
+        case .home: return .slot(home(index))
+        case .local(let x): return .slot(localSlot(x))
+        case .const(let bits): return .imm(Int64(bitPattern: bits))
+        case .gpr(let r): return .reg(r)
+        case .fpr, .cond: preconditionFailure("float or condition used as integer operand")
+        }
+    }
+
+    /// Pops the top value into a register it owns.
+    mutating func popGPR() -> M.GPR {
+        let v = stack.removeLast()
+        switch v.location {
+        case .gpr(let r): return r
+        case .fpr(let f):
+            let r = allocGPR()
+            masm.floatToBits(r, f, isF64: v.kind == .f64)
+            freeFPRs.append(f)
+            return r
+        default:
+            let r = allocGPR()
+            masm.move(r, operand(v, at: stack.count), is64: v.kind == .i64 || v.kind == .f64)
+            return r
+        }
+    }
+
+    /// Pops the top value as an operand (register, immediate or slot); the caller
+    /// releases it after use.
+    mutating func popOperand() -> (MacroOperand<M.GPR>, Value) {
+        if case .fpr = stack.last!.location {
+            let r = popGPR()
+            let v = Value(location: .gpr(r), kind: .i64)
+            return (.reg(r), v)
+        }
+        let v = stack.removeLast()
+        return (operand(v, at: stack.count), v)
+    }
+
+    /// Pops the top value into a float register it owns.
+    mutating func popFPR() -> M.FPR {
+        let v = stack.removeLast()
+        let isF64 = v.kind == .f64 || v.kind == .i64
+        switch v.location {
+        case .fpr(let f): return f
+        case .home:
+            let f = allocFPR()
+            masm.loadFloat(f, slot: home(stack.count), isF64: isF64)
+            return f
+        case .local(let x):
+            let f = allocFPR()
+            masm.loadFloat(f, slot: localSlot(x), isF64: isF64)
+            return f
+        case .gpr(let r):
+            let f = allocFPR()
+            masm.bitsToFloat(f, r, isF64: isF64)
+            freeGPRs.append(r)
+            return f
+        case .const, .cond:
+            stack.append(v)
+            let r = popGPR()
+            let f = allocFPR()
+            masm.bitsToFloat(f, r, isF64: isF64)
+            freeGPRs.append(r)
+            return f
+        }
+    }
+
+    /// Stores every stack entry that reads local `index` before the local changes.
+    mutating func detachLocal(_ index: UInt32) {
+        for i in stack.indices { if case .local(let x) = stack[i].location, x == index { spill(i) } }
+    }
+}

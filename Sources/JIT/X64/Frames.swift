@@ -1,0 +1,212 @@
+import Assembler
+import WasmCore
+
+/// Native frames of compiled x86-64 code, the entry trampoline and the trap exits.
+///
+/// ```
+///  native stack (grows down)
+///  +--------------------------+
+///  | Swift caller             |
+///  | return address           |  entry trampoline (X64Frames.emitTrampoline)
+///  | rbx rbp r12 r13 r14 r15  |  callee-saved registers of the Swift caller
+///  | padding (8)              |  <- JITContext.entrySP (16-byte aligned)
+///  | return address           |  Wasm function
+///  | saved r14 (instance)     |  <- rsp in the body (16-byte aligned)
+///  | return address           |  callee ...
+///  | saved r14                |
+///  +--------------------------+  >= JITContext.stackLimit, else callStackExhausted
+/// ```
+///
+/// A trap anywhere jumps to a stub that loads `reason + 1` into eax, resets rsp to
+/// `entrySP` and returns from the trampoline: no Swift frame is ever unwound (helpers
+/// report traps by return, never by unwinding through compiled code).
+enum X64Frames {
+    static let savedRegisters: [X64Register] = [.rbx, .rbp, .r12, .r13, .r14, .r15]
+
+    /// `entry(context rdi, instance rsi, fp rdx, code rcx) -> trap code (0 = returned)`.
+    static func emitTrampoline(_ a: inout X64Assembler) {
+        for r in savedRegisters { a.push(r) }
+        a.sub(.rsp, imm: 8)
+        a.mov(X64Regs.vm, .rdi)
+        a.mov(X64Regs.instance, .rsi)
+        a.mov(X64Regs.fp, .rdx)
+        a.store(X64Address.vm(JITContext.entrySPOffset), .rsp)
+        a.call(.rcx)
+        a.xor(.rax, .rax, .b32)
+        emitReturnToSwift(&a)
+    }
+
+    /// The common tail of the trampoline and the trap exit (rsp == entrySP).
+    static func emitReturnToSwift(_ a: inout X64Assembler) {
+        a.add(.rsp, imm: 8)
+        for r in savedRegisters.reversed() { a.pop(r) }
+        a.ret()
+    }
+}
+
+extension X64MacroAssembler {
+    mutating func trapLabel(_ reason: TrapReason) -> Label {
+        if let l = trapLabels[reason] { return l }
+        let l = a.newLabel()
+        trapLabels[reason] = l
+        return l
+    }
+
+    mutating func trap(_ reason: TrapReason) { a.jmp(trapLabel(reason)) }
+    mutating func trapIf(_ cond: Condition, _ reason: TrapReason) { a.j(cond, trapLabel(reason)) }
+    mutating func jump(_ label: Label) { a.jmp(label) }
+    mutating func branch(_ cond: Condition, _ label: Label) { a.j(cond, label) }
+
+    mutating func jumpTable(index: GPR, targets: [Label], defaultTarget: Label) {
+        a.cmp(index, imm: Int32(truncatingIfNeeded: targets.count), .b32)
+        a.j(.aboveOrEqual, defaultTarget)
+        let table = a.newLabel()
+        a.lea(X64Regs.scratch, X64Memory(label: table))
+        a.loadSigned(X64Regs.scratch2, mem(X64Regs.scratch, index, scale: 4), .b32, to64: true)
+        a.add(X64Regs.scratch, X64Regs.scratch2)
+        a.jmp(X64Regs.scratch)
+        a.align(4)
+        a.bind(table)
+        for t in targets { a.emitLabelDifference(t, from: table) }
+    }
+
+    /// Leaves through the trap exit when a helper reported a trap.
+    mutating func checkHelperTrap() {
+        if pendingTrapLabel == nil { pendingTrapLabel = a.newLabel() }
+        a.load(X64Regs.scratch2, X64Address.vm(JITContext.trapOffset))
+        a.test(X64Regs.scratch2, X64Regs.scratch2)
+        a.j(.notEqual, pendingTrapLabel!)
+    }
+
+    mutating func callAbsolute(_ address: UInt64) {
+        a.mov(X64Regs.scratch, imm: address)
+        a.call(X64Regs.scratch)
+    }
+
+    // MARK: functions
+
+    mutating func prologue(localsStart: Int32, localsEnd: Int32, usesMemory: Bool) -> Int {
+        a.push(X64Regs.instance)
+        a.cmp(.rsp, X64Address.vm(JITContext.stackLimitOffset))
+        trapIf(.below, .callStackExhausted)
+        a.lea(X64Regs.scratch, mem(X64Regs.fp, 0x10000))
+        let patch = a.offset - 4
+        a.cmp(X64Regs.scratch, X64Address.vm(JITContext.slotEndOffset))
+        trapIf(.above, .callStackExhausted)
+        let count = Int((localsEnd - localsStart) / 8)
+        if count <= 8 {
+            for i in 0..<count { a.store(X64Address.slot(localsStart + Int32(i * 8)), imm: 0) }
+        } else {
+            a.lea(X64Regs.scratch, X64Address.slot(localsStart))
+            a.mov(X64Regs.scratch2, imm: UInt64(count))
+            let loop = a.newLabel()
+            a.bind(loop)
+            a.store(mem(X64Regs.scratch), imm: 0)
+            a.add(X64Regs.scratch, imm: 8)
+            a.sub(X64Regs.scratch2, imm: 1)
+            a.j(.notEqual, loop)
+        }
+        if usesMemory {
+            a.load(X64Regs.memoryView, mem(X64Regs.instance, RuntimeLayout.contextMemoryViews))
+            a.load(X64Regs.memoryView, mem(X64Regs.memoryView))
+            reloadMemory()
+        }
+        return patch
+    }
+
+    mutating func patchFrameSize(at: Int, frameBytes: Int32) { a.patch32(at: at, frameBytes) }
+
+    mutating func epilogue() {
+        a.pop(X64Regs.instance)
+        a.ret()
+    }
+
+    mutating func callDirect(_ label: Label, frameOffset: Int32) {
+        if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(frameOffset)) }
+        a.call(label)
+        if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(-frameOffset)) }
+    }
+
+    mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int) {
+        let slow = a.newLabel(), done = a.newLabel()
+        a.mov(X64Regs.scratch, record)
+        if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(frameOffset)) }
+        a.load(X64Regs.scratch2, mem(X64Regs.scratch, RuntimeLayout.recordKind), .b8)
+        a.test(X64Regs.scratch2, X64Regs.scratch2, .b32)
+        a.j(.notEqual, slow)
+        a.load(X64Regs.scratch2, mem(X64Regs.scratch, RuntimeLayout.recordTierID))
+        a.cmp(X64Regs.scratch2, imm: Int32(tierID))
+        a.j(.notEqual, slow)
+        a.load(X64Regs.instance, mem(X64Regs.scratch, RuntimeLayout.recordContext))
+        a.call(mem(X64Regs.scratch, RuntimeLayout.recordCode))
+        a.load(X64Regs.instance, X64Address.savedInstance)
+        a.jmp(done)
+        a.bind(slow)
+        a.mov(.rdi, X64Regs.vm)
+        a.mov(.rsi, X64Regs.scratch)
+        a.mov(.rdx, X64Regs.fp)
+        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callOther))
+        checkHelperTrap()
+        a.bind(done)
+        if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(-frameOffset)) }
+    }
+
+    mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeID: Int) {
+        a.mov(.rcx, index)
+        a.mov(.rdi, X64Regs.vm)
+        a.mov(.rsi, X64Regs.instance)
+        a.mov(.rdx, imm: UInt64(table))
+        a.mov(.r8, imm: UInt64(typeID))
+        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.resolveIndirect))
+        a.mov(X64Regs.scratch3, .rax)
+        checkHelperTrap()
+        a.mov(dst, X64Regs.scratch3)
+    }
+
+    mutating func callGeneric(_ op: Opcode, operandsSlot: Int32, imm1: UInt64, imm2: UInt64) {
+        a.mov(.rdi, X64Regs.vm)
+        a.mov(.rsi, X64Regs.instance)
+        a.lea(.rdx, X64Address.slot(operandsSlot))
+        a.mov(.rcx, imm: UInt64(op.rawValue))
+        a.mov(.r8, imm: imm1)
+        a.mov(.r9, imm: imm2)
+        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.generic))
+        checkHelperTrap()
+    }
+
+    mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int) {
+        a.push(X64Regs.instance)
+        // Interpreter runs reached through shims recurse natively: bound them like frames.
+        a.cmp(.rsp, X64Address.vm(JITContext.stackLimitOffset))
+        trapIf(.below, .callStackExhausted)
+        a.mov(.rdi, X64Regs.vm)
+        a.load(.rsi, mem(X64Regs.instance, RuntimeLayout.contextFunctions))
+        a.load(.rsi, mem(.rsi, Int32((importCount + definedIndex) * 8)))
+        a.mov(.rdx, X64Regs.fp)
+        a.mov(.rcx, imm: code)
+        a.mov(.r8, imm: UInt64(frameSlots))
+        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callInterpreted))
+        checkHelperTrap()
+        epilogue()
+    }
+
+    /// Emits the module's trap stubs and exit (after all functions).
+    mutating func emitTrapStubs() {
+        let exit = a.newLabel()
+        for (reason, label) in trapLabels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            a.bind(label)
+            trapTable.add(offset: a.offset, reason: reason)
+            a.mov(.rax, imm: UInt64(reason.rawValue) + 1)
+            a.jmp(exit)
+        }
+        if let pending = pendingTrapLabel {
+            a.bind(pending)
+            a.load(.rax, X64Address.vm(JITContext.trapOffset))
+            a.jmp(exit)
+        }
+        a.bind(exit)
+        a.load(.rsp, X64Address.vm(JITContext.entrySPOffset))
+        X64Frames.emitReturnToSwift(&a)
+        exitLabel = exit
+    }
+}

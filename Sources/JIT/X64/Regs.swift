@@ -1,0 +1,30 @@
+import Assembler
+
+/// Register roles of compiled x86-64 code.
+///
+/// ```
+///  pinned (callee-saved in System V, so Swift helpers preserve them):
+///    rbx  JITContext*          r12  MemoryView* of memory 0
+///    r13  memory 0 base        r14  InstanceContext* of the running function
+///    r15  frame base (fp) in the store's value stack
+///  scratch of macro operations (never hold values across them):
+///    rax rcx rdx     xmm0 xmm14 xmm15
+///  allocatable for operand-stack values:
+///    rsi rdi r8 r9 r10 r11     xmm1 ... xmm13
+/// ```
+enum X64Regs {
+    static let vm = X64Register.rbx
+    static let memoryView = X64Register.r12
+    static let memoryBase = X64Register.r13
+    static let instance = X64Register.r14
+    static let fp = X64Register.r15
+
+    static let scratch = X64Register.rax
+    static let scratch2 = X64Register.rcx
+    static let scratch3 = X64Register.rdx
+    static let floatScratch = XMMRegister(0)
+    static let floatScratch2 = XMMRegister(15)
+
+    static let allocatable: [X64Register] = [.rsi, .rdi, .r8, .r9, .r10, .r11]
+    static let allocatableFloat: [XMMRegister] = (1...13).map { XMMRegister(UInt8($0)) }
+}

@@ -1,0 +1,116 @@
+import Assembler
+import WasmRuntime
+
+// Linear-memory accesses (memory 0, 32-bit addresses), per `MemoryAddressing`.
+extension X64MacroAssembler {
+    /// The operand of an access of `size` bytes at `address + offset` (uses rax).
+    ///
+    /// - `.explicitCheck` (software): compares `address + offset + size` with `byteCount`.
+    ///   Safe because `address` holds a zero-extended 32-bit value and `offset < 2^32`, so
+    ///   the 64-bit sum cannot wrap, and `byteCount` counts only committed bytes.
+    /// - `.guardRegion` (guard): no compare. Safe because `address + offset < 2^33` lies in
+    ///   the memory's 8 GiB + 64 KiB reservation, whose uncommitted part is `PROT_NONE`:
+    ///   the access faults and `TrapGuard` finds its PC in the trap sites recorded by
+    ///   `accessSite()`.
+    /// - `.mask32` (masked): the sum is truncated to 32 bits, so the access stays in the
+    ///   4 GiB + 64 KiB reservation; wrapping sums do not trap (not spec-conforming).
+    /// - `.none` (unchecked): no protection at all (measurement only).
+    mutating func checkedAddress(_ address: GPR, offset: UInt64, size: Int) -> X64Memory {
+        switch addressing {
+        case .explicitCheck: break
+        case .guardRegion, .none:
+            if offset <= UInt64(Int32.max) { return mem(X64Regs.memoryBase, address, scale: 1, Int32(offset)) }
+            a.mov(X64Regs.scratch, imm: offset)
+            a.add(X64Regs.scratch, address)
+            return mem(X64Regs.memoryBase, X64Regs.scratch, scale: 1)
+        case .mask32:
+            if offset <= UInt64(Int32.max) {
+                a.lea32(X64Regs.scratch, mem(address, Int32(offset)))
+            } else {
+                a.mov(X64Regs.scratch, imm: offset)
+                a.add(X64Regs.scratch, address, .b32)
+            }
+            return mem(X64Regs.memoryBase, X64Regs.scratch, scale: 1)
+        }
+        let end = offset + UInt64(size)
+        if end <= UInt64(Int32.max) {
+            a.lea(X64Regs.scratch, mem(address, Int32(end)))
+        } else {
+            a.mov(X64Regs.scratch, imm: end)
+            a.add(X64Regs.scratch, address)
+        }
+        a.cmp(X64Regs.scratch, mem(X64Regs.memoryView, RuntimeLayout.viewByteCount))
+        trapIf(.above, .outOfBoundsMemoryAccess)
+        if offset <= UInt64(Int32.max) {
+            return mem(X64Regs.memoryBase, address, scale: 1, Int32(offset))
+        }
+        a.mov(X64Regs.scratch, imm: offset)
+        a.add(X64Regs.scratch, address)
+        return mem(X64Regs.memoryBase, X64Regs.scratch, scale: 1)
+    }
+
+    static func width(bytes: Int) -> X64Width {
+        switch bytes {
+        case 1: .b8
+        case 2: .b16
+        case 4: .b32
+        default: .b64
+        }
+    }
+
+    mutating func load(_ access: MemoryAccess, dst: GPR, address: GPR, offset: UInt64) {
+        let m = checkedAddress(address, offset: offset, size: access.bytes)
+        let w = Self.width(bytes: access.bytes)
+        accessSite()
+        if access.signed {
+            a.loadSigned(dst, m, w, to64: access.to64)
+        } else {
+            a.load(dst, m, w)
+        }
+    }
+
+    mutating func loadFloat(_ access: MemoryAccess, dst: FPR, address: GPR, offset: UInt64) {
+        let m = checkedAddress(address, offset: offset, size: access.bytes)
+        accessSite()
+        a.load(dst, m, access.bytes == 8 ? .f64 : .f32)
+    }
+
+    mutating func store(_ access: MemoryAccess, address: GPR, offset: UInt64, value: MacroOperand<GPR>) {
+        let w = Self.width(bytes: access.bytes)
+        var source = value
+        if case .slot = value {
+            move(X64Regs.scratch2, value, is64: true)
+            source = .reg(X64Regs.scratch2)
+        } else if case .imm(let v) = value, access.bytes == 8, !Self.fits32(v) {
+            move(X64Regs.scratch2, value, is64: true)
+            source = .reg(X64Regs.scratch2)
+        }
+        let m = checkedAddress(address, offset: offset, size: access.bytes)
+        accessSite()
+        switch source {
+        case .reg(let r): a.store(m, r, w)
+        case .imm(let v): a.store(m, imm: Int32(truncatingIfNeeded: v), w)
+        case .slot: preconditionFailure("slot operands are loaded above")
+        }
+    }
+
+    mutating func storeFloat(_ access: MemoryAccess, address: GPR, offset: UInt64, value: FPR) {
+        let m = checkedAddress(address, offset: offset, size: access.bytes)
+        accessSite()
+        a.store(m, value, access.bytes == 8 ? .f64 : .f32)
+    }
+
+    /// Records the next instruction as a memory access that may fault on purpose.
+    mutating func accessSite() {
+        if addressing != .explicitCheck { trapTable.addSite(offset: a.offset, reason: .outOfBoundsMemoryAccess) }
+    }
+
+    mutating func memorySize(_ dst: GPR) {
+        a.load(dst, mem(X64Regs.memoryView, RuntimeLayout.viewByteCount))
+        a.shift(.shr, dst, imm: 16)
+    }
+
+    mutating func reloadMemory() {
+        a.load(X64Regs.memoryBase, mem(X64Regs.memoryView, RuntimeLayout.viewBase))
+    }
+}
