@@ -241,16 +241,7 @@ struct ScriptParser {
 
     private mutating func heapType() throws(WasmError) -> HeapType {
         guard let a = c.atom else { throw c.unexpected() }
-        let type: HeapType
-        switch a {
-        case "func": type = .func
-        case "extern": type = .extern
-        case "exn": type = .exn
-        case "nofunc": type = .noFunc
-        case "noextern": type = .noExtern
-        case "noexn": type = .noExn
-        default: throw c.error("unknown operator \(a)")
-        }
+        guard let type = HeapType(abstractName: a) else { throw c.error("unknown operator \(a)") }
         c.advance()
         return type
     }

@@ -53,16 +53,7 @@ extension ModuleParser {
 
     mutating func heapType() throws(WasmError) -> HeapType {
         if let a = c.atom, !c.atNat {
-            let type: HeapType
-            switch a {
-            case "func": type = .func
-            case "extern": type = .extern
-            case "exn": type = .exn
-            case "nofunc": type = .noFunc
-            case "noextern": type = .noExtern
-            case "noexn": type = .noExn
-            default: throw c.error("unknown operator \(a)")
-            }
+            guard let type = HeapType(abstractName: a) else { throw c.error("unknown operator \(a)") }
             c.advance()
             return type
         }
@@ -177,5 +168,21 @@ extension ModuleParser {
             return GlobalType(t, mutable: true)
         }
         return GlobalType(try valueType())
+    }
+}
+
+extension HeapType {
+    /// The abstract heap type a text-format keyword names (`func`, `extern`, `exn` and the
+    /// bottom types), or nil.
+    init?(abstractName name: some StringProtocol) {
+        switch name {
+        case "func": self = .func
+        case "extern": self = .extern
+        case "exn": self = .exn
+        case "nofunc": self = .noFunc
+        case "noextern": self = .noExtern
+        case "noexn": self = .noExn
+        default: return nil
+        }
     }
 }
