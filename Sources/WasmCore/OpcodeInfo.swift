@@ -58,7 +58,7 @@ extension Opcode {
     public var name: String { info.name }
 
     /// Number of lanes a `lane` or `memargLane` immediate may select (16 >> lane width log2).
-    public var laneCount: Int { 16 >> info.naturalAlignment }
+    @inlinable public var laneCount: Int { 16 >> alignmentLog2 }
 
     /// Single-byte opcodes by byte.
     public static let byByte: [Opcode?] = {

@@ -53,9 +53,50 @@ public struct Instruction: Hashable, Sendable {
     public var value2: UInt64 = 0
     public var blockType: BlockType = .empty
     public var heapType: HeapType = .func
-    public var valueTypes: [ValueType] = []
-    public var labels: [UInt32] = []
-    public var catches: [CatchClause] = []
+    /// The variable-length immediates, nil when all are empty: most instructions have
+    /// none, and a nil reference keeps copying an instruction free of reference counting.
+    @usableFromInline var lists: InstructionLists?
+
+    public var valueTypes: [ValueType] {
+        get { lists?.valueTypes ?? [] }
+        set { setLists(newValue, labels, catches) }
+    }
+    public var labels: [UInt32] {
+        get { lists?.labels ?? [] }
+        set { setLists(valueTypes, newValue, catches) }
+    }
+    public var catches: [CatchClause] {
+        get { lists?.catches ?? [] }
+        set { setLists(valueTypes, labels, newValue) }
+    }
 
     public init(_ opcode: Opcode) { self.opcode = opcode }
+
+    private mutating func setLists(_ valueTypes: [ValueType], _ labels: [UInt32], _ catches: [CatchClause]) {
+        lists = valueTypes.isEmpty && labels.isEmpty && catches.isEmpty
+            ? nil : InstructionLists(valueTypes: valueTypes, labels: labels, catches: catches)
+    }
+}
+
+/// The variable-length immediates of an `Instruction` (immutable; setters replace it).
+@usableFromInline final class InstructionLists: Hashable, Sendable {
+    let valueTypes: [ValueType]
+    let labels: [UInt32]
+    let catches: [CatchClause]
+
+    init(valueTypes: [ValueType], labels: [UInt32], catches: [CatchClause]) {
+        self.valueTypes = valueTypes
+        self.labels = labels
+        self.catches = catches
+    }
+
+    @usableFromInline static func == (a: InstructionLists, b: InstructionLists) -> Bool {
+        a.valueTypes == b.valueTypes && a.labels == b.labels && a.catches == b.catches
+    }
+
+    @usableFromInline func hash(into hasher: inout Hasher) {
+        hasher.combine(valueTypes)
+        hasher.combine(labels)
+        hasher.combine(catches)
+    }
 }

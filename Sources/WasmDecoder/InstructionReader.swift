@@ -35,7 +35,7 @@ public struct InstructionReader: Sendable {
         let start = reader.offset
         let op = try readOpcode()
         var ins = Instruction(op)
-        switch op.info.immediate {
+        switch op.immediateKind {
         case .none: break
         case .block: ins.blockType = try readBlockType()
         case .label, .func, .type, .local, .global, .table, .tag, .data, .elem:
@@ -121,7 +121,7 @@ public struct InstructionReader: Sendable {
         case .returnCallRef: return features.contains(.tailCall) && features.contains(.functionReferences)
         case .callRef, .refAsNonNull, .brOnNull, .brOnNonNull: return features.contains(.functionReferences)
         default:
-            guard op.info.prefix == 0xFD else { return true }
+            guard op.prefixByte == 0xFD else { return true }
             return features.contains(op.info.code >= 0x100 ? .relaxedSIMD : .simd)
         }
     }

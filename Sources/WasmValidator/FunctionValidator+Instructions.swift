@@ -2,9 +2,14 @@ import WasmCore
 import WasmDecoder
 
 extension FunctionValidator {
-    /// Validates one instruction: checks its immediates and operands against the current
-    /// state, hands it to `sink` (which sees that pre-state), then applies its effect.
-    mutating func process<S: CodeSink>(_ ins: Instruction, offset: Int, sink: inout S) throws {
+    /// Checks one instruction (immediates and operands) against the current state without
+    /// changing it, and returns the effect `apply` performs once the sink has seen the
+    /// pre-state. Not generic: the per-instruction work is compiled once, fully optimised,
+    /// whatever the sink.
+    @usableFromInline
+    func check(_ ins: Instruction, offset: Int) throws(WasmError) -> ValidationEffect {
+        // Code after the final `end` means the body's size disagrees with its code.
+        guard !frames.isEmpty else { throw .malformed("section size mismatch", offset: offset) }
         let op = ins.opcode
         if let signature = SignatureTable.entries[Int(op.rawValue)] {
             let address = try checkImmediates(ins)
@@ -12,35 +17,29 @@ extension FunctionValidator {
             for i in 0..<n {
                 try expect(SignatureTable.type(signature.pop(i), address: address), at: n - 1 - i)
             }
-            try sink.visit(ins, offset: offset, context: self)
-            pop(n)
-            for i in 0..<Int(signature.pushCount) { push(SignatureTable.type(signature.push(i), address: address)) }
-            return
+            return .signature(signature, address: address)
         }
         if let signature = SignatureTable.overflow[Int(op.rawValue)] {
             let address = try checkImmediates(ins)
             let pops = signature.pops.map { SignatureTable.type($0, address: address) }
             try expect(pops, above: 0)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(pops.count)
-            for p in signature.pushes { push(SignatureTable.type(p, address: address)) }
-            return
+            return .popPushTypes(pops.count, signature.pushes.map { SignatureTable.type($0, address: address) })
         }
-        try processSpecial(ins, offset: offset, sink: &sink)
+        return try checkSpecial(ins)
     }
 
     /// Index, alignment and offset checks of the table-typed instructions; returns the
     /// address type of the memory they use (i32 when none).
     func checkImmediates(_ ins: Instruction) throws(WasmError) -> ValueType {
-        let info = ins.opcode.info
-        switch info.immediate {
+        let immediate = ins.opcode.immediateKind
+        switch immediate {
         case .memarg, .memargLane:
             let memory = try module.memory(ins.index2)
-            guard ins.index <= UInt32(info.naturalAlignment) else {
+            guard ins.index <= UInt32(ins.opcode.alignmentLog2) else {
                 throw .invalid("alignment must not be larger than natural")
             }
             if !memory.limits.is64 && ins.value > UInt64(UInt32.max) { throw .invalid("offset out of range") }
-            if info.immediate == .memargLane && ins.value2 >= UInt64(ins.opcode.laneCount) {
+            if immediate == .memargLane && ins.value2 >= UInt64(ins.opcode.laneCount) {
                 throw .invalid("invalid lane index")
             }
             return memory.limits.addressType
@@ -63,162 +62,133 @@ extension FunctionValidator {
 
     /// The instructions the table marks "special": control, calls, variables, references,
     /// parametric and bulk instructions.
-    mutating func processSpecial<S: CodeSink>(_ ins: Instruction, offset: Int, sink: inout S) throws {
+    func checkSpecial(_ ins: Instruction) throws(WasmError) -> ValidationEffect {
         let relations = module.relations
         switch ins.opcode {
         case .unreachable:
-            try sink.visit(ins, offset: offset, context: self)
-            setUnreachable()
+            return .unreachable
 
         case .block, .loop:
             let type = try blockFunctionType(ins.blockType)
             try expect(type.parameters, above: 0)
-            try sink.visit(ins, offset: offset, context: self)
-            pushFrame(ins.opcode == .block ? .block : .loop, type)
+            return .enter(ins.opcode == .block ? .block : .loop, type, pop: 0)
 
         case .if:
             let type = try blockFunctionType(ins.blockType)
             try expect(.i32, at: 0)
             try expect(type.parameters, above: 1)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(1)
-            pushFrame(.if, type)
+            return .enter(.if, type, pop: 1)
 
         case .else:
             let frame = top
-            guard frame.kind == .if else { throw WasmError.malformed("END opcode expected") }
+            guard frame.kind == .if else { throw .malformed("END opcode expected") }
             try expectExactly(frame.type.results)
-            try sink.visit(ins, offset: offset, context: self)
-            resetLocalInitialization()
-            pop(stack.count - frame.height)
-            frames[frames.count - 1].kind = .else
-            frames[frames.count - 1].unreachable = false
-            push(frame.type.parameters)
+            return .elseFrame
 
         case .end:
             let frame = top
             try expectExactly(frame.type.results)
             // An `if` without `else` has an implicit empty else passing its parameters on.
             if frame.kind == .if && !relations.isSubtype(frame.type.parameters, of: frame.type.results) {
-                throw WasmError.invalid("type mismatch")
+                throw .invalid("type mismatch")
             }
-            try sink.visit(ins, offset: offset, context: self)
-            resetLocalInitialization()
-            pop(stack.count - frame.height)
-            frames.removeLast()
-            push(frame.type.results)
+            return .endFrame
 
         case .br:
             let target = try self.frame(ins.index)
             try expect(target.branchTypes, above: 0)
-            try sink.visit(ins, offset: offset, context: self)
-            setUnreachable()
+            return .unreachable
 
         case .brIf:
             let types = try self.frame(ins.index).branchTypes
             try expect(.i32, at: 0)
             try expect(types, above: 1)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(1 + types.count)
-            push(types)
+            return .popPushTypes(1 + types.count, types)
 
         case .brTable:
             try expect(.i32, at: 0)
-            guard let defaultLabel = ins.labels.last else { throw WasmError.malformed("unexpected end") }
+            let labels = ins.labels
+            guard let defaultLabel = labels.last else { throw .malformed("unexpected end") }
             let arity = try self.frame(defaultLabel).branchTypes.count
-            for label in ins.labels {
+            for label in labels {
                 let types = try self.frame(label).branchTypes
-                guard types.count == arity else { throw WasmError.invalid("type mismatch") }
+                guard types.count == arity else { throw .invalid("type mismatch") }
                 try expect(types, above: 1)
             }
-            try sink.visit(ins, offset: offset, context: self)
-            setUnreachable()
+            return .unreachable
 
         case .return:
             try expect(functionType.results, above: 0)
-            try sink.visit(ins, offset: offset, context: self)
-            setUnreachable()
+            return .unreachable
 
         case .call, .returnCall:
             let type = try module.functionType(ofFunction: ins.index)
-            try finishCall(ins, offset: offset, type: type, extraPops: 0, sink: &sink)
+            return try checkCall(ins, type: type, extraPops: 0)
 
         case .callIndirect, .returnCallIndirect:
             let table = try module.table(ins.index2)
             let type = try relations.functionType(ins.index)
-            guard relations.isSubtype(.ref(table.elementType), of: .funcRef) else { throw WasmError.invalid("type mismatch") }
+            guard relations.isSubtype(.ref(table.elementType), of: .funcRef) else { throw .invalid("type mismatch") }
             try expect(table.limits.addressType, at: 0)
-            try finishCall(ins, offset: offset, type: type, extraPops: 1, sink: &sink)
+            return try checkCall(ins, type: type, extraPops: 1)
 
         case .callRef, .returnCallRef:
             let type = try relations.functionType(ins.index)
             try expect(.ref(RefType(nullable: true, .concrete(ins.index))), at: 0)
-            try finishCall(ins, offset: offset, type: type, extraPops: 1, sink: &sink)
+            return try checkCall(ins, type: type, extraPops: 1)
 
         case .drop:
             _ = try peek(0)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(1)
+            return .pop(1)
 
         case .select:
             try expect(.i32, at: 0)
             let a = try peek(1), b = try peek(2)
-            if let a, !a.isNumericOrVector { throw WasmError.invalid("type mismatch") }
-            if let b, !b.isNumericOrVector { throw WasmError.invalid("type mismatch") }
-            if let a, let b, a != b { throw WasmError.invalid("type mismatch") }
-            try sink.visit(ins, offset: offset, context: self)
-            pop(3)
-            push(a ?? b)
+            if let a, !a.isNumericOrVector { throw .invalid("type mismatch") }
+            if let b, !b.isNumericOrVector { throw .invalid("type mismatch") }
+            if let a, let b, a != b { throw .invalid("type mismatch") }
+            return .popPush(3, a ?? b)
 
         case .selectT:
-            guard ins.valueTypes.count == 1 else { throw WasmError.invalid("invalid result arity") }
-            let t = ins.valueTypes[0]
+            let types = ins.valueTypes
+            guard types.count == 1 else { throw .invalid("invalid result arity") }
+            let t = types[0]
             try relations.check(t)
             try expect(.i32, at: 0)
             try expect(t, at: 1)
             try expect(t, at: 2)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(3)
-            push(t)
+            return .popPush(3, t)
 
         case .tryTable:
             let type = try blockFunctionType(ins.blockType)
             for clause in ins.catches { try checkCatch(clause) }
             try expect(type.parameters, above: 0)
-            try sink.visit(ins, offset: offset, context: self)
-            pushFrame(.tryTable, type)
+            return .enter(.tryTable, type, pop: 0)
 
         case .throw:
             let type = try module.tag(ins.index)
             try expect(type.parameters, above: 0)
-            try sink.visit(ins, offset: offset, context: self)
-            setUnreachable()
+            return .unreachable
 
         case .throwRef:
             try expect(.exnRef, at: 0)
-            try sink.visit(ins, offset: offset, context: self)
-            setUnreachable()
+            return .unreachable
 
         default:
-            try processVariableOrReference(ins, offset: offset, sink: &sink)
+            return try checkVariableOrReference(ins)
         }
     }
 
     /// Shared tail of the call instructions: parameters below `extraPops` operands
     /// (callee or table index); tail calls also need compatible results.
-    mutating func finishCall<S: CodeSink>(_ ins: Instruction, offset: Int, type: FunctionType, extraPops: Int, sink: inout S) throws {
+    func checkCall(_ ins: Instruction, type: FunctionType, extraPops: Int) throws(WasmError) -> ValidationEffect {
         try expect(type.parameters, above: extraPops)
         let isTail = ins.opcode == .returnCall || ins.opcode == .returnCallIndirect || ins.opcode == .returnCallRef
-        if isTail && !module.relations.isSubtype(type.results, of: functionType.results) {
-            throw WasmError.invalid("type mismatch")
-        }
-        try sink.visit(ins, offset: offset, context: self)
         if isTail {
-            setUnreachable()
-        } else {
-            pop(extraPops + type.parameters.count)
-            push(type.results)
+            guard module.relations.isSubtype(type.results, of: functionType.results) else { throw .invalid("type mismatch") }
+            return .unreachable
         }
+        return .popPushTypes(extraPops + type.parameters.count, type.results)
     }
 
     /// A `try_table` clause: the label must accept what the handler passes.

@@ -3,94 +3,79 @@ import WasmDecoder
 
 extension FunctionValidator {
     /// Variable, table, reference and bulk-memory instructions.
-    mutating func processVariableOrReference<S: CodeSink>(_ ins: Instruction, offset: Int, sink: inout S) throws {
+    func checkVariableOrReference(_ ins: Instruction) throws(WasmError) -> ValidationEffect {
         let relations = module.relations
         switch ins.opcode {
         case .localGet:
             let t = try local(ins.index)
             try checkInitialized(ins.index)
-            try sink.visit(ins, offset: offset, context: self)
-            push(t)
+            return .popPush(0, t)
 
         case .localSet, .localTee:
             let t = try local(ins.index)
             try expect(t, at: 0)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(1)
-            if ins.opcode == .localTee { push(t) }
-            markInitialized(ins.index)
+            return .setLocal(ins.index, push: ins.opcode == .localTee ? t : nil)
 
         case .globalGet:
             let g = try module.global(ins.index)
-            try sink.visit(ins, offset: offset, context: self)
-            push(g.valueType)
+            return .popPush(0, g.valueType)
 
         case .globalSet:
             let g = try module.global(ins.index)
-            guard g.isMutable else { throw WasmError.invalid("global is immutable") }
+            guard g.isMutable else { throw .invalid("global is immutable") }
             try expect(g.valueType, at: 0)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(1)
+            return .pop(1)
 
         case .tableGet:
             let table = try module.table(ins.index)
             try expect(table.limits.addressType, at: 0)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(1)
-            push(.ref(table.elementType))
+            return .popPush(1, .ref(table.elementType))
 
         case .tableSet:
             let table = try module.table(ins.index)
             try expect(.ref(table.elementType), at: 0)
             try expect(table.limits.addressType, at: 1)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(2)
+            return .pop(2)
 
         case .tableSize:
             let table = try module.table(ins.index)
-            try sink.visit(ins, offset: offset, context: self)
-            push(table.limits.addressType)
+            return .popPush(0, table.limits.addressType)
 
         case .tableGrow:
             let table = try module.table(ins.index)
             try expect(table.limits.addressType, at: 0)
             try expect(.ref(table.elementType), at: 1)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(2)
-            push(table.limits.addressType)
+            return .popPush(2, table.limits.addressType)
 
         case .tableFill:
             let table = try module.table(ins.index)
             try expect(table.limits.addressType, at: 0)
             try expect(.ref(table.elementType), at: 1)
             try expect(table.limits.addressType, at: 2)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(3)
+            return .pop(3)
 
         case .tableCopy:
             let destination = try module.table(ins.index)
             let source = try module.table(ins.index2)
             guard relations.isSubtype(.ref(source.elementType), of: .ref(destination.elementType)) else {
-                throw WasmError.invalid("type mismatch")
+                throw .invalid("type mismatch")
             }
             let d = destination.limits.addressType, s = source.limits.addressType
             try expect(d == .i64 && s == .i64 ? .i64 : .i32, at: 0)
             try expect(s, at: 1)
             try expect(d, at: 2)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(3)
+            return .pop(3)
 
         case .tableInit:
             let table = try module.table(ins.index2)
             let element = try module.element(ins.index)
             guard relations.isSubtype(.ref(element), of: .ref(table.elementType)) else {
-                throw WasmError.invalid("type mismatch")
+                throw .invalid("type mismatch")
             }
             try expect(.i32, at: 0)
             try expect(.i32, at: 1)
             try expect(table.limits.addressType, at: 2)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(3)
+            return .pop(3)
 
         case .memoryInit:
             let memory = try module.memory(ins.index2)
@@ -98,8 +83,7 @@ extension FunctionValidator {
             try expect(.i32, at: 0)
             try expect(.i32, at: 1)
             try expect(memory.limits.addressType, at: 2)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(3)
+            return .pop(3)
 
         case .memoryCopy:
             let d = try module.memory(ins.index).limits.addressType
@@ -107,66 +91,53 @@ extension FunctionValidator {
             try expect(d == .i64 && s == .i64 ? .i64 : .i32, at: 0)
             try expect(s, at: 1)
             try expect(d, at: 2)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(3)
+            return .pop(3)
 
         case .memoryFill:
             let a = try module.memory(ins.index).limits.addressType
             try expect(a, at: 0)
             try expect(.i32, at: 1)
             try expect(a, at: 2)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(3)
+            return .pop(3)
 
         case .refNull:
             try relations.check(ins.heapType)
-            try sink.visit(ins, offset: offset, context: self)
-            push(.ref(RefType(nullable: true, ins.heapType)))
+            return .popPush(0, .ref(RefType(nullable: true, ins.heapType)))
 
         case .refIsNull:
             let t = try peek(0)
-            if let t, !t.isReference { throw WasmError.invalid("type mismatch") }
-            try sink.visit(ins, offset: offset, context: self)
-            pop(1)
-            push(.i32)
+            if let t, !t.isReference { throw .invalid("type mismatch") }
+            return .popPush(1, .i32)
 
         case .refFunc:
             _ = try module.functionTypeIndex(ins.index)
-            guard module.declaredFunctions[Int(ins.index)] else { throw WasmError.invalid("undeclared function reference") }
-            try sink.visit(ins, offset: offset, context: self)
-            push(module.referenceType(ofFunction: ins.index))
+            guard module.declaredFunctions[Int(ins.index)] else { throw .invalid("undeclared function reference") }
+            return .popPush(0, module.referenceType(ofFunction: ins.index))
 
         case .refAsNonNull:
             let t = try peekReference()
-            try sink.visit(ins, offset: offset, context: self)
-            pop(1)
-            push(t.map { .ref(RefType(nullable: false, $0.heapType)) })
+            return .popPush(1, t.map { .ref(RefType(nullable: false, $0.heapType)) })
 
         case .brOnNull:
             let types = try self.frame(ins.index).branchTypes
             let t = try peekReference()
             try expect(types, above: 1)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(1 + types.count)
-            push(types)
-            push(t.map { .ref(RefType(nullable: false, $0.heapType)) })
+            return .brOnNull(types, t.map { .ref(RefType(nullable: false, $0.heapType)) })
 
         case .brOnNonNull:
             let types = try self.frame(ins.index).branchTypes
-            guard let last = types.last, case .ref(let target) = last else { throw WasmError.invalid("type mismatch") }
+            guard let last = types.last, case .ref(let target) = last else { throw .invalid("type mismatch") }
             let prefix = Array(types.dropLast())
             if let t = try peekReference(), !relations.isSubtype(t.heapType, of: target.heapType) {
-                throw WasmError.invalid("type mismatch")
+                throw .invalid("type mismatch")
             }
             try expect(prefix, above: 1)
-            try sink.visit(ins, offset: offset, context: self)
-            pop(1 + prefix.count)
-            push(prefix)
+            return .popPushTypes(1 + prefix.count, prefix)
 
         default:
             // Every opcode is either table-typed or handled above; reaching here means the
             // instruction table grew a hand-typed entry this validator does not know.
-            throw WasmError.invalid("unsupported instruction \(ins.opcode.name)")
+            throw .invalid("unsupported instruction \(ins.opcode.name)")
         }
     }
 

@@ -17,10 +17,15 @@ struct ControlFrame: Sendable {
 /// The state of validating one function body: the spec's operand stack (nil = unknown,
 /// the bottom of a polymorphic stack) and control stack. It is also the
 /// `ValidationContext` a sink sees, so passing it costs no copying of the stacks.
+@usableFromInline
 struct FunctionValidator: ValidationContext {
     let module: ModuleValidator
-    let functionType: FunctionType
-    let locals: [ValueType]
+    @usableFromInline let functionIndex: UInt32
+    @usableFromInline let functionType: FunctionType
+    @usableFromInline let locals: [ValueType]
+    /// The instruction bytes in `Module.bytes` (after the locals, including the final `end`).
+    @usableFromInline let bodyStart: Int
+    @usableFromInline let bodyEnd: Int
     var stack: [ValueType?] = []
     var frames: [ControlFrame] = []
     var maxHeight = 0
@@ -28,8 +33,14 @@ struct FunctionValidator: ValidationContext {
     var localInitialized: [Bool] = []
     var initLog: [Int] = []
 
-    init(module: ModuleValidator, functionType: FunctionType, locals: [ValueType]) {
+    init(module: ModuleValidator, functionIndex: UInt32, functionType: FunctionType, locals: [ValueType],
+         body: Range<Int>) {
         self.module = module
+        self.functionIndex = functionIndex
+        // Clamped like `InstructionReader` clamps its range.
+        let count = module.module.bytes.count
+        bodyEnd = Swift.min(Swift.max(body.upperBound, 0), count)
+        bodyStart = Swift.min(Swift.max(body.lowerBound, 0), bodyEnd)
         self.functionType = functionType
         self.locals = locals
         if locals.contains(where: { !$0.isDefaultable }) {
@@ -42,22 +53,22 @@ struct FunctionValidator: ValidationContext {
 
     // MARK: ValidationContext
 
-    var stackHeight: Int { stack.count }
-    var isUnreachable: Bool { frames.last?.unreachable ?? false }
-    var localTypes: [ValueType] { locals }
+    @usableFromInline var stackHeight: Int { stack.count }
+    @usableFromInline var isUnreachable: Bool { frames.last?.unreachable ?? false }
+    @usableFromInline var localTypes: [ValueType] { locals }
 
-    func label(_ depth: UInt32) -> LabelInfo {
+    @usableFromInline func label(_ depth: UInt32) -> LabelInfo {
         let i = Swift.max(frames.count - 1 - Int(depth), 0)
         let f = frames[i]
         return LabelInfo(kind: f.kind, baseHeight: f.height, branchTypes: f.branchTypes, type: f.type, isUnreachable: f.unreachable)
     }
 
-    func operandType(_ depth: Int) -> ValueType? {
+    @usableFromInline func operandType(_ depth: Int) -> ValueType? {
         guard depth >= 0, depth < stack.count - (frames.last?.height ?? 0) else { return nil }
         return stack[stack.count - 1 - depth]
     }
 
-    func resolve(_ blockType: BlockType) -> FunctionType {
+    @usableFromInline func resolve(_ blockType: BlockType) -> FunctionType {
         (try? blockFunctionType(blockType)) ?? FunctionType()
     }
 
@@ -100,7 +111,8 @@ struct FunctionValidator: ValidationContext {
     mutating func pop(_ n: Int) {
         let available = stack.count - top.height
         let k = Swift.min(n, available)
-        if k > 0 { stack.removeLast(k) }
+        // One at a time: `removeLast(_:)` goes through a generic range replacement.
+        for _ in 0..<Swift.max(k, 0) { stack.removeLast() }
     }
 
     @inline(__always)
@@ -116,7 +128,7 @@ struct FunctionValidator: ValidationContext {
 
     mutating func setUnreachable() {
         let height = top.height
-        if stack.count > height { stack.removeLast(stack.count - height) }
+        while stack.count > height { stack.removeLast() }
         frames[frames.count - 1].unreachable = true
     }
 

@@ -5,27 +5,34 @@ extension ModuleValidator {
     /// Validates the body of defined function `definedIndex` (0 = first function of the
     /// function section), feeding each checked instruction to `sink`. Validation errors
     /// are `WasmError`s; errors thrown by the sink propagate unchanged.
+    ///
+    /// Inlinable so that each tier gets this loop specialised for its sink (the sink's
+    /// `visit` inlined, no witness calls); the checks themselves are not generic.
+    @inlinable
     public func validateFunction<S: CodeSink>(definedIndex: Int, sink: inout S) throws {
+        var validator = try functionValidator(definedIndex: definedIndex)
+        try sink.beginFunction(index: validator.functionIndex, type: validator.functionType, localTypes: validator.locals)
+        var reader = InstructionReader(bytes: module.bytes, range: validator.bodyStart..<validator.bodyEnd, features: features)
+        while let (ins, offset) = try reader.read() {
+            let effect = try validator.check(ins, offset: offset)
+            try sink.visit(ins, offset: offset, context: validator)
+            validator.apply(effect)
+        }
+        try sink.endFunction(maxStackHeight: try validator.finish())
+    }
+
+    /// The validation state for the start of defined function `definedIndex`.
+    @usableFromInline
+    func functionValidator(definedIndex: Int) throws(WasmError) -> FunctionValidator {
         guard definedIndex >= 0, definedIndex < module.functions.count, definedIndex < module.codes.count else {
-            throw WasmError.invalid("unknown function \(importedFunctionCount + definedIndex)")
+            throw .invalid("unknown function \(importedFunctionCount + definedIndex)")
         }
         let functionIndex = UInt32(truncatingIfNeeded: importedFunctionCount + definedIndex)
         let type = try relations.functionType(module.functions[definedIndex])
         let body = module.codes[definedIndex]
         let locals = try localTypes(type, body)
-
-        var validator = FunctionValidator(module: self, functionType: type, locals: locals)
-        try sink.beginFunction(index: functionIndex, type: type, localTypes: locals)
-        var reader = InstructionReader(module: module, body: body, features: features)
-        while let (ins, offset) = try reader.read() {
-            // Code after the final `end` means the body's size disagrees with its code.
-            guard !validator.frames.isEmpty else { throw WasmError.malformed("section size mismatch", offset: offset) }
-            try validator.process(ins, offset: offset, sink: &sink)
-        }
-        guard validator.frames.isEmpty else {
-            throw WasmError.malformed("unexpected end of section or function", offset: body.code.upperBound)
-        }
-        try sink.endFunction(maxStackHeight: validator.maxHeight)
+        return FunctionValidator(module: self, functionIndex: functionIndex, functionType: type, locals: locals,
+                                 body: body.code)
     }
 
     /// Validates every function body with a `NullCodeSink`.

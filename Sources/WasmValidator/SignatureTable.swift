@@ -3,6 +3,7 @@ import WasmCore
 /// The instruction table's `OpcodeSignature`s in a flat form the validator can check
 /// without retaining arrays per instruction. Operand codes: 0 is the memory's address
 /// type, `n > 0` is `SignatureTable.types[n - 1]`.
+@usableFromInline
 struct CompactSignature: Sendable {
     var popCount: UInt8
     var pops: (UInt8, UInt8, UInt8, UInt8)

@@ -14,6 +14,12 @@ struct CompileStatsCommand: ParsableCommand {
     @Option(help: "Compile this many times and report the fastest run.")
     var repetitions: Int = 5
 
+    @Option(help: "Instantiate the compiled module this many times (when it has no imports) and report the median.")
+    var instantiations: Int = 2000
+
+    @Option(help: "Bounds strategy of the store used for instantiation.")
+    var bounds: String = "software"
+
     @Argument(help: "A .wasm or .wat file.")
     var file: String
 
@@ -50,7 +56,29 @@ struct CompileStatsCommand: ParsableCommand {
             print("compile time (validate + compile, best of \(max(repetitions, 1))): \(fmt(best * 1000)) ms = \(fmt(mbps)) MB/s")
             let jitOnly = max(best - validateOnly, 1e-9)
             print("  of which validation alone: \(fmt(validateOnly * 1000)) ms; code generation: \(fmt(jitOnly * 1000)) ms = \(fmt(Double(codeBytes) / jitOnly / 1e6)) MB/s")
+            try reportInstantiation(module)
         }
+    }
+
+    /// Median time of instantiating the module, compiled once by the JIT, in one store.
+    private func reportInstantiation(_ module: Module) throws {
+        guard module.imports.isEmpty, instantiations > 0 else {
+            print("instantiate: skipped (the module has imports)")
+            return
+        }
+        guard let strategy = BoundsStrategy(rawValue: bounds) else { throw ValidationError("unknown bounds strategy \(bounds)") }
+        let store = Store(configuration: StoreConfiguration(tier: "jit", bounds: strategy, features: .wasm3))
+        let compiled = try CompiledModule(module: module, store: store)
+        let linker = Linker(store: store)
+        var times: [Double] = []
+        times.reserveCapacity(instantiations)
+        for _ in 0..<instantiations {
+            let start = ContinuousClock.now
+            _ = try linker.instantiate(compiled)
+            times.append(seconds(ContinuousClock.now - start))
+        }
+        times.sort()
+        print("instantiate (bounds \(bounds), median of \(instantiations)): \(fmt(times[times.count / 2] * 1e6)) us")
     }
 
     private func seconds(_ d: Duration) -> Double {

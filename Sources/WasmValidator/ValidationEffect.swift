@@ -1,0 +1,80 @@
+import WasmCore
+import WasmDecoder
+
+/// What a checked instruction does to the validator's stacks. `FunctionValidator.check`
+/// computes it before the sink sees the instruction (the sink sees the pre-state) and
+/// `apply` performs it afterwards, so the generic part of the pass (the loop calling the
+/// sink, inlined into each tier) stays a few lines.
+@usableFromInline
+enum ValidationEffect {
+    /// A table-typed instruction: pop the signature's operands, push its results.
+    case signature(CompactSignature, address: ValueType)
+    case pop(Int)
+    /// Pop, then push one value (nil = unknown, from a polymorphic stack).
+    case popPush(Int, ValueType?)
+    case popPushTypes(Int, [ValueType])
+    /// The rest of the frame is unreachable (br, return, unreachable, throw...).
+    case unreachable
+    /// Pop `pop` operands (the `if` condition), then enter a frame taking its parameters.
+    case enter(LabelInfo.Kind, FunctionType, pop: Int)
+    case elseFrame
+    case endFrame
+    /// `local.set` / `local.tee`: pop the value, push it back for tee, mark the local set.
+    case setLocal(UInt32, push: ValueType?)
+    /// `br_on_null`: the branch types stay, then the non-null reference.
+    case brOnNull([ValueType], ValueType?)
+}
+
+extension FunctionValidator {
+    @usableFromInline
+    mutating func apply(_ effect: ValidationEffect) {
+        switch effect {
+        case .signature(let signature, let address):
+            pop(Int(signature.popCount))
+            for i in 0..<Int(signature.pushCount) { push(SignatureTable.type(signature.push(i), address: address)) }
+        case .pop(let n):
+            pop(n)
+        case .popPush(let n, let type):
+            pop(n)
+            push(type)
+        case .popPushTypes(let n, let types):
+            pop(n)
+            push(types)
+        case .unreachable:
+            setUnreachable()
+        case .enter(let kind, let type, let n):
+            pop(n)
+            pushFrame(kind, type)
+        case .elseFrame:
+            let frame = top
+            resetLocalInitialization()
+            pop(stack.count - frame.height)
+            frames[frames.count - 1].kind = .else
+            frames[frames.count - 1].unreachable = false
+            push(frame.type.parameters)
+        case .endFrame:
+            let frame = top
+            resetLocalInitialization()
+            pop(stack.count - frame.height)
+            frames.removeLast()
+            push(frame.type.results)
+        case .setLocal(let index, let type):
+            pop(1)
+            if let type { push(type) }
+            markInitialized(index)
+        case .brOnNull(let types, let reference):
+            pop(1 + types.count)
+            push(types)
+            push(reference)
+        }
+    }
+
+    /// After the last instruction: the body must have closed its function frame.
+    @usableFromInline
+    func finish() throws(WasmError) -> Int {
+        guard frames.isEmpty else {
+            throw .malformed("unexpected end of section or function", offset: bodyEnd)
+        }
+        return maxHeight
+    }
+}
