@@ -10,10 +10,34 @@ import WasmRuntime
 enum Executor<Addressing: InterpreterAddressing> {
     /// The single place where the interpreter turns a Wasm address into a pointer; what
     /// it checks depends on the bounds strategy (see InterpreterAddressing.swift).
+    ///
+    /// The strategy is picked by comparing metatypes, which folds to one branch in each
+    /// specialisation: a call through `Addressing.address` stays an indirect witness call
+    /// in the dispatch loop (typed throws defeat devirtualisation there), costing a call
+    /// and spilled registers per access.
     @inline(__always)
     static func address(_ base: UnsafeMutableRawPointer, _ size: UInt64, _ address: UInt32, _ offset: UInt32,
                         _ width: UInt64) throws(TrapReason) -> UnsafeMutableRawPointer {
-        try Addressing.address(base, size, address, offset, width)
+        if Addressing.self == CheckedAddressing.self {
+            let ea = UInt64(address) &+ UInt64(offset)
+            guard ea &+ width <= size else { throw .outOfBoundsMemoryAccess }
+            return base + Int(truncatingIfNeeded: ea)
+        }
+        if Addressing.self == UncheckedAddressing.self {
+            return base + Int(truncatingIfNeeded: UInt64(address) &+ UInt64(offset))
+        }
+        if Addressing.self == MaskedAddressing.self {
+            return base + Int(truncatingIfNeeded: address &+ offset)
+        }
+        return try Addressing.address(base, size, address, offset, width)
+    }
+
+    /// `Addressing.publishesFrameCount`, folded per specialisation like `address`.
+    @inline(__always)
+    static var publishesFrameCount: Bool {
+        if Addressing.self == CheckedAddressing.self { return false }
+        if Addressing.self == UncheckedAddressing.self || Addressing.self == MaskedAddressing.self { return true }
+        return Addressing.publishesFrameCount
     }
 
     /// Base and size of memory 0 of an instance (a harmless base when it has none).
@@ -47,8 +71,7 @@ enum Executor<Addressing: InterpreterAddressing> {
         while true {
         do throws(TrapReason) {
         while true {
-            guard let op = IOp(rawValue: UInt16(truncatingIfNeeded: pc.pointee)) else { throw .unreachable }
-            switch op {
+            switch IOp.decode(pc.pointee) {
             case .unreachable:
                 throw .unreachable
             case .copy:
@@ -61,36 +84,29 @@ enum Executor<Addressing: InterpreterAddressing> {
                 fp.storeBytes(of: UInt64(pc[2]) | UInt64(pc[3]) << 32, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .br:
-                pc += Int(Int32(bitPattern: pc[1]))
+                try jump(&pc, pc[1], &fuel, interrupt)
             case .brIf:
                 if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) != 0 {
-                    pc += Int(Int32(bitPattern: pc[2]))
+                    try jump(&pc, pc[2], &fuel, interrupt)
                 } else {
                     pc += 3
                 }
             case .brIfNot:
                 if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) == 0 {
-                    pc += Int(Int32(bitPattern: pc[2]))
+                    try jump(&pc, pc[2], &fuel, interrupt)
                 } else {
                     pc += 3
                 }
             case .brTable:
                 let index = Int(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self))
                 let last = Int(pc[2]) &- 1
-                pc += Int(Int32(bitPattern: pc[3 &+ (index < last ? index : last)]))
-            case .loopCheck:
-                if fuel == 0 || interrupt.pointee != 0 {
-                    interrupt.pointee = 0
-                    throw .interrupted
-                }
-                fuel &-= 1
-                pc += 1
+                try jump(&pc, pc[3 &+ (index < last ? index : last)], &fuel, interrupt)
             case .enter:
                 (fp + Int(pc[1])).initializeMemory(as: UInt64.self, repeating: 0, count: Int(pc[2]))
                 pc += 3
             case .ret:
                 frameCount -= 1
-                if Addressing.publishesFrameCount { stack.frameCount = frameCount }
+                if publishesFrameCount { stack.frameCount = frameCount }
                 let frame = frames[frameCount]
                 guard let returnPC = frame.returnPC else {
                     stack.frameCount = frameCount
@@ -118,7 +134,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                     }
                     frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee)
                     frameCount += 1
-                    if Addressing.publishesFrameCount { stack.frameCount = frameCount }
+                    if publishesFrameCount { stack.frameCount = frameCount }
                     fp = newFP
                     pc = code.assumingMemoryBound(to: UInt32.self)
                     if calleeContext != context {
@@ -157,7 +173,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                     }
                     frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 5), callerFP: fp, function: callee)
                     frameCount += 1
-                    if Addressing.publishesFrameCount { stack.frameCount = frameCount }
+                    if publishesFrameCount { stack.frameCount = frameCount }
                     fp = newFP
                     pc = code.assumingMemoryBound(to: UInt32.self)
                     if calleeContext != context {
@@ -689,115 +705,115 @@ enum Executor<Addressing: InterpreterAddressing> {
                 pc += 4
             case .f32Abs:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((Numerics.f32Abs(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32Abs(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Neg:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((Numerics.f32Neg(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32Neg(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Ceil:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((Numerics.f32Ceil(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32Ceil(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Floor:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((Numerics.f32Floor(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32Floor(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Trunc:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((Numerics.f32Trunc(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32Trunc(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Nearest:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((Numerics.f32Nearest(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32Nearest(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Sqrt:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((Numerics.f32Sqrt(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32Sqrt(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Add:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((a + b).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(a + b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Sub:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((a - b).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(a - b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Mul:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((a * b).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(a * b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Div:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((a / b).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(a / b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Min:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((Numerics.f32Min(a, b)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32Min(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Max:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((Numerics.f32Max(a, b)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32Max(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Copysign:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64((Numerics.f32Copysign(a, b)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32Copysign(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Abs:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: (Numerics.f64Abs(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64Abs(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Neg:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: (Numerics.f64Neg(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64Neg(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Ceil:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: (Numerics.f64Ceil(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64Ceil(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Floor:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: (Numerics.f64Floor(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64Floor(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Trunc:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: (Numerics.f64Trunc(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64Trunc(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Nearest:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: (Numerics.f64Nearest(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64Nearest(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Sqrt:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: (Numerics.f64Sqrt(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64Sqrt(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Add:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: (a + b).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(a + b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Sub:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: (a - b).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(a - b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Mul:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: (a * b).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(a * b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Div:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: (a / b).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(a / b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Min:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: (Numerics.f64Min(a, b)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64Min(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Max:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: (Numerics.f64Max(a, b)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64Max(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Copysign:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: (Numerics.f64Copysign(a, b)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64Copysign(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32WrapI64:
                 let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
@@ -845,43 +861,43 @@ enum Executor<Addressing: InterpreterAddressing> {
                 pc += 3
             case .f32ConvertI32S:
                 let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64((Numerics.f32ConvertI32S(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32ConvertI32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32ConvertI32U:
                 let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64((Numerics.f32ConvertI32U(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32ConvertI32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32ConvertI64S:
                 let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: UInt64((Numerics.f32ConvertI64S(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32ConvertI64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32ConvertI64U:
                 let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: UInt64((Numerics.f32ConvertI64U(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32ConvertI64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32DemoteF64:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: UInt64((Numerics.f32DemoteF64(a)).bitPattern), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32DemoteF64(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64ConvertI32S:
                 let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: (Numerics.f64ConvertI32S(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64ConvertI32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64ConvertI32U:
                 let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: (Numerics.f64ConvertI32U(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64ConvertI32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64ConvertI64S:
                 let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: (Numerics.f64ConvertI64S(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64ConvertI64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64ConvertI64U:
                 let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: (Numerics.f64ConvertI64U(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64ConvertI64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64PromoteF32:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: (Numerics.f64PromoteF32(a)).bitPattern, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64PromoteF32(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32ReinterpretF32:
                 let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
@@ -1014,13 +1030,13 @@ enum Executor<Addressing: InterpreterAddressing> {
                 }
             case .brOnNull:
                 if fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self) == 0 {
-                    pc += Int(Int32(bitPattern: pc[2]))
+                    try jump(&pc, pc[2], &fuel, interrupt)
                 } else {
                     pc += 3
                 }
             case .brOnNonNull:
                 if fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self) != 0 {
-                    pc += Int(Int32(bitPattern: pc[2]))
+                    try jump(&pc, pc[2], &fuel, interrupt)
                 } else {
                     pc += 3
                 }
@@ -1030,6 +1046,54 @@ enum Executor<Addressing: InterpreterAddressing> {
                 throw rethrow(fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self), stack: stack)
             case .tryTable:
                 pc += Int(pc[1])
+
+            // Fused forms (Executor+Fused.swift).
+            case .i32AddI: binaryI32(pc, fp, .add); pc += 4
+            case .i32MulI: binaryI32(pc, fp, .mul); pc += 4
+            case .i32AndI: binaryI32(pc, fp, .and); pc += 4
+            case .i32OrI: binaryI32(pc, fp, .or); pc += 4
+            case .i32XorI: binaryI32(pc, fp, .xor); pc += 4
+            case .i32ShlI: binaryI32(pc, fp, .shl); pc += 4
+            case .i32ShrSI: binaryI32(pc, fp, .shrS); pc += 4
+            case .i32ShrUI: binaryI32(pc, fp, .shrU); pc += 4
+            case .i64AddI: binaryI64(pc, fp, .add); pc += 4
+            case .i64MulI: binaryI64(pc, fp, .mul); pc += 4
+            case .i64AndI: binaryI64(pc, fp, .and); pc += 4
+            case .i64OrI: binaryI64(pc, fp, .or); pc += 4
+            case .i64XorI: binaryI64(pc, fp, .xor); pc += 4
+            case .i64ShlI: binaryI64(pc, fp, .shl); pc += 4
+            case .i64ShrSI: binaryI64(pc, fp, .shrS); pc += 4
+            case .i64ShrUI: binaryI64(pc, fp, .shrU); pc += 4
+            case .i32EqI: compareI32(pc, fp, .eq); pc += 4
+            case .i32NeI: compareI32(pc, fp, .ne); pc += 4
+            case .i32LtSI: compareI32(pc, fp, .ltS); pc += 4
+            case .i32LtUI: compareI32(pc, fp, .ltU); pc += 4
+            case .i32GtSI: compareI32(pc, fp, .gtS); pc += 4
+            case .i32GtUI: compareI32(pc, fp, .gtU); pc += 4
+            case .i32LeSI: compareI32(pc, fp, .leS); pc += 4
+            case .i32LeUI: compareI32(pc, fp, .leU); pc += 4
+            case .i32GeSI: compareI32(pc, fp, .geS); pc += 4
+            case .i32GeUI: compareI32(pc, fp, .geU); pc += 4
+            case .brI32Eq: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq)
+            case .brI32Ne: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne)
+            case .brI32LtS: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS)
+            case .brI32LtU: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU)
+            case .brI32GtS: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS)
+            case .brI32GtU: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU)
+            case .brI32LeS: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS)
+            case .brI32LeU: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU)
+            case .brI32GeS: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS)
+            case .brI32GeU: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU)
+            case .brI32EqI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq)
+            case .brI32NeI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne)
+            case .brI32LtSI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS)
+            case .brI32LtUI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU)
+            case .brI32GtSI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS)
+            case .brI32GtUI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU)
+            case .brI32LeSI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS)
+            case .brI32LeUI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU)
+            case .brI32GeSI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS)
+            case .brI32GeUI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU)
             }
         }
         } catch {
@@ -1041,7 +1105,15 @@ enum Executor<Addressing: InterpreterAddressing> {
                 fp = handler.fp
                 context = handlerContext
                 (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
-                continue
+                // A handler label may be a loop header: delivering counts as a back edge.
+                if fuel != 0 && interrupt.pointee == 0 {
+                    fuel &-= 1
+                    continue
+                }
+                interrupt.pointee = 0
+                stack.frameCount = frameCount
+                stack.fuel = fuel
+                throw TrapReason.interrupted
             }
             stack.frameCount = frameCount
             stack.fuel = fuel

@@ -31,6 +31,15 @@
 ///     v128 values (two slots): copy128 op dst src; const128 op dst w0 w1 w2 w3;
 ///     select128 op dst a b cond; globalGet128 op dst global; globalSet128 op src global;
 ///     SIMD families (Executor+SIMD*.swift): op (opcode | words << 16) dst a b c imm*
+///
+/// Fused forms (made by Translator+Fusion.swift, run by Executor+Fused.swift):
+///
+///     binary with an immediate   op dst a imm     (i64: imm sign-extended from 32 bits)
+///     compare and branch         op a b rel       (branch when `a <op> b`)
+///     compare imm and branch     op a imm rel
+///
+/// Every branch with a negative `rel` (only loops are targets of those) polls the interrupt
+/// word and counts fuel: that is the loop check.
 enum IOp: UInt16, CaseIterable {
     case copy128
     case const128
@@ -51,7 +60,6 @@ enum IOp: UInt16, CaseIterable {
     case brIf
     case brIfNot
     case brTable
-    case loopCheck
     case enter
     case ret
     case call
@@ -254,4 +262,65 @@ enum IOp: UInt16, CaseIterable {
     case `throw`
     case throwRef
     case tryTable
+    // Fused forms: keep the families contiguous (Translator+Fusion maps between them).
+    case i32AddI
+    case i32MulI
+    case i32AndI
+    case i32OrI
+    case i32XorI
+    case i32ShlI
+    case i32ShrSI
+    case i32ShrUI
+    case i64AddI
+    case i64MulI
+    case i64AndI
+    case i64OrI
+    case i64XorI
+    case i64ShlI
+    case i64ShrSI
+    case i64ShrUI
+    case i32EqI
+    case i32NeI
+    case i32LtSI
+    case i32LtUI
+    case i32GtSI
+    case i32GtUI
+    case i32LeSI
+    case i32LeUI
+    case i32GeSI
+    case i32GeUI
+    case brI32Eq
+    case brI32Ne
+    case brI32LtS
+    case brI32LtU
+    case brI32GtS
+    case brI32GtU
+    case brI32LeS
+    case brI32LeU
+    case brI32GeS
+    case brI32GeU
+    case brI32EqI
+    case brI32NeI
+    case brI32LtSI
+    case brI32LtUI
+    case brI32GtSI
+    case brI32GtUI
+    case brI32LeSI
+    case brI32LeUI
+    case brI32GeSI
+    case brI32GeUI
+}
+
+extension IOp {
+    /// The op of an instruction word. Cases carry no explicit raw values, so a case's tag
+    /// is its raw value, and the translator writes only valid ops: decoding is a plain
+    /// reinterpretation (`IOp(rawValue:)` is an out-of-line switch the dispatch loop
+    /// cannot afford). IOpTests checks the tag/raw-value identity for every case.
+    @inline(__always)
+    static func decode(_ word: UInt32) -> IOp {
+        if MemoryLayout<IOp>.size == 1 {
+            return unsafeBitCast(UInt8(truncatingIfNeeded: word), to: IOp.self)
+        }
+        return unsafeBitCast(UInt16(truncatingIfNeeded: word), to: IOp.self)
+    }
 }

@@ -19,21 +19,23 @@ extension Translator {
             sync(context.stackHeight, context: context)
             var height = context.stackHeight
             var condition: UInt32 = 0
+            var fused: FusedCondition?
             if kind == .if {
                 condition = pop()
                 height -= 1
+                fused = takeCondition(condition, home: home(height), negate: true)
             }
             materializeAll()
             var control = Control(kind: kind, baseHeight: height - type.parameters.count,
                                   paramTypes: type.parameters, resultTypes: type.results, dead: false)
             switch kind {
             case .loop:
+                // No op at the header: backward branches do the loop check. The header is
+                // a label, so nothing may fuse across it.
                 control.loopStart = code.count
-                emit(.loopCheck)
+                lastDestination = nil
             case .if:
-                let anchor = code.count
-                emit(.brIfNot, condition, 0)
-                control.elseFixup = (anchor + 2, anchor)
+                control.elseFixup = emitConditionalJump(fused, condition: condition, negate: true)
             default:
                 break
             }

@@ -78,18 +78,18 @@ extension Translator {
             emitBranch(depth: instruction.index, height: height, context: context)
         case .brIf:
             let condition = pop()
-            materializeAll()
             let h = height - 1
             let index = controls.count - 1 - Int(instruction.index)
-            if isDirectBranch(depth: instruction.index, height: h, context: context) {
-                let anchor = code.count
-                emit(.brIf, condition, 0)
-                linkJump(toControl: index, word: anchor + 2, anchor: anchor)
+            let direct = isDirectBranch(depth: instruction.index, height: h, context: context)
+            let fused = takeCondition(condition, home: home(h), negate: !direct)
+            materializeAll()
+            if direct {
+                let jump = emitConditionalJump(fused, condition: condition, negate: false)
+                linkJump(toControl: index, word: jump.word, anchor: jump.anchor)
             } else {
-                let anchor = code.count
-                emit(.brIfNot, condition, 0)
+                let skip = emitConditionalJump(fused, condition: condition, negate: true)
                 emitBranch(depth: instruction.index, height: h, context: context)
-                patch((anchor + 2, anchor), to: code.count)
+                patch(skip, to: code.count)
             }
         case .brTable:
             let selector = pop()
@@ -227,7 +227,7 @@ extension Translator {
                 emitProducer(op, home(height - 1), a)
             case (2, 1):
                 let b = pop(), a = pop()
-                emitProducer(op, home(height - 2), a, b)
+                emitBinary(op, dst: home(height - 2), a, b, top: home(height - 1))
             default:
                 throw unsupported(instruction)
             }

@@ -1,0 +1,118 @@
+import WasmCore
+import WasmRuntime
+
+// Handlers of the fused forms (IOp.swift, Translator+Fusion.swift) and the branch step
+// shared by every branching op. All of them inline into the dispatch loop; the closures
+// kinds are constants at each use, so each handler compiles to its one operation.
+//
+//   binary imm      [op | dst | a | imm]          dst = a <op> imm
+//   compare-branch  [op | a | b | rel]            if a <op> b { pc += rel } else { pc += 4 }
+//   imm variant     [op | a | imm | rel]
+extension Executor {
+    /// Takes a branch of `rel` words. A backward branch is a loop's back edge: it polls the
+    /// interrupt word and spends one unit of fuel, so every loop iteration is interruptible
+    /// without an op of its own.
+    @inline(__always)
+    static func jump(_ pc: inout UnsafePointer<UInt32>, _ relWord: UInt32, _ fuel: inout UInt64,
+                     _ interrupt: UnsafeMutablePointer<UInt32>) throws(TrapReason) {
+        let rel = Int(Int32(bitPattern: relWord))
+        if rel < 0 {
+            guard fuel != 0 && interrupt.pointee == 0 else {
+                interrupt.pointee = 0
+                throw .interrupted
+            }
+            fuel &-= 1
+        }
+        pc += rel
+    }
+
+    /// A float result as a slot. `Double.bitPattern` is only `@inlinable`, and the dispatch
+    /// loop is past the inliner's size budget, so it became a call per float op; these are
+    /// forced inline.
+    @inline(__always)
+    static func bits(_ value: Double) -> UInt64 { reinterpret(value, as: UInt64.self) }
+
+    @inline(__always)
+    static func bits(_ value: Float) -> UInt64 { UInt64(reinterpret(value, as: UInt32.self)) }
+
+    /// Same-size reinterpretation (generic so that it reads as what it is, a bit cast).
+    @inline(__always)
+    static func reinterpret<T, R>(_ value: T, as _: R.Type) -> R { unsafeBitCast(value, to: R.self) }
+
+    @inline(__always)
+    static func binaryI32(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FusedArithmetic) {
+        let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = pc[3]
+        let r: UInt32
+        switch kind {
+        case .add: r = a &+ b
+        case .mul: r = a &* b
+        case .and: r = a & b
+        case .or: r = a | b
+        case .xor: r = a ^ b
+        case .shl: r = a &<< b
+        case .shrS: r = UInt32(bitPattern: Int32(bitPattern: a) &>> b)
+        case .shrU: r = a &>> b
+        }
+        fp.storeBytes(of: UInt64(r), toByteOffset: Int(pc[1]), as: UInt64.self)
+    }
+
+    @inline(__always)
+    static func binaryI64(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FusedArithmetic) {
+        let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+        let b = UInt64(bitPattern: Int64(Int32(bitPattern: pc[3])))
+        let r: UInt64
+        switch kind {
+        case .add: r = a &+ b
+        case .mul: r = a &* b
+        case .and: r = a & b
+        case .or: r = a | b
+        case .xor: r = a ^ b
+        case .shl: r = a &<< b
+        case .shrS: r = UInt64(bitPattern: Int64(bitPattern: a) &>> b)
+        case .shrU: r = a &>> b
+        }
+        fp.storeBytes(of: r, toByteOffset: Int(pc[1]), as: UInt64.self)
+    }
+
+    @inline(__always)
+    static func holds(_ kind: FusedCompare, _ a: UInt32, _ b: UInt32) -> Bool {
+        switch kind {
+        case .eq: a == b
+        case .ne: a != b
+        case .ltS: Int32(bitPattern: a) < Int32(bitPattern: b)
+        case .ltU: a < b
+        case .gtS: Int32(bitPattern: a) > Int32(bitPattern: b)
+        case .gtU: a > b
+        case .leS: Int32(bitPattern: a) <= Int32(bitPattern: b)
+        case .leU: a <= b
+        case .geS: Int32(bitPattern: a) >= Int32(bitPattern: b)
+        case .geU: a >= b
+        }
+    }
+
+    @inline(__always)
+    static func compareI32(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FusedCompare) {
+        let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+        fp.storeBytes(of: holds(kind, a, pc[3]) ? 1 : 0, toByteOffset: Int(pc[1]), as: UInt64.self)
+    }
+
+    @inline(__always)
+    static func branchI32(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
+                          _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
+                          _ kind: FusedCompare) throws(TrapReason) {
+        let a = fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)
+        let b = immediate ? pc[2] : fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+        if holds(kind, a, b) {
+            try jump(&pc, pc[3], &fuel, interrupt)
+        } else {
+            pc += 4
+        }
+    }
+}
+
+/// The operation of a fused binary-immediate op; a constant at each use, so the switch
+/// folds away after inlining (closures here were not reliably inlined into the loop).
+enum FusedArithmetic { case add, mul, and, or, xor, shl, shrS, shrU }
+
+/// The predicate of a fused compare (i32).
+enum FusedCompare { case eq, ne, ltS, ltU, gtS, gtU, leS, leU, geS, geU }
