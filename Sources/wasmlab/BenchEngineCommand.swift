@@ -64,14 +64,25 @@ struct BenchEngineCommand: ParsableCommand {
             measure("validate", heavy) { try validateModule(module, features: features) }
             let store = Store(configuration: configuration)
             measure("compile", heavy) { _ = try CompiledModule(bytes: bytes, store: store) }
+            guard module.imports.isEmpty else {
+                print("instantiate: skipped (the module has imports)")
+                return
+            }
+            // A store keeps its instances (and their memory reservations) until it goes:
+            // each round instantiates into a fresh store, outside the timed part.
+            let instances = min(heavy, 200)
+            measureRounds("instantiate", instances, setup: {
+                let store = Store(configuration: configuration)
+                let compiled = try CompiledModule(bytes: bytes, store: store)
+                let linker = Linker(store: store)
+                return { _ = try linker.instantiate(compiled) }
+            })
+            guard file == nil else { return }
             let compiled = try CompiledModule(bytes: bytes, store: store)
             let linker = Linker(store: store)
-            linker.defineSpectest()
-            measure("instantiate", heavy) { _ = try linker.instantiate(compiled) }
-            guard file == nil else { return }
             // The side-by-side figure: a fresh store, the module compiled and instantiated,
             // one export called (what an embedder pays to run a small function once).
-            measure("store+compile+instantiate+call", heavy) {
+            measure("store+compile+instantiate+call", instances) {
                 let store = Store(configuration: configuration)
                 let instance = try Linker(store: store).instantiate(CompiledModule(bytes: bytes, store: store))
                 guard let add = instance.function("add"), try add.invoke([.i32(1), .i32(2)]) == [.i32(3)] else {
@@ -95,11 +106,17 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     /// Runs `body` `count` times per round and prints the median time per call.
-    func measure(_ name: String, _ count: Int, _ body: () throws -> Void) {
+    func measure(_ name: String, _ count: Int, _ body: @escaping () throws -> Void) {
+        measureRounds(name, count, setup: { body })
+    }
+
+    /// Per round: `setup` (not timed) makes the body, which then runs `count` times.
+    func measureRounds(_ name: String, _ count: Int, setup: () throws -> () throws -> Void) {
         let clock = ContinuousClock()
         var perOp: [Double] = []
         do {
             for _ in 0..<rounds {
+                let body = try setup()
                 let start = clock.now
                 for _ in 0..<count { try body() }
                 let elapsed = clock.now - start
