@@ -79,9 +79,31 @@ public struct ByteReader: Sendable {
         throw .malformed("integer representation too long", offset: offset)
     }
 
-    public mutating func readU32() throws(WasmError) -> UInt32 { UInt32(try readULEB(bits: 32)) }
-    public mutating func readI32() throws(WasmError) -> Int32 { Int32(truncatingIfNeeded: try readSLEB(bits: 32)) }
-    public mutating func readI64() throws(WasmError) -> Int64 { try readSLEB(bits: 64) }
+    // One-byte encodings (most indices and small constants) skip the general loop; a
+    // single byte is always within the limits of these widths.
+    public mutating func readU32() throws(WasmError) -> UInt32 {
+        if offset < limit, bytes[offset] < 0x80 {
+            offset += 1
+            return UInt32(bytes[offset - 1])
+        }
+        return UInt32(try readULEB(bits: 32))
+    }
+
+    public mutating func readI32() throws(WasmError) -> Int32 {
+        if offset < limit, bytes[offset] < 0x80 {
+            offset += 1
+            return Int32(bytes[offset - 1] ^ 0x40) - 0x40  // sign-extend bit 6
+        }
+        return Int32(truncatingIfNeeded: try readSLEB(bits: 32))
+    }
+
+    public mutating func readI64() throws(WasmError) -> Int64 {
+        if offset < limit, bytes[offset] < 0x80 {
+            offset += 1
+            return Int64(bytes[offset - 1] ^ 0x40) - 0x40
+        }
+        return try readSLEB(bits: 64)
+    }
     /// The signed 33-bit block type index.
     public mutating func readS33() throws(WasmError) -> Int64 { try readSLEB(bits: 33) }
 

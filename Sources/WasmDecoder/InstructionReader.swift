@@ -33,6 +33,13 @@ public struct InstructionReader: Sendable {
     public mutating func read() throws(WasmError) -> (Instruction, offset: Int)? {
         guard !reader.isAtEnd else { return nil }
         let start = reader.offset
+        return (try next(), start)
+    }
+
+    /// Decodes the next instruction (at `offset`); at the end of the range this throws
+    /// like a truncated instruction. Cheaper than `read()` in loops that check `isAtEnd`
+    /// themselves: no optional tuple to build and destroy.
+    public mutating func next() throws(WasmError) -> Instruction {
         let op = try readOpcode()
         var ins = Instruction(op)
         switch op.immediateKind {
@@ -90,7 +97,7 @@ public struct InstructionReader: Sendable {
             try readMemarg(into: &ins)
             ins.value2 = UInt64(try reader.readByte())
         }
-        return (ins, start)
+        return ins
     }
 
     private mutating func readOpcode() throws(WasmError) -> Opcode {

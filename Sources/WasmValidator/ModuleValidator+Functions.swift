@@ -13,7 +13,9 @@ extension ModuleValidator {
         var validator = try functionValidator(definedIndex: definedIndex)
         try sink.beginFunction(index: validator.functionIndex, type: validator.functionType, localTypes: validator.locals)
         var reader = InstructionReader(bytes: module.bytes, range: validator.bodyStart..<validator.bodyEnd, features: features)
-        while let (ins, offset) = try reader.read() {
+        while !reader.isAtEnd {
+            let offset = reader.offset
+            let ins = try reader.next()
             let effect = try validator.check(ins, offset: offset)
             try sink.visit(ins, offset: offset, context: validator)
             validator.apply(effect)
