@@ -11,12 +11,13 @@ import WasmRuntime
 extension Executor {
     /// Takes a branch of `rel` words. A backward branch is a loop's back edge: it polls the
     /// interrupt word and spends one unit of fuel, so every loop iteration is interruptible
-    /// without an op of its own.
+    /// without an op of its own. A branch of zero words is a back edge too (`loop br 0 end`
+    /// branches to itself).
     @inline(__always)
     static func jump(_ pc: inout UnsafePointer<UInt32>, _ relWord: UInt32, _ fuel: inout UInt64,
                      _ interrupt: UnsafeMutablePointer<UInt32>) throws(TrapReason) {
         let rel = Int(Int32(bitPattern: relWord))
-        if rel < 0 {
+        if rel <= 0 {
             guard fuel != 0 && interrupt.pointee == 0 else {
                 interrupt.pointee = 0
                 throw .interrupted
