@@ -13,6 +13,8 @@ import WasmRuntime
 ///    24    slotEnd     end of the store's value stack
 ///    32    store       unretained Store
 ///    40    tierID      the JIT's id in ExecutionTiers (native calls need tierID == this)
+///    48    handlerSP   native stack pointer of the frame whose try_table caught an exception
+///    56    handlerFP   that frame's value-frame base
 /// ```
 struct JITContext {
     var entrySP: UInt = 0
@@ -21,11 +23,15 @@ struct JITContext {
     var slotEnd: UnsafeMutableRawPointer
     var store: UnsafeMutableRawPointer
     var tierID: Int
+    var handlerSP: UInt = 0
+    var handlerFP: UInt = 0
 
     static let entrySPOffset: Int32 = 0
     static let trapOffset: Int32 = 8
     static let stackLimitOffset: Int32 = 16
     static let slotEndOffset: Int32 = 24
+    static let handlerSPOffset: Int32 = 48
+    static let handlerFPOffset: Int32 = 56
 }
 
 /// Field offsets of runtime structures compiled code reads, taken from the compiler's

@@ -85,7 +85,8 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
             interpretedSlots[i] = entry.frameSlots
             compiler.masm.bind(compiler.entryLabels[i])
             compiler.masm.interpreterShim(definedIndex: i, importCount: compiler.importCount,
-                                          code: UInt64(UInt(bitPattern: entry.code)), frameSlots: entry.frameSlots)
+                                          code: UInt64(UInt(bitPattern: entry.code)), frameSlots: entry.frameSlots,
+                                          tierID: id)
         }
         compiler.masm.emitTrapStubs()
         var asm = compiler.masm.a
@@ -107,7 +108,7 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         stats.instructions = compiler.instructionCount
         stats.unsupported = compiler.unsupportedReasons
         let code = JITCode(buffer: buffer, entries: entries, interpreted: interpreted, trapTable: compiler.masm.trapTable,
-                           statistics: stats)
+                           handlers: compiler.masm.handlerTable, statistics: stats)
         if bounds.usesFaultHandling { try code.registerWithTrapGuard() }
         return code
     }
@@ -233,21 +234,27 @@ public struct JITStatistics: Sendable {
 }
 
 /// One module's machine code and the interpreter code of the functions left to it.
-public final class JITCode: CompiledCode {
+public final class JITCode: HostsInterpretedCode {
     let buffer: CodeBuffer
     let entries: [(UnsafeRawPointer, Int)]
     let interpreted: any CompiledCode
     let trapTable: TrapTable
+    let handlers: HandlerTable
     public let statistics: JITStatistics
 
     init(buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
-         statistics: JITStatistics) {
+         handlers: HandlerTable, statistics: JITStatistics) {
         self.buffer = buffer
         self.entries = entries
         self.interpreted = interpreted
         self.trapTable = trapTable
+        self.handlers = handlers
         self.statistics = statistics
     }
+
+    /// The interpreter code of the functions left to the interpreter (their try_table
+    /// regions are found there when an exception unwinds through them).
+    public var interpretedPart: any CompiledCode { interpreted }
 
     public func entry(definedIndex index: Int) -> (code: UnsafeRawPointer, frameSlots: Int) {
         guard index >= 0 && index < entries.count else { return (UnsafeRawPointer(buffer.base), 1) }

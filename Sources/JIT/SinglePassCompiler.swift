@@ -41,6 +41,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         /// `if` with parameters: their kinds and the save slots holding them for `else`.
         var params: [Kind] = []
         var saved: [Int] = []
+        /// `try_table`: its region in the handler table (closed at `end`).
+        var region: Int?
     }
     struct Unsupported: Error { let what: String }
     /// What the compiler needs from the validator about the current instruction.
@@ -63,6 +65,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     let plainMemory: Bool
     /// table64 tables: table instructions are left to the interpreter.
     let plainTables: Bool
+    /// Payload slot count of each tag (imports first).
+    let tagSlotCounts: [Int]
     /// Entry label of each defined function.
     var entryLabels: [M.Label] = []
     /// Whether each defined function was compiled (else it runs in the interpreter).
@@ -103,6 +107,9 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         plainMemory = memories.count <= 1 && !memories.contains { $0.limits.is64 }
         plainTables = !(module.importedTables + module.tables.map(\.type)).contains { $0.limits.is64 }
         hasMemory = !module.importedMemories.isEmpty || !module.memories.isEmpty
+        tagSlotCounts = (module.importedTags + module.tags).map { tag in
+            Int(tag.typeIndex) < module.types.count ? SlotLayout.slotCount(module.types[Int(tag.typeIndex)].parameters) : 0
+        }
         for _ in module.functions { entryLabels.append(self.masm.newLabel()) }
     }
 
@@ -156,7 +163,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     static func facts(_ instruction: Instruction, _ context: some ValidationContext) -> Facts {
         var facts = Facts(isUnreachable: context.isUnreachable)
         switch instruction.opcode {
-        case .block, .loop, .if: facts.blockType = context.resolve(instruction.blockType)
+        case .block, .loop, .if, .tryTable: facts.blockType = context.resolve(instruction.blockType)
         default: break
         }
         return facts

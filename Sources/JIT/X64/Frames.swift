@@ -106,11 +106,7 @@ extension X64MacroAssembler {
             a.sub(X64Regs.scratch2, imm: 1)
             a.j(.notEqual, loop)
         }
-        if usesMemory {
-            a.load(X64Regs.memoryView, mem(X64Regs.instance, RuntimeLayout.contextMemoryViews))
-            a.load(X64Regs.memoryView, mem(X64Regs.memoryView))
-            reloadMemory()
-        }
+        if usesMemory { reloadMemoryView() }
         return patch
     }
 
@@ -121,9 +117,21 @@ extension X64MacroAssembler {
         a.ret()
     }
 
+    /// Loads memory 0's view and base of the running instance (prologues, and after calls:
+    /// a callee in another instance, or one that tail-called into one, leaves its own).
+    mutating func reloadMemoryView() {
+        a.load(X64Regs.memoryView, mem(X64Regs.instance, RuntimeLayout.contextMemoryViews))
+        a.load(X64Regs.memoryView, mem(X64Regs.memoryView))
+        reloadMemory()
+    }
+
     mutating func callDirect(_ label: Label, frameOffset: Int32) {
         if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(frameOffset)) }
         a.call(label)
+        handlerTable.addCallSite(returnOffset: a.offset, frameOffset: frameOffset)
+        // The callee may have tail-called a function of another instance, which returns
+        // with its own instance in r14.
+        a.load(X64Regs.instance, X64Address.savedInstance)
         if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(-frameOffset)) }
     }
 
@@ -139,6 +147,7 @@ extension X64MacroAssembler {
         a.j(.notEqual, slow)
         a.load(X64Regs.instance, mem(X64Regs.scratch, RuntimeLayout.recordContext))
         a.call(mem(X64Regs.scratch, RuntimeLayout.recordCode))
+        handlerTable.addCallSite(returnOffset: a.offset, frameOffset: frameOffset)
         a.load(X64Regs.instance, X64Address.savedInstance)
         a.jmp(done)
         a.bind(slow)
@@ -146,7 +155,7 @@ extension X64MacroAssembler {
         a.mov(.rsi, X64Regs.scratch)
         a.mov(.rdx, X64Regs.fp)
         callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callOther))
-        checkHelperTrap()
+        checkException()
         a.bind(done)
         if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(-frameOffset)) }
     }
@@ -174,7 +183,7 @@ extension X64MacroAssembler {
         checkHelperTrap()
     }
 
-    mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int) {
+    mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int, tierID: Int) {
         a.push(X64Regs.instance)
         // Interpreter runs reached through shims recurse natively: bound them like frames.
         a.cmp(.rsp, X64Address.vm(JITContext.stackLimitOffset))
@@ -186,7 +195,15 @@ extension X64MacroAssembler {
         a.mov(.rcx, imm: code)
         a.mov(.r8, imm: UInt64(frameSlots))
         callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callInterpreted))
-        checkHelperTrap()
+        checkException()
+        // The interpreter handed back a tail call to a function of another tier: make it
+        // in place of this frame (arguments are at slot 0 already).
+        let done = a.newLabel()
+        a.test(.rax, .rax)
+        a.j(.equal, done)
+        a.mov(.rsi, .rax)
+        tailCallRecord(.rsi, tierID: tierID)
+        a.bind(done)
         epilogue()
     }
 
@@ -199,6 +216,7 @@ extension X64MacroAssembler {
             a.mov(.rax, imm: UInt64(reason.rawValue) + 1)
             a.jmp(exit)
         }
+        emitExceptionStubs()
         if let pending = pendingTrapLabel {
             a.bind(pending)
             a.load(.rax, X64Address.vm(JITContext.trapOffset))

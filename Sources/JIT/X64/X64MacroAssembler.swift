@@ -19,6 +19,10 @@ struct X64MacroAssembler: MacroAssembler {
     var pendingTrapLabel: Label?
     var exitLabel: Label?
     var trapTable = TrapTable()
+    var handlerTable = HandlerTable()
+    /// Module-wide stubs emitted after all functions (see X64MacroAssembler+Exceptions.swift).
+    var unwindLabel: Label?
+    var tailCallOtherLabel: Label?
     /// How memory accesses are kept in bounds (from the store's `BoundsStrategy`).
     let addressing: MemoryAddressing
 
@@ -30,6 +34,7 @@ struct X64MacroAssembler: MacroAssembler {
     mutating func truncateCode(to offset: Int) {
         a.truncate(to: offset)
         trapTable.truncate(to: offset)
+        handlerTable.truncate(to: offset)
     }
     func invert(_ cond: Condition) -> Condition { cond.inverted }
 
