@@ -147,6 +147,13 @@ func jitCounts(_ instance: Instance) -> (compiled: Int, interpreted: Int)? {
                 (block $h (result i32)
                   (try_table (catch $e $h) (call $thrower (local.get 0)))
                   (i32.const -1)))
+              ;; compiled -> host, with a value below the call (the call moves the frame base)
+              (func (export "jitCatchesHost") (param i32) (result i32)
+                (i32.const 1000)
+                (block $h (result i32)
+                  (try_table (catch $e $h) (call $host (local.get 0)))
+                  (i32.const -1))
+                (i32.add))
               ;; compiled -> interpreted -> (compiled | host -> compiled | host)
               (func (export "jitCatches") (param i32) (result i32)
                 (block $h (result i32)
@@ -154,7 +161,9 @@ func jitCounts(_ instance: Instance) -> (compiled: Int, interpreted: Int)? {
                   (i32.const -1))))
             """, linker)
         let counts = try #require(jitCounts(i))
-        #expect(counts.compiled == 2 && counts.interpreted == 2)
+        #expect(counts.compiled == 3 && counts.interpreted == 2)
+        #expect(try call(i, "jitCatchesHost", [.i32(100)]) == [.i32(1101)])    // host throws
+        #expect(try call(i, "jitCatchesHost", [.i32(6)]) == [.i32(1006)])      // host -> JIT throws
         #expect(try call(i, "jitCatches", [.i32(0)]) == [.i32(77)])    // JIT -> interp -> JIT throws
         #expect(try call(i, "jitCatches", [.i32(5)]) == [.i32(5)])     // ... -> host -> JIT throws
         #expect(try call(i, "jitCatches", [.i32(100)]) == [.i32(101)]) // ... -> host throws

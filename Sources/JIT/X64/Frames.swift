@@ -155,9 +155,19 @@ extension X64MacroAssembler {
         a.mov(.rsi, X64Regs.scratch)
         a.mov(.rdx, X64Regs.fp)
         callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callOther))
-        checkException()
-        a.bind(done)
-        if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(-frameOffset)) }
+        if frameOffset != 0 {
+            // The unwinder needs this frame's own base.
+            a.lea(X64Regs.fp, X64Address.slot(-frameOffset))
+            checkException()
+            let after = a.newLabel()
+            a.jmp(after)
+            a.bind(done)
+            a.lea(X64Regs.fp, X64Address.slot(-frameOffset))
+            a.bind(after)
+        } else {
+            checkException()
+            a.bind(done)
+        }
     }
 
     mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeID: Int) {
