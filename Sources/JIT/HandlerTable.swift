@@ -67,12 +67,12 @@ struct HandlerTable {
         return frameOffsets[low]
     }
 
-    /// The clauses of the regions around `position`, innermost region first.
-    func clauses(at position: Int) -> [Clause] {
-        var found: [Clause] = []
+    /// Visits the clauses of the regions around `position`, innermost region first, while
+    /// `body` returns true.
+    func forEachClause(at position: Int, _ body: (Clause) -> Bool) {
+        guard let first = regions.first, first.start < position else { return }
         for region in regions.reversed() where region.start < position && position <= region.end {
-            found += region.clauses
+            for clause in region.clauses where !body(clause) { return }
         }
-        return found
     }
 }

@@ -55,8 +55,8 @@ extension RuntimeHelpers {
         let store = store(vm)
         guard let exception = store.stack.pendingTrap?.exception else { return 0 }
         var pc = UInt(bitPattern: pcp), sp = UInt(bitPattern: spp), fp = UInt(bitPattern: fpp)
+        guard var (code, instance) = frameOwner(sp) else { return 0 }
         while true {
-            guard let (code, instance) = frameOwner(sp) else { return 0 }
             let base = UInt(bitPattern: code.buffer.base)
             if pc > base, let clause = code.catchingClause(exception, at: Int(pc - base), instance: instance) {
                 deliver(exception, clause, fp: fp)
@@ -71,10 +71,11 @@ extension RuntimeHelpers {
             if sp + 16 >= vm.pointee.entrySP { return 0 }
             let returnAddress = UnsafeRawPointer(bitPattern: sp + 8)!.load(as: UInt.self)
             sp += 16
-            guard let (caller, _) = frameOwner(sp) else { return 0 }
-            let callerBase = UInt(bitPattern: caller.buffer.base)
+            guard let caller = frameOwner(sp) else { return 0 }
+            (code, instance) = caller
+            let callerBase = UInt(bitPattern: code.buffer.base)
             guard returnAddress > callerBase,
-                  let offset = caller.handlers.frameOffset(returningTo: Int(returnAddress - callerBase)) else { return 0 }
+                  let offset = code.handlers.frameOffset(returningTo: Int(returnAddress - callerBase)) else { return 0 }
             fp = UInt(bitPattern: Int(bitPattern: fp) - Int(offset))
             pc = returnAddress
         }
@@ -111,14 +112,16 @@ extension JITCode {
     /// The first clause, innermost region first, around code offset `position` that
     /// catches `exception` (tags compare by identity through the instance's tag list).
     func catchingClause(_ exception: Exception, at position: Int, instance: Instance) -> HandlerTable.Clause? {
-        for clause in handlers.clauses(at: position) {
+        var found: HandlerTable.Clause?
+        handlers.forEachClause(at: position) { clause in
             switch clause.kind {
-            case .catchAll, .catchAllRef: return clause
+            case .catchAll, .catchAllRef: found = clause
             case .catch, .catchRef:
                 let tags = instance.tags
-                if Int(clause.tag) < tags.count, tags[Int(clause.tag)] === exception.tag { return clause }
+                if Int(clause.tag) < tags.count, tags[Int(clause.tag)] === exception.tag { found = clause }
             }
+            return found == nil
         }
-        return nil
+        return found
     }
 }
