@@ -7,7 +7,12 @@ import WasmRuntime
 /// trampoline has returned.
 final class RawBacktrace {
     let frames: [(pc: UInt, count: Int)]
-    init(_ frames: [(pc: UInt, count: Int)]) { self.frames = frames }
+    /// Outer frames only counted (deep non-uniform recursion).
+    let omitted: Int
+    init(_ frames: [(pc: UInt, count: Int)], omitted: Int) {
+        self.frames = frames
+        self.omitted = omitted
+    }
 }
 
 /// Every live module's code range, so a PC from any frame (another module called
@@ -43,9 +48,13 @@ final class JITCodeRegistry: @unchecked Sendable {
     /// shim, whose function the interpreter's part of the backtrace already names.
     func names(_ raw: RawBacktrace, skipInnermostShim: Bool, limit: Int = 100) -> [String] {
         var names: [String] = []
-        var omitted = 0
+        var omitted = raw.omitted
         for (i, frame) in raw.frames.enumerated() {
             var count = frame.count
+            if names.count >= limit && i > 0 {
+                omitted += count
+                continue
+            }
             let found = function(containing: frame.pc)
             if i == 0 && skipInnermostShim, let found, found.code.isInterpreted(definedIndex: found.definedIndex) {
                 count -= 1
@@ -69,8 +78,8 @@ extension RuntimeHelpers {
     /// PC and frame in the context: walks the frames up to the entry and keeps their PCs.
     static let captureBacktrace: CaptureBacktrace = { vmp in
         let vm = vm(vmp)
-        let frames = X64Frames.walk(pc: vm.pointee.trapPC, sp: vm.pointee.trapSP, entrySP: vm.pointee.entrySP)
+        let walked = X64Frames.walk(pc: vm.pointee.trapPC, sp: vm.pointee.trapSP, entrySP: vm.pointee.entrySP)
         if let old = vm.pointee.backtrace { Unmanaged<RawBacktrace>.fromOpaque(old).release() }
-        vm.pointee.backtrace = Unmanaged.passRetained(RawBacktrace(frames)).toOpaque()
+        vm.pointee.backtrace = Unmanaged.passRetained(RawBacktrace(walked.frames, omitted: walked.omitted)).toOpaque()
     }
 }

@@ -79,6 +79,21 @@ import WasmRuntime
         #expect(trap.description.contains("#0 down (100 frames)"))
     }
 
+    @Test func mutualRecursionIsCappedAndCounted() throws {
+        let bytes = try Self.withNames("""
+            (module
+              (func (export "ping") (param i32) (result i32) (call 1 (local.get 0)))
+              (func (param i32) (result i32) (call 0 (local.get 0))))
+            """, ["ping", "pong"])
+        let trap = try #require(try Self.trap(bytes, bounds: .software, "ping", [.i32(0)]))
+        #expect(trap.reason == .callStackExhausted)
+        #expect(trap.backtrace.count == 101)
+        #expect(Set(trap.backtrace.prefix(100)) == ["ping", "pong"])
+        let last = try #require(trap.backtrace.last)
+        let omitted = try #require(Int(last.split(separator: " ")[1]))
+        #expect(last.hasSuffix("more frames") && omitted > 1000)
+    }
+
     @Test(arguments: [BoundsStrategy.software, .guard])
     func framesOfTheInterpreterAreMixedIn(bounds: BoundsStrategy) throws {
         // "bridge" uses a v128 local, so it runs in the interpreter behind a shim:
