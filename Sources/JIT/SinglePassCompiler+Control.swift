@@ -249,6 +249,7 @@ extension SinglePassCompiler {
                 freeGPRs.append(r)
             }
         }
+        mark(.epilogue)
         masm.epilogue()
     }
 }

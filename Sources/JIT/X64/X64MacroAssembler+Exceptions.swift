@@ -52,7 +52,7 @@ extension X64MacroAssembler {
         a.mov(.rsi, X64Regs.instance)
         a.mov(.rdx, imm: UInt64(tag))
         a.lea(.rcx, X64Address.slot(argumentsSlot))
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.throwException))
+        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.throwException), symbol: "throwException")
         callUnwind()
     }
 
@@ -60,7 +60,7 @@ extension X64MacroAssembler {
     mutating func throwRef(_ ref: GPR) {
         if ref != .rsi { a.mov(.rsi, ref) }
         a.mov(.rdi, X64Regs.vm)
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.rethrow))
+        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.rethrow), symbol: "rethrow")
         callUnwind()
     }
 
@@ -95,30 +95,36 @@ extension X64MacroAssembler {
     ///
     ///     unwind:   (entered by `call`; [rsp] = position, rsp + 8 = the frame's rsp)
     ///               rax = RuntimeHelpers.unwind(vm, position, rsp + 8, r15)
-    ///               rax == 0: leave through the trap exit (JITContext.trap says why)
+    ///               rax == 0: leave through the trap exit (JITContext.trap says why;
+    ///               the position stays on top as the trap PC)
     ///               else rsp = handlerSP, r15 = handlerFP, r14 = [rsp]; jmp rax
     ///     tailCallOther: (rsi = record, in the frame's body) callOther(vm, rsi, r15);
     ///               exceptions unwind from here (outside every try_table); return.
     mutating func emitExceptionStubs() {
         if let label = tailCallOtherLabel {
             a.bind(label)
+            mark("tail call to a host function or another tier")
             a.mov(.rdi, X64Regs.vm)
             a.mov(.rdx, X64Regs.fp)
-            callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callOther))
+            callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callOther), symbol: "callOther")
             checkException()
             epilogue()
         }
         if let label = unwindLabel {
-            if pendingTrapLabel == nil { pendingTrapLabel = a.newLabel() }
+            if modulePendingLabel == nil { modulePendingLabel = a.newLabel() }
             a.bind(label)
+            mark("exception unwind")
             a.mov(.rdi, X64Regs.vm)
             a.load(.rsi, mem(.rsp))
             a.lea(.rdx, mem(.rsp, 8))
             a.mov(.rcx, X64Regs.fp)
             a.sub(.rsp, imm: 8)
-            callAbsolute(RuntimeHelpers.address(RuntimeHelpers.unwind))
+            callAbsolute(RuntimeHelpers.address(RuntimeHelpers.unwind), symbol: "unwind")
+            // No handler: the trap exit expects the raising position on top, as pushed
+            // by a function's trap stub.
+            a.add(.rsp, imm: 8)
             a.test(.rax, .rax)
-            a.j(.equal, pendingTrapLabel!)
+            a.j(.equal, modulePendingLabel!)
             a.load(.rsp, X64Address.vm(JITContext.handlerSPOffset))
             a.load(X64Regs.fp, X64Address.vm(JITContext.handlerFPOffset))
             a.load(X64Regs.instance, X64Address.savedInstance)
