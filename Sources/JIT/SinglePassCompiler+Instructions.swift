@@ -29,6 +29,8 @@ extension SinglePassCompiler {
             try compileControl(instruction, context: context)
         case .returnCall, .returnCallIndirect, .returnCallRef, .callRef, .throw, .throwRef:
             try compileProposal(instruction)
+        case .refAsNonNull, .brOnNull, .brOnNonNull:
+            compileNullCheck(instruction)
         case .drop: release(stack.removeLast())
         case .select, .selectT: compileSelect()
         case .localGet: push(.local(instruction.index), localKinds[Int(instruction.index)])
