@@ -4,19 +4,6 @@ import WasmDecoder
 import WasmValidator
 
 extension Translator {
-    /// Wasm opcodes that map one-to-one onto an interpreter op of the same name
-    /// (numeric operators, loads and stores).
-    static let directOps: [Opcode: IOp] = {
-        var byName: [String: IOp] = [:]
-        for op in IOp.allCases { byName["\(op)"] = op }
-        var map: [Opcode: IOp] = [:]
-        for op in Opcode.allCases {
-            guard let iop = byName["\(op)"], op.info.signature != nil else { continue }
-            map[op] = iop
-        }
-        return map
-    }()
-
     func unsupported(_ instruction: Instruction) -> WasmError {
         WasmError(.invalid, "\(instruction.opcode.name) is not supported by the interpreter yet")
     }
@@ -206,17 +193,17 @@ extension Translator {
                 try translateSIMD(instruction, context: context)
                 return
             }
-            guard let op = Translator.directOps[instruction.opcode], let signature = instruction.opcode.info.signature else {
+            guard let op = Translator.directOp(instruction.opcode), let signature = instruction.opcode.info.signature else {
                 throw unsupported(instruction)
             }
             if instruction.opcode.info.immediate == .memarg {
                 let offset = try memoryOffset(instruction)
                 if signature.pushes.isEmpty {
                     let value = pop(), address = pop()
-                    emit(op, address, value, offset)
+                    emitMemoryAccess(op, dst: nil, address: address, home: home(height - 2), value: value, offset: offset)
                 } else {
                     let address = pop()
-                    emitProducer(op, home(height - 1), address, offset)
+                    emitMemoryAccess(op, dst: home(height - 1), address: address, home: home(height - 1), value: nil, offset: offset)
                     pushHome()
                 }
                 return
