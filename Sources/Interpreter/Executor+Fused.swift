@@ -80,6 +80,15 @@ extension Executor {
         fp.storeBytes(of: holds(kind, a, pc[3]) ? 1 : 0, toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
+    /// `select` on a compare of `x` (a slot) and `y` (a slot, or an immediate).
+    @inline(__always)
+    static func selectI32(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, immediate: Bool, _ kind: FusedCompare) {
+        let x = fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self)
+        let y = immediate ? pc[5] : fp.load(fromByteOffset: Int(pc[5]), as: UInt32.self)
+        let chosen = holds(kind, x, y) ? pc[2] : pc[3]
+        fp.storeBytes(of: fp.load(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+    }
+
     @inline(__always)
     static func branchI32(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
                           _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,

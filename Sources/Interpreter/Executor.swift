@@ -1156,6 +1156,26 @@ enum Executor<Addressing: InterpreterAddressing> {
             case .brF64NotGtI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGt)
             case .brF64NotLeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLe)
             case .brF64NotGeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGe)
+            case .selectI32Eq: selectI32(pc, fp, immediate: false, .eq); pc += 6
+            case .selectI32Ne: selectI32(pc, fp, immediate: false, .ne); pc += 6
+            case .selectI32LtS: selectI32(pc, fp, immediate: false, .ltS); pc += 6
+            case .selectI32LtU: selectI32(pc, fp, immediate: false, .ltU); pc += 6
+            case .selectI32GtS: selectI32(pc, fp, immediate: false, .gtS); pc += 6
+            case .selectI32GtU: selectI32(pc, fp, immediate: false, .gtU); pc += 6
+            case .selectI32LeS: selectI32(pc, fp, immediate: false, .leS); pc += 6
+            case .selectI32LeU: selectI32(pc, fp, immediate: false, .leU); pc += 6
+            case .selectI32GeS: selectI32(pc, fp, immediate: false, .geS); pc += 6
+            case .selectI32GeU: selectI32(pc, fp, immediate: false, .geU); pc += 6
+            case .selectI32EqI: selectI32(pc, fp, immediate: true, .eq); pc += 6
+            case .selectI32NeI: selectI32(pc, fp, immediate: true, .ne); pc += 6
+            case .selectI32LtSI: selectI32(pc, fp, immediate: true, .ltS); pc += 6
+            case .selectI32LtUI: selectI32(pc, fp, immediate: true, .ltU); pc += 6
+            case .selectI32GtSI: selectI32(pc, fp, immediate: true, .gtS); pc += 6
+            case .selectI32GtUI: selectI32(pc, fp, immediate: true, .gtU); pc += 6
+            case .selectI32LeSI: selectI32(pc, fp, immediate: true, .leS); pc += 6
+            case .selectI32LeUI: selectI32(pc, fp, immediate: true, .leU); pc += 6
+            case .selectI32GeSI: selectI32(pc, fp, immediate: true, .geS); pc += 6
+            case .selectI32GeUI: selectI32(pc, fp, immediate: true, .geU); pc += 6
             case .f64MulAdd: multiplyAdd(pc, fp, .mulAdd); pc += 5
             case .f64MulSub: multiplyAdd(pc, fp, .mulSub); pc += 5
             case .f64SubMul: multiplyAdd(pc, fp, .subMul); pc += 5

@@ -44,6 +44,7 @@
 ///                                                  f64SubMul: c - x*y)
 ///     load, address a + b        op dst a b offset
 ///     store, address a + b       op a b value offset
+///     select on a compare        op dst a b x y   (selectI32LtU ...: x <op> y ? a : b)
 ///
 /// Every branch with a negative `rel` (only loops are targets of those) polls the interrupt
 /// word and counts fuel: that is the loop check.
@@ -394,6 +395,27 @@ enum IOp: UInt16, CaseIterable {
     case i64StoreA
     case i32Store8A
     case i32Store16A
+    // select on an i32 compare: op dst a b x y (dst = x <op> y ? a : b; y an immediate in the I forms)
+    case selectI32Eq
+    case selectI32Ne
+    case selectI32LtS
+    case selectI32LtU
+    case selectI32GtS
+    case selectI32GtU
+    case selectI32LeS
+    case selectI32LeU
+    case selectI32GeS
+    case selectI32GeU
+    case selectI32EqI
+    case selectI32NeI
+    case selectI32LtSI
+    case selectI32LtUI
+    case selectI32GtSI
+    case selectI32GtUI
+    case selectI32LeSI
+    case selectI32LeUI
+    case selectI32GeSI
+    case selectI32GeUI
 }
 
 extension IOp {

@@ -135,6 +135,17 @@ extension Translator {
         return fused
     }
 
+    /// Removes an i32 compare that just produced the `select` condition (a temporary at
+    /// `home`); returns the fused select op and the compare's operands.
+    mutating func takeSelectCondition(_ condition: UInt32, home: UInt32) -> (IOp, UInt32, UInt32)? {
+        guard condition == home, let (op, start) = lastProducer(into: condition), code.count == start + 4,
+              let fused = Translator.selectForm(op) else { return nil }
+        let operands = (code[start + 2], code[start + 3])
+        code.removeLast(4)
+        lastDestination = nil
+        return (fused, operands.0, operands.1)
+    }
+
     /// Emits a conditional branch on `fused` (or on the plain `condition` slot, taken when
     /// nonzero, or zero if `negate`); returns (rel word, anchor) to link.
     mutating func emitConditionalJump(_ fused: FusedCondition?, condition: UInt32, negate: Bool) -> (word: Int, anchor: Int) {

@@ -244,4 +244,31 @@ extension Translator {
         default: nil
         }
     }
+
+    /// The fused `select` on an i32 compare (register or immediate form).
+    static func selectForm(_ op: IOp) -> IOp? {
+        switch op {
+        case .i32Eq: .selectI32Eq
+        case .i32Ne: .selectI32Ne
+        case .i32LtS: .selectI32LtS
+        case .i32LtU: .selectI32LtU
+        case .i32GtS: .selectI32GtS
+        case .i32GtU: .selectI32GtU
+        case .i32LeS: .selectI32LeS
+        case .i32LeU: .selectI32LeU
+        case .i32GeS: .selectI32GeS
+        case .i32GeU: .selectI32GeU
+        case .i32EqI: .selectI32EqI
+        case .i32NeI: .selectI32NeI
+        case .i32LtSI: .selectI32LtSI
+        case .i32LtUI: .selectI32LtUI
+        case .i32GtSI: .selectI32GtSI
+        case .i32GtUI: .selectI32GtUI
+        case .i32LeSI: .selectI32LeSI
+        case .i32LeUI: .selectI32LeUI
+        case .i32GeSI: .selectI32GeSI
+        case .i32GeUI: .selectI32GeUI
+        default: nil
+        }
+    }
 }

@@ -26,7 +26,11 @@ extension Translator {
         case .select, .selectT:
             let type = context.operandType(1) ?? context.operandType(2) ?? .i32
             let c = pop(), b = pop(), a = pop()
-            emitProducer(type == .v128 ? .select128 : .select, home(height - 3), a, b, c)
+            if type != .v128, let (op, x, y) = takeSelectCondition(c, home: home(height - 1)) {
+                emitProducer(op, home(height - 3), a, b, x, y)
+            } else {
+                emitProducer(type == .v128 ? .select128 : .select, home(height - 3), a, b, c)
+            }
             pushHome(type)
 
         case .localGet:

@@ -281,4 +281,28 @@ import WasmRuntime
             #expect(failure?.reason == .outOfBoundsMemoryAccess, "\(name) \(args)")
         }
     }
+
+    /// `select` on an i32 compare (the max/min idiom), register and immediate forms, with the
+    /// chosen operands being the compared values themselves.
+    @Test(arguments: 0..<10) func selectOnACompare(index: Int) throws {
+        let (name, predicate) = FusionTests.compares[index]
+        let linker = makeLinker()
+        let instance = try instantiate(wat: """
+            (module
+              (func (export "pick") (param i32 i32) (result i32)
+                (select (local.get 0) (local.get 1) (i32.\(name) (local.get 0) (local.get 1))))
+              (func (export "pickImm") (param i32 i32) (result i32)
+                (select (local.get 1) (local.get 0) (i32.\(name) (local.get 0) (i32.const 5))))
+              (func (export "pickWide") (param i32 i64 i64) (result i64)
+                (select (local.get 1) (local.get 2) (i32.\(name) (local.get 0) (i32.const -1)))))
+            """, linker)
+        for a in FusionTests.edges {
+            for b in FusionTests.edges {
+                #expect(try exported(instance, "pick").invoke([.i32(a), .i32(b)]) == [.i32(predicate(a, b) ? a : b)])
+                #expect(try exported(instance, "pickImm").invoke([.i32(a), .i32(b)]) == [.i32(predicate(a, 5) ? b : a)])
+            }
+            let wide = try exported(instance, "pickWide").invoke([.i32(a), .i64(0x1_0000_0001), .i64(0xFFFF_FFFF_0000_0000)])
+            #expect(wide == [.i64(predicate(a, 0xFFFF_FFFF) ? 0x1_0000_0001 : 0xFFFF_FFFF_0000_0000)])
+        }
+    }
 }
