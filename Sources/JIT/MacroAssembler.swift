@@ -104,5 +104,11 @@ protocol MacroAssembler {
     mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeID: Int)
     mutating func callGeneric(_ op: Opcode, operandsSlot: Int32, imm1: UInt64, imm2: UInt64)
     mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int)
+    /// The out-of-line stubs of the current function's trap checks (at its end).
+    mutating func emitFunctionTrapStubs()
+    /// The module's trap stubs and exit (after all functions).
     mutating func emitTrapStubs()
+
+    /// Whether listing notes are kept (`wasmlab disasm`).
+    var recordsListing: Bool { get set }
 }

@@ -246,6 +246,7 @@ extension SinglePassCompiler {
                 freeGPRs.append(r)
             }
         }
+        mark(.epilogue)
         masm.epilogue()
     }
 }

@@ -70,6 +70,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var frameSlots: [Int] = []
     var unsupportedReasons: [String: Int] = [:]
     var instructionCount = 0
+    /// Whether to record a listing (code offset of each instruction, prologue, epilogues,
+    /// stubs); off for normal compiles. `listings` has one event list per defined function.
+    var recording = false
+    var events: [JITListing.Event] = []
+    var listings: [[JITListing.Event]] = []
 
     // Per function.
     var definedIndex = 0
@@ -141,6 +146,10 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             return
         }
         masm.bind(entryLabels[definedIndex])
+        if recording {
+            events.removeAll(keepingCapacity: true)
+            mark(.prologue)
+        }
         framePatch = masm.prologue(localsStart: Int32(type.parameters.count * 8), localsEnd: Int32(localTypes.count * 8),
                                    usesMemory: hasMemory)
         controls.append(Control(kind: .function, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
@@ -179,12 +188,21 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             unsupportedReasons[failure, default: 0] += 1
             compiled.append(false)
             frameSlots.append(slots)
+            if recording { listings.append([]) }
             return
         }
         masm.patchFrameSize(at: framePatch, frameBytes: Int32(slots * 8))
         for p in savePatches { masm.patchSlotOffset(at: p.at, Int32((localCount + maxStackHeight + p.slot) * 8)) }
+        if recording { mark(.trapStubs) }
+        masm.emitFunctionTrapStubs()
         compiled.append(true)
         frameSlots.append(slots)
+        if recording { listings.append(events) }
+    }
+
+    /// Starts a listing section at the current code offset (only while recording).
+    @inline(__always) mutating func mark(_ mark: JITListing.Mark) {
+        if recording { events.append(JITListing.Event(codeOffset: masm.offset, mark: mark)) }
     }
 
     // MARK: registers and the abstract stack
