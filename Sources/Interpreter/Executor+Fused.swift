@@ -80,6 +80,22 @@ extension Executor {
         fp.storeBytes(of: holds(kind, a, pc[3]) ? 1 : 0, toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
+    /// `x += imm` then a compare-and-branch on the new `x`; `y` is read after the store
+    /// (it may be `x` itself).
+    @inline(__always)
+    static func incrementBranchI32(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
+                                   _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
+                                   _ kind: FusedCompare) throws(TrapReason) {
+        let x = fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) &+ pc[2]
+        fp.storeBytes(of: UInt64(x), toByteOffset: Int(pc[1]), as: UInt64.self)
+        let y = immediate ? pc[3] : fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+        if holds(kind, x, y) {
+            try jump(&pc, pc[4], &fuel, interrupt)
+        } else {
+            pc += 5
+        }
+    }
+
     /// `select` on a compare of `x` (a slot) and `y` (a slot, or an immediate).
     @inline(__always)
     static func selectI32(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, immediate: Bool, _ kind: FusedCompare) {

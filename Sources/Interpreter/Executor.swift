@@ -1176,6 +1176,26 @@ enum Executor<Addressing: InterpreterAddressing> {
             case .selectI32LeUI: selectI32(pc, fp, immediate: true, .leU); pc += 6
             case .selectI32GeSI: selectI32(pc, fp, immediate: true, .geS); pc += 6
             case .selectI32GeUI: selectI32(pc, fp, immediate: true, .geU); pc += 6
+            case .incBrI32Eq: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq)
+            case .incBrI32Ne: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne)
+            case .incBrI32LtS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS)
+            case .incBrI32LtU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU)
+            case .incBrI32GtS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS)
+            case .incBrI32GtU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU)
+            case .incBrI32LeS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS)
+            case .incBrI32LeU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU)
+            case .incBrI32GeS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS)
+            case .incBrI32GeU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU)
+            case .incBrI32EqI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq)
+            case .incBrI32NeI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne)
+            case .incBrI32LtSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS)
+            case .incBrI32LtUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU)
+            case .incBrI32GtSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS)
+            case .incBrI32GtUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU)
+            case .incBrI32LeSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS)
+            case .incBrI32LeUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU)
+            case .incBrI32GeSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS)
+            case .incBrI32GeUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU)
             case .f64MulAdd: multiplyAdd(pc, fp, .mulAdd); pc += 5
             case .f64MulSub: multiplyAdd(pc, fp, .mulSub); pc += 5
             case .f64SubMul: multiplyAdd(pc, fp, .subMul); pc += 5

@@ -45,6 +45,7 @@
 ///     load, address a + b        op dst a b offset
 ///     store, address a + b       op a b value offset
 ///     select on a compare        op dst a b x y   (selectI32LtU ...: x <op> y ? a : b)
+///     increment and branch       op x imm y rel   (x += imm; branch when x <op> y)
 ///
 /// Every branch with a negative `rel` (only loops are targets of those) polls the interrupt
 /// word and counts fuel: that is the loop check.
@@ -416,6 +417,27 @@ enum IOp: UInt16, CaseIterable {
     case selectI32LeUI
     case selectI32GeSI
     case selectI32GeUI
+    // x += imm, then branch on x <op> y: op x imm y rel (y an immediate in the I forms)
+    case incBrI32Eq
+    case incBrI32Ne
+    case incBrI32LtS
+    case incBrI32LtU
+    case incBrI32GtS
+    case incBrI32GtU
+    case incBrI32LeS
+    case incBrI32LeU
+    case incBrI32GeS
+    case incBrI32GeU
+    case incBrI32EqI
+    case incBrI32NeI
+    case incBrI32LtSI
+    case incBrI32LtUI
+    case incBrI32GtSI
+    case incBrI32GtUI
+    case incBrI32LeSI
+    case incBrI32LeUI
+    case incBrI32GeSI
+    case incBrI32GeUI
 }
 
 extension IOp {

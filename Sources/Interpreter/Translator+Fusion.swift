@@ -32,21 +32,28 @@ extension Translator {
         guard let (op, start) = lastProducer(into: slot) else { return nil }
         if op == .const32 && !wide64 && code.count == start + 3 {
             let value = code[start + 2]
-            code.removeLast(3)
+            truncate(to: start)
             lastDestination = nil
             return UInt64(value)
         }
         if op == .const64 && wide64 && code.count == start + 4 {
             let value = UInt64(code[start + 2]) | UInt64(code[start + 3]) << 32
-            code.removeLast(4)
+            truncate(to: start)
             lastDestination = nil
             return value
         }
         return nil
     }
 
+    /// Drops the code from word `start` on (an instruction taken back by a fusion).
+    mutating func truncate(to start: Int) {
+        code.removeLast(code.count - start)
+        if let increment = lastIncrement, increment >= start { lastIncrement = nil }
+    }
+
     /// Emits `immOp dst a imm` with a one- or two-word immediate.
     mutating func emitImmediate(_ immOp: IOp, dst: UInt32, _ a: UInt32, _ imm: UInt64, wide: Bool) {
+        if immOp == .i32AddI { lastIncrement = code.count }
         if wide {
             emitProducer(immOp, dst, a, UInt32(truncatingIfNeeded: imm), UInt32(truncatingIfNeeded: imm >> 32))
         } else {
@@ -61,7 +68,7 @@ extension Translator {
             return nil
         }
         let operands = (code[start + 2], code[start + 3])
-        code.removeLast(4)
+        truncate(to: start)
         lastDestination = nil
         return operands
     }
@@ -130,7 +137,7 @@ extension Translator {
             guard length == wordCount, let branch = Translator.branchForm(op, negated: negate) else { return nil }
             fused = FusedCondition(op: branch, operands: Array(code[(start + 2)..<code.count]))
         }
-        code.removeLast(length)
+        truncate(to: start)
         lastDestination = nil
         return fused
     }
@@ -141,7 +148,7 @@ extension Translator {
         guard condition == home, let (op, start) = lastProducer(into: condition), code.count == start + 4,
               let fused = Translator.selectForm(op) else { return nil }
         let operands = (code[start + 2], code[start + 3])
-        code.removeLast(4)
+        truncate(to: start)
         lastDestination = nil
         return (fused, operands.0, operands.1)
     }
@@ -153,6 +160,19 @@ extension Translator {
         guard let fused else {
             emit(negate ? .brIfNot : .brIf, condition, 0)
             return (anchor + 2, anchor)
+        }
+        // `x += imm` right before a branch on `x <op> y` (the end of a counted loop): one op.
+        if let start = lastIncrement, start + 4 == anchor, start >= fusionBarrier, fused.operands.count == 2,
+           code[start] == UInt32(IOp.i32AddI.rawValue), code[start + 1] == code[start + 2],
+           code[start + 1] == fused.operands[0], let op = Translator.incrementForm(fused.op) {
+            // [i32AddI x x imm] + [br x y rel]  ->  [incBr x imm y rel]
+            code[start] = UInt32(op.rawValue)
+            code[start + 2] = code[start + 3]
+            code[start + 3] = fused.operands[1]
+            code.append(0)
+            lastDestination = nil
+            lastIncrement = nil
+            return (code.count - 1, start)
         }
         code.append(UInt32(fused.op.rawValue))
         code.append(contentsOf: fused.operands)

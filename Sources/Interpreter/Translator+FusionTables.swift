@@ -271,4 +271,31 @@ extension Translator {
         default: nil
         }
     }
+
+    /// The increment-and-branch op of an i32 compare-and-branch.
+    static func incrementForm(_ branch: IOp) -> IOp? {
+        switch branch {
+        case .brI32Eq: .incBrI32Eq
+        case .brI32Ne: .incBrI32Ne
+        case .brI32LtS: .incBrI32LtS
+        case .brI32LtU: .incBrI32LtU
+        case .brI32GtS: .incBrI32GtS
+        case .brI32GtU: .incBrI32GtU
+        case .brI32LeS: .incBrI32LeS
+        case .brI32LeU: .incBrI32LeU
+        case .brI32GeS: .incBrI32GeS
+        case .brI32GeU: .incBrI32GeU
+        case .brI32EqI: .incBrI32EqI
+        case .brI32NeI: .incBrI32NeI
+        case .brI32LtSI: .incBrI32LtSI
+        case .brI32LtUI: .incBrI32LtUI
+        case .brI32GtSI: .incBrI32GtSI
+        case .brI32GtUI: .incBrI32GtUI
+        case .brI32LeSI: .incBrI32LeSI
+        case .brI32LeUI: .incBrI32LeUI
+        case .brI32GeSI: .incBrI32GeSI
+        case .brI32GeUI: .incBrI32GeUI
+        default: nil
+        }
+    }
 }

@@ -305,4 +305,62 @@ import WasmRuntime
             #expect(wide == [.i64(predicate(a, 0xFFFF_FFFF) ? 0x1_0000_0001 : 0xFFFF_FFFF_0000_0000)])
         }
     }
+
+    /// The increment that closes a counted loop fuses with its compare-and-branch: same counts
+    /// for every compare, with a register or immediate bound, across a label (no fusion) and
+    /// when the bound is the counter itself.
+    @Test(arguments: 0..<10) func incrementAndBranch(index: Int) throws {
+        let (name, predicate) = FusionTests.compares[index]
+        let linker = makeLinker(fuel: 100_000)
+        let instance = try instantiate(wat: """
+            (module
+              (func (export "counted") (param i32 i32) (result i32) (local i32)
+                (block $done (loop $l
+                  (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+                  (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+                  (br_if $done (i32.ge_u (local.get 2) (i32.const 40)))
+                  (br_if $l (i32.\(name) (local.get 0) (local.get 1)))))
+                (local.get 2))
+              (func (export "imm") (param i32) (result i32) (local i32)
+                (block $done (loop $l
+                  (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                  (br_if $done (i32.ge_u (local.get 1) (i32.const 40)))
+                  (local.set 0 (i32.add (local.get 0) (i32.const -2)))
+                  (br_if $l (i32.\(name) (local.get 0) (i32.const 7)))))
+                (local.get 1))
+              (func (export "label") (param i32 i32) (result i32) (local i32)
+                (block $done (loop $l
+                  (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+                  (br_if $done (i32.ge_u (local.get 2) (i32.const 40)))
+                  (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+                  (block)
+                  (br_if $l (i32.\(name) (local.get 0) (local.get 1)))))
+                (local.get 2))
+              (func (export "self") (param i32) (result i32) (local i32)
+                (block $done (loop $l
+                  (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                  (br_if $done (i32.ge_u (local.get 1) (i32.const 40)))
+                  (local.set 0 (i32.add (local.get 0) (i32.const 5)))
+                  (br_if $l (i32.\(name) (local.get 0) (local.get 0)))))
+                (local.get 1)))
+            """, linker)
+        /// Iterations of `x += step; repeat while x <op> bound` (at most 39).
+        func expected(_ start: UInt32, _ step: UInt32, _ bound: UInt32?) -> UInt32 {
+            var x = start, n: UInt32 = 0
+            repeat {
+                n += 1
+                if n >= 40 { return n }
+                x &+= step
+            } while predicate(x, bound ?? x)
+            return n
+        }
+        for a in FusionTests.edges {
+            for b in [UInt32(0), 10, 0x8000_0005, 0xFFFF_FFF0] {
+                #expect(try exported(instance, "counted").invoke([.i32(a), .i32(b)]) == [.i32(expected(a, 3, b))], "\(name) \(a) \(b)")
+                #expect(try exported(instance, "label").invoke([.i32(a), .i32(b)]) == [.i32(expected(a, 3, b))], "\(name) \(a) \(b)")
+            }
+            #expect(try exported(instance, "imm").invoke([.i32(a)]) == [.i32(expected(a, 0xFFFF_FFFE, 7))], "\(name) \(a)")
+            #expect(try exported(instance, "self").invoke([.i32(a)]) == [.i32(expected(a, 5, nil))], "\(name) \(a)")
+        }
+    }
 }
