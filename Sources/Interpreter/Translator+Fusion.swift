@@ -8,7 +8,10 @@ import WasmCore
 // Both work on the last emitted instruction only, while it is still the last one
 // (`lastDestination` is set), so no label can sit between it and the consumer: every
 // place that binds a label (block end, else, loop header) clears `lastDestination`.
-// The removed instruction wrote only a temporary home that its consumer pops.
+// The removed instruction wrote only a temporary home that its consumer pops. The other
+// forms (64-bit immediates, multiply-add, summed addresses, select on a compare) follow the
+// same rule; increment-and-branch alone looks back two instructions, guarded by
+// `lastIncrement` and `fusionBarrier` instead.
 
 /// A condition the branch absorbed: the fused op and its operands before `rel`.
 struct FusedCondition {
