@@ -68,7 +68,9 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         if bounds.usesFaultHandling && TrapGuard.shared == nil {
             throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
         }
-        let masm = X64MacroAssembler(addressing: bounds.addressing(is64: false))
+        // About 3 bytes of machine code per byte of Wasm code (Docs/JIT.md statistics).
+        let wasmBytes = module.codes.reduce(0) { $0 + $1.code.count }
+        let masm = X64MacroAssembler(addressing: bounds.addressing(is64: false), capacity: max(1 << 12, wasmBytes * 4))
         var sink = X64Sink(compiler: SinglePassCompiler(masm: masm, tierID: id, module: module))
         for i in module.functions.indices {
             try validator.validateFunction(definedIndex: i, sink: &sink)

@@ -170,6 +170,7 @@ extension SinglePassCompiler {
     }
 
     /// Memory and table instructions assume 32-bit indices and one memory.
+    @inline(__always)
     func checkAddressTypes(_ op: Opcode) throws(Unsupported) {
         switch tables.addressKind[Int(op.rawValue)] {
         case 1: if !plainMemory { throw Unsupported(what: "memory64 or multi-memory") }
