@@ -8,9 +8,6 @@ import WasmCore
 public struct InstructionReader: Sendable {
     var reader: ByteReader
     public let features: WasmFeatures
-    /// `Opcode.byByte`, read once per reader instead of through its lazy initialiser per
-    /// instruction.
-    let byByte = Opcode.byByte
 
     /// Reads the code of a defined function of `module` (after its locals, up to and
     /// including the final `end`).
@@ -108,7 +105,7 @@ public struct InstructionReader: Sendable {
     private mutating func readOpcode() throws(WasmError) -> Opcode {
         let start = reader.offset
         let byte = try reader.readByte()
-        if byte < 0xFB, let found = byByte[Int(byte)], isEnabled(found) { return found }
+        if byte < 0xFB, let found = Opcode.byByte[Int(byte)], isEnabled(found) { return found }
         return try readOpcode(byte, start: start)
     }
 
@@ -122,7 +119,7 @@ public struct InstructionReader: Sendable {
             }
             op = found
         default:
-            guard let found = byByte[Int(byte)], isEnabled(found) else {
+            guard let found = Opcode.byByte[Int(byte)], isEnabled(found) else {
                 throw .malformed("illegal opcode \(hex(byte))", offset: start)
             }
             op = found

@@ -32,9 +32,6 @@ struct FunctionValidator: ValidationContext {
     /// Set-before-use tracking for non-defaultable locals; empty when there are none.
     var localInitialized: [Bool] = []
     var initLog: [Int] = []
-    /// `SignatureTable.entries`, read once per function instead of through its lazy
-    /// initialiser per instruction.
-    let signatures = SignatureTable.entries
 
     init(module: ModuleValidator, functionIndex: UInt32, functionType: FunctionType, locals: [ValueType],
          body: Range<Int>) {

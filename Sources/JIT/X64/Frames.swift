@@ -46,9 +46,9 @@ enum X64Frames {
 
 extension X64MacroAssembler {
     mutating func trapLabel(_ reason: TrapReason) -> Label {
-        if let l = trapLabels[reason] { return l }
+        if let l = trapLabels[Int(reason.rawValue)] { return l }
         let l = a.newLabel()
-        trapLabels[reason] = l
+        trapLabels[Int(reason.rawValue)] = l
         return l
     }
 
@@ -193,7 +193,8 @@ extension X64MacroAssembler {
     /// Emits the module's trap stubs and exit (after all functions).
     mutating func emitTrapStubs() {
         let exit = a.newLabel()
-        for (reason, label) in trapLabels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        for (raw, label) in trapLabels.enumerated() {
+            guard let label, let reason = TrapReason(rawValue: UInt8(raw)) else { continue }
             a.bind(label)
             trapTable.add(offset: a.offset, reason: reason)
             a.mov(.rax, imm: UInt64(reason.rawValue) + 1)

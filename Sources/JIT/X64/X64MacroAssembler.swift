@@ -15,7 +15,8 @@ struct X64MacroAssembler: MacroAssembler {
     static let allocatableFPRs = X64Regs.allocatableFloat
 
     var a: X64Assembler
-    var trapLabels: [TrapReason: Label] = [:]
+    /// Trap stub label by `TrapReason.rawValue` (an array: looked up at every checked access).
+    var trapLabels = [Label?](repeating: nil, count: 256)
     var pendingTrapLabel: Label?
     var exitLabel: Label?
     var trapTable = TrapTable()
