@@ -22,9 +22,9 @@
 ///     clampIndex op dst src           (i64 table index -> saturated u32; tables hold < 2^32)
 ///     widenGrowResult op slot         (u32 -1 -> u64 -1 after table.grow on a table64)
 ///     callRef    op argBase ref
-///     returnCall op function argBase count           \  each followed by the fallback
-///     returnCallIndirect op typeID table argBase index count  >  for host callees:
-///     returnCallRef op argBase ref count             /  result moves and `ret`
+///     returnCall op function argBase slots           \  each followed by the fallback
+///     returnCallIndirect op typeID table argBase index slots  >  for host callees:
+///     returnCallRef op argBase ref slots             /  result moves and `ret`
 ///     brOnNull / brOnNonNull op ref rel
 ///     throw      op tag argBase       throwRef op ref
 ///     tryTable   op skip count (kind tag dst rel)*count [ret]  (clauses; skipped when run)

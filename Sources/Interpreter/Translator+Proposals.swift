@@ -66,7 +66,7 @@ extension Translator {
             let type = functionTypes[Int(ins.index)]
             materializeAll()
             let base = height - type.parameters.count
-            emit(.returnCall, ins.index, home(base), UInt32(type.parameters.count))
+            emit(.returnCall, ins.index, home(base), UInt32(SlotLayout.slotCount(type.parameters)))
             emitTailCallFallback(resultsAt: base)
         case .returnCallIndirect:
             let type = try calleeType(ins.index)
@@ -75,14 +75,14 @@ extension Translator {
             materializeAll()
             let base = height - 1 - type.parameters.count
             emit(.returnCallIndirect, UInt32(typeIDs[Int(ins.index)]), ins.index2, home(base), selector,
-                 UInt32(type.parameters.count))
+                 UInt32(SlotLayout.slotCount(type.parameters)))
             emitTailCallFallback(resultsAt: base)
         case .returnCallRef:
             let type = try calleeType(ins.index)
             let ref = pop()
             materializeAll()
             let base = height - 1 - type.parameters.count
-            emit(.returnCallRef, home(base), ref, UInt32(type.parameters.count))
+            emit(.returnCallRef, home(base), ref, UInt32(SlotLayout.slotCount(type.parameters)))
             emitTailCallFallback(resultsAt: base)
 
         case .brOnNull:

@@ -43,6 +43,8 @@ extension SinglePassCompiler {
 
     mutating func compileControl(_ instruction: Instruction, context: Facts) throws(Unsupported) {
         switch instruction.opcode {
+        case .tryTable:
+            try compileTryTable(instruction, context: context)
         case .block, .loop:
             let type = context.resolve(instruction.blockType)
             let (params, results) = try blockTypes(type)
@@ -101,6 +103,7 @@ extension SinglePassCompiler {
         case .end:
             let c = controls.removeLast()
             if c.dead { return }
+            if let region = c.region { masm.handlerTable.close(region, end: masm.offset) }
             if c.kind == .function {
                 // Falling off the end returns straight from registers; branches to the
                 // function's label arrive with the results home and return from there.
@@ -209,7 +212,7 @@ extension SinglePassCompiler {
     }
 
     mutating func finishCall(_ type: FunctionType) throws(Unsupported) {
-        if hasMemory { masm.reloadMemory() }
+        if hasMemory { masm.reloadMemoryView() }
         stack.removeLast(type.parameters.count)
         for t in type.results { push(.home, try Self.kind(t)) }
     }
@@ -247,6 +250,7 @@ extension SinglePassCompiler {
                 freeGPRs.append(r)
             }
         }
+        mark(.epilogue)
         masm.epilogue()
     }
 }

@@ -8,7 +8,7 @@ extension SinglePassCompiler {
     mutating func compile(_ instruction: Instruction, context: Facts) throws(Unsupported) {
         let op = instruction.opcode
         switch op {
-        case .block, .loop, .if, .else, .end:
+        case .block, .loop, .if, .else, .end, .tryTable:
             materializeCondition()
             try compileControl(instruction, context: context)
             return
@@ -27,6 +27,8 @@ extension SinglePassCompiler {
         case .nop: break
         case .br, .brIf, .brTable, .return, .call, .callIndirect:
             try compileControl(instruction, context: context)
+        case .returnCall, .returnCallIndirect, .returnCallRef, .callRef, .throw, .throwRef:
+            try compileProposal(instruction)
         case .drop: release(stack.removeLast())
         case .select, .selectT: compileSelect()
         case .localGet: push(.local(instruction.index), localKinds[Int(instruction.index)])
