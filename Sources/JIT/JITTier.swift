@@ -70,7 +70,9 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         if bounds.usesFaultHandling && TrapGuard.shared == nil {
             throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
         }
-        var masm = X64MacroAssembler(addressing: bounds.addressing(is64: false))
+        // About 3 bytes of machine code per byte of Wasm code (Docs/JIT.md statistics).
+        let wasmBytes = module.codes.reduce(0) { $0 + $1.code.count }
+        var masm = X64MacroAssembler(addressing: bounds.addressing(is64: false), capacity: max(1 << 12, wasmBytes * 4))
         masm.recordsListing = recordListing
         var compiler = SinglePassCompiler(masm: masm, tierID: id, module: module)
         compiler.recording = recordListing

@@ -12,6 +12,7 @@ extension SinglePassCompiler {
         for i in 0..<target.branchArity { masm.copySlot(home(target.baseHeight + i), from: home(from + i)) }
     }
 
+    @inline(__always)
     func needsMoves(_ target: Control) -> Bool {
         target.branchArity > 0 && stack.count - target.branchArity != target.baseHeight
     }

@@ -176,6 +176,7 @@ extension SinglePassCompiler {
     /// Memory instructions assume 32-bit addresses and one memory. Table instructions take
     /// any index type: table64 indices are whole 64-bit values on the stack, and the
     /// helpers read them by the flags `tableFlags` passes.
+    @inline(__always)
     func checkAddressTypes(_ op: Opcode) throws(Unsupported) {
         if tables.addressKind[Int(op.rawValue)] == 1 && !plainMemory { throw Unsupported(what: "memory64 or multi-memory") }
     }

@@ -277,7 +277,9 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
 
     mutating func push(_ location: Location, _ kind: Kind) { stack.append(Value(location: location, kind: kind)) }
 
-    /// The operand form of a value (registers are not released).
+    /// The operand form of a value (registers are not released). Inlined: a call of a
+    /// non-mutating method from a mutating one copies the whole compiler.
+    @inline(__always)
     func operand(_ v: Value, at index: Int) -> MacroOperand<M.GPR> {
         switch v.location {
         case .home: return .slot(home(index))

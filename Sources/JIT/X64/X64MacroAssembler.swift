@@ -14,7 +14,7 @@ struct X64MacroAssembler: MacroAssembler {
     static let allocatableGPRs = X64Regs.allocatable
     static let allocatableFPRs = X64Regs.allocatableFloat
 
-    var a = X64Assembler(capacity: 1 << 14)
+    var a: X64Assembler
     /// The current function's trap stubs (see `emitFunctionTrapStubs`).
     var trapLabels: [TrapReason: Label] = [:]
     var pendingTrapLabel: Label?
@@ -37,7 +37,11 @@ struct X64MacroAssembler: MacroAssembler {
     /// How memory accesses are kept in bounds (from the store's `BoundsStrategy`).
     let addressing: MemoryAddressing
 
-    init(addressing: MemoryAddressing = .explicitCheck) { self.addressing = addressing }
+    /// `capacity`: expected code bytes (growing the buffer copies it).
+    init(addressing: MemoryAddressing = .explicitCheck, capacity: Int = 1 << 14) {
+        self.addressing = addressing
+        a = X64Assembler(capacity: capacity)
+    }
 
     var offset: Int { a.offset }
     mutating func newLabel() -> Label { a.newLabel() }
