@@ -1,5 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SpecRunner
 import WASI
 import WasmCore
@@ -87,7 +96,7 @@ struct RunCommand: ParsableCommand {
         do {
             wasi = try WASI(configuration: .init(arguments: programName + arguments, environment: environment, preopens: preopens))
         } catch {
-            FileHandle.standardError.write(Data("error: cannot preopen \(directories.joined(separator: ", ")): \(error.name)\n".utf8))
+            writeStandardError("error: cannot preopen \(directories.joined(separator: ", ")): \(error.name)\n")
             throw ExitCode(RunExitStatus.loadFailure.rawValue)
         }
         wasi.define(into: linker)
@@ -103,7 +112,7 @@ struct RunCommand: ParsableCommand {
             if let status = wasi.exitCode { throw ExitCode(Int32(truncatingIfNeeded: status)) }
             throw Self.report(trap, timeout: timeout, fuel: fuel)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            writeStandardError("error: \(error)\n")
             throw ExitCode(RunExitStatus.loadFailure.rawValue)
         }
         wasi.bind(instance)
@@ -121,7 +130,7 @@ struct RunCommand: ParsableCommand {
         } catch let trap as Trap {
             throw Self.report(trap, timeout: timeout, fuel: fuel)
         } catch let error as CLIError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            writeStandardError("error: \(error)\n")
             throw ExitCode(RunExitStatus.loadFailure.rawValue)
         }
     }
@@ -162,7 +171,7 @@ struct RunCommand: ParsableCommand {
                 index = end
             }
         }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        writeStandardError(text + "\n")
         return ExitCode(status.rawValue)
     }
 
@@ -194,11 +203,10 @@ struct Interrupter: @unchecked Sendable {
     let store: Store
 
     func fire(after seconds: Double) {
-        let thread = Thread {
-            Thread.sleep(forTimeInterval: seconds)
+        spawnDetachedThread {
+            sleepSeconds(seconds)
             store.interrupt()
         }
-        thread.start()
     }
 }
 
