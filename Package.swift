@@ -40,8 +40,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,
-            // Start-up: no dynamic loading and relocation of the Swift runtime libraries.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"], .when(platforms: [.linux]))]),
+            // Start-up: no dynamic loading and relocation of the Swift runtime libraries (release
+            // only: test bundles that link this target use the shared runtime with Foundation).
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"],
+                                         .when(platforms: [.linux], configuration: .release))]),
         .testTarget(name: "JITTests", dependencies: ["JIT", "JITTools", "WAT", "WasmRuntime", "Interpreter", "Disassembly"],
                     exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler"], swiftSettings: strict),
@@ -52,5 +54,6 @@ let package = Package(
         .testTarget(name: "DisassemblyTests", dependencies: ["Disassembly", "WasmRuntime"], swiftSettings: strict),
         .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
         .testTarget(name: "SpecRunnerTests", dependencies: ["SpecRunner"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["wasmlab"], swiftSettings: strict),
     ]
 )

@@ -64,11 +64,14 @@ struct RunCommand: ParsableCommand {
         for entry in environment where !entry.contains("=") { throw ValidationError("--env expects KEY=VALUE, got '\(entry)'") }
     }
 
-    func run() throws {
-        try RunInvocation(tier: engine.tier, bounds: engine.bounds, allowUnsafe: engine.allowUnsafe,
-                          features: features, invoke: invoke, directories: directories, environment: environment,
-                          fuel: fuel, timeout: timeout, file: file, arguments: arguments).run()
+    /// The parsed values, as `RunFastPath` would produce them.
+    var invocation: RunInvocation {
+        RunInvocation(tier: engine.tier, bounds: engine.bounds, allowUnsafe: engine.allowUnsafe,
+                      features: features, invoke: invoke, directories: directories, environment: environment,
+                      fuel: fuel, timeout: timeout, file: file, arguments: arguments)
     }
+
+    func run() throws { try invocation.run() }
 
     /// Prints a trap with its Wasm backtrace and returns the exit status for it.
     static func report(_ trap: Trap, timeout: String?, fuel: UInt64?) -> ExitCode {
