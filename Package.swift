@@ -26,8 +26,9 @@ let package = Package(
         .target(name: "WasmRuntime", dependencies: ["WasmValidator", "Assembler"], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: hot),
         .target(name: "JIT", dependencies: ["WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
-        // Debian: libcapstone-dev (tools/test installs it when missing).
-        .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
+        // Debian: libcapstone-dev (tools/test installs it when missing). Headers only at build
+        // time (no pkgConfig: it would add -lcapstone); Disassembly dlopens the library.
+        .systemLibrary(name: "CCapstone", providers: [.apt(["libcapstone-dev"])]),
         .target(name: "Disassembly", dependencies: ["CCapstone"], swiftSettings: strict),
         // Research tooling over the JIT: interleaved Wasm/machine-code listings.
         .target(name: "JITTools", dependencies: ["JIT", "Disassembly", "WasmDecoder", "WasmRuntime"], swiftSettings: strict),
