@@ -131,7 +131,7 @@ extension Translator {
     /// Loads and stores on memories other than 0, memory64 or with offsets beyond 32 bits.
     mutating func translateGeneralAccess(_ ins: Instruction) throws -> Bool {
         guard ins.opcode.info.immediate == .memarg, ins.index2 != 0 || isMemory64(0) || ins.value > UInt64(UInt32.max),
-              let plain = Translator.directOps[ins.opcode], let signature = ins.opcode.info.signature else { return false }
+              let plain = Translator.directOp(ins.opcode), let signature = ins.opcode.info.signature else { return false }
         let lo = UInt32(truncatingIfNeeded: ins.value), hi = UInt32(truncatingIfNeeded: ins.value >> 32)
         let kind = UInt32(plain.rawValue)
         if signature.pushes.isEmpty {

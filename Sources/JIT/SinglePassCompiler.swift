@@ -63,8 +63,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     let globalTypes: [ValueType]
     /// memory64 memories or several memories: memory instructions are left to the interpreter.
     let plainMemory: Bool
-    /// table64 tables: table instructions are left to the interpreter.
-    let plainTables: Bool
+    /// Whether each table (imports first) is a table64 (i64 indices, sizes and counts).
+    let tableIs64: [Bool]
     /// Payload slot count of each tag (imports first).
     let tagSlotCounts: [Int]
     /// Entry label of each defined function.
@@ -110,7 +110,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         globalTypes = (module.importedGlobals + module.globals.map(\.type)).map(\.valueType)
         let memories = module.importedMemories + module.memories
         plainMemory = memories.count <= 1 && !memories.contains { $0.limits.is64 }
-        plainTables = !(module.importedTables + module.tables.map(\.type)).contains { $0.limits.is64 }
+        tableIs64 = (module.importedTables + module.tables.map(\.type)).map(\.limits.is64)
         hasMemory = !module.importedMemories.isEmpty || !module.memories.isEmpty
         tagSlotCounts = (module.importedTags + module.tags).map { tag in
             Int(tag.typeIndex) < module.types.count ? SlotLayout.slotCount(module.types[Int(tag.typeIndex)].parameters) : 0
