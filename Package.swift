@@ -26,8 +26,9 @@ let package = Package(
         .target(name: "WasmRuntime", dependencies: ["WasmValidator", "Assembler"], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: hot),
         .target(name: "JIT", dependencies: ["WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
-        // Debian: libcapstone-dev (tools/test installs it when missing).
-        .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
+        // Debian: libcapstone-dev (tools/test installs it when missing). Headers only at build
+        // time (no pkgConfig: it would add -lcapstone); Disassembly dlopens the library.
+        .systemLibrary(name: "CCapstone", providers: [.apt(["libcapstone-dev"])]),
         .target(name: "Disassembly", dependencies: ["CCapstone"], swiftSettings: strict),
         // Research tooling over the JIT: interleaved Wasm/machine-code listings.
         .target(name: "JITTools", dependencies: ["JIT", "Disassembly", "WasmDecoder", "WasmRuntime"], swiftSettings: strict),
@@ -39,7 +40,11 @@ let package = Package(
                 "SpecRunner", "WAT", "WasmRuntime", "Interpreter", "WASI", "JIT", "Disassembly", "JITTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict),
+            swiftSettings: strict,
+            // Start-up: no dynamic loading and relocation of the Swift runtime libraries (release
+            // only: test bundles that link this target use the shared runtime with Foundation).
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"],
+                                         .when(platforms: [.linux], configuration: .release))]),
         .testTarget(name: "JITTests", dependencies: ["JIT", "JITTools", "WAT", "WasmRuntime", "Interpreter", "Disassembly"],
                     exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler"], swiftSettings: strict),

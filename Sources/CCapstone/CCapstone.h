@@ -1,2 +1,3 @@
-/* System-library wrapper: capstone (Debian libcapstone-dev). */
+/* System-library wrapper: capstone (Debian libcapstone-dev). Types only: Disassembly
+   loads the library with dlopen on first use (CapstoneLibrary.swift). */
 #include <capstone/capstone.h>

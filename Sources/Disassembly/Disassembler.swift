@@ -52,24 +52,26 @@ public struct DisassemblyError: Error, CustomStringConvertible {
 public final class Disassembler {
     public let architecture: DisassemblyArchitecture
     private var handle: csh = 0
+    private let capstone: CapstoneLibrary
 
     /// - Parameter attSyntax: AT&T operand order for x86-64 (default: Intel).
     public init(architecture: DisassemblyArchitecture, attSyntax: Bool = false) throws(DisassemblyError) {
         self.architecture = architecture
+        capstone = try CapstoneLibrary.shared.get()
         let status: cs_err
         switch architecture {
-        case .x86_64: status = cs_open(CS_ARCH_X86, CS_MODE_64, &handle)
-        case .aarch64: status = cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &handle)
+        case .x86_64: status = capstone.open(CS_ARCH_X86, CS_MODE_64, &handle)
+        case .aarch64: status = capstone.open(CS_ARCH_ARM64, CS_MODE_ARM, &handle)
         }
         guard status == CS_ERR_OK else {
-            throw DisassemblyError(description: "capstone cannot open \(architecture.rawValue): \(String(cString: cs_strerror(status)))")
+            throw DisassemblyError(description: "capstone cannot open \(architecture.rawValue): \(capstone.strerror(status).map { String(cString: $0) } ?? "error \(status.rawValue)")")
         }
         if attSyntax && architecture == .x86_64 {
-            cs_option(handle, CS_OPT_SYNTAX, Int(CS_OPT_SYNTAX_ATT.rawValue))
+            _ = capstone.option(handle, CS_OPT_SYNTAX, Int(CS_OPT_SYNTAX_ATT.rawValue))
         }
     }
 
-    deinit { cs_close(&handle) }
+    deinit { _ = capstone.close(&handle) }
 
     /// Decodes `bytes` as if loaded at `address`. Stops at the first byte sequence that
     /// is not an instruction; the rest is not returned.
@@ -77,10 +79,10 @@ public final class Disassembler {
         let buffer = Array(bytes)
         var decoded: UnsafeMutablePointer<cs_insn>?
         let count = buffer.withUnsafeBufferPointer { code in
-            cs_disasm(handle, code.baseAddress, code.count, address, 0, &decoded)
+            capstone.disasm(handle, code.baseAddress, code.count, address, 0, &decoded)
         }
         guard count > 0, let decoded else { return [] }
-        defer { cs_free(decoded, count) }
+        defer { capstone.free(decoded, count) }
         var result: [DisassembledInstruction] = []
         result.reserveCapacity(count)
         for i in 0 ..< count {

@@ -1,5 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SpecRunner
 import WASI
 import WasmCore
@@ -55,91 +64,14 @@ struct RunCommand: ParsableCommand {
         for entry in environment where !entry.contains("=") { throw ValidationError("--env expects KEY=VALUE, got '\(entry)'") }
     }
 
-    func run() throws {
-        // `run FILE --invoke NAME ARGS...`: options after FILE arrive among the passthrough arguments.
-        var invoke = self.invoke
-        var arguments = self.arguments
-        if invoke == nil, arguments.first == "--invoke" {
-            guard arguments.count >= 2 else { throw ValidationError("--invoke needs an export name") }
-            invoke = arguments[1]
-            arguments.removeFirst(2)
-        }
-        // A guest writing to a closed pipe (`wasmlab run x | head`) gets EPIPE from fd_write,
-        // as on a native process that ignores SIGPIPE, instead of killing the host.
-        signal(SIGPIPE, SIG_IGN)
-        BuiltinTiers.register()
-        var configuration = StoreConfiguration()
-        configuration.tier = engine.tier
-        configuration.bounds = engine.bounds
-        configuration.features = features.features
-        configuration.allowUnsafeStrategies = engine.allowUnsafe
-        configuration.fuel = fuel
-        let store = Store(configuration: configuration)
-        let linker = Linker(store: store)
-        linker.defineSpectest()
-
-        let preopens = directories.map { spec -> WASIConfiguration.Preopen in
-            let parts = spec.components(separatedBy: "::")
-            return .init(hostPath: parts[0], guestPath: parts.count > 1 ? parts[1...].joined(separator: "::") : nil)
-        }
-        let programName = invoke == nil ? [URL(fileURLWithPath: file).lastPathComponent] : []
-        let wasi: WASI
-        do {
-            wasi = try WASI(configuration: .init(arguments: programName + arguments, environment: environment, preopens: preopens))
-        } catch {
-            FileHandle.standardError.write(Data("error: cannot preopen \(directories.joined(separator: ", ")): \(error.name)\n".utf8))
-            throw ExitCode(RunExitStatus.loadFailure.rawValue)
-        }
-        wasi.define(into: linker)
-        // The clock starts before instantiation: a start function is bounded too.
-        if let timeout, let seconds = Self.seconds(timeout) { Interrupter(store: store).fire(after: seconds) }
-
-        let instance: Instance
-        do {
-            let module = try CompiledModule(bytes: try ModuleFile.read(file, features: features.features), store: store)
-            instance = try linker.instantiate(module)
-        } catch let trap as Trap {
-            // A start function may already call proc_exit.
-            if let status = wasi.exitCode { throw ExitCode(Int32(truncatingIfNeeded: status)) }
-            throw Self.report(trap, timeout: timeout, fuel: fuel)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(RunExitStatus.loadFailure.rawValue)
-        }
-        wasi.bind(instance)
-
-        do {
-            if let invoke {
-                let results = try invokeExport(invoke, arguments, in: instance, wasi: wasi)
-                for value in results { print(ValueParser.format(value)) }
-            } else if instance.function("_start") != nil {
-                let status = try wasi.start(instance)
-                if status != 0 { throw ExitCode(Int32(truncatingIfNeeded: status)) }
-            } else if !arguments.isEmpty {
-                throw CLIError("arguments given but the module has no _start and no --invoke export was named")
-            }
-        } catch let trap as Trap {
-            throw Self.report(trap, timeout: timeout, fuel: fuel)
-        } catch let error as CLIError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(RunExitStatus.loadFailure.rawValue)
-        }
+    /// The parsed values.
+    var invocation: RunInvocation {
+        RunInvocation(tier: engine.tier, bounds: engine.bounds, allowUnsafe: engine.allowUnsafe,
+                      features: features, invoke: invoke, directories: directories, environment: environment,
+                      fuel: fuel, timeout: timeout, file: file, arguments: arguments)
     }
 
-    /// Calls `name` with the command-line arguments parsed by its parameter types; a
-    /// `proc_exit` inside becomes the process's status.
-    private func invokeExport(_ name: String, _ arguments: [String], in instance: Instance, wasi: WASI) throws -> [Value] {
-        guard let function = instance.function(name) else { throw CLIError("no exported function '\(name)'") }
-        let params = function.type.parameters
-        guard params.count == arguments.count else {
-            throw CLIError("'\(name)' takes \(params.count) argument(s), \(arguments.count) given")
-        }
-        let values = try zip(params, arguments).map { try ValueParser.parse($1, as: $0) }
-        var results: [Value] = []
-        let status = try wasi.run { () throws(Trap) in results = try function.invoke(values) }
-        if wasi.exitCode != nil { throw ExitCode(Int32(truncatingIfNeeded: status)) }
-        return results
-    }
+    func run() throws { try invocation.run() }
 
     /// Prints a trap with its Wasm backtrace and returns the exit status for it.
     static func report(_ trap: Trap, timeout: String?, fuel: UInt64?) -> ExitCode {
@@ -162,7 +94,7 @@ struct RunCommand: ParsableCommand {
                 index = end
             }
         }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        writeStandardError(text + "\n")
         return ExitCode(status.rawValue)
     }
 
@@ -176,6 +108,108 @@ struct RunCommand: ParsableCommand {
         guard let value = Double(text), value >= 0, value.isFinite else { return nil }
         return value
     }
+}
+
+/// The plain values of one `wasmlab run`, parsed by `RunCommand`, and the run itself.
+struct RunInvocation: Equatable {
+    var tier = "interp"
+    var bounds = BoundsStrategy.software
+    var allowUnsafe = false
+    var features = FeatureSetOption.wasm3
+    var invoke: String?
+    var directories: [String] = []
+    var environment: [String] = []
+    var fuel: UInt64?
+    var timeout: String?
+    var file = ""
+    var arguments: [String] = []
+
+    func run() throws {
+        // `run FILE --invoke NAME ARGS...`: options after FILE arrive among the passthrough arguments.
+        var invoke = self.invoke
+        var arguments = self.arguments
+        if invoke == nil, arguments.first == "--invoke" {
+            guard arguments.count >= 2 else { throw ValidationError("--invoke needs an export name") }
+            invoke = arguments[1]
+            arguments.removeFirst(2)
+        }
+        // A guest writing to a closed pipe (`wasmlab run x | head`) gets EPIPE from fd_write,
+        // as on a native process that ignores SIGPIPE, instead of killing the host.
+        signal(SIGPIPE, SIG_IGN)
+        BuiltinTiers.register()
+        var configuration = StoreConfiguration()
+        configuration.tier = tier
+        configuration.bounds = bounds
+        configuration.features = features.features
+        configuration.allowUnsafeStrategies = allowUnsafe
+        configuration.fuel = fuel
+        let store = Store(configuration: configuration)
+        let linker = Linker(store: store)
+        linker.defineSpectest()
+
+        let preopens = directories.map { spec -> WASIConfiguration.Preopen in
+            let parts = spec.components(separatedBy: "::")
+            return .init(hostPath: parts[0], guestPath: parts.count > 1 ? parts[1...].joined(separator: "::") : nil)
+        }
+        let programName = invoke == nil ? [URL(fileURLWithPath: file).lastPathComponent] : []
+        let wasi: WASI
+        do {
+            wasi = try WASI(configuration: .init(arguments: programName + arguments, environment: environment, preopens: preopens))
+        } catch {
+            writeStandardError("error: cannot preopen \(directories.joined(separator: ", ")): \(error.name)\n")
+            throw ExitCode(RunExitStatus.loadFailure.rawValue)
+        }
+        wasi.define(into: linker)
+        // The clock starts before instantiation: a start function is bounded too.
+        if let timeout, let seconds = RunCommand.seconds(timeout) { Interrupter(store: store).fire(after: seconds) }
+
+        let instance: Instance
+        do {
+            let module = try CompiledModule(bytes: try ModuleFile.read(file, features: features.features), store: store)
+            instance = try linker.instantiate(module)
+        } catch let trap as Trap {
+            // A start function may already call proc_exit.
+            if let status = wasi.exitCode { throw ExitCode(Int32(truncatingIfNeeded: status)) }
+            throw RunCommand.report(trap, timeout: timeout, fuel: fuel)
+        } catch {
+            writeStandardError("error: \(error)\n")
+            throw ExitCode(RunExitStatus.loadFailure.rawValue)
+        }
+        wasi.bind(instance)
+
+        do {
+            if let invoke {
+                let results = try invokeExport(invoke, arguments, in: instance, wasi: wasi)
+                for value in results { print(ValueParser.format(value)) }
+            } else if instance.function("_start") != nil {
+                let status = try wasi.start(instance)
+                if status != 0 { throw ExitCode(Int32(truncatingIfNeeded: status)) }
+            } else if !arguments.isEmpty {
+                throw CLIError("arguments given but the module has no _start and no --invoke export was named")
+            }
+        } catch let trap as Trap {
+            throw RunCommand.report(trap, timeout: timeout, fuel: fuel)
+        } catch let error as CLIError {
+            writeStandardError("error: \(error)\n")
+            throw ExitCode(RunExitStatus.loadFailure.rawValue)
+        }
+    }
+
+    /// Calls `name` with the command-line arguments parsed by its parameter types; a
+    /// `proc_exit` inside becomes the process's status.
+    private func invokeExport(_ name: String, _ arguments: [String], in instance: Instance, wasi: WASI) throws -> [Value] {
+        guard let function = instance.function(name) else { throw CLIError("no exported function '\(name)'") }
+        let params = function.type.parameters
+        guard params.count == arguments.count else {
+            throw CLIError("'\(name)' takes \(params.count) argument(s), \(arguments.count) given")
+        }
+        let values = try zip(params, arguments).map { try ValueParser.parse($1, as: $0) }
+        var results: [Value] = []
+        let status = try wasi.run { () throws(Trap) in results = try function.invoke(values) }
+        if wasi.exitCode != nil { throw ExitCode(Int32(truncatingIfNeeded: status)) }
+        return results
+    }
+
 }
 
 /// Process exit statuses wasmlab itself uses for `run` (guest statuses pass through).
@@ -194,11 +228,10 @@ struct Interrupter: @unchecked Sendable {
     let store: Store
 
     func fire(after seconds: Double) {
-        let thread = Thread {
-            Thread.sleep(forTimeInterval: seconds)
+        spawnDetachedThread {
+            sleepSeconds(seconds)
             store.interrupt()
         }
-        thread.start()
     }
 }
 

@@ -1,5 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import JIT
 import SpecRunner
 import WasmCore
@@ -92,9 +101,8 @@ struct SpecCommand: ParsableCommand {
         var files: [String] = []
         let fm = FileManager.default
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CLIError("no such file or folder '\(path)'") }
-            if isDirectory.boolValue {
+            guard let directory = isDirectory(atPath: path) else { throw CLIError("no such file or folder '\(path)'") }
+            if directory {
                 let names = try fm.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".wast") }.sorted()
                 files += names.map { (path.hasSuffix("/") ? path : path + "/") + $0 }
             } else {

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The CLI talks to the host through libc rather than Foundation's FileHandle/Thread:
+// importing Foundation (instead of FoundationEssentials) links Foundation,
+// FoundationInternationalization and ICU into the process, and loading and relocating
+// them was a large part of `wasmlab run`'s start-up (see "Start-up" in Docs/Design.md).
+
+/// Writes `text` to standard error unbuffered, as `FileHandle.standardError.write` did.
+func writeStandardError(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+}
+
+/// Runs `body` once on a new detached thread (the timeout timer of `wasmlab run`).
+func spawnDetachedThread(_ body: @escaping @Sendable () -> Void) {
+    final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
+    let context = Unmanaged.passRetained(Box(body)).toOpaque()
+    #if canImport(Glibc)
+    var thread = pthread_t()
+    #else
+    var thread: pthread_t?
+    #endif
+    let started = pthread_create(&thread, nil, { raw in
+        #if canImport(Glibc)
+        let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+        #else
+        let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
+        #endif
+        box.body()
+        return nil
+    }, context)
+    if started == 0 {
+        pthread_detach(thread)
+    } else {
+        Unmanaged<Box>.fromOpaque(context).release()
+    }
+}
+
+/// Sleeps for `seconds` (fractions allowed), resuming after signals.
+func sleepSeconds(_ seconds: Double) {
+    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+}
+
+/// Whether `path` names a directory (following symbolic links); nil when nothing is there.
+func isDirectory(atPath path: String) -> Bool? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return (info.st_mode & S_IFMT) == S_IFDIR
+}
