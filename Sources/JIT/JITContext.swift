@@ -13,6 +13,8 @@ import WasmRuntime
 ///    24    slotEnd     end of the store's value stack
 ///    32    store       unretained Store
 ///    40    tierID      the JIT's id in ExecutionTiers (native calls need tierID == this)
+///    48    poll        ExecutionStack.pollWords: fuel (+0) and interrupt flag (+8), polled
+///                      at loop back edges and function entries
 /// ```
 struct JITContext {
     var entrySP: UInt = 0
@@ -21,11 +23,15 @@ struct JITContext {
     var slotEnd: UnsafeMutableRawPointer
     var store: UnsafeMutableRawPointer
     var tierID: Int
+    var poll: UnsafeMutableRawPointer
 
     static let entrySPOffset: Int32 = 0
     static let trapOffset: Int32 = 8
     static let stackLimitOffset: Int32 = 16
     static let slotEndOffset: Int32 = 24
+    static let pollOffset = Int32(MemoryLayout<JITContext>.offset(of: \.poll)!)
+    static let pollFuel = Int32(ExecutionStack.pollFuelOffset)
+    static let pollInterrupt = Int32(ExecutionStack.pollInterruptOffset)
 }
 
 /// Field offsets of runtime structures compiled code reads, taken from the compiler's

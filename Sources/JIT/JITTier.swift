@@ -116,7 +116,8 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
                        store: Store) throws(Trap) {
         guard let code = function.pointee.code else { throw Trap(.hostError, detail: "function has no code") }
         let stack = store.stack
-        var context = JITContext(slotEnd: stack.slotEnd, store: Unmanaged.passUnretained(store).toOpaque(), tierID: id)
+        var context = JITContext(slotEnd: stack.slotEnd, store: Unmanaged.passUnretained(store).toOpaque(), tierID: id,
+                                 poll: stack.pollWords)
         context.stackLimit = nativeStackLimit()
         let savedTop = stack.slotTop
         let savedPending = stack.pendingTrap

@@ -37,6 +37,9 @@ protocol MacroAssembler {
 
     static var allocatableGPRs: [GPR] { get }
     static var allocatableFPRs: [FPR] { get }
+    /// Registers (a subset of the allocatable ones) the compiler may dedicate to locals.
+    static var localGPRs: [GPR] { get }
+    static var localFPRs: [FPR] { get }
 
     var offset: Int { get }
     mutating func newLabel() -> Label
@@ -94,6 +97,9 @@ protocol MacroAssembler {
     mutating func trap(_ reason: TrapReason)
     mutating func trapIf(_ cond: Condition, _ reason: TrapReason)
     mutating func jumpTable(index: GPR, targets: [Label], defaultTarget: Label)
+    /// Stops with `interrupted` when the store's interrupt flag is set or its fuel is used
+    /// up; otherwise spends one unit of fuel (loop headers and function entries).
+    mutating func poll()
 
     // Functions and calls.
     mutating func prologue(localsStart: Int32, localsEnd: Int32, usesMemory: Bool) -> Int

@@ -13,10 +13,13 @@ struct X64MacroAssembler: MacroAssembler {
 
     static let allocatableGPRs = X64Regs.allocatable
     static let allocatableFPRs = X64Regs.allocatableFloat
+    static let localGPRs = X64Regs.locals
+    static let localFPRs = X64Regs.localsFloat
 
     var a = X64Assembler(capacity: 1 << 14)
     var trapLabels: [TrapReason: Label] = [:]
     var pendingTrapLabel: Label?
+    var fuelOutLabel: Label?
     var exitLabel: Label?
     var trapTable = TrapTable()
     /// How memory accesses are kept in bounds (from the store's `BoundsStrategy`).

@@ -1,0 +1,150 @@
+import WasmCore
+import WasmDecoder
+
+// Locals kept in registers. Before compiling a function, one extra decode of its body
+// weighs each local by its uses (x4 per enclosing loop) and each call the same way; the
+// heaviest locals get the macro assembler's `localGPRs`/`localFPRs` for the whole
+// function. A pinned local's register is its only up-to-date home, at every label, so
+// merges need no moves. Every allocatable register is caller-saved, so around calls
+// (Wasm, helpers, host) the written pinned locals are stored to their slots and all
+// pinned locals are reloaded afterwards; a local is pinned only when its weighted uses
+// outweigh that cost.
+//
+//   slot of local i      register (pinned)       who reads it
+//   [fp + 8 i]           localGPR[i] / FPR[i]    compiled code: the register only;
+//                                                 the slot is current only across calls
+extension SinglePassCompiler {
+    /// Weights of the locals and calls of the function about to be compiled.
+    struct LocalUse {
+        var weight: [Int] = []
+        var written: [Bool] = []
+        var callWeight = 0
+    }
+
+    /// Decodes the body once and counts uses; a body that does not decode pins nothing
+    /// (the validator reports the error).
+    func scanLocals(code: Range<Int>) -> LocalUse {
+        var use = LocalUse()
+        use.weight = Array(repeating: 0, count: localCount)
+        use.written = Array(repeating: false, count: localCount)
+        var reader = InstructionReader(bytes: moduleBytes, range: code)
+        var isLoop: [Bool] = []
+        var depth = 0
+        while !reader.isAtEnd {
+            guard let ins = try? reader.next() else { return LocalUse() }
+            let w = 1 << (2 * min(depth, 8))
+            switch ins.opcode {
+            case .loop:
+                isLoop.append(true)
+                depth += 1
+            case .block, .if, .tryTable:
+                isLoop.append(false)
+            case .end:
+                if isLoop.popLast() == true { depth -= 1 }
+            case .localGet, .localSet, .localTee:
+                let i = Int(ins.index)
+                guard i < localCount else { return LocalUse() }
+                use.weight[i] += w
+                if ins.opcode != .localGet { use.written[i] = true }
+            case .call, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef:
+                use.callWeight += w
+            default:
+                if GenericOps.supports(ins.opcode) { use.callWeight += w }
+            }
+        }
+        return use
+    }
+
+    /// Picks the pinned locals and loads them (after the prologue zeroed declared locals).
+    mutating func pinLocals(code: Range<Int>) {
+        localGPR = Array(repeating: nil, count: localCount)
+        localFPR = Array(repeating: nil, count: localCount)
+        pinnedWritten.removeAll(keepingCapacity: true)
+        pinnedAll.removeAll(keepingCapacity: true)
+        let use = scanLocals(code: code)
+        guard !use.weight.isEmpty else { return }
+        // A pinned local costs a load after each call (and a store before it when written).
+        let order = use.weight.indices.sorted { use.weight[$0] > use.weight[$1] }
+        var gprs = M.localGPRs, fprs = M.localFPRs
+        for i in order {
+            let cost = use.callWeight * (use.written[i] ? 2 : 1)
+            guard use.weight[i] >= 2, use.weight[i] > cost else { break }
+            let isFloat = localKinds[i] == .f32 || localKinds[i] == .f64
+            if isFloat {
+                guard !fprs.isEmpty else { continue }
+                let f = fprs.removeFirst()
+                localFPR[i] = f
+                masm.loadFloat(f, slot: localSlot(UInt32(i)), isF64: localKinds[i] == .f64)
+                freeFPRs.removeAll { $0 == f }
+            } else {
+                guard !gprs.isEmpty else { continue }
+                let r = gprs.removeFirst()
+                localGPR[i] = r
+                masm.move(r, .slot(localSlot(UInt32(i))), is64: localKinds[i] == .i64)
+                freeGPRs.removeAll { $0 == r }
+            }
+            pinnedAll.append(i)
+            if use.written[i] { pinnedWritten.append(i) }
+        }
+    }
+
+    /// Stores the pinned locals that may have changed to their slots (before a call).
+    mutating func savePinnedLocals() {
+        for i in pinnedWritten { storePinned(i, to: localSlot(UInt32(i))) }
+    }
+
+    /// Reloads every pinned local from its slot (after a call clobbered the registers).
+    mutating func restorePinnedLocals() {
+        for i in pinnedAll {
+            if let r = localGPR[i] {
+                masm.move(r, .slot(localSlot(UInt32(i))), is64: localKinds[i] == .i64)
+            } else if let f = localFPR[i] {
+                masm.loadFloat(f, slot: localSlot(UInt32(i)), isF64: localKinds[i] == .f64)
+            }
+        }
+    }
+
+    /// Stores pinned local `i` into `slot` (its own slot, a home, a result slot).
+    mutating func storePinned(_ i: Int, to slot: Int32) {
+        if let r = localGPR[i] {
+            masm.storeSlot(slot, .reg(r))
+        } else if let f = localFPR[i] {
+            masm.storeFloat(slot, f, isF64: localKinds[i] == .f64)
+        }
+    }
+
+    @inline(__always) func isPinned(_ x: UInt32) -> Bool {
+        localGPR[Int(x)] != nil || localFPR[Int(x)] != nil
+    }
+
+    /// Pops the top value into a register for reading only: a pinned local's own register
+    /// (`owned` false, must not be written or freed) or a register the caller owns.
+    mutating func popGPRForRead() -> (M.GPR, owned: Bool) {
+        if case .local(let x) = stack.last!.location, let r = localGPR[Int(x)] {
+            stack.removeLast()
+            return (r, false)
+        }
+        return (popGPR(), true)
+    }
+
+    /// `local.set`/`local.tee` of a pinned local: the value goes into its register.
+    mutating func setPinnedLocal(_ index: UInt32, tee: Bool) {
+        let i = Int(index)
+        let v = stack.last!
+        if let p = localGPR[i] {
+            if case .const(let bits) = v.location {
+                stack.removeLast()
+                masm.move(p, .imm(Int64(bitPattern: bits)), is64: true)
+            } else {
+                let r = popGPR()
+                masm.move(p, .reg(r), is64: true)
+                freeGPRs.append(r)
+            }
+        } else if let p = localFPR[i] {
+            let f = popFPR()
+            masm.moveFloat(p, f)
+            freeFPRs.append(f)
+        }
+        if tee { push(.local(index), v.kind) }
+    }
+}
