@@ -46,6 +46,9 @@ protocol MacroAssembler {
     mutating func bind(_ label: Label)
     /// Drops the code from `offset` on (a function that will run in the interpreter).
     mutating func truncateCode(to offset: Int)
+    /// Drops straight-line code (no labels, branches or trap sites) from `offset` on, to
+    /// emit it again differently.
+    mutating func rewind(to offset: Int)
 
     // Frame and data movement (`slot` = byte offset from the frame base).
     mutating func move(_ dst: GPR, _ src: MacroOperand<GPR>, is64: Bool)

@@ -188,10 +188,17 @@ extension SinglePassCompiler {
         switch b {
         case .int(let op, let is64):
             let (rhs, rv) = popOperand()
+            // Copying a pinned local in emits only a move (no spill: a register is free).
+            var pinnedLHS: M.GPR?
+            if case .local(let x) = stack.last!.location, !freeGPRs.isEmpty { pinnedLHS = localGPR[Int(x)] }
+            let start = masm.offset
             let lhs = popGPR()
             masm.intBinary(op, is64: is64, dst: lhs, lhs: lhs, rhs: rhs)
             release(rv)
             push(.gpr(lhs), is64 ? .i64 : .i32)
+            if let p = pinnedLHS, Self.redoable(op) {
+                lastIntOp = IntOpRecord(start: start, end: masm.offset, op: op, is64: is64, lhs: p, rhs: rhs, result: lhs)
+            }
         case .compare(let op, let is64):
             let (rhs, rv) = popOperand()
             let (lhs, owned) = popGPRForRead()

@@ -113,6 +113,14 @@ extension SinglePassCompiler {
         }
     }
 
+    /// Operations without branches or trap sites, which `rewind` may drop and redo.
+    static func redoable(_ op: IntBinaryOp) -> Bool {
+        switch op {
+        case .add, .sub, .mul, .and, .or, .xor, .shl, .shrS, .shrU, .rotl, .rotr: true
+        case .divS, .divU, .remS, .remU: false
+        }
+    }
+
     @inline(__always) func isPinned(_ x: UInt32) -> Bool {
         localGPR[Int(x)] != nil || localFPR[Int(x)] != nil
     }
@@ -132,7 +140,15 @@ extension SinglePassCompiler {
         let i = Int(index)
         let v = stack.last!
         if let p = localGPR[i] {
-            if case .const(let bits) = v.location {
+            if let last = lastIntOp, last.end == masm.offset, case .gpr(let r) = v.location, r == last.result {
+                // `local.set x (op (local.get y) rhs)` right after the operation: redo it
+                // with the local's register as destination instead of copying through r.
+                stack.removeLast()
+                masm.rewind(to: last.start)
+                masm.intBinary(last.op, is64: last.is64, dst: p, lhs: last.lhs, rhs: last.rhs)
+                freeGPRs.append(r)
+                lastIntOp = nil
+            } else if case .const(let bits) = v.location {
                 stack.removeLast()
                 masm.move(p, .imm(Int64(bitPattern: bits)), is64: true)
             } else {

@@ -43,6 +43,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         var saved: [Int] = []
     }
     struct Unsupported: Error { let what: String }
+    struct IntOpRecord {
+        var start: Int, end: Int
+        var op: IntBinaryOp, is64: Bool
+        var lhs: M.GPR, rhs: MacroOperand<M.GPR>, result: M.GPR
+    }
     /// What the compiler needs from the validator about the current instruction.
     struct Facts {
         var isUnreachable: Bool
@@ -93,6 +98,9 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var localFPR: [M.FPR?] = []
     var pinnedAll: [Int] = []
     var pinnedWritten: [Int] = []
+    /// The last integer operation whose left operand was a copy of a pinned local, for
+    /// `setPinnedLocal` to redo in place (SinglePassCompiler+Locals).
+    var lastIntOp: IntOpRecord?
     let moduleBytes: [UInt8]
     let codeRanges: [Range<Int>]
 
@@ -141,6 +149,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         saveSlotCount = 0
         functionLabelUsed = false
         savePatches.removeAll()
+        lastIntOp = nil
         functionStart = masm.offset
         do throws(Unsupported) {
             localKinds = try localTypes.map { t throws(Unsupported) in try Self.kind(t) }

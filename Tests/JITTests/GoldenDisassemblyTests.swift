@@ -23,10 +23,15 @@ import WasmValidator
         #expect(lines == [
             "push r14",                              // saved instance: rsp stays 16-byte aligned
             "cmp rsp, qword ptr [rbx + 0x10]",       // native stack limit
-            "jb 0x2a",                               // to the callStackExhausted stub
+            "jb 0x42",                               // to the callStackExhausted stub
             "lea rax, [r15 + 0x20]",                 // frame end (4 slots) vs. value stack end
             "cmp rax, qword ptr [rbx + 0x18]",
-            "ja 0x2a",
+            "ja 0x42",
+            "mov rax, qword ptr [rbx + 0x30]",       // poll words (fuel, interrupt flag)
+            "cmp dword ptr [rax + 8], 0",            // interrupt requested?
+            "jne 0x4c",                              // to the interrupted stub
+            "sub qword ptr [rax], 1",                // one unit of fuel per call
+            "jb 0x56",                               // fuel was 0: out-of-line exit
             "mov esi, dword ptr [r15]",              // local 0 into a register
             "add esi, dword ptr [r15 + 8]",          // local 1 read in place
             "mov qword ptr [r15], rsi",              // result to slot 0

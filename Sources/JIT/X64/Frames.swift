@@ -207,17 +207,18 @@ extension X64MacroAssembler {
     /// Emits the module's trap stubs and exit (after all functions).
     mutating func emitTrapStubs() {
         let exit = a.newLabel()
-        if let fuelOut = fuelOutLabel {
-            // rax still points at the poll words (see `poll`).
-            a.bind(fuelOut)
-            a.store(mem(X64Regs.scratch, JITContext.pollFuel), imm: 0)
-            a.jmp(trapLabel(.interrupted))
-        }
         for (reason, label) in trapLabels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             a.bind(label)
             trapTable.add(offset: a.offset, reason: reason)
             a.mov(.rax, imm: UInt64(reason.rawValue) + 1)
             a.jmp(exit)
+        }
+        // After the stubs: `JITCode.machineCode` ends a function at the first stub.
+        if let fuelOut = fuelOutLabel {
+            // rax still points at the poll words (see `poll`).
+            a.bind(fuelOut)
+            a.store(mem(X64Regs.scratch, JITContext.pollFuel), imm: 0)
+            a.jmp(trapLabel(.interrupted))
         }
         if let pending = pendingTrapLabel {
             a.bind(pending)

@@ -34,6 +34,7 @@ struct X64MacroAssembler: MacroAssembler {
         a.truncate(to: offset)
         trapTable.truncate(to: offset)
     }
+    mutating func rewind(to offset: Int) { a.dropBytes(from: offset) }
     func invert(_ cond: Condition) -> Condition { cond.inverted }
 
     @inline(__always) static func width(_ is64: Bool) -> X64Width { is64 ? .b64 : .b32 }
