@@ -56,19 +56,22 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     public var statistics: JITStatistics { lock.locked { totals } }
 
     public func compile(module: Module, validator: ModuleValidator, store: Store) throws -> any CompiledCode {
-        let code = try compileModule(module, validator: validator, bounds: store.configuration.bounds)
+        let code = try compileModule(module, validator: validator, bounds: store.configuration.bounds,
+                                     countsFuel: store.fuel != nil)
         lock.locked { totals.add(code.statistics) }
         return code
     }
 
     /// Compiles `module` for memories of the given strategy (also used by `wasmlab compile-stats`).
+    /// Without `countsFuel` the code polls only the interrupt flag: a store that meters
+    /// fuel must do so when its modules are compiled (Docs/JIT.md "Interruption and fuel").
     public func compileModule(_ module: Module, validator: ModuleValidator,
-                              bounds: BoundsStrategy = .software) throws -> JITCode {
+                              bounds: BoundsStrategy = .software, countsFuel: Bool = true) throws -> JITCode {
         guard Self.isSupported else { throw WasmError(.uninstantiable, "the jit tier needs an x86-64 host") }
         if bounds.usesFaultHandling && TrapGuard.shared == nil {
             throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
         }
-        let masm = X64MacroAssembler(addressing: bounds.addressing(is64: false))
+        let masm = X64MacroAssembler(addressing: bounds.addressing(is64: false), countsFuel: countsFuel)
         var sink = X64Sink(compiler: SinglePassCompiler(masm: masm, tierID: id, module: module))
         for i in module.functions.indices {
             try validator.validateFunction(definedIndex: i, sink: &sink)

@@ -79,6 +79,7 @@ extension X64MacroAssembler {
         a.load(X64Regs.scratch, X64Address.vm(JITContext.pollOffset))
         a.alu(.cmp, mem(X64Regs.scratch, JITContext.pollInterrupt), imm: 0, .b32)
         trapIf(.notEqual, .interrupted)
+        guard countsFuel else { return }
         a.alu(.sub, mem(X64Regs.scratch, JITContext.pollFuel), imm: 1)
         if fuelOutLabel == nil { fuelOutLabel = a.newLabel() }
         a.j(.below, fuelOutLabel!)

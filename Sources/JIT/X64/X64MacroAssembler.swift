@@ -25,7 +25,13 @@ struct X64MacroAssembler: MacroAssembler {
     /// How memory accesses are kept in bounds (from the store's `BoundsStrategy`).
     let addressing: MemoryAddressing
 
-    init(addressing: MemoryAddressing = .explicitCheck) { self.addressing = addressing }
+    /// Whether `poll` spends fuel (the store meters fuel); the interrupt flag is always polled.
+    let countsFuel: Bool
+
+    init(addressing: MemoryAddressing = .explicitCheck, countsFuel: Bool = true) {
+        self.addressing = addressing
+        self.countsFuel = countsFuel
+    }
 
     var offset: Int { a.offset }
     mutating func newLabel() -> Label { a.newLabel() }
