@@ -83,6 +83,10 @@ protocol MacroAssembler {
     mutating func floatBinary(_ op: FloatBinaryOp, isF64: Bool, dst: FPR, lhs: FPR, rhs: FPR)
     mutating func floatUnary(_ op: FloatUnaryOp, isF64: Bool, dst: FPR, src: FPR)
     mutating func floatCompare(_ op: FloatCompareOp, isF64: Bool, dst: GPR, lhs: FPR, rhs: FPR)
+    /// Sets the flags for an ordered comparison and returns the condition that holds when
+    /// it is true (false for NaNs, and so is the inverted one's complement); nil when the
+    /// comparison needs more than one condition (x86-64: eq and ne test the parity flag too).
+    mutating func floatCompareFlags(_ op: FloatCompareOp, isF64: Bool, lhs: FPR, rhs: FPR) -> Condition?
     mutating func copySign(isF64: Bool, dst: FPR, lhs: FPR, rhs: FPR)
     mutating func intToFloat(dst: FPR, src: GPR, fromI64: Bool, toF64: Bool)
 

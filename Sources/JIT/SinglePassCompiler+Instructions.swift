@@ -117,10 +117,18 @@ extension SinglePassCompiler {
             case .f32Mul, .f64Mul: .mul
             default: .div
             }
-            let rhs = popFPR(), lhs = popFPR()
+            let (rhs, rhsOwned) = popFPRForRead()
+            // Copying a pinned local in emits only a move (no spill: a register is free).
+            var pinnedLHS: M.FPR?
+            if case .local(let x) = stack.last!.location, !freeFPRs.isEmpty { pinnedLHS = localFPR[Int(x)] }
+            let start = masm.offset
+            let lhs = popFPR()
             masm.floatBinary(b, isF64: isF64, dst: lhs, lhs: lhs, rhs: rhs)
-            freeFPRs.append(rhs)
+            if rhsOwned { freeFPRs.append(rhs) }
             push(.fpr(lhs), isF64 ? .f64 : .f32)
+            if let p = pinnedLHS {
+                lastFloatOp = FloatOpRecord(start: start, end: masm.offset, op: b, isF64: isF64, lhs: p, rhs: rhs, result: lhs)
+            }
         case .f32Copysign, .f64Copysign:
             let isF64 = op == .f64Copysign
             let rhs = popFPR(), lhs = popFPR()
@@ -137,12 +145,18 @@ extension SinglePassCompiler {
             case .f32Le, .f64Le: .le
             default: .ge
             }
-            let rhs = popFPR(), lhs = popFPR()
-            let r = allocGPR()
-            masm.floatCompare(c, isF64: isF64, dst: r, lhs: lhs, rhs: rhs)
-            freeFPRs.append(rhs)
-            freeFPRs.append(lhs)
-            push(.gpr(r), .i32)
+            let (rhs, rhsOwned) = popFPRForRead()
+            let (lhs, lhsOwned) = popFPRForRead()
+            if let cond = masm.floatCompareFlags(c, isF64: isF64, lhs: lhs, rhs: rhs) {
+                // Like integer compares: br_if/if/i32.eqz consume the flags directly.
+                push(.cond(cond), .i32)
+            } else {
+                let r = allocGPR()
+                masm.floatCompare(c, isF64: isF64, dst: r, lhs: lhs, rhs: rhs)
+                push(.gpr(r), .i32)
+            }
+            if rhsOwned { freeFPRs.append(rhs) }
+            if lhsOwned { freeFPRs.append(lhs) }
         case .f32ConvertI32S, .f32ConvertI32U, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S:
             let toF64 = op == .f64ConvertI32S || op == .f64ConvertI32U || op == .f64ConvertI64S
             // Unsigned 32-bit values are zero-extended: converting them as signed 64-bit is exact.

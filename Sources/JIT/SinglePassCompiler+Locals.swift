@@ -135,6 +135,15 @@ extension SinglePassCompiler {
         return (popGPR(), true)
     }
 
+    /// `popGPRForRead` for float registers.
+    mutating func popFPRForRead() -> (M.FPR, owned: Bool) {
+        if case .local(let x) = stack.last!.location, let f = localFPR[Int(x)] {
+            stack.removeLast()
+            return (f, false)
+        }
+        return (popFPR(), true)
+    }
+
     /// `local.set`/`local.tee` of a pinned local: the value goes into its register.
     mutating func setPinnedLocal(_ index: UInt32, tee: Bool) {
         let i = Int(index)
@@ -148,6 +157,9 @@ extension SinglePassCompiler {
                 masm.intBinary(last.op, is64: last.is64, dst: p, lhs: last.lhs, rhs: last.rhs)
                 freeGPRs.append(r)
                 lastIntOp = nil
+            } else if case .local(let y) = v.location, let q = localGPR[Int(y)] {
+                stack.removeLast()
+                masm.move(p, .reg(q), is64: true)
             } else if case .const(let bits) = v.location {
                 stack.removeLast()
                 masm.move(p, .imm(Int64(bitPattern: bits)), is64: true)
@@ -157,9 +169,21 @@ extension SinglePassCompiler {
                 freeGPRs.append(r)
             }
         } else if let p = localFPR[i] {
-            let f = popFPR()
-            masm.moveFloat(p, f)
-            freeFPRs.append(f)
+            if let last = lastFloatOp, last.end == masm.offset, case .fpr(let f) = v.location, f == last.result {
+                // As for integers: redo the operation into the local's register.
+                stack.removeLast()
+                masm.rewind(to: last.start)
+                masm.floatBinary(last.op, isF64: last.isF64, dst: p, lhs: last.lhs, rhs: last.rhs)
+                freeFPRs.append(f)
+                lastFloatOp = nil
+            } else if case .local(let y) = v.location, let q = localFPR[Int(y)] {
+                stack.removeLast()
+                masm.moveFloat(p, q)
+            } else {
+                let f = popFPR()
+                masm.moveFloat(p, f)
+                freeFPRs.append(f)
+            }
         }
         if tee { push(.local(index), v.kind) }
     }

@@ -48,6 +48,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         var op: IntBinaryOp, is64: Bool
         var lhs: M.GPR, rhs: MacroOperand<M.GPR>, result: M.GPR
     }
+    struct FloatOpRecord {
+        var start: Int, end: Int
+        var op: FloatBinaryOp, isF64: Bool
+        var lhs: M.FPR, rhs: M.FPR, result: M.FPR
+    }
     /// What the compiler needs from the validator about the current instruction.
     struct Facts {
         var isUnreachable: Bool
@@ -101,6 +106,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     /// The last integer operation whose left operand was a copy of a pinned local, for
     /// `setPinnedLocal` to redo in place (SinglePassCompiler+Locals).
     var lastIntOp: IntOpRecord?
+    var lastFloatOp: FloatOpRecord?
     let moduleBytes: [UInt8]
     let codeRanges: [Range<Int>]
 
@@ -150,6 +156,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         functionLabelUsed = false
         savePatches.removeAll()
         lastIntOp = nil
+        lastFloatOp = nil
         functionStart = masm.offset
         do throws(Unsupported) {
             localKinds = try localTypes.map { t throws(Unsupported) in try Self.kind(t) }

@@ -358,6 +358,20 @@ struct X64MacroAssembler: MacroAssembler {
         }
     }
 
+    mutating func floatCompareFlags(_ op: FloatCompareOp, isF64: Bool, lhs: FPR, rhs: FPR) -> Condition? {
+        // Unordered sets CF and ZF: above/aboveOrEqual are false for NaNs, their inversions true.
+        let fw: X64FloatWidth = isF64 ? .f64 : .f32
+        switch op {
+        case .eq, .ne: return nil
+        case .lt, .le:
+            a.ucomis(rhs, lhs, fw)
+            return op == .lt ? .above : .aboveOrEqual
+        case .gt, .ge:
+            a.ucomis(lhs, rhs, fw)
+            return op == .gt ? .above : .aboveOrEqual
+        }
+    }
+
     mutating func intToFloat(dst: FPR, src: GPR, fromI64: Bool, toF64: Bool) {
         a.logic(.xor, dst, dst)
         a.convertFromInt(dst, src, from: fromI64 ? .b64 : .b32, to: toF64 ? .f64 : .f32)
