@@ -19,6 +19,8 @@ extension SinglePassCompiler {
         var weight: [Int] = []
         var written: [Bool] = []
         var callWeight = 0
+        /// A call outside every loop: the function must poll at its entry (see `beginFunction`).
+        var callsOutsideLoops = false
     }
 
     /// Decodes the body once and counts uses; a body that does not decode pins nothing
@@ -31,7 +33,7 @@ extension SinglePassCompiler {
         var isLoop: [Bool] = []
         var depth = 0
         while !reader.isAtEnd {
-            guard let ins = try? reader.next() else { return LocalUse() }
+            guard let ins = try? reader.next() else { return LocalUse(callsOutsideLoops: true) }
             let w = 1 << (2 * min(depth, 8))
             switch ins.opcode {
             case .loop:
@@ -43,11 +45,12 @@ extension SinglePassCompiler {
                 if isLoop.popLast() == true { depth -= 1 }
             case .localGet, .localSet, .localTee:
                 let i = Int(ins.index)
-                guard i < localCount else { return LocalUse() }
+                guard i < localCount else { return LocalUse(callsOutsideLoops: true) }
                 use.weight[i] += w
                 if ins.opcode != .localGet { use.written[i] = true }
             case .call, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef:
                 use.callWeight += w
+                if depth == 0 { use.callsOutsideLoops = true }
             default:
                 if GenericOps.supports(ins.opcode) { use.callWeight += w }
             }
@@ -56,12 +59,11 @@ extension SinglePassCompiler {
     }
 
     /// Picks the pinned locals and loads them (after the prologue zeroed declared locals).
-    mutating func pinLocals(code: Range<Int>) {
+    mutating func pinLocals(_ use: LocalUse) {
         localGPR = Array(repeating: nil, count: localCount)
         localFPR = Array(repeating: nil, count: localCount)
         pinnedWritten.removeAll(keepingCapacity: true)
         pinnedAll.removeAll(keepingCapacity: true)
-        let use = scanLocals(code: code)
         guard !use.weight.isEmpty else { return }
         // A pinned local costs a load after each call (and a store before it when written).
         let order = use.weight.indices.sorted { use.weight[$0] > use.weight[$1] }

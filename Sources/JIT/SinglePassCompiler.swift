@@ -168,8 +168,12 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         masm.bind(entryLabels[definedIndex])
         framePatch = masm.prologue(localsStart: Int32(type.parameters.count * 8), localsEnd: Int32(localTypes.count * 8),
                                    usesMemory: hasMemory)
-        masm.poll()
-        pinLocals(code: codeRanges[definedIndex])
+        let use = scanLocals(code: codeRanges[definedIndex])
+        // Loop headers poll; a function whose calls all sit in loops has polled before
+        // each call (at most the loop body's calls per poll), and a leaf without loops
+        // ends on its own, so only calls outside loops need a poll at the entry.
+        if use.callsOutsideLoops { masm.poll() }
+        pinLocals(use)
         controls.append(Control(kind: .function, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
                                 branchArity: resultKinds.count, results: resultKinds, dead: false))
     }

@@ -23,21 +23,28 @@ import WasmValidator
         #expect(lines == [
             "push r14",                              // saved instance: rsp stays 16-byte aligned
             "cmp rsp, qword ptr [rbx + 0x10]",       // native stack limit
-            "jb 0x42",                               // to the callStackExhausted stub
+            "jb 0x2a",                               // to the callStackExhausted stub
             "lea rax, [r15 + 0x20]",                 // frame end (4 slots) vs. value stack end
             "cmp rax, qword ptr [rbx + 0x18]",
-            "ja 0x42",
-            "mov rax, qword ptr [rbx + 0x30]",       // poll words (fuel, interrupt flag)
-            "cmp dword ptr [rax + 8], 0",            // interrupt requested?
-            "jne 0x4c",                              // to the interrupted stub
-            "sub qword ptr [rax], 1",                // one unit of fuel per call
-            "jb 0x56",                               // fuel was 0: out-of-line exit
+            "ja 0x2a",
             "mov esi, dword ptr [r15]",              // local 0 into a register
             "add esi, dword ptr [r15 + 8]",          // local 1 read in place
             "mov qword ptr [r15], rsi",              // result to slot 0
             "pop r14",
             "ret",
         ])
+    }
+
+    @Test func loopHeadersPollTheInterruptFlag() throws {
+        let lines = try disassemble("(module (func (param i32) (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))")
+        // The default compile meters fuel: flag check, then one unit of fuel.
+        let poll = try #require(lines.firstIndex { $0 == "mov rax, qword ptr [rbx + 0x30]" })
+        #expect(lines[poll + 1] == "cmp dword ptr [rax + 8], 0")
+        #expect(lines[poll + 2].hasPrefix("jne "))
+        #expect(lines[poll + 3] == "sub qword ptr [rax], 1")
+        #expect(lines[poll + 4].hasPrefix("jb "))
+        // The local lives in esi (pinned) and is decremented in place.
+        #expect(lines.contains("sub esi, 1"))
     }
 
     @Test func compareAndBranchAreFused() throws {
