@@ -113,7 +113,9 @@ protocol MacroAssembler {
     mutating func patchFrameSize(at: Int, frameBytes: Int32)
     mutating func epilogue()
     mutating func callDirect(_ label: Label, frameOffset: Int32)
-    mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int)
+    /// Calls a function through its record. The callee may belong to another instance:
+    /// with `usesMemory` the caller's memory-0 view is restored afterwards.
+    mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int, usesMemory: Bool)
     mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeID: Int)
     mutating func callGeneric(_ op: Opcode, operandsSlot: Int32, imm1: UInt64, imm2: UInt64)
     mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int)

@@ -183,7 +183,7 @@ extension SinglePassCompiler {
             if index < importCount {
                 let r = allocGPR()
                 masm.loadFunctionRecord(r, index: index)
-                masm.callRecord(r, frameOffset: frameOffset, tierID: tierID)
+                masm.callRecord(r, frameOffset: frameOffset, tierID: tierID, usesMemory: hasMemory)
                 freeGPRs.append(r)
             } else {
                 masm.callDirect(entryLabels[index - importCount], frameOffset: frameOffset)
@@ -197,7 +197,7 @@ extension SinglePassCompiler {
             savePinnedLocals()
             let frameOffset = home(stack.count - type.parameters.count)
             masm.callIndirectResolve(index, table: Int(instruction.index2), index: index, typeID: typeIDs[typeIndex])
-            masm.callRecord(index, frameOffset: frameOffset, tierID: tierID)
+            masm.callRecord(index, frameOffset: frameOffset, tierID: tierID, usesMemory: hasMemory)
             freeGPRs.append(index)
             try finishCall(type)
         default:

@@ -122,11 +122,16 @@ extension X64MacroAssembler {
             a.j(.notEqual, loop)
         }
         if usesMemory {
-            a.load(X64Regs.memoryView, mem(X64Regs.instance, RuntimeLayout.contextMemoryViews))
-            a.load(X64Regs.memoryView, mem(X64Regs.memoryView))
+            loadMemoryView()
             reloadMemory()
         }
         return patch
+    }
+
+    /// r12 = the running instance's memory-0 view.
+    mutating func loadMemoryView() {
+        a.load(X64Regs.memoryView, mem(X64Regs.instance, RuntimeLayout.contextMemoryViews))
+        a.load(X64Regs.memoryView, mem(X64Regs.memoryView))
     }
 
     mutating func patchFrameSize(at: Int, frameBytes: Int32) { a.patch32(at: at, frameBytes) }
@@ -142,7 +147,7 @@ extension X64MacroAssembler {
         if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(-frameOffset)) }
     }
 
-    mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int) {
+    mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int, usesMemory: Bool) {
         let slow = a.newLabel(), done = a.newLabel()
         a.mov(X64Regs.scratch, record)
         if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(frameOffset)) }
@@ -155,6 +160,10 @@ extension X64MacroAssembler {
         a.load(X64Regs.instance, mem(X64Regs.scratch, RuntimeLayout.recordContext))
         a.call(mem(X64Regs.scratch, RuntimeLayout.recordCode))
         a.load(X64Regs.instance, X64Address.savedInstance)
+        if usesMemory {
+            // A callee of another instance pointed r12 at its own memory.
+            loadMemoryView()
+        }
         a.jmp(done)
         a.bind(slow)
         a.mov(.rdi, X64Regs.vm)
