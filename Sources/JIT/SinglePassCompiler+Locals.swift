@@ -8,7 +8,7 @@ import WasmDecoder
 // merges need no moves. Every allocatable register is caller-saved, so around calls
 // (Wasm, helpers, host) the written pinned locals are stored to their slots and all
 // pinned locals are reloaded afterwards; a local is pinned only when its weighted uses
-// outweigh that cost.
+// are more than twice that cost.
 //
 //   slot of local i      register (pinned)       who reads it
 //   [fp + 8 i]           localGPR[i] / FPR[i]    compiled code: the register only;
@@ -69,8 +69,9 @@ extension SinglePassCompiler {
         let order = use.weight.indices.sorted { use.weight[$0] > use.weight[$1] }
         var gprs = M.localGPRs, fprs = M.localFPRs
         for i in order {
+            // Reads in place are memory operands, nearly free: require twice the cost.
             let cost = use.callWeight * (use.written[i] ? 2 : 1)
-            guard use.weight[i] >= 2, use.weight[i] > cost else { break }
+            guard use.weight[i] >= 2, use.weight[i] > 2 * cost else { break }
             let isFloat = localKinds[i] == .f32 || localKinds[i] == .f64
             if isFloat {
                 guard !fprs.isEmpty else { continue }
