@@ -15,7 +15,7 @@ static void matmul(double *out, const double *x, const double *y, double s, int 
 }
 
 int main(int argc, char **argv) {
-    int n = (int)bench_size(argc, argv, 1000, 50);
+    int n = (int)bench_size(argc, argv, 1000, 580, 50);
     double alpha = 1.5, beta = 1.2;
     size_t bytes = sizeof(double) * n * n;
     double *a = bench_alloc(bytes), *b = bench_alloc(bytes), *c = bench_alloc(bytes);

@@ -10,7 +10,7 @@ __attribute__((noinline)) static uint32_t ack(uint32_t m, uint32_t n) {
 }
 
 int main(int argc, char **argv) {
-    int reps = (int)bench_size(argc, argv, 3000, 10);
+    int reps = (int)bench_size(argc, argv, 3000, 600, 10);
     uint64_t h = 0;
     uint32_t prev = 0;
     for (int i = 0; i < reps; i++) {

@@ -2,7 +2,7 @@
 #include "bench.h"
 
 int main(int argc, char **argv) {
-    int reps = (int)bench_size(argc, argv, 180, 4);
+    int reps = (int)bench_size(argc, argv, 180, 36, 4);
     int m = 1900, n = 2100;
     double *a = bench_alloc(sizeof(double) * m * n);
     double *x = bench_alloc(sizeof(double) * n);

@@ -3,7 +3,7 @@
 #include <math.h>
 
 int main(int argc, char **argv) {
-    int n = (int)bench_size(argc, argv, 1700, 90);
+    int n = (int)bench_size(argc, argv, 1700, 1000, 90);
     double *a = bench_alloc(sizeof(double) * n * n);
     rng_t r = {7};
     /* Symmetric with a dominant diagonal, hence positive definite. */

@@ -32,7 +32,7 @@ static uint32_t crc_slice4(uint32_t crc, const uint8_t *p, uint32_t n) {
 }
 
 int main(int argc, char **argv) {
-    int reps = (int)bench_size(argc, argv, 250, 4);
+    int reps = (int)bench_size(argc, argv, 250, 50, 4);
     uint32_t len = 4u << 20;
     uint8_t *buf = bench_alloc(len);
     rng_t r = {3};

@@ -8,7 +8,7 @@ static uint64_t checksum_matrix(const double *m, int n) {
 }
 
 int main(int argc, char **argv) {
-    int n = (int)bench_size(argc, argv, 1200, 60);
+    int n = (int)bench_size(argc, argv, 1200, 700, 60);
     double alpha = 1.5, beta = 1.2;
     double *a = bench_alloc(sizeof(double) * n * n);
     double *b = bench_alloc(sizeof(double) * n * n);

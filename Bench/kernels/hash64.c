@@ -27,7 +27,7 @@ static uint64_t hash_buffer(const uint8_t *p, uint32_t len, uint64_t seed) {
 }
 
 int main(int argc, char **argv) {
-    int reps = (int)bench_size(argc, argv, 10000, 40);
+    int reps = (int)bench_size(argc, argv, 10000, 2000, 40);
     uint32_t len = 1u << 20;
     uint8_t *buf = bench_alloc(len);
     rng_t r = {1};

@@ -61,7 +61,7 @@ static int table_find(const table_t *t, uint64_t k, uint32_t *slot) {
 }
 
 int main(int argc, char **argv) {
-    int64_t ops = bench_size(argc, argv, 12000000, 300000);
+    int64_t ops = bench_size(argc, argv, 12000000, 2400000, 300000);
     uint32_t keyspace = 1u << 21;
     table_t t;
     table_init(&t, 1024);

@@ -15,7 +15,7 @@ static void step(double *dst, const double *src, int n) {
 }
 
 int main(int argc, char **argv) {
-    int t = (int)bench_size(argc, argv, 200, 1);
+    int t = (int)bench_size(argc, argv, 200, 40, 1);
     int n = 120;
     double *a = bench_alloc(sizeof(double) * n * n * n);
     double *b = bench_alloc(sizeof(double) * n * n * n);

@@ -2,7 +2,7 @@
 #include "bench.h"
 
 int main(int argc, char **argv) {
-    int t = (int)bench_size(argc, argv, 500, 2);
+    int t = (int)bench_size(argc, argv, 500, 100, 2);
     int n = 1000;
     double *a = bench_alloc(sizeof(double) * n * n);
     double *b = bench_alloc(sizeof(double) * n * n);

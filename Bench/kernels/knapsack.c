@@ -3,7 +3,7 @@
 #include "bench.h"
 
 int main(int argc, char **argv) {
-    int items = (int)bench_size(argc, argv, 5000, 20);
+    int items = (int)bench_size(argc, argv, 5000, 1000, 20);
     int cap = 200000;
     uint32_t *w = bench_alloc(sizeof(uint32_t) * items);
     uint32_t *v = bench_alloc(sizeof(uint32_t) * items);

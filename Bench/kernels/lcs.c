@@ -17,7 +17,7 @@ static uint32_t lcs_length(const uint8_t *x, const uint8_t *y, int n, uint32_t *
 }
 
 int main(int argc, char **argv) {
-    int n = (int)bench_size(argc, argv, 12000, 800);
+    int n = (int)bench_size(argc, argv, 12000, 5400, 800);
     int pairs = 4;
     uint8_t *x = bench_alloc(n), *y = bench_alloc(n);
     uint32_t *prev = bench_alloc(sizeof(uint32_t) * (n + 1));

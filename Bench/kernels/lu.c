@@ -2,7 +2,7 @@
 #include "bench.h"
 
 int main(int argc, char **argv) {
-    int n = (int)bench_size(argc, argv, 1600, 80);
+    int n = (int)bench_size(argc, argv, 1600, 940, 80);
     double *a = bench_alloc(sizeof(double) * n * n);
     rng_t r = {42};
     for (int i = 0; i < n; i++) {

@@ -117,7 +117,7 @@ static uint32_t make_input(uint8_t *buf, uint32_t n, rng_t *r) {
 }
 
 int main(int argc, char **argv) {
-    int reps = (int)bench_size(argc, argv, 16, 1);
+    int reps = (int)bench_size(argc, argv, 16, 3, 1);
     uint32_t n = 1u << 20;
     uint8_t *in = bench_alloc(n), *packed = bench_alloc(n + n / 8 + 16), *back = bench_alloc(n);
     chains_t *c = bench_alloc(sizeof *c);

@@ -3,7 +3,7 @@
 #include "bench.h"
 
 int main(int argc, char **argv) {
-    int n = (int)bench_size(argc, argv, 1900, 200);
+    int n = (int)bench_size(argc, argv, 1900, 850, 200);
     int row_bytes = (n + 7) / 8;
     uint8_t *bits = bench_alloc((size_t)row_bytes * n);
     uint64_t iters = 0;

@@ -71,7 +71,7 @@ static void advance(double dt) {
 }
 
 int main(int argc, char **argv) {
-    int64_t steps = bench_size(argc, argv, 12000000, 100000);
+    int64_t steps = bench_size(argc, argv, 12000000, 2400000, 100000);
     offset_momentum();
     uint64_t h = mix64(0, double_bits(energy()));
     for (int64_t s = 0; s < steps; s++) advance(0.01);

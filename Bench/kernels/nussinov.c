@@ -7,7 +7,7 @@ static inline int max_i(int a, int b) { return a > b ? a : b; }
 static inline int pairs(int a, int b) { return a + b == 3; }
 
 int main(int argc, char **argv) {
-    int n = (int)bench_size(argc, argv, 1600, 150);
+    int n = (int)bench_size(argc, argv, 1600, 940, 150);
     int *seq = bench_alloc(sizeof(int) * n);
     int *t = bench_alloc(sizeof(int) * n * n);
     rng_t r = {2024};

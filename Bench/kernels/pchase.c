@@ -3,7 +3,7 @@
 #include "bench.h"
 
 int main(int argc, char **argv) {
-    int64_t steps = bench_size(argc, argv, 6000000, 500000);
+    int64_t steps = bench_size(argc, argv, 6000000, 1200000, 500000);
     uint32_t n = 1u << 12; /* smallest power of two >= steps, at most 8 Mi entries */
     while (n < (1u << 23) && (int64_t)n < steps) n <<= 1;
     uint32_t *next = bench_alloc(sizeof(uint32_t) * n);

@@ -3,7 +3,7 @@
 #include "bench.h"
 
 int main(int argc, char **argv) {
-    int t = (int)bench_size(argc, argv, 90, 2);
+    int t = (int)bench_size(argc, argv, 90, 18, 2);
     int n = 1000;
     double *a = bench_alloc(sizeof(double) * n * n);
     for (int i = 0; i < n; i++)

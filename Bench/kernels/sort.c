@@ -54,7 +54,7 @@ static uint64_t check_sorted(const uint32_t *a, int n, uint64_t h) {
 }
 
 int main(int argc, char **argv) {
-    int n = (int)bench_size(argc, argv, 5000000, 100000);
+    int n = (int)bench_size(argc, argv, 5000000, 1000000, 100000);
     uint32_t *a = bench_alloc(sizeof(uint32_t) * n);
     uint32_t *b = bench_alloc(sizeof(uint32_t) * n);
     rng_t r = {123};

@@ -52,7 +52,7 @@ static uint32_t count_horspool(const char *t, uint32_t n, const char *p, uint32_
 }
 
 int main(int argc, char **argv) {
-    int npat = (int)bench_size(argc, argv, 240, 8);
+    int npat = (int)bench_size(argc, argv, 240, 48, 8);
     uint32_t len = 2u << 20;
     rng_t r = {8};
     char *text = make_text(len, &r);

@@ -105,7 +105,7 @@ static void lex(const char *s, uint64_t counts[T_KINDS], uint64_t *ident_hash, u
 }
 
 int main(int argc, char **argv) {
-    int reps = (int)bench_size(argc, argv, 160, 4);
+    int reps = (int)bench_size(argc, argv, 160, 32, 4);
     rng_t r = {64};
     char *src = make_source(1u << 20, &r);
     uint64_t h = 0;

@@ -187,7 +187,7 @@ static void run(vm_t *vm, const int32_t *code, int n, int32_t entry, uint32_t ar
 }
 
 int main(int argc, char **argv) {
-    uint32_t reps = (uint32_t)bench_size(argc, argv, 45, 1);
+    uint32_t reps = (uint32_t)bench_size(argc, argv, 45, 9, 1);
     static asm_t a;
     assemble(&a);
     vm_t *vm = bench_alloc(sizeof *vm);

@@ -24,7 +24,15 @@ public struct X64Assembler: Sendable {
         var kind: Kind
     }
 
-    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+    /// `capacity`: expected code size; label and fixup lists are sized from it too
+    /// (growing them copies them).
+    public init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+        if capacity >= 4096 {
+            fixups.reserveCapacity(capacity / 32)
+            labelOffsets.reserveCapacity(capacity / 32)
+        }
+    }
 
     /// Current offset in the code.
     @inline(__always) public var offset: Int { bytes.count }

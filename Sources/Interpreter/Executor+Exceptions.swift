@@ -52,7 +52,7 @@ extension Executor {
         while i >= 0 {
             let frame = stack.frames[i]
             if let context = frame.function.pointee.context,
-               let code = instance(context).compiled.code as? InterpretedCode,
+               let code = interpretedCode(of: instance(context)),
                let target = code.handle(exception, at: position, fp: frameFP, instance: instance(context)) {
                 store.adopt(exception)
                 stack.pendingTrap = nil
@@ -65,6 +65,22 @@ extension Executor {
         }
         return nil
     }
+}
+
+extension Executor {
+    /// The interpreter code of an instance: its own, or the part another tier left to it.
+    static func interpretedCode(of instance: Instance) -> InterpretedCode? {
+        let code = instance.compiled.code
+        if let own = code as? InterpretedCode { return own }
+        return (code as? HostsInterpretedCode)?.interpretedPart as? InterpretedCode
+    }
+}
+
+/// Compiled code of another tier that runs some functions in the interpreter
+/// (`InterpreterTranslation`): exceptions unwinding through those functions' frames
+/// look for their handlers in `interpretedPart`.
+public protocol HostsInterpretedCode: CompiledCode {
+    var interpretedPart: any CompiledCode { get }
 }
 
 extension InterpretedCode {

@@ -5,7 +5,7 @@ import WasmRuntime
 // shared by every branching op. All of them inline into the dispatch loop; the closures
 // kinds are constants at each use, so each handler compiles to its one operation.
 //
-//   binary imm      [op | dst | a | imm]          dst = a <op> imm
+//   binary imm      [op | dst | a | imm]          dst = a <op> imm  (i64: Executor+Fused64)
 //   compare-branch  [op | a | b | rel]            if a <op> b { pc += rel } else { pc += 4 }
 //   imm variant     [op | a | imm | rel]
 extension Executor {
@@ -53,26 +53,9 @@ extension Executor {
         case .shl: r = a &<< b
         case .shrS: r = UInt32(bitPattern: Int32(bitPattern: a) &>> b)
         case .shrU: r = a &>> b
+        case .rotl: r = a &<< b | a &>> (32 &- b)  // Swift masks both counts to 0...31
         }
         fp.storeBytes(of: UInt64(r), toByteOffset: Int(pc[1]), as: UInt64.self)
-    }
-
-    @inline(__always)
-    static func binaryI64(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FusedArithmetic) {
-        let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-        let b = UInt64(bitPattern: Int64(Int32(bitPattern: pc[3])))
-        let r: UInt64
-        switch kind {
-        case .add: r = a &+ b
-        case .mul: r = a &* b
-        case .and: r = a & b
-        case .or: r = a | b
-        case .xor: r = a ^ b
-        case .shl: r = a &<< b
-        case .shrS: r = UInt64(bitPattern: Int64(bitPattern: a) &>> b)
-        case .shrU: r = a &>> b
-        }
-        fp.storeBytes(of: r, toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
     @inline(__always)
@@ -97,6 +80,31 @@ extension Executor {
         fp.storeBytes(of: holds(kind, a, pc[3]) ? 1 : 0, toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
+    /// `x += imm` then a compare-and-branch on the new `x`; `y` is read after the store
+    /// (it may be `x` itself).
+    @inline(__always)
+    static func incrementBranchI32(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
+                                   _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
+                                   _ kind: FusedCompare) throws(TrapReason) {
+        let x = fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) &+ pc[2]
+        fp.storeBytes(of: UInt64(x), toByteOffset: Int(pc[1]), as: UInt64.self)
+        let y = immediate ? pc[3] : fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+        if holds(kind, x, y) {
+            try jump(&pc, pc[4], &fuel, interrupt)
+        } else {
+            pc += 5
+        }
+    }
+
+    /// `select` on a compare of `x` (a slot) and `y` (a slot, or an immediate).
+    @inline(__always)
+    static func selectI32(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, immediate: Bool, _ kind: FusedCompare) {
+        let x = fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self)
+        let y = immediate ? pc[5] : fp.load(fromByteOffset: Int(pc[5]), as: UInt32.self)
+        let chosen = holds(kind, x, y) ? pc[2] : pc[3]
+        fp.storeBytes(of: fp.load(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+    }
+
     @inline(__always)
     static func branchI32(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
                           _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
@@ -113,7 +121,7 @@ extension Executor {
 
 /// The operation of a fused binary-immediate op; a constant at each use, so the switch
 /// folds away after inlining (closures here were not reliably inlined into the loop).
-enum FusedArithmetic { case add, mul, and, or, xor, shl, shrS, shrU }
+enum FusedArithmetic { case add, mul, and, or, xor, shl, shrS, shrU, rotl }
 
 /// The predicate of a fused compare (i32).
 enum FusedCompare { case eq, ne, ltS, ltU, gtS, gtU, leS, leU, geS, geU }

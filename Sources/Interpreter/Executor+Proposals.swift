@@ -171,6 +171,10 @@ extension Executor {
         try poll(&fuel, stack.interruptFlag)
         guard callee.pointee.kind == .wasm && callee.pointee.tierID == tierID,
               let code = callee.pointee.code, let calleeContext = callee.pointee.context else {
+            if frameCount &- 1 == stack.tailCallRequestFrame {
+                handBack(callee, arguments: arguments, count: count, pc: &pc, fp: fp, stack: stack)
+                return false
+            }
             try callOut(callee, newFP: arguments, frameCount: frameCount, fuel: &fuel, stack: stack, store: store)
             pc = next
             return true
@@ -187,6 +191,29 @@ extension Executor {
         return switched
     }
 }
+
+extension Executor {
+    /// A tail call to another tier from an entry frame whose caller accepts it (a JIT
+    /// shim): the arguments move to the frame base, the callee is left in
+    /// `stack.tailCallee`, and the frame returns; its caller makes the call in its place.
+    @inline(never)
+    static func handBack(_ callee: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer, count: Int,
+                         pc: inout UnsafePointer<UInt32>, fp: UnsafeMutableRawPointer, stack: ExecutionStack) {
+        for i in 0..<count {
+            fp.storeBytes(of: arguments.load(fromByteOffset: i &* 8, as: UInt64.self), toByteOffset: i &* 8, as: UInt64.self)
+        }
+        stack.tailCallee = callee
+        pc = UnsafePointer(returnWord)
+    }
+}
+
+/// A lone `ret`: where a frame that handed its tail call back continues (written once
+/// at initialisation, only read afterwards).
+nonisolated(unsafe) private let returnWord: UnsafeMutablePointer<UInt32> = {
+    let word = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+    word.initialize(to: UInt32(IOp.ret.rawValue))
+    return word
+}()
 
 extension Executor {
     /// A non-tail call through a reference (`call_ref`): same frame protocol as `call`.

@@ -1056,14 +1056,14 @@ enum Executor<Addressing: InterpreterAddressing> {
             case .i32ShlI: binaryI32(pc, fp, .shl); pc += 4
             case .i32ShrSI: binaryI32(pc, fp, .shrS); pc += 4
             case .i32ShrUI: binaryI32(pc, fp, .shrU); pc += 4
-            case .i64AddI: binaryI64(pc, fp, .add); pc += 4
-            case .i64MulI: binaryI64(pc, fp, .mul); pc += 4
-            case .i64AndI: binaryI64(pc, fp, .and); pc += 4
-            case .i64OrI: binaryI64(pc, fp, .or); pc += 4
-            case .i64XorI: binaryI64(pc, fp, .xor); pc += 4
-            case .i64ShlI: binaryI64(pc, fp, .shl); pc += 4
-            case .i64ShrSI: binaryI64(pc, fp, .shrS); pc += 4
-            case .i64ShrUI: binaryI64(pc, fp, .shrU); pc += 4
+            case .i64AddI: binaryI64(pc, fp, .add); pc += 5
+            case .i64MulI: binaryI64(pc, fp, .mul); pc += 5
+            case .i64AndI: binaryI64(pc, fp, .and); pc += 5
+            case .i64OrI: binaryI64(pc, fp, .or); pc += 5
+            case .i64XorI: binaryI64(pc, fp, .xor); pc += 5
+            case .i64ShlI: binaryI64(pc, fp, .shl); pc += 5
+            case .i64ShrSI: binaryI64(pc, fp, .shrS); pc += 5
+            case .i64ShrUI: binaryI64(pc, fp, .shrU); pc += 5
             case .i32EqI: compareI32(pc, fp, .eq); pc += 4
             case .i32NeI: compareI32(pc, fp, .ne); pc += 4
             case .i32LtSI: compareI32(pc, fp, .ltS); pc += 4
@@ -1094,6 +1094,151 @@ enum Executor<Addressing: InterpreterAddressing> {
             case .brI32LeUI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU)
             case .brI32GeSI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS)
             case .brI32GeUI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU)
+            case .i32RotlI: binaryI32(pc, fp, .rotl); pc += 4
+            case .i64RotlI: binaryI64(pc, fp, .rotl); pc += 5
+            case .i64EqI: compareI64(pc, fp, .eq); pc += 5
+            case .i64NeI: compareI64(pc, fp, .ne); pc += 5
+            case .i64LtSI: compareI64(pc, fp, .ltS); pc += 5
+            case .i64LtUI: compareI64(pc, fp, .ltU); pc += 5
+            case .i64GtSI: compareI64(pc, fp, .gtS); pc += 5
+            case .i64GtUI: compareI64(pc, fp, .gtU); pc += 5
+            case .i64LeSI: compareI64(pc, fp, .leS); pc += 5
+            case .i64LeUI: compareI64(pc, fp, .leU); pc += 5
+            case .i64GeSI: compareI64(pc, fp, .geS); pc += 5
+            case .i64GeUI: compareI64(pc, fp, .geU); pc += 5
+            case .brI64Eq: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .eq)
+            case .brI64Ne: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ne)
+            case .brI64LtS: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltS)
+            case .brI64LtU: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltU)
+            case .brI64GtS: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtS)
+            case .brI64GtU: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtU)
+            case .brI64LeS: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leS)
+            case .brI64LeU: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leU)
+            case .brI64GeS: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geS)
+            case .brI64GeU: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geU)
+            case .brI64EqI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .eq)
+            case .brI64NeI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ne)
+            case .brI64LtSI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltS)
+            case .brI64LtUI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltU)
+            case .brI64GtSI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtS)
+            case .brI64GtUI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtU)
+            case .brI64LeSI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leS)
+            case .brI64LeUI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leU)
+            case .brI64GeSI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geS)
+            case .brI64GeUI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geU)
+            case .f64AddI: binaryF64(pc, fp, .add); pc += 5
+            case .f64SubI: binaryF64(pc, fp, .sub); pc += 5
+            case .f64MulI: binaryF64(pc, fp, .mul); pc += 5
+            case .f64DivI: binaryF64(pc, fp, .div); pc += 5
+            case .f64EqI: compareF64(pc, fp, .eq); pc += 5
+            case .f64NeI: compareF64(pc, fp, .ne); pc += 5
+            case .f64LtI: compareF64(pc, fp, .lt); pc += 5
+            case .f64GtI: compareF64(pc, fp, .gt); pc += 5
+            case .f64LeI: compareF64(pc, fp, .le); pc += 5
+            case .f64GeI: compareF64(pc, fp, .ge); pc += 5
+            case .brF64Eq: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .eq)
+            case .brF64Ne: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ne)
+            case .brF64Lt: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .lt)
+            case .brF64Gt: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .gt)
+            case .brF64Le: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .le)
+            case .brF64Ge: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ge)
+            case .brF64NotLt: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLt)
+            case .brF64NotGt: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGt)
+            case .brF64NotLe: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLe)
+            case .brF64NotGe: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGe)
+            case .brF64EqI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .eq)
+            case .brF64NeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ne)
+            case .brF64LtI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .lt)
+            case .brF64GtI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .gt)
+            case .brF64LeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .le)
+            case .brF64GeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ge)
+            case .brF64NotLtI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLt)
+            case .brF64NotGtI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGt)
+            case .brF64NotLeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLe)
+            case .brF64NotGeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGe)
+            case .selectI32Eq: selectI32(pc, fp, immediate: false, .eq); pc += 6
+            case .selectI32Ne: selectI32(pc, fp, immediate: false, .ne); pc += 6
+            case .selectI32LtS: selectI32(pc, fp, immediate: false, .ltS); pc += 6
+            case .selectI32LtU: selectI32(pc, fp, immediate: false, .ltU); pc += 6
+            case .selectI32GtS: selectI32(pc, fp, immediate: false, .gtS); pc += 6
+            case .selectI32GtU: selectI32(pc, fp, immediate: false, .gtU); pc += 6
+            case .selectI32LeS: selectI32(pc, fp, immediate: false, .leS); pc += 6
+            case .selectI32LeU: selectI32(pc, fp, immediate: false, .leU); pc += 6
+            case .selectI32GeS: selectI32(pc, fp, immediate: false, .geS); pc += 6
+            case .selectI32GeU: selectI32(pc, fp, immediate: false, .geU); pc += 6
+            case .selectI32EqI: selectI32(pc, fp, immediate: true, .eq); pc += 6
+            case .selectI32NeI: selectI32(pc, fp, immediate: true, .ne); pc += 6
+            case .selectI32LtSI: selectI32(pc, fp, immediate: true, .ltS); pc += 6
+            case .selectI32LtUI: selectI32(pc, fp, immediate: true, .ltU); pc += 6
+            case .selectI32GtSI: selectI32(pc, fp, immediate: true, .gtS); pc += 6
+            case .selectI32GtUI: selectI32(pc, fp, immediate: true, .gtU); pc += 6
+            case .selectI32LeSI: selectI32(pc, fp, immediate: true, .leS); pc += 6
+            case .selectI32LeUI: selectI32(pc, fp, immediate: true, .leU); pc += 6
+            case .selectI32GeSI: selectI32(pc, fp, immediate: true, .geS); pc += 6
+            case .selectI32GeUI: selectI32(pc, fp, immediate: true, .geU); pc += 6
+            case .incBrI32Eq: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq)
+            case .incBrI32Ne: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne)
+            case .incBrI32LtS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS)
+            case .incBrI32LtU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU)
+            case .incBrI32GtS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS)
+            case .incBrI32GtU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU)
+            case .incBrI32LeS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS)
+            case .incBrI32LeU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU)
+            case .incBrI32GeS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS)
+            case .incBrI32GeU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU)
+            case .incBrI32EqI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq)
+            case .incBrI32NeI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne)
+            case .incBrI32LtSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS)
+            case .incBrI32LtUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU)
+            case .incBrI32GtSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS)
+            case .incBrI32GtUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU)
+            case .incBrI32LeSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS)
+            case .incBrI32LeUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU)
+            case .incBrI32GeSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS)
+            case .incBrI32GeUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU)
+            case .f64MulAdd: multiplyAdd(pc, fp, .mulAdd); pc += 5
+            case .f64MulSub: multiplyAdd(pc, fp, .mulSub); pc += 5
+            case .f64SubMul: multiplyAdd(pc, fp, .subMul); pc += 5
+            case .i32LoadA:
+                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 4)
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i64LoadA:
+                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 8)
+                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32Load8SA:
+                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 1)
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32Load8UA:
+                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 1)
+                fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32Load16SA:
+                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 2)
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32Load16UA:
+                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 2)
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32StoreA:
+                let p = try address(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 4)
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), as: UInt32.self)
+                pc += 5
+            case .i64StoreA:
+                let p = try address(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 8)
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self), as: UInt64.self)
+                pc += 5
+            case .i32Store8A:
+                let p = try address(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 1)
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt8.self), as: UInt8.self)
+                pc += 5
+            case .i32Store16A:
+                let p = try address(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 2)
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt16.self), as: UInt16.self)
+                pc += 5
             }
         }
         } catch {

@@ -22,9 +22,9 @@
 ///     clampIndex op dst src           (i64 table index -> saturated u32; tables hold < 2^32)
 ///     widenGrowResult op slot         (u32 -1 -> u64 -1 after table.grow on a table64)
 ///     callRef    op argBase ref
-///     returnCall op function argBase count           \  each followed by the fallback
-///     returnCallIndirect op typeID table argBase index count  >  for host callees:
-///     returnCallRef op argBase ref count             /  result moves and `ret`
+///     returnCall op function argBase slots           \  each followed by the fallback
+///     returnCallIndirect op typeID table argBase index slots  >  for host callees:
+///     returnCallRef op argBase ref slots             /  result moves and `ret`
 ///     brOnNull / brOnNonNull op ref rel
 ///     throw      op tag argBase       throwRef op ref
 ///     tryTable   op skip count (kind tag dst rel)*count [ret]  (clauses; skipped when run)
@@ -37,6 +37,15 @@
 ///     binary with an immediate   op dst a imm     (i64: imm sign-extended from 32 bits)
 ///     compare and branch         op a b rel       (branch when `a <op> b`)
 ///     compare imm and branch     op a imm rel
+///     i64/f64 with an immediate  op dst a lo hi   (the 64-bit constant, low word first)
+///     i64/f64 compare imm branch op a lo hi rel
+///     f64 branch on a false compare (brF64NotLt ...: taken when `!(a < b)`, also for NaN)
+///     f64 multiply-add           op dst x y c     (f64MulAdd: x*y + c, f64MulSub: x*y - c,
+///                                                  f64SubMul: c - x*y)
+///     load, address a + b        op dst a b offset
+///     store, address a + b       op a b value offset
+///     select on a compare        op dst a b x y   (selectI32LtU ...: x <op> y ? a : b)
+///     increment and branch       op x imm y rel   (x += imm; branch when x <op> y)
 ///
 /// Every branch with a negative `rel` (only loops are targets of those) polls the interrupt
 /// word and counts fuel: that is the loop check.
@@ -309,6 +318,126 @@ enum IOp: UInt16, CaseIterable {
     case brI32LeUI
     case brI32GeSI
     case brI32GeUI
+    // i64 and f64 fused forms take a full 64-bit immediate (lo hi); Executor+Fused64.swift.
+    case i32RotlI
+    case i64RotlI
+    case i64EqI
+    case i64NeI
+    case i64LtSI
+    case i64LtUI
+    case i64GtSI
+    case i64GtUI
+    case i64LeSI
+    case i64LeUI
+    case i64GeSI
+    case i64GeUI
+    case brI64Eq
+    case brI64Ne
+    case brI64LtS
+    case brI64LtU
+    case brI64GtS
+    case brI64GtU
+    case brI64LeS
+    case brI64LeU
+    case brI64GeS
+    case brI64GeU
+    case brI64EqI
+    case brI64NeI
+    case brI64LtSI
+    case brI64LtUI
+    case brI64GtSI
+    case brI64GtUI
+    case brI64LeSI
+    case brI64LeUI
+    case brI64GeSI
+    case brI64GeUI
+    case f64AddI
+    case f64SubI
+    case f64MulI
+    case f64DivI
+    case f64EqI
+    case f64NeI
+    case f64LtI
+    case f64GtI
+    case f64LeI
+    case f64GeI
+    case brF64Eq
+    case brF64Ne
+    case brF64Lt
+    case brF64Gt
+    case brF64Le
+    case brF64Ge
+    case brF64NotLt
+    case brF64NotGt
+    case brF64NotLe
+    case brF64NotGe
+    case brF64EqI
+    case brF64NeI
+    case brF64LtI
+    case brF64GtI
+    case brF64LeI
+    case brF64GeI
+    case brF64NotLtI
+    case brF64NotGtI
+    case brF64NotLeI
+    case brF64NotGeI
+    // f64 multiply then add/sub (two roundings, as unfused); loads and stores addressed by
+    // the sum of two slots (the `i32.add` before them).
+    case f64MulAdd
+    case f64MulSub
+    case f64SubMul
+    case i32LoadA
+    case i64LoadA
+    case i32Load8SA
+    case i32Load8UA
+    case i32Load16SA
+    case i32Load16UA
+    case i32StoreA
+    case i64StoreA
+    case i32Store8A
+    case i32Store16A
+    // select on an i32 compare: op dst a b x y (dst = x <op> y ? a : b; y an immediate in the I forms)
+    case selectI32Eq
+    case selectI32Ne
+    case selectI32LtS
+    case selectI32LtU
+    case selectI32GtS
+    case selectI32GtU
+    case selectI32LeS
+    case selectI32LeU
+    case selectI32GeS
+    case selectI32GeU
+    case selectI32EqI
+    case selectI32NeI
+    case selectI32LtSI
+    case selectI32LtUI
+    case selectI32GtSI
+    case selectI32GtUI
+    case selectI32LeSI
+    case selectI32LeUI
+    case selectI32GeSI
+    case selectI32GeUI
+    // x += imm, then branch on x <op> y: op x imm y rel (y an immediate in the I forms)
+    case incBrI32Eq
+    case incBrI32Ne
+    case incBrI32LtS
+    case incBrI32LtU
+    case incBrI32GtS
+    case incBrI32GtU
+    case incBrI32LeS
+    case incBrI32LeU
+    case incBrI32GeS
+    case incBrI32GeU
+    case incBrI32EqI
+    case incBrI32NeI
+    case incBrI32LtSI
+    case incBrI32LtUI
+    case incBrI32GtSI
+    case incBrI32GtUI
+    case incBrI32LeSI
+    case incBrI32LeUI
+    case incBrI32GeSI
+    case incBrI32GeUI
 }
 
 extension IOp {

@@ -37,7 +37,7 @@ public struct InterpreterTranslation: CodeSink {
 
     /// The interpreter code of every translated function (kept alive by the returned object).
     public func finish() -> any CompiledCode {
-        InterpretedCode(words: translator.code, entries: translator.entries)
+        InterpretedCode(words: translator.code, entries: translator.entries, handlers: translator.handlerRegions)
     }
 }
 

@@ -53,8 +53,10 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
             try execute(function, fp: arguments, stack: stack, store: store)
         } catch {
             var trap = Trap(error, backtrace: stack.backtrace(downTo: entryIndex))
-            if error == .hostError || error == .interrupted || error == .uncaughtException,
-               let pending = stack.pendingTrap {
+            // A callee of another tier (or a host function) left its full trap, with its
+            // part of the backtrace; the interpreter's frames follow it.
+            if let pending = stack.pendingTrap,
+               error == .hostError || error == .interrupted || error == .uncaughtException || error == pending.reason {
                 trap = pending
                 trap.backtrace += stack.backtrace(downTo: entryIndex)
             }

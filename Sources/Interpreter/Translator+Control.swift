@@ -34,6 +34,7 @@ extension Translator {
                 // a label, so nothing may fuse across it.
                 control.loopStart = code.count
                 lastDestination = nil
+                fusionBarrier = code.count
             case .if:
                 control.elseFixup = emitConditionalJump(fused, condition: condition, negate: true)
             default:
@@ -62,6 +63,7 @@ extension Translator {
             sync(control.baseHeight)
             pushHomes(control.paramTypes)
             lastDestination = nil
+            fusionBarrier = code.count
 
         case .end:
             guard let control = controls.popLast() else { return }
@@ -82,6 +84,7 @@ extension Translator {
             sync(control.baseHeight)
             pushHomes(control.resultTypes)
             lastDestination = nil
+            fusionBarrier = code.count
 
         default:
             break

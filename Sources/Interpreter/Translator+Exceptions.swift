@@ -54,5 +54,6 @@ extension Translator {
         control.tryStart = anchor
         controls.append(control)
         lastDestination = nil
+        fusionBarrier = code.count
     }
 }

@@ -8,13 +8,16 @@ import WasmCore
 // Both work on the last emitted instruction only, while it is still the last one
 // (`lastDestination` is set), so no label can sit between it and the consumer: every
 // place that binds a label (block end, else, loop header) clears `lastDestination`.
-// The removed instruction wrote only a temporary home that its consumer pops.
+// The removed instruction wrote only a temporary home that its consumer pops. The other
+// forms (64-bit immediates, multiply-add, summed addresses, select on a compare) follow the
+// same rule; increment-and-branch alone looks back two instructions, guarded by
+// `lastIncrement` and `fusionBarrier` instead.
 
 /// A condition the branch absorbed: the fused op and its operands before `rel`.
 struct FusedCondition {
     var op: IOp
-    var a: UInt32
-    var b: UInt32?
+    /// Operand words between the op and `rel`: a slot, then a slot or an immediate.
+    var operands: [UInt32]
 }
 
 extension Translator {
@@ -26,40 +29,94 @@ extension Translator {
     }
 
     /// When the last instruction put a constant that fits `imm` into the temporary `slot`,
-    /// removes it and returns the constant (i64 constants: only those that sign-extend
-    /// from 32 bits).
-    mutating func takeConstant(_ slot: UInt32, wide64: Bool) -> UInt32? {
+    /// removes it and returns the constant: `const32` for 32-bit immediates, `const64` (any
+    /// i64 or f64 constant) for the wide forms.
+    mutating func takeConstant(_ slot: UInt32, wide64: Bool) -> UInt64? {
         guard let (op, start) = lastProducer(into: slot) else { return nil }
         if op == .const32 && !wide64 && code.count == start + 3 {
             let value = code[start + 2]
-            code.removeLast(3)
+            truncate(to: start)
+            lastDestination = nil
+            return UInt64(value)
+        }
+        if op == .const64 && wide64 && code.count == start + 4 {
+            let value = UInt64(code[start + 2]) | UInt64(code[start + 3]) << 32
+            truncate(to: start)
             lastDestination = nil
             return value
         }
-        if op == .const64 && wide64 && code.count == start + 4 {
-            let lo = code[start + 2], hi = code[start + 3]
-            guard hi == (Int32(bitPattern: lo) < 0 ? 0xFFFF_FFFF : 0) else { return nil }
-            code.removeLast(4)
-            lastDestination = nil
-            return lo
-        }
         return nil
+    }
+
+    /// Drops the code from word `start` on (an instruction taken back by a fusion).
+    mutating func truncate(to start: Int) {
+        code.removeLast(code.count - start)
+        if let increment = lastIncrement, increment >= start { lastIncrement = nil }
+    }
+
+    /// Emits `immOp dst a imm` with a one- or two-word immediate.
+    mutating func emitImmediate(_ immOp: IOp, dst: UInt32, _ a: UInt32, _ imm: UInt64, wide: Bool) {
+        if immOp == .i32AddI { lastIncrement = code.count }
+        if wide {
+            emitProducer(immOp, dst, a, UInt32(truncatingIfNeeded: imm), UInt32(truncatingIfNeeded: imm >> 32))
+        } else {
+            emitProducer(immOp, dst, a, UInt32(truncatingIfNeeded: imm))
+        }
+    }
+
+    /// When the last instruction is a two-slot `op` into the temporary `slot` (its home at
+    /// `home`), removes it and returns its operands.
+    mutating func takeBinary(_ op: IOp, into slot: UInt32, home: UInt32) -> (UInt32, UInt32)? {
+        guard slot == home, let (last, start) = lastProducer(into: slot), last == op, code.count == start + 4 else {
+            return nil
+        }
+        let operands = (code[start + 2], code[start + 3])
+        truncate(to: start)
+        lastDestination = nil
+        return operands
+    }
+
+    /// `f64.mul` feeding `f64.add`/`f64.sub` as one op; false when the pattern is not there.
+    mutating func emitMultiplyAdd(_ op: IOp, dst: UInt32, _ a: UInt32, _ b: UInt32, top: UInt32) -> Bool {
+        guard op == .f64Add || op == .f64Sub else { return false }
+        if a != top, let (x, y) = takeBinary(.f64Mul, into: b, home: top) {
+            emitProducer(op == .f64Add ? .f64MulAdd : .f64SubMul, dst, x, y, a)
+            return true
+        }
+        if b != dst, let (x, y) = takeBinary(.f64Mul, into: a, home: dst) {
+            emitProducer(op == .f64Add ? .f64MulAdd : .f64MulSub, dst, x, y, b)
+            return true
+        }
+        return false
+    }
+
+    /// Emits a load or store whose address is the temporary `address` (home `home`); an
+    /// `i32.add` that just computed it is folded into the access.
+    mutating func emitMemoryAccess(_ op: IOp, dst: UInt32?, address: UInt32, home: UInt32, value: UInt32?, offset: UInt32) {
+        if let fused = Translator.addressedForm(op), let (x, y) = takeBinary(.i32Add, into: address, home: home) {
+            if let dst { emitProducer(fused, dst, x, y, offset) } else if let value { emit(fused, x, y, value, offset) }
+            return
+        }
+        if let dst { emitProducer(op, dst, address, offset) } else if let value { emit(op, address, value, offset) }
     }
 
     /// Emits a binary op, folding a constant operand into an immediate form when the op
     /// has one. `a`/`b` are the operand slots, `dst` the result home; `top` is the home of
     /// the right operand (where a just-emitted constant would be).
     mutating func emitBinary(_ op: IOp, dst: UInt32, _ a: UInt32, _ b: UInt32, top: UInt32) {
+        if emitMultiplyAdd(op, dst: dst, a, b, top: top) { return }
         if let immOp = Translator.immediateForm(op) {
-            let wide = Translator.isI64(op)
+            let wide = Translator.hasWideImmediate(immOp)
             if b == top, a != top, let imm = takeConstant(b, wide64: wide) {
-                let value = op == .i32Sub ? 0 &- imm : imm
-                emitProducer(immOp, dst, a, value)
+                // x - c is x + (-c); a rotation right by c is one left by -c (counts are masked).
+                let negated = op == .i32Sub || op == .i64Sub || op == .i32Rotr || op == .i64Rotr
+                emitImmediate(immOp, dst: dst, a, negated ? 0 &- imm : imm, wide: wide)
                 return
             }
             // A constant on the left: commutative ops swap, compares mirror.
-            if a == dst, b != dst, op != .i32Sub, let swapped = Translator.swappedForm(immOp), let imm = takeConstant(a, wide64: wide) {
-                emitProducer(swapped, dst, b, imm)
+            if a == dst, b != dst, !Translator.isNegatedImmediate(op), let swapped = Translator.swappedForm(immOp),
+               let imm = takeConstant(a, wide64: wide) {
+                emitImmediate(swapped, dst: dst, b, imm, wide: wide)
                 return
             }
         }
@@ -70,22 +127,33 @@ extension Translator {
     /// the fused branch that is taken when the condition is true, or false if `negate`.
     mutating func takeCondition(_ condition: UInt32, home: UInt32, negate: Bool) -> FusedCondition? {
         guard condition == home, let (op, start) = lastProducer(into: condition) else { return nil }
+        let length = code.count - start
         var fused: FusedCondition
         switch op {
-        case .i32Eqz where code.count == start + 3:
-            fused = FusedCondition(op: negate ? .brIf : .brIfNot, a: code[start + 2])
-        case .i64Eqz where code.count == start + 3:
-            fused = FusedCondition(op: negate ? .brOnNonNull : .brOnNull, a: code[start + 2])
-        case _ where code.count == start + 4:
-            let compare = negate ? Translator.negatedCompare(op) : op
-            guard let compare, let branch = Translator.branchForm(compare) else { return nil }
-            fused = FusedCondition(op: branch, a: code[start + 2], b: code[start + 3])
+        case .i32Eqz where length == 3:
+            fused = FusedCondition(op: negate ? .brIf : .brIfNot, operands: [code[start + 2]])
+        case .i64Eqz where length == 3:
+            fused = FusedCondition(op: negate ? .brOnNonNull : .brOnNull, operands: [code[start + 2]])
         default:
-            return nil
+            // A compare of two slots (4 words), one with a 32-bit (4) or 64-bit (5) immediate.
+            let wordCount = Translator.hasWideImmediate(op) ? 5 : 4
+            guard length == wordCount, let branch = Translator.branchForm(op, negated: negate) else { return nil }
+            fused = FusedCondition(op: branch, operands: Array(code[(start + 2)..<code.count]))
         }
-        code.removeLast(code.count - start)
+        truncate(to: start)
         lastDestination = nil
         return fused
+    }
+
+    /// Removes an i32 compare that just produced the `select` condition (a temporary at
+    /// `home`); returns the fused select op and the compare's operands.
+    mutating func takeSelectCondition(_ condition: UInt32, home: UInt32) -> (IOp, UInt32, UInt32)? {
+        guard condition == home, let (op, start) = lastProducer(into: condition), code.count == start + 4,
+              let fused = Translator.selectForm(op) else { return nil }
+        let operands = (code[start + 2], code[start + 3])
+        truncate(to: start)
+        lastDestination = nil
+        return (fused, operands.0, operands.1)
     }
 
     /// Emits a conditional branch on `fused` (or on the plain `condition` slot, taken when
@@ -96,124 +164,23 @@ extension Translator {
             emit(negate ? .brIfNot : .brIf, condition, 0)
             return (anchor + 2, anchor)
         }
-        if let b = fused.b {
-            emit(fused.op, fused.a, b, 0)
-            return (anchor + 3, anchor)
+        // `x += imm` right before a branch on `x <op> y` (the end of a counted loop): one op.
+        if let start = lastIncrement, start + 4 == anchor, start >= fusionBarrier, fused.operands.count == 2,
+           code[start] == UInt32(IOp.i32AddI.rawValue), code[start + 1] == code[start + 2],
+           code[start + 1] == fused.operands[0], let op = Translator.incrementForm(fused.op) {
+            // [i32AddI x x imm] + [br x y rel]  ->  [incBr x imm y rel]
+            code[start] = UInt32(op.rawValue)
+            code[start + 2] = code[start + 3]
+            code[start + 3] = fused.operands[1]
+            code.append(0)
+            lastDestination = nil
+            lastIncrement = nil
+            return (code.count - 1, start)
         }
-        emit(fused.op, fused.a, 0)
-        return (anchor + 2, anchor)
-    }
-
-    // MARK: op families
-
-    static func isI64(_ op: IOp) -> Bool {
-        switch op {
-        case .i64Add, .i64Sub, .i64Mul, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU: true
-        default: false
-        }
-    }
-
-    /// The immediate form of a binary op (`i32.sub` becomes an add of the negation).
-    static func immediateForm(_ op: IOp) -> IOp? {
-        switch op {
-        case .i32Add, .i32Sub: .i32AddI
-        case .i32Mul: .i32MulI
-        case .i32And: .i32AndI
-        case .i32Or: .i32OrI
-        case .i32Xor: .i32XorI
-        case .i32Shl: .i32ShlI
-        case .i32ShrS: .i32ShrSI
-        case .i32ShrU: .i32ShrUI
-        case .i64Add: .i64AddI
-        case .i64Mul: .i64MulI
-        case .i64And: .i64AndI
-        case .i64Or: .i64OrI
-        case .i64Xor: .i64XorI
-        case .i64Shl: .i64ShlI
-        case .i64ShrS: .i64ShrSI
-        case .i64ShrU: .i64ShrUI
-        case .i32Eq: .i32EqI
-        case .i32Ne: .i32NeI
-        case .i32LtS: .i32LtSI
-        case .i32LtU: .i32LtUI
-        case .i32GtS: .i32GtSI
-        case .i32GtU: .i32GtUI
-        case .i32LeS: .i32LeSI
-        case .i32LeU: .i32LeUI
-        case .i32GeS: .i32GeSI
-        case .i32GeU: .i32GeUI
-        default: nil
-        }
-    }
-
-    /// The immediate form for `imm <op> x`, written as `x <op'> imm`.
-    static func swappedForm(_ immOp: IOp) -> IOp? {
-        switch immOp {
-        case .i32AddI, .i32MulI, .i32AndI, .i32OrI, .i32XorI, .i64AddI, .i64MulI, .i64AndI, .i64OrI, .i64XorI,
-             .i32EqI, .i32NeI: immOp
-        case .i32LtSI: .i32GtSI
-        case .i32LtUI: .i32GtUI
-        case .i32GtSI: .i32LtSI
-        case .i32GtUI: .i32LtUI
-        case .i32LeSI: .i32GeSI
-        case .i32LeUI: .i32GeUI
-        case .i32GeSI: .i32LeSI
-        case .i32GeUI: .i32LeUI
-        default: nil
-        }
-    }
-
-    /// The integer compare that is true exactly when `op` is false.
-    static func negatedCompare(_ op: IOp) -> IOp? {
-        switch op {
-        case .i32Eq: .i32Ne
-        case .i32Ne: .i32Eq
-        case .i32LtS: .i32GeS
-        case .i32LtU: .i32GeU
-        case .i32GtS: .i32LeS
-        case .i32GtU: .i32LeU
-        case .i32LeS: .i32GtS
-        case .i32LeU: .i32GtU
-        case .i32GeS: .i32LtS
-        case .i32GeU: .i32LtU
-        case .i32EqI: .i32NeI
-        case .i32NeI: .i32EqI
-        case .i32LtSI: .i32GeSI
-        case .i32LtUI: .i32GeUI
-        case .i32GtSI: .i32LeSI
-        case .i32GtUI: .i32LeUI
-        case .i32LeSI: .i32GtSI
-        case .i32LeUI: .i32GtUI
-        case .i32GeSI: .i32LtSI
-        case .i32GeUI: .i32LtUI
-        default: nil
-        }
-    }
-
-    /// The compare-and-branch op of a compare.
-    static func branchForm(_ op: IOp) -> IOp? {
-        switch op {
-        case .i32Eq: .brI32Eq
-        case .i32Ne: .brI32Ne
-        case .i32LtS: .brI32LtS
-        case .i32LtU: .brI32LtU
-        case .i32GtS: .brI32GtS
-        case .i32GtU: .brI32GtU
-        case .i32LeS: .brI32LeS
-        case .i32LeU: .brI32LeU
-        case .i32GeS: .brI32GeS
-        case .i32GeU: .brI32GeU
-        case .i32EqI: .brI32EqI
-        case .i32NeI: .brI32NeI
-        case .i32LtSI: .brI32LtSI
-        case .i32LtUI: .brI32LtUI
-        case .i32GtSI: .brI32GtSI
-        case .i32GtUI: .brI32GtUI
-        case .i32LeSI: .brI32LeSI
-        case .i32LeUI: .brI32LeUI
-        case .i32GeSI: .brI32GeSI
-        case .i32GeUI: .brI32GeUI
-        default: nil
-        }
+        code.append(UInt32(fused.op.rawValue))
+        code.append(contentsOf: fused.operands)
+        code.append(0)
+        lastDestination = nil
+        return (code.count - 1, anchor)
     }
 }

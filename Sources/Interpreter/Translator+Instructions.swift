@@ -4,19 +4,6 @@ import WasmDecoder
 import WasmValidator
 
 extension Translator {
-    /// Wasm opcodes that map one-to-one onto an interpreter op of the same name
-    /// (numeric operators, loads and stores).
-    static let directOps: [Opcode: IOp] = {
-        var byName: [String: IOp] = [:]
-        for op in IOp.allCases { byName["\(op)"] = op }
-        var map: [Opcode: IOp] = [:]
-        for op in Opcode.allCases {
-            guard let iop = byName["\(op)"], op.info.signature != nil else { continue }
-            map[op] = iop
-        }
-        return map
-    }()
-
     func unsupported(_ instruction: Instruction) -> WasmError {
         WasmError(.invalid, "\(instruction.opcode.name) is not supported by the interpreter yet")
     }
@@ -39,7 +26,11 @@ extension Translator {
         case .select, .selectT:
             let type = context.operandType(1) ?? context.operandType(2) ?? .i32
             let c = pop(), b = pop(), a = pop()
-            emitProducer(type == .v128 ? .select128 : .select, home(height - 3), a, b, c)
+            if type != .v128, let (op, x, y) = takeSelectCondition(c, home: home(height - 1)) {
+                emitProducer(op, home(height - 3), a, b, x, y)
+            } else {
+                emitProducer(type == .v128 ? .select128 : .select, home(height - 3), a, b, c)
+            }
             pushHome(type)
 
         case .localGet:
@@ -206,17 +197,17 @@ extension Translator {
                 try translateSIMD(instruction, context: context)
                 return
             }
-            guard let op = Translator.directOps[instruction.opcode], let signature = instruction.opcode.info.signature else {
+            guard let op = Translator.directOp(instruction.opcode), let signature = instruction.opcode.info.signature else {
                 throw unsupported(instruction)
             }
             if instruction.opcode.info.immediate == .memarg {
                 let offset = try memoryOffset(instruction)
                 if signature.pushes.isEmpty {
                     let value = pop(), address = pop()
-                    emit(op, address, value, offset)
+                    emitMemoryAccess(op, dst: nil, address: address, home: home(height - 2), value: value, offset: offset)
                 } else {
                     let address = pop()
-                    emitProducer(op, home(height - 1), address, offset)
+                    emitMemoryAccess(op, dst: home(height - 1), address: address, home: home(height - 1), value: nil, offset: offset)
                     pushHome()
                 }
                 return

@@ -66,7 +66,7 @@ extension Translator {
             let type = functionTypes[Int(ins.index)]
             materializeAll()
             let base = height - type.parameters.count
-            emit(.returnCall, ins.index, home(base), UInt32(type.parameters.count))
+            emit(.returnCall, ins.index, home(base), UInt32(SlotLayout.slotCount(type.parameters)))
             emitTailCallFallback(resultsAt: base)
         case .returnCallIndirect:
             let type = try calleeType(ins.index)
@@ -75,14 +75,14 @@ extension Translator {
             materializeAll()
             let base = height - 1 - type.parameters.count
             emit(.returnCallIndirect, UInt32(typeIDs[Int(ins.index)]), ins.index2, home(base), selector,
-                 UInt32(type.parameters.count))
+                 UInt32(SlotLayout.slotCount(type.parameters)))
             emitTailCallFallback(resultsAt: base)
         case .returnCallRef:
             let type = try calleeType(ins.index)
             let ref = pop()
             materializeAll()
             let base = height - 1 - type.parameters.count
-            emit(.returnCallRef, home(base), ref, UInt32(type.parameters.count))
+            emit(.returnCallRef, home(base), ref, UInt32(SlotLayout.slotCount(type.parameters)))
             emitTailCallFallback(resultsAt: base)
 
         case .brOnNull:
@@ -131,7 +131,7 @@ extension Translator {
     /// Loads and stores on memories other than 0, memory64 or with offsets beyond 32 bits.
     mutating func translateGeneralAccess(_ ins: Instruction) throws -> Bool {
         guard ins.opcode.info.immediate == .memarg, ins.index2 != 0 || isMemory64(0) || ins.value > UInt64(UInt32.max),
-              let plain = Translator.directOps[ins.opcode], let signature = ins.opcode.info.signature else { return false }
+              let plain = Translator.directOp(ins.opcode), let signature = ins.opcode.info.signature else { return false }
         let lo = UInt32(truncatingIfNeeded: ins.value), hi = UInt32(truncatingIfNeeded: ins.value >> 32)
         let kind = UInt32(plain.rawValue)
         if signature.pushes.isEmpty {

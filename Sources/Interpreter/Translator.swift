@@ -43,6 +43,11 @@ struct Translator: CodeSink {
     /// Word index of the destination operand of the last emitted instruction, while it
     /// is the last one (lets `local.set` retarget it).
     var lastDestination: Int?
+    /// Word index of the last `i32AddI` emitted and where the last label was bound: an
+    /// increment directly before a compare-and-branch fuses with it unless a label lies
+    /// between them (Translator+Fusion.swift).
+    var lastIncrement: Int?
+    var fusionBarrier = 0
 
     struct Control {
         var kind: LabelInfo.Kind

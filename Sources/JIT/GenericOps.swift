@@ -14,6 +14,17 @@ enum GenericOps {
     @inline(__always) static func put(_ p: UnsafeMutableRawPointer, _ v: Float) { put(p, v.bitPattern) }
     @inline(__always) static func put(_ p: UnsafeMutableRawPointer, _ v: Double) { put(p, v.bitPattern) }
 
+    /// Flags in the high half of `imm2` of table operations: the (destination) table, and
+    /// the source table of `table.copy`, is a table64, so its indices and counts are u64.
+    static let firstTable64: UInt64 = 1 << 32
+    static let secondTable64: UInt64 = 1 << 33
+
+    /// A table index or count: u64 for a table64, else u32 (the slot's upper half is not
+    /// defined for i32 values).
+    @inline(__always) static func index(_ p: UnsafeMutableRawPointer, _ i: Int, wide: Bool) -> UInt64 {
+        wide ? u64(p, i) : UInt64(u32(p, i))
+    }
+
     /// Whether `op` is handled here.
     static func supports(_ op: Opcode) -> Bool {
         switch op {
@@ -91,26 +102,33 @@ enum GenericOps {
                 at: UInt64(u32(p, 0)), value: UInt8(truncatingIfNeeded: u32(p, 1)), count: UInt64(u32(p, 2)))
         case .tableGet:
             let table = context.pointee.tables[Int(imm1)]
-            let index = Int(u32(p, 0))
-            guard index < table.pointee.count else { throw .outOfBoundsTableAccess }
-            put(p, table.pointee.elements[index])
+            let index = Self.index(p, 0, wide: imm2 & firstTable64 != 0)
+            guard index < UInt64(table.pointee.count) else { throw .outOfBoundsTableAccess }
+            put(p, table.pointee.elements[Int(index)])
         case .tableSet:
             let table = context.pointee.tables[Int(imm1)]
-            let index = Int(u32(p, 0))
-            guard index < table.pointee.count else { throw .outOfBoundsTableAccess }
-            table.pointee.elements[index] = u64(p, 1)
+            let index = Self.index(p, 0, wide: imm2 & firstTable64 != 0)
+            guard index < UInt64(table.pointee.count) else { throw .outOfBoundsTableAccess }
+            table.pointee.elements[Int(index)] = u64(p, 1)
         case .tableSize:
             put(p, UInt64(context.pointee.tables[Int(imm1)].pointee.count))
         case .tableGrow:
-            let old = instance.tableGrow(table: Int(imm1), delta: UInt64(u32(p, 1)), value: u64(p, 0))
-            put(p, old.map { UInt64(UInt32(truncatingIfNeeded: $0)) } ?? 0xFFFF_FFFF)
+            let wide = imm2 & firstTable64 != 0
+            let old = instance.tableGrow(table: Int(imm1), delta: index(p, 1, wide: wide), value: u64(p, 0))
+            // Tables never reach 2^32 elements: a successful old size fits either width.
+            put(p, old ?? (wide ? UInt64.max : 0xFFFF_FFFF))
         case .tableFill:
-            try instance.tableFill(table: Int(imm1), start: UInt64(u32(p, 0)), value: u64(p, 1), count: UInt64(u32(p, 2)))
+            let wide = imm2 & firstTable64 != 0
+            try instance.tableFill(table: Int(imm1), start: index(p, 0, wide: wide), value: u64(p, 1),
+                                   count: index(p, 2, wide: wide))
         case .tableCopy:
-            try instance.tableCopy(destinationTable: Int(imm1), sourceTable: Int(imm2), destination: UInt64(u32(p, 0)),
-                                   source: UInt64(u32(p, 1)), count: UInt64(u32(p, 2)))
+            let destination64 = imm2 & firstTable64 != 0, source64 = imm2 & secondTable64 != 0
+            try instance.tableCopy(destinationTable: Int(imm1), sourceTable: Int(UInt32(truncatingIfNeeded: imm2)),
+                                   destination: index(p, 0, wide: destination64), source: index(p, 1, wide: source64),
+                                   count: index(p, 2, wide: destination64 && source64))
         case .tableInit:
-            try instance.tableInit(table: Int(imm2), segment: Int(imm1), destination: UInt64(u32(p, 0)),
+            try instance.tableInit(table: Int(UInt32(truncatingIfNeeded: imm2)), segment: Int(imm1),
+                                   destination: index(p, 0, wide: imm2 & firstTable64 != 0),
                                    source: UInt64(u32(p, 1)), count: UInt64(u32(p, 2)))
         case .elemDrop:
             instance.elemDrop(Int(imm1))

@@ -13,7 +13,12 @@ import WasmRuntime
 ///    24    slotEnd     end of the store's value stack
 ///    32    store       unretained Store
 ///    40    tierID      the JIT's id in ExecutionTiers (native calls need tierID == this)
-///    48    poll        ExecutionStack.pollWords: fuel (+0) and interrupt flag (+8), polled
+///    48    trapPC      trap exit: the PC that trapped (a stub's return address or the fault PC)
+///    56    trapSP      trap exit: rsp of the trapping function's body (its frame, see X64Frames)
+///    64    backtrace   trap exit: retained `RawBacktrace` captured before the frames are left
+///    72    handlerSP   native stack pointer of the frame whose try_table caught an exception
+///    80    handlerFP   that frame's value-frame base
+///    88    poll        ExecutionStack.pollWords: fuel (+0) and interrupt flag (+8), polled
 ///                      at loop back edges and function entries
 /// ```
 struct JITContext {
@@ -23,12 +28,21 @@ struct JITContext {
     var slotEnd: UnsafeMutableRawPointer
     var store: UnsafeMutableRawPointer
     var tierID: Int
+    var trapPC: UInt = 0
+    var trapSP: UInt = 0
+    var backtrace: UnsafeMutableRawPointer?
+    var handlerSP: UInt = 0
+    var handlerFP: UInt = 0
     var poll: UnsafeMutableRawPointer
 
     static let entrySPOffset: Int32 = 0
     static let trapOffset: Int32 = 8
     static let stackLimitOffset: Int32 = 16
     static let slotEndOffset: Int32 = 24
+    static let trapPCOffset = Int32(MemoryLayout<JITContext>.offset(of: \.trapPC)!)
+    static let trapSPOffset = Int32(MemoryLayout<JITContext>.offset(of: \.trapSP)!)
+    static let handlerSPOffset = Int32(MemoryLayout<JITContext>.offset(of: \.handlerSP)!)
+    static let handlerFPOffset = Int32(MemoryLayout<JITContext>.offset(of: \.handlerFP)!)
     static let pollOffset = Int32(MemoryLayout<JITContext>.offset(of: \.poll)!)
     static let pollFuel = Int32(ExecutionStack.pollFuelOffset)
     static let pollInterrupt = Int32(ExecutionStack.pollInterruptOffset)

@@ -62,21 +62,30 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         return code
     }
 
-    /// Compiles `module` for memories of the given strategy (also used by `wasmlab compile-stats`).
+    /// Compiles `module` for memories of the given strategy (also used by `wasmlab
+    /// compile-stats`). With `recordListing`, the code keeps a `JITListing` (machine-code
+    /// offset of each Wasm instruction) for `wasmlab disasm`; normal compiles leave it off.
     /// Without `countsFuel` the code polls only the interrupt flag: a store that meters
     /// fuel must do so when its modules are compiled (Docs/JIT.md "Interruption and fuel").
     public func compileModule(_ module: Module, validator: ModuleValidator,
-                              bounds: BoundsStrategy = .software, countsFuel: Bool = true) throws -> JITCode {
+                              bounds: BoundsStrategy = .software, recordListing: Bool = false,
+                              countsFuel: Bool = true) throws -> JITCode {
         guard Self.isSupported else { throw WasmError(.uninstantiable, "the jit tier needs an x86-64 host") }
         if bounds.usesFaultHandling && TrapGuard.shared == nil {
             throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
         }
-        let masm = X64MacroAssembler(addressing: bounds.addressing(is64: false), countsFuel: countsFuel)
-        var sink = X64Sink(compiler: SinglePassCompiler(masm: masm, tierID: id, module: module))
+        // About 3 bytes of machine code per byte of Wasm code (Docs/JIT.md statistics).
+        let wasmBytes = module.codes.reduce(0) { $0 + $1.code.count }
+        var masm = X64MacroAssembler(addressing: bounds.addressing(is64: false), capacity: max(1 << 12, wasmBytes * 4),
+                                     countsFuel: countsFuel)
+        masm.recordsListing = recordListing
+        var compiler = SinglePassCompiler(masm: masm, tierID: id, module: module)
+        compiler.recording = recordListing
+        var sink = X64Sink(compiler: compiler)
         for i in module.functions.indices {
             try validator.validateFunction(definedIndex: i, sink: &sink)
         }
-        var compiler = sink.compiler
+        compiler = sink.compiler
         // Functions the compiler left out get interpreter code (a second pass over them only).
         let leftOut = module.functions.indices.filter { !compiler.compiled[$0] }
         var interp = InterpreterTranslation(module: module)
@@ -87,8 +96,10 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
             let entry = interpreted.entry(definedIndex: k)
             interpretedSlots[i] = entry.frameSlots
             compiler.masm.bind(compiler.entryLabels[i])
+            if recordListing { compiler.listings[i] = [JITListing.Event(codeOffset: compiler.masm.offset, mark: .interpreterShim)] }
             compiler.masm.interpreterShim(definedIndex: i, importCount: compiler.importCount,
-                                          code: UInt64(UInt(bitPattern: entry.code)), frameSlots: entry.frameSlots)
+                                          code: UInt64(UInt(bitPattern: entry.code)), frameSlots: entry.frameSlots,
+                                          tierID: id)
         }
         compiler.masm.emitTrapStubs()
         var asm = compiler.masm.a
@@ -109,8 +120,15 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         stats.codeBytes = buffer.codeSize
         stats.instructions = compiler.instructionCount
         stats.unsupported = compiler.unsupportedReasons
+        var listing: JITListing?
+        if recordListing {
+            listing = JITListing(functions: compiler.listings, module: compiler.masm.moduleMarks, notes: compiler.masm.notes)
+        }
         let code = JITCode(buffer: buffer, entries: entries, interpreted: interpreted, trapTable: compiler.masm.trapTable,
-                           statistics: stats)
+                           handlers: compiler.masm.handlerTable,
+                           statistics: stats, module: module, compiled: compiler.compiled,
+                           moduleStubsOffset: compiler.masm.moduleStubsOffset,
+                           faultResumeOffset: compiler.masm.faultResumeOffset, listing: listing)
         if bounds.usesFaultHandling { try code.registerWithTrapGuard() }
         return code
     }
@@ -145,7 +163,12 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         stack.slotTop = savedTop
         if result != 0 {
             let reason = TrapReason(rawValue: UInt8(truncatingIfNeeded: result - 1)) ?? .hostError
-            let trap = stack.pendingTrap ?? Trap(reason)
+            var trap = stack.pendingTrap ?? Trap(reason)
+            if let raw = context.backtrace {
+                // Symbolised only now, after the trampoline returned (never in a handler).
+                let frames = Unmanaged<RawBacktrace>.fromOpaque(raw).takeRetainedValue()
+                trap.backtrace += JITCodeRegistry.shared.names(frames, skipInnermostShim: stack.pendingTrap != nil)
+            }
             stack.pendingTrap = savedPending
             throw trap
         }
@@ -208,6 +231,7 @@ struct X64Sink: CodeSink {
     }
 
     mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) throws {
+        if compiler.recording { compiler.mark(.instruction(wasmOffset: offset)) }
         compiler.visit(instruction, facts: SinglePassCompiler<X64MacroAssembler>.facts(instruction, context))
     }
 
@@ -237,21 +261,74 @@ public struct JITStatistics: Sendable {
 }
 
 /// One module's machine code and the interpreter code of the functions left to it.
-public final class JITCode: CompiledCode {
+public final class JITCode: HostsInterpretedCode {
     let buffer: CodeBuffer
     let entries: [(UnsafeRawPointer, Int)]
     let interpreted: any CompiledCode
     let trapTable: TrapTable
+    let handlers: HandlerTable
     public let statistics: JITStatistics
+    /// The module (names for backtraces and listings).
+    public let module: Module
+    let compiled: [Bool]
+    /// Offset of the module-level stubs and exit after the functions.
+    public let moduleStubsOffset: Int
+    let faultResumeOffset: Int
+    /// Instruction offsets and sections, when the compile request asked for them.
+    public let listing: JITListing?
+    /// Entry offsets in code order, with their defined index (PC -> function lookups).
+    private let sortedEntries: [(offset: Int, index: Int)]
 
     init(buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
-         statistics: JITStatistics) {
+         handlers: HandlerTable, statistics: JITStatistics, module: Module, compiled: [Bool], moduleStubsOffset: Int,
+         faultResumeOffset: Int, listing: JITListing?) {
         self.buffer = buffer
         self.entries = entries
         self.interpreted = interpreted
         self.trapTable = trapTable
+        self.handlers = handlers
         self.statistics = statistics
+        self.module = module
+        self.compiled = compiled
+        self.moduleStubsOffset = moduleStubsOffset
+        self.faultResumeOffset = faultResumeOffset
+        self.listing = listing
+        let base = UnsafeRawPointer(buffer.base)
+        sortedEntries = entries.enumerated().map { ($0.element.0 - base, $0.offset) }.sorted { $0.offset < $1.offset }
+        JITCodeRegistry.shared.add(self)
     }
+
+    /// Number of imported functions (defined function `i` is function `importCount + i`).
+    public var importCount: Int { module.importedFunctionTypes.count }
+
+    /// Whether defined function `index` runs in the interpreter (behind a native shim).
+    public func isInterpreted(definedIndex index: Int) -> Bool { index >= 0 && index < compiled.count && !compiled[index] }
+
+    /// The whole module's machine code (functions, then the module-level stubs).
+    public var codeBytes: [UInt8] { Array(UnsafeRawBufferPointer(start: buffer.base, count: buffer.codeSize)) }
+
+    /// The code offsets of defined function `index`: from its entry to the next entry in
+    /// code order, or to the module-level stubs after the last function.
+    public func codeRange(definedIndex index: Int) -> Range<Int> {
+        guard let k = sortedEntries.firstIndex(where: { $0.index == index }) else { return 0 ..< 0 }
+        let end = k + 1 < sortedEntries.count ? sortedEntries[k + 1].offset : moduleStubsOffset
+        return sortedEntries[k].offset ..< max(end, sortedEntries[k].offset)
+    }
+
+    /// The defined function whose code contains `offset`.
+    func definedIndex(atOffset offset: Int) -> Int? {
+        guard offset < moduleStubsOffset else { return nil }
+        var lo = 0, hi = sortedEntries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sortedEntries[mid].offset <= offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo == 0 ? nil : sortedEntries[lo - 1].index
+    }
+
+    /// The interpreter code of the functions left to the interpreter (their try_table
+    /// regions are found there when an exception unwinds through them).
+    public var interpretedPart: any CompiledCode { interpreted }
 
     public func entry(definedIndex index: Int) -> (code: UnsafeRawPointer, frameSlots: Int) {
         guard index >= 0 && index < entries.count else { return (UnsafeRawPointer(buffer.base), 1) }
@@ -261,12 +338,8 @@ public final class JITCode: CompiledCode {
     /// The machine code of defined function `index`: from its entry to the next entry (or
     /// to the trap stubs after the last function), for disassembly.
     public func machineCode(definedIndex index: Int) -> [UInt8] {
-        guard index >= 0 && index < entries.count else { return [] }
-        let base = UnsafeRawPointer(buffer.base)
-        let start = entries[index].0 - base
-        let later = entries.map { $0.0 - base }.filter { $0 > start }
-        let end = later.min() ?? (trapTable.stubs.map(\.offset).min() ?? buffer.codeSize)
-        return Array(UnsafeRawBufferPointer(start: base + start, count: max(end - start, 0)))
+        let range = codeRange(definedIndex: index)
+        return Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(buffer.base) + range.lowerBound, count: range.count))
     }
 
     private var guardHandle: TrapGuard.CodeHandle?
@@ -281,13 +354,15 @@ public final class JITCode: CompiledCode {
         sites = buffer
         guard let handle = trapGuard.registerCode(start: UnsafeRawPointer(self.buffer.base),
                                                   byteCount: self.buffer.codeSize,
-                                                  sites: UnsafePointer(buffer.baseAddress), siteCount: list.count) else {
+                                                  sites: UnsafePointer(buffer.baseAddress), siteCount: list.count,
+                                                  resume: UnsafeRawPointer(self.buffer.base + faultResumeOffset)) else {
             throw WasmError(.uninstantiable, "too many compiled modules registered with the trap guard")
         }
         guardHandle = handle
     }
 
     deinit {
+        JITCodeRegistry.shared.remove(self)
         // Unregister before the code and its site table go away.
         if let guardHandle { TrapGuard.shared?.unregister(guardHandle) }
         sites?.deallocate()

@@ -96,7 +96,10 @@ protocol MacroAssembler {
     mutating func store(_ access: MemoryAccess, address: GPR, offset: UInt64, value: MacroOperand<GPR>)
     mutating func storeFloat(_ access: MemoryAccess, address: GPR, offset: UInt64, value: FPR)
     mutating func memorySize(_ dst: GPR)
+    /// Reloads the memory base from the cached view (after `memory.grow`).
     mutating func reloadMemory()
+    /// Reloads view and base from the running instance (after calls).
+    mutating func reloadMemoryView()
 
     // Control.
     mutating func jump(_ label: Label)
@@ -115,9 +118,27 @@ protocol MacroAssembler {
     mutating func callDirect(_ label: Label, frameOffset: Int32)
     /// Calls a function through its record. The callee may belong to another instance:
     /// with `usesMemory` the caller's memory-0 view is restored afterwards.
-    mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int, usesMemory: Bool)
+    mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int)
     mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeID: Int)
     mutating func callGeneric(_ op: Opcode, operandsSlot: Int32, imm1: UInt64, imm2: UInt64)
-    mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int)
+    mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int, tierID: Int)
+    /// The out-of-line stubs of the current function's trap checks (at its end).
+    mutating func emitFunctionTrapStubs()
+    /// The module's trap stubs and exit (after all functions).
     mutating func emitTrapStubs()
+
+    /// Whether listing notes are kept (`wasmlab disasm`).
+    var recordsListing: Bool { get set }
+
+    // Tail calls (arguments already moved to slots 0...) and exceptions.
+    mutating func tailCallDirect(_ label: Label)
+    mutating func tailCallRecord(_ record: GPR, tierID: Int)
+    mutating func trapIfZero(_ r: GPR, _ reason: TrapReason)
+    mutating func throwException(tag: Int, argumentsSlot: Int32)
+    mutating func throwRef(_ ref: GPR)
+    /// Emits a landing pad for a catch clause and returns its code offset; the compiler
+    /// follows it with a jump to the clause's label.
+    mutating func landingPad(usesMemory: Bool) -> Int
+    /// Call sites and try_table regions of the code so far (for the unwinder).
+    var handlerTable: HandlerTable { get set }
 }

@@ -15,7 +15,7 @@ enum RuntimeHelpers {
                                         UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> Void
     typealias CallOther = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
     typealias CallInterpreted = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer,
-                                                UnsafeMutableRawPointer, UnsafeRawPointer, Int) -> Void
+                                                UnsafeMutableRawPointer, UnsafeRawPointer, Int) -> UInt
     typealias ResolveIndirect = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> UInt
 
     @inline(__always) static func vm(_ p: UnsafeMutableRawPointer) -> UnsafeMutablePointer<JITContext> {
@@ -61,21 +61,34 @@ enum RuntimeHelpers {
         }
     }
 
-    /// Runs a function of a JIT module that was left to the interpreter.
+    /// Runs a function of a JIT module that was left to the interpreter. Returns 0, or
+    /// the record of a function the interpreted one tail-calls (its arguments moved to
+    /// slot 0...): the shim makes that call in its own place, so tail-call chains through
+    /// interpreted functions run in bounded native stack.
     static let callInterpreted: CallInterpreted = { vmp, recordp, fp, code, frameSlots in
         let vm = vm(vmp), record = record(recordp)
         let store = Unmanaged<Store>.fromOpaque(vm.pointee.store).takeUnretainedValue()
         let stack = store.stack
         let savedTop = stack.slotTop
+        let savedRequestFrame = stack.tailCallRequestFrame
         stack.slotTop = fp
-        defer { stack.slotTop = savedTop }
+        stack.tailCallRequestFrame = stack.frameCount
+        defer {
+            stack.slotTop = savedTop
+            stack.tailCallRequestFrame = savedRequestFrame
+        }
         do throws(Trap) {
             try InterpreterTier.shared.invokeForeign(record, code: code, frameSlots: frameSlots,
                                                      arguments: fp, store: store)
         } catch {
+            stack.tailCallee = nil
             stack.pendingTrap = error
             vm.pointee.trap = UInt(error.reason.rawValue) + 1
+            return 0
         }
+        guard let callee = stack.tailCallee else { return 0 }
+        stack.tailCallee = nil
+        return UInt(bitPattern: callee)
     }
 
     /// The callee of `call_indirect`: checks the index, null and the signature.

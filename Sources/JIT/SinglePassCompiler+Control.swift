@@ -12,6 +12,7 @@ extension SinglePassCompiler {
         for i in 0..<target.branchArity { masm.copySlot(home(target.baseHeight + i), from: home(from + i)) }
     }
 
+    @inline(__always)
     func needsMoves(_ target: Control) -> Bool {
         target.branchArity > 0 && stack.count - target.branchArity != target.baseHeight
     }
@@ -42,6 +43,8 @@ extension SinglePassCompiler {
 
     mutating func compileControl(_ instruction: Instruction, context: Facts) throws(Unsupported) {
         switch instruction.opcode {
+        case .tryTable:
+            try compileTryTable(instruction, context: context)
         case .block, .loop:
             let type = context.resolve(instruction.blockType)
             let (params, results) = try blockTypes(type)
@@ -104,6 +107,7 @@ extension SinglePassCompiler {
         case .end:
             let c = controls.removeLast()
             if c.dead { return }
+            if let region = c.region { masm.handlerTable.close(region, end: masm.offset) }
             if c.kind == .function {
                 // Falling off the end returns straight from registers; branches to the
                 // function's label arrive with the results home and return from there.
@@ -183,7 +187,7 @@ extension SinglePassCompiler {
             if index < importCount {
                 let r = allocGPR()
                 masm.loadFunctionRecord(r, index: index)
-                masm.callRecord(r, frameOffset: frameOffset, tierID: tierID, usesMemory: hasMemory)
+                masm.callRecord(r, frameOffset: frameOffset, tierID: tierID)
                 freeGPRs.append(r)
             } else {
                 masm.callDirect(entryLabels[index - importCount], frameOffset: frameOffset)
@@ -197,7 +201,7 @@ extension SinglePassCompiler {
             savePinnedLocals()
             let frameOffset = home(stack.count - type.parameters.count)
             masm.callIndirectResolve(index, table: Int(instruction.index2), index: index, typeID: typeIDs[typeIndex])
-            masm.callRecord(index, frameOffset: frameOffset, tierID: tierID, usesMemory: hasMemory)
+            masm.callRecord(index, frameOffset: frameOffset, tierID: tierID)
             freeGPRs.append(index)
             try finishCall(type)
         default:
@@ -214,7 +218,7 @@ extension SinglePassCompiler {
     }
 
     mutating func finishCall(_ type: FunctionType) throws(Unsupported) {
-        if hasMemory { masm.reloadMemory() }
+        if hasMemory { masm.reloadMemoryView() }
         restorePinnedLocals()
         stack.removeLast(type.parameters.count)
         for t in type.results { push(.home, try Self.kind(t)) }
@@ -258,6 +262,7 @@ extension SinglePassCompiler {
                 freeGPRs.append(r)
             }
         }
+        mark(.epilogue)
         masm.epilogue()
     }
 }

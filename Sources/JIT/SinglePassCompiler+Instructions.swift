@@ -8,7 +8,7 @@ extension SinglePassCompiler {
     mutating func compile(_ instruction: Instruction, context: Facts) throws(Unsupported) {
         let op = instruction.opcode
         switch op {
-        case .block, .loop, .if, .else, .end:
+        case .block, .loop, .if, .else, .end, .tryTable:
             materializeCondition()
             try compileControl(instruction, context: context)
             return
@@ -27,6 +27,10 @@ extension SinglePassCompiler {
         case .nop: break
         case .br, .brIf, .brTable, .return, .call, .callIndirect:
             try compileControl(instruction, context: context)
+        case .returnCall, .returnCallIndirect, .returnCallRef, .callRef, .throw, .throwRef:
+            try compileProposal(instruction)
+        case .refAsNonNull, .brOnNull, .brOnNonNull:
+            compileNullCheck(instruction)
         case .drop: release(stack.removeLast())
         case .select, .selectT: compileSelect()
         case .localGet: push(.local(instruction.index), localKinds[Int(instruction.index)])
@@ -183,13 +187,12 @@ extension SinglePassCompiler {
         }
     }
 
-    /// Memory and table instructions assume 32-bit indices and one memory.
+    /// Memory instructions assume 32-bit addresses and one memory. Table instructions take
+    /// any index type: table64 indices are whole 64-bit values on the stack, and the
+    /// helpers read them by the flags `tableFlags` passes.
+    @inline(__always)
     func checkAddressTypes(_ op: Opcode) throws(Unsupported) {
-        switch tables.addressKind[Int(op.rawValue)] {
-        case 1: if !plainMemory { throw Unsupported(what: "memory64 or multi-memory") }
-        case 2: if !plainTables { throw Unsupported(what: "table64") }
-        default: break
-        }
+        if tables.addressKind[Int(op.rawValue)] == 1 && !plainMemory { throw Unsupported(what: "memory64 or multi-memory") }
     }
 
     mutating func unaryExtend(fromBits: Int, signed: Bool, to64: Bool, result: Kind) {
@@ -313,15 +316,35 @@ extension SinglePassCompiler {
     }
 
     mutating func compileGeneric(_ instruction: Instruction) throws(Unsupported) {
-        let (pops, pushes, result) = Self.genericArity(instruction.opcode)
+        var (pops, pushes, result) = Self.genericArity(instruction.opcode)
+        let flags = tableFlags(instruction)
+        // table.size and table.grow of a table64 produce i64.
+        if flags & GenericOps.firstTable64 != 0, instruction.opcode == .tableSize || instruction.opcode == .tableGrow {
+            result = .i64
+        }
         spillAll()
         savePinnedLocals()
         let base = home(stack.count - pops)
         masm.callGeneric(instruction.opcode, operandsSlot: base, imm1: UInt64(instruction.index),
-                         imm2: UInt64(instruction.index2))
+                         imm2: UInt64(instruction.index2) | flags)
         if instruction.opcode == .memoryGrow && hasMemory { masm.reloadMemory() }
         restorePinnedLocals()
         stack.removeLast(pops)
         if pushes == 1, let result { push(.home, result) }
+    }
+
+    /// The table64 flags of a table operation for `GenericOps` (0 for 32-bit tables).
+    func tableFlags(_ instruction: Instruction) -> UInt64 {
+        func is64(_ table: UInt32) -> Bool { Int(table) < tableIs64.count && tableIs64[Int(table)] }
+        switch instruction.opcode {
+        case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill:
+            return is64(instruction.index) ? GenericOps.firstTable64 : 0
+        case .tableCopy:
+            return (is64(instruction.index) ? GenericOps.firstTable64 : 0) | (is64(instruction.index2) ? GenericOps.secondTable64 : 0)
+        case .tableInit:
+            return is64(instruction.index2) ? GenericOps.firstTable64 : 0
+        default:
+            return 0
+        }
     }
 }

@@ -41,6 +41,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         /// `if` with parameters: their kinds and the save slots holding them for `else`.
         var params: [Kind] = []
         var saved: [Int] = []
+        /// `try_table`: its region in the handler table (closed at `end`).
+        var region: Int?
     }
     struct Unsupported: Error { let what: String }
     struct IntOpRecord {
@@ -71,8 +73,10 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     let globalTypes: [ValueType]
     /// memory64 memories or several memories: memory instructions are left to the interpreter.
     let plainMemory: Bool
-    /// table64 tables: table instructions are left to the interpreter.
-    let plainTables: Bool
+    /// Whether each table (imports first) is a table64 (i64 indices, sizes and counts).
+    let tableIs64: [Bool]
+    /// Payload slot count of each tag (imports first).
+    let tagSlotCounts: [Int]
     /// Entry label of each defined function.
     var entryLabels: [M.Label] = []
     /// Whether each defined function was compiled (else it runs in the interpreter).
@@ -80,6 +84,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var frameSlots: [Int] = []
     var unsupportedReasons: [String: Int] = [:]
     var instructionCount = 0
+    /// Whether to record a listing (code offset of each instruction, prologue, epilogues,
+    /// stubs); off for normal compiles. `listings` has one event list per defined function.
+    var recording = false
+    var events: [JITListing.Event] = []
+    var listings: [[JITListing.Event]] = []
 
     // Per function.
     var definedIndex = 0
@@ -122,10 +131,13 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         globalTypes = (module.importedGlobals + module.globals.map(\.type)).map(\.valueType)
         let memories = module.importedMemories + module.memories
         plainMemory = memories.count <= 1 && !memories.contains { $0.limits.is64 }
-        plainTables = !(module.importedTables + module.tables.map(\.type)).contains { $0.limits.is64 }
+        tableIs64 = (module.importedTables + module.tables.map(\.type)).map(\.limits.is64)
         hasMemory = !module.importedMemories.isEmpty || !module.memories.isEmpty
         moduleBytes = module.bytes
         codeRanges = module.codes.map(\.code)
+        tagSlotCounts = (module.importedTags + module.tags).map { tag in
+            Int(tag.typeIndex) < module.types.count ? SlotLayout.slotCount(module.types[Int(tag.typeIndex)].parameters) : 0
+        }
         for _ in module.functions { entryLabels.append(self.masm.newLabel()) }
     }
 
@@ -166,6 +178,10 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             return
         }
         masm.bind(entryLabels[definedIndex])
+        if recording {
+            events.removeAll(keepingCapacity: true)
+            mark(.prologue)
+        }
         framePatch = masm.prologue(localsStart: Int32(type.parameters.count * 8), localsEnd: Int32(localTypes.count * 8),
                                    usesMemory: hasMemory)
         let use = scanLocals(code: codeRanges[definedIndex])
@@ -187,7 +203,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     static func facts(_ instruction: Instruction, _ context: some ValidationContext) -> Facts {
         var facts = Facts(isUnreachable: context.isUnreachable)
         switch instruction.opcode {
-        case .block, .loop, .if: facts.blockType = context.resolve(instruction.blockType)
+        case .block, .loop, .if, .tryTable: facts.blockType = context.resolve(instruction.blockType)
         default: break
         }
         return facts
@@ -210,12 +226,21 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             unsupportedReasons[failure, default: 0] += 1
             compiled.append(false)
             frameSlots.append(slots)
+            if recording { listings.append([]) }
             return
         }
         masm.patchFrameSize(at: framePatch, frameBytes: Int32(slots * 8))
         for p in savePatches { masm.patchSlotOffset(at: p.at, Int32((localCount + maxStackHeight + p.slot) * 8)) }
+        if recording { mark(.trapStubs) }
+        masm.emitFunctionTrapStubs()
         compiled.append(true)
         frameSlots.append(slots)
+        if recording { listings.append(events) }
+    }
+
+    /// Starts a listing section at the current code offset (only while recording).
+    @inline(__always) mutating func mark(_ mark: JITListing.Mark) {
+        if recording { events.append(JITListing.Event(codeOffset: masm.offset, mark: mark)) }
     }
 
     // MARK: registers and the abstract stack
@@ -284,7 +309,9 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
 
     mutating func push(_ location: Location, _ kind: Kind) { stack.append(Value(location: location, kind: kind)) }
 
-    /// The operand form of a value (registers are not released).
+    /// The operand form of a value (registers are not released). Inlined: a call of a
+    /// non-mutating method from a mutating one copies the whole compiler.
+    @inline(__always)
     func operand(_ v: Value, at index: Int) -> MacroOperand<M.GPR> {
         switch v.location {
         case .home: return .slot(home(index))

@@ -15,12 +15,18 @@ public struct ByteReader: Sendable {
     public var isAtEnd: Bool { offset >= limit }
     public var remaining: Int { limit - offset }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func readByte() throws(WasmError) -> UInt8 {
-        guard offset < limit else { throw .malformed(limit < bytes.count ? "unexpected end of section or function" : "unexpected end", offset: offset) }
+        guard offset < limit else { throw endError() }
         let b = bytes[offset]
         offset += 1
         return b
+    }
+
+    /// The error of reading past `limit` (kept out of line: `readByte` is inlined widely).
+    @usableFromInline @inline(never)
+    func endError() -> WasmError {
+        .malformed(limit < bytes.count ? "unexpected end of section or function" : "unexpected end", offset: offset)
     }
 
     public mutating func readBytes(_ count: Int) throws(WasmError) -> ArraySlice<UInt8> {
@@ -81,6 +87,7 @@ public struct ByteReader: Sendable {
 
     // One-byte encodings (most indices and small constants) skip the general loop; a
     // single byte is always within the limits of these widths.
+    @inlinable
     public mutating func readU32() throws(WasmError) -> UInt32 {
         if offset < limit, bytes[offset] < 0x80 {
             offset += 1
@@ -89,6 +96,7 @@ public struct ByteReader: Sendable {
         return UInt32(try readULEB(bits: 32))
     }
 
+    @inlinable
     public mutating func readI32() throws(WasmError) -> Int32 {
         if offset < limit, bytes[offset] < 0x80 {
             offset += 1
@@ -97,6 +105,7 @@ public struct ByteReader: Sendable {
         return Int32(truncatingIfNeeded: try readSLEB(bits: 32))
     }
 
+    @inlinable
     public mutating func readI64() throws(WasmError) -> Int64 {
         if offset < limit, bytes[offset] < 0x80 {
             offset += 1
@@ -108,16 +117,18 @@ public struct ByteReader: Sendable {
     public mutating func readS33() throws(WasmError) -> Int64 { try readSLEB(bits: 33) }
 
     public mutating func readFixedU32() throws(WasmError) -> UInt32 {
-        let b = try readBytes(4)
+        guard remaining >= 4 else { _ = try readBytes(4); return 0 }
         var v: UInt32 = 0
-        for (i, byte) in b.enumerated() { v |= UInt32(byte) << UInt32(8 * i) }
+        for i in 0..<4 { v |= UInt32(bytes[offset + i]) << UInt32(8 * i) }
+        offset += 4
         return v
     }
 
     public mutating func readFixedU64() throws(WasmError) -> UInt64 {
-        let b = try readBytes(8)
+        guard remaining >= 8 else { _ = try readBytes(8); return 0 }
         var v: UInt64 = 0
-        for (i, byte) in b.enumerated() { v |= UInt64(byte) << UInt64(8 * i) }
+        for i in 0..<8 { v |= UInt64(bytes[offset + i]) << UInt64(8 * i) }
+        offset += 8
         return v
     }
 

@@ -100,9 +100,16 @@ public struct InstructionReader: Sendable {
         return ins
     }
 
+    /// One-byte opcodes take the inlined path; prefixes and errors the general one.
+    @inline(__always)
     private mutating func readOpcode() throws(WasmError) -> Opcode {
         let start = reader.offset
         let byte = try reader.readByte()
+        if byte < 0xFB, let found = Opcode.byByte[Int(byte)], isEnabled(found) { return found }
+        return try readOpcode(byte, start: start)
+    }
+
+    private mutating func readOpcode(_ byte: UInt8, start: Int) throws(WasmError) -> Opcode {
         let op: Opcode
         switch byte {
         case 0xFB, 0xFC, 0xFD, 0xFE:
@@ -121,7 +128,23 @@ public struct InstructionReader: Sendable {
     }
 
     /// Whether the proposal that introduced `op` is enabled.
+    @inline(__always)
     private func isEnabled(_ op: Opcode) -> Bool {
+        // Only these single-byte opcodes and the 0xFD prefix belong to optional proposals.
+        if op.prefixByte != 0xFD && !Self.mayNeedFeature(op) { return true }
+        return isEnabledSlow(op)
+    }
+
+    @inline(__always)
+    private static func mayNeedFeature(_ op: Opcode) -> Bool {
+        switch op {
+        case .throw, .throwRef, .tryTable, .returnCall, .returnCallIndirect, .returnCallRef, .callRef,
+             .refAsNonNull, .brOnNull, .brOnNonNull: true
+        default: false
+        }
+    }
+
+    private func isEnabledSlow(_ op: Opcode) -> Bool {
         switch op {
         case .throw, .throwRef, .tryTable: return features.contains(.exceptions)
         case .returnCall, .returnCallIndirect: return features.contains(.tailCall)

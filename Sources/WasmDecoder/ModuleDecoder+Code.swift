@@ -88,7 +88,10 @@ extension ModuleDecoder {
         blockKinds.append(0)
         var out: [Instruction] = []
         while true {
-            guard let (ins, at) = try code.read() else { throw ByteReader.endError(at: reader.bytes.count) }
+            // `next()` rather than `read()`: no optional tuple per instruction.
+            guard !code.isAtEnd else { throw ByteReader.endError(at: reader.bytes.count) }
+            let at = code.offset
+            let ins = try code.next()
             switch ins.opcode {
             case .block, .loop, .tryTable:
                 blockKinds.append(0)

@@ -51,6 +51,13 @@ public final class ExecutionStack {
     /// Lowest native stack address compiled code may grow down to (0 = not set yet);
     /// the outermost native-code entry sets it, nested entries reuse it.
     public var nativeStackLimit: UInt = 0
+    /// Frame index of an interpreter entry frame whose caller (a JIT shim) accepts tail
+    /// calls handed back to it (-1: none). A tail call from that frame to a function of
+    /// another tier moves its arguments to the frame base, stores the callee in
+    /// `tailCallee` and returns, so the caller jumps to it and stack stays bounded.
+    public var tailCallRequestFrame = -1
+    /// The callee of a tail call handed back by the frame at `tailCallRequestFrame`.
+    public var tailCallee: UnsafeMutablePointer<FunctionRecord>?
 
     init(slots: Int, maxFrames: Int, fuel: UInt64?) {
         let byteCount = max(slots, 1024) * 8

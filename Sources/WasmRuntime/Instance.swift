@@ -145,7 +145,9 @@ public final class Instance {
         context.deallocate()
     }
 
-    static func functionName(_ module: Module, _ index: UInt32) -> String {
+    /// The name backtraces and listings use for function `index`: its name-section name,
+    /// else an export name, else `func[index]`.
+    public static func functionName(_ module: Module, _ index: UInt32) -> String {
         if let name = module.names?.functionNames[index] { return name }
         if let export = module.exports.first(where: { $0.kind == .function && $0.index == index }) { return export.name }
         return "func[\(index)]"

@@ -20,7 +20,16 @@ enum TrapGuardHandler {
         let s = state.assumingMemoryBound(to: TrapGuardState.self)
         let registers = context.assumingMemoryBound(to: UInt.self)
         var savedSP: UInt = 0
-        let reason = classify(signal, info, registers, s, &savedSP)
+        var resume: UInt = 0
+        let reason = classify(signal, info, registers, s, &savedSP, &resume)
+        if reason != 0 && resume != 0 {
+            // The code has its own exit: continue there on the faulting stack, with the
+            // fault PC (the raw frame stays intact below for its backtrace).
+            registers[MachineContext.argument0] = registers[MachineContext.pc]
+            registers[MachineContext.argument1] = UInt(reason)
+            registers[MachineContext.pc] = resume
+            return
+        }
         if reason != 0 {
             // Resume in the trampoline's trap exit, on the stack of the entry frame, with
             // the reason (+1) as its argument; returning from the handler restores the
@@ -34,11 +43,13 @@ enum TrapGuardHandler {
     }
 
     /// `TrapReason.rawValue + 1` when the fault is a trap of Wasm code running on this
-    /// thread (and the stack pointer of its entry frame in `savedSP`), 0 otherwise.
+    /// thread (and the stack pointer of its entry frame in `savedSP`, the resume point of
+    /// the registered code at the PC in `resume`), 0 otherwise.
     @inline(__always)
     private static func classify(_ signal: Int32, _ info: UnsafeMutableRawPointer?,
                                  _ registers: UnsafeMutablePointer<UInt>,
-                                 _ s: UnsafeMutablePointer<TrapGuardState>, _ savedSP: inout UInt) -> UInt32 {
+                                 _ s: UnsafeMutablePointer<TrapGuardState>, _ savedSP: inout UInt,
+                                 _ resume: inout UInt) -> UInt32 {
         // 1. This thread must be inside Wasm code entered through the trampoline, and not
         //    in a host function called from it.
         let me = UInt(truncatingIfNeeded: pthread_self())
@@ -64,6 +75,7 @@ enum TrapGuardHandler {
             let range = s.pointee.codes + i
             if range.pointee.start <= pc && pc < range.pointee.end {
                 inCode = true
+                resume = range.pointee.resume
                 if let sites = range.pointee.sites {
                     siteReason = lookup(sites, range.pointee.siteCount, UInt32(truncatingIfNeeded: pc &- range.pointee.start))
                 }

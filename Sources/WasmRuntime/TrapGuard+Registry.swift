@@ -41,6 +41,11 @@ struct CodeRange {
     /// Sorted by offset; may be nil (then the signal decides the reason).
     var sites: UnsafePointer<TrapSite>?
     var siteCount: Int
+    /// Where a trap of this code resumes instead of the trampoline's trap exit (0: there),
+    /// on the faulting stack, with the fault PC in the first and `reason + 1` in the
+    /// second argument register; the code's own exit then leaves normally (the JIT
+    /// captures its backtrace there).
+    var resume: UInt = 0
 }
 
 /// A registered address range whose faults are out-of-bounds accesses.
@@ -154,10 +159,13 @@ extension TrapGuard {
     /// traps: the reason of the `TrapSite` at that offset when `sites` lists it, else
     /// `outOfBoundsMemoryAccess` for SIGSEGV/SIGBUS inside a guard region,
     /// `integerDivideByZero` for SIGFPE and `unreachable` for SIGILL.
-    /// `sites` (sorted by offset) must stay valid until `unregister(_:)`.
+    /// `sites` (sorted by offset) must stay valid until `unregister(_:)`. With `resume`,
+    /// a trap continues there on the faulting stack (see `CodeRange.resume`) rather than
+    /// in the trampoline's trap exit.
     /// - Returns: nil when the registry is full.
     public func registerCode(start: UnsafeRawPointer, byteCount: Int,
-                             sites: UnsafePointer<TrapSite>? = nil, siteCount: Int = 0) -> CodeHandle? {
+                             sites: UnsafePointer<TrapSite>? = nil, siteCount: Int = 0,
+                             resume: UnsafeRawPointer? = nil) -> CodeHandle? {
         locked { s in
             let lo = UInt(bitPattern: start)
             var i = 0
@@ -166,6 +174,7 @@ extension TrapGuard {
                     s.pointee.codes[i].start = lo
                     s.pointee.codes[i].sites = sites
                     s.pointee.codes[i].siteCount = siteCount
+                    s.pointee.codes[i].resume = resume.map { UInt(bitPattern: $0) } ?? 0
                     s.pointee.codes[i].end = lo &+ UInt(byteCount)
                     if i >= s.pointee.codeHigh { s.pointee.codeHigh = i + 1 }
                     return CodeHandle(index: i)
@@ -189,6 +198,7 @@ extension TrapGuard {
             s.pointee.codes[handle.index].start = 0
             s.pointee.codes[handle.index].sites = nil
             s.pointee.codes[handle.index].siteCount = 0
+            s.pointee.codes[handle.index].resume = 0
         }
     }
 

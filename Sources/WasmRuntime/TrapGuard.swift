@@ -11,7 +11,8 @@ import WasmCore
 /// Installed once per process (`shared`), before any guarded memory exists. Code that may
 /// fault runs inside `run(_:_:anyPC:)`, which enters it through an emitted trampoline; a
 /// fault the handler recognises resumes at the trampoline's trap exit, which returns the
-/// reason to `run`'s caller as if the body had returned it. Every other fault goes to the
+/// reason to `run`'s caller as if the body had returned it (or, for code registered with
+/// a resume point, at that point on the faulting stack: the JIT's own trap exit). Every other fault goes to the
 /// handler that was installed before (the Swift runtime's, a debugger's, or the default
 /// action). See Docs/Isolation.md for the whole path.
 ///

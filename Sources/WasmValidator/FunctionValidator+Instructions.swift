@@ -11,7 +11,7 @@ extension FunctionValidator {
         // Code after the final `end` means the body's size disagrees with its code.
         guard !frames.isEmpty else { throw .malformed("section size mismatch", offset: offset) }
         let op = ins.opcode
-        if let signature = SignatureTable.entries[Int(op.rawValue)] {
+        if let signature = module.state.signatures[Int(op.rawValue)] {
             let address = try checkImmediates(ins)
             let n = Int(signature.popCount)
             for i in 0..<n {

@@ -54,7 +54,7 @@ struct FunctionValidator: ValidationContext {
     // MARK: ValidationContext
 
     @usableFromInline var stackHeight: Int { stack.count }
-    @usableFromInline var isUnreachable: Bool { frames.last?.unreachable ?? false }
+    @usableFromInline var isUnreachable: Bool { frames.isEmpty ? false : frames[frames.count - 1].unreachable }
     @usableFromInline var localTypes: [ValueType] { locals }
 
     @usableFromInline func label(_ depth: UInt32) -> LabelInfo {
@@ -64,7 +64,7 @@ struct FunctionValidator: ValidationContext {
     }
 
     @usableFromInline func operandType(_ depth: Int) -> ValueType? {
-        guard depth >= 0, depth < stack.count - (frames.last?.height ?? 0) else { return nil }
+        guard depth >= 0, depth < stack.count - (frames.isEmpty ? 0 : topHeight) else { return nil }
         return stack[stack.count - 1 - depth]
     }
 
@@ -75,14 +75,16 @@ struct FunctionValidator: ValidationContext {
     // MARK: Operand stack
 
     var top: ControlFrame { frames[frames.count - 1] }
+    // Single fields of the top frame: reading them does not copy (retain) its type.
+    var topHeight: Int { frames[frames.count - 1].height }
+    var topUnreachable: Bool { frames[frames.count - 1].unreachable }
 
     /// The operand `depth` values below the top, nil when unknown; a missing operand is a
     /// type mismatch unless the frame is unreachable.
     @inline(__always)
     func peek(_ depth: Int) throws(WasmError) -> ValueType? {
-        let frame = top
-        if depth < stack.count - frame.height { return stack[stack.count - 1 - depth] }
-        if frame.unreachable { return nil }
+        if depth < stack.count - topHeight { return stack[stack.count - 1 - depth] }
+        if topUnreachable { return nil }
         throw .invalid("type mismatch")
     }
 
@@ -103,13 +105,12 @@ struct FunctionValidator: ValidationContext {
     /// The stack of the current frame holds exactly `types`.
     func expectExactly(_ types: [ValueType]) throws(WasmError) {
         try expect(types, above: 0)
-        let frame = top
-        if stack.count - frame.height > types.count { throw .invalid("type mismatch") }
+        if stack.count - topHeight > types.count { throw .invalid("type mismatch") }
     }
 
     @inline(__always)
     mutating func pop(_ n: Int) {
-        let available = stack.count - top.height
+        let available = stack.count - topHeight
         let k = Swift.min(n, available)
         // One at a time: `removeLast(_:)` goes through a generic range replacement.
         for _ in 0..<Swift.max(k, 0) { stack.removeLast() }
@@ -127,7 +128,7 @@ struct FunctionValidator: ValidationContext {
     }
 
     mutating func setUnreachable() {
-        let height = top.height
+        let height = topHeight
         while stack.count > height { stack.removeLast() }
         frames[frames.count - 1].unreachable = true
     }

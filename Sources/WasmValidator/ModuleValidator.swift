@@ -22,6 +22,10 @@ public struct ModuleValidator: Sendable {
         let declaredFunctions: [Bool]
         /// Block types with a single result, shared so blocks do not allocate.
         let singleResultTypes: [FunctionType]
+        /// `SignatureTable.entries`, read here once instead of through its lazy initialiser
+        /// per instruction. (A field of this class, not of the inlinable `FunctionValidator`:
+        /// changing that struct's layout needs every tier module rebuilt.)
+        let signatures = SignatureTable.entries
 
         init(module: Module, features: WasmFeatures, relations: TypeRelations, functionTypeIndices: [UInt32],
              tables: [TableType], memories: [MemoryType], globals: [GlobalType], tags: [TagType],

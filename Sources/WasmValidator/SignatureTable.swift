@@ -65,9 +65,20 @@ enum SignatureTable {
             pushCount: UInt8(s.pushes.count), pushes: (pushes[0], pushes[1]))
     }
 
+    /// A switch rather than `types[code - 1]`: no lazily initialised global per operand.
     @inline(__always)
     static func type(_ code: UInt8, address: ValueType) -> ValueType {
-        code == 0 ? address : types[Int(code) - 1]
+        switch code {
+        case 0: address
+        case 1: .i32
+        case 2: .i64
+        case 3: .f32
+        case 4: .f64
+        case 5: .v128
+        case 6: .funcRef
+        case 7: .externRef
+        default: .exnRef
+        }
     }
 
     static func type(_ operand: OperandType, address: ValueType) -> ValueType {

@@ -25,6 +25,12 @@ struct BenchEngineCommand: ParsableCommand {
     @Argument(help: "Module to decode/validate/instantiate (default: a small built-in module).")
     var file: String?
 
+    @Option(help: "Measure instantiating the module in a fresh store and calling this export once (tools/bench-instantiate).")
+    var call: String?
+
+    @Option(help: "An i32 argument of the --call export (repeat for several).")
+    var arg: [Int32] = []
+
     /// Small but typical: a memory with data, a table, a global, a few functions; exports
     /// `add` (i32, i32) -> i32 and `trap`.
     static let builtin = """
@@ -50,6 +56,10 @@ struct BenchEngineCommand: ParsableCommand {
         try reportingErrors {
             let bytes = try file.map { try ModuleFile.read($0, features: .wasm3) } ?? WAT.encode(Self.builtin)
             BuiltinTiers.register()
+            if let call {
+                try instantiateAndCall(bytes, export: call)
+                return
+            }
             var configuration = StoreConfiguration()
             configuration.tier = engine.tier
             configuration.bounds = engine.bounds

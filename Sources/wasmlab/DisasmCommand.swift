@@ -1,9 +1,12 @@
 import ArgumentParser
 import Disassembly
 import JIT
+import JITTools
 import SpecRunner
 import WasmCore
+import WasmDecoder
 import WasmRuntime
+import WasmValidator
 
 struct DisasmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,8 +14,9 @@ struct DisasmCommand: ParsableCommand {
         abstract: "Compile a module with the JIT and disassemble its machine code.",
         discussion: """
             Prints each defined function's code as compiled under --bounds (guard and masked \
-            drop the per-access checks). Wasm instructions are not yet interleaved: that needs \
-            per-instruction code offsets from the compiler.
+            drop the per-access checks), interleaved with the Wasm instructions that produced \
+            it; prologue, epilogues and trap stubs are labelled. Offsets are relative to the \
+            function's entry. Without --func, the module's shared stubs follow.
             """)
 
     @Option(help: "Memory bounds strategy (\(BoundsStrategy.allCases.map(\.rawValue).joined(separator: ", "))).")
@@ -21,7 +25,7 @@ struct DisasmCommand: ParsableCommand {
     @Flag(help: "Permit bounds strategies that give no isolation (unchecked).")
     var allowUnsafe = false
 
-    @Option(name: .customLong("func"), help: "Function index (imports count) or export name; default: every defined function.")
+    @Option(name: .customLong("func"), help: "Function index (imports count), export or name-section name; default: every defined function.")
     var function: String?
 
     @Flag(help: "AT&T syntax (default: Intel).")
@@ -40,15 +44,12 @@ struct DisasmCommand: ParsableCommand {
             if bounds.isUnsafe && !allowUnsafe {
                 throw CLIError("--bounds \(bounds.rawValue) gives no isolation; add --allow-unsafe to use it anyway")
             }
-            var configuration = StoreConfiguration()
-            configuration.tier = "jit"
-            configuration.bounds = bounds
-            configuration.allowUnsafeStrategies = allowUnsafe
-            configuration.features = features.features
-            let store = Store(configuration: configuration)
-            let compiled = try CompiledModule(bytes: try ModuleFile.read(file, features: features.features), store: store)
-            guard let code = compiled.code as? JITCode else { throw CLIError("the module was not compiled to machine code") }
-            let module = compiled.module
+            if bounds.usesFaultHandling && TrapGuard.shared == nil {
+                throw CLIError("--bounds \(bounds.rawValue) needs fault handling, which this platform lacks")
+            }
+            let module = try decodeModule(try ModuleFile.read(file, features: features.features), features: features.features)
+            let validator = try ModuleValidator(module: module, features: features.features)
+            let code = try JITTier.shared.compileModule(module, validator: validator, bounds: bounds, recordListing: true)
             let imported = module.importedFunctionTypes.count
             var indices = Array(imported ..< imported + module.functions.count)
             if let function {
@@ -57,21 +58,19 @@ struct DisasmCommand: ParsableCommand {
                         throw CLIError("function \(number) is not a defined function (\(imported) imported, \(module.functions.count) defined)")
                     }
                     indices = [number]
-                } else if let export = module.exports.first(where: { $0.name == function && $0.kind == .function }) {
-                    guard Int(export.index) >= imported else { throw CLIError("'\(function)' is an imported function") }
-                    indices = [Int(export.index)]
+                } else if let index = module.exports.first(where: { $0.name == function && $0.kind == .function })?.index
+                            ?? module.names?.functionNames.first(where: { $0.value == function })?.key {
+                    guard Int(index) >= imported else { throw CLIError("'\(function)' is an imported function") }
+                    indices = [Int(index)]
                 } else {
                     throw CLIError("no function '\(function)'")
                 }
             }
-            let disassembler = try Disassembler(architecture: .host, attSyntax: att)
+            let printer = try JITListingPrinter(module: module, code: code,
+                                                disassembler: try Disassembler(architecture: .host, attSyntax: att))
             print("bounds \(bounds.rawValue), \(DisassemblyArchitecture.host.rawValue)")
-            for index in indices {
-                let names = module.exports.filter { $0.kind == .function && Int($0.index) == index }.map(\.name)
-                let bytes = code.machineCode(definedIndex: index - imported)
-                print("\nfunction \(index)\(names.isEmpty ? "" : " (\(names.joined(separator: ", ")))"): \(bytes.count) bytes")
-                for instruction in disassembler.disassemble(bytes) { print("  \(instruction)") }
-            }
+            for index in indices { print("\n" + printer.function(index)) }
+            if function == nil { print("\n" + printer.moduleStubs()) }
         }
     }
 }

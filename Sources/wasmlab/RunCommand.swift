@@ -64,6 +64,9 @@ struct RunCommand: ParsableCommand {
             invoke = arguments[1]
             arguments.removeFirst(2)
         }
+        // A guest writing to a closed pipe (`wasmlab run x | head`) gets EPIPE from fd_write,
+        // as on a native process that ignores SIGPIPE, instead of killing the host.
+        signal(SIGPIPE, SIG_IGN)
         BuiltinTiers.register()
         var configuration = StoreConfiguration()
         configuration.tier = engine.tier

@@ -1,38 +1,52 @@
+import Foundation
 import Testing
 import Disassembly
 import JIT
+import JITTools
 import WAT
 import WasmCore
 import WasmDecoder
+import WasmRuntime
 import WasmValidator
 
-/// The code the JIT emits for small functions, as disassembly. A change here is a change
-/// of the code generator: check it is intended, then update the expected text.
-@Suite(.enabled(if: JITTier.isSupported)) struct GoldenDisassemblyTests {
-    func disassemble(_ wat: String, function: Int = 0) throws -> [String] {
-        let bytes = try WAT.encode(wat)
-        let module = try decodeModule(bytes, features: .wasm3)
+/// The code the JIT emits for small functions, as `wasmlab disasm` prints it, compared with
+/// `Golden/NAME.STRATEGY.txt` next to `Golden/NAME.wat`. A difference is a change of the
+/// code generator: check it is intended, then rewrite the files with
+/// `WASMLAB_BLESS=1 swift test --filter GoldenDisassemblyTests`.
+@Suite(.enabled(if: JITTier.isSupported && TrapGuard.isSupported)) struct GoldenDisassemblyTests {
+    static let kernels = ["add", "br_if", "memory", "loop", "call", "call_indirect", "div", "memory_grow", "f64_kernel"]
+    static let strategies: [BoundsStrategy] = [.software, .guard, .masked]
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    /// The listing of every function of `wat` and the module stubs, as the CLI prints it.
+    static func listing(_ wat: String, bounds: BoundsStrategy) throws -> String {
+        let module = try decodeModule(try WAT.encode(wat), features: .wasm3)
         JITTier.register()
-        let code = try JITTier.shared.compileModule(module, validator: ModuleValidator(module: module, features: .wasm3))
-        let disassembler = try Disassembler(architecture: .x86_64)
-        return disassembler.disassemble(code.machineCode(definedIndex: function)).map(\.text)
+        let code = try JITTier.shared.compileModule(module, validator: ModuleValidator(module: module, features: .wasm3),
+                                                    bounds: bounds, recordListing: true)
+        let printer = try JITListingPrinter(module: module, code: code, disassembler: try Disassembler(architecture: .x86_64))
+        var parts = ["bounds \(bounds.rawValue), x86_64"]
+        for i in module.functions.indices { parts.append(printer.function(code.importCount + i)) }
+        parts.append(printer.moduleStubs())
+        return parts.joined(separator: "\n\n") + "\n"
     }
 
-    @Test func addKeepsTheStackTopInARegisterAndReadsLocalsInPlace() throws {
-        let lines = try disassemble("(module (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))")
-        #expect(lines == [
-            "push r14",                              // saved instance: rsp stays 16-byte aligned
-            "cmp rsp, qword ptr [rbx + 0x10]",       // native stack limit
-            "jb 0x2a",                               // to the callStackExhausted stub
-            "lea rax, [r15 + 0x20]",                 // frame end (4 slots) vs. value stack end
-            "cmp rax, qword ptr [rbx + 0x18]",
-            "ja 0x2a",
-            "mov esi, dword ptr [r15]",              // local 0 into a register
-            "add esi, dword ptr [r15 + 8]",          // local 1 read in place
-            "mov qword ptr [r15], rsi",              // result to slot 0
-            "pop r14",
-            "ret",
-        ])
+    @Test(arguments: kernels, strategies)
+    func listingMatchesTheGoldenFile(kernel: String, bounds: BoundsStrategy) throws {
+        let wat = try String(contentsOf: Self.directory.appendingPathComponent("\(kernel).wat"), encoding: .utf8)
+        let actual = try Self.listing(wat, bounds: bounds)
+        let golden = Self.directory.appendingPathComponent("\(kernel).\(bounds.rawValue).txt")
+        if ProcessInfo.processInfo.environment["WASMLAB_BLESS"] == "1" {
+            try actual.write(to: golden, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(actual == expected, "\(kernel) under \(bounds.rawValue) differs from \(golden.lastPathComponent); bless with WASMLAB_BLESS=1 if intended")
+    }
+
+    @Test func listingIsDeterministic() throws {
+        let wat = try String(contentsOf: Self.directory.appendingPathComponent("call_indirect.wat"), encoding: .utf8)
+        #expect(try Self.listing(wat, bounds: .software) == Self.listing(wat, bounds: .software))
     }
 
     @Test func loopHeadersPollTheInterruptFlag() throws {
@@ -48,13 +62,23 @@ import WasmValidator
     }
 
     @Test func compareAndBranchAreFused() throws {
-        let lines = try disassemble("""
-            (module (func (param i32) (result i32)
-              (block (br_if 0 (i32.lt_s (local.get 0) (i32.const 10))) (return (i32.const 1)))
-              (i32.const 2)))
-            """)
+        let wat = try String(contentsOf: Self.directory.appendingPathComponent("br_if.wat"), encoding: .utf8)
+        let lines = try Self.listing(wat, bounds: .software).split(separator: "\n").map { String($0) }
         // The comparison sets the flags the branch uses: no setcc/test in between.
-        let cmp = try #require(lines.firstIndex { $0.hasPrefix("cmp esi, 0xa") })
-        #expect(lines[cmp + 1].hasPrefix("jl "))
+        // The comparison (under i32.lt_s) sets the flags the branch (under br_if) uses:
+        // the next machine instruction is the jump, no setcc/test in between.
+        let cmp = try #require(lines.firstIndex { $0.hasSuffix("cmp esi, 0xa") })
+        #expect(lines[cmp + 1].hasSuffix("br_if 0"))
+        #expect(lines[cmp + 2].contains("  jl "))
+    }
+
+    @Test func instructionsWithoutCodeAreListedEmpty() throws {
+        let wat = try String(contentsOf: Self.directory.appendingPathComponent("add.wat"), encoding: .utf8)
+        let lines = try Self.listing(wat, bounds: .software).split(separator: "\n").map { String($0) }
+        // local.get 0 and local.get 1 stay in the abstract stack: i32.add emits their code.
+        let get = try #require(lines.firstIndex(of: "  local.get 0"))
+        #expect(lines[get + 1] == "  local.get 1")
+        #expect(lines[get + 2] == "  i32.add")
+        #expect(lines.contains("  prologue:") && lines.contains("  epilogue:") && lines.contains("  trap stubs:"))
     }
 }

@@ -22,6 +22,19 @@ import WasmRuntime
         }
     }
 
+    /// The static map of same-named ops agrees with the names: every Wasm opcode with a
+    /// stack signature whose name is a plain interpreter op maps to it, and nothing else does.
+    @Test func directOpsMatchTheirNames() {
+        var byName: [String: IOp] = [:]
+        for op in IOp.allCases { byName["\(op)"] = op }
+        let plain = Set(IOp.allCases.filter { $0.rawValue >= IOp.i32Load.rawValue && $0.rawValue <= IOp.i64TruncSatF64U.rawValue })
+        for opcode in Opcode.allCases {
+            let named = byName["\(opcode)"].flatMap { plain.contains($0) && opcode.info.signature != nil ? $0 : nil }
+            #expect(Translator.directOp(opcode) == named, "\(opcode)")
+        }
+        #expect(plain.count == 159)
+    }
+
     /// One compare in every position the translator fuses: as a value, against a constant on
     /// either side, under `br_if` (plain and with a branch value), `if`, and `i32.eqz`.
     @Test(arguments: 0..<10) func comparesAgreeInEveryForm(index: Int) throws {

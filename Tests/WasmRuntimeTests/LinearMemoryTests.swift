@@ -233,4 +233,12 @@ private func memory(_ min: UInt64, _ max: UInt64? = nil, is64: Bool = false) thr
         #expect(BoundsStrategy.allCases.contains(.software))
         #expect(BoundsStrategy.software.requiresExplicitCheck)
     }
+
+    @Test func reservationsBeyondTheAddressSpaceBudgetFailCleanly() throws {
+        #expect(!AddressSpaceBudget.claim(AddressSpaceBudget.limit + 1))
+        // A memory64 whose initial size alone exceeds the budget is refused before mmap.
+        let pages = UInt64(AddressSpaceBudget.limit) / LinearMemory.pageSize + 1
+        let type = MemoryType(Limits(min: pages, max: nil, is64: true))
+        #expect(throws: WasmError.self) { _ = try LinearMemory(type: type, strategy: .software) }
+    }
 }

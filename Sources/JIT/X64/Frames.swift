@@ -10,18 +10,54 @@ import WasmCore
 ///  | return address           |  entry trampoline (X64Frames.emitTrampoline)
 ///  | rbx rbp r12 r13 r14 r15  |  callee-saved registers of the Swift caller
 ///  | padding (8)              |  <- JITContext.entrySP (16-byte aligned)
-///  | return address           |  Wasm function
-///  | saved r14 (instance)     |  <- rsp in the body (16-byte aligned)
-///  | return address           |  callee ...
-///  | saved r14                |
+///  | return address           |  into the trampoline        \  frame of the outermost
+///  | saved r14 (instance)     |  <- rsp in its body         /  Wasm function (16 bytes)
+///  | return address           |  into the caller's body     \  frame of its callee
+///  | saved r14                |  <- rsp in the callee body  /
+///  | trap PC                  |  pushed by a trap stub's `call` (or by the fault resume)
 ///  +--------------------------+  >= JITContext.stackLimit, else callStackExhausted
 /// ```
 ///
-/// A trap anywhere jumps to a stub that loads `reason + 1` into eax, resets rsp to
-/// `entrySP` and returns from the trampoline: no Swift frame is ever unwound (helpers
-/// report traps by return, never by unwinding through compiled code).
+/// Every Wasm function's frame is exactly `frameBytes` (16) bytes and its body never
+/// moves rsp, so a trap's frames are walked without frame pointers: from the body rsp of
+/// the trapping function, each frame's return address names the caller's PC, up to
+/// `entrySP`. This is the one layout the backtrace walker (`walk`) relies on.
+///
+/// A trap jumps to a stub at the end of its own function, which `call`s the module's stub
+/// for the reason (so the trapping function's PC is on the stack); that stub loads
+/// `reason + 1` into eax and goes to the trap exit, which records the trap PC and frame,
+/// captures the backtrace (a Swift helper, in normal context), resets rsp to `entrySP`
+/// and returns from the trampoline: no Swift frame is ever unwound (helpers report traps
+/// by return, never by unwinding through compiled code).
 enum X64Frames {
     static let savedRegisters: [X64Register] = [.rbx, .rbp, .r12, .r13, .r14, .r15]
+
+    /// Size of a Wasm function's native frame: the saved instance and the return address.
+    static let frameBytes = UInt(X64ABI.frameBytes + 8)
+    /// Where a frame keeps its return address, from the body's rsp.
+    static let returnAddressOffset = UInt(X64ABI.frameBytes)
+
+    /// The PCs of the frames of a trap, innermost first: `pc` in the function whose body
+    /// rsp is `sp`, then each caller's return address, up to the entry at `entrySP`.
+    /// Reads only stack words in `[sp, entrySP)`; runs of one PC (recursion) are counted,
+    /// and frames past `capacity` runs are only counted (`omitted`).
+    static func walk(pc: UInt, sp: UInt, entrySP: UInt, capacity: Int = 256) -> (frames: [(pc: UInt, count: Int)], omitted: Int) {
+        var frames: [(pc: UInt, count: Int)] = []
+        var omitted = 0
+        var pc = pc, sp = sp
+        while sp != 0 && sp & 7 == 0 && sp &+ frameBytes <= entrySP {
+            if let last = frames.last, last.pc == pc {
+                frames[frames.count - 1].count += 1
+            } else if frames.count < capacity {
+                frames.append((pc, 1))
+            } else {
+                omitted += 1
+            }
+            pc = UnsafePointer<UInt>(bitPattern: sp + returnAddressOffset)!.pointee
+            sp += frameBytes
+        }
+        return (frames, omitted)
+    }
 
     /// `entry(context rdi, instance rsi, fp rdx, code rcx) -> trap code (0 = returned)`.
     static func emitTrampoline(_ a: inout X64Assembler) {
@@ -45,6 +81,7 @@ enum X64Frames {
 }
 
 extension X64MacroAssembler {
+    /// The current function's stub for `reason` (emitted by `emitFunctionTrapStubs`).
     mutating func trapLabel(_ reason: TrapReason) -> Label {
         if let l = trapLabels[reason] { return l }
         let l = a.newLabel()
@@ -93,7 +130,35 @@ extension X64MacroAssembler {
         a.j(.notEqual, pendingTrapLabel!)
     }
 
-    mutating func callAbsolute(_ address: UInt64) {
+    /// Emits the stubs the current function's trap checks jump to: each `call`s the
+    /// module's stub for its reason, so the return address it pushes is a PC inside this
+    /// function (the innermost frame of the backtrace).
+    mutating func emitFunctionTrapStubs() {
+        if let fuelOut = fuelOutLabel {
+            // Fuel ran out (`poll`'s subtraction borrowed): rax still points at the poll
+            // words; leave fuel at 0, not -1, and stop as interrupted.
+            a.bind(fuelOut)
+            a.store(mem(X64Regs.scratch, JITContext.pollFuel), imm: 0)
+            a.jmp(trapLabel(.interrupted))
+            fuelOutLabel = nil
+        }
+        for (reason, label) in trapLabels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            a.bind(label)
+            trapTable.add(offset: a.offset, reason: reason)
+            if moduleTrapLabels[reason] == nil { moduleTrapLabels[reason] = a.newLabel() }
+            a.call(moduleTrapLabels[reason]!)
+        }
+        if let pending = pendingTrapLabel {
+            a.bind(pending)
+            if modulePendingLabel == nil { modulePendingLabel = a.newLabel() }
+            a.call(modulePendingLabel!)
+        }
+        trapLabels.removeAll(keepingCapacity: true)
+        pendingTrapLabel = nil
+    }
+
+    mutating func callAbsolute(_ address: UInt64, symbol: String) {
+        note(address, symbol)
         a.mov(X64Regs.scratch, imm: address)
         a.call(X64Regs.scratch)
     }
@@ -121,17 +186,8 @@ extension X64MacroAssembler {
             a.sub(X64Regs.scratch2, imm: 1)
             a.j(.notEqual, loop)
         }
-        if usesMemory {
-            loadMemoryView()
-            reloadMemory()
-        }
+        if usesMemory { reloadMemoryView() }
         return patch
-    }
-
-    /// r12 = the running instance's memory-0 view.
-    mutating func loadMemoryView() {
-        a.load(X64Regs.memoryView, mem(X64Regs.instance, RuntimeLayout.contextMemoryViews))
-        a.load(X64Regs.memoryView, mem(X64Regs.memoryView))
     }
 
     mutating func patchFrameSize(at: Int, frameBytes: Int32) { a.patch32(at: at, frameBytes) }
@@ -141,13 +197,25 @@ extension X64MacroAssembler {
         a.ret()
     }
 
+    /// Loads memory 0's view and base of the running instance (prologues, and after calls:
+    /// a callee in another instance, or one that tail-called into one, leaves its own).
+    mutating func reloadMemoryView() {
+        a.load(X64Regs.memoryView, mem(X64Regs.instance, RuntimeLayout.contextMemoryViews))
+        a.load(X64Regs.memoryView, mem(X64Regs.memoryView))
+        reloadMemory()
+    }
+
     mutating func callDirect(_ label: Label, frameOffset: Int32) {
         if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(frameOffset)) }
         a.call(label)
+        handlerTable.addCallSite(returnOffset: a.offset, frameOffset: frameOffset)
+        // The callee may have tail-called a function of another instance, which returns
+        // with its own instance in r14.
+        a.load(X64Regs.instance, X64Address.savedInstance)
         if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(-frameOffset)) }
     }
 
-    mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int, usesMemory: Bool) {
+    mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int) {
         let slow = a.newLabel(), done = a.newLabel()
         a.mov(X64Regs.scratch, record)
         if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(frameOffset)) }
@@ -155,24 +223,32 @@ extension X64MacroAssembler {
         a.test(X64Regs.scratch2, X64Regs.scratch2, .b32)
         a.j(.notEqual, slow)
         a.load(X64Regs.scratch2, mem(X64Regs.scratch, RuntimeLayout.recordTierID))
+        note(UInt64(tierID), "jit tier id")
         a.cmp(X64Regs.scratch2, imm: Int32(tierID))
         a.j(.notEqual, slow)
         a.load(X64Regs.instance, mem(X64Regs.scratch, RuntimeLayout.recordContext))
         a.call(mem(X64Regs.scratch, RuntimeLayout.recordCode))
+        handlerTable.addCallSite(returnOffset: a.offset, frameOffset: frameOffset)
         a.load(X64Regs.instance, X64Address.savedInstance)
-        if usesMemory {
-            // A callee of another instance pointed r12 at its own memory.
-            loadMemoryView()
-        }
         a.jmp(done)
         a.bind(slow)
         a.mov(.rdi, X64Regs.vm)
         a.mov(.rsi, X64Regs.scratch)
         a.mov(.rdx, X64Regs.fp)
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callOther))
-        checkHelperTrap()
-        a.bind(done)
-        if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(-frameOffset)) }
+        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callOther), symbol: "callOther")
+        if frameOffset != 0 {
+            // The unwinder needs this frame's own base.
+            a.lea(X64Regs.fp, X64Address.slot(-frameOffset))
+            checkException()
+            let after = a.newLabel()
+            a.jmp(after)
+            a.bind(done)
+            a.lea(X64Regs.fp, X64Address.slot(-frameOffset))
+            a.bind(after)
+        } else {
+            checkException()
+            a.bind(done)
+        }
     }
 
     mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeID: Int) {
@@ -180,8 +256,9 @@ extension X64MacroAssembler {
         a.mov(.rdi, X64Regs.vm)
         a.mov(.rsi, X64Regs.instance)
         a.mov(.rdx, imm: UInt64(table))
+        note(UInt64(typeID), "type id")
         a.mov(.r8, imm: UInt64(typeID))
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.resolveIndirect))
+        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.resolveIndirect), symbol: "resolveIndirect")
         a.mov(X64Regs.scratch3, .rax)
         checkHelperTrap()
         a.mov(dst, X64Regs.scratch3)
@@ -194,11 +271,11 @@ extension X64MacroAssembler {
         a.mov(.rcx, imm: UInt64(op.rawValue))
         a.mov(.r8, imm: imm1)
         a.mov(.r9, imm: imm2)
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.generic))
+        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.generic), symbol: "generic")
         checkHelperTrap()
     }
 
-    mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int) {
+    mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int, tierID: Int) {
         a.push(X64Regs.instance)
         // Interpreter runs reached through shims recurse natively: bound them like frames.
         a.cmp(.rsp, X64Address.vm(JITContext.stackLimitOffset))
@@ -207,35 +284,58 @@ extension X64MacroAssembler {
         a.load(.rsi, mem(X64Regs.instance, RuntimeLayout.contextFunctions))
         a.load(.rsi, mem(.rsi, Int32((importCount + definedIndex) * 8)))
         a.mov(.rdx, X64Regs.fp)
+        note(code, "interpreter code")
         a.mov(.rcx, imm: code)
         a.mov(.r8, imm: UInt64(frameSlots))
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callInterpreted))
-        checkHelperTrap()
+        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callInterpreted), symbol: "callInterpreted")
+        checkException()
+        // The interpreter handed back a tail call to a function of another tier: make it
+        // in place of this frame (arguments are at slot 0 already).
+        let done = a.newLabel()
+        a.test(.rax, .rax)
+        a.j(.equal, done)
+        a.mov(.rsi, .rax)
+        tailCallRecord(.rsi, tierID: tierID)
+        a.bind(done)
         epilogue()
+        emitFunctionTrapStubs()
     }
 
-    /// Emits the module's trap stubs and exit (after all functions).
+    /// Emits the module's trap stubs, the fault resume point and the trap exit (after
+    /// all functions).
     mutating func emitTrapStubs() {
+        moduleStubsOffset = a.offset
         let exit = a.newLabel()
-        for (reason, label) in trapLabels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        for (reason, label) in moduleTrapLabels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             a.bind(label)
-            trapTable.add(offset: a.offset, reason: reason)
+            mark("trap stub: \(reason.message)")
             a.mov(.rax, imm: UInt64(reason.rawValue) + 1)
             a.jmp(exit)
         }
-        // After the stubs: `JITCode.machineCode` ends a function at the first stub.
-        if let fuelOut = fuelOutLabel {
-            // rax still points at the poll words (see `poll`).
-            a.bind(fuelOut)
-            a.store(mem(X64Regs.scratch, JITContext.pollFuel), imm: 0)
-            a.jmp(trapLabel(.interrupted))
-        }
-        if let pending = pendingTrapLabel {
+        emitExceptionStubs()
+        if let pending = modulePendingLabel {
             a.bind(pending)
+            mark("trap reported by a helper or callee")
             a.load(.rax, X64Address.vm(JITContext.trapOffset))
             a.jmp(exit)
         }
+        // TrapGuard resumes a fault at a trap site here (guard, masked): rsp is the
+        // faulting body's, rdi the fault PC, rsi the reason + 1.
+        faultResumeOffset = a.offset
+        mark("fault resume (TrapGuard)")
+        a.mov(.rax, .rsi)
+        a.push(.rdi)
         a.bind(exit)
+        mark("trap exit")
+        a.pop(X64Regs.scratch2)
+        a.store(X64Address.vm(JITContext.trapPCOffset), X64Regs.scratch2)
+        a.store(X64Address.vm(JITContext.trapSPOffset), .rsp)
+        a.store(X64Address.vm(JITContext.trapOffset), .rax)
+        // The frames below are still intact: capture them before leaving.
+        a.alu(.and, .rsp, imm: -16, .b64)
+        a.mov(.rdi, X64Regs.vm)
+        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.captureBacktrace), symbol: "captureBacktrace")
+        a.load(.rax, X64Address.vm(JITContext.trapOffset))
         a.load(.rsp, X64Address.vm(JITContext.entrySPOffset))
         X64Frames.emitReturnToSwift(&a)
         exitLabel = exit

@@ -16,21 +16,38 @@ struct X64MacroAssembler: MacroAssembler {
     static let localGPRs = X64Regs.locals
     static let localFPRs = X64Regs.localsFloat
 
-    var a = X64Assembler(capacity: 1 << 14)
+    var a: X64Assembler
+    /// The current function's trap stubs (see `emitFunctionTrapStubs`).
     var trapLabels: [TrapReason: Label] = [:]
     var pendingTrapLabel: Label?
     var fuelOutLabel: Label?
+    /// The module's stubs the functions' stubs call, and its trap exit.
+    var moduleTrapLabels: [TrapReason: Label] = [:]
+    var modulePendingLabel: Label?
     var exitLabel: Label?
+    /// Where the module's stubs start, and where `TrapGuard` resumes faults.
+    var moduleStubsOffset = 0
+    var faultResumeOffset = 0
     var trapTable = TrapTable()
+    var handlerTable = HandlerTable()
+    /// Module-wide stubs emitted after all functions (see X64MacroAssembler+Exceptions.swift).
+    var unwindLabel: Label?
+    var tailCallOtherLabel: Label?
+    /// Whether to keep the listing notes below (`wasmlab disasm`); off for normal compiles.
+    var recordsListing = false
+    var notes: [JITListing.Note] = []
+    var moduleMarks: [JITListing.Event] = []
     /// How memory accesses are kept in bounds (from the store's `BoundsStrategy`).
     let addressing: MemoryAddressing
 
     /// Whether `poll` spends fuel (the store meters fuel); the interrupt flag is always polled.
     let countsFuel: Bool
 
-    init(addressing: MemoryAddressing = .explicitCheck, countsFuel: Bool = true) {
+    /// `capacity`: expected code bytes (growing the buffer copies it).
+    init(addressing: MemoryAddressing = .explicitCheck, capacity: Int = 1 << 14, countsFuel: Bool = true) {
         self.addressing = addressing
         self.countsFuel = countsFuel
+        a = X64Assembler(capacity: capacity)
     }
 
     var offset: Int { a.offset }
@@ -39,6 +56,20 @@ struct X64MacroAssembler: MacroAssembler {
     mutating func truncateCode(to offset: Int) {
         a.truncate(to: offset)
         trapTable.truncate(to: offset)
+        handlerTable.truncate(to: offset)
+        trapLabels.removeAll(keepingCapacity: true)
+        pendingTrapLabel = nil
+        while let last = notes.last, last.codeOffset >= offset { notes.removeLast() }
+    }
+
+    /// Names a process-dependent immediate of the next instruction for listings.
+    @inline(__always) mutating func note(_ value: UInt64, _ symbol: String) {
+        if recordsListing { notes.append(JITListing.Note(codeOffset: a.offset, value: value, symbol: symbol)) }
+    }
+
+    /// Labels the module-level code that follows, for listings.
+    @inline(__always) mutating func mark(_ label: String) {
+        if recordsListing { moduleMarks.append(JITListing.Event(codeOffset: a.offset, mark: .label(label))) }
     }
     mutating func rewind(to offset: Int) { a.dropBytes(from: offset) }
     func invert(_ cond: Condition) -> Condition { cond.inverted }

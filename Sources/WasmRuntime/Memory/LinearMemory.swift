@@ -114,7 +114,8 @@ public final class LinearMemory {
         view.initialize(to: MemoryView(base: mapping.base, byteCount: Int(initialBytes)))
         if fixed {
             guard let handle = TrapGuard.shared?.registerRegion(start: mapping.base, byteCount: mapping.size) else {
-                Self.release(mapping)
+                // Every stored property is set, so `deinit` runs for this throw and releases
+                // the mapping; releasing it here too could unmap someone else's later mapping.
                 throw WasmError(.uninstantiable, "too many guarded memories")
             }
             guardRegion = handle
@@ -175,6 +176,7 @@ public final class LinearMemory {
     /// Maps `size` bytes (at least one page) of inaccessible address space.
     private static func reserve(_ size: Int) -> (base: UnsafeMutableRawPointer, size: Int)? {
         let size = max(size, Int(pageSize))
+        guard AddressSpaceBudget.claim(size) else { return nil }
         #if canImport(Glibc)
         let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
         #else
@@ -182,7 +184,10 @@ public final class LinearMemory {
         #endif
         guard let pointer = mmap(nil, size, PROT_NONE, flags, -1, 0),
               pointer != UnsafeMutableRawPointer(bitPattern: -1)
-        else { return nil }
+        else {
+            AddressSpaceBudget.release(size)
+            return nil
+        }
         return (pointer, size)
     }
 
@@ -194,6 +199,7 @@ public final class LinearMemory {
 
     private static func release(_ mapping: (base: UnsafeMutableRawPointer, size: Int)) {
         _ = munmap(mapping.base, mapping.size)
+        AddressSpaceBudget.release(mapping.size)
     }
 }
 

@@ -2,6 +2,9 @@
 // Runs the module's `_start` with WASI (stdio inherited, no preopened directories) and exits
 // with the guest's exit code. Prints `bench-time: TOTAL parse=P run=R` (seconds) to stderr;
 // the harness itself times the whole process.
+//
+//        WasmKitRunner --engine-bench MODULE.wasm EXPORT ROUNDS [I32-ARGS...]
+// In-process engine costs (EngineBench.swift), the counterpart of `wasmlab bench-engine --call`.
 import Foundation
 import WasmKit
 import WasmKitWASI
@@ -10,6 +13,9 @@ let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
     FileHandle.standardError.write(Data("usage: WasmKitRunner FILE.wasm [ARGS...]\n".utf8))
     exit(2)
+}
+if arguments[1] == "--engine-bench" {
+    exit(runEngineBench(Array(arguments.dropFirst(2))))
 }
 let path = arguments[1]
 

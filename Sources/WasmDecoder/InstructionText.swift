@@ -1,0 +1,86 @@
+import WasmCore
+
+// The one place that prints instructions in text-format style (listings, disassembly).
+// Indices are printed as numbers; callers add names where they know them.
+
+extension Instruction {
+    /// The instruction as the text format writes it, e.g. `i32.load offset=8`,
+    /// `br_table 0 1 2`, `call_indirect (type 1)`.
+    public var text: String {
+        let name = opcode.name
+        switch opcode.info.immediate {
+        case .none: return name
+        case .block: return name + Self.text(blockType)
+        case .tryTable:
+            let clauses = catches.map { c -> String in
+                switch c.kind {
+                case .catch: "(catch \(c.tag) \(c.label))"
+                case .catchRef: "(catch_ref \(c.tag) \(c.label))"
+                case .catchAll: "(catch_all \(c.label))"
+                case .catchAllRef: "(catch_all_ref \(c.label))"
+                }
+            }
+            return ([name + Self.text(blockType)] + clauses).joined(separator: " ")
+        case .label, .func, .local, .global, .tag, .data, .elem, .lane: return "\(name) \(index)"
+        case .type: return "\(name) (type \(index))"
+        case .table, .memory: return index == 0 ? name : "\(name) \(index)"
+        case .brTable: return ([name] + labels.map { "\($0)" }).joined(separator: " ")
+        case .callIndirect: return name + (index2 == 0 ? "" : " \(index2)") + " (type \(index))"
+        case .selectT: return name + " (result" + valueTypes.map { " " + Self.text($0) }.joined() + ")"
+        case .heapType: return "\(name) \(Self.text(heapType))"
+        case .i32: return "\(name) \(Int32(truncatingIfNeeded: value))"
+        case .i64: return "\(name) \(Int64(bitPattern: value))"
+        case .f32: return "\(name) \(Float(bitPattern: UInt32(truncatingIfNeeded: value)))"
+        case .f64: return "\(name) \(Double(bitPattern: value))"
+        case .memarg, .memargLane:
+            var text = name
+            if index2 != 0 { text += " \(index2)" }
+            if value != 0 { text += " offset=\(value)" }
+            if Int(index) != opcode.alignmentLog2 { text += " align=\(1 << index)" }
+            if opcode.info.immediate == .memargLane { text += " \(value2)" }
+            return text
+        case .dataMemory, .elemTable, .memoryMemory, .tableTable: return "\(name) \(index) \(index2)"
+        case .v128, .shuffle:
+            let bytes = (0 ..< 16).map { i in UInt8(truncatingIfNeeded: (i < 8 ? value : value2) >> (8 * UInt64(i % 8))) }
+            return name + (opcode.info.immediate == .v128 ? " i8x16" : "") + bytes.map { " \($0)" }.joined()
+        }
+    }
+
+    static func text(_ blockType: BlockType) -> String {
+        switch blockType {
+        case .empty: ""
+        case .value(let t): " (result \(text(t)))"
+        case .typeIndex(let i): " (type \(i))"
+        }
+    }
+
+    /// A value type in text-format spelling.
+    public static func text(_ type: ValueType) -> String {
+        switch type {
+        case .i32: "i32"
+        case .i64: "i64"
+        case .f32: "f32"
+        case .f64: "f64"
+        case .v128: "v128"
+        case .ref(let r):
+            switch (r.isNullable, r.heapType) {
+            case (true, .func): "funcref"
+            case (true, .extern): "externref"
+            case (true, .exn): "exnref"
+            default: "(ref\(r.isNullable ? " null" : "") \(text(r.heapType)))"
+            }
+        }
+    }
+
+    static func text(_ heapType: HeapType) -> String {
+        switch heapType {
+        case .func: "func"
+        case .extern: "extern"
+        case .exn: "exn"
+        case .noFunc: "nofunc"
+        case .noExtern: "noextern"
+        case .noExn: "noexn"
+        case .concrete(let i): "\(i)"
+        }
+    }
+}

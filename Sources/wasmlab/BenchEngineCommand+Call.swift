@@ -1,0 +1,55 @@
+import WasmCore
+import WasmRuntime
+
+/// `bench-engine --call EXPORT`: what an embedder pays to run one export of a small module
+/// once, the same measurement as `WasmKitRunner --engine-bench` (Bench/WasmKitRunner), for
+/// `tools/bench-instantiate`. Each round uses a fresh store:
+///
+///     instantiate       decode + validate + compile (the store's tier) + instantiate
+///     call              the first call of EXPORT on that instance
+///     instantiate+call  the sum of both
+///     warm-call         later calls on the same instance (mean of 1000 per round)
+///
+/// Prints `name median-ns` lines.
+extension BenchEngineCommand {
+    func instantiateAndCall(_ bytes: [UInt8], export: String) throws {
+        var configuration = StoreConfiguration()
+        configuration.tier = engine.tier
+        configuration.bounds = engine.bounds
+        configuration.allowUnsafeStrategies = engine.allowUnsafe
+        let args = arg.map { Value.i32(UInt32(bitPattern: $0)) }
+        let clock = ContinuousClock()
+        var instantiate: [Double] = [], call: [Double] = [], both: [Double] = [], warm: [Double] = []
+        var result: [Value] = []
+        for _ in 0..<max(rounds, 1) {
+            let t0 = clock.now
+            let store = Store(configuration: configuration)
+            let compiled = try CompiledModule(bytes: bytes, store: store)
+            let instance = try Linker(store: store).instantiate(compiled)
+            let t1 = clock.now
+            guard let function = instance.function(export) else { throw CLIError("no exported function \(export)") }
+            let t2 = clock.now
+            result = try function.invoke(args)
+            let t3 = clock.now
+            instantiate.append(Self.nanoseconds(t1 - t0))
+            call.append(Self.nanoseconds(t3 - t2))
+            both.append(Self.nanoseconds(t1 - t0) + Self.nanoseconds(t3 - t2))
+            let warmCalls = 1000
+            let t4 = clock.now
+            for _ in 0..<warmCalls { _ = try function.invoke(args) }
+            warm.append(Self.nanoseconds(clock.now - t4) / Double(warmCalls))
+        }
+        func median(_ v: [Double]) -> Int { Int(v.sorted()[v.count / 2].rounded()) }
+        print("# WasmLab engine-bench: tier \(engine.tier), bounds \(engine.bounds.rawValue), \(file ?? "built-in") "
+              + "\(export)(\(arg.map(String.init).joined(separator: ", "))) = \(result), median of \(max(rounds, 1)) rounds, ns")
+        print("instantiate \(median(instantiate))")
+        print("call \(median(call))")
+        print("instantiate+call \(median(both))")
+        print("warm-call \(median(warm))")
+    }
+
+    static func nanoseconds(_ d: Duration) -> Double {
+        let (s, atto) = d.components
+        return Double(s) * 1e9 + Double(atto) / 1e9
+    }
+}
