@@ -18,6 +18,8 @@ import WasmRuntime
 ///    64    backtrace   trap exit: retained `RawBacktrace` captured before the frames are left
 ///    72    handlerSP   native stack pointer of the frame whose try_table caught an exception
 ///    80    handlerFP   that frame's value-frame base
+///    88    poll        ExecutionStack.pollWords: fuel (+0) and interrupt flag (+8), polled
+///                      at loop back edges and function entries
 /// ```
 struct JITContext {
     var entrySP: UInt = 0
@@ -31,6 +33,7 @@ struct JITContext {
     var backtrace: UnsafeMutableRawPointer?
     var handlerSP: UInt = 0
     var handlerFP: UInt = 0
+    var poll: UnsafeMutableRawPointer
 
     static let entrySPOffset: Int32 = 0
     static let trapOffset: Int32 = 8
@@ -40,6 +43,9 @@ struct JITContext {
     static let trapSPOffset = Int32(MemoryLayout<JITContext>.offset(of: \.trapSP)!)
     static let handlerSPOffset = Int32(MemoryLayout<JITContext>.offset(of: \.handlerSP)!)
     static let handlerFPOffset = Int32(MemoryLayout<JITContext>.offset(of: \.handlerFP)!)
+    static let pollOffset = Int32(MemoryLayout<JITContext>.offset(of: \.poll)!)
+    static let pollFuel = Int32(ExecutionStack.pollFuelOffset)
+    static let pollInterrupt = Int32(ExecutionStack.pollInterruptOffset)
 }
 
 /// Field offsets of runtime structures compiled code reads, taken from the compiler's

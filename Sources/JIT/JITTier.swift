@@ -56,7 +56,8 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     public var statistics: JITStatistics { lock.locked { totals } }
 
     public func compile(module: Module, validator: ModuleValidator, store: Store) throws -> any CompiledCode {
-        let code = try compileModule(module, validator: validator, bounds: store.configuration.bounds)
+        let code = try compileModule(module, validator: validator, bounds: store.configuration.bounds,
+                                     countsFuel: store.fuel != nil)
         lock.locked { totals.add(code.statistics) }
         return code
     }
@@ -64,15 +65,19 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     /// Compiles `module` for memories of the given strategy (also used by `wasmlab
     /// compile-stats`). With `recordListing`, the code keeps a `JITListing` (machine-code
     /// offset of each Wasm instruction) for `wasmlab disasm`; normal compiles leave it off.
+    /// Without `countsFuel` the code polls only the interrupt flag: a store that meters
+    /// fuel must do so when its modules are compiled (Docs/JIT.md "Interruption and fuel").
     public func compileModule(_ module: Module, validator: ModuleValidator,
-                              bounds: BoundsStrategy = .software, recordListing: Bool = false) throws -> JITCode {
+                              bounds: BoundsStrategy = .software, recordListing: Bool = false,
+                              countsFuel: Bool = true) throws -> JITCode {
         guard Self.isSupported else { throw WasmError(.uninstantiable, "the jit tier needs an x86-64 host") }
         if bounds.usesFaultHandling && TrapGuard.shared == nil {
             throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
         }
         // About 3 bytes of machine code per byte of Wasm code (Docs/JIT.md statistics).
         let wasmBytes = module.codes.reduce(0) { $0 + $1.code.count }
-        var masm = X64MacroAssembler(addressing: bounds.addressing(is64: false), capacity: max(1 << 12, wasmBytes * 4))
+        var masm = X64MacroAssembler(addressing: bounds.addressing(is64: false), capacity: max(1 << 12, wasmBytes * 4),
+                                     countsFuel: countsFuel)
         masm.recordsListing = recordListing
         var compiler = SinglePassCompiler(masm: masm, tierID: id, module: module)
         compiler.recording = recordListing
@@ -132,7 +137,8 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
                        store: Store) throws(Trap) {
         guard let code = function.pointee.code else { throw Trap(.hostError, detail: "function has no code") }
         let stack = store.stack
-        var context = JITContext(slotEnd: stack.slotEnd, store: Unmanaged.passUnretained(store).toOpaque(), tierID: id)
+        var context = JITContext(slotEnd: stack.slotEnd, store: Unmanaged.passUnretained(store).toOpaque(), tierID: id,
+                                 poll: stack.pollWords)
         context.stackLimit = nativeStackLimit()
         let savedTop = stack.slotTop
         let savedPending = stack.pendingTrap

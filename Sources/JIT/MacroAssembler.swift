@@ -37,12 +37,18 @@ protocol MacroAssembler {
 
     static var allocatableGPRs: [GPR] { get }
     static var allocatableFPRs: [FPR] { get }
+    /// Registers (a subset of the allocatable ones) the compiler may dedicate to locals.
+    static var localGPRs: [GPR] { get }
+    static var localFPRs: [FPR] { get }
 
     var offset: Int { get }
     mutating func newLabel() -> Label
     mutating func bind(_ label: Label)
     /// Drops the code from `offset` on (a function that will run in the interpreter).
     mutating func truncateCode(to offset: Int)
+    /// Drops straight-line code (no labels, branches or trap sites) from `offset` on, to
+    /// emit it again differently.
+    mutating func rewind(to offset: Int)
 
     // Frame and data movement (`slot` = byte offset from the frame base).
     mutating func move(_ dst: GPR, _ src: MacroOperand<GPR>, is64: Bool)
@@ -77,6 +83,10 @@ protocol MacroAssembler {
     mutating func floatBinary(_ op: FloatBinaryOp, isF64: Bool, dst: FPR, lhs: FPR, rhs: FPR)
     mutating func floatUnary(_ op: FloatUnaryOp, isF64: Bool, dst: FPR, src: FPR)
     mutating func floatCompare(_ op: FloatCompareOp, isF64: Bool, dst: GPR, lhs: FPR, rhs: FPR)
+    /// Sets the flags for an ordered comparison and returns the condition that holds when
+    /// it is true (false for NaNs, and so is the inverted one's complement); nil when the
+    /// comparison needs more than one condition (x86-64: eq and ne test the parity flag too).
+    mutating func floatCompareFlags(_ op: FloatCompareOp, isF64: Bool, lhs: FPR, rhs: FPR) -> Condition?
     mutating func copySign(isF64: Bool, dst: FPR, lhs: FPR, rhs: FPR)
     mutating func intToFloat(dst: FPR, src: GPR, fromI64: Bool, toF64: Bool)
 
@@ -97,12 +107,17 @@ protocol MacroAssembler {
     mutating func trap(_ reason: TrapReason)
     mutating func trapIf(_ cond: Condition, _ reason: TrapReason)
     mutating func jumpTable(index: GPR, targets: [Label], defaultTarget: Label)
+    /// Stops with `interrupted` when the store's interrupt flag is set or its fuel is used
+    /// up; otherwise spends one unit of fuel (loop headers and function entries).
+    mutating func poll()
 
     // Functions and calls.
     mutating func prologue(localsStart: Int32, localsEnd: Int32, usesMemory: Bool) -> Int
     mutating func patchFrameSize(at: Int, frameBytes: Int32)
     mutating func epilogue()
     mutating func callDirect(_ label: Label, frameOffset: Int32)
+    /// Calls a function through its record. The callee may belong to another instance:
+    /// with `usesMemory` the caller's memory-0 view is restored afterwards.
     mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int)
     mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeID: Int)
     mutating func callGeneric(_ op: Opcode, operandsSlot: Int32, imm1: UInt64, imm2: UInt64)

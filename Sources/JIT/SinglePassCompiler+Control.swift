@@ -30,9 +30,9 @@ extension SinglePassCompiler {
             stack.removeLast()
             return c
         }
-        let r = popGPR()
+        let (r, owned) = popGPRForRead()
         let zero = masm.testZero(r, is64: false)
-        freeGPRs.append(r)
+        if owned { freeGPRs.append(r) }
         return masm.invert(zero)
     }
 
@@ -56,7 +56,11 @@ extension SinglePassCompiler {
             spillAll()
             let label = masm.newLabel()
             let isLoop = instruction.opcode == .loop
-            if isLoop { masm.bind(label) }
+            if isLoop {
+                // Polling at the header covers every back edge (and the entry).
+                masm.bind(label)
+                masm.poll()
+            }
             controls.append(Control(kind: isLoop ? .loop : .block, label: label, elseLabel: nil,
                                     baseHeight: stack.count - params.count,
                                     branchArity: isLoop ? params.count : results.count, results: results, dead: false))
@@ -178,6 +182,7 @@ extension SinglePassCompiler {
             let index = Int(instruction.index)
             let type = functionTypes[index]
             spillAll()
+            savePinnedLocals()
             let frameOffset = home(stack.count - type.parameters.count)
             if index < importCount {
                 let r = allocGPR()
@@ -193,6 +198,7 @@ extension SinglePassCompiler {
             let type = types[typeIndex]
             let index = popGPR()
             spillAll()
+            savePinnedLocals()
             let frameOffset = home(stack.count - type.parameters.count)
             masm.callIndirectResolve(index, table: Int(instruction.index2), index: index, typeID: typeIDs[typeIndex])
             masm.callRecord(index, frameOffset: frameOffset, tierID: tierID)
@@ -213,6 +219,7 @@ extension SinglePassCompiler {
 
     mutating func finishCall(_ type: FunctionType) throws(Unsupported) {
         if hasMemory { masm.reloadMemoryView() }
+        restorePinnedLocals()
         stack.removeLast(type.parameters.count)
         for t in type.results { push(.home, try Self.kind(t)) }
     }
@@ -230,7 +237,7 @@ extension SinglePassCompiler {
         // Writing result i overwrites local i: a later result still reading a low local
         // would see the new value, so such results go home first.
         let hazard = (0..<n).contains { j in
-            if case .local(let x) = stack[from + j].location { return Int(x) < n && Int(x) != j }
+            if case .local(let x) = stack[from + j].location { return Int(x) < n && Int(x) != j && !isPinned(x) }
             return false
         }
         if hazard { spillAll() }
@@ -239,7 +246,12 @@ extension SinglePassCompiler {
             let dst = Int32(i * 8)
             switch v.location {
             case .home: if home(from + i) != dst { masm.copySlot(dst, from: home(from + i)) }
-            case .local(let x): if localSlot(x) != dst { masm.copySlot(dst, from: localSlot(x)) }
+            case .local(let x):
+                if isPinned(x) {
+                    storePinned(Int(x), to: dst)
+                } else if localSlot(x) != dst {
+                    masm.copySlot(dst, from: localSlot(x))
+                }
             case .const(let bits): masm.storeSlot(dst, .imm(Int64(bitPattern: bits)))
             case .gpr(let r): masm.storeSlot(dst, .reg(r))
             case .fpr(let f): masm.storeFloat(dst, f, isF64: v.kind == .f64)

@@ -62,9 +62,9 @@ extension SinglePassCompiler {
             if case .cond(let c)? = stack.last?.location, op == .i32Eqz {
                 stack[stack.count - 1].location = .cond(masm.invert(c))
             } else {
-                let r = popGPR()
+                let (r, owned) = popGPRForRead()
                 let c = masm.testZero(r, is64: op == .i64Eqz)
-                freeGPRs.append(r)
+                if owned { freeGPRs.append(r) }
                 push(.cond(c), .i32)
             }
         case .i32Clz, .i32Ctz, .i32Popcnt, .i64Clz, .i64Ctz, .i64Popcnt:
@@ -121,10 +121,18 @@ extension SinglePassCompiler {
             case .f32Mul, .f64Mul: .mul
             default: .div
             }
-            let rhs = popFPR(), lhs = popFPR()
+            let (rhs, rhsOwned) = popFPRForRead()
+            // Copying a pinned local in emits only a move (no spill: a register is free).
+            var pinnedLHS: M.FPR?
+            if case .local(let x) = stack.last!.location, !freeFPRs.isEmpty { pinnedLHS = localFPR[Int(x)] }
+            let start = masm.offset
+            let lhs = popFPR()
             masm.floatBinary(b, isF64: isF64, dst: lhs, lhs: lhs, rhs: rhs)
-            freeFPRs.append(rhs)
+            if rhsOwned { freeFPRs.append(rhs) }
             push(.fpr(lhs), isF64 ? .f64 : .f32)
+            if let p = pinnedLHS {
+                lastFloatOp = FloatOpRecord(start: start, end: masm.offset, op: b, isF64: isF64, lhs: p, rhs: rhs, result: lhs)
+            }
         case .f32Copysign, .f64Copysign:
             let isF64 = op == .f64Copysign
             let rhs = popFPR(), lhs = popFPR()
@@ -141,12 +149,18 @@ extension SinglePassCompiler {
             case .f32Le, .f64Le: .le
             default: .ge
             }
-            let rhs = popFPR(), lhs = popFPR()
-            let r = allocGPR()
-            masm.floatCompare(c, isF64: isF64, dst: r, lhs: lhs, rhs: rhs)
-            freeFPRs.append(rhs)
-            freeFPRs.append(lhs)
-            push(.gpr(r), .i32)
+            let (rhs, rhsOwned) = popFPRForRead()
+            let (lhs, lhsOwned) = popFPRForRead()
+            if let cond = masm.floatCompareFlags(c, isF64: isF64, lhs: lhs, rhs: rhs) {
+                // Like integer compares: br_if/if/i32.eqz consume the flags directly.
+                push(.cond(cond), .i32)
+            } else {
+                let r = allocGPR()
+                masm.floatCompare(c, isF64: isF64, dst: r, lhs: lhs, rhs: rhs)
+                push(.gpr(r), .i32)
+            }
+            if rhsOwned { freeFPRs.append(rhs) }
+            if lhsOwned { freeFPRs.append(lhs) }
         case .f32ConvertI32S, .f32ConvertI32U, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S:
             let toF64 = op == .f64ConvertI32S || op == .f64ConvertI32U || op == .f64ConvertI64S
             // Unsigned 32-bit values are zero-extended: converting them as signed 64-bit is exact.
@@ -191,36 +205,47 @@ extension SinglePassCompiler {
         switch b {
         case .int(let op, let is64):
             let (rhs, rv) = popOperand()
+            // Copying a pinned local in emits only a move (no spill: a register is free).
+            var pinnedLHS: M.GPR?
+            if case .local(let x) = stack.last!.location, !freeGPRs.isEmpty { pinnedLHS = localGPR[Int(x)] }
+            let start = masm.offset
             let lhs = popGPR()
             masm.intBinary(op, is64: is64, dst: lhs, lhs: lhs, rhs: rhs)
             release(rv)
             push(.gpr(lhs), is64 ? .i64 : .i32)
+            if let p = pinnedLHS, Self.redoable(op) {
+                lastIntOp = IntOpRecord(start: start, end: masm.offset, op: op, is64: is64, lhs: p, rhs: rhs, result: lhs)
+            }
         case .compare(let op, let is64):
             let (rhs, rv) = popOperand()
-            let lhs = popGPR()
+            let (lhs, owned) = popGPRForRead()
             let c = masm.compare(op, is64: is64, lhs: lhs, rhs: rhs)
             release(rv)
-            freeGPRs.append(lhs)
+            if owned { freeGPRs.append(lhs) }
             push(.cond(c), .i32)
         }
     }
 
+    /// At most two registers are taken at once (locals may hold the others): the condition
+    /// is tested and released first, and only moves and loads follow, so the flags survive.
     mutating func compileSelect() {
-        let cond = popGPR()
-        let isFloat = stack.last!.kind == .f32 || stack.last!.kind == .f64
+        let (cond, condOwned) = popGPRForRead()
+        let nonZero = masm.invert(masm.testZero(cond, is64: false))
+        if condOwned { freeGPRs.append(cond) }
         let kind = stack.last!.kind
         let ifFalse = popGPR()
-        let ifTrue = popGPR()
-        let zero = masm.testZero(cond, is64: false)
-        masm.select(ifFalse, ifTrue: ifTrue, cond: masm.invert(zero))
-        freeGPRs.append(cond)
-        freeGPRs.append(ifTrue)
+        let (ifTrue, trueOwned) = popGPRForRead()
+        masm.select(ifFalse, ifTrue: ifTrue, cond: nonZero)
+        if trueOwned { freeGPRs.append(ifTrue) }
         push(.gpr(ifFalse), kind)
-        _ = isFloat
     }
 
     mutating func compileLocalSet(_ index: UInt32, tee: Bool) {
         detachLocal(index)
+        if isPinned(index) {
+            setPinnedLocal(index, tee: tee)
+            return
+        }
         let v = stack.removeLast()
         let slot = localSlot(index)
         switch v.location {
@@ -242,15 +267,16 @@ extension SinglePassCompiler {
 
     mutating func compileLoad(_ access: MemoryAccess, _ instruction: Instruction) throws(Unsupported) {
         guard instruction.index2 == 0 else { throw Unsupported(what: "multi-memory") }
-        let address = popGPR()
+        let (address, owned) = popGPRForRead()
         if access.float {
             let f = allocFPR()
             masm.loadFloat(access, dst: f, address: address, offset: instruction.value)
-            freeGPRs.append(address)
+            if owned { freeGPRs.append(address) }
             push(.fpr(f), access.bytes == 8 ? .f64 : .f32)
         } else {
-            masm.load(access, dst: address, address: address, offset: instruction.value)
-            push(.gpr(address), access.to64 ? .i64 : .i32)
+            let dst = owned ? address : allocGPR()
+            masm.load(access, dst: dst, address: address, offset: instruction.value)
+            push(.gpr(dst), access.to64 ? .i64 : .i32)
         }
     }
 
@@ -258,17 +284,17 @@ extension SinglePassCompiler {
         guard instruction.index2 == 0 else { throw Unsupported(what: "multi-memory") }
         if case .fpr(let f) = stack.last!.location {
             stack.removeLast()
-            let address = popGPR()
+            let (address, owned) = popGPRForRead()
             masm.storeFloat(access, address: address, offset: instruction.value, value: f)
             freeFPRs.append(f)
-            freeGPRs.append(address)
+            if owned { freeGPRs.append(address) }
             return
         }
         let (value, v) = popOperand()
-        let address = popGPR()
+        let (address, owned) = popGPRForRead()
         masm.store(access, address: address, offset: instruction.value, value: value)
         release(v)
-        freeGPRs.append(address)
+        if owned { freeGPRs.append(address) }
     }
 
     /// Arity of the operations run by `RuntimeHelpers.generic`.
@@ -297,10 +323,12 @@ extension SinglePassCompiler {
             result = .i64
         }
         spillAll()
+        savePinnedLocals()
         let base = home(stack.count - pops)
         masm.callGeneric(instruction.opcode, operandsSlot: base, imm1: UInt64(instruction.index),
                          imm2: UInt64(instruction.index2) | flags)
         if instruction.opcode == .memoryGrow && hasMemory { masm.reloadMemory() }
+        restorePinnedLocals()
         stack.removeLast(pops)
         if pushes == 1, let result { push(.home, result) }
     }

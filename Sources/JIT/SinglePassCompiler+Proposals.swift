@@ -37,6 +37,7 @@ extension SinglePassCompiler {
             let type = types[Int(instruction.index)]
             let record = popGPR()
             spillAll()
+            savePinnedLocals()
             masm.trapIfZero(record, .nullFunctionReference)
             masm.callRecord(record, frameOffset: home(stack.count - type.parameters.count), tierID: tierID)
             freeGPRs.append(record)
@@ -45,10 +46,12 @@ extension SinglePassCompiler {
             let tag = Int(instruction.index)
             guard tag < tagSlotCounts.count else { throw Unsupported(what: "unknown tag") }
             spillAll()
+            savePinnedLocals()  // a landing pad in this function reloads them
             masm.throwException(tag: tag, argumentsSlot: home(stack.count - tagSlotCounts[tag]))
         case .throwRef:
             let ref = popGPR()
             spillAll()
+            savePinnedLocals()
             masm.throwRef(ref)
             freeGPRs.append(ref)
         default:
@@ -83,6 +86,8 @@ extension SinglePassCompiler {
             // Clause labels count from the block around the try_table.
             let t = target(clause.label)
             let landing = masm.landingPad(usesMemory: hasMemory)
+            // The exception came through a call or throw, which saved the pinned locals.
+            restorePinnedLocals()
             masm.jump(t.label)
             clauses.append(HandlerTable.Clause(kind: clause.kind, tag: clause.tag, slot: home(t.baseHeight),
                                                landing: landing))

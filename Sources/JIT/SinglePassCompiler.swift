@@ -45,6 +45,16 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         var region: Int?
     }
     struct Unsupported: Error { let what: String }
+    struct IntOpRecord {
+        var start: Int, end: Int
+        var op: IntBinaryOp, is64: Bool
+        var lhs: M.GPR, rhs: MacroOperand<M.GPR>, result: M.GPR
+    }
+    struct FloatOpRecord {
+        var start: Int, end: Int
+        var op: FloatBinaryOp, isF64: Bool
+        var lhs: M.FPR, rhs: M.FPR, result: M.FPR
+    }
     /// What the compiler needs from the validator about the current instruction.
     struct Facts {
         var isUnreachable: Bool
@@ -97,6 +107,17 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     /// offsets, patched when the frame size is known.
     var saveSlotCount = 0
     var savePatches: [(at: Int, slot: Int)] = []
+    /// Locals kept in registers (SinglePassCompiler+Locals), by local index.
+    var localGPR: [M.GPR?] = []
+    var localFPR: [M.FPR?] = []
+    var pinnedAll: [Int] = []
+    var pinnedWritten: [Int] = []
+    /// The last integer operation whose left operand was a copy of a pinned local, for
+    /// `setPinnedLocal` to redo in place (SinglePassCompiler+Locals).
+    var lastIntOp: IntOpRecord?
+    var lastFloatOp: FloatOpRecord?
+    let moduleBytes: [UInt8]
+    let codeRanges: [Range<Int>]
 
     init(masm: M, tierID: Int, module: Module) {
         self.masm = masm
@@ -112,6 +133,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         plainMemory = memories.count <= 1 && !memories.contains { $0.limits.is64 }
         tableIs64 = (module.importedTables + module.tables.map(\.type)).map(\.limits.is64)
         hasMemory = !module.importedMemories.isEmpty || !module.memories.isEmpty
+        moduleBytes = module.bytes
+        codeRanges = module.codes.map(\.code)
         tagSlotCounts = (module.importedTags + module.tags).map { tag in
             Int(tag.typeIndex) < module.types.count ? SlotLayout.slotCount(module.types[Int(tag.typeIndex)].parameters) : 0
         }
@@ -144,6 +167,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         saveSlotCount = 0
         functionLabelUsed = false
         savePatches.removeAll()
+        lastIntOp = nil
+        lastFloatOp = nil
         functionStart = masm.offset
         do throws(Unsupported) {
             localKinds = try localTypes.map { t throws(Unsupported) in try Self.kind(t) }
@@ -159,6 +184,12 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         }
         framePatch = masm.prologue(localsStart: Int32(type.parameters.count * 8), localsEnd: Int32(localTypes.count * 8),
                                    usesMemory: hasMemory)
+        let use = scanLocals(code: codeRanges[definedIndex])
+        // Loop headers poll; a function whose calls all sit in loops has polled before
+        // each call (at most the loop body's calls per poll), and a leaf without loops
+        // ends on its own, so only calls outside loops need a poll at the entry.
+        if use.callsOutsideLoops { masm.poll() }
+        pinLocals(use)
         controls.append(Control(kind: .function, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
                                 branchArity: resultKinds.count, results: resultKinds, dead: false))
     }
@@ -239,7 +270,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         let slot = home(i)
         switch stack[i].location {
         case .home: return
-        case .local(let x): masm.copySlot(slot, from: localSlot(x))
+        case .local(let x):
+            if isPinned(x) { storePinned(Int(x), to: slot) } else { masm.copySlot(slot, from: localSlot(x)) }
         case .const(let bits): masm.storeSlot(slot, .imm(Int64(bitPattern: bits)))
         case .gpr(let r):
             masm.storeSlot(slot, .reg(r))
@@ -283,7 +315,10 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     func operand(_ v: Value, at index: Int) -> MacroOperand<M.GPR> {
         switch v.location {
         case .home: return .slot(home(index))
-        case .local(let x): return .slot(localSlot(x))
+        case .local(let x):
+            if let r = localGPR[Int(x)] { return .reg(r) }
+            precondition(localFPR[Int(x)] == nil, "float-register local used as integer operand")
+            return .slot(localSlot(x))
         case .const(let bits): return .imm(Int64(bitPattern: bits))
         case .gpr(let r): return .reg(r)
         case .fpr, .cond: preconditionFailure("float or condition used as integer operand")
@@ -300,6 +335,10 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             masm.floatToBits(r, f, isF64: v.kind == .f64)
             freeFPRs.append(f)
             return r
+        case .local(let x) where localFPR[Int(x)] != nil:
+            let r = allocGPR()
+            masm.floatToBits(r, localFPR[Int(x)]!, isF64: localKinds[Int(x)] == .f64)
+            return r
         default:
             let r = allocGPR()
             masm.move(r, operand(v, at: stack.count), is64: v.kind == .i64 || v.kind == .f64)
@@ -310,7 +349,13 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     /// Pops the top value as an operand (register, immediate or slot); the caller
     /// releases it after use.
     mutating func popOperand() -> (MacroOperand<M.GPR>, Value) {
-        if case .fpr = stack.last!.location {
+        var inFPR = false
+        switch stack.last!.location {
+        case .fpr: inFPR = true
+        case .local(let x): inFPR = localFPR[Int(x)] != nil
+        default: break
+        }
+        if inFPR {
             let r = popGPR()
             let v = Value(location: .gpr(r), kind: .i64)
             return (.reg(r), v)
@@ -331,7 +376,13 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             return f
         case .local(let x):
             let f = allocFPR()
-            masm.loadFloat(f, slot: localSlot(x), isF64: isF64)
+            if let p = localFPR[Int(x)] {
+                masm.moveFloat(f, p)
+            } else if let r = localGPR[Int(x)] {
+                masm.bitsToFloat(f, r, isF64: isF64)
+            } else {
+                masm.loadFloat(f, slot: localSlot(x), isF64: isF64)
+            }
             return f
         case .gpr(let r):
             let f = allocFPR()

@@ -30,10 +30,22 @@ public final class ExecutionStack {
     /// Number of frames in use.
     public var frameCount: Int = 0
     /// Fuel left when fuel metering is on (decremented at loop headers and calls).
-    public var fuel: UInt64
+    public var fuel: UInt64 {
+        get { pollWords.load(as: UInt64.self) }
+        set { pollWords.storeBytes(of: newValue, as: UInt64.self) }
+    }
     public var meteringEnabled: Bool
     /// Set (from any thread) to make running code trap with `interrupted` at its next poll.
     public let interruptFlag: UnsafeMutablePointer<UInt32>
+    /// The words compiled code polls, in one allocation so one base pointer reaches both:
+    ///
+    /// ```
+    ///  offset  0  fuel       UInt64, decremented per back edge and call
+    ///          8  interrupt  UInt32 (`interruptFlag`), nonzero = stop
+    /// ```
+    public let pollWords: UnsafeMutableRawPointer
+    public static let pollFuelOffset = 0
+    public static let pollInterruptOffset = 8
     /// The full trap behind a `hostError` reason (host functions throw arbitrary errors).
     public var pendingTrap: Trap?
     /// Lowest native stack address compiled code may grow down to (0 = not set yet);
@@ -54,16 +66,17 @@ public final class ExecutionStack {
         slotTop = slotBase
         self.maxFrames = max(maxFrames, 1)
         frames = .allocate(capacity: self.maxFrames)
-        self.fuel = fuel ?? UInt64.max
+        pollWords = .allocate(byteCount: 16, alignment: 16)
+        pollWords.initializeMemory(as: UInt64.self, repeating: 0, count: 1)
+        interruptFlag = (pollWords + Self.pollInterruptOffset).initializeMemory(as: UInt32.self, repeating: 0, count: 2)
         meteringEnabled = fuel != nil
-        interruptFlag = .allocate(capacity: 1)
-        interruptFlag.initialize(to: 0)
+        self.fuel = fuel ?? UInt64.max
     }
 
     deinit {
         slotBase.deallocate()
         frames.deallocate()
-        interruptFlag.deallocate()
+        pollWords.deallocate()
     }
 
     /// Names of the functions on the frame stack from `frameCount - 1` down to `lowest`,

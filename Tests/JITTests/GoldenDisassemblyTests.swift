@@ -49,6 +49,19 @@ import WasmValidator
         #expect(try Self.listing(wat, bounds: .software) == Self.listing(wat, bounds: .software))
     }
 
+    @Test func loopHeadersPollTheInterruptFlag() throws {
+        let wat = "(module (func (param i32) (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"
+        let lines = try Self.listing(wat, bounds: .software).split(separator: "\n").map { String($0) }
+        // The default compile meters fuel: flag check, then one unit of fuel.
+        let check = try #require(lines.firstIndex { $0.hasSuffix("cmp dword ptr [rax + 8], 0") })
+        #expect(lines[check - 1].contains("mov rax, qword ptr [rbx + "))
+        #expect(lines[check + 1].contains("jne "))
+        #expect(lines[check + 2].hasSuffix("sub qword ptr [rax], 1"))
+        #expect(lines[check + 3].contains("jb "))
+        // The local lives in esi (pinned) and is decremented in place.
+        #expect(lines.contains { $0.hasSuffix("sub esi, 1") })
+    }
+
     @Test func compareAndBranchAreFused() throws {
         let wat = try String(contentsOf: Self.directory.appendingPathComponent("br_if.wat"), encoding: .utf8)
         let lines = try Self.listing(wat, bounds: .software).split(separator: "\n").map { String($0) }

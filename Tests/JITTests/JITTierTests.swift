@@ -41,6 +41,22 @@ func call(_ instance: Instance, _ name: String, _ args: [Value]) throws -> [Valu
 }
 
 @Suite(.enabled(if: JITTier.isSupported)) struct JITTierTests {
+    @Test(arguments: [BoundsStrategy.software, .guard])
+    func callsIntoAnotherInstanceKeepTheCallersMemory(bounds: BoundsStrategy) throws {
+        let linker = jitLinker(bounds: bounds)
+        let b = try instantiate("""
+            (module (memory 1) (data (i32.const 0) "\\02")
+              (func (export "peek") (result i32) (i32.load8_u (i32.const 0))))
+            """, linker)
+        linker.register(b, as: "B")
+        let a = try instantiate("""
+            (module (import "B" "peek" (func $peek (result i32))) (memory 1) (data (i32.const 0) "\\07")
+              (func (export "both") (result i32)
+                (i32.add (i32.mul (call $peek) (i32.const 10)) (i32.load8_u (i32.const 0)))))
+            """, linker)
+        #expect(try call(a, "both", []) == [.i32(27)])
+    }
+
     @Test func integerArithmeticMatchesTheSpec() throws {
         let linker = jitLinker()
         defer { withExtendedLifetime(linker) {} }

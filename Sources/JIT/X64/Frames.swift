@@ -107,6 +107,21 @@ extension X64MacroAssembler {
         for t in targets { a.emitLabelDifference(t, from: table) }
     }
 
+    /// `mov rax, [vm.poll]; cmp dword [rax + 8], 0; jne interrupted; sub qword [rax], 1;
+    /// jb fuelOut`: two predicted branches and no call on the fast path. The flag is only
+    /// read here (other threads write it), so no update can be lost; the fuel word is only
+    /// written by the thread running the store. `fuelOut` puts the counter back to 0 (the
+    /// subtraction wrapped it) before leaving as `interrupted`, as the interpreter does.
+    mutating func poll() {
+        a.load(X64Regs.scratch, X64Address.vm(JITContext.pollOffset))
+        a.alu(.cmp, mem(X64Regs.scratch, JITContext.pollInterrupt), imm: 0, .b32)
+        trapIf(.notEqual, .interrupted)
+        guard countsFuel else { return }
+        a.alu(.sub, mem(X64Regs.scratch, JITContext.pollFuel), imm: 1)
+        if fuelOutLabel == nil { fuelOutLabel = a.newLabel() }
+        a.j(.below, fuelOutLabel!)
+    }
+
     /// Leaves through the trap exit when a helper reported a trap.
     mutating func checkHelperTrap() {
         if pendingTrapLabel == nil { pendingTrapLabel = a.newLabel() }
@@ -119,6 +134,14 @@ extension X64MacroAssembler {
     /// module's stub for its reason, so the return address it pushes is a PC inside this
     /// function (the innermost frame of the backtrace).
     mutating func emitFunctionTrapStubs() {
+        if let fuelOut = fuelOutLabel {
+            // Fuel ran out (`poll`'s subtraction borrowed): rax still points at the poll
+            // words; leave fuel at 0, not -1, and stop as interrupted.
+            a.bind(fuelOut)
+            a.store(mem(X64Regs.scratch, JITContext.pollFuel), imm: 0)
+            a.jmp(trapLabel(.interrupted))
+            fuelOutLabel = nil
+        }
         for (reason, label) in trapLabels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             a.bind(label)
             trapTable.add(offset: a.offset, reason: reason)

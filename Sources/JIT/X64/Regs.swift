@@ -11,6 +11,8 @@ import Assembler
 ///    rax rcx rdx     xmm0 xmm14 xmm15
 ///  allocatable for operand-stack values:
 ///    rsi rdi r8 r9 r10 r11     xmm1 ... xmm13
+///  of which a function may dedicate to its hottest locals (SinglePassCompiler+Locals):
+///    rsi rdi r8 r9             xmm8 ... xmm13
 /// ```
 enum X64Regs {
     static let vm = X64Register.rbx
@@ -27,4 +29,7 @@ enum X64Regs {
 
     static let allocatable: [X64Register] = [.rsi, .rdi, .r8, .r9, .r10, .r11]
     static let allocatableFloat: [XMMRegister] = (1...13).map { XMMRegister(UInt8($0)) }
+    /// rsi and rdi first: 32-bit operations on them need no REX prefix.
+    static let locals: [X64Register] = [.rsi, .rdi, .r8, .r9]
+    static let localsFloat: [XMMRegister] = (8...13).map { XMMRegister(UInt8($0)) }
 }

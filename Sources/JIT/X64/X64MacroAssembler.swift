@@ -13,11 +13,14 @@ struct X64MacroAssembler: MacroAssembler {
 
     static let allocatableGPRs = X64Regs.allocatable
     static let allocatableFPRs = X64Regs.allocatableFloat
+    static let localGPRs = X64Regs.locals
+    static let localFPRs = X64Regs.localsFloat
 
     var a: X64Assembler
     /// The current function's trap stubs (see `emitFunctionTrapStubs`).
     var trapLabels: [TrapReason: Label] = [:]
     var pendingTrapLabel: Label?
+    var fuelOutLabel: Label?
     /// The module's stubs the functions' stubs call, and its trap exit.
     var moduleTrapLabels: [TrapReason: Label] = [:]
     var modulePendingLabel: Label?
@@ -37,9 +40,13 @@ struct X64MacroAssembler: MacroAssembler {
     /// How memory accesses are kept in bounds (from the store's `BoundsStrategy`).
     let addressing: MemoryAddressing
 
+    /// Whether `poll` spends fuel (the store meters fuel); the interrupt flag is always polled.
+    let countsFuel: Bool
+
     /// `capacity`: expected code bytes (growing the buffer copies it).
-    init(addressing: MemoryAddressing = .explicitCheck, capacity: Int = 1 << 14) {
+    init(addressing: MemoryAddressing = .explicitCheck, capacity: Int = 1 << 14, countsFuel: Bool = true) {
         self.addressing = addressing
+        self.countsFuel = countsFuel
         a = X64Assembler(capacity: capacity)
     }
 
@@ -64,6 +71,7 @@ struct X64MacroAssembler: MacroAssembler {
     @inline(__always) mutating func mark(_ label: String) {
         if recordsListing { moduleMarks.append(JITListing.Event(codeOffset: a.offset, mark: .label(label))) }
     }
+    mutating func rewind(to offset: Int) { a.dropBytes(from: offset) }
     func invert(_ cond: Condition) -> Condition { cond.inverted }
 
     @inline(__always) static func width(_ is64: Bool) -> X64Width { is64 ? .b64 : .b32 }
@@ -378,6 +386,20 @@ struct X64MacroAssembler: MacroAssembler {
         case .gt, .ge:
             a.ucomis(lhs, rhs, fw)
             setCondition(dst, op == .gt ? .above : .aboveOrEqual)
+        }
+    }
+
+    mutating func floatCompareFlags(_ op: FloatCompareOp, isF64: Bool, lhs: FPR, rhs: FPR) -> Condition? {
+        // Unordered sets CF and ZF: above/aboveOrEqual are false for NaNs, their inversions true.
+        let fw: X64FloatWidth = isF64 ? .f64 : .f32
+        switch op {
+        case .eq, .ne: return nil
+        case .lt, .le:
+            a.ucomis(rhs, lhs, fw)
+            return op == .lt ? .above : .aboveOrEqual
+        case .gt, .ge:
+            a.ucomis(lhs, rhs, fw)
+            return op == .gt ? .above : .aboveOrEqual
         }
     }
 

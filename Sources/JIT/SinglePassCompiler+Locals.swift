@@ -1,0 +1,193 @@
+import WasmCore
+import WasmDecoder
+
+// Locals kept in registers. Before compiling a function, one extra decode of its body
+// weighs each local by its uses (x4 per enclosing loop) and each call the same way; the
+// heaviest locals get the macro assembler's `localGPRs`/`localFPRs` for the whole
+// function. A pinned local's register is its only up-to-date home, at every label, so
+// merges need no moves. Every allocatable register is caller-saved, so around calls
+// (Wasm, helpers, host) the written pinned locals are stored to their slots and all
+// pinned locals are reloaded afterwards; a local is pinned only when its weighted uses
+// are more than twice that cost.
+//
+//   slot of local i      register (pinned)       who reads it
+//   [fp + 8 i]           localGPR[i] / FPR[i]    compiled code: the register only;
+//                                                 the slot is current only across calls
+extension SinglePassCompiler {
+    /// Weights of the locals and calls of the function about to be compiled.
+    struct LocalUse {
+        var weight: [Int] = []
+        var written: [Bool] = []
+        var callWeight = 0
+        /// A call outside every loop: the function must poll at its entry (see `beginFunction`).
+        var callsOutsideLoops = false
+    }
+
+    /// Decodes the body once and counts uses; a body that does not decode pins nothing
+    /// (the validator reports the error).
+    func scanLocals(code: Range<Int>) -> LocalUse {
+        var use = LocalUse()
+        use.weight = Array(repeating: 0, count: localCount)
+        use.written = Array(repeating: false, count: localCount)
+        var reader = InstructionReader(bytes: moduleBytes, range: code)
+        var isLoop: [Bool] = []
+        var depth = 0
+        while !reader.isAtEnd {
+            guard let ins = try? reader.next() else { return LocalUse(callsOutsideLoops: true) }
+            let w = 1 << (2 * min(depth, 8))
+            switch ins.opcode {
+            case .loop:
+                isLoop.append(true)
+                depth += 1
+            case .block, .if, .tryTable:
+                isLoop.append(false)
+            case .end:
+                if isLoop.popLast() == true { depth -= 1 }
+            case .localGet, .localSet, .localTee:
+                let i = Int(ins.index)
+                guard i < localCount else { return LocalUse(callsOutsideLoops: true) }
+                use.weight[i] += w
+                if ins.opcode != .localGet { use.written[i] = true }
+            case .call, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef:
+                use.callWeight += w
+                if depth == 0 { use.callsOutsideLoops = true }
+            default:
+                if GenericOps.supports(ins.opcode) { use.callWeight += w }
+            }
+        }
+        return use
+    }
+
+    /// Picks the pinned locals and loads them (after the prologue zeroed declared locals).
+    mutating func pinLocals(_ use: LocalUse) {
+        localGPR = Array(repeating: nil, count: localCount)
+        localFPR = Array(repeating: nil, count: localCount)
+        pinnedWritten.removeAll(keepingCapacity: true)
+        pinnedAll.removeAll(keepingCapacity: true)
+        guard !use.weight.isEmpty else { return }
+        // A pinned local costs a load after each call (and a store before it when written).
+        let order = use.weight.indices.sorted { use.weight[$0] > use.weight[$1] }
+        var gprs = M.localGPRs, fprs = M.localFPRs
+        for i in order {
+            // Reads in place are memory operands, nearly free: require twice the cost.
+            let cost = use.callWeight * (use.written[i] ? 2 : 1)
+            guard use.weight[i] >= 2, use.weight[i] > 2 * cost else { break }
+            let isFloat = localKinds[i] == .f32 || localKinds[i] == .f64
+            if isFloat {
+                guard !fprs.isEmpty else { continue }
+                let f = fprs.removeFirst()
+                localFPR[i] = f
+                masm.loadFloat(f, slot: localSlot(UInt32(i)), isF64: localKinds[i] == .f64)
+                freeFPRs.removeAll { $0 == f }
+            } else {
+                guard !gprs.isEmpty else { continue }
+                let r = gprs.removeFirst()
+                localGPR[i] = r
+                masm.move(r, .slot(localSlot(UInt32(i))), is64: localKinds[i] == .i64)
+                freeGPRs.removeAll { $0 == r }
+            }
+            pinnedAll.append(i)
+            if use.written[i] { pinnedWritten.append(i) }
+        }
+    }
+
+    /// Stores the pinned locals that may have changed to their slots (before a call).
+    mutating func savePinnedLocals() {
+        for i in pinnedWritten { storePinned(i, to: localSlot(UInt32(i))) }
+    }
+
+    /// Reloads every pinned local from its slot (after a call clobbered the registers).
+    mutating func restorePinnedLocals() {
+        for i in pinnedAll {
+            if let r = localGPR[i] {
+                masm.move(r, .slot(localSlot(UInt32(i))), is64: localKinds[i] == .i64)
+            } else if let f = localFPR[i] {
+                masm.loadFloat(f, slot: localSlot(UInt32(i)), isF64: localKinds[i] == .f64)
+            }
+        }
+    }
+
+    /// Stores pinned local `i` into `slot` (its own slot, a home, a result slot).
+    mutating func storePinned(_ i: Int, to slot: Int32) {
+        if let r = localGPR[i] {
+            masm.storeSlot(slot, .reg(r))
+        } else if let f = localFPR[i] {
+            masm.storeFloat(slot, f, isF64: localKinds[i] == .f64)
+        }
+    }
+
+    /// Operations without branches or trap sites, which `rewind` may drop and redo.
+    static func redoable(_ op: IntBinaryOp) -> Bool {
+        switch op {
+        case .add, .sub, .mul, .and, .or, .xor, .shl, .shrS, .shrU, .rotl, .rotr: true
+        case .divS, .divU, .remS, .remU: false
+        }
+    }
+
+    @inline(__always) func isPinned(_ x: UInt32) -> Bool {
+        localGPR[Int(x)] != nil || localFPR[Int(x)] != nil
+    }
+
+    /// Pops the top value into a register for reading only: a pinned local's own register
+    /// (`owned` false, must not be written or freed) or a register the caller owns.
+    mutating func popGPRForRead() -> (M.GPR, owned: Bool) {
+        if case .local(let x) = stack.last!.location, let r = localGPR[Int(x)] {
+            stack.removeLast()
+            return (r, false)
+        }
+        return (popGPR(), true)
+    }
+
+    /// `popGPRForRead` for float registers.
+    mutating func popFPRForRead() -> (M.FPR, owned: Bool) {
+        if case .local(let x) = stack.last!.location, let f = localFPR[Int(x)] {
+            stack.removeLast()
+            return (f, false)
+        }
+        return (popFPR(), true)
+    }
+
+    /// `local.set`/`local.tee` of a pinned local: the value goes into its register.
+    mutating func setPinnedLocal(_ index: UInt32, tee: Bool) {
+        let i = Int(index)
+        let v = stack.last!
+        if let p = localGPR[i] {
+            if let last = lastIntOp, last.end == masm.offset, case .gpr(let r) = v.location, r == last.result {
+                // `local.set x (op (local.get y) rhs)` right after the operation: redo it
+                // with the local's register as destination instead of copying through r.
+                stack.removeLast()
+                masm.rewind(to: last.start)
+                masm.intBinary(last.op, is64: last.is64, dst: p, lhs: last.lhs, rhs: last.rhs)
+                freeGPRs.append(r)
+                lastIntOp = nil
+            } else if case .local(let y) = v.location, let q = localGPR[Int(y)] {
+                stack.removeLast()
+                masm.move(p, .reg(q), is64: true)
+            } else if case .const(let bits) = v.location {
+                stack.removeLast()
+                masm.move(p, .imm(Int64(bitPattern: bits)), is64: true)
+            } else {
+                let r = popGPR()
+                masm.move(p, .reg(r), is64: true)
+                freeGPRs.append(r)
+            }
+        } else if let p = localFPR[i] {
+            if let last = lastFloatOp, last.end == masm.offset, case .fpr(let f) = v.location, f == last.result {
+                // As for integers: redo the operation into the local's register.
+                stack.removeLast()
+                masm.rewind(to: last.start)
+                masm.floatBinary(last.op, isF64: last.isF64, dst: p, lhs: last.lhs, rhs: last.rhs)
+                freeFPRs.append(f)
+                lastFloatOp = nil
+            } else if case .local(let y) = v.location, let q = localFPR[Int(y)] {
+                stack.removeLast()
+                masm.moveFloat(p, q)
+            } else {
+                let f = popFPR()
+                masm.moveFloat(p, f)
+                freeFPRs.append(f)
+            }
+        }
+        if tee { push(.local(index), v.kind) }
+    }
+}
