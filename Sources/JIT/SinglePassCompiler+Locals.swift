@@ -59,12 +59,18 @@ extension SinglePassCompiler {
     }
 
     /// Picks the pinned locals and loads them (after the prologue zeroed declared locals).
+    /// Whether `pinLocals` keeps locals in registers (see the note in `pinLocals`).
+    static var pinsLocals: Bool { false }
+
     mutating func pinLocals(_ use: LocalUse) {
         localGPR = Array(repeating: nil, count: localCount)
         localFPR = Array(repeating: nil, count: localCount)
         pinnedWritten.removeAll(keepingCapacity: true)
         pinnedAll.removeAll(keepingCapacity: true)
-        guard !use.weight.isEmpty else { return }
+        // Off: with pinning on, the fib kernel prints a checksum whose upper 32 bits are
+        // zero (an i64 value somewhere in printf's path is handled with 32-bit width); the
+        // miscompile is not yet found. Docs/JIT.md "Locals in registers".
+        guard Self.pinsLocals, !use.weight.isEmpty else { return }
         // A pinned local costs a load after each call (and a store before it when written).
         let order = use.weight.indices.sorted { use.weight[$0] > use.weight[$1] }
         var gprs = M.localGPRs, fprs = M.localFPRs
