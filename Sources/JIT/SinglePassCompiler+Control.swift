@@ -143,16 +143,7 @@ extension SinglePassCompiler {
         case .brIf:
             let cond = popCondition()
             spillAll()
-            let t = target(instruction.index)
-            if needsMoves(t) {
-                let skip = masm.newLabel()
-                masm.branch(masm.invert(cond), skip)
-                moveBranchValues(to: t)
-                masm.jump(t.label)
-                masm.bind(skip)
-            } else {
-                masm.branch(cond, t.label)
-            }
+            branch(on: cond, to: target(instruction.index))
         case .brTable:
             let index = popGPR()
             spillAll()
