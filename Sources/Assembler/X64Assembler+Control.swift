@@ -12,7 +12,7 @@ extension X64Assembler {
     /// `call rel32` to a label.
     public mutating func call(_ label: Label) {
         emit(0xE8)
-        fixups.append(Fixup(at: bytes.count, label: label.id, kind: .rel32(trailing: 0)))
+        fixups.append(Fixup(at: count, label: label.id, kind: .rel32(trailing: 0)))
         emit32(0)
     }
 
@@ -23,17 +23,17 @@ extension X64Assembler {
     public mutating func jmp(_ label: Label) {
         let target = labelOffsets[Int(label.id)]
         if target >= 0 {
-            let short = Int(target) - (bytes.count + 2)
+            let short = Int(target) - (count + 2)
             if short >= -128 {
                 emit(0xEB, UInt8(bitPattern: Int8(short)))
                 return
             }
             emit(0xE9)
-            emit32(target - Int32(bytes.count + 4))
+            emit32(target - Int32(count + 4))
             return
         }
         emit(0xE9)
-        fixups.append(Fixup(at: bytes.count, label: label.id, kind: .rel32(trailing: 0)))
+        fixups.append(Fixup(at: count, label: label.id, kind: .rel32(trailing: 0)))
         emit32(0)
     }
 
@@ -41,17 +41,17 @@ extension X64Assembler {
     public mutating func j(_ cond: X64Condition, _ label: Label) {
         let target = labelOffsets[Int(label.id)]
         if target >= 0 {
-            let short = Int(target) - (bytes.count + 2)
+            let short = Int(target) - (count + 2)
             if short >= -128 {
                 emit(0x70 | cond.rawValue, UInt8(bitPattern: Int8(short)))
                 return
             }
             emit(0x0F, 0x80 | cond.rawValue)
-            emit32(target - Int32(bytes.count + 4))
+            emit32(target - Int32(count + 4))
             return
         }
         emit(0x0F, 0x80 | cond.rawValue)
-        fixups.append(Fixup(at: bytes.count, label: label.id, kind: .rel32(trailing: 0)))
+        fixups.append(Fixup(at: count, label: label.id, kind: .rel32(trailing: 0)))
         emit32(0)
     }
 
@@ -59,13 +59,13 @@ extension X64Assembler {
     /// Returns the offset of the displacement byte.
     public mutating func jShort(_ cond: X64Condition) -> Int {
         emit(0x70 | cond.rawValue, 0)
-        return bytes.count - 1
+        return count - 1
     }
 
     /// Points the short jump whose displacement byte is at `at` to the current offset.
     public mutating func patchShortJump(at: Int) {
-        let d = bytes.count - (at + 1)
+        let d = count - (at + 1)
         precondition(d <= 127, "short jump too far")
-        bytes[at] = UInt8(d)
+        patch8(at: at, UInt8(d))
     }
 }

@@ -29,7 +29,7 @@ extension X64Assembler {
     public mutating func movAbsolute(_ dst: X64Register, label: Label) {
         rex(w: true, r: 0, x: 0, b: dst.high)
         emit(0xB8 | dst.low)
-        fixups.append(Fixup(at: bytes.count, label: label.id, kind: .absolute64))
+        fixups.append(Fixup(at: count, label: label.id, kind: .absolute64))
         emit64(0)
     }
 

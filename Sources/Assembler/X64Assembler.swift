@@ -4,9 +4,15 @@
 ///
 /// Jumps to labels not yet bound use 32-bit displacements patched by `finish()`;
 /// backward jumps to a near label use the short form.
+///
+/// The code bytes live in a `CodeStorage` buffer that copies of the assembler share:
+/// emit through one copy only (the JIT keeps one assembler per module and never emits
+/// through two copies). Appending checks the capacity once per field and never
+/// uniqueness, so emitting a byte is a compare and a store.
 public struct X64Assembler: Sendable {
-    /// The code emitted so far.
-    public internal(set) var bytes: [UInt8] = []
+    var storage: CodeStorage
+    /// Number of code bytes emitted.
+    var count = 0
     var labelOffsets: [Int32] = []
     var fixups: [Fixup] = []
 
@@ -27,47 +33,67 @@ public struct X64Assembler: Sendable {
     /// `capacity`: expected code size; label and fixup lists are sized from it too
     /// (growing them copies them).
     public init(capacity: Int = 256) {
-        bytes.reserveCapacity(capacity)
+        storage = CodeStorage(capacity: capacity)
         if capacity >= 4096 {
             fixups.reserveCapacity(capacity / 32)
             labelOffsets.reserveCapacity(capacity / 32)
         }
     }
 
+    /// The code emitted so far (a copy).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: count)) }
+
     /// Current offset in the code.
-    @inline(__always) public var offset: Int { bytes.count }
+    @inline(__always) public var offset: Int { count }
 
     // MARK: raw bytes
 
-    @inline(__always) public mutating func emit(_ b: UInt8) { bytes.append(b) }
-    @inline(__always) public mutating func emit(_ a: UInt8, _ b: UInt8) { bytes.append(a); bytes.append(b) }
+    /// Makes room for `n` more bytes.
+    @inline(__always) mutating func reserve(_ n: Int) {
+        if _slowPath(storage.capacity - count < n) { storage.grow(toHold: count + n, keeping: count) }
+    }
+
+    @inline(__always) public mutating func emit(_ b: UInt8) {
+        reserve(1)
+        storage.base[count] = b
+        count += 1
+    }
+
+    @inline(__always) public mutating func emit(_ a: UInt8, _ b: UInt8) {
+        reserve(2)
+        storage.base[count] = a
+        storage.base[count + 1] = b
+        count += 2
+    }
 
     @inline(__always) public mutating func emit32(_ v: Int32) {
-        let u = UInt32(bitPattern: v)
-        bytes.append(UInt8(truncatingIfNeeded: u))
-        bytes.append(UInt8(truncatingIfNeeded: u >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: u >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: u >> 24))
+        reserve(4)
+        UnsafeMutableRawPointer(storage.base + count).storeBytes(of: UInt32(bitPattern: v).littleEndian, as: UInt32.self)
+        count += 4
     }
 
     @inline(__always) public mutating func emit64(_ v: UInt64) {
-        emit32(Int32(truncatingIfNeeded: v))
-        emit32(Int32(truncatingIfNeeded: v >> 32))
+        reserve(8)
+        UnsafeMutableRawPointer(storage.base + count).storeBytes(of: v.littleEndian, as: UInt64.self)
+        count += 8
     }
 
     mutating func emit16(_ v: Int16) {
-        let u = UInt16(bitPattern: v)
-        bytes.append(UInt8(truncatingIfNeeded: u))
-        bytes.append(UInt8(truncatingIfNeeded: u >> 8))
+        reserve(2)
+        UnsafeMutableRawPointer(storage.base + count).storeBytes(of: UInt16(bitPattern: v).littleEndian, as: UInt16.self)
+        count += 2
     }
 
     /// Overwrites the 32-bit field at `at` (little-endian).
     public mutating func patch32(at: Int, _ v: Int32) {
-        let u = UInt32(bitPattern: v)
-        bytes[at] = UInt8(truncatingIfNeeded: u)
-        bytes[at + 1] = UInt8(truncatingIfNeeded: u >> 8)
-        bytes[at + 2] = UInt8(truncatingIfNeeded: u >> 16)
-        bytes[at + 3] = UInt8(truncatingIfNeeded: u >> 24)
+        precondition(at >= 0 && at <= count - 4, "patch outside the code")
+        UnsafeMutableRawPointer(storage.base + at).storeBytes(of: UInt32(bitPattern: v).littleEndian, as: UInt32.self)
+    }
+
+    /// Overwrites the byte at `at`.
+    mutating func patch8(at: Int, _ v: UInt8) {
+        precondition(at >= 0 && at < count, "patch outside the code")
+        storage.base[at] = v
     }
 
     // MARK: labels
@@ -81,7 +107,7 @@ public struct X64Assembler: Sendable {
     /// Binds `label` to the current offset.
     public mutating func bind(_ label: Label) {
         precondition(labelOffsets[Int(label.id)] < 0, "label bound twice")
-        labelOffsets[Int(label.id)] = Int32(bytes.count)
+        labelOffsets[Int(label.id)] = Int32(count)
     }
 
     /// The bound offset of `label`, nil while unbound.
@@ -116,24 +142,26 @@ public struct X64Assembler: Sendable {
     /// bound no label there (cheaper than `truncate`, which scans every fixup and label).
     public mutating func dropBytes(from offset: Int) {
         precondition(fixups.last.map { $0.at < offset } ?? true, "code after offset has fixups")
-        bytes.removeSubrange(offset...)
+        precondition(offset >= 0 && offset <= count, "offset outside the code")
+        count = offset
     }
 
     public mutating func truncate(to offset: Int) {
-        bytes.removeSubrange(offset...)
+        precondition(offset >= 0 && offset <= count, "offset outside the code")
+        count = offset
         fixups.removeAll { $0.at >= offset }
         for i in labelOffsets.indices where labelOffsets[i] >= Int32(offset) { labelOffsets[i] = -1 }
     }
 
     /// Emits a 32-bit field holding `label - base` (a jump-table entry).
     public mutating func emitLabelDifference(_ label: Label, from base: Label) {
-        fixups.append(Fixup(at: bytes.count, label: label.id, kind: .difference(from: base.id)))
+        fixups.append(Fixup(at: count, label: label.id, kind: .difference(from: base.id)))
         emit32(0)
     }
 
     /// Pads with `nop`s (0x90) until the offset is a multiple of `alignment`.
     public mutating func align(_ alignment: Int) {
-        while bytes.count % alignment != 0 { emit(0x90) }
+        while count % alignment != 0 { emit(0x90) }
     }
 
     // MARK: encoding helpers
@@ -160,7 +188,7 @@ public struct X64Assembler: Sendable {
         switch m.base {
         case .label(let label):
             emit(0x05 | r)
-            fixups.append(Fixup(at: bytes.count, label: label.id, kind: .rel32(trailing: trailing)))
+            fixups.append(Fixup(at: count, label: label.id, kind: .rel32(trailing: trailing)))
             emit32(m.displacement)
             return
         case .register(let base):
@@ -203,5 +231,29 @@ public struct X64Assembler: Sendable {
         if twoByte { emit(0x0F) }
         emit(opcode)
         modrm(reg: reg, m, trailing: trailing)
+    }
+}
+
+/// The growable code buffer of an `X64Assembler` (shared by its copies).
+final class CodeStorage: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Moves the first `count` bytes into a buffer of at least `needed` bytes.
+    func grow(toHold needed: Int, keeping count: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
     }
 }

@@ -1,7 +1,7 @@
 import WasmCore
 import WasmDecoder
 
-// Locals kept in registers. Before compiling a function, one extra decode of its body
+// Locals kept in registers. Before compiling a function, one pass over its raw bytes
 // weighs each local by its uses (x4 per enclosing loop) and each call the same way; the
 // heaviest locals get the macro assembler's `localGPRs`/`localFPRs` for the whole
 // function. A pinned local's register is its only up-to-date home, at every label, so
@@ -23,38 +23,17 @@ extension SinglePassCompiler {
         var callsOutsideLoops = false
     }
 
-    /// Decodes the body once and counts uses; a body that does not decode pins nothing
-    /// (the validator reports the error).
+    /// Counts uses in one pass over the body's raw bytes (`LocalUseScanner`); a body that
+    /// cannot be followed pins nothing (the validator reports the error).
     func scanLocals(code: Range<Int>) -> LocalUse {
         var use = LocalUse()
         use.weight = Array(repeating: 0, count: localCount)
         use.written = Array(repeating: false, count: localCount)
-        var reader = InstructionReader(bytes: moduleBytes, range: code)
-        var isLoop: [Bool] = []
-        var depth = 0
-        while !reader.isAtEnd {
-            guard let ins = try? reader.next() else { return LocalUse(callsOutsideLoops: true) }
-            let w = 1 << (2 * min(depth, 8))
-            switch ins.opcode {
-            case .loop:
-                isLoop.append(true)
-                depth += 1
-            case .block, .if, .tryTable:
-                isLoop.append(false)
-            case .end:
-                if isLoop.popLast() == true { depth -= 1 }
-            case .localGet, .localSet, .localTee:
-                let i = Int(ins.index)
-                guard i < localCount else { return LocalUse(callsOutsideLoops: true) }
-                use.weight[i] += w
-                if ins.opcode != .localGet { use.written[i] = true }
-            case .call, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef:
-                use.callWeight += w
-                if depth == 0 { use.callsOutsideLoops = true }
-            default:
-                if GenericOps.supports(ins.opcode) { use.callWeight += w }
-            }
+        guard let calls = LocalUseScanner.scan(moduleBytes, code, weight: &use.weight, written: &use.written) else {
+            return LocalUse(callsOutsideLoops: true)
         }
+        use.callWeight = calls.callWeight
+        use.callsOutsideLoops = calls.callsOutsideLoops
         return use
     }
 

@@ -142,7 +142,7 @@ extension X64MacroAssembler {
             a.jmp(trapLabel(.interrupted))
             fuelOutLabel = nil
         }
-        for (reason, label) in trapLabels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        for (reason, label) in trapLabels.sorted {
             a.bind(label)
             trapTable.add(offset: a.offset, reason: reason)
             if moduleTrapLabels[reason] == nil { moduleTrapLabels[reason] = a.newLabel() }
@@ -153,7 +153,7 @@ extension X64MacroAssembler {
             if modulePendingLabel == nil { modulePendingLabel = a.newLabel() }
             a.call(modulePendingLabel!)
         }
-        trapLabels.removeAll(keepingCapacity: true)
+        trapLabels.removeAll()
         pendingTrapLabel = nil
     }
 
@@ -306,7 +306,7 @@ extension X64MacroAssembler {
     mutating func emitTrapStubs() {
         moduleStubsOffset = a.offset
         let exit = a.newLabel()
-        for (reason, label) in moduleTrapLabels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        for (reason, label) in moduleTrapLabels.sorted {
             a.bind(label)
             mark("trap stub: \(reason.message)")
             a.mov(.rax, imm: UInt64(reason.rawValue) + 1)

@@ -18,11 +18,11 @@ struct X64MacroAssembler: MacroAssembler {
 
     var a: X64Assembler
     /// The current function's trap stubs (see `emitFunctionTrapStubs`).
-    var trapLabels: [TrapReason: Label] = [:]
+    var trapLabels = TrapLabelTable()
     var pendingTrapLabel: Label?
     var fuelOutLabel: Label?
     /// The module's stubs the functions' stubs call, and its trap exit.
-    var moduleTrapLabels: [TrapReason: Label] = [:]
+    var moduleTrapLabels = TrapLabelTable()
     var modulePendingLabel: Label?
     var exitLabel: Label?
     /// Where the module's stubs start, and where `TrapGuard` resumes faults.
@@ -57,7 +57,7 @@ struct X64MacroAssembler: MacroAssembler {
         a.truncate(to: offset)
         trapTable.truncate(to: offset)
         handlerTable.truncate(to: offset)
-        trapLabels.removeAll(keepingCapacity: true)
+        trapLabels.removeAll()
         pendingTrapLabel = nil
         while let last = notes.last, last.codeOffset >= offset { notes.removeLast() }
     }
