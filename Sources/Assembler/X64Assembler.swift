@@ -35,13 +35,20 @@ public struct X64Assembler: Sendable {
     public init(capacity: Int = 256) {
         storage = CodeStorage(capacity: capacity)
         if capacity >= 4096 {
-            fixups.reserveCapacity(capacity / 32)
+            fixups.reserveCapacity(capacity / 8)
             labelOffsets.reserveCapacity(capacity / 32)
         }
     }
 
     /// The code emitted so far (a copy).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: count)) }
+
+    /// Copies the code into `destination` (which must be large enough) and returns its size.
+    public func copyBytes(to destination: UnsafeMutableRawBufferPointer) -> Int {
+        precondition(destination.count >= count, "destination too small for the code")
+        if count > 0 { destination.baseAddress!.copyMemory(from: storage.base, byteCount: count) }
+        return count
+    }
 
     /// Current offset in the code.
     @inline(__always) public var offset: Int { count }
@@ -56,14 +63,14 @@ public struct X64Assembler: Sendable {
     @inline(__always) public mutating func emit(_ b: UInt8) {
         reserve(1)
         storage.base[count] = b
-        count += 1
+        count &+= 1
     }
 
     @inline(__always) public mutating func emit(_ a: UInt8, _ b: UInt8) {
         reserve(2)
         storage.base[count] = a
         storage.base[count + 1] = b
-        count += 2
+        count &+= 2
     }
 
     @inline(__always) public mutating func emit32(_ v: Int32) {
@@ -183,6 +190,7 @@ public struct X64Assembler: Sendable {
 
     /// ModRM (+ SIB + displacement) for `reg` and a memory operand. `trailing` is the number
     /// of immediate bytes that follow (for RIP-relative displacements).
+    @inline(__always)
     mutating func modrm(reg: UInt8, _ m: X64Memory, trailing: Int8 = 0) {
         let r = (reg & 7) << 3
         switch m.base {
@@ -190,20 +198,35 @@ public struct X64Assembler: Sendable {
             emit(0x05 | r)
             fixups.append(Fixup(at: count, label: label.id, kind: .rel32(trailing: trailing)))
             emit32(m.displacement)
-            return
         case .register(let base):
-            let d = m.displacement
-            let mod: UInt8
-            if d == 0 && base.low != 5 { mod = 0 } else if d >= -128 && d <= 127 { mod = 1 } else { mod = 2 }
-            if m.index == nil && base.low != 4 {
-                emit(mod << 6 | r | base.low)
-            } else {
-                emit(mod << 6 | r | 4)
-                let index = m.index?.low ?? 4
-                emit(m.scaleShift << 6 | index << 3 | base.low)
-            }
-            if mod == 1 { emit(UInt8(bitPattern: Int8(d))) } else if mod == 2 { emit32(d) }
+            modrm(r: r, base: base, m)
         }
+    }
+
+    /// The register-based form: at most 6 bytes (ModRM, SIB, disp32), written after one
+    /// capacity check.
+    mutating func modrm(r: UInt8, base: X64Register, _ m: X64Memory) {
+        reserve(6)
+        let p = storage.base + count
+        let d = m.displacement
+        let mod: UInt8
+        if d == 0 && base.low != 5 { mod = 0 } else if d >= -128 && d <= 127 { mod = 1 } else { mod = 2 }
+        var n = 1
+        if m.index == nil && base.low != 4 {
+            p[0] = mod << 6 | r | base.low
+        } else {
+            p[0] = mod << 6 | r | 4
+            p[1] = m.scaleShift << 6 | (m.index?.low ?? 4) << 3 | base.low
+            n = 2
+        }
+        if mod == 1 {
+            p[n] = UInt8(bitPattern: Int8(truncatingIfNeeded: d))
+            n += 1
+        } else if mod == 2 {
+            UnsafeMutableRawPointer(p + n).storeBytes(of: UInt32(bitPattern: d).littleEndian, as: UInt32.self)
+            n += 4
+        }
+        count &+= n
     }
 
     @inline(__always)
@@ -211,14 +234,34 @@ public struct X64Assembler: Sendable {
         emit(0xC0 | (reg & 7) << 3 | (rm & 7))
     }
 
+    /// Writes `[prefix] [REX] [0F] opcode` (at most 4 bytes) after one capacity check.
+    @inline(__always)
+    mutating func opcodeBytes(_ opcode: UInt8, prefix: UInt8, rex: UInt8, forceREX: Bool, twoByte: Bool) {
+        reserve(4)
+        let p = storage.base + count
+        var n = 0
+        if prefix != 0 {
+            p[n] = prefix
+            n += 1
+        }
+        if rex != 0x40 || forceREX {
+            p[n] = rex
+            n += 1
+        }
+        if twoByte {
+            p[n] = 0x0F
+            n += 1
+        }
+        p[n] = opcode
+        count &+= n + 1
+    }
+
     /// `[prefix] REX opcode modrm` with a register r/m operand.
     @inline(__always)
     mutating func op(_ opcode: UInt8, reg: UInt8, rm: UInt8, w: Bool, byteRegs: Bool = false, twoByte: Bool = false,
                      prefix: UInt8 = 0) {
-        if prefix != 0 { emit(prefix) }
-        rex(w: w, r: reg >> 3, x: 0, b: rm >> 3, force: byteRegs && (reg >= 4 || rm >= 4))
-        if twoByte { emit(0x0F) }
-        emit(opcode)
+        let rex: UInt8 = 0x40 | (w ? 8 : 0) | (reg >> 3 & 1) << 2 | (rm >> 3 & 1)
+        opcodeBytes(opcode, prefix: prefix, rex: rex, forceREX: byteRegs && (reg >= 4 || rm >= 4), twoByte: twoByte)
         modrm(reg: reg, rm: rm)
     }
 
@@ -226,10 +269,11 @@ public struct X64Assembler: Sendable {
     @inline(__always)
     mutating func op(_ opcode: UInt8, reg: UInt8, _ m: X64Memory, w: Bool, byteReg: Bool = false,
                      twoByte: Bool = false, trailing: Int8 = 0, prefix: UInt8 = 0) {
-        if prefix != 0 { emit(prefix) }
-        rex(w: w, reg: reg, m, force: byteReg && reg >= 4)
-        if twoByte { emit(0x0F) }
-        emit(opcode)
+        var b: UInt8 = 0
+        if case .register(let base) = m.base { b = base.high }
+        let x = m.index.map { $0.high } ?? 0
+        let rex: UInt8 = 0x40 | (w ? 8 : 0) | (reg >> 3 & 1) << 2 | (x & 1) << 1 | (b & 1)
+        opcodeBytes(opcode, prefix: prefix, rex: rex, forceREX: byteReg && reg >= 4, twoByte: twoByte)
         modrm(reg: reg, m, trailing: trailing)
     }
 }

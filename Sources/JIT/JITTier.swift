@@ -103,9 +103,9 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         }
         compiler.masm.emitTrapStubs()
         var asm = compiler.masm.a
-        let buffer = try CodeBuffer(byteCount: asm.offset) { base in
+        let buffer = try CodeBuffer(byteCount: asm.offset) { base, destination in
             asm.finish(baseAddress: base)
-            return asm.bytes
+            return asm.copyBytes(to: destination)
         }
         var entries: [(UnsafeRawPointer, Int)] = []
         for i in module.functions.indices {

@@ -102,50 +102,59 @@ enum LocalUseScanner {
     /// sits outside every loop, or nil when the body cannot be followed.
     static func scan(_ bytes: [UInt8], _ range: Range<Int>, weight: inout [Int],
                      written: inout [Bool]) -> (callWeight: Int, callsOutsideLoops: Bool)? {
-        let table = Self.table
         let localCount = weight.count
-        return bytes.withUnsafeBufferPointer { buffer -> (callWeight: Int, callsOutsideLoops: Bool)? in
-            guard let base = buffer.baseAddress else { return range.isEmpty ? (0, false) : nil }
-            let end = min(max(range.upperBound, 0), buffer.count)
-            var c = Cursor(base: base, at: min(max(range.lowerBound, 0), end), end: end)
-            var isLoop: [Bool] = []
-            isLoop.reserveCapacity(16)
-            var depth = 0
-            var callWeight = 0
-            var callsOutsideLoops = false
-            while c.at < c.end {
-                var entry = table[Int(c.byte())]
-                if entry.action == .prefix {
-                    let prefix = c.base[c.at - 1]
-                    let code = c.leb()
-                    guard !c.failed, code <= UInt64(UInt32.max),
-                          let op = Opcode.decode(prefix: prefix, code: UInt32(code)) else { return nil }
-                    entry = Entry(action: action(op), immediate: op.immediateKind)
+        return Self.table.withUnsafeBufferPointer { table in
+            bytes.withUnsafeBufferPointer { buffer -> (callWeight: Int, callsOutsideLoops: Bool)? in
+                guard let base = buffer.baseAddress else { return range.isEmpty ? (0, false) : nil }
+                let end = min(max(range.upperBound, 0), buffer.count)
+                var c = Cursor(base: base, at: min(max(range.lowerBound, 0), end), end: end)
+                var isLoop: [Bool] = []
+                isLoop.reserveCapacity(16)
+                // Loop depth (counted up to 8) and the weight of a use at that depth.
+                var depth = 0
+                var w = 1
+                var callWeight = 0
+                var callsOutsideLoops = false
+                while c.at < c.end {
+                    var entry = table[Int(c.base[c.at])]
+                    c.at += 1
+                    if entry.action == .other && entry.immediate == .none { continue }
+                    if entry.action == .prefix {
+                        let prefix = c.base[c.at - 1]
+                        let code = c.leb()
+                        guard !c.failed, code <= UInt64(UInt32.max),
+                              let op = Opcode.decode(prefix: prefix, code: UInt32(code)) else { return nil }
+                        entry = Entry(action: action(op), immediate: op.immediateKind)
+                    }
+                    switch entry.action {
+                    case .invalid, .prefix: return nil
+                    case .other: break
+                    case .loop:
+                        isLoop.append(true)
+                        depth += 1
+                        w = 1 << (2 * min(depth, 8))
+                    case .block: isLoop.append(false)
+                    case .end:
+                        if isLoop.popLast() == true {
+                            depth -= 1
+                            w = 1 << (2 * min(depth, 8))
+                        }
+                    case .get, .set:
+                        let i = c.leb()
+                        guard !c.failed, i < UInt64(localCount) else { return nil }
+                        weight[Int(i)] += w
+                        if entry.action == .set { written[Int(i)] = true }
+                        continue
+                    case .call:
+                        callWeight += w
+                        if depth == 0 { callsOutsideLoops = true }
+                    case .generic: callWeight += w
+                    }
+                    skipImmediates(entry.immediate, &c)
+                    if c.failed { return nil }
                 }
-                let w = 1 << (2 * min(depth, 8))
-                switch entry.action {
-                case .invalid, .prefix: return nil
-                case .other: break
-                case .loop:
-                    isLoop.append(true)
-                    depth += 1
-                case .block: isLoop.append(false)
-                case .end: if isLoop.popLast() == true { depth -= 1 }
-                case .get, .set:
-                    let i = c.leb()
-                    guard !c.failed, i < UInt64(localCount) else { return nil }
-                    weight[Int(i)] += w
-                    if entry.action == .set { written[Int(i)] = true }
-                    continue
-                case .call:
-                    callWeight += w
-                    if depth == 0 { callsOutsideLoops = true }
-                case .generic: callWeight += w
-                }
-                skipImmediates(entry.immediate, &c)
-                if c.failed { return nil }
+                return (callWeight, callsOutsideLoops)
             }
-            return (callWeight, callsOutsideLoops)
         }
     }
 

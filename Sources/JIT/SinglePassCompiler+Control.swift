@@ -6,21 +6,29 @@ import WasmValidator
 // home slots (spilled), so a branch only copies the carried values to the target heights.
 extension SinglePassCompiler {
     /// Copies the top `arity` values (already home) to the heights of `target`.
-    mutating func moveBranchValues(to target: Control) {
+    mutating func moveBranchValues(to target: Target) {
         let from = stack.count - target.branchArity
         guard from != target.baseHeight else { return }
         for i in 0..<target.branchArity { masm.copySlot(home(target.baseHeight + i), from: home(from + i)) }
     }
 
     @inline(__always)
-    func needsMoves(_ target: Control) -> Bool {
+    func needsMoves(_ target: Target) -> Bool {
         target.branchArity > 0 && stack.count - target.branchArity != target.baseHeight
     }
 
-    mutating func target(_ depth: UInt32) -> Control {
+    /// What a branch needs of its target (copying the whole `Control` would retain its lists).
+    struct Target {
+        var label: M.Label
+        var baseHeight: Int
+        var branchArity: Int
+    }
+
+    mutating func target(_ depth: UInt32) -> Target {
         let index = controls.count - 1 - Int(depth)
         if index == 0 { functionLabelUsed = true }
-        return controls[index]
+        return Target(label: controls[index].label, baseHeight: controls[index].baseHeight,
+                      branchArity: controls[index].branchArity)
     }
 
     /// Pops a branch condition; returns the machine condition under which it is true.
@@ -148,7 +156,7 @@ extension SinglePassCompiler {
             let index = popGPR()
             spillAll()
             var labels: [M.Label] = []
-            var stubs: [(M.Label, Control)] = []
+            var stubs: [(M.Label, Target)] = []
             for depth in instruction.labels {
                 let t = target(depth)
                 if needsMoves(t) {

@@ -41,7 +41,7 @@ extension SinglePassCompiler {
 
     /// Branches to `t` when `cond` holds, moving the branch values (all home) like `br_if`.
     /// Flags set by the caller survive: moving values uses moves only.
-    mutating func branch(on cond: M.Condition, to t: Control) {
+    mutating func branch(on cond: M.Condition, to t: Target) {
         if needsMoves(t) {
             let skip = masm.newLabel()
             masm.branch(masm.invert(cond), skip)

@@ -295,9 +295,13 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         for i in stack.indices { spill(i) }
     }
 
-    /// Turns a pending comparison on top into a 0/1 register.
-    mutating func materializeCondition() {
-        guard let top = stack.last, case .cond(let c) = top.location else { return }
+    /// Turns a pending comparison on top into a 0/1 register. Inlined test: it runs before
+    /// nearly every instruction and rarely finds a comparison.
+    @inline(__always) mutating func materializeCondition() {
+        if let top = stack.last, case .cond(let c) = top.location { materializeCondition(c) }
+    }
+
+    mutating func materializeCondition(_ c: M.Condition) {
         let r = freeGPRs.popLast() ?? { () -> M.GPR in
             // Spilling uses no flags-changing instructions.
             for i in stack.indices { if case .gpr = stack[i].location { spill(i); break } }
