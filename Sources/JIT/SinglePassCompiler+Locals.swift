@@ -42,8 +42,10 @@ extension SinglePassCompiler {
     static var pinsLocals: Bool { false }
 
     mutating func pinLocals(_ use: LocalUse) {
-        localGPR = Array(repeating: nil, count: localCount)
-        localFPR = Array(repeating: nil, count: localCount)
+        localGPR.removeAll(keepingCapacity: true)
+        localGPR.append(contentsOf: repeatElement(nil, count: localCount))
+        localFPR.removeAll(keepingCapacity: true)
+        localFPR.append(contentsOf: repeatElement(nil, count: localCount))
         pinnedWritten.removeAll(keepingCapacity: true)
         pinnedAll.removeAll(keepingCapacity: true)
         // Off: with pinning on, the fib kernel prints a checksum whose upper 32 bits are

@@ -161,8 +161,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         definedIndex = Int(index) - importCount
         stack.removeAll(keepingCapacity: true)
         controls.removeAll(keepingCapacity: true)
-        freeGPRs = M.allocatableGPRs.reversed()
-        freeFPRs = M.allocatableFPRs.reversed()
+        // Refilled in place: assigning `reversed()` allocated two arrays per function.
+        freeGPRs.removeAll(keepingCapacity: true)
+        freeGPRs.append(contentsOf: M.allocatableGPRs.reversed())
+        freeFPRs.removeAll(keepingCapacity: true)
+        freeFPRs.append(contentsOf: M.allocatableFPRs.reversed())
         failure = nil
         saveSlotCount = 0
         functionLabelUsed = false

@@ -142,8 +142,8 @@ extension X64MacroAssembler {
             a.jmp(trapLabel(.interrupted))
             fuelOutLabel = nil
         }
-        for (reason, label) in trapLabels.sorted {
-            a.bind(label)
+        for reason in trapLabels.sortedReasons() {
+            a.bind(trapLabels[reason]!)
             trapTable.add(offset: a.offset, reason: reason)
             if moduleTrapLabels[reason] == nil { moduleTrapLabels[reason] = a.newLabel() }
             a.call(moduleTrapLabels[reason]!)
@@ -306,8 +306,8 @@ extension X64MacroAssembler {
     mutating func emitTrapStubs() {
         moduleStubsOffset = a.offset
         let exit = a.newLabel()
-        for (reason, label) in moduleTrapLabels.sorted {
-            a.bind(label)
+        for reason in moduleTrapLabels.sortedReasons() {
+            a.bind(moduleTrapLabels[reason]!)
             mark("trap stub: \(reason.message)")
             a.mov(.rax, imm: UInt64(reason.rawValue) + 1)
             a.jmp(exit)

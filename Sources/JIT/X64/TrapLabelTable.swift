@@ -18,9 +18,11 @@ struct TrapLabelTable {
         }
     }
 
-    /// The reasons with a label and their labels, by raw value (the order stubs are emitted in).
-    var sorted: [(reason: TrapReason, label: Label)] {
-        used.sorted { $0.rawValue < $1.rawValue }.compactMap { r in slots[Int(r.rawValue)].map { (r, $0) } }
+    /// The reasons with a label, by raw value (the order stubs are emitted in). Sorts the
+    /// short list in place, so the result shares its storage: no allocation per function.
+    mutating func sortedReasons() -> [TrapReason] {
+        used.sort { $0.rawValue < $1.rawValue }
+        return used
     }
 
     mutating func removeAll() {

@@ -63,13 +63,13 @@ struct X64MacroAssembler: MacroAssembler {
     }
 
     /// Names a process-dependent immediate of the next instruction for listings.
-    @inline(__always) mutating func note(_ value: UInt64, _ symbol: String) {
-        if recordsListing { notes.append(JITListing.Note(codeOffset: a.offset, value: value, symbol: symbol)) }
+    @inline(__always) mutating func note(_ value: UInt64, _ symbol: @autoclosure () -> String) {
+        if recordsListing { notes.append(JITListing.Note(codeOffset: a.offset, value: value, symbol: symbol())) }
     }
 
     /// Labels the module-level code that follows, for listings.
-    @inline(__always) mutating func mark(_ label: String) {
-        if recordsListing { moduleMarks.append(JITListing.Event(codeOffset: a.offset, mark: .label(label))) }
+    @inline(__always) mutating func mark(_ label: @autoclosure () -> String) {
+        if recordsListing { moduleMarks.append(JITListing.Event(codeOffset: a.offset, mark: .label(label()))) }
     }
     mutating func rewind(to offset: Int) { a.dropBytes(from: offset) }
     func invert(_ cond: Condition) -> Condition { cond.inverted }
