@@ -204,7 +204,9 @@ public struct X64Assembler: Sendable {
     }
 
     /// The register-based form: at most 6 bytes (ModRM, SIB, disp32), written after one
-    /// capacity check.
+    /// capacity check. Inlined into each encoder (within this module only: inlining the
+    /// encoders into the JIT's compiler made that slower, Docs/JIT.md "Compile speed").
+    @inline(__always)
     mutating func modrm(r: UInt8, base: X64Register, _ m: X64Memory) {
         reserve(6)
         let p = storage.base + count

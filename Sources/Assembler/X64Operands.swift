@@ -45,7 +45,7 @@ public struct X64Memory: Sendable {
     public var scaleShift: UInt8
     public var displacement: Int32
 
-    public init(base: X64Register, index: X64Register? = nil, scale: Int = 1, displacement: Int32 = 0) {
+    @inlinable public init(base: X64Register, index: X64Register? = nil, scale: Int = 1, displacement: Int32 = 0) {
         precondition(index != .rsp, "rsp cannot be an index register")
         self.base = .register(base)
         self.index = index
@@ -68,13 +68,13 @@ public struct X64Memory: Sendable {
 }
 
 /// Shorthand: `[base + displacement]`.
-@inline(__always)
+@inlinable @inline(__always)
 public func mem(_ base: X64Register, _ displacement: Int32 = 0) -> X64Memory {
     X64Memory(base: base, displacement: displacement)
 }
 
 /// Shorthand: `[base + index * scale + displacement]`.
-@inline(__always)
+@inlinable @inline(__always)
 public func mem(_ base: X64Register, _ index: X64Register, scale: Int, _ displacement: Int32 = 0) -> X64Memory {
     X64Memory(base: base, index: index, scale: scale, displacement: displacement)
 }

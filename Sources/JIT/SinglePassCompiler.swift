@@ -173,9 +173,12 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         lastIntOp = nil
         lastFloatOp = nil
         functionStart = masm.offset
+        // Refilled in place (a `map` with a throwing closure allocated and ran generic code).
+        localKinds.removeAll(keepingCapacity: true)
+        resultKinds.removeAll(keepingCapacity: true)
         do throws(Unsupported) {
-            localKinds = try localTypes.map { t throws(Unsupported) in try Self.kind(t) }
-            resultKinds = try type.results.map { t throws(Unsupported) in try Self.kind(t) }
+            for t in localTypes { localKinds.append(try Self.kind(t)) }
+            for t in type.results { resultKinds.append(try Self.kind(t)) }
         } catch {
             failure = error.what
             return
