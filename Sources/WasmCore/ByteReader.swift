@@ -87,7 +87,7 @@ public struct ByteReader: Sendable {
 
     // One-byte encodings (most indices and small constants) skip the general loop; a
     // single byte is always within the limits of these widths.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readU32() throws(WasmError) -> UInt32 {
         if offset < limit, bytes[offset] < 0x80 {
             offset += 1
@@ -96,7 +96,7 @@ public struct ByteReader: Sendable {
         return UInt32(try readULEB(bits: 32))
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readI32() throws(WasmError) -> Int32 {
         if offset < limit, bytes[offset] < 0x80 {
             offset += 1
@@ -105,7 +105,7 @@ public struct ByteReader: Sendable {
         return Int32(truncatingIfNeeded: try readSLEB(bits: 32))
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readI64() throws(WasmError) -> Int64 {
         if offset < limit, bytes[offset] < 0x80 {
             offset += 1
@@ -146,7 +146,18 @@ public struct ByteReader: Sendable {
 
 /// Strict UTF-8 validation (no overlongs, no surrogates, at most U+10FFFF).
 public enum UTF8Validation {
+    /// The decoder's case (names are slices of the module), specialised here: the generic
+    /// entry point called from another module runs unspecialised, per byte through
+    /// witness tables.
+    public static func decode(_ bytes: ArraySlice<UInt8>) -> String? {
+        decodeAny(bytes)
+    }
+
     public static func decode<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
+        decodeAny(bytes)
+    }
+
+    private static func decodeAny<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
         var it = bytes.makeIterator()
         while let b0 = it.next() {
             if b0 < 0x80 { continue }
@@ -165,6 +176,6 @@ public enum UTF8Validation {
             }
             if cp < min || cp > 0x10FFFF || (0xD800...0xDFFF).contains(cp) { return nil }
         }
-        return String(decoding: Array(bytes), as: UTF8.self)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

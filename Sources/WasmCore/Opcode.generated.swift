@@ -947,6 +947,7 @@ extension Opcode {
 extension Opcode {
     /// `info.immediate` without copying the row.
     @inlinable public var immediateKind: ImmediateKind {
+        @inline(__always) get {
         switch self {
         case .unreachable, .nop, .`else`, .throwRef, .end, .`return`, .drop, .select, .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .refIsNull, .refAsNonNull, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i8x16Swizzle, .i8x16Splat, .i16x8Splat, .i32x4Splat, .i64x2Splat, .f32x4Splat, .f64x2Splat, .i8x16Eq, .i8x16Ne, .i8x16LtS, .i8x16LtU, .i8x16GtS, .i8x16GtU, .i8x16LeS, .i8x16LeU, .i8x16GeS, .i8x16GeU, .i16x8Eq, .i16x8Ne, .i16x8LtS, .i16x8LtU, .i16x8GtS, .i16x8GtU, .i16x8LeS, .i16x8LeU, .i16x8GeS, .i16x8GeU, .i32x4Eq, .i32x4Ne, .i32x4LtS, .i32x4LtU, .i32x4GtS, .i32x4GtU, .i32x4LeS, .i32x4LeU, .i32x4GeS, .i32x4GeU, .f32x4Eq, .f32x4Ne, .f32x4Lt, .f32x4Gt, .f32x4Le, .f32x4Ge, .f64x2Eq, .f64x2Ne, .f64x2Lt, .f64x2Gt, .f64x2Le, .f64x2Ge, .v128Not, .v128And, .v128Andnot, .v128Or, .v128Xor, .v128Bitselect, .v128AnyTrue, .f32x4DemoteF64x2Zero, .f64x2PromoteLowF32x4, .i8x16Abs, .i8x16Neg, .i8x16Popcnt, .i8x16AllTrue, .i8x16Bitmask, .i8x16NarrowI16x8S, .i8x16NarrowI16x8U, .f32x4Ceil, .f32x4Floor, .f32x4Trunc, .f32x4Nearest, .i8x16Shl, .i8x16ShrS, .i8x16ShrU, .i8x16Add, .i8x16AddSatS, .i8x16AddSatU, .i8x16Sub, .i8x16SubSatS, .i8x16SubSatU, .f64x2Ceil, .f64x2Floor, .i8x16MinS, .i8x16MinU, .i8x16MaxS, .i8x16MaxU, .f64x2Trunc, .i8x16AvgrU, .i16x8ExtaddPairwiseI8x16S, .i16x8ExtaddPairwiseI8x16U, .i32x4ExtaddPairwiseI16x8S, .i32x4ExtaddPairwiseI16x8U, .i16x8Abs, .i16x8Neg, .i16x8Q15mulrSatS, .i16x8AllTrue, .i16x8Bitmask, .i16x8NarrowI32x4S, .i16x8NarrowI32x4U, .i16x8ExtendLowI8x16S, .i16x8ExtendHighI8x16S, .i16x8ExtendLowI8x16U, .i16x8ExtendHighI8x16U, .i16x8Shl, .i16x8ShrS, .i16x8ShrU, .i16x8Add, .i16x8AddSatS, .i16x8AddSatU, .i16x8Sub, .i16x8SubSatS, .i16x8SubSatU, .f64x2Nearest, .i16x8Mul, .i16x8MinS, .i16x8MinU, .i16x8MaxS, .i16x8MaxU, .i16x8AvgrU, .i16x8ExtmulLowI8x16S, .i16x8ExtmulHighI8x16S, .i16x8ExtmulLowI8x16U, .i16x8ExtmulHighI8x16U, .i32x4Abs, .i32x4Neg, .i32x4AllTrue, .i32x4Bitmask, .i32x4ExtendLowI16x8S, .i32x4ExtendHighI16x8S, .i32x4ExtendLowI16x8U, .i32x4ExtendHighI16x8U, .i32x4Shl, .i32x4ShrS, .i32x4ShrU, .i32x4Add, .i32x4Sub, .i32x4Mul, .i32x4MinS, .i32x4MinU, .i32x4MaxS, .i32x4MaxU, .i32x4DotI16x8S, .i32x4ExtmulLowI16x8S, .i32x4ExtmulHighI16x8S, .i32x4ExtmulLowI16x8U, .i32x4ExtmulHighI16x8U, .i64x2Abs, .i64x2Neg, .i64x2AllTrue, .i64x2Bitmask, .i64x2ExtendLowI32x4S, .i64x2ExtendHighI32x4S, .i64x2ExtendLowI32x4U, .i64x2ExtendHighI32x4U, .i64x2Shl, .i64x2ShrS, .i64x2ShrU, .i64x2Add, .i64x2Sub, .i64x2Mul, .i64x2Eq, .i64x2Ne, .i64x2LtS, .i64x2GtS, .i64x2LeS, .i64x2GeS, .i64x2ExtmulLowI32x4S, .i64x2ExtmulHighI32x4S, .i64x2ExtmulLowI32x4U, .i64x2ExtmulHighI32x4U, .f32x4Abs, .f32x4Neg, .f32x4Sqrt, .f32x4Add, .f32x4Sub, .f32x4Mul, .f32x4Div, .f32x4Min, .f32x4Max, .f32x4Pmin, .f32x4Pmax, .f64x2Abs, .f64x2Neg, .f64x2Sqrt, .f64x2Add, .f64x2Sub, .f64x2Mul, .f64x2Div, .f64x2Min, .f64x2Max, .f64x2Pmin, .f64x2Pmax, .i32x4TruncSatF32x4S, .i32x4TruncSatF32x4U, .f32x4ConvertI32x4S, .f32x4ConvertI32x4U, .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero, .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U, .i8x16RelaxedSwizzle, .i32x4RelaxedTruncF32x4S, .i32x4RelaxedTruncF32x4U, .i32x4RelaxedTruncF64x2SZero, .i32x4RelaxedTruncF64x2UZero, .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd, .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .f32x4RelaxedMin, .f32x4RelaxedMax, .f64x2RelaxedMin, .f64x2RelaxedMax, .i16x8RelaxedQ15mulrS, .i16x8RelaxedDotI8x16I7x16S, .i32x4RelaxedDotI8x16I7x16AddS: return .none
         case .block, .loop, .`if`: return .block
@@ -979,25 +980,230 @@ extension Opcode {
         case .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i8x16ReplaceLane, .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i16x8ReplaceLane, .i32x4ExtractLane, .i32x4ReplaceLane, .i64x2ExtractLane, .i64x2ReplaceLane, .f32x4ExtractLane, .f32x4ReplaceLane, .f64x2ExtractLane, .f64x2ReplaceLane: return .lane
         case .v128Load8Lane, .v128Load16Lane, .v128Load32Lane, .v128Load64Lane, .v128Store8Lane, .v128Store16Lane, .v128Store32Lane, .v128Store64Lane: return .memargLane
         }
+        }
     }
 
     /// `info.prefix` without copying the row.
     @inlinable public var prefixByte: UInt8 {
+        @inline(__always) get {
         switch self {
         case .unreachable, .nop, .block, .loop, .`if`, .`else`, .`throw`, .throwRef, .end, .br, .brIf, .brTable, .`return`, .call, .callIndirect, .returnCall, .returnCallIndirect, .callRef, .returnCallRef, .drop, .select, .selectT, .tryTable, .localGet, .localSet, .localTee, .globalGet, .globalSet, .tableGet, .tableSet, .i32Load, .i64Load, .f32Load, .f64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .memorySize, .memoryGrow, .i32Const, .i64Const, .f32Const, .f64Const, .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .refNull, .refIsNull, .refFunc, .refAsNonNull, .brOnNull, .brOnNonNull: return 0x00
         case .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .tableInit, .elemDrop, .tableCopy, .tableGrow, .tableSize, .tableFill: return 0xFC
         case .v128Load, .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S, .v128Load32x2U, .v128Load8Splat, .v128Load16Splat, .v128Load32Splat, .v128Load64Splat, .v128Store, .v128Const, .i8x16Shuffle, .i8x16Swizzle, .i8x16Splat, .i16x8Splat, .i32x4Splat, .i64x2Splat, .f32x4Splat, .f64x2Splat, .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i8x16ReplaceLane, .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i16x8ReplaceLane, .i32x4ExtractLane, .i32x4ReplaceLane, .i64x2ExtractLane, .i64x2ReplaceLane, .f32x4ExtractLane, .f32x4ReplaceLane, .f64x2ExtractLane, .f64x2ReplaceLane, .i8x16Eq, .i8x16Ne, .i8x16LtS, .i8x16LtU, .i8x16GtS, .i8x16GtU, .i8x16LeS, .i8x16LeU, .i8x16GeS, .i8x16GeU, .i16x8Eq, .i16x8Ne, .i16x8LtS, .i16x8LtU, .i16x8GtS, .i16x8GtU, .i16x8LeS, .i16x8LeU, .i16x8GeS, .i16x8GeU, .i32x4Eq, .i32x4Ne, .i32x4LtS, .i32x4LtU, .i32x4GtS, .i32x4GtU, .i32x4LeS, .i32x4LeU, .i32x4GeS, .i32x4GeU, .f32x4Eq, .f32x4Ne, .f32x4Lt, .f32x4Gt, .f32x4Le, .f32x4Ge, .f64x2Eq, .f64x2Ne, .f64x2Lt, .f64x2Gt, .f64x2Le, .f64x2Ge, .v128Not, .v128And, .v128Andnot, .v128Or, .v128Xor, .v128Bitselect, .v128AnyTrue, .v128Load8Lane, .v128Load16Lane, .v128Load32Lane, .v128Load64Lane, .v128Store8Lane, .v128Store16Lane, .v128Store32Lane, .v128Store64Lane, .v128Load32Zero, .v128Load64Zero, .f32x4DemoteF64x2Zero, .f64x2PromoteLowF32x4, .i8x16Abs, .i8x16Neg, .i8x16Popcnt, .i8x16AllTrue, .i8x16Bitmask, .i8x16NarrowI16x8S, .i8x16NarrowI16x8U, .f32x4Ceil, .f32x4Floor, .f32x4Trunc, .f32x4Nearest, .i8x16Shl, .i8x16ShrS, .i8x16ShrU, .i8x16Add, .i8x16AddSatS, .i8x16AddSatU, .i8x16Sub, .i8x16SubSatS, .i8x16SubSatU, .f64x2Ceil, .f64x2Floor, .i8x16MinS, .i8x16MinU, .i8x16MaxS, .i8x16MaxU, .f64x2Trunc, .i8x16AvgrU, .i16x8ExtaddPairwiseI8x16S, .i16x8ExtaddPairwiseI8x16U, .i32x4ExtaddPairwiseI16x8S, .i32x4ExtaddPairwiseI16x8U, .i16x8Abs, .i16x8Neg, .i16x8Q15mulrSatS, .i16x8AllTrue, .i16x8Bitmask, .i16x8NarrowI32x4S, .i16x8NarrowI32x4U, .i16x8ExtendLowI8x16S, .i16x8ExtendHighI8x16S, .i16x8ExtendLowI8x16U, .i16x8ExtendHighI8x16U, .i16x8Shl, .i16x8ShrS, .i16x8ShrU, .i16x8Add, .i16x8AddSatS, .i16x8AddSatU, .i16x8Sub, .i16x8SubSatS, .i16x8SubSatU, .f64x2Nearest, .i16x8Mul, .i16x8MinS, .i16x8MinU, .i16x8MaxS, .i16x8MaxU, .i16x8AvgrU, .i16x8ExtmulLowI8x16S, .i16x8ExtmulHighI8x16S, .i16x8ExtmulLowI8x16U, .i16x8ExtmulHighI8x16U, .i32x4Abs, .i32x4Neg, .i32x4AllTrue, .i32x4Bitmask, .i32x4ExtendLowI16x8S, .i32x4ExtendHighI16x8S, .i32x4ExtendLowI16x8U, .i32x4ExtendHighI16x8U, .i32x4Shl, .i32x4ShrS, .i32x4ShrU, .i32x4Add, .i32x4Sub, .i32x4Mul, .i32x4MinS, .i32x4MinU, .i32x4MaxS, .i32x4MaxU, .i32x4DotI16x8S, .i32x4ExtmulLowI16x8S, .i32x4ExtmulHighI16x8S, .i32x4ExtmulLowI16x8U, .i32x4ExtmulHighI16x8U, .i64x2Abs, .i64x2Neg, .i64x2AllTrue, .i64x2Bitmask, .i64x2ExtendLowI32x4S, .i64x2ExtendHighI32x4S, .i64x2ExtendLowI32x4U, .i64x2ExtendHighI32x4U, .i64x2Shl, .i64x2ShrS, .i64x2ShrU, .i64x2Add, .i64x2Sub, .i64x2Mul, .i64x2Eq, .i64x2Ne, .i64x2LtS, .i64x2GtS, .i64x2LeS, .i64x2GeS, .i64x2ExtmulLowI32x4S, .i64x2ExtmulHighI32x4S, .i64x2ExtmulLowI32x4U, .i64x2ExtmulHighI32x4U, .f32x4Abs, .f32x4Neg, .f32x4Sqrt, .f32x4Add, .f32x4Sub, .f32x4Mul, .f32x4Div, .f32x4Min, .f32x4Max, .f32x4Pmin, .f32x4Pmax, .f64x2Abs, .f64x2Neg, .f64x2Sqrt, .f64x2Add, .f64x2Sub, .f64x2Mul, .f64x2Div, .f64x2Min, .f64x2Max, .f64x2Pmin, .f64x2Pmax, .i32x4TruncSatF32x4S, .i32x4TruncSatF32x4U, .f32x4ConvertI32x4S, .f32x4ConvertI32x4U, .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero, .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U, .i8x16RelaxedSwizzle, .i32x4RelaxedTruncF32x4S, .i32x4RelaxedTruncF32x4U, .i32x4RelaxedTruncF64x2SZero, .i32x4RelaxedTruncF64x2UZero, .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd, .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .f32x4RelaxedMin, .f32x4RelaxedMax, .f64x2RelaxedMin, .f64x2RelaxedMax, .i16x8RelaxedQ15mulrS, .i16x8RelaxedDotI8x16I7x16S, .i32x4RelaxedDotI8x16I7x16AddS: return 0xFD
         }
+        }
     }
 
     /// `info.naturalAlignment` without copying the row.
     @inlinable public var alignmentLog2: Int {
+        @inline(__always) get {
         switch self {
         case .unreachable, .nop, .block, .loop, .`if`, .`else`, .`throw`, .throwRef, .end, .br, .brIf, .brTable, .`return`, .call, .callIndirect, .returnCall, .returnCallIndirect, .callRef, .returnCallRef, .drop, .select, .selectT, .tryTable, .localGet, .localSet, .localTee, .globalGet, .globalSet, .tableGet, .tableSet, .i32Load8S, .i32Load8U, .i64Load8S, .i64Load8U, .i32Store8, .i64Store8, .memorySize, .memoryGrow, .i32Const, .i64Const, .f32Const, .f64Const, .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .refNull, .refIsNull, .refFunc, .refAsNonNull, .brOnNull, .brOnNonNull, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .tableInit, .elemDrop, .tableCopy, .tableGrow, .tableSize, .tableFill, .v128Load8Splat, .v128Const, .i8x16Shuffle, .i8x16Swizzle, .i8x16Splat, .i16x8Splat, .i32x4Splat, .i64x2Splat, .f32x4Splat, .f64x2Splat, .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i8x16ReplaceLane, .i8x16Eq, .i8x16Ne, .i8x16LtS, .i8x16LtU, .i8x16GtS, .i8x16GtU, .i8x16LeS, .i8x16LeU, .i8x16GeS, .i8x16GeU, .i16x8Eq, .i16x8Ne, .i16x8LtS, .i16x8LtU, .i16x8GtS, .i16x8GtU, .i16x8LeS, .i16x8LeU, .i16x8GeS, .i16x8GeU, .i32x4Eq, .i32x4Ne, .i32x4LtS, .i32x4LtU, .i32x4GtS, .i32x4GtU, .i32x4LeS, .i32x4LeU, .i32x4GeS, .i32x4GeU, .f32x4Eq, .f32x4Ne, .f32x4Lt, .f32x4Gt, .f32x4Le, .f32x4Ge, .f64x2Eq, .f64x2Ne, .f64x2Lt, .f64x2Gt, .f64x2Le, .f64x2Ge, .v128Not, .v128And, .v128Andnot, .v128Or, .v128Xor, .v128Bitselect, .v128AnyTrue, .v128Load8Lane, .v128Store8Lane, .f32x4DemoteF64x2Zero, .f64x2PromoteLowF32x4, .i8x16Abs, .i8x16Neg, .i8x16Popcnt, .i8x16AllTrue, .i8x16Bitmask, .i8x16NarrowI16x8S, .i8x16NarrowI16x8U, .f32x4Ceil, .f32x4Floor, .f32x4Trunc, .f32x4Nearest, .i8x16Shl, .i8x16ShrS, .i8x16ShrU, .i8x16Add, .i8x16AddSatS, .i8x16AddSatU, .i8x16Sub, .i8x16SubSatS, .i8x16SubSatU, .f64x2Ceil, .f64x2Floor, .i8x16MinS, .i8x16MinU, .i8x16MaxS, .i8x16MaxU, .f64x2Trunc, .i8x16AvgrU, .i16x8ExtaddPairwiseI8x16S, .i16x8ExtaddPairwiseI8x16U, .i32x4ExtaddPairwiseI16x8S, .i32x4ExtaddPairwiseI16x8U, .i16x8Abs, .i16x8Neg, .i16x8Q15mulrSatS, .i16x8AllTrue, .i16x8Bitmask, .i16x8NarrowI32x4S, .i16x8NarrowI32x4U, .i16x8ExtendLowI8x16S, .i16x8ExtendHighI8x16S, .i16x8ExtendLowI8x16U, .i16x8ExtendHighI8x16U, .i16x8Shl, .i16x8ShrS, .i16x8ShrU, .i16x8Add, .i16x8AddSatS, .i16x8AddSatU, .i16x8Sub, .i16x8SubSatS, .i16x8SubSatU, .f64x2Nearest, .i16x8Mul, .i16x8MinS, .i16x8MinU, .i16x8MaxS, .i16x8MaxU, .i16x8AvgrU, .i16x8ExtmulLowI8x16S, .i16x8ExtmulHighI8x16S, .i16x8ExtmulLowI8x16U, .i16x8ExtmulHighI8x16U, .i32x4Abs, .i32x4Neg, .i32x4AllTrue, .i32x4Bitmask, .i32x4ExtendLowI16x8S, .i32x4ExtendHighI16x8S, .i32x4ExtendLowI16x8U, .i32x4ExtendHighI16x8U, .i32x4Shl, .i32x4ShrS, .i32x4ShrU, .i32x4Add, .i32x4Sub, .i32x4Mul, .i32x4MinS, .i32x4MinU, .i32x4MaxS, .i32x4MaxU, .i32x4DotI16x8S, .i32x4ExtmulLowI16x8S, .i32x4ExtmulHighI16x8S, .i32x4ExtmulLowI16x8U, .i32x4ExtmulHighI16x8U, .i64x2Abs, .i64x2Neg, .i64x2AllTrue, .i64x2Bitmask, .i64x2ExtendLowI32x4S, .i64x2ExtendHighI32x4S, .i64x2ExtendLowI32x4U, .i64x2ExtendHighI32x4U, .i64x2Shl, .i64x2ShrS, .i64x2ShrU, .i64x2Add, .i64x2Sub, .i64x2Mul, .i64x2Eq, .i64x2Ne, .i64x2LtS, .i64x2GtS, .i64x2LeS, .i64x2GeS, .i64x2ExtmulLowI32x4S, .i64x2ExtmulHighI32x4S, .i64x2ExtmulLowI32x4U, .i64x2ExtmulHighI32x4U, .f32x4Abs, .f32x4Neg, .f32x4Sqrt, .f32x4Add, .f32x4Sub, .f32x4Mul, .f32x4Div, .f32x4Min, .f32x4Max, .f32x4Pmin, .f32x4Pmax, .f64x2Abs, .f64x2Neg, .f64x2Sqrt, .f64x2Add, .f64x2Sub, .f64x2Mul, .f64x2Div, .f64x2Min, .f64x2Max, .f64x2Pmin, .f64x2Pmax, .i32x4TruncSatF32x4S, .i32x4TruncSatF32x4U, .f32x4ConvertI32x4S, .f32x4ConvertI32x4U, .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero, .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U, .i8x16RelaxedSwizzle, .i32x4RelaxedTruncF32x4S, .i32x4RelaxedTruncF32x4U, .i32x4RelaxedTruncF64x2SZero, .i32x4RelaxedTruncF64x2UZero, .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd, .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .f32x4RelaxedMin, .f32x4RelaxedMax, .f64x2RelaxedMin, .f64x2RelaxedMax, .i16x8RelaxedQ15mulrS, .i16x8RelaxedDotI8x16I7x16S, .i32x4RelaxedDotI8x16I7x16AddS: return 0
         case .i32Load, .f32Load, .i64Load32S, .i64Load32U, .i32Store, .f32Store, .i64Store32, .v128Load32Splat, .i32x4ExtractLane, .i32x4ReplaceLane, .f32x4ExtractLane, .f32x4ReplaceLane, .v128Load32Lane, .v128Store32Lane, .v128Load32Zero: return 2
         case .i64Load, .f64Load, .i64Store, .f64Store, .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S, .v128Load32x2U, .v128Load64Splat, .i64x2ExtractLane, .i64x2ReplaceLane, .f64x2ExtractLane, .f64x2ReplaceLane, .v128Load64Lane, .v128Store64Lane, .v128Load64Zero: return 3
         case .i32Load16S, .i32Load16U, .i64Load16S, .i64Load16U, .i32Store16, .i64Store16, .v128Load16Splat, .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i16x8ReplaceLane, .v128Load16Lane, .v128Store16Lane: return 1
         case .v128Load, .v128Store: return 4
+        }
+        }
+    }
+
+    /// `byByte[byte]` as a switch: a constant table, no lazily initialised global.
+    @inlinable @inline(__always) public static func singleByte(_ byte: UInt8) -> Opcode? {
+        switch byte {
+        case 0x00: return .unreachable
+        case 0x01: return .nop
+        case 0x02: return .block
+        case 0x03: return .loop
+        case 0x04: return .`if`
+        case 0x05: return .`else`
+        case 0x08: return .`throw`
+        case 0x0A: return .throwRef
+        case 0x0B: return .end
+        case 0x0C: return .br
+        case 0x0D: return .brIf
+        case 0x0E: return .brTable
+        case 0x0F: return .`return`
+        case 0x10: return .call
+        case 0x11: return .callIndirect
+        case 0x12: return .returnCall
+        case 0x13: return .returnCallIndirect
+        case 0x14: return .callRef
+        case 0x15: return .returnCallRef
+        case 0x1A: return .drop
+        case 0x1B: return .select
+        case 0x1C: return .selectT
+        case 0x1F: return .tryTable
+        case 0x20: return .localGet
+        case 0x21: return .localSet
+        case 0x22: return .localTee
+        case 0x23: return .globalGet
+        case 0x24: return .globalSet
+        case 0x25: return .tableGet
+        case 0x26: return .tableSet
+        case 0x28: return .i32Load
+        case 0x29: return .i64Load
+        case 0x2A: return .f32Load
+        case 0x2B: return .f64Load
+        case 0x2C: return .i32Load8S
+        case 0x2D: return .i32Load8U
+        case 0x2E: return .i32Load16S
+        case 0x2F: return .i32Load16U
+        case 0x30: return .i64Load8S
+        case 0x31: return .i64Load8U
+        case 0x32: return .i64Load16S
+        case 0x33: return .i64Load16U
+        case 0x34: return .i64Load32S
+        case 0x35: return .i64Load32U
+        case 0x36: return .i32Store
+        case 0x37: return .i64Store
+        case 0x38: return .f32Store
+        case 0x39: return .f64Store
+        case 0x3A: return .i32Store8
+        case 0x3B: return .i32Store16
+        case 0x3C: return .i64Store8
+        case 0x3D: return .i64Store16
+        case 0x3E: return .i64Store32
+        case 0x3F: return .memorySize
+        case 0x40: return .memoryGrow
+        case 0x41: return .i32Const
+        case 0x42: return .i64Const
+        case 0x43: return .f32Const
+        case 0x44: return .f64Const
+        case 0x45: return .i32Eqz
+        case 0x46: return .i32Eq
+        case 0x47: return .i32Ne
+        case 0x48: return .i32LtS
+        case 0x49: return .i32LtU
+        case 0x4A: return .i32GtS
+        case 0x4B: return .i32GtU
+        case 0x4C: return .i32LeS
+        case 0x4D: return .i32LeU
+        case 0x4E: return .i32GeS
+        case 0x4F: return .i32GeU
+        case 0x50: return .i64Eqz
+        case 0x51: return .i64Eq
+        case 0x52: return .i64Ne
+        case 0x53: return .i64LtS
+        case 0x54: return .i64LtU
+        case 0x55: return .i64GtS
+        case 0x56: return .i64GtU
+        case 0x57: return .i64LeS
+        case 0x58: return .i64LeU
+        case 0x59: return .i64GeS
+        case 0x5A: return .i64GeU
+        case 0x5B: return .f32Eq
+        case 0x5C: return .f32Ne
+        case 0x5D: return .f32Lt
+        case 0x5E: return .f32Gt
+        case 0x5F: return .f32Le
+        case 0x60: return .f32Ge
+        case 0x61: return .f64Eq
+        case 0x62: return .f64Ne
+        case 0x63: return .f64Lt
+        case 0x64: return .f64Gt
+        case 0x65: return .f64Le
+        case 0x66: return .f64Ge
+        case 0x67: return .i32Clz
+        case 0x68: return .i32Ctz
+        case 0x69: return .i32Popcnt
+        case 0x6A: return .i32Add
+        case 0x6B: return .i32Sub
+        case 0x6C: return .i32Mul
+        case 0x6D: return .i32DivS
+        case 0x6E: return .i32DivU
+        case 0x6F: return .i32RemS
+        case 0x70: return .i32RemU
+        case 0x71: return .i32And
+        case 0x72: return .i32Or
+        case 0x73: return .i32Xor
+        case 0x74: return .i32Shl
+        case 0x75: return .i32ShrS
+        case 0x76: return .i32ShrU
+        case 0x77: return .i32Rotl
+        case 0x78: return .i32Rotr
+        case 0x79: return .i64Clz
+        case 0x7A: return .i64Ctz
+        case 0x7B: return .i64Popcnt
+        case 0x7C: return .i64Add
+        case 0x7D: return .i64Sub
+        case 0x7E: return .i64Mul
+        case 0x7F: return .i64DivS
+        case 0x80: return .i64DivU
+        case 0x81: return .i64RemS
+        case 0x82: return .i64RemU
+        case 0x83: return .i64And
+        case 0x84: return .i64Or
+        case 0x85: return .i64Xor
+        case 0x86: return .i64Shl
+        case 0x87: return .i64ShrS
+        case 0x88: return .i64ShrU
+        case 0x89: return .i64Rotl
+        case 0x8A: return .i64Rotr
+        case 0x8B: return .f32Abs
+        case 0x8C: return .f32Neg
+        case 0x8D: return .f32Ceil
+        case 0x8E: return .f32Floor
+        case 0x8F: return .f32Trunc
+        case 0x90: return .f32Nearest
+        case 0x91: return .f32Sqrt
+        case 0x92: return .f32Add
+        case 0x93: return .f32Sub
+        case 0x94: return .f32Mul
+        case 0x95: return .f32Div
+        case 0x96: return .f32Min
+        case 0x97: return .f32Max
+        case 0x98: return .f32Copysign
+        case 0x99: return .f64Abs
+        case 0x9A: return .f64Neg
+        case 0x9B: return .f64Ceil
+        case 0x9C: return .f64Floor
+        case 0x9D: return .f64Trunc
+        case 0x9E: return .f64Nearest
+        case 0x9F: return .f64Sqrt
+        case 0xA0: return .f64Add
+        case 0xA1: return .f64Sub
+        case 0xA2: return .f64Mul
+        case 0xA3: return .f64Div
+        case 0xA4: return .f64Min
+        case 0xA5: return .f64Max
+        case 0xA6: return .f64Copysign
+        case 0xA7: return .i32WrapI64
+        case 0xA8: return .i32TruncF32S
+        case 0xA9: return .i32TruncF32U
+        case 0xAA: return .i32TruncF64S
+        case 0xAB: return .i32TruncF64U
+        case 0xAC: return .i64ExtendI32S
+        case 0xAD: return .i64ExtendI32U
+        case 0xAE: return .i64TruncF32S
+        case 0xAF: return .i64TruncF32U
+        case 0xB0: return .i64TruncF64S
+        case 0xB1: return .i64TruncF64U
+        case 0xB2: return .f32ConvertI32S
+        case 0xB3: return .f32ConvertI32U
+        case 0xB4: return .f32ConvertI64S
+        case 0xB5: return .f32ConvertI64U
+        case 0xB6: return .f32DemoteF64
+        case 0xB7: return .f64ConvertI32S
+        case 0xB8: return .f64ConvertI32U
+        case 0xB9: return .f64ConvertI64S
+        case 0xBA: return .f64ConvertI64U
+        case 0xBB: return .f64PromoteF32
+        case 0xBC: return .i32ReinterpretF32
+        case 0xBD: return .i64ReinterpretF64
+        case 0xBE: return .f32ReinterpretI32
+        case 0xBF: return .f64ReinterpretI64
+        case 0xC0: return .i32Extend8S
+        case 0xC1: return .i32Extend16S
+        case 0xC2: return .i64Extend8S
+        case 0xC3: return .i64Extend16S
+        case 0xC4: return .i64Extend32S
+        case 0xD0: return .refNull
+        case 0xD1: return .refIsNull
+        case 0xD2: return .refFunc
+        case 0xD4: return .refAsNonNull
+        case 0xD5: return .brOnNull
+        case 0xD6: return .brOnNonNull
+        default: return nil
         }
     }
 }

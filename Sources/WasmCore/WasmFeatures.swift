@@ -1,17 +1,21 @@
 /// The set of proposals the decoder and validator accept.
 public struct WasmFeatures: OptionSet, Hashable, Sendable {
     public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    public static let simd = WasmFeatures(rawValue: 1 << 0)
-    public static let tailCall = WasmFeatures(rawValue: 1 << 1)
-    public static let exceptions = WasmFeatures(rawValue: 1 << 2)
-    public static let memory64 = WasmFeatures(rawValue: 1 << 3)
-    public static let multiMemory = WasmFeatures(rawValue: 1 << 4)
-    public static let extendedConst = WasmFeatures(rawValue: 1 << 5)
-    public static let functionReferences = WasmFeatures(rawValue: 1 << 6)
-    public static let relaxedSIMD = WasmFeatures(rawValue: 1 << 7)
-    public static let gc = WasmFeatures(rawValue: 1 << 8)
+    // The flags are computed properties, not `static let`s: other modules would read a
+    // stored one through its lazy-initialiser accessor on every use (per instruction in
+    // the decoder); these fold to constants.
+
+    @inlinable public static var simd: WasmFeatures { WasmFeatures(rawValue: 1 << 0) }
+    @inlinable public static var tailCall: WasmFeatures { WasmFeatures(rawValue: 1 << 1) }
+    @inlinable public static var exceptions: WasmFeatures { WasmFeatures(rawValue: 1 << 2) }
+    @inlinable public static var memory64: WasmFeatures { WasmFeatures(rawValue: 1 << 3) }
+    @inlinable public static var multiMemory: WasmFeatures { WasmFeatures(rawValue: 1 << 4) }
+    @inlinable public static var extendedConst: WasmFeatures { WasmFeatures(rawValue: 1 << 5) }
+    @inlinable public static var functionReferences: WasmFeatures { WasmFeatures(rawValue: 1 << 6) }
+    @inlinable public static var relaxedSIMD: WasmFeatures { WasmFeatures(rawValue: 1 << 7) }
+    @inlinable public static var gc: WasmFeatures { WasmFeatures(rawValue: 1 << 8) }
 
     /// Wasm 2.0: MVP plus multi-value, reference types, bulk memory, sign extension,
     /// non-trapping float-to-int and fixed-width SIMD (those are always on).

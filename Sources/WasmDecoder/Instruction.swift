@@ -70,7 +70,7 @@ public struct Instruction: Hashable, Sendable {
         set { setLists(valueTypes, labels, newValue) }
     }
 
-    public init(_ opcode: Opcode) { self.opcode = opcode }
+    @inlinable public init(_ opcode: Opcode) { self.opcode = opcode }
 
     private mutating func setLists(_ valueTypes: [ValueType], _ labels: [UInt32], _ catches: [CatchClause]) {
         lists = valueTypes.isEmpty && labels.isEmpty && catches.isEmpty

@@ -6,7 +6,7 @@ import WasmCore
 /// features); typing and index checks are the validator's. It allocates only for the
 /// variable-length immediates (`br_table` targets, typed `select`, `try_table` catches).
 public struct InstructionReader: Sendable {
-    var reader: ByteReader
+    @usableFromInline var reader: ByteReader
     public let features: WasmFeatures
 
     /// Reads the code of a defined function of `module` (after its locals, up to and
@@ -38,9 +38,21 @@ public struct InstructionReader: Sendable {
 
     /// Decodes the next instruction (at `offset`); at the end of the range this throws
     /// like a truncated instruction. Cheaper than `read()` in loops that check `isAtEnd`
-    /// themselves: no optional tuple to build and destroy.
+    /// themselves: no optional tuple to build and destroy. Inlinable: inlined into each
+    /// tier's validation loop, the instruction is built in place instead of being returned
+    /// through memory and copied.
+    @inlinable
     public mutating func next() throws(WasmError) -> Instruction {
-        let op = try readOpcode()
+        // `readOpcode()`'s common case written out: the optimiser has been seen not to
+        // inline it here despite `@inline(__always)`.
+        let op: Opcode
+        let at = reader.offset
+        if at < reader.limit, let found = Opcode.singleByte(reader.bytes[at]), !Self.mayNeedFeature(found) {
+            reader.offset = at + 1
+            op = found
+        } else {
+            op = try readOpcode()
+        }
         var ins = Instruction(op)
         switch op.immediateKind {
         case .none: break
@@ -100,16 +112,55 @@ public struct InstructionReader: Sendable {
         return ins
     }
 
+    /// Consumes the next instruction like `next()` (same checks, same errors) without
+    /// building it, and returns its opcode: the module decoder only needs the block
+    /// structure of a body. Immediates that need more than a primitive read are decoded by
+    /// `next()` itself, so both paths share every check.
+    public mutating func skip() throws(WasmError) -> Opcode {
+        let start = reader.offset
+        // `readOpcode()`'s common case written out: the optimiser has been seen not to
+        // inline it here despite `@inline(__always)`.
+        let op: Opcode
+        let at = reader.offset
+        if at < reader.limit, let found = Opcode.singleByte(reader.bytes[at]), !Self.mayNeedFeature(found) {
+            reader.offset = at + 1
+            op = found
+        } else {
+            op = try readOpcode()
+        }
+        switch op.immediateKind {
+        case .none: break
+        case .label, .func, .type, .local, .global, .table, .tag, .data, .elem:
+            _ = try reader.readU32()
+        case .callIndirect, .tableTable:
+            _ = try reader.readU32()
+            _ = try reader.readU32()
+        case .block: _ = try readBlockType()
+        case .i32: _ = try reader.readI32()
+        case .i64: _ = try reader.readI64()
+        case .f32: _ = try reader.readFixedU32()
+        case .f64: _ = try reader.readFixedU64()
+        case .memarg:
+            var ins = Instruction(op)
+            try readMemarg(into: &ins)
+        default:
+            reader.offset = start
+            return try next().opcode
+        }
+        return op
+    }
+
     /// One-byte opcodes take the inlined path; prefixes and errors the general one.
-    @inline(__always)
-    private mutating func readOpcode() throws(WasmError) -> Opcode {
+    @inlinable @inline(__always)
+    mutating func readOpcode() throws(WasmError) -> Opcode {
         let start = reader.offset
         let byte = try reader.readByte()
-        if byte < 0xFB, let found = Opcode.byByte[Int(byte)], isEnabled(found) { return found }
+        if let found = Opcode.singleByte(byte), isEnabled(found) { return found }
         return try readOpcode(byte, start: start)
     }
 
-    private mutating func readOpcode(_ byte: UInt8, start: Int) throws(WasmError) -> Opcode {
+    @usableFromInline
+    mutating func readOpcode(_ byte: UInt8, start: Int) throws(WasmError) -> Opcode {
         let op: Opcode
         switch byte {
         case 0xFB, 0xFC, 0xFD, 0xFE:
@@ -119,7 +170,7 @@ public struct InstructionReader: Sendable {
             }
             op = found
         default:
-            guard let found = Opcode.byByte[Int(byte)], isEnabled(found) else {
+            guard let found = Opcode.singleByte(byte), isEnabled(found) else {
                 throw .malformed("illegal opcode \(hex(byte))", offset: start)
             }
             op = found
@@ -128,15 +179,15 @@ public struct InstructionReader: Sendable {
     }
 
     /// Whether the proposal that introduced `op` is enabled.
-    @inline(__always)
-    private func isEnabled(_ op: Opcode) -> Bool {
+    @inlinable @inline(__always)
+    func isEnabled(_ op: Opcode) -> Bool {
         // Only these single-byte opcodes and the 0xFD prefix belong to optional proposals.
         if op.prefixByte != 0xFD && !Self.mayNeedFeature(op) { return true }
         return isEnabledSlow(op)
     }
 
-    @inline(__always)
-    private static func mayNeedFeature(_ op: Opcode) -> Bool {
+    @inlinable @inline(__always)
+    static func mayNeedFeature(_ op: Opcode) -> Bool {
         switch op {
         case .throw, .throwRef, .tryTable, .returnCall, .returnCallIndirect, .returnCallRef, .callRef,
              .refAsNonNull, .brOnNull, .brOnNonNull: true
@@ -144,7 +195,8 @@ public struct InstructionReader: Sendable {
         }
     }
 
-    private func isEnabledSlow(_ op: Opcode) -> Bool {
+    @usableFromInline
+    func isEnabledSlow(_ op: Opcode) -> Bool {
         switch op {
         case .throw, .throwRef, .tryTable: return features.contains(.exceptions)
         case .returnCall, .returnCallIndirect: return features.contains(.tailCall)
@@ -162,7 +214,8 @@ public struct InstructionReader: Sendable {
     }
 
     /// `0x40` (empty), a value type, or a non-negative s33 type index.
-    private mutating func readBlockType() throws(WasmError) -> BlockType {
+    @usableFromInline
+    mutating func readBlockType() throws(WasmError) -> BlockType {
         let start = reader.offset
         let b = try reader.peekByte()
         if b == 0x40 {
@@ -175,7 +228,8 @@ public struct InstructionReader: Sendable {
         return .typeIndex(UInt32(truncatingIfNeeded: index))
     }
 
-    private mutating func readCatches() throws(WasmError) -> [CatchClause] {
+    @usableFromInline
+    mutating func readCatches() throws(WasmError) -> [CatchClause] {
         let count = try reader.readLength()
         var catches: [CatchClause] = []
         for _ in 0..<count {
@@ -190,7 +244,8 @@ public struct InstructionReader: Sendable {
     }
 
     /// A memory index: a LEB128 index with multi-memory, else a single zero byte.
-    private mutating func readMemoryIndex() throws(WasmError) -> UInt32 {
+    @usableFromInline
+    mutating func readMemoryIndex() throws(WasmError) -> UInt32 {
         if features.contains(.multiMemory) { return try reader.readU32() }
         let start = reader.offset
         guard try reader.readByte() == 0 else { throw .malformed("zero byte expected", offset: start) }
@@ -199,7 +254,8 @@ public struct InstructionReader: Sendable {
 
     /// Alignment flags, optional memory index (flag bit 6, multi-memory) and offset
     /// (64-bit under memory64).
-    private mutating func readMemarg(into ins: inout Instruction) throws(WasmError) {
+    @usableFromInline
+    mutating func readMemarg(into ins: inout Instruction) throws(WasmError) {
         let start = reader.offset
         let flags = try reader.readU32()
         if features.contains(.multiMemory) {

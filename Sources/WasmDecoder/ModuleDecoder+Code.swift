@@ -91,8 +91,17 @@ extension ModuleDecoder {
             // `next()` rather than `read()`: no optional tuple per instruction.
             guard !code.isAtEnd else { throw ByteReader.endError(at: reader.bytes.count) }
             let at = code.offset
-            let ins = try code.next()
-            switch ins.opcode {
+            // Function bodies are only scanned here (their instructions are decoded again
+            // in the validator's pass); constant expressions are kept.
+            let op: Opcode
+            if collecting {
+                let ins = try code.next()
+                op = ins.opcode
+                if op != .end || blockKinds.count > 1 { out.append(ins) }
+            } else {
+                op = try code.skip()
+            }
+            switch op {
             case .block, .loop, .tryTable:
                 blockKinds.append(0)
             case .if:
@@ -111,7 +120,6 @@ extension ModuleDecoder {
             default:
                 break
             }
-            if collecting { out.append(ins) }
         }
     }
 }

@@ -11,6 +11,7 @@ extension ByteReader {
 
     /// A `u32` length or count that must fit in the rest of the module (counted from the
     /// start of its own encoding, as the reference interpreter does).
+    @usableFromInline
     mutating func readLength() throws(WasmError) -> Int {
         let start = offset
         let n = Int(try readU32())
@@ -30,6 +31,7 @@ extension ByteReader {
     }
 
     /// A value type. Type-index references are range-checked by the validator.
+    @usableFromInline
     mutating func readValueType(_ features: WasmFeatures) throws(WasmError) -> ValueType {
         let start = offset
         let b = try readByte()
@@ -81,6 +83,7 @@ extension ByteReader {
     }
 
     /// A heap type: an abstract type byte or a (non-negative, s33) type index.
+    @usableFromInline
     mutating func readHeapType(_ features: WasmFeatures) throws(WasmError) -> HeapType {
         let start = offset
         let b = try peekByte()

@@ -12,25 +12,47 @@ extension FunctionValidator {
         guard !frames.isEmpty else { throw .malformed("section size mismatch", offset: offset) }
         let op = ins.opcode
         if let signature = module.state.signatures[Int(op.rawValue)] {
-            let address = try checkImmediates(ins)
+            let address = op.immediateKind == .none ? TypeCode.i32 : try checkImmediates(ins)
             let n = Int(signature.popCount)
             for i in 0..<n {
-                try expect(SignatureTable.type(signature.pop(i), address: address), at: n - 1 - i)
+                try expectCode(SignatureTable.typeCode(signature.pop(i), address: address), at: n - 1 - i)
             }
             return .signature(signature, address: address)
         }
-        if let signature = SignatureTable.overflow[Int(op.rawValue)] {
-            let address = try checkImmediates(ins)
-            let pops = signature.pops.map { SignatureTable.type($0, address: address) }
-            try expect(pops, above: 0)
-            return .popPushTypes(pops.count, signature.pushes.map { SignatureTable.type($0, address: address) })
+        // The most frequent hand-typed instructions, with the same checks (in the same
+        // order, so the same errors) as their general cases below.
+        switch op {
+        case .localGet:
+            let i = Int(ins.index)
+            guard i < localCodes.count else { throw .invalid("unknown local \(ins.index)") }
+            try checkInitialized(ins.index)
+            return .popPushCode(0, localCodes[i])
+        case .localSet, .localTee:
+            let i = Int(ins.index)
+            guard i < localCodes.count else { throw .invalid("unknown local \(ins.index)") }
+            let t = localCodes[i]
+            try expectCode(t, at: 0)
+            return .setLocal(ins.index, push: op == .localTee ? t : .unknown)
+        case .brIf:
+            guard Int(ins.index) < frames.count else { throw .invalid("unknown label \(ins.index)") }
+            let f = frames.count - 1 - Int(ins.index)
+            // Through the buffer: `frames[f]` would copy the frame (retaining its type).
+            let carriesNothing = frames.withUnsafeBufferPointer { b in
+                b[f].kind == .loop ? b[f].type.parameters.isEmpty : b[f].type.results.isEmpty
+            }
+            if carriesNothing {
+                try expectCode(.i32, at: 0)
+                return .pop(1)
+            }
+        default:
+            break
         }
         return try checkSpecial(ins)
     }
 
     /// Index, alignment and offset checks of the table-typed instructions; returns the
     /// address type of the memory they use (i32 when none).
-    func checkImmediates(_ ins: Instruction) throws(WasmError) -> ValueType {
+    func checkImmediates(_ ins: Instruction) throws(WasmError) -> TypeCode {
         let immediate = ins.opcode.immediateKind
         switch immediate {
         case .memarg, .memargLane:
@@ -42,14 +64,14 @@ extension FunctionValidator {
             if immediate == .memargLane && ins.value2 >= UInt64(ins.opcode.laneCount) {
                 throw .invalid("invalid lane index")
             }
-            return memory.limits.addressType
+            return TypeCode(memory.limits.addressType)
         case .lane:
             if ins.index >= UInt32(ins.opcode.laneCount) { throw .invalid("invalid lane index") }
         case .shuffle:
             // Sixteen lane bytes, each selecting one of the 32 bytes of both operands.
             if (ins.value | ins.value2) & 0xE0E0_E0E0_E0E0_E0E0 != 0 { throw .invalid("invalid lane index") }
         case .memory:
-            return try module.memory(ins.index).limits.addressType
+            return TypeCode(try module.memory(ins.index).limits.addressType)
         case .data:
             try module.checkData(ins.index)
         case .elem:
@@ -63,7 +85,6 @@ extension FunctionValidator {
     /// The instructions the table marks "special": control, calls, variables, references,
     /// parametric and bulk instructions.
     func checkSpecial(_ ins: Instruction) throws(WasmError) -> ValidationEffect {
-        let relations = module.relations
         switch ins.opcode {
         case .unreachable:
             return .unreachable
@@ -89,7 +110,7 @@ extension FunctionValidator {
             let frame = top
             try expectExactly(frame.type.results)
             // An `if` without `else` has an implicit empty else passing its parameters on.
-            if frame.kind == .if && !relations.isSubtype(frame.type.parameters, of: frame.type.results) {
+            if frame.kind == .if && !module.relations.isSubtype(frame.type.parameters, of: frame.type.results) {
                 throw .invalid("type mismatch")
             }
             return .endFrame
@@ -127,13 +148,13 @@ extension FunctionValidator {
 
         case .callIndirect, .returnCallIndirect:
             let table = try module.table(ins.index2)
-            let type = try relations.functionType(ins.index)
-            guard relations.isSubtype(.ref(table.elementType), of: .funcRef) else { throw .invalid("type mismatch") }
+            let type = try module.relations.functionType(ins.index)
+            guard module.relations.isSubtype(.ref(table.elementType), of: .funcRef) else { throw .invalid("type mismatch") }
             try expect(table.limits.addressType, at: 0)
             return try checkCall(ins, type: type, extraPops: 1)
 
         case .callRef, .returnCallRef:
-            let type = try relations.functionType(ins.index)
+            let type = try module.relations.functionType(ins.index)
             try expect(.ref(RefType(nullable: true, .concrete(ins.index))), at: 0)
             return try checkCall(ins, type: type, extraPops: 1)
 
@@ -153,7 +174,7 @@ extension FunctionValidator {
             let types = ins.valueTypes
             guard types.count == 1 else { throw .invalid("invalid result arity") }
             let t = types[0]
-            try relations.check(t)
+            try module.relations.check(t)
             try expect(.i32, at: 0)
             try expect(t, at: 1)
             try expect(t, at: 2)

@@ -4,7 +4,6 @@ import WasmDecoder
 extension FunctionValidator {
     /// Variable, table, reference and bulk-memory instructions.
     func checkVariableOrReference(_ ins: Instruction) throws(WasmError) -> ValidationEffect {
-        let relations = module.relations
         switch ins.opcode {
         case .localGet:
             let t = try local(ins.index)
@@ -14,7 +13,7 @@ extension FunctionValidator {
         case .localSet, .localTee:
             let t = try local(ins.index)
             try expect(t, at: 0)
-            return .setLocal(ins.index, push: ins.opcode == .localTee ? t : nil)
+            return .setLocal(ins.index, push: ins.opcode == .localTee ? TypeCode(t) : .unknown)
 
         case .globalGet:
             let g = try module.global(ins.index)
@@ -57,7 +56,7 @@ extension FunctionValidator {
         case .tableCopy:
             let destination = try module.table(ins.index)
             let source = try module.table(ins.index2)
-            guard relations.isSubtype(.ref(source.elementType), of: .ref(destination.elementType)) else {
+            guard module.relations.isSubtype(.ref(source.elementType), of: .ref(destination.elementType)) else {
                 throw .invalid("type mismatch")
             }
             let d = destination.limits.addressType, s = source.limits.addressType
@@ -69,7 +68,7 @@ extension FunctionValidator {
         case .tableInit:
             let table = try module.table(ins.index2)
             let element = try module.element(ins.index)
-            guard relations.isSubtype(.ref(element), of: .ref(table.elementType)) else {
+            guard module.relations.isSubtype(.ref(element), of: .ref(table.elementType)) else {
                 throw .invalid("type mismatch")
             }
             try expect(.i32, at: 0)
@@ -101,7 +100,7 @@ extension FunctionValidator {
             return .pop(3)
 
         case .refNull:
-            try relations.check(ins.heapType)
+            try module.relations.check(ins.heapType)
             return .popPush(0, .ref(RefType(nullable: true, ins.heapType)))
 
         case .refIsNull:
@@ -128,13 +127,20 @@ extension FunctionValidator {
             let types = try self.frame(ins.index).branchTypes
             guard let last = types.last, case .ref(let target) = last else { throw .invalid("type mismatch") }
             let prefix = Array(types.dropLast())
-            if let t = try peekReference(), !relations.isSubtype(t.heapType, of: target.heapType) {
+            if let t = try peekReference(), !module.relations.isSubtype(t.heapType, of: target.heapType) {
                 throw .invalid("type mismatch")
             }
             try expect(prefix, above: 1)
             return .popPushTypes(1 + prefix.count, prefix)
 
         default:
+            // Signatures too large for the compact table (none today).
+            if let signature = SignatureTable.overflow[Int(ins.opcode.rawValue)] {
+                let address = try checkImmediates(ins).valueType ?? .i32
+                let pops = signature.pops.map { SignatureTable.type($0, address: address) }
+                try expect(pops, above: 0)
+                return .popPushTypes(pops.count, signature.pushes.map { SignatureTable.type($0, address: address) })
+            }
             // Every opcode is either table-typed or handled above; reaching here means the
             // instruction table grew a hand-typed entry this validator does not know.
             throw .invalid("unsupported instruction \(ins.opcode.name)")

@@ -14,8 +14,8 @@ struct ControlFrame: Sendable {
     var branchTypes: [ValueType] { kind == .loop ? type.parameters : type.results }
 }
 
-/// The state of validating one function body: the spec's operand stack (nil = unknown,
-/// the bottom of a polymorphic stack) and control stack. It is also the
+/// The state of validating one function body: the spec's operand stack (as `TypeCode`s,
+/// `unknown` at the bottom of a polymorphic stack) and control stack. It is also the
 /// `ValidationContext` a sink sees, so passing it costs no copying of the stacks.
 @usableFromInline
 struct FunctionValidator: ValidationContext {
@@ -23,10 +23,12 @@ struct FunctionValidator: ValidationContext {
     @usableFromInline let functionIndex: UInt32
     @usableFromInline let functionType: FunctionType
     @usableFromInline let locals: [ValueType]
+    /// `locals` encoded, for the per-instruction checks.
+    let localCodes: [TypeCode]
     /// The instruction bytes in `Module.bytes` (after the locals, including the final `end`).
     @usableFromInline let bodyStart: Int
     @usableFromInline let bodyEnd: Int
-    var stack: [ValueType?] = []
+    var stack = OperandStack()
     var frames: [ControlFrame] = []
     var maxHeight = 0
     /// Set-before-use tracking for non-defaultable locals; empty when there are none.
@@ -43,10 +45,10 @@ struct FunctionValidator: ValidationContext {
         bodyStart = Swift.min(Swift.max(body.lowerBound, 0), bodyEnd)
         self.functionType = functionType
         self.locals = locals
+        localCodes = locals.map(TypeCode.init)
         if locals.contains(where: { !$0.isDefaultable }) {
             localInitialized = locals.indices.map { $0 < functionType.parameters.count || locals[$0].isDefaultable }
         }
-        stack.reserveCapacity(16)
         frames.reserveCapacity(8)
         frames.append(ControlFrame(kind: .function, height: 0, type: functionType, unreachable: false, initLogHeight: 0))
     }
@@ -65,7 +67,7 @@ struct FunctionValidator: ValidationContext {
 
     @usableFromInline func operandType(_ depth: Int) -> ValueType? {
         guard depth >= 0, depth < stack.count - (frames.isEmpty ? 0 : topHeight) else { return nil }
-        return stack[stack.count - 1 - depth]
+        return stack[stack.count - 1 - depth].valueType
     }
 
     @usableFromInline func resolve(_ blockType: BlockType) -> FunctionType {
@@ -79,21 +81,38 @@ struct FunctionValidator: ValidationContext {
     var topHeight: Int { frames[frames.count - 1].height }
     var topUnreachable: Bool { frames[frames.count - 1].unreachable }
 
-    /// The operand `depth` values below the top, nil when unknown; a missing operand is a
-    /// type mismatch unless the frame is unreachable.
+    /// The operand `depth` values below the top (`unknown` on a polymorphic stack); a
+    /// missing operand is a type mismatch unless the frame is unreachable.
     @inline(__always)
-    func peek(_ depth: Int) throws(WasmError) -> ValueType? {
+    func peekCode(_ depth: Int) throws(WasmError) -> TypeCode {
         if depth < stack.count - topHeight { return stack[stack.count - 1 - depth] }
-        if topUnreachable { return nil }
+        if topUnreachable { return .unknown }
         throw .invalid("type mismatch")
+    }
+
+    /// `peekCode` decoded: nil when unknown.
+    func peek(_ depth: Int) throws(WasmError) -> ValueType? {
+        try peekCode(depth).valueType
+    }
+
+    @inline(__always)
+    func expectCode(_ code: TypeCode, at depth: Int) throws(WasmError) {
+        // Equal types are the common case (one compare); only references need the
+        // subtype relation.
+        let actual = try peekCode(depth)
+        if actual != code && !actual.isUnknown { try expectSubtype(actual, of: code) }
+    }
+
+    @inline(never)
+    func expectSubtype(_ actual: TypeCode, of expected: TypeCode) throws(WasmError) {
+        guard let a = actual.valueType, let e = expected.valueType, module.relations.isSubtype(a, of: e) else {
+            throw .invalid("type mismatch")
+        }
     }
 
     @inline(__always)
     func expect(_ type: ValueType, at depth: Int) throws(WasmError) {
-        // Equal types are the common case; only references need the subtype relation.
-        if let actual = try peek(depth), actual != type, !module.relations.isSubtype(actual, of: type) {
-            throw .invalid("type mismatch")
-        }
+        try expectCode(TypeCode(type), at: depth)
     }
 
     /// `types` (bottom to top) on the stack with `depth` further values above them.
@@ -112,24 +131,27 @@ struct FunctionValidator: ValidationContext {
     mutating func pop(_ n: Int) {
         let available = stack.count - topHeight
         let k = Swift.min(n, available)
-        // One at a time: `removeLast(_:)` goes through a generic range replacement.
-        for _ in 0..<Swift.max(k, 0) { stack.removeLast() }
+        if k > 0 { stack.removeLast(k) }
     }
 
     @inline(__always)
-    mutating func push(_ type: ValueType?) {
-        stack.append(type)
+    mutating func pushCode(_ code: TypeCode) {
+        stack.append(code)
         if stack.count > maxHeight { maxHeight = stack.count }
     }
 
+    mutating func push(_ type: ValueType?) {
+        pushCode(TypeCode(type))
+    }
+
     mutating func push(_ types: [ValueType]) {
-        for t in types { stack.append(t) }
+        for t in types { stack.append(TypeCode(t)) }
         if stack.count > maxHeight { maxHeight = stack.count }
     }
 
     mutating func setUnreachable() {
         let height = topHeight
-        while stack.count > height { stack.removeLast() }
+        if stack.count > height { stack.removeLast(stack.count - height) }
         frames[frames.count - 1].unreachable = true
     }
 
@@ -185,6 +207,7 @@ struct FunctionValidator: ValidationContext {
         return locals[Int(index)]
     }
 
+    @inline(__always)
     mutating func markInitialized(_ index: UInt32) {
         let i = Int(index)
         if i < localInitialized.count && !localInitialized[i] {
@@ -193,6 +216,7 @@ struct FunctionValidator: ValidationContext {
         }
     }
 
+    @inline(__always)
     func checkInitialized(_ index: UInt32) throws(WasmError) {
         let i = Int(index)
         if i < localInitialized.count && !localInitialized[i] { throw .invalid("uninitialized local \(index)") }

@@ -81,6 +81,18 @@ enum SignatureTable {
         }
     }
 
+    /// `type(_:address:)` as a `TypeCode`: codes 1...5 are the numeric types' raw codes.
+    @inline(__always)
+    static func typeCode(_ code: UInt8, address: TypeCode) -> TypeCode {
+        switch code {
+        case 0: address
+        case 1...5: TypeCode(raw: UInt64(code))
+        case 6: .funcRef
+        case 7: .externRef
+        default: .exnRef
+        }
+    }
+
     static func type(_ operand: OperandType, address: ValueType) -> ValueType {
         switch operand {
         case .address: address

@@ -8,10 +8,11 @@ import WasmDecoder
 @usableFromInline
 enum ValidationEffect {
     /// A table-typed instruction: pop the signature's operands, push its results.
-    case signature(CompactSignature, address: ValueType)
+    case signature(CompactSignature, address: TypeCode)
     case pop(Int)
     /// Pop, then push one value (nil = unknown, from a polymorphic stack).
     case popPush(Int, ValueType?)
+    case popPushCode(Int, TypeCode)
     case popPushTypes(Int, [ValueType])
     /// The rest of the frame is unreachable (br, return, unreachable, throw...).
     case unreachable
@@ -19,8 +20,9 @@ enum ValidationEffect {
     case enter(LabelInfo.Kind, FunctionType, pop: Int)
     case elseFrame
     case endFrame
-    /// `local.set` / `local.tee`: pop the value, push it back for tee, mark the local set.
-    case setLocal(UInt32, push: ValueType?)
+    /// `local.set` / `local.tee`: pop the value, push it back for tee (`unknown`: no
+    /// push), mark the local set.
+    case setLocal(UInt32, push: TypeCode)
     /// `br_on_null`: the branch types stay, then the non-null reference.
     case brOnNull([ValueType], ValueType?)
 }
@@ -31,12 +33,15 @@ extension FunctionValidator {
         switch effect {
         case .signature(let signature, let address):
             pop(Int(signature.popCount))
-            for i in 0..<Int(signature.pushCount) { push(SignatureTable.type(signature.push(i), address: address)) }
+            for i in 0..<Int(signature.pushCount) { pushCode(SignatureTable.typeCode(signature.push(i), address: address)) }
         case .pop(let n):
             pop(n)
         case .popPush(let n, let type):
             pop(n)
             push(type)
+        case .popPushCode(let n, let code):
+            pop(n)
+            pushCode(code)
         case .popPushTypes(let n, let types):
             pop(n)
             push(types)
@@ -60,7 +65,7 @@ extension FunctionValidator {
             push(frame.type.results)
         case .setLocal(let index, let type):
             pop(1)
-            if let type { push(type) }
+            if !type.isUnknown { pushCode(type) }
             markInitialized(index)
         case .brOnNull(let types, let reference):
             pop(1 + types.count)
