@@ -88,9 +88,14 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         compiler = sink.compiler
         // Functions the compiler left out get interpreter code (a second pass over them only).
         let leftOut = module.functions.indices.filter { !compiler.compiled[$0] }
-        var interp = InterpreterTranslation(module: module)
-        for i in leftOut { try validator.validateFunction(definedIndex: i, sink: &interp) }
-        let interpreted = interp.finish()
+        let interpreted: any CompiledCode
+        if leftOut.isEmpty {
+            interpreted = InterpreterTranslation.noFunctions()
+        } else {
+            var interp = InterpreterTranslation(module: module)
+            for i in leftOut { try validator.validateFunction(definedIndex: i, sink: &interp) }
+            interpreted = interp.finish()
+        }
         var interpretedSlots: [Int: Int] = [:]
         for (k, i) in leftOut.enumerated() {
             let entry = interpreted.entry(definedIndex: k)

@@ -147,6 +147,21 @@ public struct ByteReader: Sendable {
 /// Strict UTF-8 validation (no overlongs, no surrogates, at most U+10FFFF).
 public enum UTF8Validation {
     public static func decode<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
+        // Callers in other modules reach this unspecialised: check contiguous bytes
+        // through a concrete buffer instead of a generic iterator.
+        if let text = bytes.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return text }
+        return decode(Array(bytes))
+    }
+
+    public static func decode(_ bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    public static func decode(_ bytes: ArraySlice<UInt8>) -> String? {
+        bytes.withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    private static func decode(buffer bytes: UnsafeBufferPointer<UInt8>) -> String? {
         var it = bytes.makeIterator()
         while let b0 = it.next() {
             if b0 < 0x80 { continue }
@@ -165,6 +180,6 @@ public enum UTF8Validation {
             }
             if cp < min || cp > 0x10FFFF || (0xD800...0xDFFF).contains(cp) { return nil }
         }
-        return String(decoding: Array(bytes), as: UTF8.self)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
