@@ -8,7 +8,7 @@ enum ConstEvaluator {
     static func evaluate(_ expr: ConstExpression, globals: [Global], functions: [Function]) throws(WasmError) -> Value {
         // Nearly every initialiser and offset is one constant: no operand stack for those.
         let instructions = expr.instructions
-        if instructions.count == 2, instructions[1].opcode == .end {
+        if instructions.count == 1 || (instructions.count == 2 && instructions[1].opcode == .end) {
             let inst = instructions[0]
             switch inst.opcode {
             case .i32Const: return .i32(UInt32(truncatingIfNeeded: inst.value))
