@@ -35,6 +35,10 @@ public struct InterpreterTranslation: CodeSink {
         try translator.endFunction(maxStackHeight: maxStackHeight)
     }
 
+    /// Code with no functions, for a module the other tier compiled entirely (building a
+    /// translation costs as much as instantiating a small module).
+    public static func noFunctions() -> any CompiledCode { InterpretedCode(words: [], entries: []) }
+
     /// The interpreter code of every translated function (kept alive by the returned object).
     public func finish() -> any CompiledCode {
         InterpretedCode(words: translator.code, entries: translator.entries, handlers: translator.handlerRegions)

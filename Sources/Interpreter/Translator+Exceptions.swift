@@ -27,7 +27,7 @@ extension Translator {
         sync(context.stackHeight, context: context)
         materializeAll()
         let anchor = code.count
-        emit(.tryTable, 0, UInt32(ins.catches.count))
+        emit(.tryTable, 0, UInt32(truncatingIfNeeded: ins.catches.count))
         var returnWords: [Int] = []
         for clause in ins.catches {
             let label = context.label(clause.label)

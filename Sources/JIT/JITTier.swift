@@ -79,18 +79,25 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         var masm = X64MacroAssembler(addressing: bounds.addressing(is64: false), capacity: max(1 << 12, wasmBytes * 4),
                                      countsFuel: countsFuel)
         masm.recordsListing = recordListing
-        var compiler = SinglePassCompiler(masm: masm, tierID: id, module: module)
+        var compiler = SinglePassCompiler(masm: consume masm, tierID: id, module: module)
         compiler.recording = recordListing
-        var sink = X64Sink(compiler: compiler)
+        // Moved, not copied, into the sink and back: a second live copy would make every
+        // first write to each of the compiler's arrays copy it.
+        var sink = X64Sink(compiler: consume compiler)
         for i in module.functions.indices {
             try validator.validateFunction(definedIndex: i, sink: &sink)
         }
-        compiler = sink.compiler
+        compiler = (consume sink).compiler
         // Functions the compiler left out get interpreter code (a second pass over them only).
         let leftOut = module.functions.indices.filter { !compiler.compiled[$0] }
-        var interp = InterpreterTranslation(module: module)
-        for i in leftOut { try validator.validateFunction(definedIndex: i, sink: &interp) }
-        let interpreted = interp.finish()
+        let interpreted: any CompiledCode
+        if leftOut.isEmpty {
+            interpreted = InterpreterTranslation.noFunctions()
+        } else {
+            var interp = InterpreterTranslation(module: module)
+            for i in leftOut { try validator.validateFunction(definedIndex: i, sink: &interp) }
+            interpreted = interp.finish()
+        }
         var interpretedSlots: [Int: Int] = [:]
         for (k, i) in leftOut.enumerated() {
             let entry = interpreted.entry(definedIndex: k)

@@ -146,18 +146,22 @@ public struct ByteReader: Sendable {
 
 /// Strict UTF-8 validation (no overlongs, no surrogates, at most U+10FFFF).
 public enum UTF8Validation {
-    /// The decoder's case (names are slices of the module), specialised here: the generic
-    /// entry point called from another module runs unspecialised, per byte through
-    /// witness tables.
-    public static func decode(_ bytes: ArraySlice<UInt8>) -> String? {
-        decodeAny(bytes)
-    }
-
     public static func decode<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
-        decodeAny(bytes)
+        // Callers in other modules reach this unspecialised: check contiguous bytes
+        // through a concrete buffer instead of a generic iterator.
+        if let text = bytes.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return text }
+        return decode(Array(bytes))
     }
 
-    private static func decodeAny<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
+    public static func decode(_ bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    public static func decode(_ bytes: ArraySlice<UInt8>) -> String? {
+        bytes.withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    private static func decode(buffer bytes: UnsafeBufferPointer<UInt8>) -> String? {
         var it = bytes.makeIterator()
         while let b0 = it.next() {
             if b0 < 0x80 { continue }

@@ -6,6 +6,18 @@ import WasmDecoder
 /// extended-const integer arithmetic.
 enum ConstEvaluator {
     static func evaluate(_ expr: ConstExpression, globals: [Global], functions: [Function]) throws(WasmError) -> Value {
+        // Nearly every initialiser and offset is one constant: no operand stack for those.
+        let instructions = expr.instructions
+        if instructions.count == 1 || (instructions.count == 2 && instructions[1].opcode == .end) {
+            let inst = instructions[0]
+            switch inst.opcode {
+            case .i32Const: return .i32(UInt32(truncatingIfNeeded: inst.value))
+            case .i64Const: return .i64(inst.value)
+            case .refFunc where Int(inst.index) < functions.count:
+                return .ref(.function(FunctionHandle(functions[Int(inst.index)])))
+            default: break
+            }
+        }
         var stack: [Value] = []
         func pop() throws(WasmError) -> Value {
             guard let v = stack.popLast() else { throw WasmError(.invalid, "type mismatch") }

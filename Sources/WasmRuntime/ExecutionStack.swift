@@ -61,11 +61,16 @@ public final class ExecutionStack {
 
     init(slots: Int, maxFrames: Int, fuel: UInt64?) {
         let byteCount = max(slots, 1024) * 8
-        slotBase = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 16)
+        self.maxFrames = max(maxFrames, 1)
+        if let cached = StackPool.take(slotBytes: byteCount, frameCapacity: self.maxFrames) {
+            slotBase = cached.slots
+            frames = cached.frames
+        } else {
+            slotBase = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 16)
+            frames = .allocate(capacity: self.maxFrames)
+        }
         slotEnd = slotBase + byteCount
         slotTop = slotBase
-        self.maxFrames = max(maxFrames, 1)
-        frames = .allocate(capacity: self.maxFrames)
         pollWords = .allocate(byteCount: 16, alignment: 16)
         pollWords.initializeMemory(as: UInt64.self, repeating: 0, count: 1)
         interruptFlag = (pollWords + Self.pollInterruptOffset).initializeMemory(as: UInt32.self, repeating: 0, count: 2)
@@ -74,8 +79,8 @@ public final class ExecutionStack {
     }
 
     deinit {
-        slotBase.deallocate()
-        frames.deallocate()
+        StackPool.give(StackPool.Buffers(slots: slotBase, slotBytes: slotEnd - slotBase, frames: frames,
+                                         frameCapacity: maxFrames))
         pollWords.deallocate()
     }
 

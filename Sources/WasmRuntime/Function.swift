@@ -1,4 +1,11 @@
 import WasmCore
+import WasmDecoder
+
+/// The module functions take their names from, held once per instance.
+final class ModuleNames {
+    let module: Module
+    init(_ module: Module) { self.module = module }
+}
 
 /// A function: defined by a Wasm instance, or provided by the host.
 public final class Function {
@@ -12,8 +19,19 @@ public final class Function {
     weak var store: Store?
     /// Keeps the translated code alive.
     let code: (any CompiledCode)?
-    /// Name for backtraces: the export or name-section name when known.
-    public internal(set) var debugName: String
+    /// Name for backtraces: the export or name-section name when known. Wasm functions
+    /// look it up on first use (instantiation stays cheap; only traces need names).
+    public var debugName: String {
+        if let name { return name }
+        let computed = names.map { Instance.functionName($0.module, index) } ?? "func[\(index)]"
+        name = computed
+        return computed
+    }
+    private var name: String?
+    /// Where `debugName` is looked up (shared by an instance's functions), and the
+    /// function's index in its module.
+    private let names: ModuleNames?
+    private let index: UInt32
 
     /// A host function: `body` receives arguments matching `type.parameters` and must
     /// return values matching `type.results`; throwing a `Trap` or any error traps.
@@ -21,7 +39,9 @@ public final class Function {
         self.type = type
         self.hostBody = body
         self.code = nil
-        self.debugName = name
+        self.name = name
+        self.names = nil
+        self.index = 0
         record = .allocate(capacity: 1)
         record.initialize(to: FunctionRecord(
             kind: .host, tierID: -1, typeID: TypeRegistry.id(for: type), code: nil, context: nil,
@@ -32,12 +52,14 @@ public final class Function {
 
     /// A Wasm function defined by an instance.
     init(type: FunctionType, typeID: Int, tierID: Int, code: any CompiledCode, definedIndex: Int,
-         context: UnsafeMutablePointer<InstanceContext>, store: Store, name: String) {
+         context: UnsafeMutablePointer<InstanceContext>, store: Store, names: ModuleNames, index: UInt32) {
         self.type = type
         self.hostBody = nil
         self.code = code
         self.store = store
-        self.debugName = name
+        self.name = nil
+        self.names = names
+        self.index = index
         let entry = code.entry(definedIndex: definedIndex)
         record = .allocate(capacity: 1)
         record.initialize(to: FunctionRecord(

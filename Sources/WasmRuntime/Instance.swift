@@ -14,7 +14,9 @@ public final class Instance {
     /// Exports in module order.
     public private(set) var exports: [(String, ExternalValue)] = []
     /// Keyed by UTF-8 bytes: export names match byte for byte, not by Unicode equivalence.
-    private var exportIndex: [[UInt8]: Int] = [:]
+    /// Built on the first lookup in an instance with many exports (few are searched in order).
+    private var exportIndex: [[UInt8]: Int]?
+    private static let linearExportSearchLimit = 16
     /// Element segments' references (`Slot` encoding); emptied when dropped.
     var elements: [[UInt64]] = []
     /// Data segments' byte ranges in `module.bytes`; emptied when dropped.
@@ -27,7 +29,18 @@ public final class Instance {
 
     /// The export named `name`.
     public func export(_ name: String) -> ExternalValue? {
-        guard let i = exportIndex[Array(name.utf8)] else { return nil }
+        if exports.count <= Self.linearExportSearchLimit {
+            for (exportName, value) in exports where exportName.utf8.elementsEqual(name.utf8) { return value }
+            return nil
+        }
+        if exportIndex == nil {
+            var index: [[UInt8]: Int] = [:]
+            index.reserveCapacity(exports.count)
+            // Export names are unique (validated), so each key is set once.
+            for (i, e) in exports.enumerated() { index[Array(e.0.utf8)] = i }
+            exportIndex = index
+        }
+        guard let i = exportIndex?[Array(name.utf8)] else { return nil }
         return exports[i].1
     }
 
@@ -59,14 +72,15 @@ public final class Instance {
         // Defined functions exist before globals and tables: their initialisers may use ref.func.
         let importedFunctionCount = functions.count
         let contextPointer = context
+        let names = ModuleNames(module)
+        functions.reserveCapacity(importedFunctionCount + module.functions.count)
         for (i, typeIndex) in module.functions.enumerated() {
             guard Int(typeIndex) < module.types.count else { throw WasmError(.invalid, "unknown type") }
             let type = module.types[Int(typeIndex)]
             let index = UInt32(importedFunctionCount + i)
             functions.append(Function(
                 type: type, typeID: compiled.typeIDs[Int(typeIndex)], tierID: compiled.tierID, code: compiled.code,
-                definedIndex: i, context: contextPointer, store: store,
-                name: Instance.functionName(module, index)))
+                definedIndex: i, context: contextPointer, store: store, names: names, index: index))
         }
 
         for global in module.globals {
@@ -116,6 +130,7 @@ public final class Instance {
             memoryCount: memories.count, memoryViews: memoryViews, instance: Unmanaged.passUnretained(self)))
         contextInitialized = true
 
+        exports.reserveCapacity(module.exports.count)
         for export in module.exports {
             let i = Int(export.index)
             let value: ExternalValue?
@@ -127,7 +142,6 @@ public final class Instance {
             case .tag: value = i < tags.count ? .tag(tags[i]) : nil
             }
             guard let value else { throw WasmError(.invalid, "unknown export index \(i)") }
-            exportIndex[Array(export.name.utf8)] = exports.count
             exports.append((export.name, value))
         }
     }

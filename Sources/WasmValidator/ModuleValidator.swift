@@ -166,7 +166,10 @@ public struct ModuleValidator: Sendable {
         // Names are compared as bytes: Swift's String equality is canonical equivalence,
         // which would merge distinct names such as precomposed and decomposed accents.
         var names = Set<[UInt8]>()
-        for export in module.exports {
+        // Few exports: compare pairwise rather than hash a copy of every name.
+        let exports = module.exports
+        let pairwise = exports.count <= 16
+        for (i, export) in exports.enumerated() {
             switch export.kind {
             case .function: _ = try functionTypeIndex(export.index)
             case .table: _ = try table(export.index)
@@ -174,7 +177,13 @@ public struct ModuleValidator: Sendable {
             case .global: _ = try global(export.index)
             case .tag: _ = try tag(export.index)
             }
-            guard names.insert(Array(export.name.utf8)).inserted else { throw .invalid("duplicate export name") }
+            if pairwise {
+                for earlier in exports[..<i] where earlier.name.utf8.elementsEqual(export.name.utf8) {
+                    throw .invalid("duplicate export name")
+                }
+            } else {
+                guard names.insert(Array(export.name.utf8)).inserted else { throw .invalid("duplicate export name") }
+            }
         }
     }
 

@@ -14,6 +14,11 @@ struct TypeRelations: Sendable {
         var classes: [FunctionType: Int] = [:]
         var canonical: [Int] = []
         canonical.reserveCapacity(types.count)
+        // Few types: find a type's class by comparing with the earlier keys instead of
+        // hashing (hashing the type arrays dominated validating a small module).
+        let searchLinearly = types.count <= 16
+        var keys: [FunctionType] = []
+        if searchLinearly { keys.reserveCapacity(types.count) }
         for (i, type) in types.enumerated() {
             // Earlier types are replaced by their class; later ones (forward references) stay
             // distinct by index, offset past any class id.
@@ -23,8 +28,14 @@ struct TypeRelations: Sendable {
                 r.heapType = .concrete(UInt32(truncatingIfNeeded: id))
                 return .ref(r)
             }
-            let k = FunctionType(parameters: type.parameters.map(key), results: type.results.map(key))
-            if let id = classes[k] {
+            let mentionsConcrete = type.parameters.contains(where: \.isConcreteReference)
+                || type.results.contains(where: \.isConcreteReference)
+            let k = mentionsConcrete ? FunctionType(parameters: type.parameters.map(key), results: type.results.map(key)) : type
+            if searchLinearly {
+                let id = keys.firstIndex(of: k).map { canonical[$0] } ?? i
+                keys.append(k)
+                canonical.append(id)
+            } else if let id = classes[k] {
                 canonical.append(id)
             } else {
                 classes[k] = i
@@ -82,4 +93,12 @@ struct TypeRelations: Sendable {
 extension ValueType {
     /// Numeric and vector types (what untyped `select` accepts).
     var isNumericOrVector: Bool { !isReference }
+}
+
+private extension ValueType {
+    /// A reference to a type of the module (`(ref $t)`), which `TypeRelations` renames.
+    var isConcreteReference: Bool {
+        guard case .ref(let r) = self, case .concrete = r.heapType else { return false }
+        return true
+    }
 }

@@ -8,7 +8,7 @@ import WasmRuntime
 ///     instantiate       decode + validate + compile (the store's tier) + instantiate
 ///     call              the first call of EXPORT on that instance
 ///     instantiate+call  the sum of both
-///     warm-call         later calls on the same instance (mean of 1000 per round)
+///     warm-call         later calls on the same instance (mean of --warm-calls per round)
 ///
 /// Prints `name median-ns` lines.
 extension BenchEngineCommand {
@@ -34,10 +34,9 @@ extension BenchEngineCommand {
             instantiate.append(Self.nanoseconds(t1 - t0))
             call.append(Self.nanoseconds(t3 - t2))
             both.append(Self.nanoseconds(t1 - t0) + Self.nanoseconds(t3 - t2))
-            let warmCalls = 1000
             let t4 = clock.now
             for _ in 0..<warmCalls { _ = try function.invoke(args) }
-            warm.append(Self.nanoseconds(clock.now - t4) / Double(warmCalls))
+            warm.append(Self.nanoseconds(clock.now - t4) / Double(max(warmCalls, 1)))
         }
         func median(_ v: [Double]) -> Int { Int(v.sorted()[v.count / 2].rounded()) }
         print("# WasmLab engine-bench: tier \(engine.tier), bounds \(engine.bounds.rawValue), \(file ?? "built-in") "

@@ -31,6 +31,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "An i32 argument of the --call export (repeat for several).")
     var arg: [Int32] = []
 
+    @Option(help: "With --call: calls per round for the warm-call figure (0 leaves it out, e.g. for profiling).")
+    var warmCalls = 1000
+
     /// Small but typical: a memory with data, a table, a global, a few functions; exports
     /// `add` (i32, i32) -> i32 and `trap`.
     static let builtin = """

@@ -176,6 +176,7 @@ public final class LinearMemory {
     /// Maps `size` bytes (at least one page) of inaccessible address space.
     private static func reserve(_ size: Int) -> (base: UnsafeMutableRawPointer, size: Int)? {
         let size = max(size, Int(pageSize))
+        if let pooled = ReservationPool.take(size) { return (pooled, size) }
         guard AddressSpaceBudget.claim(size) else { return nil }
         #if canImport(Glibc)
         let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
@@ -198,6 +199,10 @@ public final class LinearMemory {
     }
 
     private static func release(_ mapping: (base: UnsafeMutableRawPointer, size: Int)) {
+        if ReservationPool.pools(mapping.size) {
+            ReservationPool.give(mapping.base, size: mapping.size)
+            return
+        }
         _ = munmap(mapping.base, mapping.size)
         AddressSpaceBudget.release(mapping.size)
     }
