@@ -259,7 +259,9 @@ extension SinglePassCompiler {
             return
         case .const(let bits): masm.storeSlot(slot, .imm(Int64(bitPattern: bits)))
         case .home: masm.copySlot(slot, from: home(stack.count))
-        case .local(let x): masm.copySlot(slot, from: localSlot(x))
+        case .local(let x):
+            // A pinned local's slot is stale: its register is the value.
+            if isPinned(x) { storePinned(Int(x), to: slot) } else { masm.copySlot(slot, from: localSlot(x)) }
         case .cond: preconditionFailure("conditions are materialized before local.set")
         }
         if tee { push(.local(index), v.kind) }

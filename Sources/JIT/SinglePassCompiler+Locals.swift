@@ -58,18 +58,15 @@ extension SinglePassCompiler {
         return use
     }
 
-    /// Picks the pinned locals and loads them (after the prologue zeroed declared locals).
-    /// Whether `pinLocals` keeps locals in registers (see the note in `pinLocals`).
-    static var pinsLocals: Bool { false }
+    /// Whether `pinLocals` keeps locals in registers (a switch for comparing code).
+    static var pinsLocals: Bool { true }
 
+    /// Picks the pinned locals and loads them (after the prologue zeroed declared locals).
     mutating func pinLocals(_ use: LocalUse) {
         localGPR = Array(repeating: nil, count: localCount)
         localFPR = Array(repeating: nil, count: localCount)
         pinnedWritten.removeAll(keepingCapacity: true)
         pinnedAll.removeAll(keepingCapacity: true)
-        // Off: with pinning on, the fib kernel prints a checksum whose upper 32 bits are
-        // zero (an i64 value somewhere in printf's path is handled with 32-bit width); the
-        // miscompile is not yet found. Docs/JIT.md "Locals in registers".
         guard Self.pinsLocals, !use.weight.isEmpty else { return }
         // A pinned local costs a load after each call (and a store before it when written).
         let order = use.weight.indices.sorted { use.weight[$0] > use.weight[$1] }
@@ -122,6 +119,16 @@ extension SinglePassCompiler {
         }
     }
 
+    /// Listing events recorded inside code that `rewind` dropped (the `local.set` that
+    /// redid the operation) move to the end of the code emitted again.
+    mutating func relistRewound(after start: Int) {
+        guard recording else { return }
+        for k in events.indices.reversed() {
+            guard events[k].codeOffset > start else { break }
+            events[k].codeOffset = masm.offset
+        }
+    }
+
     /// Operations without branches or trap sites, which `rewind` may drop and redo.
     static func redoable(_ op: IntBinaryOp) -> Bool {
         switch op {
@@ -164,6 +171,7 @@ extension SinglePassCompiler {
                 stack.removeLast()
                 masm.rewind(to: last.start)
                 masm.intBinary(last.op, is64: last.is64, dst: p, lhs: last.lhs, rhs: last.rhs)
+                relistRewound(after: last.start)
                 freeGPRs.append(r)
                 lastIntOp = nil
             } else if case .local(let y) = v.location, let q = localGPR[Int(y)] {
@@ -183,6 +191,7 @@ extension SinglePassCompiler {
                 stack.removeLast()
                 masm.rewind(to: last.start)
                 masm.floatBinary(last.op, isF64: last.isF64, dst: p, lhs: last.lhs, rhs: last.rhs)
+                relistRewound(after: last.start)
                 freeFPRs.append(f)
                 lastFloatOp = nil
             } else if case .local(let y) = v.location, let q = localFPR[Int(y)] {
