@@ -72,9 +72,10 @@ extension SinglePassCompiler {
         let order = use.weight.indices.sorted { use.weight[$0] > use.weight[$1] }
         var gprs = M.localGPRs, fprs = M.localFPRs
         for i in order {
-            // Reads in place are memory operands, nearly free: require twice the cost.
+            // A use in a register saves about one instruction (a load, a store or a copy),
+            // a call costs one reload (and one store when the local is written).
             let cost = use.callWeight * (use.written[i] ? 2 : 1)
-            guard use.weight[i] >= 2, use.weight[i] > 2 * cost else { break }
+            guard use.weight[i] >= 2, use.weight[i] > cost else { break }
             let isFloat = localKinds[i] == .f32 || localKinds[i] == .f64
             if isFloat {
                 guard !fprs.isEmpty else { continue }

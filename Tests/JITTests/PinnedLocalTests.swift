@@ -54,10 +54,32 @@ import WasmRuntime
               (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
             (local.tee $cold (local.get $acc))
             (drop)
-            (local.get $cold)))
+            (local.get $cold))
+          ;; Three-operand adds of a pinned local (lea) wrap at 32 bits; f64 constants come
+          ;; from the function's constant pool; commutative float ops of a pinned local.
+          (func (export "lea_wraps") (param $n i32) (result i32)
+            (local $i i32) (local $x i32) (local $sum i32)
+            (local.set $x (i32.const 0x7fff_fff0))
+            (loop $l
+              (local.set $sum (i32.xor (local.get $sum) (i32.add (local.get $x) (i32.const 0x20))))
+              (local.set $sum (i32.add (local.get $sum) (i32.sub (local.get $x) (i32.const -0x8000_0000))))
+              (local.set $x (i32.add (local.get $x) (local.get $i)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+            (local.get $sum))
+          (func (export "float_consts") (param $n i32) (result f64)
+            (local $i i32) (local $x f64) (local $y f32)
+            (local.set $x (f64.const 0.5))
+            (loop $l
+              (local.set $x (f64.add (f64.mul (local.get $x) (f64.const 1.0625)) (f64.const -0.25)))
+              (local.set $x (f64.mul (local.get $x) (f64.add (f64.const 0) (f64.const 1))))
+              (local.set $y (f32.add (local.get $y) (f32.const 1.5)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+            (f64.add (local.get $x) (f64.promote_f32 (local.get $y)))))
         """
 
-    @Test(arguments: ["i64_to_cold", "i32_to_cold", "f64_to_cold", "tee_to_cold"])
+    @Test(arguments: ["i64_to_cold", "i32_to_cold", "f64_to_cold", "tee_to_cold", "lea_wraps", "float_consts"])
     func pinnedLocalCopiedToASlotLocal(export: String) throws {
         let jitStore = jitLinker(bounds: .guard), interpStore = jitLinker(tier: "interp")
         defer { withExtendedLifetime((jitStore, interpStore)) {} }
