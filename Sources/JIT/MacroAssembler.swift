@@ -62,6 +62,8 @@ protocol MacroAssembler {
     mutating func loadFloat(_ dst: FPR, slot: Int32, isF64: Bool)
     mutating func storeFloat(_ slot: Int32, _ src: FPR, isF64: Bool)
     mutating func moveFloat(_ dst: FPR, _ src: FPR)
+    /// Loads a float constant (its bit pattern; f32 in the low 32 bits).
+    mutating func loadFloatConstant(_ dst: FPR, bits: UInt64, isF64: Bool)
     mutating func bitsToFloat(_ dst: FPR, _ src: GPR, isF64: Bool)
     mutating func floatToBits(_ dst: GPR, _ src: FPR, isF64: Bool)
     mutating func loadGlobal(_ dst: GPR, index: Int)

@@ -122,13 +122,27 @@ extension SinglePassCompiler {
             default: .div
             }
             let (rhs, rhsOwned) = popFPRForRead()
-            // Copying a pinned local in emits only a move (no spill: a register is free).
+            // A pinned local is read in place into a free register (no spill needed).
             var pinnedLHS: M.FPR?
             if case .local(let x) = stack.last!.location, !freeFPRs.isEmpty { pinnedLHS = localFPR[Int(x)] }
             let start = masm.offset
-            let lhs = popFPR()
-            masm.floatBinary(b, isF64: isF64, dst: lhs, lhs: lhs, rhs: rhs)
-            if rhsOwned { freeFPRs.append(rhs) }
+            let lhs: M.FPR
+            if let p = pinnedLHS, rhsOwned, b == .add || b == .mul {
+                // Commutative (any NaN result is allowed): the right operand's register
+                // takes the result, so the local is not copied.
+                stack.removeLast()
+                lhs = rhs
+                masm.floatBinary(b, isF64: isF64, dst: rhs, lhs: rhs, rhs: p)
+            } else if let p = pinnedLHS {
+                stack.removeLast()
+                lhs = allocFPR()
+                masm.floatBinary(b, isF64: isF64, dst: lhs, lhs: p, rhs: rhs)
+                if rhsOwned { freeFPRs.append(rhs) }
+            } else {
+                lhs = popFPR()
+                masm.floatBinary(b, isF64: isF64, dst: lhs, lhs: lhs, rhs: rhs)
+                if rhsOwned { freeFPRs.append(rhs) }
+            }
             push(.fpr(lhs), isF64 ? .f64 : .f32)
             if let p = pinnedLHS {
                 lastFloatOp = FloatOpRecord(start: start, end: masm.offset, op: b, isF64: isF64, lhs: p, rhs: rhs, result: lhs)
@@ -165,10 +179,10 @@ extension SinglePassCompiler {
             let toF64 = op == .f64ConvertI32S || op == .f64ConvertI32U || op == .f64ConvertI64S
             // Unsigned 32-bit values are zero-extended: converting them as signed 64-bit is exact.
             let from64 = op != .f32ConvertI32S && op != .f64ConvertI32S
-            let r = popGPR()
+            let (r, owned) = popGPRForRead()
             let f = allocFPR()
             masm.intToFloat(dst: f, src: r, fromI64: from64, toF64: toF64)
-            freeGPRs.append(r)
+            if owned { freeGPRs.append(r) }
             push(.fpr(f), toF64 ? .f64 : .f32)
         case .memorySize:
             let r = allocGPR()
@@ -205,12 +219,19 @@ extension SinglePassCompiler {
         switch b {
         case .int(let op, let is64):
             let (rhs, rv) = popOperand()
-            // Copying a pinned local in emits only a move (no spill: a register is free).
+            // A pinned local is read in place into a free register (no spill needed).
             var pinnedLHS: M.GPR?
             if case .local(let x) = stack.last!.location, !freeGPRs.isEmpty { pinnedLHS = localGPR[Int(x)] }
             let start = masm.offset
-            let lhs = popGPR()
-            masm.intBinary(op, is64: is64, dst: lhs, lhs: lhs, rhs: rhs)
+            let lhs: M.GPR
+            if let p = pinnedLHS {
+                stack.removeLast()
+                lhs = allocGPR()
+                masm.intBinary(op, is64: is64, dst: lhs, lhs: p, rhs: rhs)
+            } else {
+                lhs = popGPR()
+                masm.intBinary(op, is64: is64, dst: lhs, lhs: lhs, rhs: rhs)
+            }
             release(rv)
             push(.gpr(lhs), is64 ? .i64 : .i32)
             if let p = pinnedLHS, Self.redoable(op) {
@@ -259,7 +280,9 @@ extension SinglePassCompiler {
             return
         case .const(let bits): masm.storeSlot(slot, .imm(Int64(bitPattern: bits)))
         case .home: masm.copySlot(slot, from: home(stack.count))
-        case .local(let x): masm.copySlot(slot, from: localSlot(x))
+        case .local(let x):
+            // A pinned local's slot is stale: its register is the value.
+            if isPinned(x) { storePinned(Int(x), to: slot) } else { masm.copySlot(slot, from: localSlot(x)) }
         case .cond: preconditionFailure("conditions are materialized before local.set")
         }
         if tee { push(.local(index), v.kind) }

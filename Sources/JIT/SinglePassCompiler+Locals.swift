@@ -37,10 +37,10 @@ extension SinglePassCompiler {
         return use
     }
 
-    /// Picks the pinned locals and loads them (after the prologue zeroed declared locals).
-    /// Whether `pinLocals` keeps locals in registers (see the note in `pinLocals`).
-    static var pinsLocals: Bool { false }
+    /// Whether `pinLocals` keeps locals in registers (a switch for comparing code).
+    static var pinsLocals: Bool { true }
 
+    /// Picks the pinned locals and loads them (after the prologue zeroed declared locals).
     mutating func pinLocals(_ use: LocalUse) {
         localGPR.removeAll(keepingCapacity: true)
         localGPR.append(contentsOf: repeatElement(nil, count: localCount))
@@ -48,17 +48,15 @@ extension SinglePassCompiler {
         localFPR.append(contentsOf: repeatElement(nil, count: localCount))
         pinnedWritten.removeAll(keepingCapacity: true)
         pinnedAll.removeAll(keepingCapacity: true)
-        // Off: with pinning on, the fib kernel prints a checksum whose upper 32 bits are
-        // zero (an i64 value somewhere in printf's path is handled with 32-bit width); the
-        // miscompile is not yet found. Docs/JIT.md "Locals in registers".
         guard Self.pinsLocals, !use.weight.isEmpty else { return }
         // A pinned local costs a load after each call (and a store before it when written).
         let order = use.weight.indices.sorted { use.weight[$0] > use.weight[$1] }
         var gprs = M.localGPRs, fprs = M.localFPRs
         for i in order {
-            // Reads in place are memory operands, nearly free: require twice the cost.
+            // A use in a register saves about one instruction (a load, a store or a copy),
+            // a call costs one reload (and one store when the local is written).
             let cost = use.callWeight * (use.written[i] ? 2 : 1)
-            guard use.weight[i] >= 2, use.weight[i] > 2 * cost else { break }
+            guard use.weight[i] >= 2, use.weight[i] > cost else { break }
             let isFloat = localKinds[i] == .f32 || localKinds[i] == .f64
             if isFloat {
                 guard !fprs.isEmpty else { continue }
@@ -100,6 +98,16 @@ extension SinglePassCompiler {
             masm.storeSlot(slot, .reg(r))
         } else if let f = localFPR[i] {
             masm.storeFloat(slot, f, isF64: localKinds[i] == .f64)
+        }
+    }
+
+    /// Listing events recorded inside code that `rewind` dropped (the `local.set` that
+    /// redid the operation) move to the end of the code emitted again.
+    mutating func relistRewound(after start: Int) {
+        guard recording else { return }
+        for k in events.indices.reversed() {
+            guard events[k].codeOffset > start else { break }
+            events[k].codeOffset = masm.offset
         }
     }
 
@@ -145,6 +153,7 @@ extension SinglePassCompiler {
                 stack.removeLast()
                 masm.rewind(to: last.start)
                 masm.intBinary(last.op, is64: last.is64, dst: p, lhs: last.lhs, rhs: last.rhs)
+                relistRewound(after: last.start)
                 freeGPRs.append(r)
                 lastIntOp = nil
             } else if case .local(let y) = v.location, let q = localGPR[Int(y)] {
@@ -164,6 +173,7 @@ extension SinglePassCompiler {
                 stack.removeLast()
                 masm.rewind(to: last.start)
                 masm.floatBinary(last.op, isF64: last.isF64, dst: p, lhs: last.lhs, rhs: last.rhs)
+                relistRewound(after: last.start)
                 freeFPRs.append(f)
                 lastFloatOp = nil
             } else if case .local(let y) = v.location, let q = localFPR[Int(y)] {

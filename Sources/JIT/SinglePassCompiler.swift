@@ -399,7 +399,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             masm.bitsToFloat(f, r, isF64: isF64)
             freeGPRs.append(r)
             return f
-        case .const, .cond:
+        case .const(let bits):
+            let f = allocFPR()
+            masm.loadFloatConstant(f, bits: bits, isF64: isF64)
+            return f
+        case .cond:
             stack.append(v)
             let r = popGPR()
             let f = allocFPR()

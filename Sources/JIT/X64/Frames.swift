@@ -155,6 +155,15 @@ extension X64MacroAssembler {
         }
         trapLabels.removeAll()
         pendingTrapLabel = nil
+        if !floatConstants.isEmpty {
+            // 8 bytes each (f32 constants use the low 4), aligned for the loads.
+            a.align(8)
+            for (bits, label) in floatConstants.sorted(by: { $0.key < $1.key }) {
+                a.bind(label)
+                a.emit64(bits)
+            }
+            floatConstants.removeAll(keepingCapacity: true)
+        }
     }
 
     mutating func callAbsolute(_ address: UInt64, symbol: String) {

@@ -20,6 +20,8 @@ struct X64MacroAssembler: MacroAssembler {
     /// The current function's trap stubs (see `emitFunctionTrapStubs`).
     var trapLabels = TrapLabelTable()
     var pendingTrapLabel: Label?
+    /// The current function's float constants (emitted after its trap stubs), by bits.
+    var floatConstants: [UInt64: Label] = [:]
     var fuelOutLabel: Label?
     /// The module's stubs the functions' stubs call, and its trap exit.
     var moduleTrapLabels = TrapLabelTable()
@@ -59,6 +61,7 @@ struct X64MacroAssembler: MacroAssembler {
         handlerTable.truncate(to: offset)
         trapLabels.removeAll()
         pendingTrapLabel = nil
+        floatConstants.removeAll(keepingCapacity: true)
         while let last = notes.last, last.codeOffset >= offset { notes.removeLast() }
     }
 
@@ -128,6 +131,23 @@ struct X64MacroAssembler: MacroAssembler {
     mutating func loadFloat(_ dst: FPR, slot: Int32, isF64: Bool) { a.load(dst, X64Address.slot(slot), isF64 ? .f64 : .f32) }
     mutating func storeFloat(_ slot: Int32, _ src: FPR, isF64: Bool) { a.store(X64Address.slot(slot), src, isF64 ? .f64 : .f32) }
     mutating func moveFloat(_ dst: FPR, _ src: FPR) { a.mov(dst, src) }
+
+    /// Zero is `xorps`; anything else a RIP-relative load from the function's constants
+    /// (one instruction, no integer register).
+    mutating func loadFloatConstant(_ dst: FPR, bits: UInt64, isF64: Bool) {
+        if bits == 0 {
+            a.logic(.xor, dst, dst)
+            return
+        }
+        let label: Label
+        if let l = floatConstants[bits] {
+            label = l
+        } else {
+            label = a.newLabel()
+            floatConstants[bits] = label
+        }
+        a.load(dst, X64Memory(label: label), isF64 ? .f64 : .f32)
+    }
     mutating func bitsToFloat(_ dst: FPR, _ src: GPR, isF64: Bool) { a.mov(dst, src, Self.width(isF64)) }
     mutating func floatToBits(_ dst: GPR, _ src: FPR, isF64: Bool) { a.mov(dst, src, Self.width(isF64)) }
 
@@ -160,6 +180,12 @@ struct X64MacroAssembler: MacroAssembler {
     mutating func intBinary(_ op: IntBinaryOp, is64: Bool, dst: GPR, lhs: GPR, rhs: MacroOperand<GPR>) {
         let w = Self.width(is64)
         var rhs = rhs
+        if dst != lhs, let m = Self.leaOperand(op, is64: is64, lhs: lhs, rhs: rhs) {
+            // Three-operand add: lea computes it without a copy (and wraps at 32 bits with
+            // a 32-bit destination); it leaves the flags alone, which nothing reads here.
+            if is64 { a.lea(dst, m) } else { a.lea32(dst, m) }
+            return
+        }
         if dst != lhs {
             if rhs == .reg(dst) {
                 a.mov(X64Regs.scratch3, dst)
@@ -209,6 +235,18 @@ struct X64MacroAssembler: MacroAssembler {
             }
         case .divS, .divU, .remS, .remU:
             divide(op, is64: is64, dst: dst, rhs: rhs)
+        }
+    }
+
+    /// The address form of `lhs + rhs` / `lhs - imm` for `lea`, when there is one.
+    static func leaOperand(_ op: IntBinaryOp, is64: Bool, lhs: GPR, rhs: MacroOperand<GPR>) -> X64Memory? {
+        switch (op, rhs) {
+        case (.add, .reg(let r)): return X64Memory(base: lhs, index: r)
+        case (.add, .imm(let v)) where !is64 || fits32(v):
+            return X64Memory(base: lhs, displacement: Int32(truncatingIfNeeded: v))
+        case (.sub, .imm(let v)) where !is64 || (fits32(v) && v != Int64(Int32.min)):
+            return X64Memory(base: lhs, displacement: Int32(truncatingIfNeeded: 0 &- v))
+        default: return nil
         }
     }
 
