@@ -17,19 +17,69 @@ import WasmRuntime
 //     run:     while true { runHot(...) until a cold op or trap;  switch cold op { ... } }
 //     runHot:  while true { switch hot op { ... }  default: return nil }
 extension Executor {
-    /// Runs hot ops from `pcIn` until an op it does not handle (returns nil with `pcIn` at
-    /// that op) or a trap (returns the reason; `pcIn` at the trapping op). `fuelIn` is the
-    /// loop check's fuel counter, updated on return.
+    /// Runs hot ops from `state` until an op it does not handle (returns the state at that
+    /// op, `trap` nil) or a trap (`trap` set, `pc` at the trapping op). `fp` and
+    /// `frameCount` change with the calls and returns it makes itself (same tier, same
+    /// instance). The state goes in and out by value: with `inout` parameters the
+    /// optimiser kept `pc` in the caller's memory, a store and a reload per op.
     @inline(never)
-    static func runHot(_ pcIn: inout UnsafePointer<UInt32>, _ fuelIn: inout UInt64, fp: UnsafeMutableRawPointer,
-                       memBase: UnsafeMutableRawPointer, memSize: UInt64,
+    static func runHot(_ state: HotState, memBase: UnsafeMutableRawPointer, memSize: UInt64,
                        context: UnsafeMutablePointer<InstanceContext>,
-                       interrupt: UnsafeMutablePointer<UInt32>) -> TrapReason? {
-        var pc = pcIn
-        var fuel = fuelIn
-        do throws(TrapReason) {
+                       interrupt: UnsafeMutablePointer<UInt32>, limits: HotLimits) -> HotState {
+        var pc = state.pc
+        var fuel = state.fuel
+        var fp = state.fp
+        var frameCount = state.frameCount
+        let frames = limits.frames
+        // No `throw` in here: a throw is a runtime call, and one call anywhere in the loop
+        // made the register allocator shuffle pc, fp and frameCount at every dispatch.
+        // Traps leave through the one exit below with `trap` set.
+        //
+        // Calls and returns change fp and frameCount by leaving the inner loop, so within
+        // it only pc and fuel change: with fp assigned inside, the allocator moved pc, fp
+        // and frameCount between registers at every dispatch.
+        var trap: TrapReason? = nil
+        frame: while true {
         while true {
             switch IOp.decode(pc.pointee) {
+            // Calls and returns within one instance and tier; anything else (host or
+            // other-tier callees, instance switches, stack exhaustion, an interrupt at the
+            // call, strategies that publish the frame count) is left to `run`, untouched.
+            case .call:
+                let callee = context.pointee.functions[Int(pc[1])]
+                let newFP = fp + Int(pc[2])
+                guard !publishesFrameCount, callee.pointee.kind == .wasm, callee.pointee.tierID == limits.tierID,
+                      let code = callee.pointee.code, callee.pointee.context == context,
+                      frameCount < limits.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= limits.slotEnd,
+                      fuel != 0, interrupt.pointee == 0 else { break frame }
+                fuel &-= 1
+                frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee)
+                frameCount &+= 1
+                fp = newFP
+                pc = code.assumingMemoryBound(to: UInt32.self)
+                continue frame
+            case .ret:
+                let top = frames[frameCount &- 1]
+                // A frame with a return pc has a caller frame below it.
+                guard !publishesFrameCount, let returnPC = top.returnPC,
+                      frames[frameCount &- 2].function.pointee.context.map({ $0 == context }) ?? true else { break frame }
+                frameCount &-= 1
+                pc = returnPC.assumingMemoryBound(to: UInt32.self)
+                fp = top.callerFP
+                continue frame
+            case .enter:
+                // A plain loop storing the op word's upper half (always 0 for `enter`):
+                // `initializeMemory`, or a loop storing a literal 0, becomes a memset call,
+                // and one call in this function costs registers on every path.
+                let locals = fp + Int(pc[1])
+                let zero = UInt64(pc[0] &>> 16)
+                var index = 0
+                let count = Int(pc[2])
+                while index < count {
+                    locals.storeBytes(of: zero, toByteOffset: index &* 8, as: UInt64.self)
+                    index &+= 1
+                }
+                pc += 3
             case .copy:
                 fp.storeBytes(of: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
@@ -40,23 +90,23 @@ extension Executor {
                 fp.storeBytes(of: UInt64(pc[2]) | UInt64(pc[3]) << 32, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .br:
-                try jump(&pc, pc[1], &fuel, interrupt)
+                guard leap(&pc, pc[1], &fuel, interrupt) else { trap = .interrupted; break frame }
             case .brIf:
                 if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) != 0 {
-                    try jump(&pc, pc[2], &fuel, interrupt)
+                    guard leap(&pc, pc[2], &fuel, interrupt) else { trap = .interrupted; break frame }
                 } else {
                     pc += 3
                 }
             case .brIfNot:
                 if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) == 0 {
-                    try jump(&pc, pc[2], &fuel, interrupt)
+                    guard leap(&pc, pc[2], &fuel, interrupt) else { trap = .interrupted; break frame }
                 } else {
                     pc += 3
                 }
             case .brTable:
                 let index = Int(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self))
                 let last = Int(pc[2]) &- 1
-                try jump(&pc, pc[3 &+ (index < last ? index : last)], &fuel, interrupt)
+                guard leap(&pc, pc[3 &+ (index < last ? index : last)], &fuel, interrupt) else { trap = .interrupted; break frame }
             case .select:
                 let chosen = fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self) != 0 ? pc[2] : pc[3]
                 fp.storeBytes(of: fp.load(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
@@ -68,95 +118,95 @@ extension Executor {
                 context.pointee.globals[Int(pc[2])].pointee = fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32Load:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Load:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Load:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load8S:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load8U:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load16S:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load16U:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load8S:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(bitPattern: Int64(p.load(as: Int8.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load8U:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load16S:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(bitPattern: Int64(p.loadUnaligned(as: Int16.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load16U:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load32S:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(bitPattern: Int64(p.loadUnaligned(as: Int32.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load32U:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Store:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
                 pc += 4
             case .i64Store:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: UInt64(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
                 pc += 4
             case .f32Store:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
                 pc += 4
             case .f64Store:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: UInt64(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
                 pc += 4
             case .i32Store8:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
                 pc += 4
             case .i32Store16:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: UInt16(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
                 pc += 4
             case .i64Store8:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
                 pc += 4
             case .i64Store16:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: UInt16(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
                 pc += 4
             case .i64Store32:
-                let p = try address(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4)
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
                 pc += 4
             case .i32Eqz:
@@ -580,26 +630,26 @@ extension Executor {
             case .i32LeUI: compareI32(pc, fp, .leU); pc += 4
             case .i32GeSI: compareI32(pc, fp, .geS); pc += 4
             case .i32GeUI: compareI32(pc, fp, .geU); pc += 4
-            case .brI32Eq: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq)
-            case .brI32Ne: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne)
-            case .brI32LtS: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS)
-            case .brI32LtU: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU)
-            case .brI32GtS: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS)
-            case .brI32GtU: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU)
-            case .brI32LeS: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS)
-            case .brI32LeU: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU)
-            case .brI32GeS: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS)
-            case .brI32GeU: try branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU)
-            case .brI32EqI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq)
-            case .brI32NeI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne)
-            case .brI32LtSI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS)
-            case .brI32LtUI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU)
-            case .brI32GtSI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS)
-            case .brI32GtUI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU)
-            case .brI32LeSI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS)
-            case .brI32LeUI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU)
-            case .brI32GeSI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS)
-            case .brI32GeUI: try branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU)
+            case .brI32Eq: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
+            case .brI32Ne: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
+            case .brI32LtS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { trap = .interrupted; break frame }
+            case .brI32LtU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { trap = .interrupted; break frame }
+            case .brI32GtS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { trap = .interrupted; break frame }
+            case .brI32GtU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { trap = .interrupted; break frame }
+            case .brI32LeS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { trap = .interrupted; break frame }
+            case .brI32LeU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { trap = .interrupted; break frame }
+            case .brI32GeS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { trap = .interrupted; break frame }
+            case .brI32GeU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { trap = .interrupted; break frame }
+            case .brI32EqI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
+            case .brI32NeI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
+            case .brI32LtSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { trap = .interrupted; break frame }
+            case .brI32LtUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { trap = .interrupted; break frame }
+            case .brI32GtSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { trap = .interrupted; break frame }
+            case .brI32GtUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { trap = .interrupted; break frame }
+            case .brI32LeSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { trap = .interrupted; break frame }
+            case .brI32LeUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { trap = .interrupted; break frame }
+            case .brI32GeSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { trap = .interrupted; break frame }
+            case .brI32GeUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { trap = .interrupted; break frame }
             case .i32RotlI: binaryI32(pc, fp, .rotl); pc += 4
             case .i64RotlI: binaryI64(pc, fp, .rotl); pc += 5
             case .i64EqI: compareI64(pc, fp, .eq); pc += 5
@@ -612,26 +662,26 @@ extension Executor {
             case .i64LeUI: compareI64(pc, fp, .leU); pc += 5
             case .i64GeSI: compareI64(pc, fp, .geS); pc += 5
             case .i64GeUI: compareI64(pc, fp, .geU); pc += 5
-            case .brI64Eq: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .eq)
-            case .brI64Ne: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ne)
-            case .brI64LtS: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltS)
-            case .brI64LtU: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltU)
-            case .brI64GtS: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtS)
-            case .brI64GtU: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtU)
-            case .brI64LeS: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leS)
-            case .brI64LeU: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leU)
-            case .brI64GeS: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geS)
-            case .brI64GeU: try branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geU)
-            case .brI64EqI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .eq)
-            case .brI64NeI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ne)
-            case .brI64LtSI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltS)
-            case .brI64LtUI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltU)
-            case .brI64GtSI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtS)
-            case .brI64GtUI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtU)
-            case .brI64LeSI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leS)
-            case .brI64LeUI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leU)
-            case .brI64GeSI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geS)
-            case .brI64GeUI: try branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geU)
+            case .brI64Eq: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
+            case .brI64Ne: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
+            case .brI64LtS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { trap = .interrupted; break frame }
+            case .brI64LtU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { trap = .interrupted; break frame }
+            case .brI64GtS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { trap = .interrupted; break frame }
+            case .brI64GtU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { trap = .interrupted; break frame }
+            case .brI64LeS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { trap = .interrupted; break frame }
+            case .brI64LeU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { trap = .interrupted; break frame }
+            case .brI64GeS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { trap = .interrupted; break frame }
+            case .brI64GeU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { trap = .interrupted; break frame }
+            case .brI64EqI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
+            case .brI64NeI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
+            case .brI64LtSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { trap = .interrupted; break frame }
+            case .brI64LtUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { trap = .interrupted; break frame }
+            case .brI64GtSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { trap = .interrupted; break frame }
+            case .brI64GtUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { trap = .interrupted; break frame }
+            case .brI64LeSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { trap = .interrupted; break frame }
+            case .brI64LeUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { trap = .interrupted; break frame }
+            case .brI64GeSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { trap = .interrupted; break frame }
+            case .brI64GeUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { trap = .interrupted; break frame }
             case .f64AddI: binaryF64(pc, fp, .add); pc += 5
             case .f64SubI: binaryF64(pc, fp, .sub); pc += 5
             case .f64MulI: binaryF64(pc, fp, .mul); pc += 5
@@ -642,26 +692,26 @@ extension Executor {
             case .f64GtI: compareF64(pc, fp, .gt); pc += 5
             case .f64LeI: compareF64(pc, fp, .le); pc += 5
             case .f64GeI: compareF64(pc, fp, .ge); pc += 5
-            case .brF64Eq: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .eq)
-            case .brF64Ne: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ne)
-            case .brF64Lt: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .lt)
-            case .brF64Gt: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .gt)
-            case .brF64Le: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .le)
-            case .brF64Ge: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ge)
-            case .brF64NotLt: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLt)
-            case .brF64NotGt: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGt)
-            case .brF64NotLe: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLe)
-            case .brF64NotGe: try branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGe)
-            case .brF64EqI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .eq)
-            case .brF64NeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ne)
-            case .brF64LtI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .lt)
-            case .brF64GtI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .gt)
-            case .brF64LeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .le)
-            case .brF64GeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ge)
-            case .brF64NotLtI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLt)
-            case .brF64NotGtI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGt)
-            case .brF64NotLeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLe)
-            case .brF64NotGeI: try branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGe)
+            case .brF64Eq: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
+            case .brF64Ne: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
+            case .brF64Lt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .lt) else { trap = .interrupted; break frame }
+            case .brF64Gt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .gt) else { trap = .interrupted; break frame }
+            case .brF64Le: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .le) else { trap = .interrupted; break frame }
+            case .brF64Ge: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ge) else { trap = .interrupted; break frame }
+            case .brF64NotLt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLt) else { trap = .interrupted; break frame }
+            case .brF64NotGt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGt) else { trap = .interrupted; break frame }
+            case .brF64NotLe: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLe) else { trap = .interrupted; break frame }
+            case .brF64NotGe: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGe) else { trap = .interrupted; break frame }
+            case .brF64EqI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
+            case .brF64NeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
+            case .brF64LtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .lt) else { trap = .interrupted; break frame }
+            case .brF64GtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .gt) else { trap = .interrupted; break frame }
+            case .brF64LeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .le) else { trap = .interrupted; break frame }
+            case .brF64GeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ge) else { trap = .interrupted; break frame }
+            case .brF64NotLtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLt) else { trap = .interrupted; break frame }
+            case .brF64NotGtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGt) else { trap = .interrupted; break frame }
+            case .brF64NotLeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLe) else { trap = .interrupted; break frame }
+            case .brF64NotGeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGe) else { trap = .interrupted; break frame }
             case .selectI32Eq: selectI32(pc, fp, immediate: false, .eq); pc += 6
             case .selectI32Ne: selectI32(pc, fp, immediate: false, .ne); pc += 6
             case .selectI32LtS: selectI32(pc, fp, immediate: false, .ltS); pc += 6
@@ -682,79 +732,104 @@ extension Executor {
             case .selectI32LeUI: selectI32(pc, fp, immediate: true, .leU); pc += 6
             case .selectI32GeSI: selectI32(pc, fp, immediate: true, .geS); pc += 6
             case .selectI32GeUI: selectI32(pc, fp, immediate: true, .geU); pc += 6
-            case .incBrI32Eq: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq)
-            case .incBrI32Ne: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne)
-            case .incBrI32LtS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS)
-            case .incBrI32LtU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU)
-            case .incBrI32GtS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS)
-            case .incBrI32GtU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU)
-            case .incBrI32LeS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS)
-            case .incBrI32LeU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU)
-            case .incBrI32GeS: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS)
-            case .incBrI32GeU: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU)
-            case .incBrI32EqI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq)
-            case .incBrI32NeI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne)
-            case .incBrI32LtSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS)
-            case .incBrI32LtUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU)
-            case .incBrI32GtSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS)
-            case .incBrI32GtUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU)
-            case .incBrI32LeSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS)
-            case .incBrI32LeUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU)
-            case .incBrI32GeSI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS)
-            case .incBrI32GeUI: try incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU)
+            case .incBrI32Eq: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
+            case .incBrI32Ne: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
+            case .incBrI32LtS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { trap = .interrupted; break frame }
+            case .incBrI32LtU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { trap = .interrupted; break frame }
+            case .incBrI32GtS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { trap = .interrupted; break frame }
+            case .incBrI32GtU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { trap = .interrupted; break frame }
+            case .incBrI32LeS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { trap = .interrupted; break frame }
+            case .incBrI32LeU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { trap = .interrupted; break frame }
+            case .incBrI32GeS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { trap = .interrupted; break frame }
+            case .incBrI32GeU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { trap = .interrupted; break frame }
+            case .incBrI32EqI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
+            case .incBrI32NeI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
+            case .incBrI32LtSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { trap = .interrupted; break frame }
+            case .incBrI32LtUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { trap = .interrupted; break frame }
+            case .incBrI32GtSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { trap = .interrupted; break frame }
+            case .incBrI32GtUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { trap = .interrupted; break frame }
+            case .incBrI32LeSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { trap = .interrupted; break frame }
+            case .incBrI32LeUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { trap = .interrupted; break frame }
+            case .incBrI32GeSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { trap = .interrupted; break frame }
+            case .incBrI32GeUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { trap = .interrupted; break frame }
             case .f64MulAdd: multiplyAdd(pc, fp, .mulAdd); pc += 5
             case .f64MulSub: multiplyAdd(pc, fp, .mulSub); pc += 5
             case .f64SubMul: multiplyAdd(pc, fp, .subMul); pc += 5
             case .i32LoadA:
-                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 4)
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i64LoadA:
-                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 8)
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load8SA:
-                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 1)
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load8UA:
-                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 1)
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load16SA:
-                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 2)
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load16UA:
-                let p = try address(memBase, memSize, sum(pc, fp), pc[4], 2)
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32StoreA:
-                let p = try address(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 4)
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), as: UInt32.self)
                 pc += 5
             case .i64StoreA:
-                let p = try address(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 8)
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self), as: UInt64.self)
                 pc += 5
             case .i32Store8A:
-                let p = try address(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 1)
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt8.self), as: UInt8.self)
                 pc += 5
             case .i32Store16A:
-                let p = try address(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 2)
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
                 p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt16.self), as: UInt16.self)
                 pc += 5
-            default:
-                pcIn = pc
-                fuelIn = fuel
-                return nil
+            // The ops `run` executes: listed rather than left to `default`, so the jump
+            // table covers every op and dispatch needs no range check.
+            case .copy128, .const128, .select128, .globalGet128, .globalSet128, .v128Lanes, .v128Memory, .v128Int,
+                 .v128Float, .v128Convert, .v128Relaxed, .unreachable, .callIndirect, .tableGet, .tableSet,
+                 .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop, .memorySize, .memoryGrow,
+                 .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .refNull, .refIsNull, .refFunc, .refAsNonNull,
+                 .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .f32Ceil, .f32Floor,
+                 .f32Trunc, .f32Nearest, .f32Sqrt, .f32Min, .f32Max, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest,
+                 .f64Sqrt, .f64Min, .f64Max, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U,
+                 .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32TruncSatF32S, .i32TruncSatF32U,
+                 .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S,
+                 .i64TruncSatF64U, .loadX, .storeX, .memorySizeX, .memoryGrowX, .memoryFillX, .memoryCopyX,
+                 .memoryInitX, .clampIndex, .widenGrowResult, .callRef, .returnCall, .returnCallIndirect,
+                 .returnCallRef, .brOnNull, .brOnNonNull, .`throw`, .throwRef, .tryTable:
+                return HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount, trap: nil)
             }
         }
-        } catch {
-            pcIn = pc
-            fuelIn = fuel
-            return error
         }
+        return HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount, trap: trap)
     }
+}
+
+/// The registers `runHot` and `run` hand over.
+struct HotState {
+    var pc: UnsafePointer<UInt32>
+    var fp: UnsafeMutableRawPointer
+    var fuel: UInt64
+    var frameCount: Int
+    var trap: TrapReason?
+}
+
+/// What `runHot` needs to push and pop frames itself; fixed for one `run`.
+struct HotLimits {
+    var frames: UnsafeMutablePointer<CallFrame>
+    var maxFrames: Int
+    var slotEnd: UnsafeMutableRawPointer
+    var tierID: Int
 }

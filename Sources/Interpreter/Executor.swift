@@ -32,6 +32,18 @@ enum Executor<Addressing: InterpreterAddressing> {
         return try Addressing.address(base, size, address, offset, width)
     }
 
+    /// `address` for `runHot`, which must not throw: nil where `address` traps.
+    @inline(__always)
+    static func validAddress(_ base: UnsafeMutableRawPointer, _ size: UInt64, _ address: UInt32, _ offset: UInt32,
+                             _ width: UInt64) -> UnsafeMutableRawPointer? {
+        if Addressing.self == CheckedAddressing.self {
+            let ea = UInt64(address) &+ UInt64(offset)
+            guard ea &+ width <= size else { return nil }
+            return base + Int(truncatingIfNeeded: ea)
+        }
+        return try? Self.address(base, size, address, offset, width)
+    }
+
     /// `Addressing.publishesFrameCount`, folded per specialisation like `address`.
     @inline(__always)
     static var publishesFrameCount: Bool {
@@ -67,14 +79,18 @@ enum Executor<Addressing: InterpreterAddressing> {
         let interrupt = stack.interruptFlag
         var fuel = stack.fuel
         var (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
+        let limits = HotLimits(frames: frames, maxFrames: maxFrames, slotEnd: slotEnd, tierID: tierID)
         // The outer loop resumes dispatch after `unwind` found a handler for an exception.
         while true {
         do throws(TrapReason) {
         while true {
-            if let trap = runHot(&pc, &fuel, fp: fp, memBase: memBase, memSize: memSize, context: context,
-                                 interrupt: interrupt) {
-                throw trap
-            }
+            let state = runHot(HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount, trap: nil),
+                               memBase: memBase, memSize: memSize, context: context, interrupt: interrupt, limits: limits)
+            pc = state.pc
+            fp = state.fp
+            fuel = state.fuel
+            frameCount = state.frameCount
+            if let trap = state.trap { throw trap }
             // The ops runHot stops at (Executor+Hot.swift has the others).
             switch IOp.decode(pc.pointee) {
             case .unreachable:
