@@ -18,6 +18,9 @@ struct ModuleBuilder {
     var data: [[UInt8]] = []
     /// memory.init / data.drop need the data count section.
     var usesDataCount = false
+    /// Function identifiers by index, written as a `name` section when `keepsFunctionNames`.
+    var functionNames: [UInt32: String] = [:]
+    var keepsFunctionNames = false
 
     /// The index of a function type for an inline type use: the first equal type, or a
     /// new one appended after all others.
@@ -75,6 +78,23 @@ struct ModuleBuilder {
             return e
         })
         vectorSection(11, data)
+        if keepsFunctionNames && !functionNames.isEmpty { out.appendSection(0, nameSection()) }
         return out
+    }
+
+    /// The `name` custom section with the function-name subsection (id 1): a name map
+    /// sorted by function index.
+    private func nameSection() -> [UInt8] {
+        var map: [UInt8] = []
+        map.appendULEB(functionNames.count)
+        for (index, name) in functionNames.sorted(by: { $0.key < $1.key }) {
+            map.appendULEB(index)
+            map.appendVector(Array(name.utf8))
+        }
+        var body: [UInt8] = []
+        body.appendVector(Array("name".utf8))
+        body.append(1)
+        body.appendVector(map)
+        return body
     }
 }

@@ -91,6 +91,9 @@ struct ModuleParser {
         c.pos = start
         counts = Array(repeating: 0, count: IndexSpace.allCases.count)
         builder.explicitTypeCount = builder.types.count
+        if builder.keepsFunctionNames {
+            for (name, index) in names[IndexSpace.function.rawValue] { builder.functionNames[index] = name }
+        }
         while c.atLParen {
             try parseField()
         }

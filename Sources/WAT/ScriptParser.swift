@@ -5,6 +5,9 @@ import WasmCore
 struct ScriptParser {
     var c: TokenCursor
     let features: WasmFeatures
+    /// Text modules keep their function identifiers in a name section (`WAT.encode`'s
+    /// `debugNames`); scripts of the spec suite do not.
+    var keepsFunctionNames = false
 
     init(tokens: [Token], features: WasmFeatures) {
         c = TokenCursor(tokens)
@@ -148,6 +151,7 @@ struct ScriptParser {
         try c.skipForm()
         let end = c.pos
         var parser = ModuleParser(tokens: c.tokens, pos: fieldsStart, features: features)
+        parser.builder.keepsFunctionNames = keepsFunctionNames
         let source: ModuleSource
         do throws(WasmError) {
             let bytes = try parser.parseModule()

@@ -6,21 +6,25 @@ public enum WAT {
     ///
     /// `(module binary ...)` yields its bytes; `(module quote ...)` is parsed in turn.
     /// Errors are `WasmError` of kind `.malformed` whose offset is the 1-based line.
-    public static func encode(_ text: String, features: WasmFeatures = .wasm3) throws(WasmError) -> [UInt8] {
+    /// With `debugNames`, function identifiers (`$name`) are kept in a `name` custom
+    /// section, so traps and disassembly name the functions.
+    public static func encode(_ text: String, features: WasmFeatures = .wasm3, debugNames: Bool = false) throws(WasmError) -> [UInt8] {
         let tokens = try Lexer.tokenize(text)
         var c = TokenCursor(tokens)
         if c.atField("module") {
             var script = ScriptParser(tokens: tokens, features: features)
+            script.keepsFunctionNames = debugNames
             let command = try script.moduleCommand()
             guard script.c.peek().kind == .eof else { throw script.c.unexpected() }
             guard case .module(_, let source, _) = command else { throw c.error("unexpected token") }
             switch source {
             case .binary(let bytes): return bytes
-            case .quote(let quoted): return try encode(quoted, features: features)
+            case .quote(let quoted): return try encode(quoted, features: features, debugNames: debugNames)
             case .textError(let error): throw error
             }
         }
         var parser = ModuleParser(tokens: tokens, pos: 0, features: features)
+        parser.builder.keepsFunctionNames = debugNames
         let bytes = try parser.parseModule()
         guard parser.c.peek().kind == .eof else { throw parser.c.unexpected() }
         c.pos = parser.c.pos

@@ -7,8 +7,8 @@ import Foundation
 import WAT
 import WasmCore
 
-/// Reads a module from disk: `.wat` files are encoded with our text parser, anything else
-/// is taken as binary. Errors become one line on stderr and a non-zero exit.
+/// Reads a module from disk: `.wat` files are encoded with our text parser (keeping
+/// function identifiers for backtraces and listings), anything else is taken as binary. Errors become one line on stderr and a non-zero exit.
 enum ModuleFile {
     static func read(_ path: String, features: WasmFeatures) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -16,7 +16,7 @@ enum ModuleFile {
         }
         let bytes = [UInt8](data)
         if path.hasSuffix(".wat") || path.hasSuffix(".wast") || !bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) && looksLikeText(bytes) {
-            return try WAT.encode(String(decoding: bytes, as: UTF8.self), features: features)
+            return try WAT.encode(String(decoding: bytes, as: UTF8.self), features: features, debugNames: true)
         }
         return bytes
     }

@@ -13,6 +13,9 @@ struct Wat2WasmCommand: ParsableCommand {
     @Option(help: "Feature set (wasm-2.0 or wasm-3.0).")
     var features: FeatureSetOption = .wasm3
 
+    @Flag(help: "Keep function identifiers ($name) in a name section.")
+    var debugNames = false
+
     @Option(name: .shortAndLong, help: "Output file.")
     var output: String
 
@@ -24,7 +27,7 @@ struct Wat2WasmCommand: ParsableCommand {
             guard let text = try? String(contentsOfFile: input, encoding: .utf8) else {
                 throw CLIError("cannot read '\(input)'")
             }
-            let bytes = try WAT.encode(text, features: features.features)
+            let bytes = try WAT.encode(text, features: features.features, debugNames: debugNames)
             guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
                 throw CLIError("cannot write '\(output)'")
             }

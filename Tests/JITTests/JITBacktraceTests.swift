@@ -9,25 +9,8 @@ import WasmRuntime
 /// (explicit checks under `software`, signals under `guard`), mixed with the interpreter's
 /// frames when the tiers call each other, named from the name section.
 @Suite(.enabled(if: JITTier.isSupported && TrapGuard.isSupported)) struct JITBacktraceTests {
-    /// `wat` encoded, with a name section naming functions 0, 1, ... `names`.
-    static func withNames(_ wat: String, _ names: [String]) throws -> [UInt8] {
-        func leb(_ value: Int) -> [UInt8] {
-            var v = value, out: [UInt8] = []
-            repeat {
-                var byte = UInt8(v & 0x7F)
-                v >>= 7
-                if v != 0 { byte |= 0x80 }
-                out.append(byte)
-            } while v != 0
-            return out
-        }
-        func string(_ s: String) -> [UInt8] { leb(s.utf8.count) + Array(s.utf8) }
-        var map = leb(names.count)
-        for (i, name) in names.enumerated() { map += leb(i) + string(name) }
-        let subsection: [UInt8] = [1] + leb(map.count) + map
-        let payload = string("name") + subsection
-        return try WAT.encode(wat) + [0] + leb(payload.count) + payload
-    }
+    /// `wat` encoded with its function identifiers in a name section.
+    static func named(_ wat: String) throws -> [UInt8] { try WAT.encode(wat, debugNames: true) }
 
     static func trap(_ bytes: [UInt8], bounds: BoundsStrategy, _ export: String, _ args: [Value]) throws -> Trap? {
         let linker = jitLinker(bounds: bounds)
@@ -42,17 +25,17 @@ import WasmRuntime
 
     static let threeDeep = """
         (module (memory 1)
-          (func (param i32) (result i32) (i32.load (local.get 0)))
-          (func (param i32) (result i32) (call 0 (local.get 0)))
-          (func (export "outer") (param i32) (result i32) (call 1 (local.get 0)))
-          (func (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
-          (func (param i32) (result i32) (call 3 (i32.const 1) (local.get 0)))
-          (func (export "divide") (param i32) (result i32) (call 4 (local.get 0))))
+          (func $inner (param i32) (result i32) (i32.load (local.get 0)))
+          (func $middle (param i32) (result i32) (call $inner (local.get 0)))
+          (func $outer (export "outer") (param i32) (result i32) (call $middle (local.get 0)))
+          (func $quotient (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+          (func $caller (param i32) (result i32) (call $quotient (i32.const 1) (local.get 0)))
+          (func $divide (export "divide") (param i32) (result i32) (call $caller (local.get 0))))
         """
 
     @Test(arguments: [BoundsStrategy.software, .guard])
     func outOfBoundsThreeCallsDeepNamesEveryFrame(bounds: BoundsStrategy) throws {
-        let bytes = try Self.withNames(Self.threeDeep, ["inner", "middle", "outer", "quotient", "caller", "divide"])
+        let bytes = try Self.named(Self.threeDeep)
         // software: an explicit check; guard: the access faults and the signal handler resumes.
         let trap = try #require(try Self.trap(bytes, bounds: bounds, "outer", [.i32(70_000)]))
         #expect(trap.reason == .outOfBoundsMemoryAccess)
@@ -61,16 +44,16 @@ import WasmRuntime
 
     @Test(arguments: [BoundsStrategy.software, .guard])
     func divideByZeroThreeCallsDeepNamesEveryFrame(bounds: BoundsStrategy) throws {
-        let bytes = try Self.withNames(Self.threeDeep, ["inner", "middle", "outer", "quotient", "caller", "divide"])
+        let bytes = try Self.named(Self.threeDeep)
         let trap = try #require(try Self.trap(bytes, bounds: bounds, "divide", [.i32(0)]))
         #expect(trap.reason == .integerDivideByZero)
         #expect(trap.backtrace == ["quotient", "caller", "divide"])
     }
 
     @Test func recursionToStackExhaustionIsRunLengthEncoded() throws {
-        let bytes = try Self.withNames("""
-            (module (func (export "down") (param i32) (result i32) (call 0 (i32.add (local.get 0) (i32.const 1)))))
-            """, ["down"])
+        let bytes = try Self.named("""
+            (module (func $down (export "down") (param i32) (result i32) (call $down (i32.add (local.get 0) (i32.const 1)))))
+            """)
         let trap = try #require(try Self.trap(bytes, bounds: .software, "down", [.i32(0)]))
         #expect(trap.reason == .callStackExhausted)
         #expect(trap.backtrace.prefix(100).allSatisfy { $0 == "down" })
@@ -80,11 +63,11 @@ import WasmRuntime
     }
 
     @Test func mutualRecursionIsCappedAndCounted() throws {
-        let bytes = try Self.withNames("""
+        let bytes = try Self.named("""
             (module
-              (func (export "ping") (param i32) (result i32) (call 1 (local.get 0)))
-              (func (param i32) (result i32) (call 0 (local.get 0))))
-            """, ["ping", "pong"])
+              (func $ping (export "ping") (param i32) (result i32) (call $pong (local.get 0)))
+              (func $pong (param i32) (result i32) (call $ping (local.get 0))))
+            """)
         let trap = try #require(try Self.trap(bytes, bounds: .software, "ping", [.i32(0)]))
         #expect(trap.reason == .callStackExhausted)
         #expect(trap.backtrace.count == 101)
@@ -98,12 +81,12 @@ import WasmRuntime
     func framesOfTheInterpreterAreMixedIn(bounds: BoundsStrategy) throws {
         // "bridge" uses a v128 local, so it runs in the interpreter behind a shim:
         // compiled outer -> interpreted bridge -> compiled inner, which traps.
-        let bytes = try Self.withNames("""
+        let bytes = try Self.named("""
             (module (memory 1)
-              (func (param i32) (result i32) (i32.load (local.get 0)))
-              (func (param i32) (result i32) (local v128) (call 0 (local.get 0)))
-              (func (export "outer") (param i32) (result i32) (call 1 (local.get 0))))
-            """, ["inner", "bridge", "outer"])
+              (func $inner (param i32) (result i32) (i32.load (local.get 0)))
+              (func $bridge (param i32) (result i32) (local v128) (call $inner (local.get 0)))
+              (func $outer (export "outer") (param i32) (result i32) (call $bridge (local.get 0))))
+            """)
         let trap = try #require(try Self.trap(bytes, bounds: bounds, "outer", [.i32(70_000)]))
         #expect(trap.reason == .outOfBoundsMemoryAccess)
         #expect(trap.backtrace == ["inner", "bridge", "outer"])
@@ -113,11 +96,11 @@ import WasmRuntime
         let linker = jitLinker()
         linker.define(module: "env", name: "fail",
                       .function(HostFunction(type: FunctionType(), name: "fail") { _ in throw TrapReason.unreachable }))
-        let bytes = try Self.withNames("""
-            (module (import "env" "fail" (func))
-              (func (call 0))
-              (func (export "run") (call 1)))
-            """, ["fail", "middle", "run"])
+        let bytes = try Self.named("""
+            (module (import "env" "fail" (func $fail))
+              (func $middle (call $fail))
+              (func $run (export "run") (call $middle)))
+            """)
         let instance = try linker.instantiate(bytes: bytes)
         do {
             _ = try #require(instance.function("run")).invoke([])

@@ -157,4 +157,15 @@ import WAT
             #expect(error.offset == 3)
         }
     }
+
+    @Test func debugNamesKeepFunctionIdentifiersInANameSection() throws {
+        let text = #"(module (import "e" "f" (func $imp)) (func $b) (func) (func $d))"#
+        let plain = try WAT.encode(text)
+        let named = try WAT.encode(text, debugNames: true)
+        // Function indices: the import is 0, then 1, 2 (no identifier), 3.
+        let map: [UInt8] = [3, 0, 3] + Array("imp".utf8) + [1, 1] + Array("b".utf8) + [3, 1] + Array("d".utf8)
+        let body: [UInt8] = [4] + Array("name".utf8) + [1, UInt8(map.count)] + map
+        #expect(named == plain + [0, UInt8(body.count)] + body)
+        #expect(try WAT.encode("(module (func))", debugNames: true) == WAT.encode("(module (func))"))
+    }
 }
