@@ -753,6 +753,18 @@ extension Executor {
             case .incBrI32GeSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { trap = .interrupted; break frame }
             case .incBrI32GeUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { trap = .interrupted; break frame }
             case .f64MulAdd: multiplyAdd(pc, fp, .mulAdd); pc += 5
+            case .f64AddLoad:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), pc[4], 8)
+                else { trap = .outOfBoundsMemoryAccess; break frame }
+                let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: bits(a + double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .f64MulLoad:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), pc[4], 8)
+                else { trap = .outOfBoundsMemoryAccess; break frame }
+                let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: bits(a * double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
             case .f64MulSub: multiplyAdd(pc, fp, .mulSub); pc += 5
             case .f64SubMul: multiplyAdd(pc, fp, .subMul); pc += 5
             case .i32LoadA:
