@@ -16,15 +16,24 @@ extension Executor {
     @inline(__always)
     static func jump(_ pc: inout UnsafePointer<UInt32>, _ relWord: UInt32, _ fuel: inout UInt64,
                      _ interrupt: UnsafeMutablePointer<UInt32>) throws(TrapReason) {
+        guard leap(&pc, relWord, &fuel, interrupt) else { throw .interrupted }
+    }
+
+    /// `jump` for `runHot`, which must not throw (a `throw` is a runtime call): false,
+    /// with `pc` unmoved and the interrupt word cleared, where `jump` throws `interrupted`.
+    @inline(__always)
+    static func leap(_ pc: inout UnsafePointer<UInt32>, _ relWord: UInt32, _ fuel: inout UInt64,
+                     _ interrupt: UnsafeMutablePointer<UInt32>) -> Bool {
         let rel = Int(Int32(bitPattern: relWord))
         if rel <= 0 {
             guard fuel != 0 && interrupt.pointee == 0 else {
                 interrupt.pointee = 0
-                throw .interrupted
+                return false
             }
             fuel &-= 1
         }
         pc += rel
+        return true
     }
 
     /// A float result as a slot. `Double.bitPattern` is only `@inlinable`, and the dispatch
@@ -85,15 +94,15 @@ extension Executor {
     @inline(__always)
     static func incrementBranchI32(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
                                    _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
-                                   _ kind: FusedCompare) throws(TrapReason) {
+                                   _ kind: FusedCompare) -> Bool {
         let x = fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) &+ pc[2]
         fp.storeBytes(of: UInt64(x), toByteOffset: Int(pc[1]), as: UInt64.self)
         let y = immediate ? pc[3] : fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
         if holds(kind, x, y) {
-            try jump(&pc, pc[4], &fuel, interrupt)
-        } else {
-            pc += 5
+            return leap(&pc, pc[4], &fuel, interrupt)
         }
+        pc += 5
+        return true
     }
 
     /// `select` on a compare of `x` (a slot) and `y` (a slot, or an immediate).
@@ -108,14 +117,14 @@ extension Executor {
     @inline(__always)
     static func branchI32(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
                           _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
-                          _ kind: FusedCompare) throws(TrapReason) {
+                          _ kind: FusedCompare) -> Bool {
         let a = fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)
         let b = immediate ? pc[2] : fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
         if holds(kind, a, b) {
-            try jump(&pc, pc[3], &fuel, interrupt)
-        } else {
-            pc += 4
+            return leap(&pc, pc[3], &fuel, interrupt)
         }
+        pc += 4
+        return true
     }
 }
 

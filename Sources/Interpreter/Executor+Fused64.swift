@@ -64,15 +64,15 @@ extension Executor {
     @inline(__always)
     static func branchI64(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
                           _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
-                          _ kind: FusedCompare) throws(TrapReason) {
+                          _ kind: FusedCompare) -> Bool {
         let a = fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self)
         let b = immediate ? immediate64(pc, 2) : fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
         let relIndex = immediate ? 4 : 3
         if holds(kind, a, b) {
-            try jump(&pc, pc[relIndex], &fuel, interrupt)
-        } else {
-            pc += relIndex &+ 1
+            return leap(&pc, pc[relIndex], &fuel, interrupt)
         }
+        pc += relIndex &+ 1
+        return true
     }
 
     @inline(__always)
@@ -100,15 +100,15 @@ extension Executor {
     @inline(__always)
     static func branchF64(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
                           _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
-                          _ kind: FloatCompare) throws(TrapReason) {
+                          _ kind: FloatCompare) -> Bool {
         let a = double(fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self))
         let b = double(immediate ? immediate64(pc, 2) : fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
         let relIndex = immediate ? 4 : 3
         if holds(kind, a, b) {
-            try jump(&pc, pc[relIndex], &fuel, interrupt)
-        } else {
-            pc += relIndex &+ 1
+            return leap(&pc, pc[relIndex], &fuel, interrupt)
         }
+        pc += relIndex &+ 1
+        return true
     }
 
     @inline(__always)

@@ -46,6 +46,7 @@
 ///     store, address a + b       op a b value offset
 ///     select on a compare        op dst a b x y   (selectI32LtU ...: x <op> y ? a : b)
 ///     increment and branch       op x imm y rel   (x += imm; branch when x <op> y)
+///     f64 op with a loaded operand op dst a addr offset (f64AddLoad: a + [addr + offset])
 ///
 /// Every branch with a negative `rel` (only loops are targets of those) polls the interrupt
 /// word and counts fuel: that is the loop check.
@@ -438,6 +439,10 @@ enum IOp: UInt16, CaseIterable {
     case incBrI32LeUI
     case incBrI32GeSI
     case incBrI32GeUI
+    // f64 add/mul whose right operand an f64.load just produced: op dst a addr offset
+    // (dst = a <op> f64 at addr + offset)
+    case f64AddLoad
+    case f64MulLoad
 }
 
 extension IOp {

@@ -105,6 +105,12 @@ extension Translator {
     /// the right operand (where a just-emitted constant would be).
     mutating func emitBinary(_ op: IOp, dst: UInt32, _ a: UInt32, _ b: UInt32, top: UInt32) {
         if emitMultiplyAdd(op, dst: dst, a, b, top: top) { return }
+        // `f64.load` straight into the right operand (gemm's `c[j] += x * b[j]` loads
+        // between the multiply and the add, so the multiply-add form does not apply).
+        if op == .f64Add || op == .f64Mul, b == top, a != top, let (address, offset) = takeBinary(.f64Load, into: b, home: top) {
+            emitProducer(op == .f64Add ? .f64AddLoad : .f64MulLoad, dst, a, address, offset)
+            return
+        }
         if let immOp = Translator.immediateForm(op) {
             let wide = Translator.hasWideImmediate(immOp)
             if b == top, a != top, let imm = takeConstant(b, wide64: wide) {

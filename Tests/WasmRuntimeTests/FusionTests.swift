@@ -129,6 +129,33 @@ import WasmRuntime
         #expect(try exported(instance, "count").invoke([.i32(50)]) == [.i32(102)])
     }
 
+    @Test func f64AddAndMulOfALoadedOperand() throws {
+        let linker = makeLinker()
+        // c[i] += x * b[i] over 3 doubles, gemm's inner loop shape; then the same load
+        // out of bounds traps from the fused op.
+        let instance = try instantiate(wat: """
+            (module (memory 1)
+              (data (i32.const 0) "\\00\\00\\00\\00\\00\\00\\f0\\3f\\00\\00\\00\\00\\00\\00\\00\\40\\00\\00\\00\\00\\00\\00\\08\\40")
+              (data (i32.const 64) "\\00\\00\\00\\00\\00\\00\\24\\40\\00\\00\\00\\00\\00\\00\\34\\40\\00\\00\\00\\00\\00\\00\\f8\\7f")
+              (func (export "axpy") (param f64) (result f64) (local i32 f64)
+                (loop $l
+                  (f64.store offset=64 (local.get 1)
+                    (f64.add (f64.mul (local.get 0) (f64.load (local.get 1)))
+                             (f64.load offset=64 (local.get 1))))
+                  (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 8))) (i32.const 24))))
+                (f64.add (f64.load offset=64 (i32.const 0)) (f64.load offset=72 (i32.const 0))))
+              (func (export "last") (result f64) (f64.load offset=80 (i32.const 0)))
+              (func (export "far") (param i32) (result f64)
+                (f64.mul (f64.const 2) (f64.load (local.get 0)))))
+            """, linker)
+        // 10 + 0.5*1 + 20 + 0.5*2 = 31.5; the NaN stays NaN.
+        #expect(try exported(instance, "axpy").invoke([.f64((0.5).bitPattern)]) == [.f64((31.5).bitPattern)])
+        let last = try exported(instance, "last").invoke([])
+        if case .f64(let bits) = last.first { #expect(Double(bitPattern: bits).isNaN) } else { Issue.record("no f64") }
+        #expect(try exported(instance, "far").invoke([.i32(8)]) == [.f64((4.0).bitPattern)])
+        #expect(trap { _ = try exported(instance, "far").invoke([.i32(65536 - 4)]) }?.reason == .outOfBoundsMemoryAccess)
+    }
+
     @Test func backwardBranchesCountFuel() throws {
         let linker = makeLinker(fuel: 1_000)
         let instance = try instantiate(wat: """

@@ -1,0 +1,847 @@
+import WasmCore
+import WasmRuntime
+
+// The hot part of the dispatch loop: every op that neither calls out of the loop nor
+// changes the frame, the instance or the memory (arithmetic, conversions, loads and
+// stores, branches, globals, the fused forms). It runs until the first op it does not
+// handle and returns there; `Executor.run` executes that op and calls it again.
+//
+// Why a separate function: with calls anywhere in the loop (host calls, table and memory
+// instructions, SIMD families) and Swift's reserved registers (self, error, async context)
+// only rbx, r14 and r15 stay callee-saved, so the register allocator kept the memory base
+// and size on the stack and stored `pc` to its stack slot after every op, a store and a
+// reload on the critical path of each dispatch. This function makes no calls on its hot
+// paths and does not throw, so `pc`, `fp`, the memory base and size and the jump table base
+// stay in registers.
+//
+//     run:     while true { runHot(...) until a cold op or trap;  switch cold op { ... } }
+//     runHot:  while true { switch hot op { ... }  default: return nil }
+extension Executor {
+    /// Runs hot ops from `state` until an op it does not handle (returns the state at that
+    /// op, `trap` nil) or a trap (`trap` set, `pc` at the trapping op). `fp` and
+    /// `frameCount` change with the calls and returns it makes itself (same tier, same
+    /// instance). The state goes in and out by value: with `inout` parameters the
+    /// optimiser kept `pc` in the caller's memory, a store and a reload per op.
+    @inline(never)
+    static func runHot(_ state: HotState, memBase: UnsafeMutableRawPointer, memSize: UInt64,
+                       context: UnsafeMutablePointer<InstanceContext>,
+                       interrupt: UnsafeMutablePointer<UInt32>, limits: HotLimits) -> HotState {
+        var pc = state.pc
+        var fuel = state.fuel
+        var fp = state.fp
+        var frameCount = state.frameCount
+        let frames = limits.frames
+        // No `throw` in here: a throw is a runtime call, and one call anywhere in the loop
+        // made the register allocator shuffle pc, fp and frameCount at every dispatch.
+        // Traps leave through the one exit below with `trap` set.
+        //
+        // Calls and returns change fp and frameCount by leaving the inner loop, so within
+        // it only pc and fuel change: with fp assigned inside, the allocator moved pc, fp
+        // and frameCount between registers at every dispatch.
+        var trap: TrapReason? = nil
+        frame: while true {
+        while true {
+            switch IOp.decode(pc.pointee) {
+            // Calls and returns within one instance and tier; anything else (host or
+            // other-tier callees, instance switches, stack exhaustion, an interrupt at the
+            // call, strategies that publish the frame count) is left to `run`, untouched.
+            case .call:
+                let callee = context.pointee.functions[Int(pc[1])]
+                let newFP = fp + Int(pc[2])
+                guard !publishesFrameCount, callee.pointee.kind == .wasm, callee.pointee.tierID == limits.tierID,
+                      let code = callee.pointee.code, callee.pointee.context == context,
+                      frameCount < limits.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= limits.slotEnd,
+                      fuel != 0, interrupt.pointee == 0 else { break frame }
+                fuel &-= 1
+                frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee)
+                frameCount &+= 1
+                fp = newFP
+                pc = code.assumingMemoryBound(to: UInt32.self)
+                continue frame
+            case .ret:
+                let top = frames[frameCount &- 1]
+                // A frame with a return pc has a caller frame below it.
+                guard !publishesFrameCount, let returnPC = top.returnPC,
+                      frames[frameCount &- 2].function.pointee.context.map({ $0 == context }) ?? true else { break frame }
+                frameCount &-= 1
+                pc = returnPC.assumingMemoryBound(to: UInt32.self)
+                fp = top.callerFP
+                continue frame
+            case .enter:
+                // A plain loop storing the op word's upper half (always 0 for `enter`):
+                // `initializeMemory`, or a loop storing a literal 0, becomes a memset call,
+                // and one call in this function costs registers on every path.
+                let locals = fp + Int(pc[1])
+                let zero = UInt64(pc[0] &>> 16)
+                var index = 0
+                let count = Int(pc[2])
+                while index < count {
+                    locals.storeBytes(of: zero, toByteOffset: index &* 8, as: UInt64.self)
+                    index &+= 1
+                }
+                pc += 3
+            case .copy:
+                fp.storeBytes(of: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .const32:
+                fp.storeBytes(of: UInt64(pc[2]), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .const64:
+                fp.storeBytes(of: UInt64(pc[2]) | UInt64(pc[3]) << 32, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .br:
+                guard leap(&pc, pc[1], &fuel, interrupt) else { trap = .interrupted; break frame }
+            case .brIf:
+                if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) != 0 {
+                    guard leap(&pc, pc[2], &fuel, interrupt) else { trap = .interrupted; break frame }
+                } else {
+                    pc += 3
+                }
+            case .brIfNot:
+                if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) == 0 {
+                    guard leap(&pc, pc[2], &fuel, interrupt) else { trap = .interrupted; break frame }
+                } else {
+                    pc += 3
+                }
+            case .brTable:
+                let index = Int(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self))
+                let last = Int(pc[2]) &- 1
+                guard leap(&pc, pc[3 &+ (index < last ? index : last)], &fuel, interrupt) else { trap = .interrupted; break frame }
+            case .select:
+                let chosen = fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self) != 0 ? pc[2] : pc[3]
+                fp.storeBytes(of: fp.load(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .globalGet:
+                fp.storeBytes(of: context.pointee.globals[Int(pc[2])].pointee, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .globalSet:
+                context.pointee.globals[Int(pc[2])].pointee = fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Load:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Load:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Load:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Load8S:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Load8U:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Load16S:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Load16U:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load8S:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(bitPattern: Int64(p.load(as: Int8.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load8U:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load16S:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(bitPattern: Int64(p.loadUnaligned(as: Int16.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load16U:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load32S:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(bitPattern: Int64(p.loadUnaligned(as: Int32.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Load32U:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Store:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
+                pc += 4
+            case .i64Store:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: UInt64(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
+                pc += 4
+            case .f32Store:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
+                pc += 4
+            case .f64Store:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: UInt64(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
+                pc += 4
+            case .i32Store8:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
+                pc += 4
+            case .i32Store16:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: UInt16(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
+                pc += 4
+            case .i64Store8:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
+                pc += 4
+            case .i64Store16:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: UInt16(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
+                pc += 4
+            case .i64Store32:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
+                pc += 4
+            case .i32Eqz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a == 0 ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Eq:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Ne:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32LtS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Int32(bitPattern: a) < Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32LtU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32GtS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Int32(bitPattern: a) > Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32GtU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32LeS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Int32(bitPattern: a) <= Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32LeU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32GeS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Int32(bitPattern: a) >= Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32GeU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Eqz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a == 0 ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Eq:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Ne:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64LtS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(Int64(bitPattern: a) < Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64LtU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64GtS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(Int64(bitPattern: a) > Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64GtU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64LeS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(Int64(bitPattern: a) <= Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64LeU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64GeS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(Int64(bitPattern: a) >= Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64GeU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Clz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(a.leadingZeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Ctz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(a.trailingZeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Popcnt:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(a.nonzeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Add:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a &+ b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Sub:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a &- b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Mul:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a &* b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32And:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a & b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Or:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a | b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Xor:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a ^ b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Shl:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a &<< b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32ShrS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(bitPattern: a) &>> Int32(bitPattern: b))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32ShrU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a &>> b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Rotl:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Numerics.i32Rotl(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32Rotr:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(Numerics.i32Rotr(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Clz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a.leadingZeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Ctz:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a.trailingZeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Popcnt:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(a.nonzeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Add:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a &+ b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Sub:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a &- b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Mul:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a &* b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64And:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a & b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Or:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a | b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Xor:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a ^ b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Shl:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a &<< b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64ShrS:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64ShrU:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: a &>> b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Rotl:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: Numerics.i64Rotl(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i64Rotr:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.storeBytes(of: Numerics.i64Rotr(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Eq:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Ne:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Lt:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Gt:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Le:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Ge:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Eq:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Ne:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Lt:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Gt:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Le:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Ge:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Abs:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: bits(Numerics.f32Abs(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32Neg:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: bits(Numerics.f32Neg(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32Add:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: bits(a + b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Sub:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: bits(a - b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Mul:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: bits(a * b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Div:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: bits(a / b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f32Copysign:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.storeBytes(of: bits(Numerics.f32Copysign(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Abs:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: bits(Numerics.f64Abs(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64Neg:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: bits(Numerics.f64Neg(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64Add:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: bits(a + b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Sub:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: bits(a - b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Mul:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: bits(a * b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Div:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: bits(a / b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .f64Copysign:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.storeBytes(of: bits(Numerics.f64Copysign(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 4
+            case .i32WrapI64:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(UInt32(truncatingIfNeeded: a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64ExtendI32S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(Int32(bitPattern: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64ExtendI32U:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32ConvertI32S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: bits(Numerics.f32ConvertI32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32ConvertI32U:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: bits(Numerics.f32ConvertI32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32ConvertI64S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32ConvertI64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32ConvertI64U:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f32ConvertI64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32DemoteF64:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: bits(Numerics.f32DemoteF64(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64ConvertI32S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: bits(Numerics.f64ConvertI32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64ConvertI32U:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: bits(Numerics.f64ConvertI32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64ConvertI64S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64ConvertI64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64ConvertI64U:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: bits(Numerics.f64ConvertI64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64PromoteF32:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: bits(Numerics.f64PromoteF32(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32ReinterpretF32:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64ReinterpretF64:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: a, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f32ReinterpretI32:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64ReinterpretI64:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: a, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Extend8S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i32Extend16S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Extend8S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Extend16S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .i64Extend32S:
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.storeBytes(of: UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+
+
+            // Fused forms (Executor+Fused.swift).
+            case .i32AddI: binaryI32(pc, fp, .add); pc += 4
+            case .i32MulI: binaryI32(pc, fp, .mul); pc += 4
+            case .i32AndI: binaryI32(pc, fp, .and); pc += 4
+            case .i32OrI: binaryI32(pc, fp, .or); pc += 4
+            case .i32XorI: binaryI32(pc, fp, .xor); pc += 4
+            case .i32ShlI: binaryI32(pc, fp, .shl); pc += 4
+            case .i32ShrSI: binaryI32(pc, fp, .shrS); pc += 4
+            case .i32ShrUI: binaryI32(pc, fp, .shrU); pc += 4
+            case .i64AddI: binaryI64(pc, fp, .add); pc += 5
+            case .i64MulI: binaryI64(pc, fp, .mul); pc += 5
+            case .i64AndI: binaryI64(pc, fp, .and); pc += 5
+            case .i64OrI: binaryI64(pc, fp, .or); pc += 5
+            case .i64XorI: binaryI64(pc, fp, .xor); pc += 5
+            case .i64ShlI: binaryI64(pc, fp, .shl); pc += 5
+            case .i64ShrSI: binaryI64(pc, fp, .shrS); pc += 5
+            case .i64ShrUI: binaryI64(pc, fp, .shrU); pc += 5
+            case .i32EqI: compareI32(pc, fp, .eq); pc += 4
+            case .i32NeI: compareI32(pc, fp, .ne); pc += 4
+            case .i32LtSI: compareI32(pc, fp, .ltS); pc += 4
+            case .i32LtUI: compareI32(pc, fp, .ltU); pc += 4
+            case .i32GtSI: compareI32(pc, fp, .gtS); pc += 4
+            case .i32GtUI: compareI32(pc, fp, .gtU); pc += 4
+            case .i32LeSI: compareI32(pc, fp, .leS); pc += 4
+            case .i32LeUI: compareI32(pc, fp, .leU); pc += 4
+            case .i32GeSI: compareI32(pc, fp, .geS); pc += 4
+            case .i32GeUI: compareI32(pc, fp, .geU); pc += 4
+            case .brI32Eq: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
+            case .brI32Ne: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
+            case .brI32LtS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { trap = .interrupted; break frame }
+            case .brI32LtU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { trap = .interrupted; break frame }
+            case .brI32GtS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { trap = .interrupted; break frame }
+            case .brI32GtU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { trap = .interrupted; break frame }
+            case .brI32LeS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { trap = .interrupted; break frame }
+            case .brI32LeU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { trap = .interrupted; break frame }
+            case .brI32GeS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { trap = .interrupted; break frame }
+            case .brI32GeU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { trap = .interrupted; break frame }
+            case .brI32EqI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
+            case .brI32NeI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
+            case .brI32LtSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { trap = .interrupted; break frame }
+            case .brI32LtUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { trap = .interrupted; break frame }
+            case .brI32GtSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { trap = .interrupted; break frame }
+            case .brI32GtUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { trap = .interrupted; break frame }
+            case .brI32LeSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { trap = .interrupted; break frame }
+            case .brI32LeUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { trap = .interrupted; break frame }
+            case .brI32GeSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { trap = .interrupted; break frame }
+            case .brI32GeUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { trap = .interrupted; break frame }
+            case .i32RotlI: binaryI32(pc, fp, .rotl); pc += 4
+            case .i64RotlI: binaryI64(pc, fp, .rotl); pc += 5
+            case .i64EqI: compareI64(pc, fp, .eq); pc += 5
+            case .i64NeI: compareI64(pc, fp, .ne); pc += 5
+            case .i64LtSI: compareI64(pc, fp, .ltS); pc += 5
+            case .i64LtUI: compareI64(pc, fp, .ltU); pc += 5
+            case .i64GtSI: compareI64(pc, fp, .gtS); pc += 5
+            case .i64GtUI: compareI64(pc, fp, .gtU); pc += 5
+            case .i64LeSI: compareI64(pc, fp, .leS); pc += 5
+            case .i64LeUI: compareI64(pc, fp, .leU); pc += 5
+            case .i64GeSI: compareI64(pc, fp, .geS); pc += 5
+            case .i64GeUI: compareI64(pc, fp, .geU); pc += 5
+            case .brI64Eq: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
+            case .brI64Ne: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
+            case .brI64LtS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { trap = .interrupted; break frame }
+            case .brI64LtU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { trap = .interrupted; break frame }
+            case .brI64GtS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { trap = .interrupted; break frame }
+            case .brI64GtU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { trap = .interrupted; break frame }
+            case .brI64LeS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { trap = .interrupted; break frame }
+            case .brI64LeU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { trap = .interrupted; break frame }
+            case .brI64GeS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { trap = .interrupted; break frame }
+            case .brI64GeU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { trap = .interrupted; break frame }
+            case .brI64EqI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
+            case .brI64NeI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
+            case .brI64LtSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { trap = .interrupted; break frame }
+            case .brI64LtUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { trap = .interrupted; break frame }
+            case .brI64GtSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { trap = .interrupted; break frame }
+            case .brI64GtUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { trap = .interrupted; break frame }
+            case .brI64LeSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { trap = .interrupted; break frame }
+            case .brI64LeUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { trap = .interrupted; break frame }
+            case .brI64GeSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { trap = .interrupted; break frame }
+            case .brI64GeUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { trap = .interrupted; break frame }
+            case .f64AddI: binaryF64(pc, fp, .add); pc += 5
+            case .f64SubI: binaryF64(pc, fp, .sub); pc += 5
+            case .f64MulI: binaryF64(pc, fp, .mul); pc += 5
+            case .f64DivI: binaryF64(pc, fp, .div); pc += 5
+            case .f64EqI: compareF64(pc, fp, .eq); pc += 5
+            case .f64NeI: compareF64(pc, fp, .ne); pc += 5
+            case .f64LtI: compareF64(pc, fp, .lt); pc += 5
+            case .f64GtI: compareF64(pc, fp, .gt); pc += 5
+            case .f64LeI: compareF64(pc, fp, .le); pc += 5
+            case .f64GeI: compareF64(pc, fp, .ge); pc += 5
+            case .brF64Eq: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
+            case .brF64Ne: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
+            case .brF64Lt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .lt) else { trap = .interrupted; break frame }
+            case .brF64Gt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .gt) else { trap = .interrupted; break frame }
+            case .brF64Le: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .le) else { trap = .interrupted; break frame }
+            case .brF64Ge: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ge) else { trap = .interrupted; break frame }
+            case .brF64NotLt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLt) else { trap = .interrupted; break frame }
+            case .brF64NotGt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGt) else { trap = .interrupted; break frame }
+            case .brF64NotLe: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLe) else { trap = .interrupted; break frame }
+            case .brF64NotGe: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGe) else { trap = .interrupted; break frame }
+            case .brF64EqI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
+            case .brF64NeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
+            case .brF64LtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .lt) else { trap = .interrupted; break frame }
+            case .brF64GtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .gt) else { trap = .interrupted; break frame }
+            case .brF64LeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .le) else { trap = .interrupted; break frame }
+            case .brF64GeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ge) else { trap = .interrupted; break frame }
+            case .brF64NotLtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLt) else { trap = .interrupted; break frame }
+            case .brF64NotGtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGt) else { trap = .interrupted; break frame }
+            case .brF64NotLeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLe) else { trap = .interrupted; break frame }
+            case .brF64NotGeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGe) else { trap = .interrupted; break frame }
+            case .selectI32Eq: selectI32(pc, fp, immediate: false, .eq); pc += 6
+            case .selectI32Ne: selectI32(pc, fp, immediate: false, .ne); pc += 6
+            case .selectI32LtS: selectI32(pc, fp, immediate: false, .ltS); pc += 6
+            case .selectI32LtU: selectI32(pc, fp, immediate: false, .ltU); pc += 6
+            case .selectI32GtS: selectI32(pc, fp, immediate: false, .gtS); pc += 6
+            case .selectI32GtU: selectI32(pc, fp, immediate: false, .gtU); pc += 6
+            case .selectI32LeS: selectI32(pc, fp, immediate: false, .leS); pc += 6
+            case .selectI32LeU: selectI32(pc, fp, immediate: false, .leU); pc += 6
+            case .selectI32GeS: selectI32(pc, fp, immediate: false, .geS); pc += 6
+            case .selectI32GeU: selectI32(pc, fp, immediate: false, .geU); pc += 6
+            case .selectI32EqI: selectI32(pc, fp, immediate: true, .eq); pc += 6
+            case .selectI32NeI: selectI32(pc, fp, immediate: true, .ne); pc += 6
+            case .selectI32LtSI: selectI32(pc, fp, immediate: true, .ltS); pc += 6
+            case .selectI32LtUI: selectI32(pc, fp, immediate: true, .ltU); pc += 6
+            case .selectI32GtSI: selectI32(pc, fp, immediate: true, .gtS); pc += 6
+            case .selectI32GtUI: selectI32(pc, fp, immediate: true, .gtU); pc += 6
+            case .selectI32LeSI: selectI32(pc, fp, immediate: true, .leS); pc += 6
+            case .selectI32LeUI: selectI32(pc, fp, immediate: true, .leU); pc += 6
+            case .selectI32GeSI: selectI32(pc, fp, immediate: true, .geS); pc += 6
+            case .selectI32GeUI: selectI32(pc, fp, immediate: true, .geU); pc += 6
+            case .incBrI32Eq: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
+            case .incBrI32Ne: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
+            case .incBrI32LtS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { trap = .interrupted; break frame }
+            case .incBrI32LtU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { trap = .interrupted; break frame }
+            case .incBrI32GtS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { trap = .interrupted; break frame }
+            case .incBrI32GtU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { trap = .interrupted; break frame }
+            case .incBrI32LeS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { trap = .interrupted; break frame }
+            case .incBrI32LeU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { trap = .interrupted; break frame }
+            case .incBrI32GeS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { trap = .interrupted; break frame }
+            case .incBrI32GeU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { trap = .interrupted; break frame }
+            case .incBrI32EqI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
+            case .incBrI32NeI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
+            case .incBrI32LtSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { trap = .interrupted; break frame }
+            case .incBrI32LtUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { trap = .interrupted; break frame }
+            case .incBrI32GtSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { trap = .interrupted; break frame }
+            case .incBrI32GtUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { trap = .interrupted; break frame }
+            case .incBrI32LeSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { trap = .interrupted; break frame }
+            case .incBrI32LeUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { trap = .interrupted; break frame }
+            case .incBrI32GeSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { trap = .interrupted; break frame }
+            case .incBrI32GeUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { trap = .interrupted; break frame }
+            case .f64MulAdd: multiplyAdd(pc, fp, .mulAdd); pc += 5
+            case .f64AddLoad:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), pc[4], 8)
+                else { trap = .outOfBoundsMemoryAccess; break frame }
+                let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: bits(a + double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .f64MulLoad:
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), pc[4], 8)
+                else { trap = .outOfBoundsMemoryAccess; break frame }
+                let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: bits(a * double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .f64MulSub: multiplyAdd(pc, fp, .mulSub); pc += 5
+            case .f64SubMul: multiplyAdd(pc, fp, .subMul); pc += 5
+            case .i32LoadA:
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i64LoadA:
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32Load8SA:
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32Load8UA:
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32Load16SA:
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32Load16UA:
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32StoreA:
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), as: UInt32.self)
+                pc += 5
+            case .i64StoreA:
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self), as: UInt64.self)
+                pc += 5
+            case .i32Store8A:
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt8.self), as: UInt8.self)
+                pc += 5
+            case .i32Store16A:
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt16.self), as: UInt16.self)
+                pc += 5
+            // The ops `run` executes: listed rather than left to `default`, so the jump
+            // table covers every op and dispatch needs no range check.
+            case .copy128, .const128, .select128, .globalGet128, .globalSet128, .v128Lanes, .v128Memory, .v128Int,
+                 .v128Float, .v128Convert, .v128Relaxed, .unreachable, .callIndirect, .tableGet, .tableSet,
+                 .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop, .memorySize, .memoryGrow,
+                 .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .refNull, .refIsNull, .refFunc, .refAsNonNull,
+                 .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .f32Ceil, .f32Floor,
+                 .f32Trunc, .f32Nearest, .f32Sqrt, .f32Min, .f32Max, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest,
+                 .f64Sqrt, .f64Min, .f64Max, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U,
+                 .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32TruncSatF32S, .i32TruncSatF32U,
+                 .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S,
+                 .i64TruncSatF64U, .loadX, .storeX, .memorySizeX, .memoryGrowX, .memoryFillX, .memoryCopyX,
+                 .memoryInitX, .clampIndex, .widenGrowResult, .callRef, .returnCall, .returnCallIndirect,
+                 .returnCallRef, .brOnNull, .brOnNonNull, .`throw`, .throwRef, .tryTable:
+                return HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount, trap: nil)
+            }
+        }
+        }
+        return HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount, trap: trap)
+    }
+}
+
+/// The registers `runHot` and `run` hand over.
+struct HotState {
+    var pc: UnsafePointer<UInt32>
+    var fp: UnsafeMutableRawPointer
+    var fuel: UInt64
+    var frameCount: Int
+    var trap: TrapReason?
+}
+
+/// What `runHot` needs to push and pop frames itself; fixed for one `run`.
+struct HotLimits {
+    var frames: UnsafeMutablePointer<CallFrame>
+    var maxFrames: Int
+    var slotEnd: UnsafeMutableRawPointer
+    var tierID: Int
+}
