@@ -209,7 +209,12 @@ public struct X64Assembler: Sendable {
     @inline(__always)
     mutating func modrm(r: UInt8, base: X64Register, _ m: X64Memory) {
         reserve(6)
-        let p = storage.base + count
+        count &+= Self.writeModRM(storage.base + count, r: r, base: base, m)
+    }
+
+    /// Writes ModRM, SIB and displacement at `p` (room for 6 bytes) and returns how many.
+    @inline(__always)
+    static func writeModRM(_ p: UnsafeMutablePointer<UInt8>, r: UInt8, base: X64Register, _ m: X64Memory) -> Int {
         let d = m.displacement
         let mod: UInt8
         if d == 0 && base.low != 5 { mod = 0 } else if d >= -128 && d <= 127 { mod = 1 } else { mod = 2 }
@@ -228,7 +233,7 @@ public struct X64Assembler: Sendable {
             UnsafeMutableRawPointer(p + n).storeBytes(of: UInt32(bitPattern: d).littleEndian, as: UInt32.self)
             n += 4
         }
-        count &+= n
+        return n
     }
 
     @inline(__always)
@@ -240,7 +245,14 @@ public struct X64Assembler: Sendable {
     @inline(__always)
     mutating func opcodeBytes(_ opcode: UInt8, prefix: UInt8, rex: UInt8, forceREX: Bool, twoByte: Bool) {
         reserve(4)
-        let p = storage.base + count
+        count &+= Self.writeOpcode(storage.base + count, opcode, prefix: prefix, rex: rex, forceREX: forceREX,
+                                   twoByte: twoByte)
+    }
+
+    /// Writes `[prefix] [REX] [0F] opcode` at `p` (room for 4 bytes) and returns how many.
+    @inline(__always)
+    static func writeOpcode(_ p: UnsafeMutablePointer<UInt8>, _ opcode: UInt8, prefix: UInt8, rex: UInt8,
+                            forceREX: Bool, twoByte: Bool) -> Int {
         var n = 0
         if prefix != 0 {
             p[n] = prefix
@@ -255,7 +267,7 @@ public struct X64Assembler: Sendable {
             n += 1
         }
         p[n] = opcode
-        count &+= n + 1
+        return n + 1
     }
 
     /// `[prefix] REX opcode modrm` with a register r/m operand.
@@ -271,12 +283,20 @@ public struct X64Assembler: Sendable {
     @inline(__always)
     mutating func op(_ opcode: UInt8, reg: UInt8, _ m: X64Memory, w: Bool, byteReg: Bool = false,
                      twoByte: Bool = false, trailing: Int8 = 0, prefix: UInt8 = 0) {
-        var b: UInt8 = 0
-        if case .register(let base) = m.base { b = base.high }
         let x = m.index.map { $0.high } ?? 0
-        let rex: UInt8 = 0x40 | (w ? 8 : 0) | (reg >> 3 & 1) << 2 | (x & 1) << 1 | (b & 1)
-        opcodeBytes(opcode, prefix: prefix, rex: rex, forceREX: byteReg && reg >= 4, twoByte: twoByte)
-        modrm(reg: reg, m, trailing: trailing)
+        let rex: UInt8 = 0x40 | (w ? 8 : 0) | (reg >> 3 & 1) << 2 | (x & 1) << 1
+        guard case .register(let base) = m.base else {
+            opcodeBytes(opcode, prefix: prefix, rex: rex, forceREX: byteReg && reg >= 4, twoByte: twoByte)
+            modrm(reg: reg, m, trailing: trailing)
+            return
+        }
+        // The common form (every frame, global and heap access): the whole instruction,
+        // at most 10 bytes, after a single capacity check.
+        reserve(10)
+        let p = storage.base + count
+        let n = Self.writeOpcode(p, opcode, prefix: prefix, rex: rex | (base.high & 1),
+                                 forceREX: byteReg && reg >= 4, twoByte: twoByte)
+        count &+= n + Self.writeModRM(p + n, r: (reg & 7) << 3, base: base, m)
     }
 }
 

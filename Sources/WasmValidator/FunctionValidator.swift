@@ -2,12 +2,13 @@ import WasmCore
 import WasmDecoder
 
 /// A control frame of the validation algorithm.
+@usableFromInline
 struct ControlFrame: Sendable {
     var kind: LabelInfo.Kind
     /// Operand stack height below the frame's parameters.
     var height: Int
     var type: FunctionType
-    var unreachable: Bool
+    @usableFromInline var unreachable: Bool
     /// Height of the local-initialisation log when the frame was entered.
     var initLogHeight: Int
 
@@ -29,7 +30,7 @@ struct FunctionValidator: ValidationContext {
     @usableFromInline let bodyStart: Int
     @usableFromInline let bodyEnd: Int
     var stack = OperandStack()
-    var frames: [ControlFrame] = []
+    @usableFromInline var frames: [ControlFrame] = []
     var maxHeight = 0
     /// Set-before-use tracking for non-defaultable locals; empty when there are none.
     var localInitialized: [Bool] = []
@@ -56,7 +57,8 @@ struct FunctionValidator: ValidationContext {
     // MARK: ValidationContext
 
     @usableFromInline var stackHeight: Int { stack.count }
-    @usableFromInline var isUnreachable: Bool { frames.isEmpty ? false : frames[frames.count - 1].unreachable }
+    /// Inlinable: the tiers' sinks read it for every instruction (it was a call each time).
+    @inlinable var isUnreachable: Bool { frames.isEmpty ? false : frames[frames.count - 1].unreachable }
     @usableFromInline var localTypes: [ValueType] { locals }
 
     @usableFromInline func label(_ depth: UInt32) -> LabelInfo {
