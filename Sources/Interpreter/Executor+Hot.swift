@@ -765,6 +765,10 @@ extension Executor {
                 let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
                 fp.storeBytes(of: bits(a * double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
+            case .i32ShrUAndI:
+                let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(x &>> pc[3] & pc[4]), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
             case .f64MulSub: multiplyAdd(pc, fp, .mulSub); pc += 5
             case .f64SubMul: multiplyAdd(pc, fp, .subMul); pc += 5
             case .i32LoadA:

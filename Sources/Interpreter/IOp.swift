@@ -47,6 +47,7 @@
 ///     select on a compare        op dst a b x y   (selectI32LtU ...: x <op> y ? a : b)
 ///     increment and branch       op x imm y rel   (x += imm; branch when x <op> y)
 ///     f64 op with a loaded operand op dst a addr offset (f64AddLoad: a + [addr + offset])
+///     field extraction           op dst x s m     (i32ShrUAndI: (x >> s) & m)
 ///
 /// Every branch with a negative `rel` (only loops are targets of those) polls the interrupt
 /// word and counts fuel: that is the loop check.
@@ -443,6 +444,9 @@ enum IOp: UInt16, CaseIterable {
     // (dst = a <op> f64 at addr + offset)
     case f64AddLoad
     case f64MulLoad
+    // (x >> s) & m, a byte or field extracted for a table index (CRC, hashing, decoders):
+    // op dst x s m
+    case i32ShrUAndI
 }
 
 extension IOp {

@@ -52,11 +52,13 @@ extension Translator {
     mutating func truncate(to start: Int) {
         code.removeLast(code.count - start)
         if let increment = lastIncrement, increment >= start { lastIncrement = nil }
+        if let shift = lastShift, shift >= start { lastShift = nil }
     }
 
     /// Emits `immOp dst a imm` with a one- or two-word immediate.
     mutating func emitImmediate(_ immOp: IOp, dst: UInt32, _ a: UInt32, _ imm: UInt64, wide: Bool) {
         if immOp == .i32AddI { lastIncrement = code.count }
+        if immOp == .i32ShrUI { lastShift = code.count }
         if wide {
             emitProducer(immOp, dst, a, UInt32(truncatingIfNeeded: imm), UInt32(truncatingIfNeeded: imm >> 32))
         } else {
@@ -114,6 +116,15 @@ extension Translator {
         if let immOp = Translator.immediateForm(op) {
             let wide = Translator.hasWideImmediate(immOp)
             if b == top, a != top, let imm = takeConstant(b, wide64: wide) {
+                // `i32ShrUI t x s` right before, into the temporary this consumes (no label
+                // between): one field extraction `(x >> s) & m`.
+                if immOp == .i32AndI, a == dst, let shift = lastShift, shift + 4 == code.count, shift >= fusionBarrier,
+                   code[shift + 1] == a {
+                    let x = code[shift + 2], s = code[shift + 3]
+                    truncate(to: shift)
+                    emitProducer(.i32ShrUAndI, dst, x, s, UInt32(truncatingIfNeeded: imm))
+                    return
+                }
                 // x - c is x + (-c); a rotation right by c is one left by -c (counts are masked).
                 let negated = op == .i32Sub || op == .i64Sub || op == .i32Rotr || op == .i64Rotr
                 emitImmediate(immOp, dst: dst, a, negated ? 0 &- imm : imm, wide: wide)

@@ -47,6 +47,9 @@ struct Translator: CodeSink {
     /// increment directly before a compare-and-branch fuses with it unless a label lies
     /// between them (Translator+Fusion.swift).
     var lastIncrement: Int?
+    /// Where the last `i32ShrUI` starts, for the shift-and-mask fusion (same rules as
+    /// `lastIncrement`).
+    var lastShift: Int?
     var fusionBarrier = 0
 
     struct Control {

@@ -156,6 +156,34 @@ import WasmRuntime
         #expect(trap { _ = try exported(instance, "far").invoke([.i32(65536 - 4)]) }?.reason == .outOfBoundsMemoryAccess)
     }
 
+    @Test(arguments: [UInt32(0), 1, 0xFF, 0x8000_0000, 0xDEAD_BEEF, 0xFFFF_FFFF])
+    func shiftAndMaskIsOneFieldExtraction(x: UInt32) throws {
+        let linker = makeLinker()
+        // `(x >> s) & m` fuses; the shift count is taken mod 32 as in Wasm; a shifted value
+        // kept in a local (tee) or reached across a label must still be right.
+        let instance = try instantiate(wat: """
+            (module (memory 1)
+              (data (i32.const 0) "\\10\\20\\30\\40")
+              (func (export "byte1") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 8)) (i32.const 255)))
+              (func (export "wide") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 35)) (i32.const 0x7fff)))
+              (func (export "table") (param i32) (result i32)
+                (i32.load8_u (i32.and (i32.shr_u (local.get 0) (i32.const 30)) (i32.const 3))))
+              (func (export "teed") (param i32) (result i32) (local i32)
+                (i32.add (i32.and (local.tee 1 (i32.shr_u (local.get 0) (i32.const 4))) (i32.const 15)) (local.get 1)))
+              (func (export "block") (param i32) (result i32)
+                (i32.and (block (result i32) (i32.shr_u (local.get 0) (i32.const 16))) (i32.const 0xff))))
+            """, linker)
+        func call(_ name: String) throws -> UInt32? {
+            guard case .i32(let r)? = try exported(instance, name).invoke([.i32(x)]).first else { return nil }
+            return r
+        }
+        #expect(try call("byte1") == (x >> 8) & 0xFF)
+        #expect(try call("wide") == (x >> 3) & 0x7FFF)
+        #expect(try call("table") == [0x10, 0x20, 0x30, 0x40][Int(x >> 30)])
+        #expect(try call("teed") == ((x >> 4) & 15) &+ (x >> 4))
+        #expect(try call("block") == (x >> 16) & 0xFF)
+    }
+
     @Test func backwardBranchesCountFuel() throws {
         let linker = makeLinker(fuel: 1_000)
         let instance = try instantiate(wat: """
