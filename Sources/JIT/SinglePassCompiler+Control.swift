@@ -49,6 +49,13 @@ extension SinglePassCompiler {
          try type.results.map { t throws(Unsupported) in try Self.kind(t) })
     }
 
+    /// A block, loop, if or try_table met in unreachable code: no code, only a control entry
+    /// so that its `end` (and `else`) pair up; nothing branches to its label.
+    mutating func openDeadControl(_ kind: LabelInfo.Kind, results: [Kind]) {
+        controls.append(Control(kind: kind, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
+                                branchArity: 0, results: results, dead: true))
+    }
+
     mutating func compileControl(_ instruction: Instruction, context: Facts) throws(Unsupported) {
         switch instruction.opcode {
         case .tryTable:
@@ -57,8 +64,7 @@ extension SinglePassCompiler {
             let type = context.resolve(instruction.blockType)
             let (params, results) = try blockTypes(type)
             if context.isUnreachable {
-                controls.append(Control(kind: .block, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
-                                        branchArity: 0, results: results, dead: true))
+                openDeadControl(.block, results: results)
                 return
             }
             spillAll()
@@ -76,8 +82,7 @@ extension SinglePassCompiler {
             let type = context.resolve(instruction.blockType)
             let (params, results) = try blockTypes(type)
             if context.isUnreachable {
-                controls.append(Control(kind: .if, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
-                                        branchArity: 0, results: results, dead: true))
+                openDeadControl(.if, results: results)
                 return
             }
             let cond = popCondition()

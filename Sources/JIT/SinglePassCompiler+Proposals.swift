@@ -74,8 +74,7 @@ extension SinglePassCompiler {
         let type = context.resolve(instruction.blockType)
         let (params, results) = try blockTypes(type)
         if context.isUnreachable {
-            controls.append(Control(kind: .block, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
-                                    branchArity: 0, results: results, dead: true))
+            openDeadControl(.block, results: results)
             return
         }
         spillAll()
