@@ -15,10 +15,11 @@ import WasmRuntime
 // stay in registers.
 //
 //     run:     while true { runHot(...) until a cold op or trap;  switch cold op { ... } }
-//     runHot:  while true { switch hot op { ... }  default: return nil }
+//     runHot:  while true { switch hot op { ... }  cold op: return state }
 extension Executor {
     /// Runs hot ops from `state` until an op it does not handle (returns the state at that
-    /// op, `trap` nil) or a trap (`trap` set, `pc` at the trapping op). `fp` and
+    /// op) or a trap (`pc` at the trapping op, the reason stored by `stop`, read with
+    /// `stoppedTrap`). `fp` and
     /// `frameCount` change with the calls and returns it makes itself (same tier, same
     /// instance). The state goes in and out by value: with `inout` parameters the
     /// optimiser kept `pc` in the caller's memory, a store and a reload per op.
@@ -33,12 +34,13 @@ extension Executor {
         let frames = limits.frames
         // No `throw` in here: a throw is a runtime call, and one call anywhere in the loop
         // made the register allocator shuffle pc, fp and frameCount at every dispatch.
-        // Traps leave through the one exit below with `trap` set.
+        // Traps leave through the one exit below with the reason stored in the poll words
+        // (`stop`), not in a variable: a trap variable merged at the exit kept its `nil` in
+        // a register that every dispatch re-loaded.
         //
         // Calls and returns change fp and frameCount by leaving the inner loop, so within
         // it only pc and fuel change: with fp assigned inside, the allocator moved pc, fp
         // and frameCount between registers at every dispatch.
-        var trap: TrapReason? = nil
         frame: while true {
         while true {
             switch IOp.decode(pc.pointee) {
@@ -90,23 +92,23 @@ extension Executor {
                 fp.storeBytes(of: UInt64(pc[2]) | UInt64(pc[3]) << 32, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .br:
-                guard leap(&pc, pc[1], &fuel, interrupt) else { trap = .interrupted; break frame }
+                guard leap(&pc, pc[1], &fuel, interrupt) else { stop(.interrupted, interrupt); break frame }
             case .brIf:
                 if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) != 0 {
-                    guard leap(&pc, pc[2], &fuel, interrupt) else { trap = .interrupted; break frame }
+                    guard leap(&pc, pc[2], &fuel, interrupt) else { stop(.interrupted, interrupt); break frame }
                 } else {
                     pc += 3
                 }
             case .brIfNot:
                 if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) == 0 {
-                    guard leap(&pc, pc[2], &fuel, interrupt) else { trap = .interrupted; break frame }
+                    guard leap(&pc, pc[2], &fuel, interrupt) else { stop(.interrupted, interrupt); break frame }
                 } else {
                     pc += 3
                 }
             case .brTable:
                 let index = Int(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self))
                 let last = Int(pc[2]) &- 1
-                guard leap(&pc, pc[3 &+ (index < last ? index : last)], &fuel, interrupt) else { trap = .interrupted; break frame }
+                guard leap(&pc, pc[3 &+ (index < last ? index : last)], &fuel, interrupt) else { stop(.interrupted, interrupt); break frame }
             case .select:
                 let chosen = fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self) != 0 ? pc[2] : pc[3]
                 fp.storeBytes(of: fp.load(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
@@ -118,95 +120,95 @@ extension Executor {
                 context.pointee.globals[Int(pc[2])].pointee = fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32Load:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Load:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Load:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load8S:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load8U:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load16S:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load16U:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load8S:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(bitPattern: Int64(p.load(as: Int8.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load8U:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load16S:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(bitPattern: Int64(p.loadUnaligned(as: Int16.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load16U:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load32S:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(bitPattern: Int64(p.loadUnaligned(as: Int32.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load32U:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Store:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
                 pc += 4
             case .i64Store:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: UInt64(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
                 pc += 4
             case .f32Store:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
                 pc += 4
             case .f64Store:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: UInt64(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
                 pc += 4
             case .i32Store8:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
                 pc += 4
             case .i32Store16:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: UInt16(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
                 pc += 4
             case .i64Store8:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
                 pc += 4
             case .i64Store16:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: UInt16(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
                 pc += 4
             case .i64Store32:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
                 pc += 4
             case .i32Eqz:
@@ -630,26 +632,26 @@ extension Executor {
             case .i32LeUI: compareI32(pc, fp, .leU); pc += 4
             case .i32GeSI: compareI32(pc, fp, .geS); pc += 4
             case .i32GeUI: compareI32(pc, fp, .geU); pc += 4
-            case .brI32Eq: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
-            case .brI32Ne: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
-            case .brI32LtS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { trap = .interrupted; break frame }
-            case .brI32LtU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { trap = .interrupted; break frame }
-            case .brI32GtS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { trap = .interrupted; break frame }
-            case .brI32GtU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { trap = .interrupted; break frame }
-            case .brI32LeS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { trap = .interrupted; break frame }
-            case .brI32LeU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { trap = .interrupted; break frame }
-            case .brI32GeS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { trap = .interrupted; break frame }
-            case .brI32GeU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { trap = .interrupted; break frame }
-            case .brI32EqI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
-            case .brI32NeI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
-            case .brI32LtSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { trap = .interrupted; break frame }
-            case .brI32LtUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { trap = .interrupted; break frame }
-            case .brI32GtSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { trap = .interrupted; break frame }
-            case .brI32GtUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { trap = .interrupted; break frame }
-            case .brI32LeSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { trap = .interrupted; break frame }
-            case .brI32LeUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { trap = .interrupted; break frame }
-            case .brI32GeSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { trap = .interrupted; break frame }
-            case .brI32GeUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { trap = .interrupted; break frame }
+            case .brI32Eq: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { stop(.interrupted, interrupt); break frame }
+            case .brI32Ne: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { stop(.interrupted, interrupt); break frame }
+            case .brI32LtS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { stop(.interrupted, interrupt); break frame }
+            case .brI32LtU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { stop(.interrupted, interrupt); break frame }
+            case .brI32GtS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { stop(.interrupted, interrupt); break frame }
+            case .brI32GtU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { stop(.interrupted, interrupt); break frame }
+            case .brI32LeS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { stop(.interrupted, interrupt); break frame }
+            case .brI32LeU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { stop(.interrupted, interrupt); break frame }
+            case .brI32GeS: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { stop(.interrupted, interrupt); break frame }
+            case .brI32GeU: guard branchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { stop(.interrupted, interrupt); break frame }
+            case .brI32EqI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { stop(.interrupted, interrupt); break frame }
+            case .brI32NeI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { stop(.interrupted, interrupt); break frame }
+            case .brI32LtSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { stop(.interrupted, interrupt); break frame }
+            case .brI32LtUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { stop(.interrupted, interrupt); break frame }
+            case .brI32GtSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { stop(.interrupted, interrupt); break frame }
+            case .brI32GtUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { stop(.interrupted, interrupt); break frame }
+            case .brI32LeSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { stop(.interrupted, interrupt); break frame }
+            case .brI32LeUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { stop(.interrupted, interrupt); break frame }
+            case .brI32GeSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { stop(.interrupted, interrupt); break frame }
+            case .brI32GeUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { stop(.interrupted, interrupt); break frame }
             case .i32RotlI: binaryI32(pc, fp, .rotl); pc += 4
             case .i64RotlI: binaryI64(pc, fp, .rotl); pc += 5
             case .i64EqI: compareI64(pc, fp, .eq); pc += 5
@@ -662,26 +664,26 @@ extension Executor {
             case .i64LeUI: compareI64(pc, fp, .leU); pc += 5
             case .i64GeSI: compareI64(pc, fp, .geS); pc += 5
             case .i64GeUI: compareI64(pc, fp, .geU); pc += 5
-            case .brI64Eq: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
-            case .brI64Ne: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
-            case .brI64LtS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { trap = .interrupted; break frame }
-            case .brI64LtU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { trap = .interrupted; break frame }
-            case .brI64GtS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { trap = .interrupted; break frame }
-            case .brI64GtU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { trap = .interrupted; break frame }
-            case .brI64LeS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { trap = .interrupted; break frame }
-            case .brI64LeU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { trap = .interrupted; break frame }
-            case .brI64GeS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { trap = .interrupted; break frame }
-            case .brI64GeU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { trap = .interrupted; break frame }
-            case .brI64EqI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
-            case .brI64NeI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
-            case .brI64LtSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { trap = .interrupted; break frame }
-            case .brI64LtUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { trap = .interrupted; break frame }
-            case .brI64GtSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { trap = .interrupted; break frame }
-            case .brI64GtUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { trap = .interrupted; break frame }
-            case .brI64LeSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { trap = .interrupted; break frame }
-            case .brI64LeUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { trap = .interrupted; break frame }
-            case .brI64GeSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { trap = .interrupted; break frame }
-            case .brI64GeUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { trap = .interrupted; break frame }
+            case .brI64Eq: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { stop(.interrupted, interrupt); break frame }
+            case .brI64Ne: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { stop(.interrupted, interrupt); break frame }
+            case .brI64LtS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { stop(.interrupted, interrupt); break frame }
+            case .brI64LtU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { stop(.interrupted, interrupt); break frame }
+            case .brI64GtS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { stop(.interrupted, interrupt); break frame }
+            case .brI64GtU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { stop(.interrupted, interrupt); break frame }
+            case .brI64LeS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { stop(.interrupted, interrupt); break frame }
+            case .brI64LeU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { stop(.interrupted, interrupt); break frame }
+            case .brI64GeS: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { stop(.interrupted, interrupt); break frame }
+            case .brI64GeU: guard branchI64(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { stop(.interrupted, interrupt); break frame }
+            case .brI64EqI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { stop(.interrupted, interrupt); break frame }
+            case .brI64NeI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { stop(.interrupted, interrupt); break frame }
+            case .brI64LtSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { stop(.interrupted, interrupt); break frame }
+            case .brI64LtUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { stop(.interrupted, interrupt); break frame }
+            case .brI64GtSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { stop(.interrupted, interrupt); break frame }
+            case .brI64GtUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { stop(.interrupted, interrupt); break frame }
+            case .brI64LeSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { stop(.interrupted, interrupt); break frame }
+            case .brI64LeUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { stop(.interrupted, interrupt); break frame }
+            case .brI64GeSI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { stop(.interrupted, interrupt); break frame }
+            case .brI64GeUI: guard branchI64(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { stop(.interrupted, interrupt); break frame }
             case .f64AddI: binaryF64(pc, fp, .add); pc += 5
             case .f64SubI: binaryF64(pc, fp, .sub); pc += 5
             case .f64MulI: binaryF64(pc, fp, .mul); pc += 5
@@ -692,26 +694,26 @@ extension Executor {
             case .f64GtI: compareF64(pc, fp, .gt); pc += 5
             case .f64LeI: compareF64(pc, fp, .le); pc += 5
             case .f64GeI: compareF64(pc, fp, .ge); pc += 5
-            case .brF64Eq: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
-            case .brF64Ne: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
-            case .brF64Lt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .lt) else { trap = .interrupted; break frame }
-            case .brF64Gt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .gt) else { trap = .interrupted; break frame }
-            case .brF64Le: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .le) else { trap = .interrupted; break frame }
-            case .brF64Ge: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ge) else { trap = .interrupted; break frame }
-            case .brF64NotLt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLt) else { trap = .interrupted; break frame }
-            case .brF64NotGt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGt) else { trap = .interrupted; break frame }
-            case .brF64NotLe: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLe) else { trap = .interrupted; break frame }
-            case .brF64NotGe: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGe) else { trap = .interrupted; break frame }
-            case .brF64EqI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
-            case .brF64NeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
-            case .brF64LtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .lt) else { trap = .interrupted; break frame }
-            case .brF64GtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .gt) else { trap = .interrupted; break frame }
-            case .brF64LeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .le) else { trap = .interrupted; break frame }
-            case .brF64GeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ge) else { trap = .interrupted; break frame }
-            case .brF64NotLtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLt) else { trap = .interrupted; break frame }
-            case .brF64NotGtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGt) else { trap = .interrupted; break frame }
-            case .brF64NotLeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLe) else { trap = .interrupted; break frame }
-            case .brF64NotGeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGe) else { trap = .interrupted; break frame }
+            case .brF64Eq: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { stop(.interrupted, interrupt); break frame }
+            case .brF64Ne: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { stop(.interrupted, interrupt); break frame }
+            case .brF64Lt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .lt) else { stop(.interrupted, interrupt); break frame }
+            case .brF64Gt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .gt) else { stop(.interrupted, interrupt); break frame }
+            case .brF64Le: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .le) else { stop(.interrupted, interrupt); break frame }
+            case .brF64Ge: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .ge) else { stop(.interrupted, interrupt); break frame }
+            case .brF64NotLt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLt) else { stop(.interrupted, interrupt); break frame }
+            case .brF64NotGt: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGt) else { stop(.interrupted, interrupt); break frame }
+            case .brF64NotLe: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notLe) else { stop(.interrupted, interrupt); break frame }
+            case .brF64NotGe: guard branchF64(&pc, fp, &fuel, interrupt, immediate: false, .notGe) else { stop(.interrupted, interrupt); break frame }
+            case .brF64EqI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { stop(.interrupted, interrupt); break frame }
+            case .brF64NeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { stop(.interrupted, interrupt); break frame }
+            case .brF64LtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .lt) else { stop(.interrupted, interrupt); break frame }
+            case .brF64GtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .gt) else { stop(.interrupted, interrupt); break frame }
+            case .brF64LeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .le) else { stop(.interrupted, interrupt); break frame }
+            case .brF64GeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .ge) else { stop(.interrupted, interrupt); break frame }
+            case .brF64NotLtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLt) else { stop(.interrupted, interrupt); break frame }
+            case .brF64NotGtI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGt) else { stop(.interrupted, interrupt); break frame }
+            case .brF64NotLeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notLe) else { stop(.interrupted, interrupt); break frame }
+            case .brF64NotGeI: guard branchF64(&pc, fp, &fuel, interrupt, immediate: true, .notGe) else { stop(.interrupted, interrupt); break frame }
             case .selectI32Eq: selectI32(pc, fp, immediate: false, .eq); pc += 6
             case .selectI32Ne: selectI32(pc, fp, immediate: false, .ne); pc += 6
             case .selectI32LtS: selectI32(pc, fp, immediate: false, .ltS); pc += 6
@@ -732,36 +734,36 @@ extension Executor {
             case .selectI32LeUI: selectI32(pc, fp, immediate: true, .leU); pc += 6
             case .selectI32GeSI: selectI32(pc, fp, immediate: true, .geS); pc += 6
             case .selectI32GeUI: selectI32(pc, fp, immediate: true, .geU); pc += 6
-            case .incBrI32Eq: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { trap = .interrupted; break frame }
-            case .incBrI32Ne: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { trap = .interrupted; break frame }
-            case .incBrI32LtS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { trap = .interrupted; break frame }
-            case .incBrI32LtU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { trap = .interrupted; break frame }
-            case .incBrI32GtS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { trap = .interrupted; break frame }
-            case .incBrI32GtU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { trap = .interrupted; break frame }
-            case .incBrI32LeS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { trap = .interrupted; break frame }
-            case .incBrI32LeU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { trap = .interrupted; break frame }
-            case .incBrI32GeS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { trap = .interrupted; break frame }
-            case .incBrI32GeU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { trap = .interrupted; break frame }
-            case .incBrI32EqI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { trap = .interrupted; break frame }
-            case .incBrI32NeI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { trap = .interrupted; break frame }
-            case .incBrI32LtSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { trap = .interrupted; break frame }
-            case .incBrI32LtUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { trap = .interrupted; break frame }
-            case .incBrI32GtSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { trap = .interrupted; break frame }
-            case .incBrI32GtUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { trap = .interrupted; break frame }
-            case .incBrI32LeSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { trap = .interrupted; break frame }
-            case .incBrI32LeUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { trap = .interrupted; break frame }
-            case .incBrI32GeSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { trap = .interrupted; break frame }
-            case .incBrI32GeUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { trap = .interrupted; break frame }
+            case .incBrI32Eq: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .eq) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32Ne: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ne) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32LtS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltS) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32LtU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .ltU) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32GtS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtS) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32GtU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .gtU) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32LeS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leS) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32LeU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .leU) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32GeS: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geS) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32GeU: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: false, .geU) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32EqI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .eq) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32NeI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ne) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32LtSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltS) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32LtUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .ltU) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32GtSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtS) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32GtUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .gtU) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32LeSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leS) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32LeUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32GeSI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { stop(.interrupted, interrupt); break frame }
+            case .incBrI32GeUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { stop(.interrupted, interrupt); break frame }
             case .f64MulAdd: multiplyAdd(pc, fp, .mulAdd); pc += 5
             case .f64AddLoad:
                 guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), pc[4], 8)
-                else { trap = .outOfBoundsMemoryAccess; break frame }
+                else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
                 fp.storeBytes(of: bits(a + double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .f64MulLoad:
                 guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), pc[4], 8)
-                else { trap = .outOfBoundsMemoryAccess; break frame }
+                else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
                 fp.storeBytes(of: bits(a * double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
@@ -772,43 +774,43 @@ extension Executor {
             case .f64MulSub: multiplyAdd(pc, fp, .mulSub); pc += 5
             case .f64SubMul: multiplyAdd(pc, fp, .subMul); pc += 5
             case .i32LoadA:
-                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i64LoadA:
-                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load8SA:
-                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load8UA:
-                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load16SA:
-                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load16UA:
-                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32StoreA:
-                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 4) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), as: UInt32.self)
                 pc += 5
             case .i64StoreA:
-                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 8) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self), as: UInt64.self)
                 pc += 5
             case .i32Store8A:
-                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 1) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt8.self), as: UInt8.self)
                 pc += 5
             case .i32Store16A:
-                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 2) else { trap = .outOfBoundsMemoryAccess; break frame }
+                guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt16.self), as: UInt16.self)
                 pc += 5
             // The ops `run` executes: listed rather than left to `default`, so the jump
@@ -825,11 +827,29 @@ extension Executor {
                  .i64TruncSatF64U, .loadX, .storeX, .memorySizeX, .memoryGrowX, .memoryFillX, .memoryCopyX,
                  .memoryInitX, .clampIndex, .widenGrowResult, .callRef, .returnCall, .returnCallIndirect,
                  .returnCallRef, .brOnNull, .brOnNonNull, .`throw`, .throwRef, .tryTable:
-                return HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount, trap: nil)
+                return HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount)
             }
         }
         }
-        return HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount, trap: trap)
+        return HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount)
+    }
+}
+
+extension Executor {
+    /// Records why `runHot` stops: the reason + 1 in the poll words' spare word
+    /// (`ExecutionStack.pollHotTrapOffset`), 0 meaning no trap.
+    @inline(__always)
+    static func stop(_ reason: TrapReason, _ interrupt: UnsafeMutablePointer<UInt32>) {
+        interrupt[1] = UInt32(reason.rawValue) &+ 1
+    }
+
+    /// The trap `runHot` stopped at, if any (and clears it).
+    @inline(__always)
+    static func stoppedTrap(_ interrupt: UnsafeMutablePointer<UInt32>) -> TrapReason? {
+        let word = interrupt[1]
+        guard word != 0 else { return nil }
+        interrupt[1] = 0
+        return TrapReason(rawValue: UInt8(truncatingIfNeeded: word &- 1)) ?? .hostError
     }
 }
 
@@ -839,7 +859,6 @@ struct HotState {
     var fp: UnsafeMutableRawPointer
     var fuel: UInt64
     var frameCount: Int
-    var trap: TrapReason?
 }
 
 /// What `runHot` needs to push and pop frames itself; fixed for one `run`.

@@ -84,13 +84,13 @@ enum Executor<Addressing: InterpreterAddressing> {
         while true {
         do throws(TrapReason) {
         while true {
-            let state = runHot(HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount, trap: nil),
+            let state = runHot(HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount),
                                memBase: memBase, memSize: memSize, context: context, interrupt: interrupt, limits: limits)
             pc = state.pc
             fp = state.fp
             fuel = state.fuel
             frameCount = state.frameCount
-            if let trap = state.trap { throw trap }
+            if let trap = stoppedTrap(interrupt) { throw trap }
             // The ops runHot stops at (Executor+Hot.swift has the others).
             switch IOp.decode(pc.pointee) {
             case .unreachable:

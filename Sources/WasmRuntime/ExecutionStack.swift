@@ -42,10 +42,12 @@ public final class ExecutionStack {
     /// ```
     ///  offset  0  fuel       UInt64, decremented per back edge and call
     ///          8  interrupt  UInt32 (`interruptFlag`), nonzero = stop
+    ///         12  hot trap   UInt32, the interpreter's: why its hot loop stopped (reason + 1)
     /// ```
     public let pollWords: UnsafeMutableRawPointer
     public static let pollFuelOffset = 0
     public static let pollInterruptOffset = 8
+    public static let pollHotTrapOffset = 12
     /// The full trap behind a `hostError` reason (host functions throw arbitrary errors).
     public var pendingTrap: Trap?
     /// Lowest native stack address compiled code may grow down to (0 = not set yet);
