@@ -155,6 +155,21 @@ extension Executor {
     static func sumFrom(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ first: Int) -> UInt32 {
         fp.load(fromByteOffset: Int(pc[first]), as: UInt32.self) &+ fp.load(fromByteOffset: Int(pc[first &+ 1]), as: UInt32.self)
     }
+
+    /// The wrapped 32-bit sum of the slot at word `first` and the immediate after it.
+    @inline(__always)
+    static func sumImmediate(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ first: Int) -> UInt32 {
+        fp.load(fromByteOffset: Int(pc[first]), as: UInt32.self) &+ pc[first &+ 1]
+    }
+
+    /// `select` on an i64 compare: op dst a b x y (dst = x <op> y ? a : b).
+    @inline(__always)
+    static func selectI64(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FusedCompare) {
+        let x = fp.load(fromByteOffset: Int(pc[4]), as: UInt64.self)
+        let y = fp.load(fromByteOffset: Int(pc[5]), as: UInt64.self)
+        let chosen = holds(kind, x, y) ? pc[2] : pc[3]
+        fp.storeBytes(of: fp.load(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+    }
 }
 
 /// Which of the fused multiply-then-add forms.

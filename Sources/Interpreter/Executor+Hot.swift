@@ -771,6 +771,56 @@ extension Executor {
                 let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
                 fp.storeBytes(of: UInt64(x &>> pc[3] & pc[4]), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
+            case .i32ShlAndI:
+                let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(x &<< pc[3] & pc[4]), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32LoadAI:
+                guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 2), pc[4], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i64LoadAI:
+                guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 2), pc[4], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32Load8UAI:
+                guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 2), pc[4], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32StoreAI:
+                guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 1), pc[4], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), as: UInt32.self)
+                pc += 5
+            case .i64StoreAI:
+                guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 1), pc[4], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self), as: UInt64.self)
+                pc += 5
+            case .i32Store8AI:
+                guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 1), pc[4], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt8.self), as: UInt8.self)
+                pc += 5
+            case .selectI64Eq: selectI64(pc, fp, .eq); pc += 6
+            case .selectI64Ne: selectI64(pc, fp, .ne); pc += 6
+            case .selectI64LtS: selectI64(pc, fp, .ltS); pc += 6
+            case .selectI64LtU: selectI64(pc, fp, .ltU); pc += 6
+            case .selectI64GtS: selectI64(pc, fp, .gtS); pc += 6
+            case .selectI64GtU: selectI64(pc, fp, .gtU); pc += 6
+            case .selectI64LeS: selectI64(pc, fp, .leS); pc += 6
+            case .selectI64LeU: selectI64(pc, fp, .leU); pc += 6
+            case .selectI64GeS: selectI64(pc, fp, .geS); pc += 6
+            case .selectI64GeU: selectI64(pc, fp, .geU); pc += 6
+            case .i32LoadShrUAnd:
+                let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                guard let p = validAddress(memBase, memSize, x &>> pc[3] & pc[4], pc[5], 4)
+                else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 6
+            case .i32LoadShlAnd:
+                let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                guard let p = validAddress(memBase, memSize, x &<< pc[3] & pc[4], pc[5], 4)
+                else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 6
             case .f64MulSub: multiplyAdd(pc, fp, .mulSub); pc += 5
             case .f64SubMul: multiplyAdd(pc, fp, .subMul); pc += 5
             case .i32LoadA:

@@ -47,7 +47,9 @@
 ///     select on a compare        op dst a b x y   (selectI32LtU ...: x <op> y ? a : b)
 ///     increment and branch       op x imm y rel   (x += imm; branch when x <op> y)
 ///     f64 op with a loaded operand op dst a addr offset (f64AddLoad: a + [addr + offset])
-///     field extraction           op dst x s m     (i32ShrUAndI: (x >> s) & m)
+///     field extraction           op dst x s m     (i32ShrUAndI: (x >> s) & m, i32ShlAndI: (x << s) & m)
+///     load of an extracted index op dst x s m offset (i32LoadShrUAnd: i32 at ((x >> s) & m) + offset)
+///     access at x + imm          op dst x imm offset / op x imm value offset (i32LoadAI, i32StoreAI)
 ///
 /// Every branch with a negative `rel` (only loops are targets of those) polls the interrupt
 /// word and counts fuel: that is the loop check.
@@ -447,6 +449,32 @@ enum IOp: UInt16, CaseIterable {
     // (x >> s) & m, a byte or field extracted for a table index (CRC, hashing, decoders):
     // op dst x s m
     case i32ShrUAndI
+    // (x << s) & m: `(x & m') << s` with m = m' << s, a masked index scaled to bytes
+    // (s already taken mod 32): op dst x s m
+    case i32ShlAndI
+    // i32.load from a field-extracted address, the table lookup of CRC and hash loops:
+    // op dst x s m offset (dst = i32 at ((x >> s) & m) + offset, or (x << s) & m)
+    case i32LoadShrUAnd
+    case i32LoadShlAnd
+    // loads and stores whose address is `x + imm` (wrapped to 32 bits, then + offset): the
+    // pointer arithmetic in front of most accesses. op dst x imm offset / op x imm value offset
+    case i32LoadAI
+    case i64LoadAI
+    case i32Load8UAI
+    case i32StoreAI
+    case i64StoreAI
+    case i32Store8AI
+    // select on an i64 compare: op dst a b x y (dst = x <op> y ? a : b)
+    case selectI64Eq
+    case selectI64Ne
+    case selectI64LtS
+    case selectI64LtU
+    case selectI64GtS
+    case selectI64GtU
+    case selectI64LeS
+    case selectI64LeU
+    case selectI64GeS
+    case selectI64GeU
 }
 
 extension IOp {

@@ -58,7 +58,7 @@ extension Translator {
     /// Emits `immOp dst a imm` with a one- or two-word immediate.
     mutating func emitImmediate(_ immOp: IOp, dst: UInt32, _ a: UInt32, _ imm: UInt64, wide: Bool) {
         if immOp == .i32AddI { lastIncrement = code.count }
-        if immOp == .i32ShrUI { lastShift = code.count }
+        if immOp == .i32ShrUI || immOp == .i32AndI { lastShift = code.count }
         if wide {
             emitProducer(immOp, dst, a, UInt32(truncatingIfNeeded: imm), UInt32(truncatingIfNeeded: imm >> 32))
         } else {
@@ -95,6 +95,23 @@ extension Translator {
     /// Emits a load or store whose address is the temporary `address` (home `home`); an
     /// `i32.add` that just computed it is folded into the access.
     mutating func emitMemoryAccess(_ op: IOp, dst: UInt32?, address: UInt32, home: UInt32, value: UInt32?, offset: UInt32) {
+        // A table lookup: the index just extracted by shift-and-mask (`table[(x >> s) & m]`).
+        if op == .i32Load, let dst, address == home, let (last, start) = lastProducer(into: address),
+           last == .i32ShrUAndI || last == .i32ShlAndI, code.count == start + 5 {
+            let x = code[start + 2], s = code[start + 3], m = code[start + 4]
+            truncate(to: start)
+            emitProducer(last == .i32ShrUAndI ? .i32LoadShrUAnd : .i32LoadShlAnd, dst, x, s, m, offset)
+            return
+        }
+        // `x + imm` just computed into the address temporary: the access adds it itself (the
+        // sum still wraps to 32 bits before the offset, so the same accesses trap).
+        if address == home, let fused = Translator.immediateAddressedForm(op), let (last, start) = lastProducer(into: address),
+           last == .i32AddI, code.count == start + 4 {
+            let x = code[start + 2], imm = code[start + 3]
+            truncate(to: start)
+            if let dst { emitProducer(fused, dst, x, imm, offset) } else if let value { emit(fused, x, imm, value, offset) }
+            return
+        }
         if let fused = Translator.addressedForm(op), let (x, y) = takeBinary(.i32Add, into: address, home: home) {
             if let dst { emitProducer(fused, dst, x, y, offset) } else if let value { emit(fused, x, y, value, offset) }
             return
@@ -119,10 +136,19 @@ extension Translator {
                 // `i32ShrUI t x s` right before, into the temporary this consumes (no label
                 // between): one field extraction `(x >> s) & m`.
                 if immOp == .i32AndI, a == dst, let shift = lastShift, shift + 4 == code.count, shift >= fusionBarrier,
-                   code[shift + 1] == a {
+                   code[shift] == UInt32(IOp.i32ShrUI.rawValue), code[shift + 1] == a {
                     let x = code[shift + 2], s = code[shift + 3]
                     truncate(to: shift)
                     emitProducer(.i32ShrUAndI, dst, x, s, UInt32(truncatingIfNeeded: imm))
+                    return
+                }
+                // `i32AndI t x m` then `t << s`: (x << s) & (m << s), the same bits.
+                if immOp == .i32ShlI, a == dst, let mask = lastShift, mask + 4 == code.count, mask >= fusionBarrier,
+                   code[mask] == UInt32(IOp.i32AndI.rawValue), code[mask + 1] == a {
+                    let x = code[mask + 2], s = UInt32(truncatingIfNeeded: imm) & 31
+                    let m = code[mask + 3] &<< s
+                    truncate(to: mask)
+                    emitProducer(.i32ShlAndI, dst, x, s, m)
                     return
                 }
                 // x - c is x + (-c); a rotation right by c is one left by -c (counts are masked).
@@ -177,9 +203,15 @@ extension Translator {
     /// nonzero, or zero if `negate`); returns (rel word, anchor) to link.
     mutating func emitConditionalJump(_ fused: FusedCondition?, condition: UInt32, negate: Bool) -> (word: Int, anchor: Int) {
         let anchor = code.count
-        guard let fused else {
+        guard var fused else {
             emit(negate ? .brIfNot : .brIf, condition, 0)
             return (anchor + 2, anchor)
+        }
+        // `y <op> x` on the incremented x (`end != i` as clang writes it) is `x <mirror> y`.
+        if let start = lastIncrement, start + 4 == anchor, fused.operands.count == 2, fused.operands[0] != fused.operands[1],
+           code[start + 1] == code[start + 2], code[start + 1] == fused.operands[1],
+           let mirrored = Translator.mirroredBranch(fused.op) {
+            fused = FusedCondition(op: mirrored, operands: [fused.operands[1], fused.operands[0]])
         }
         // `x += imm` right before a branch on `x <op> y` (the end of a counted loop): one op.
         if let start = lastIncrement, start + 4 == anchor, start >= fusionBarrier, fused.operands.count == 2,

@@ -117,6 +117,23 @@ extension Translator {
 
     /// The compare-and-branch op taken when compare `op` holds, or when it does not if
     /// `negated` (integers: the opposite compare; floats: the `Not` forms, true on NaN).
+    /// The register-form i32 compare-and-branch with its operands swapped (`a < b` is `b > a`).
+    static func mirroredBranch(_ op: IOp) -> IOp? {
+        switch op {
+        case .brI32Eq: .brI32Eq
+        case .brI32Ne: .brI32Ne
+        case .brI32LtS: .brI32GtS
+        case .brI32LtU: .brI32GtU
+        case .brI32GtS: .brI32LtS
+        case .brI32GtU: .brI32LtU
+        case .brI32LeS: .brI32GeS
+        case .brI32LeU: .brI32GeU
+        case .brI32GeS: .brI32LeS
+        case .brI32GeU: .brI32LeU
+        default: nil
+        }
+    }
+
     static func branchForm(_ op: IOp, negated: Bool) -> IOp? {
         switch (op, negated) {
         case (.i32Eq, false): .brI32Eq
@@ -245,7 +262,8 @@ extension Translator {
         }
     }
 
-    /// The fused `select` on an i32 compare (register or immediate form).
+    /// The fused `select` on an i32 compare (register or immediate form) or an i64 compare
+    /// (register form).
     static func selectForm(_ op: IOp) -> IOp? {
         switch op {
         case .i32Eq: .selectI32Eq
@@ -268,6 +286,29 @@ extension Translator {
         case .i32LeUI: .selectI32LeUI
         case .i32GeSI: .selectI32GeSI
         case .i32GeUI: .selectI32GeUI
+        case .i64Eq: .selectI64Eq
+        case .i64Ne: .selectI64Ne
+        case .i64LtS: .selectI64LtS
+        case .i64LtU: .selectI64LtU
+        case .i64GtS: .selectI64GtS
+        case .i64GtU: .selectI64GtU
+        case .i64LeS: .selectI64LeS
+        case .i64LeU: .selectI64LeU
+        case .i64GeS: .selectI64GeS
+        case .i64GeU: .selectI64GeU
+        default: nil
+        }
+    }
+
+    /// The form of a load or store whose address is `x + imm` (an `i32AddI` just before).
+    static func immediateAddressedForm(_ op: IOp) -> IOp? {
+        switch op {
+        case .i32Load, .f32Load, .i64Load32U: .i32LoadAI
+        case .i64Load, .f64Load: .i64LoadAI
+        case .i32Load8U, .i64Load8U: .i32Load8UAI
+        case .i32Store, .f32Store, .i64Store32: .i32StoreAI
+        case .i64Store, .f64Store: .i64StoreAI
+        case .i32Store8, .i64Store8: .i32Store8AI
         default: nil
         }
     }

@@ -47,8 +47,8 @@ struct Translator: CodeSink {
     /// increment directly before a compare-and-branch fuses with it unless a label lies
     /// between them (Translator+Fusion.swift).
     var lastIncrement: Int?
-    /// Where the last `i32ShrUI` starts, for the shift-and-mask fusion (same rules as
-    /// `lastIncrement`).
+    /// Where the last `i32ShrUI` or `i32AndI` starts, for the shift-and-mask fusions (same
+    /// rules as `lastIncrement`).
     var lastShift: Int?
     var fusionBarrier = 0
 

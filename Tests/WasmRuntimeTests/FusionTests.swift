@@ -184,6 +184,34 @@ import WasmRuntime
         #expect(try call("block") == (x >> 16) & 0xFF)
     }
 
+    /// A loop closing on `end <op> i` with `i` just incremented (operands mirrored so the
+    /// increment fuses): it runs as many times as the same loop in Swift, capped at 40.
+    @Test(arguments: 0..<10) func loopOnAMirroredCompareOfTheIncrement(index: Int) throws {
+        let (name, predicate) = FusionTests.compares[index]
+        let linker = makeLinker()
+        let instance = try instantiate(wat: """
+            (module (func (export "count") (param i32 i32) (result i32) (local i32)
+              (block $done
+                (loop $l
+                  (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+                  (br_if $done (i32.ge_u (local.get 2) (i32.const 40)))
+                  (br_if $l (i32.\(name) (local.get 1) (local.tee 0 (i32.add (local.get 0) (i32.const 3)))))))
+              (local.get 2)))
+            """, linker)
+        for start in FusionTests.edges {
+            for end in FusionTests.edges {
+                var i = start, n: UInt32 = 0
+                while true {
+                    n += 1
+                    if n >= 40 { break }
+                    i &+= 3
+                    if !predicate(end, i) { break }
+                }
+                #expect(try exported(instance, "count").invoke([.i32(start), .i32(end)]) == [.i32(n)], "\(name) \(start) \(end)")
+            }
+        }
+    }
+
     @Test func backwardBranchesCountFuel() throws {
         let linker = makeLinker(fuel: 1_000)
         let instance = try instantiate(wat: """
