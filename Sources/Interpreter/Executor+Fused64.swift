@@ -162,6 +162,14 @@ extension Executor {
         fp.load(fromByteOffset: Int(pc[first]), as: UInt32.self) &+ pc[first &+ 1]
     }
 
+    /// The wrapped 32-bit `a + (x << s)` of the slots at words `first`, `first + 1` and the
+    /// shift count after them.
+    @inline(__always)
+    static func scaledSum(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ first: Int) -> UInt32 {
+        fp.load(fromByteOffset: Int(pc[first]), as: UInt32.self)
+            &+ (fp.load(fromByteOffset: Int(pc[first &+ 1]), as: UInt32.self) &<< pc[first &+ 2])
+    }
+
     /// `select` on an i64 compare: op dst a b x y (dst = x <op> y ? a : b).
     @inline(__always)
     static func selectI64(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FusedCompare) {

@@ -809,6 +809,26 @@ extension Executor {
             case .selectI64LeU: selectI64(pc, fp, .leU); pc += 6
             case .selectI64GeS: selectI64(pc, fp, .geS); pc += 6
             case .selectI64GeU: selectI64(pc, fp, .geU); pc += 6
+            case .i32AddShlI:
+                let sum = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self) &+ (fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self) &<< pc[4])
+                fp.storeBytes(of: UInt64(sum), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32LoadAS:
+                guard let p = validAddress(memBase, memSize, scaledSum(pc, fp, 2), pc[5], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 6
+            case .i64LoadAS:
+                guard let p = validAddress(memBase, memSize, scaledSum(pc, fp, 2), pc[5], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 6
+            case .i32StoreAS:
+                guard let p = validAddress(memBase, memSize, scaledSum(pc, fp, 1), pc[5], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self), as: UInt32.self)
+                pc += 6
+            case .i64StoreAS:
+                guard let p = validAddress(memBase, memSize, scaledSum(pc, fp, 1), pc[5], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[4]), as: UInt64.self), as: UInt64.self)
+                pc += 6
             case .i32LoadShrUAnd:
                 let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
                 guard let p = validAddress(memBase, memSize, x &>> pc[3] & pc[4], pc[5], 4)

@@ -50,6 +50,8 @@
 ///     field extraction           op dst x s m     (i32ShrUAndI: (x >> s) & m, i32ShlAndI: (x << s) & m)
 ///     load of an extracted index op dst x s m offset (i32LoadShrUAnd: i32 at ((x >> s) & m) + offset)
 ///     access at x + imm          op dst x imm offset / op x imm value offset (i32LoadAI, i32StoreAI)
+///     scaled index               op dst a x s (i32AddShlI: a + (x << s)); accesses at a + (x << s):
+///                                op dst a x s offset / op a x s value offset (i32LoadAS, i64StoreAS)
 ///
 /// Every branch with a negative `rel` (only loops are targets of those) polls the interrupt
 /// word and counts fuel: that is the loop check.
@@ -464,6 +466,14 @@ enum IOp: UInt16, CaseIterable {
     case i32StoreAI
     case i64StoreAI
     case i32Store8AI
+    // a + (x << s), an array element's address: op dst a x s
+    case i32AddShlI
+    // accesses at a + (x << s) (wrapped to 32 bits, then + offset):
+    // op dst a x s offset / op a x s value offset
+    case i32LoadAS
+    case i64LoadAS
+    case i32StoreAS
+    case i64StoreAS
     // select on an i64 compare: op dst a b x y (dst = x <op> y ? a : b)
     case selectI64Eq
     case selectI64Ne

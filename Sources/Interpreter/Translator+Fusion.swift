@@ -112,6 +112,21 @@ extension Translator {
             if let dst { emitProducer(fused, dst, x, imm, offset) } else if let value { emit(fused, x, imm, value, offset) }
             return
         }
+        // `a + (x << s)` (an array element) or a plain `x << s` (a table index) just computed.
+        if address == home, let (last, start) = lastProducer(into: address) {
+            if last == .i32AddShlI, code.count == start + 5, let fused = Translator.scaledAddressedForm(op) {
+                let a = code[start + 2], x = code[start + 3], s = code[start + 4]
+                truncate(to: start)
+                if let dst { emitProducer(fused, dst, a, x, s, offset) } else if let value { emit(fused, a, x, s, value, offset) }
+                return
+            }
+            if last == .i32ShlI, code.count == start + 4, op == .i32Load, let dst {
+                let x = code[start + 2], s = code[start + 3]
+                truncate(to: start)
+                emitProducer(.i32LoadShlAnd, dst, x, s, UInt32.max, offset)
+                return
+            }
+        }
         if let fused = Translator.addressedForm(op), let (x, y) = takeBinary(.i32Add, into: address, home: home) {
             if let dst { emitProducer(fused, dst, x, y, offset) } else if let value { emit(fused, x, y, value, offset) }
             return
@@ -124,6 +139,17 @@ extension Translator {
     /// the right operand (where a just-emitted constant would be).
     mutating func emitBinary(_ op: IOp, dst: UInt32, _ a: UInt32, _ b: UInt32, top: UInt32) {
         if emitMultiplyAdd(op, dst: dst, a, b, top: top) { return }
+        // `a + (x << s)` with the shift just computed into either operand's temporary.
+        if op == .i32Add, a != b {
+            if b == top, a != top, let (x, s) = takeBinary(.i32ShlI, into: b, home: top) {
+                emitProducer(.i32AddShlI, dst, a, x, s)
+                return
+            }
+            if a == dst, b != top, let (x, s) = takeBinary(.i32ShlI, into: a, home: dst) {
+                emitProducer(.i32AddShlI, dst, b, x, s)
+                return
+            }
+        }
         // `f64.load` straight into the right operand (gemm's `c[j] += x * b[j]` loads
         // between the multiply and the add, so the multiply-add form does not apply).
         if op == .f64Add || op == .f64Mul, b == top, a != top, let (address, offset) = takeBinary(.f64Load, into: b, home: top) {

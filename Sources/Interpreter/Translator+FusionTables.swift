@@ -300,6 +300,17 @@ extension Translator {
         }
     }
 
+    /// The form of a load or store whose address is `a + (x << s)` (an `i32AddShlI` just before).
+    static func scaledAddressedForm(_ op: IOp) -> IOp? {
+        switch op {
+        case .i32Load, .f32Load, .i64Load32U: .i32LoadAS
+        case .i64Load, .f64Load: .i64LoadAS
+        case .i32Store, .f32Store, .i64Store32: .i32StoreAS
+        case .i64Store, .f64Store: .i64StoreAS
+        default: nil
+        }
+    }
+
     /// The form of a load or store whose address is `x + imm` (an `i32AddI` just before).
     static func immediateAddressedForm(_ op: IOp) -> IOp? {
         switch op {

@@ -96,6 +96,58 @@ import WasmRuntime
         }
     }
 
+    /// `a + (x << s)` feeding an access or another op: the shift and the sum wrap to 32
+    /// bits before the offset is added, in either operand order.
+    @Test(arguments: [UInt32(0), 1, 3, 0x2000_0000, 0x4000_0001, 0xFFFF_FFFF])
+    func accessAtAScaledIndex(x: UInt32) throws {
+        let linker = makeLinker()
+        let instance = try instantiate(wat: """
+            (module (memory 1)
+              (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c\\0d\\0e\\0f\\10\\11\\12\\13\\14\\15\\16\\17\\18")
+              (func (export "sum") (param i32 i32) (result i32) (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 35))))
+              (func (export "sumLeft") (param i32 i32) (result i32) (i32.add (i32.shl (local.get 1) (i32.const 2)) (local.get 0)))
+              (func (export "load32") (param i32 i32) (result i32) (i32.load offset=1 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))))
+              (func (export "load64") (param i32 i32) (result i64) (i64.load (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3)))))
+              (func (export "index") (param i32) (result i32) (i32.load offset=4 (i32.shl (local.get 0) (i32.const 2))))
+              (func (export "store") (param i32 i32 i64) (result i64)
+                (i64.store offset=8 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3))) (local.get 2))
+                (i32.store offset=16 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3))) (i32.wrap_i64 (local.get 2)))
+                (i64.load offset=8 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3))))))
+            """, linker)
+        let bytes: [UInt8] = (1...24).map { UInt8($0) }
+        func memory(_ address: UInt64, _ width: UInt64) -> UInt64? {
+            guard address + width <= 65_536 else { return nil }
+            var value: UInt64 = 0
+            for i in 0..<width where address + i < UInt64(bytes.count) { value |= UInt64(bytes[Int(address + i)]) << (8 * i) }
+            return value
+        }
+        let base: UInt32 = 4
+        #expect(try exported(instance, "sum").invoke([.i32(base), .i32(x)]) == [.i32(base &+ (x &<< 3))])
+        #expect(try exported(instance, "sumLeft").invoke([.i32(base), .i32(x)]) == [.i32(base &+ (x &<< 2))])
+        for (name, shift, width, offset): (String, UInt32, UInt64, UInt64) in [("load32", 2, 4, 1), ("load64", 3, 8, 0)] {
+            let address = UInt64(base &+ (x &<< shift)) + offset
+            if let value = memory(address, width) {
+                #expect(try exported(instance, name).invoke([.i32(base), .i32(x)]) == [width == 8 ? .i64(value) : .i32(UInt32(value))], "\(name)")
+            } else {
+                #expect(trap { _ = try exported(instance, name).invoke([.i32(base), .i32(x)]) }?.reason == .outOfBoundsMemoryAccess)
+            }
+        }
+        if let value = memory(UInt64(x &<< 2) + 4, 4) {
+            #expect(try exported(instance, "index").invoke([.i32(x)]) == [.i32(UInt32(value))])
+        } else {
+            #expect(trap { _ = try exported(instance, "index").invoke([.i32(x)]) }?.reason == .outOfBoundsMemoryAccess)
+        }
+        let element = UInt64(base &+ (x &<< 3))
+        if element + 20 <= 65_536 {
+            // The i32 store at +16 overwrites the low half of the next element only.
+            #expect(try exported(instance, "store").invoke([.i32(base), .i32(x), .i64(0x1122_3344_5566_7788)])
+                    == [.i64(0x1122_3344_5566_7788)])
+        } else {
+            #expect(trap { _ = try exported(instance, "store").invoke([.i32(base), .i32(x), .i64(1)]) }?.reason
+                    == .outOfBoundsMemoryAccess)
+        }
+    }
+
     static let edges: [UInt64] = [0, 1, 0x7FFF_FFFF_FFFF_FFFF, 0x8000_0000_0000_0000, 0xFFFF_FFFF_FFFF_FFFF]
     static let compares: [(String, @Sendable (UInt64, UInt64) -> Bool)] = [
         ("eq", { $0 == $1 }), ("ne", { $0 != $1 }),
