@@ -43,7 +43,7 @@ extension Executor {
         // and frameCount between registers at every dispatch.
         frame: while true {
         while true {
-            switch IOp.decode(pc.pointee) {
+            switch IOp.decode(at: pc) {
             // Calls and returns within one instance and tier; anything else (host or
             // other-tier callees, instance switches, stack exhaustion, an interrupt at the
             // call, strategies that publish the frame count) is left to `run`, untouched.

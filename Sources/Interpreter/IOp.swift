@@ -499,4 +499,17 @@ extension IOp {
         }
         return unsafeBitCast(UInt16(truncatingIfNeeded: word), to: IOp.self)
     }
+
+    /// The op of the instruction at `pc`, read as only the bytes that hold it (the op is
+    /// the low half of the word, first in memory on little-endian hosts): one `movzwl`
+    /// in the dispatch instead of a 32-bit load and a truncation.
+    @inline(__always)
+    static func decode(at pc: UnsafePointer<UInt32>) -> IOp {
+        #if _endian(little)
+        if MemoryLayout<IOp>.size == 2 {
+            return unsafeBitCast(UnsafeRawPointer(pc).load(as: UInt16.self), to: IOp.self)
+        }
+        #endif
+        return decode(pc.pointee)
+    }
 }
