@@ -809,6 +809,22 @@ extension Executor {
             case .selectI64LeU: selectI64(pc, fp, .leU); pc += 6
             case .selectI64GeS: selectI64(pc, fp, .geS); pc += 6
             case .selectI64GeU: selectI64(pc, fp, .geU); pc += 6
+            case .f64AddLoadAI:
+                guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 3), pc[5], 8)
+                else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: bits(a + double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 6
+            case .f64MulLoadAI:
+                guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 3), pc[5], 8)
+                else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: bits(a * double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 6
+            case .i32AddAndI:
+                let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64((x &+ pc[3]) & pc[4]), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
             case .i32AddShlI:
                 let sum = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self) &+ (fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self) &<< pc[4])
                 fp.storeBytes(of: UInt64(sum), toByteOffset: Int(pc[1]), as: UInt64.self)

@@ -466,6 +466,12 @@ enum IOp: UInt16, CaseIterable {
     case i32StoreAI
     case i64StoreAI
     case i32Store8AI
+    // f64 add/mul whose right operand an f64.load at x + imm just produced (stencils):
+    // op dst a x imm offset (dst = a <op> f64 at (x + imm) + offset)
+    case f64AddLoadAI
+    case f64MulLoadAI
+    // (x + c) & m, the byte-range test of lexers (`(c - 'a') & 255 < 26`): op dst x c m
+    case i32AddAndI
     // a + (x << s), an array element's address: op dst a x s
     case i32AddShlI
     // accesses at a + (x << s) (wrapped to 32 bits, then + offset):

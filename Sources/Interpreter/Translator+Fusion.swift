@@ -152,9 +152,18 @@ extension Translator {
         }
         // `f64.load` straight into the right operand (gemm's `c[j] += x * b[j]` loads
         // between the multiply and the add, so the multiply-add form does not apply).
-        if op == .f64Add || op == .f64Mul, b == top, a != top, let (address, offset) = takeBinary(.f64Load, into: b, home: top) {
-            emitProducer(op == .f64Add ? .f64AddLoad : .f64MulLoad, dst, a, address, offset)
-            return
+        if op == .f64Add || op == .f64Mul, b == top, a != top {
+            if let (address, offset) = takeBinary(.f64Load, into: b, home: top) {
+                emitProducer(op == .f64Add ? .f64AddLoad : .f64MulLoad, dst, a, address, offset)
+                return
+            }
+            // The same load at `x + imm` (its `i32AddI` already folded into it).
+            if let (last, start) = lastProducer(into: b), last == .i64LoadAI, code.count == start + 5 {
+                let x = code[start + 2], imm = code[start + 3], offset = code[start + 4]
+                truncate(to: start)
+                emitProducer(op == .f64Add ? .f64AddLoadAI : .f64MulLoadAI, dst, a, x, imm, offset)
+                return
+            }
         }
         if let immOp = Translator.immediateForm(op) {
             let wide = Translator.hasWideImmediate(immOp)
@@ -166,6 +175,14 @@ extension Translator {
                     let x = code[shift + 2], s = code[shift + 3]
                     truncate(to: shift)
                     emitProducer(.i32ShrUAndI, dst, x, s, UInt32(truncatingIfNeeded: imm))
+                    return
+                }
+                // `i32AddI t x c` then `t & m`: one op (the sum wraps before the mask either way).
+                if immOp == .i32AndI, a == dst, let add = lastIncrement, add + 4 == code.count, add >= fusionBarrier,
+                   code[add] == UInt32(IOp.i32AddI.rawValue), code[add + 1] == a {
+                    let x = code[add + 2], c = code[add + 3]
+                    truncate(to: add)
+                    emitProducer(.i32AddAndI, dst, x, c, UInt32(truncatingIfNeeded: imm))
                     return
                 }
                 // `i32AndI t x m` then `t << s`: (x << s) & (m << s), the same bits.

@@ -69,6 +69,8 @@ import WasmRuntime
                   (i32.store offset=1024 (i32.shl (local.get 0) (i32.const 2))
                     (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.const 1)))
                   (br_if $l (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 256)))))
+              (func (export "range") (param i32) (result i32)
+                (i32.lt_u (i32.and (i32.add (local.get 0) (i32.const -97)) (i32.const 255)) (i32.const 26)))
               (func (export "scaled") (param i32) (result i32) (i32.shl (i32.and (local.get 0) (i32.const 0x3ff)) (i32.const 34)))
               (func (export "byte0") (param i32) (result i32)
                 (i32.load offset=1024 (i32.shl (i32.and (local.get 0) (i32.const 255)) (i32.const 2))))
@@ -85,6 +87,7 @@ import WasmRuntime
             return r
         }
         #expect(try call("scaled") == (x & 0x3FF) << 2)
+        #expect(try call("range") == ((x &+ 0xFFFF_FF9F) & 255 < 26 ? 1 : 0))
         #expect(try call("byte0") == (x & 0xFF) * 3 + 1)
         #expect(try call("byte1") == ((x >> 8) & 0xFF) * 3 + 1)
         #expect(try call("byte3") == (x >> 24) * 3 + 1)
@@ -145,6 +148,42 @@ import WasmRuntime
         } else {
             #expect(trap { _ = try exported(instance, "store").invoke([.i32(base), .i32(x), .i64(1)]) }?.reason
                     == .outOfBoundsMemoryAccess)
+        }
+    }
+
+    /// f64 add/mul of an operand loaded at `x + imm` (a stencil's neighbours): the same sums
+    /// as separate loads, the wrapped address, and the trap past the end.
+    @Test(arguments: [UInt32(0), 8, 0xFFFF_FFF0, 65_504, 65_512])
+    func floatOpsOfALoadAtRegisterPlusImmediate(x: UInt32) throws {
+        let linker = makeLinker()
+        let values: [Double] = [1.5, -2.25, 4.0, 0.125, 8.5, 3.0]
+        let digits = Array("0123456789abcdef")
+        let data = values.flatMap { v in
+            (0..<8).map { i -> String in
+                let byte = Int(truncatingIfNeeded: v.bitPattern >> (8 * UInt64(i))) & 0xFF
+                return "\\" + String(digits[byte >> 4]) + String(digits[byte & 15])
+            }
+        }.joined()
+        let instance = try instantiate(wat: """
+            (module (memory 1)
+              (data (i32.const 0) "\(data)")
+              (func (export "stencil") (param i32 f64) (result f64)
+                (f64.mul
+                  (f64.add (f64.add (local.get 1) (f64.load (i32.add (local.get 0) (i32.const 16))))
+                           (f64.load offset=8 (i32.add (local.get 0) (i32.const 16))))
+                  (f64.load (i32.add (local.get 0) (i32.const 32))))))
+            """, linker)
+        func load(_ address: UInt64) -> Double? {
+            guard address + 8 <= 65_536 else { return nil }
+            let index = Int(address / 8)
+            return address % 8 == 0 && index < values.count ? values[index] : (address % 8 == 0 ? 0 : nil)
+        }
+        let a = UInt64(x &+ 16), b = UInt64(x &+ 16) + 8, c = UInt64(x &+ 32)
+        if let va = load(a), let vb = load(b), let vc = load(c) {
+            let expected = ((0.75 + va) + vb) * vc
+            #expect(try exported(instance, "stencil").invoke([.i32(x), .f64((0.75).bitPattern)]) == [.f64(expected.bitPattern)])
+        } else if a + 8 > 65_536 || b + 8 > 65_536 || c + 8 > 65_536 {
+            #expect(trap { _ = try exported(instance, "stencil").invoke([.i32(x), .f64(0)]) }?.reason == .outOfBoundsMemoryAccess)
         }
     }
 
