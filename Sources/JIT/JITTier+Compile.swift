@@ -176,6 +176,6 @@ extension JITTier {
                        statistics: stats, module: module, compiled: compiled,
                        moduleStubsOffset: layout.moduleOffset(chunks[last].masm.moduleStubsOffset, inChunk: last),
                        faultResumeOffset: layout.moduleOffset(chunks[last].masm.faultResumeOffset, inChunk: last),
-                       listing: listing)
+                       listing: listing, chunkEnds: n == 1 ? [] : (0 ..< last).map { layout.padding(after: $0).lowerBound })
     }
 }

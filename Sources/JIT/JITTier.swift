@@ -213,10 +213,13 @@ public final class JITCode: HostsInterpretedCode {
     public let listing: JITListing?
     /// Entry offsets in code order, with their defined index (PC -> function lookups).
     private let sortedEntries: [(offset: Int, index: Int)]
+    /// Where each chunk of a parallel compile ends (padding follows; `ModuleCodeLayout`).
+    private let chunkEnds: [Int]
 
     init(buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
          handlers: HandlerTable, statistics: JITStatistics, module: Module, compiled: [Bool], moduleStubsOffset: Int,
-         faultResumeOffset: Int, listing: JITListing?) {
+         faultResumeOffset: Int, listing: JITListing?, chunkEnds: [Int] = []) {
+        self.chunkEnds = chunkEnds
         self.buffer = buffer
         self.entries = entries
         self.interpreted = interpreted
@@ -246,7 +249,9 @@ public final class JITCode: HostsInterpretedCode {
     /// code order, or to the module-level stubs after the last function.
     public func codeRange(definedIndex index: Int) -> Range<Int> {
         guard let k = sortedEntries.firstIndex(where: { $0.index == index }) else { return 0 ..< 0 }
-        let end = k + 1 < sortedEntries.count ? sortedEntries[k + 1].offset : moduleStubsOffset
+        var end = k + 1 < sortedEntries.count ? sortedEntries[k + 1].offset : moduleStubsOffset
+        // The last function of a chunk ends before the padding to the next chunk.
+        if let chunkEnd = chunkEnds.first(where: { $0 > sortedEntries[k].offset }) { end = min(end, chunkEnd) }
         return sortedEntries[k].offset ..< max(end, sortedEntries[k].offset)
     }
 
