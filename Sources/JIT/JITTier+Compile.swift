@@ -75,7 +75,8 @@ extension JITTier {
     private func link(_ chunks: inout [Compiler], ranges: [Range<Int>], module: Module, validator: ModuleValidator,
                       recordListing: Bool) throws -> JITCode {
         let n = chunks.count, last = n - 1
-        let compiled = n == 1 ? chunks[0].compiled : chunks.flatMap(\.compiled)
+        var compiled = chunks[0].compiled
+        for c in 1 ..< n { compiled += chunks[c].compiled }
         // Functions the compiler left out get interpreter code (a second pass over them only).
         let leftOut = compiled.indices.filter { !compiled[$0] }
         let interpreted: any CompiledCode
@@ -104,7 +105,9 @@ extension JITTier {
         }
         chunks[last].masm.emitTrapStubs()
 
-        let layout = ModuleCodeLayout(chunkSizes: chunks.map(\.masm.offset))
+        var sizes: [Int] = []
+        for c in 0 ..< n { sizes.append(chunks[c].masm.offset) }
+        let layout = ModuleCodeLayout(chunkSizes: sizes)
         // Every function's entry and every module stub in module offsets.
         var entryOffsets = [Int](repeating: 0, count: compiled.count)
         for c in 0 ..< n {
@@ -113,8 +116,9 @@ extension JITTier {
             }
         }
         for (i, offset) in shimOffsets { entryOffsets[i] = layout.moduleOffset(offset, inChunk: last) }
-        var resolved: [[Int32: Int]] = Array(repeating: [:], count: n)
+        var resolved: [[Int32: Int]] = []
         if n > 1 {
+            resolved = Array(repeating: [:], count: n)
             var stubOffsets: [ModuleStub: Int] = [:]
             for (stub, label) in chunks[last].masm.moduleStubLabels() {
                 stubOffsets[stub] = layout.moduleOffset(chunks[last].masm.a.offset(of: label)!, inChunk: last)
@@ -129,7 +133,7 @@ extension JITTier {
         let buffer = try CodeBuffer(byteCount: layout.size) { base, destination in
             for c in 0 ..< n {
                 let start = layout.starts[c]
-                let external = resolved[c]
+                let external = n > 1 ? resolved[c] : [:]
                 chunks[c].masm.a.link(baseAddress: base + UInt64(start)) { label in
                     guard let offset = external[label.id] else { preconditionFailure("unbound label \(label.id)") }
                     return offset
@@ -143,7 +147,8 @@ extension JITTier {
         }
         var entries: [(UnsafeRawPointer, Int)] = []
         entries.reserveCapacity(compiled.count)
-        var frameSlots = n == 1 ? chunks[0].frameSlots : chunks.flatMap(\.frameSlots)
+        var frameSlots = chunks[0].frameSlots
+        for c in 1 ..< n { frameSlots += chunks[c].frameSlots }
         for (i, slots) in interpretedSlots { frameSlots[i] = slots }
         for i in compiled.indices { entries.append((UnsafeRawPointer(buffer.base + entryOffsets[i]), frameSlots[i])) }
         var stats = JITStatistics()
@@ -171,8 +176,8 @@ extension JITTier {
                                  notes: notes)
         }
         return JITCode(buffer: buffer, entries: entries, interpreted: interpreted,
-                       trapTable: layout.merge(chunks.map(\.masm.trapTable)),
-                       handlers: layout.merge(chunks.map(\.masm.handlerTable)),
+                       trapTable: layout.mergeTrapTables { chunks[$0].masm.trapTable },
+                       handlers: layout.mergeHandlerTables { chunks[$0].masm.handlerTable },
                        statistics: stats, module: module, compiled: compiled,
                        moduleStubsOffset: layout.moduleOffset(chunks[last].masm.moduleStubsOffset, inChunk: last),
                        faultResumeOffset: layout.moduleOffset(chunks[last].masm.faultResumeOffset, inChunk: last),

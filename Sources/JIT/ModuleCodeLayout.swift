@@ -51,19 +51,19 @@ struct ModuleCodeLayout: Equatable {
         return end ..< (chunk + 1 < starts.count ? starts[chunk + 1] : end)
     }
 
-    /// The chunks' trap tables as one, in module offsets.
-    func merge(_ tables: [TrapTable]) -> TrapTable {
-        if tables.count == 1 && starts[0] == 0 { return tables[0] }
+    /// The trap tables of the chunks (`table(c)`) as one, in module offsets.
+    func mergeTrapTables(_ table: (Int) -> TrapTable) -> TrapTable {
+        if starts.count == 1 { return table(0) }  // one chunk at 0: nothing moves
         var merged = TrapTable()
-        for (c, table) in tables.enumerated() { merged.append(table, offsetBy: starts[c]) }
+        for c in starts.indices { merged.append(table(c), offsetBy: starts[c]) }
         return merged
     }
 
-    /// The chunks' handler tables as one, in module offsets.
-    func merge(_ tables: [HandlerTable]) -> HandlerTable {
-        if tables.count == 1 && starts[0] == 0 { return tables[0] }
+    /// The handler tables of the chunks (`table(c)`) as one, in module offsets.
+    func mergeHandlerTables(_ table: (Int) -> HandlerTable) -> HandlerTable {
+        if starts.count == 1 { return table(0) }
         var merged = HandlerTable()
-        for (c, table) in tables.enumerated() { merged.append(table, offsetBy: starts[c]) }
+        for c in starts.indices { merged.append(table(c), offsetBy: starts[c]) }
         return merged
     }
 

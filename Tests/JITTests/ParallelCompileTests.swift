@@ -204,7 +204,7 @@ import WasmValidator
         first.addSite(offset: 20, reason: .outOfBoundsMemoryAccess)
         second.add(offset: 4, reason: .integerDivideByZero)
         second.addSite(offset: 8, reason: .outOfBoundsMemoryAccess)
-        let traps = layout.merge([first, second, TrapTable()])
+        let traps = layout.mergeTrapTables { [first, second, TrapTable()][$0] }
         #expect(traps.reason(at: 10) == .unreachable)
         #expect(traps.reason(at: 20) == .outOfBoundsMemoryAccess)
         #expect(traps.reason(at: 116) == .integerDivideByZero)
@@ -217,7 +217,7 @@ import WasmValidator
         h1.addCallSite(returnOffset: 6, frameOffset: 24)
         let region = h1.open(start: 2, clauses: [.init(kind: .catchAll, tag: 0, slot: 8, landing: 30)])
         h1.close(region, end: 12)
-        let handlers = layout.merge([h0, HandlerTable(), h1])
+        let handlers = layout.mergeHandlerTables { [h0, HandlerTable(), h1][$0] }
         #expect(handlers.frameOffset(returningTo: 30) == 16)
         #expect(handlers.frameOffset(returningTo: 166) == 24)
         #expect(handlers.frameOffset(returningTo: 6) == nil)
