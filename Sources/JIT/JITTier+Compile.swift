@@ -25,10 +25,19 @@ extension JITTier {
             throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
         }
         let ranges = (parallelism ?? JITParallelism.current).chunks(of: module)
-        var chunks: [Compiler]
+        // The compilers in a raw buffer: an array of this large generic struct looked up its
+        // metadata and destroyed it unspecialised, a cost every small module's compile paid.
+        let chunks = UnsafeMutableBufferPointer<Compiler>.allocate(capacity: ranges.count)
+        var initialized = 0
+        defer {
+            chunks.baseAddress!.deinitialize(count: initialized)
+            chunks.deallocate()
+        }
         if ranges.count == 1 {
-            chunks = [try compileChunk(ranges[0], module: module, validator: validator, bounds: bounds,
-                                       recordListing: recordListing, countsFuel: countsFuel)]
+            chunks.initializeElement(at: 0, to: try compileChunk(ranges[0], module: module, validator: validator,
+                                                                  bounds: bounds, recordListing: recordListing,
+                                                                  countsFuel: countsFuel))
+            initialized = 1
         } else {
             let results = WorkerResults<Result<Compiler, any Error>>(count: ranges.count)
             WorkerThreads.run(ranges.count) { k in
@@ -37,13 +46,14 @@ extension JITTier {
                                           recordListing: recordListing, countsFuel: countsFuel)
                 }
             }
-            chunks = []
-            chunks.reserveCapacity(ranges.count)
             // Each worker stopped at its first error: the first chunk's error is the first
             // error in function order, as in a compile on one thread.
-            for result in results.take() { chunks.append(try result!.get()) }
+            for result in results.take() {
+                chunks.initializeElement(at: initialized, to: try result!.get())
+                initialized += 1
+            }
         }
-        let code = try link(&chunks, ranges: ranges, module: module, validator: validator, recordListing: recordListing)
+        let code = try link(chunks, ranges: ranges, module: module, validator: validator, recordListing: recordListing)
         if bounds.usesFaultHandling { try code.registerWithTrapGuard() }
         return code
     }
@@ -72,7 +82,7 @@ extension JITTier {
     /// Emits the tail (interpreter shims, module stubs) after the last chunk, places the
     /// chunks by `ModuleCodeLayout`, resolves the labels that cross chunks and builds the
     /// module's code with every table in module offsets.
-    private func link(_ chunks: inout [Compiler], ranges: [Range<Int>], module: Module, validator: ModuleValidator,
+    private func link(_ chunks: UnsafeMutableBufferPointer<Compiler>, ranges: [Range<Int>], module: Module, validator: ModuleValidator,
                       recordListing: Bool) throws -> JITCode {
         let n = chunks.count, last = n - 1
         var compiled = chunks[0].compiled
