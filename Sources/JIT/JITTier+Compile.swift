@@ -42,8 +42,15 @@ extension JITTier {
             let results = WorkerResults<Result<Compiler, any Error>>(count: ranges.count)
             WorkerThreads.run(ranges.count) { k in
                 results[k] = Result {
-                    try self.compileChunk(ranges[k], module: module, validator: validator, bounds: bounds,
-                                          recordListing: recordListing, countsFuel: countsFuel)
+                    // Workers other than the calling thread read their own copies (shared
+                    // buffers' reference counts would bounce between the cores).
+                    var own = module, ownValidator = validator
+                    if k > 0 {
+                        own = module.workerCopy()
+                        ownValidator = try ModuleValidator(module: own, features: validator.features)
+                    }
+                    return try self.compileChunk(ranges[k], module: own, validator: ownValidator, bounds: bounds,
+                                                 recordListing: recordListing, countsFuel: countsFuel)
                 }
             }
             // Each worker stopped at its first error: the first chunk's error is the first
