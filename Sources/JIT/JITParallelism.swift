@@ -19,9 +19,10 @@ public struct JITParallelism: Sendable, Equatable {
 
     /// The default cap on workers: compiling is short, more threads mostly add start-up.
     public static let maximumDefaultWorkers = 8
-    /// Below this much code a second thread did not pay for its start-up (measured with
-    /// `wasmlab compile-stats`, Docs/JIT.md).
-    public static let defaultMinimumCodeBytes = 8 << 10
+    /// Below this much code a second thread does not pay: starting and joining it and the
+    /// worker's copies cost ~0.1 ms, which it wins back only when a core is free and the
+    /// compile takes ~0.2 ms or more (Docs/JIT.md, "Parallel compilation").
+    public static let defaultMinimumCodeBytes = 16 << 10
 
     public init(workers: Int, minimumCodeBytes: Int = JITParallelism.defaultMinimumCodeBytes) {
         self.workers = max(workers, 1)
