@@ -60,7 +60,8 @@ public struct JITParallelism: Sendable, Equatable {
     /// per worker, in function order (a single run when the module is below the threshold).
     func chunks(of module: Module) -> [Range<Int>] {
         let count = module.functions.count
-        guard workers > 1, count > 1 else { return [0 ..< count] }
+        // The whole module's size bounds its code: small modules skip the sum.
+        guard workers > 1, count > 1, module.bytes.count >= minimumCodeBytes else { return [0 ..< count] }
         var total = 0
         for i in 0 ..< count { total += module.codes[i].code.count }
         guard total >= minimumCodeBytes else { return [0 ..< count] }

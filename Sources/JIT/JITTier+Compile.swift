@@ -89,8 +89,8 @@ extension JITTier {
     /// Emits the tail (interpreter shims, module stubs) after the last chunk, places the
     /// chunks by `ModuleCodeLayout`, resolves the labels that cross chunks and builds the
     /// module's code with every table in module offsets.
-    private func link(_ chunks: UnsafeMutableBufferPointer<Compiler>, ranges: [Range<Int>], module: Module, validator: ModuleValidator,
-                      recordListing: Bool) throws -> JITCode {
+    private func link(_ chunks: UnsafeMutableBufferPointer<Compiler>, ranges: [Range<Int>], module: Module,
+                      validator: ModuleValidator, recordListing: Bool) throws -> JITCode {
         let n = chunks.count, last = n - 1
         var compiled = chunks[0].compiled
         for c in 1 ..< n { compiled += chunks[c].compiled }
@@ -187,7 +187,8 @@ extension JITTier {
                 notes += layout.rebase(chunks[c].masm.notes, chunk: c)
             }
             for (i, offset) in shimOffsets {
-                functions[i] = [JITListing.Event(codeOffset: layout.moduleOffset(offset, inChunk: last), mark: .interpreterShim)]
+                let at = layout.moduleOffset(offset, inChunk: last)
+                functions[i] = [JITListing.Event(codeOffset: at, mark: .interpreterShim)]
             }
             listing = JITListing(functions: functions, module: layout.rebase(chunks[last].masm.moduleMarks, chunk: last),
                                  notes: notes)

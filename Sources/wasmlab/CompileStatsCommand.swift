@@ -28,7 +28,10 @@ struct CompileStatsCommand: ParsableCommand {
     @Option(help: "Threads for the parallel compile (default: the online cores, capped, or WASMLAB_JIT_WORKERS).")
     var workers: Int?
 
-    @Option(help: "Modules with less Wasm code (bytes) compile on one thread (default: \(JITParallelism.defaultMinimumCodeBytes), or WASMLAB_JIT_PARALLEL_BYTES).")
+    @Option(help: """
+        Modules with less Wasm code (bytes) compile on one thread \
+        (default: \(JITParallelism.defaultMinimumCodeBytes), or WASMLAB_JIT_PARALLEL_BYTES).
+        """)
     var parallelThreshold: Int?
 
     @Argument(help: "A .wasm or .wat file.")
@@ -66,7 +69,8 @@ struct CompileStatsCommand: ParsableCommand {
             var parallelStats = JITStatistics()
             let parallel = try Self.best(rounds) {
                 let validator = try ModuleValidator(module: module, features: .wasm3)
-                parallelStats = try JITTier.shared.compileModule(module, validator: validator, parallelism: parallelism).statistics
+                parallelStats = try JITTier.shared.compileModule(module, validator: validator,
+                                                                 parallelism: parallelism).statistics
             }
             let mb = Double(codeBytes) / 1e6
             print("file: \(file)")
@@ -74,10 +78,12 @@ struct CompileStatsCommand: ParsableCommand {
             for (reason, count) in stats.unsupported.sorted(by: { $0.value > $1.value }) { print("  \(count) x \(reason)") }
             print("wasm code: \(codeBytes) bytes, \(stats.instructions) instructions")
             print("machine code: \(stats.codeBytes) bytes, \(fmt(Double(stats.codeBytes) / Double(max(stats.instructions, 1)))) bytes per instruction")
-            print("compile time, 1 thread (validate + compile, best of \(rounds)): \(fmt(compile.wall * 1000)) ms = \(fmt(mb / compile.wall)) MB/s"
-                  + " (median \(fmt(compile.medianWall * 1000)) ms; thread CPU \(fmt(compile.cpu * 1000)) ms = \(fmt(mb / compile.cpu)) MB/s)")
-            print("compile time, \(parallelStats.workers) threads of at most \(parallelism.workers) (wall clock, best of \(rounds)):"
-                  + " \(fmt(parallel.wall * 1000)) ms = \(fmt(mb / parallel.wall)) MB/s (median \(fmt(parallel.medianWall * 1000)) ms"
+            print("compile time, 1 thread (validate + compile, best of \(rounds)): \(fmt(compile.wall * 1000)) ms"
+                  + " = \(fmt(mb / compile.wall)) MB/s (median \(fmt(compile.medianWall * 1000)) ms;"
+                  + " thread CPU \(fmt(compile.cpu * 1000)) ms = \(fmt(mb / compile.cpu)) MB/s)")
+            print("compile time, \(parallelStats.workers) threads of at most \(parallelism.workers)"
+                  + " (wall clock, best of \(rounds)): \(fmt(parallel.wall * 1000)) ms = \(fmt(mb / parallel.wall)) MB/s"
+                  + " (median \(fmt(parallel.medianWall * 1000)) ms"
                   + " = \(fmt(mb / parallel.medianWall)) MB/s; threshold \(parallelism.minimumCodeBytes) bytes,"
                   + " \(JITParallelism.onlineCores) cores online; CPU of all threads \(fmt(parallel.processCPU * 1000)) ms)")
             let withDecode = compile.cpu + decode.cpu
