@@ -146,6 +146,40 @@ import WasmValidator
         for (a, b) in zip(serial, parallel) { #expect(a == b) }
     }
 
+    /// A function the compiler leaves to the interpreter (v128) in chunk 0 runs behind its
+    /// shim, which the last chunk emits; calls reach it from both chunks.
+    @Test(arguments: [BoundsStrategy.software, .guard])
+    func interpretedFunctionOfTheFirstChunkIsCalledFromTheSecond(bounds: BoundsStrategy) throws {
+        let filler = (0 ..< 300).map { "(local.set 1 (i32.add (local.get 1) (i32.const \($0))))" }.joined(separator: " ")
+        let wat = """
+            (module
+              (func $lanes (export "lanes") (param i32) (result i32)
+                (i32x4.extract_lane 2 (i32x4.splat (local.get 0))))
+              (func $filler (param i32) (result i32) (local i32) \(filler) (call $lanes (local.get 1)))
+              (func $viaSecond (export "viaSecond") (param i32) (result i32)
+                (i32.add (call $lanes (local.get 0)) (call $filler (local.get 0)))))
+            """
+        let bytes = try WAT.encode(wat, debugNames: true)
+        let module = try decodeModule(bytes, features: .wasm3)
+        #expect(Self.twoWorkers.chunks(of: module) == [0 ..< 2, 2 ..< 3])
+        func run(_ parallelism: JITParallelism) throws -> [[Value]] {
+            try JITParallelism.$override.withValue(parallelism) {
+                let linker = jitLinker(bounds: bounds)
+                let instance = try linker.instantiate(bytes: bytes)
+                return try withExtendedLifetime(linker) {
+                    [try call(instance, "lanes", [.i32(7)]), try call(instance, "viaSecond", [.i32(5)])]
+                }
+            }
+        }
+        let parallel = try run(Self.twoWorkers)
+        #expect(try parallel == run(.serial))
+        #expect(parallel[0] == [.i32(7)])
+        let code = try JITTier.shared.compileModule(module, validator: ModuleValidator(module: module, features: .wasm3),
+                                                    bounds: bounds, parallelism: Self.twoWorkers)
+        #expect(code.isInterpreted(definedIndex: 0) && !code.isInterpreted(definedIndex: 2))
+        #expect(code.statistics.workers == 2)
+    }
+
     @Test func theFirstInvalidFunctionInFunctionOrderIsReported() throws {
         let filler = (0 ..< 200).map { _ in "(drop (i32.const 1))" }.joined(separator: " ")
         // Function 1 (chunk 0 with its filler) and function 3 (chunk 1) are both invalid.
