@@ -126,21 +126,7 @@ public struct X64Assembler: Sendable {
     /// Resolves every label use. All used labels must be bound. Absolute-address fixups
     /// (`movAbsolute(_:label:)`) need the final load address of the code.
     public mutating func finish(baseAddress: UInt64 = 0) {
-        for f in fixups {
-            let target = labelOffsets[Int(f.label)]
-            precondition(target >= 0, "unbound label \(f.label)")
-            switch f.kind {
-            case .rel32(let trailing):
-                patch32(at: f.at, target - Int32(f.at + 4 + Int(trailing)))
-            case .difference(let from):
-                patch32(at: f.at, target - labelOffsets[Int(from)])
-            case .absolute64:
-                let v = baseAddress &+ UInt64(target)
-                patch32(at: f.at, Int32(truncatingIfNeeded: v))
-                patch32(at: f.at + 4, Int32(truncatingIfNeeded: v >> 32))
-            }
-        }
-        fixups.removeAll()
+        link(baseAddress: baseAddress) { label in preconditionFailure("unbound label \(label.id)") }
     }
 
     /// Drops everything emitted from `offset` on, the label uses in it, and the bindings

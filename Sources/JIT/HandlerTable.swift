@@ -56,6 +56,20 @@ struct HandlerTable {
         while let last = regions.last, last.start >= offset { regions.removeLast() }
     }
 
+    /// Appends `other`'s call sites and regions moved by `delta` bytes (a piece of code
+    /// placed at `delta` in the module's buffer; `ModuleCodeLayout`). Appended in code
+    /// order, the call sites stay ascending and the regions ordered by start.
+    mutating func append(_ other: HandlerTable, offsetBy delta: Int) {
+        for r in other.returnOffsets { returnOffsets.append(r + Int32(delta)) }
+        frameOffsets += other.frameOffsets
+        for var region in other.regions {
+            region.start += delta
+            region.end += delta
+            for k in region.clauses.indices { region.clauses[k].landing += delta }
+            regions.append(region)
+        }
+    }
+
     /// The frame offset of the call returning to `returnOffset`, nil if none does.
     func frameOffset(returningTo returnOffset: Int) -> Int32? {
         var low = 0, high = returnOffsets.count

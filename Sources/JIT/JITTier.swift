@@ -62,84 +62,6 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         return code
     }
 
-    /// Compiles `module` for memories of the given strategy (also used by `wasmlab
-    /// compile-stats`). With `recordListing`, the code keeps a `JITListing` (machine-code
-    /// offset of each Wasm instruction) for `wasmlab disasm`; normal compiles leave it off.
-    /// Without `countsFuel` the code polls only the interrupt flag: a store that meters
-    /// fuel must do so when its modules are compiled (Docs/JIT.md "Interruption and fuel").
-    public func compileModule(_ module: Module, validator: ModuleValidator,
-                              bounds: BoundsStrategy = .software, recordListing: Bool = false,
-                              countsFuel: Bool = true) throws -> JITCode {
-        guard Self.isSupported else { throw WasmError(.uninstantiable, "the jit tier needs an x86-64 host") }
-        if bounds.usesFaultHandling && TrapGuard.shared == nil {
-            throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
-        }
-        // About 3 bytes of machine code per byte of Wasm code (Docs/JIT.md statistics).
-        let wasmBytes = module.codes.reduce(0) { $0 + $1.code.count }
-        var masm = X64MacroAssembler(addressing: bounds.addressing(is64: false), capacity: max(1 << 12, wasmBytes * 4),
-                                     countsFuel: countsFuel)
-        masm.recordsListing = recordListing
-        var compiler = SinglePassCompiler(masm: consume masm, tierID: id, module: module)
-        compiler.recording = recordListing
-        // Moved, not copied, into the sink and back: a second live copy would make every
-        // first write to each of the compiler's arrays copy it.
-        var sink = X64Sink(compiler: consume compiler)
-        for i in module.functions.indices {
-            try validator.validateFunction(definedIndex: i, sink: &sink)
-        }
-        compiler = (consume sink).compiler
-        // Functions the compiler left out get interpreter code (a second pass over them only).
-        let leftOut = module.functions.indices.filter { !compiler.compiled[$0] }
-        let interpreted: any CompiledCode
-        if leftOut.isEmpty {
-            interpreted = InterpreterTranslation.noFunctions()
-        } else {
-            var interp = InterpreterTranslation(module: module)
-            for i in leftOut { try validator.validateFunction(definedIndex: i, sink: &interp) }
-            interpreted = interp.finish()
-        }
-        var interpretedSlots: [Int: Int] = [:]
-        for (k, i) in leftOut.enumerated() {
-            let entry = interpreted.entry(definedIndex: k)
-            interpretedSlots[i] = entry.frameSlots
-            compiler.masm.bind(compiler.entryLabels[i])
-            if recordListing { compiler.listings[i] = [JITListing.Event(codeOffset: compiler.masm.offset, mark: .interpreterShim)] }
-            compiler.masm.interpreterShim(definedIndex: i, importCount: compiler.importCount,
-                                          code: UInt64(UInt(bitPattern: entry.code)), frameSlots: entry.frameSlots,
-                                          tierID: id)
-        }
-        compiler.masm.emitTrapStubs()
-        var asm = compiler.masm.a
-        let buffer = try CodeBuffer(byteCount: asm.offset) { base, destination in
-            asm.finish(baseAddress: base)
-            return asm.copyBytes(to: destination)
-        }
-        var entries: [(UnsafeRawPointer, Int)] = []
-        for i in module.functions.indices {
-            let offset = asm.offset(of: compiler.entryLabels[i])!
-            var slots = compiler.frameSlots[i]
-            if let interp = interpretedSlots[i] { slots = interp }
-            entries.append((UnsafeRawPointer(buffer.base + offset), slots))
-        }
-        var stats = JITStatistics()
-        stats.compiledFunctions = compiler.compiled.filter { $0 }.count
-        stats.interpretedFunctions = compiler.compiled.count - stats.compiledFunctions
-        stats.codeBytes = buffer.codeSize
-        stats.instructions = compiler.instructionCount
-        stats.unsupported = compiler.unsupportedReasons
-        var listing: JITListing?
-        if recordListing {
-            listing = JITListing(functions: compiler.listings, module: compiler.masm.moduleMarks, notes: compiler.masm.notes)
-        }
-        let code = JITCode(buffer: buffer, entries: entries, interpreted: interpreted, trapTable: compiler.masm.trapTable,
-                           handlers: compiler.masm.handlerTable,
-                           statistics: stats, module: module, compiled: compiler.compiled,
-                           moduleStubsOffset: compiler.masm.moduleStubsOffset,
-                           faultResumeOffset: compiler.masm.faultResumeOffset, listing: listing)
-        if bounds.usesFaultHandling { try code.registerWithTrapGuard() }
-        return code
-    }
-
     public func invoke(_ function: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,
                        store: Store) throws(Trap) {
         guard let code = function.pointee.code else { throw Trap(.hostError, detail: "function has no code") }
@@ -253,6 +175,10 @@ public struct JITStatistics: Sendable {
     public var interpretedFunctions = 0
     public var codeBytes = 0
     public var instructions = 0
+    /// Threads that compiled the module (`JITParallelism`); over several modules, the most.
+    public var workers = 0
+    /// Modules compiled by more than one thread.
+    public var parallelModules = 0
     /// Why functions were left to the interpreter (first unsupported feature, count).
     public var unsupported: [String: Int] = [:]
 
@@ -263,6 +189,8 @@ public struct JITStatistics: Sendable {
         interpretedFunctions += other.interpretedFunctions
         codeBytes += other.codeBytes
         instructions += other.instructions
+        workers = max(workers, other.workers)
+        parallelModules += other.parallelModules
         unsupported.merge(other.unsupported, uniquingKeysWith: +)
     }
 }
@@ -285,10 +213,13 @@ public final class JITCode: HostsInterpretedCode {
     public let listing: JITListing?
     /// Entry offsets in code order, with their defined index (PC -> function lookups).
     private let sortedEntries: [(offset: Int, index: Int)]
+    /// Where each chunk of a parallel compile ends (padding follows; `ModuleCodeLayout`).
+    private let chunkEnds: [Int]
 
     init(buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
          handlers: HandlerTable, statistics: JITStatistics, module: Module, compiled: [Bool], moduleStubsOffset: Int,
-         faultResumeOffset: Int, listing: JITListing?) {
+         faultResumeOffset: Int, listing: JITListing?, chunkEnds: [Int] = []) {
+        self.chunkEnds = chunkEnds
         self.buffer = buffer
         self.entries = entries
         self.interpreted = interpreted
@@ -318,7 +249,9 @@ public final class JITCode: HostsInterpretedCode {
     /// code order, or to the module-level stubs after the last function.
     public func codeRange(definedIndex index: Int) -> Range<Int> {
         guard let k = sortedEntries.firstIndex(where: { $0.index == index }) else { return 0 ..< 0 }
-        let end = k + 1 < sortedEntries.count ? sortedEntries[k + 1].offset : moduleStubsOffset
+        var end = k + 1 < sortedEntries.count ? sortedEntries[k + 1].offset : moduleStubsOffset
+        // The last function of a chunk ends before the padding to the next chunk.
+        if let chunkEnd = chunkEnds.first(where: { $0 > sortedEntries[k].offset }) { end = min(end, chunkEnd) }
         return sortedEntries[k].offset ..< max(end, sortedEntries[k].offset)
     }
 

@@ -21,6 +21,17 @@ struct TrapTable {
         while let last = sites.last, Int(last.offset) >= offset { sites.removeLast() }
     }
 
+    /// Appends `other`'s stubs and sites moved by `delta` bytes (a piece of code placed at
+    /// `delta` in the module's buffer; `ModuleCodeLayout`). Code order is kept when pieces
+    /// are appended in code order.
+    mutating func append(_ other: TrapTable, offsetBy delta: Int) {
+        for s in other.stubs { stubs.append((s.offset + delta, s.reason)) }
+        for var site in other.sites {
+            site.offset = UInt32(Int(site.offset) + delta)
+            sites.append(site)
+        }
+    }
+
     /// The trap raised at `offset`, if any.
     func reason(at offset: Int) -> TrapReason? {
         if let s = sites.first(where: { Int($0.offset) == offset }) { return TrapReason(rawValue: s.reason) }

@@ -25,6 +25,15 @@ struct CompileStatsCommand: ParsableCommand {
     @Option(help: "Bounds strategy of the store used for instantiation.")
     var bounds: String = "software"
 
+    @Option(help: "Threads for the parallel compile (default: the online cores, capped, or WASMLAB_JIT_WORKERS).")
+    var workers: Int?
+
+    @Option(help: """
+        Modules with less Wasm code (bytes) compile on one thread \
+        (default: \(JITParallelism.defaultMinimumCodeBytes), or WASMLAB_JIT_PARALLEL_BYTES).
+        """)
+    var parallelThreshold: Int?
+
     @Argument(help: "A .wasm or .wat file.")
     var file: String
 
@@ -47,10 +56,21 @@ struct CompileStatsCommand: ParsableCommand {
                 var sink = NullCodeSink()
                 for i in module.functions.indices { try validator.validateFunction(definedIndex: i, sink: &sink) }
             }
+            var parallelism = JITParallelism.environment
+            if let workers { parallelism.workers = max(workers, 1) }
+            if let parallelThreshold { parallelism.minimumCodeBytes = max(parallelThreshold, 0) }
             var stats = JITStatistics()
+            // One thread: wall clock and the thread's CPU time.
             let compile = try Self.best(rounds) {
                 let validator = try ModuleValidator(module: module, features: .wasm3)
-                stats = try JITTier.shared.compileModule(module, validator: validator).statistics
+                stats = try JITTier.shared.compileModule(module, validator: validator, parallelism: .serial).statistics
+            }
+            // The parallel compile: only wall clock means anything (the work is on several threads).
+            var parallelStats = JITStatistics()
+            let parallel = try Self.best(rounds) {
+                let validator = try ModuleValidator(module: module, features: .wasm3)
+                parallelStats = try JITTier.shared.compileModule(module, validator: validator,
+                                                                 parallelism: parallelism).statistics
             }
             let mb = Double(codeBytes) / 1e6
             print("file: \(file)")
@@ -58,8 +78,14 @@ struct CompileStatsCommand: ParsableCommand {
             for (reason, count) in stats.unsupported.sorted(by: { $0.value > $1.value }) { print("  \(count) x \(reason)") }
             print("wasm code: \(codeBytes) bytes, \(stats.instructions) instructions")
             print("machine code: \(stats.codeBytes) bytes, \(fmt(Double(stats.codeBytes) / Double(max(stats.instructions, 1)))) bytes per instruction")
-            print("compile time (validate + compile, best of \(rounds)): \(fmt(compile.wall * 1000)) ms = \(fmt(mb / compile.wall)) MB/s"
-                  + " (thread CPU \(fmt(compile.cpu * 1000)) ms = \(fmt(mb / compile.cpu)) MB/s)")
+            print("compile time, 1 thread (validate + compile, best of \(rounds)): \(fmt(compile.wall * 1000)) ms"
+                  + " = \(fmt(mb / compile.wall)) MB/s (median \(fmt(compile.medianWall * 1000)) ms;"
+                  + " thread CPU \(fmt(compile.cpu * 1000)) ms = \(fmt(mb / compile.cpu)) MB/s)")
+            print("compile time, \(parallelStats.workers) threads of at most \(parallelism.workers)"
+                  + " (wall clock, best of \(rounds)): \(fmt(parallel.wall * 1000)) ms = \(fmt(mb / parallel.wall)) MB/s"
+                  + " (median \(fmt(parallel.medianWall * 1000)) ms"
+                  + " = \(fmt(mb / parallel.medianWall)) MB/s; threshold \(parallelism.minimumCodeBytes) bytes,"
+                  + " \(JITParallelism.onlineCores) cores online; CPU of all threads \(fmt(parallel.processCPU * 1000)) ms)")
             let withDecode = compile.cpu + decode.cpu
             print("decode + validate + compile (thread CPU): \(fmt(withDecode * 1000)) ms = \(fmt(mb / withDecode)) MB/s"
                   + " (decoding the whole module \(fmt(decode.cpu * 1000)) ms)")
@@ -90,23 +116,30 @@ struct CompileStatsCommand: ParsableCommand {
         print("instantiate (bounds \(bounds), median of \(instantiations)): \(fmt(times[times.count / 2] * 1e6)) us")
     }
 
-    /// The best wall-clock and the best thread CPU time of `rounds` runs of `body`.
-    static func best(_ rounds: Int, _ body: () throws -> Void) throws -> (wall: Double, cpu: Double) {
-        var wall = Double.infinity, cpu = Double.infinity
+    /// The best and the median wall-clock time and the best thread CPU time of `rounds`
+    /// runs of `body`.
+    static func best(_ rounds: Int, _ body: () throws -> Void) throws
+        -> (wall: Double, cpu: Double, medianWall: Double, processCPU: Double) {
+        var walls: [Double] = [], cpu = Double.infinity, processCPU = Double.infinity
         for _ in 0..<rounds {
             let start = ContinuousClock.now
-            let cpuStart = threadCPUTime()
+            let cpuStart = threadCPUTime(), processStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
             try body()
             cpu = min(cpu, threadCPUTime() - cpuStart)
-            wall = min(wall, seconds(ContinuousClock.now - start))
+            processCPU = min(processCPU, cpuTime(CLOCK_PROCESS_CPUTIME_ID) - processStart)
+            walls.append(seconds(ContinuousClock.now - start))
         }
-        return (wall, cpu)
+        walls.sort()
+        return (walls.first ?? 0, cpu, walls.isEmpty ? 0 : walls[walls.count / 2], processCPU)
     }
 
     /// CPU time of the calling thread in seconds.
-    static func threadCPUTime() -> Double {
+    static func threadCPUTime() -> Double { cpuTime(CLOCK_THREAD_CPUTIME_ID) }
+
+    /// CPU time of `clock` (the calling thread's, or the whole process's) in seconds.
+    static func cpuTime(_ clock: clockid_t) -> Double {
         var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        clock_gettime(clock, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 

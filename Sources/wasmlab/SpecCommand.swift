@@ -88,6 +88,9 @@ struct SpecCommand: ParsableCommand {
             if engine.tier == JITTier.shared.name {
                 let stats = JITTier.shared.statistics
                 print("jit: \(stats.compiledFunctions) functions compiled, \(stats.interpretedFunctions) left to the interpreter")
+                if stats.parallelModules > 0 {
+                    print("jit: \(stats.parallelModules) modules compiled in parallel (up to \(stats.workers) threads)")
+                }
                 for (reason, count) in stats.unsupported.sorted(by: { $0.value > $1.value }) {
                     print("  \(count) x \(reason)")
                 }
