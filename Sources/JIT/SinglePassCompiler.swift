@@ -100,7 +100,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
 
     // Per function.
     var definedIndex = 0
-    var stack: [Value] = []
+    var stack = ValueStack<Value>()
     var controls: [Control] = []
     /// The kinds of the open controls, a stack in step with `controls`.
     var controlKinds: [Kind] = []
@@ -169,7 +169,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
 
     mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) throws {
         definedIndex = Int(index) - importCount
-        stack.removeAll(keepingCapacity: true)
+        stack.removeAll()
         controls.removeAll(keepingCapacity: true)
         controlKinds.removeAll(keepingCapacity: true)
         // Refilled in place: assigning `reversed()` allocated two arrays per function.
