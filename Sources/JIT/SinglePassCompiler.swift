@@ -106,8 +106,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var controlKinds: [Kind] = []
     var localKinds: [Kind] = []
     var resultKinds: [Kind] = []
-    var freeGPRs: [M.GPR] = []
-    var freeFPRs: [M.FPR] = []
+    var freeGPRs = ValueStack<M.GPR>()
+    var freeFPRs = ValueStack<M.FPR>()
     var failure: String?
     var functionStart = 0
     var framePatch = 0
@@ -173,9 +173,9 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         controls.removeAll(keepingCapacity: true)
         controlKinds.removeAll(keepingCapacity: true)
         // Refilled in place: assigning `reversed()` allocated two arrays per function.
-        freeGPRs.removeAll(keepingCapacity: true)
+        freeGPRs.removeAll()
         freeGPRs.append(contentsOf: M.allocatableGPRs.reversed())
-        freeFPRs.removeAll(keepingCapacity: true)
+        freeFPRs.removeAll()
         freeFPRs.append(contentsOf: M.allocatableFPRs.reversed())
         failure = nil
         saveSlotCount = 0

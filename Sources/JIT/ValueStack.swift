@@ -1,6 +1,6 @@
-/// The single-pass compiler's abstract operand stack: elements in a buffer owned by one
-/// class instance. With an `Array`, every push and pop called `swift_isUniquelyReferenced`
-/// (about two of the three such calls per Wasm instruction).
+/// The single-pass compiler's abstract operand stack and register free lists: elements in
+/// a buffer owned by one class instance. With an `Array`, every push and pop called
+/// `swift_isUniquelyReferenced` (about three such calls per Wasm instruction).
 ///
 /// Copies share the buffer. `removeAll()`, run at the start of every function, gives a
 /// copy that does not own its buffer alone a buffer of its own, so compilers copied
@@ -71,6 +71,28 @@ struct ValueStack<Element> {
         precondition(n >= 0 && n <= s.count, "pop past the bottom of the stack")
         s.count -= n
         (s.base + s.count).deinitialize(count: n)
+    }
+
+    @inline(__always)
+    func popLast() -> Element? {
+        storage.count > 0 ? removeLast() : nil
+    }
+
+    func append(contentsOf elements: some Sequence<Element>) {
+        for e in elements { append(e) }
+    }
+
+    /// Removes the elements matching `predicate`, keeping the order of the others.
+    func removeAll(where predicate: (Element) -> Bool) {
+        let s = storage
+        var kept = 0
+        for i in 0..<s.count {
+            let e = (s.base + i).move()
+            if predicate(e) { continue }
+            (s.base + kept).initialize(to: e)
+            kept += 1
+        }
+        s.count = kept
     }
 
     /// Empties the stack (keeping its capacity), with a buffer of this copy's own.

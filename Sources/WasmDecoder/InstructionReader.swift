@@ -273,6 +273,13 @@ public struct InstructionReader: Sendable {
             guard flags < 32 else { throw .malformed("malformed memop flags", offset: start) }
             ins.index = flags
         }
-        ins.value = features.contains(.memory64) ? try reader.readULEB(bits: 64) : UInt64(try reader.readU32())
+        let at = reader.offset
+        if at < reader.limit && reader.bytes[at] < 0x80 {
+            // A one-byte offset (most of them), without the general LEB128 loop.
+            ins.value = UInt64(reader.bytes[at])
+            reader.offset = at + 1
+        } else {
+            ins.value = features.contains(.memory64) ? try reader.readULEB(bits: 64) : UInt64(try reader.readU32())
+        }
     }
 }
