@@ -2,9 +2,9 @@
 /// a buffer owned by one class instance. With an `Array`, every push and pop called
 /// `swift_isUniquelyReferenced` (about three such calls per Wasm instruction).
 ///
-/// Copies share the buffer. `removeAll()`, run at the start of every function, gives a
-/// copy that does not own its buffer alone a buffer of its own, so compilers copied
-/// between functions stay independent; within a function, use one copy only.
+/// Copies share the buffer. `removeAll()`, run at the start of every function, moves a
+/// copy whose buffer is shared to a new one, so compilers copied between functions stay
+/// independent; within a function, use one copy only.
 struct ValueStack<Element> {
     final class Storage {
         var base: UnsafeMutablePointer<Element>

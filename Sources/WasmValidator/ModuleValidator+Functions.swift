@@ -18,8 +18,8 @@ extension ModuleValidator {
         while !reader.isAtEnd {
             let offset = reader.offset
             try reader.next(into: &ins)
-            // The two most frequent instructions take FunctionValidator's fast paths (their
-            // type, or nil when the general path must report the error). Each path calls
+            // The most frequent instructions take FunctionValidator's fast paths (their
+            // type, or nil when the general path must check further). Each path calls
             // the sink itself: inlined there, its `visit` folds for the known opcode.
             switch ins.opcode {
             case .localGet:
@@ -32,6 +32,12 @@ extension ModuleValidator {
                 if let code = validator.i32ConstCode() {
                     try sink.visit(ins, offset: offset, context: validator)
                     validator.pushChecked(code)
+                    continue
+                }
+            case .localSet, .localTee:
+                if let code = validator.localSetCode(ins.index) {
+                    try sink.visit(ins, offset: offset, context: validator)
+                    validator.setLocalChecked(ins.index, code, tee: ins.opcode == .localTee)
                     continue
                 }
             default:
