@@ -159,6 +159,7 @@ struct X64Sink: CodeSink {
         try compiler.beginFunction(index: index, type: type, localTypes: localTypes)
     }
 
+    @inline(__always)  // into each of the validation loop's paths (see validateFunction)
     mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) throws {
         if compiler.recording { compiler.mark(.instruction(wasmOffset: offset)) }
         compiler.visit(instruction, facts: SinglePassCompiler<X64MacroAssembler>.facts(instruction, context))

@@ -18,6 +18,17 @@ enum LocalUseScanner {
     struct Entry {
         var action: Action
         var immediate: ImmediateKind
+        /// The immediate is one LEB128 number (an index, a depth, an integer constant).
+        var singleLEB: Bool
+
+        init(action: Action, immediate: ImmediateKind) {
+            self.action = action
+            self.immediate = immediate
+            switch immediate {
+            case .label, .func, .type, .local, .global, .table, .tag, .data, .elem, .memory, .i32, .i64: singleLEB = true
+            default: singleLEB = false
+            }
+        }
     }
 
     /// One entry per first byte; the prefix bytes (0xFB...0xFE) are looked up further.
@@ -102,7 +113,17 @@ enum LocalUseScanner {
     /// sits outside every loop, or nil when the body cannot be followed.
     static func scan(_ bytes: [UInt8], _ range: Range<Int>, weight: inout [Int],
                      written: inout [Bool]) -> (callWeight: Int, callsOutsideLoops: Bool)? {
-        let localCount = weight.count
+        // Through buffers: `weight[i] += w` on the inout arrays checked uniqueness each time.
+        weight.withUnsafeMutableBufferPointer { weight in
+            written.withUnsafeMutableBufferPointer { written in
+                scan(bytes, range, weight: weight, written: written)
+            }
+        }
+    }
+
+    static func scan(_ bytes: [UInt8], _ range: Range<Int>, weight: UnsafeMutableBufferPointer<Int>,
+                     written: UnsafeMutableBufferPointer<Bool>) -> (callWeight: Int, callsOutsideLoops: Bool)? {
+        let localCount = Swift.min(weight.count, written.count)
         return Self.table.withUnsafeBufferPointer { table in
             bytes.withUnsafeBufferPointer { buffer -> (callWeight: Int, callsOutsideLoops: Bool)? in
                 guard let base = buffer.baseAddress else { return range.isEmpty ? (0, false) : nil }
@@ -149,6 +170,17 @@ enum LocalUseScanner {
                         callWeight += w
                         if depth == 0 { callsOutsideLoops = true }
                     case .generic: callWeight += w
+                    }
+                    // Most immediates are one LEB128 byte, or a memarg of two.
+                    if c.at < c.end && c.base[c.at] < 0x80 {
+                        if entry.singleLEB {
+                            c.at += 1
+                            continue
+                        }
+                        if entry.immediate == .memarg && c.base[c.at] < 0x40 && c.end - c.at >= 2 && c.base[c.at + 1] < 0x80 {
+                            c.at += 2
+                            continue
+                        }
                     }
                     skipImmediates(entry.immediate, &c)
                     if c.failed { return nil }

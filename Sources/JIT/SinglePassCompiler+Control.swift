@@ -44,16 +44,31 @@ extension SinglePassCompiler {
         return masm.invert(zero)
     }
 
-    mutating func blockTypes(_ type: FunctionType) throws(Unsupported) -> (params: [Kind], results: [Kind]) {
-        (try type.parameters.map { t throws(Unsupported) in try Self.kind(t) },
-         try type.results.map { t throws(Unsupported) in try Self.kind(t) })
+    /// Pushes the parameter and result kinds of a block type on `controlKinds` (for the
+    /// control about to be opened; no arrays per block).
+    mutating func pushBlockKinds(_ type: FunctionType) throws(Unsupported) -> BlockKinds {
+        let start = controlKinds.count
+        for t in type.parameters { controlKinds.append(try Self.kind(t)) }
+        for t in type.results { controlKinds.append(try Self.kind(t)) }
+        return BlockKinds(start: start, params: type.parameters.count, results: type.results.count)
+    }
+
+    /// Pops a closed control's kinds.
+    mutating func popBlockKinds(_ kinds: BlockKinds) {
+        while controlKinds.count > kinds.start { controlKinds.removeLast() }
+    }
+
+    /// Pushes a control's results, in their homes.
+    mutating func pushResults(_ c: Control) {
+        let first = c.kinds.start + c.kinds.params
+        for i in 0..<c.kinds.results { push(.home, controlKinds[first + i]) }
     }
 
     /// A block, loop, if or try_table met in unreachable code: no code, only a control entry
     /// so that its `end` (and `else`) pair up; nothing branches to its label.
-    mutating func openDeadControl(_ kind: LabelInfo.Kind, results: [Kind]) {
+    mutating func openDeadControl(_ kind: LabelInfo.Kind, kinds: BlockKinds) {
         controls.append(Control(kind: kind, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
-                                branchArity: 0, results: results, dead: true))
+                                branchArity: 0, kinds: kinds, dead: true))
     }
 
     mutating func compileControl(_ instruction: Instruction, context: Facts) throws(Unsupported) {
@@ -62,9 +77,9 @@ extension SinglePassCompiler {
             try compileTryTable(instruction, context: context)
         case .block, .loop:
             let type = context.resolve(instruction.blockType)
-            let (params, results) = try blockTypes(type)
+            let kinds = try pushBlockKinds(type)
             if context.isUnreachable {
-                openDeadControl(.block, results: results)
+                openDeadControl(.block, kinds: kinds)
                 return
             }
             spillAll()
@@ -76,31 +91,29 @@ extension SinglePassCompiler {
                 masm.poll()
             }
             controls.append(Control(kind: isLoop ? .loop : .block, label: label, elseLabel: nil,
-                                    baseHeight: stack.count - params.count,
-                                    branchArity: isLoop ? params.count : results.count, results: results, dead: false))
+                                    baseHeight: stack.count - kinds.params,
+                                    branchArity: isLoop ? kinds.params : kinds.results, kinds: kinds, dead: false))
         case .if:
             let type = context.resolve(instruction.blockType)
-            let (params, results) = try blockTypes(type)
+            let kinds = try pushBlockKinds(type)
             if context.isUnreachable {
-                openDeadControl(.if, results: results)
+                openDeadControl(.if, kinds: kinds)
                 return
             }
             let cond = popCondition()
             spillAll()
             // The then branch consumes the parameters in their homes: the else branch
             // gets copies kept in save slots above the operand homes.
-            let base = stack.count - params.count
-            var saved: [Int] = []
-            for i in 0..<params.count {
+            let base = stack.count - kinds.params
+            let firstSaved: Int? = kinds.params > 0 ? saveSlotCount : nil
+            for i in 0..<kinds.params {
                 savePatches.append((masm.saveSlot(from: home(base + i)), saveSlotCount))
-                saved.append(saveSlotCount)
                 saveSlotCount += 1
             }
             let elseLabel = masm.newLabel()
             masm.branch(masm.invert(cond), elseLabel)
             controls.append(Control(kind: .if, label: masm.newLabel(), elseLabel: elseLabel, baseHeight: base,
-                                    branchArity: results.count, results: results, dead: false,
-                                    params: params, saved: saved))
+                                    branchArity: kinds.results, kinds: kinds, dead: false, firstSaved: firstSaved))
         case .else:
             var c = controls.removeLast()
             if c.dead {
@@ -119,7 +132,10 @@ extension SinglePassCompiler {
             controls.append(c)
         case .end:
             let c = controls.removeLast()
-            if c.dead { return }
+            if c.dead {
+                popBlockKinds(c.kinds)
+                return
+            }
             if let region = c.region { masm.handlerTable.close(region, end: masm.offset) }
             if c.kind == .function {
                 // Falling off the end returns straight from registers; branches to the
@@ -128,15 +144,16 @@ extension SinglePassCompiler {
                 releaseAbove(0)
                 masm.bind(c.label)
                 if functionLabelUsed {
-                    for k in c.results { push(.home, k) }
+                    pushResults(c)
                     emitReturn()
                 }
+                popBlockKinds(c.kinds)
                 return
             }
             if !context.isUnreachable { spillAll() }
             releaseAbove(c.baseHeight)
             if let e = c.elseLabel {
-                if !c.saved.isEmpty {
+                if c.firstSaved != nil {
                     // No else: the parameters flow through as results on the false path.
                     if !context.isUnreachable { masm.jump(c.label) }
                     masm.bind(e)
@@ -147,7 +164,8 @@ extension SinglePassCompiler {
                 }
             }
             if c.kind != .loop { masm.bind(c.label) }
-            for k in c.results { push(.home, k) }
+            pushResults(c)
+            popBlockKinds(c.kinds)
         case .br:
             spillAll()
             let t = target(instruction.index)
@@ -215,9 +233,10 @@ extension SinglePassCompiler {
 
     /// Copies an `if`'s saved parameters back to their homes (else branch).
     mutating func restoreParameters(_ c: Control) {
-        for (i, save) in c.saved.enumerated() {
-            savePatches.append((masm.restoreSlot(to: home(c.baseHeight + i)), save))
-            push(.home, c.params[i])
+        guard let first = c.firstSaved else { return }
+        for i in 0..<c.kinds.params {
+            savePatches.append((masm.restoreSlot(to: home(c.baseHeight + i)), first + i))
+            push(.home, controlKinds[c.kinds.start + i])
         }
     }
 

@@ -72,9 +72,9 @@ extension SinglePassCompiler {
     /// the unwinder writes the payload to that label's value slots first.
     mutating func compileTryTable(_ instruction: Instruction, context: Facts) throws(Unsupported) {
         let type = context.resolve(instruction.blockType)
-        let (params, results) = try blockTypes(type)
+        let kinds = try pushBlockKinds(type)
         if context.isUnreachable {
-            openDeadControl(.block, results: results)
+            openDeadControl(.block, kinds: kinds)
             return
         }
         spillAll()
@@ -94,7 +94,7 @@ extension SinglePassCompiler {
         masm.bind(body)
         let region = masm.handlerTable.open(start: masm.offset, clauses: clauses)
         controls.append(Control(kind: .block, label: masm.newLabel(), elseLabel: nil,
-                                baseHeight: stack.count - params.count, branchArity: results.count,
-                                results: results, dead: false, region: region))
+                                baseHeight: stack.count - kinds.params, branchArity: kinds.results,
+                                kinds: kinds, dead: false, region: region))
     }
 }

@@ -30,19 +30,27 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         var location: Location
         var kind: Kind
     }
+    /// A control entry. Trivially copyable: its kinds live in `controlKinds` (lists here
+    /// made every `end` destroy an optional `Control` through its type metadata).
     struct Control {
         var kind: LabelInfo.Kind
         var label: M.Label
         var elseLabel: M.Label?
         var baseHeight: Int
         var branchArity: Int
-        var results: [Kind]
+        var kinds: BlockKinds
         var dead: Bool
-        /// `if` with parameters: their kinds and the save slots holding them for `else`.
-        var params: [Kind] = []
-        var saved: [Int] = []
+        /// `if` with parameters: the first of the `kinds.params` consecutive save slots
+        /// holding them for `else`.
+        var firstSaved: Int? = nil
         /// `try_table`: its region in the handler table (closed at `end`).
-        var region: Int?
+        var region: Int? = nil
+    }
+    /// Where a control's parameter kinds, then its result kinds, are in `controlKinds`.
+    struct BlockKinds {
+        var start: Int
+        var params: Int
+        var results: Int
     }
     struct Unsupported: Error { let what: String }
     struct IntOpRecord {
@@ -92,12 +100,14 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
 
     // Per function.
     var definedIndex = 0
-    var stack: [Value] = []
+    var stack = ValueStack<Value>()
     var controls: [Control] = []
+    /// The kinds of the open controls, a stack in step with `controls`.
+    var controlKinds: [Kind] = []
     var localKinds: [Kind] = []
     var resultKinds: [Kind] = []
-    var freeGPRs: [M.GPR] = []
-    var freeFPRs: [M.FPR] = []
+    var freeGPRs = ValueStack<M.GPR>()
+    var freeFPRs = ValueStack<M.FPR>()
     var failure: String?
     var functionStart = 0
     var framePatch = 0
@@ -159,12 +169,13 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
 
     mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) throws {
         definedIndex = Int(index) - importCount
-        stack.removeAll(keepingCapacity: true)
+        stack.removeAll()
         controls.removeAll(keepingCapacity: true)
+        controlKinds.removeAll(keepingCapacity: true)
         // Refilled in place: assigning `reversed()` allocated two arrays per function.
-        freeGPRs.removeAll(keepingCapacity: true)
+        freeGPRs.removeAll()
         freeGPRs.append(contentsOf: M.allocatableGPRs.reversed())
-        freeFPRs.removeAll(keepingCapacity: true)
+        freeFPRs.removeAll()
         freeFPRs.append(contentsOf: M.allocatableFPRs.reversed())
         failure = nil
         saveSlotCount = 0
@@ -196,8 +207,10 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         // ends on its own, so only calls outside loops need a poll at the entry.
         if use.callsOutsideLoops { masm.poll() }
         pinLocals(use)
+        controlKinds.append(contentsOf: resultKinds)
         controls.append(Control(kind: .function, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
-                                branchArity: resultKinds.count, results: resultKinds, dead: false))
+                                branchArity: resultKinds.count,
+                                kinds: BlockKinds(start: 0, params: 0, results: resultKinds.count), dead: false))
     }
 
     mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) throws {
@@ -215,9 +228,26 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         return facts
     }
 
+    @inline(__always)
     mutating func visit(_ instruction: Instruction, facts: Facts) {
         guard failure == nil else { return }
         instructionCount += 1
+        // A third of all instructions emit no code, only push a value: done here, inlined
+        // into the validation loop, they skip the call into `compile` and its dispatch.
+        if !facts.isUnreachable {
+            switch instruction.opcode {
+            case .localGet:
+                materializeCondition()
+                push(.local(instruction.index), localKinds[Int(instruction.index)])
+                return
+            case .i32Const:
+                materializeCondition()
+                push(.const(UInt64(UInt32(truncatingIfNeeded: instruction.value))), .i32)
+                return
+            default:
+                break
+            }
+        }
         do throws(Unsupported) {
             try compile(instruction, context: facts)
         } catch {

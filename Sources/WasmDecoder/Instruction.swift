@@ -72,6 +72,20 @@ public struct Instruction: Hashable, Sendable {
 
     @inlinable public init(_ opcode: Opcode) { self.opcode = opcode }
 
+    /// Becomes `Instruction(opcode)` field by field; the lists are released only when
+    /// present (assigning a new instruction would release them unconditionally).
+    @inline(__always)
+    mutating func reset(_ opcode: Opcode) {
+        self.opcode = opcode
+        index = 0
+        index2 = 0
+        value = 0
+        value2 = 0
+        blockType = .empty
+        heapType = .func
+        if lists != nil { lists = nil }
+    }
+
     private mutating func setLists(_ valueTypes: [ValueType], _ labels: [UInt32], _ catches: [CatchClause]) {
         lists = valueTypes.isEmpty && labels.isEmpty && catches.isEmpty
             ? nil : InstructionLists(valueTypes: valueTypes, labels: labels, catches: catches)

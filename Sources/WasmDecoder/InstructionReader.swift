@@ -43,6 +43,14 @@ public struct InstructionReader: Sendable {
     /// through memory and copied.
     @inlinable
     public mutating func next() throws(WasmError) -> Instruction {
+        var ins = Instruction(.nop)
+        try next(into: &ins)
+        return ins
+    }
+
+    /// `next()` decoding into `ins` in place (every field is overwritten): loops that reuse
+    /// one instruction neither copy a 64-byte result out nor destroy one per instruction.
+    public mutating func next(into ins: inout Instruction) throws(WasmError) {
         // `readOpcode()`'s common case written out: the optimiser has been seen not to
         // inline it here despite `@inline(__always)`.
         let op: Opcode
@@ -53,7 +61,7 @@ public struct InstructionReader: Sendable {
         } else {
             op = try readOpcode()
         }
-        var ins = Instruction(op)
+        ins.reset(op)
         switch op.immediateKind {
         case .none: break
         case .block: ins.blockType = try readBlockType()
@@ -109,7 +117,6 @@ public struct InstructionReader: Sendable {
             try readMemarg(into: &ins)
             ins.value2 = UInt64(try reader.readByte())
         }
-        return ins
     }
 
     /// Consumes the next instruction like `next()` (same checks, same errors) without
@@ -266,6 +273,13 @@ public struct InstructionReader: Sendable {
             guard flags < 32 else { throw .malformed("malformed memop flags", offset: start) }
             ins.index = flags
         }
-        ins.value = features.contains(.memory64) ? try reader.readULEB(bits: 64) : UInt64(try reader.readU32())
+        let at = reader.offset
+        if at < reader.limit && reader.bytes[at] < 0x80 {
+            // A one-byte offset (most of them), without the general LEB128 loop.
+            ins.value = UInt64(reader.bytes[at])
+            reader.offset = at + 1
+        } else {
+            ins.value = features.contains(.memory64) ? try reader.readULEB(bits: 64) : UInt64(try reader.readU32())
+        }
     }
 }

@@ -5,9 +5,10 @@ extension FunctionValidator {
     /// Checks one instruction (immediates and operands) against the current state without
     /// changing it, and returns the effect `apply` performs once the sink has seen the
     /// pre-state. Not generic: the per-instruction work is compiled once, fully optimised,
-    /// whatever the sink.
+    /// whatever the sink. Mutating although it changes nothing: called as a non-mutating
+    /// method on the loop's `var`, the 112-byte validator was copied for every instruction.
     @usableFromInline
-    func check(_ ins: Instruction, offset: Int) throws(WasmError) -> ValidationEffect {
+    mutating func check(_ ins: Instruction, offset: Int) throws(WasmError) -> ValidationEffect {
         // Code after the final `end` means the body's size disagrees with its code.
         guard !frames.isEmpty else { throw .malformed("section size mismatch", offset: offset) }
         let op = ins.opcode
@@ -84,7 +85,7 @@ extension FunctionValidator {
 
     /// The instructions the table marks "special": control, calls, variables, references,
     /// parametric and bulk instructions.
-    func checkSpecial(_ ins: Instruction) throws(WasmError) -> ValidationEffect {
+    mutating func checkSpecial(_ ins: Instruction) throws(WasmError) -> ValidationEffect {
         switch ins.opcode {
         case .unreachable:
             return .unreachable

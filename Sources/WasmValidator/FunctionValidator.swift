@@ -202,6 +202,51 @@ struct FunctionValidator: ValidationContext {
         }
     }
 
+    // MARK: Fast paths of the validation loop
+
+    // `local.get`, `i32.const` and `local.set`/`local.tee` are about half of all
+    // instructions. The loop checks them
+    // with these small calls and pushes their type after the sink has seen the pre-state,
+    // instead of `check` and `apply` with a `ValidationEffect` in between. Same checks;
+    // when one fails, the loop takes the general path, which reports the error. Mutating
+    // only so that the loop's `var` is not copied for the call.
+
+    /// `local.get`'s operand type, or nil when `check` would throw.
+    @usableFromInline
+    mutating func localGetCode(_ index: UInt32) -> TypeCode? {
+        let i = Int(index)
+        guard !frames.isEmpty, i < localCodes.count else { return nil }
+        if i < localInitialized.count && !localInitialized[i] { return nil }
+        return localCodes[i]
+    }
+
+    /// `i32.const`'s result type, or nil when `check` would throw (code after the final `end`).
+    @usableFromInline
+    mutating func i32ConstCode() -> TypeCode? {
+        frames.isEmpty ? nil : .i32
+    }
+
+    @usableFromInline
+    mutating func pushChecked(_ code: TypeCode) { pushCode(code) }
+
+    /// `local.set`/`local.tee`'s local type when the operand is exactly of that type (nil:
+    /// the general path, with subtyping and the errors).
+    @usableFromInline
+    mutating func localSetCode(_ index: UInt32) -> TypeCode? {
+        let i = Int(index)
+        guard !frames.isEmpty, i < localCodes.count, stack.count > topHeight else { return nil }
+        let t = localCodes[i]
+        return stack[stack.count - 1] == t ? t : nil
+    }
+
+    /// Performs a checked `local.set`/`local.tee` (what `apply` does for `.setLocal`).
+    @usableFromInline
+    mutating func setLocalChecked(_ index: UInt32, _ code: TypeCode, tee: Bool) {
+        pop(1)
+        if tee { pushCode(code) }
+        markInitialized(index)
+    }
+
     // MARK: Locals
 
     func local(_ index: UInt32) throws(WasmError) -> ValueType {

@@ -13,9 +13,36 @@ extension ModuleValidator {
         var validator = try functionValidator(definedIndex: definedIndex)
         try sink.beginFunction(index: validator.functionIndex, type: validator.functionType, localTypes: validator.locals)
         var reader = InstructionReader(bytes: module.bytes, range: validator.bodyStart..<validator.bodyEnd, features: features)
+        // One instruction decoded in place each time (no copy out, no destroy per instruction).
+        var ins = Instruction(.nop)
         while !reader.isAtEnd {
             let offset = reader.offset
-            let ins = try reader.next()
+            try reader.next(into: &ins)
+            // The most frequent instructions take FunctionValidator's fast paths (their
+            // type, or nil when the general path must check further). Each path calls
+            // the sink itself: inlined there, its `visit` folds for the known opcode.
+            switch ins.opcode {
+            case .localGet:
+                if let code = validator.localGetCode(ins.index) {
+                    try sink.visit(ins, offset: offset, context: validator)
+                    validator.pushChecked(code)
+                    continue
+                }
+            case .i32Const:
+                if let code = validator.i32ConstCode() {
+                    try sink.visit(ins, offset: offset, context: validator)
+                    validator.pushChecked(code)
+                    continue
+                }
+            case .localSet, .localTee:
+                if let code = validator.localSetCode(ins.index) {
+                    try sink.visit(ins, offset: offset, context: validator)
+                    validator.setLocalChecked(ins.index, code, tee: ins.opcode == .localTee)
+                    continue
+                }
+            default:
+                break
+            }
             let effect = try validator.check(ins, offset: offset)
             try sink.visit(ins, offset: offset, context: validator)
             validator.apply(effect)

@@ -86,19 +86,19 @@ struct X64MacroAssembler: MacroAssembler {
         switch src {
         case .reg(let r): if r != dst { a.mov(dst, r) }
         case .imm(let v): a.mov(dst, imm: is64 ? UInt64(bitPattern: v) : UInt64(UInt32(truncatingIfNeeded: v)))
-        case .slot(let s): a.load(dst, X64Address.slot(s), Self.width(is64))
+        case .slot(let s): a.load(dst, base: X64Regs.fp, s, is64: is64)
         }
     }
 
     mutating func storeSlot(_ slot: Int32, _ src: MacroOperand<GPR>) {
         switch src {
-        case .reg(let r): a.store(X64Address.slot(slot), r)
+        case .reg(let r): a.store(base: X64Regs.fp, slot, r)
         case .imm(let v):
             if Self.fits32(v) {
-                a.store(X64Address.slot(slot), imm: Int32(v))
+                a.store(base: X64Regs.fp, slot, imm: Int32(v))
             } else {
                 a.mov(X64Regs.scratch, imm: UInt64(bitPattern: v))
-                a.store(X64Address.slot(slot), X64Regs.scratch)
+                a.store(base: X64Regs.fp, slot, X64Regs.scratch)
             }
         case .slot(let s): copySlot(slot, from: s)
         }
@@ -106,23 +106,21 @@ struct X64MacroAssembler: MacroAssembler {
 
     mutating func copySlot(_ dst: Int32, from src: Int32) {
         guard dst != src else { return }
-        a.load(X64Regs.scratch, X64Address.slot(src))
-        a.store(X64Address.slot(dst), X64Regs.scratch)
+        a.copy(base: X64Regs.fp, to: dst, from: src, via: X64Regs.scratch)
     }
 
     /// Offsets patched later are emitted with a 32-bit displacement (any value >= 128).
     static let patchableSlot: Int32 = 0x10000
 
     mutating func saveSlot(from src: Int32) -> Int {
-        a.load(X64Regs.scratch, X64Address.slot(src))
-        a.store(X64Address.slot(Self.patchableSlot), X64Regs.scratch)
+        a.copy(base: X64Regs.fp, to: Self.patchableSlot, from: src, via: X64Regs.scratch)
         return a.offset - 4
     }
 
     mutating func restoreSlot(to dst: Int32) -> Int {
-        a.load(X64Regs.scratch, X64Address.slot(Self.patchableSlot))
+        a.load(X64Regs.scratch, base: X64Regs.fp, Self.patchableSlot)
         let at = a.offset - 4
-        a.store(X64Address.slot(dst), X64Regs.scratch)
+        a.store(base: X64Regs.fp, dst, X64Regs.scratch)
         return at
     }
 
@@ -152,20 +150,20 @@ struct X64MacroAssembler: MacroAssembler {
     mutating func floatToBits(_ dst: GPR, _ src: FPR, isF64: Bool) { a.mov(dst, src, Self.width(isF64)) }
 
     mutating func loadGlobal(_ dst: GPR, index: Int) {
-        a.load(X64Regs.scratch, mem(X64Regs.instance, RuntimeLayout.contextGlobals))
-        a.load(X64Regs.scratch, mem(X64Regs.scratch, Int32(index * 8)))
-        a.load(dst, mem(X64Regs.scratch))
+        a.load(X64Regs.scratch, base: X64Regs.instance, RuntimeLayout.contextGlobals)
+        a.load(X64Regs.scratch, base: X64Regs.scratch, Int32(index * 8))
+        a.load(dst, base: X64Regs.scratch, 0)
     }
 
     mutating func storeGlobal(index: Int, _ src: GPR) {
-        a.load(X64Regs.scratch, mem(X64Regs.instance, RuntimeLayout.contextGlobals))
-        a.load(X64Regs.scratch, mem(X64Regs.scratch, Int32(index * 8)))
-        a.store(mem(X64Regs.scratch), src)
+        a.load(X64Regs.scratch, base: X64Regs.instance, RuntimeLayout.contextGlobals)
+        a.load(X64Regs.scratch, base: X64Regs.scratch, Int32(index * 8))
+        a.store(base: X64Regs.scratch, 0, src)
     }
 
     mutating func loadFunctionRecord(_ dst: GPR, index: Int) {
-        a.load(dst, mem(X64Regs.instance, RuntimeLayout.contextFunctions))
-        a.load(dst, mem(dst, Int32(index * 8)))
+        a.load(dst, base: X64Regs.instance, RuntimeLayout.contextFunctions)
+        a.load(dst, base: dst, Int32(index * 8))
     }
 
     // MARK: integer arithmetic
