@@ -55,6 +55,17 @@ extension Translator {
         if let shift = lastShift, shift >= start { lastShift = nil }
     }
 
+    /// When the instruction at `start` (a position the translator tracked: `lastShift`,
+    /// `lastIncrement`) is the last one, is `op t x imm` into the temporary `slot`, and no
+    /// label lies after it, removes it and returns `(x, imm)`.
+    mutating func takeImmediateProducer(_ op: IOp, at start: Int?, into slot: UInt32) -> (UInt32, UInt32)? {
+        guard let start, start + 4 == code.count, start >= fusionBarrier, code[start] == UInt32(op.rawValue),
+              code[start + 1] == slot else { return nil }
+        let operands = (code[start + 2], code[start + 3])
+        truncate(to: start)
+        return operands
+    }
+
     /// Emits `immOp dst a imm` with a one- or two-word immediate.
     mutating func emitImmediate(_ immOp: IOp, dst: UInt32, _ a: UInt32, _ imm: UInt64, wide: Bool) {
         if immOp == .i32AddI { lastIncrement = code.count }
@@ -168,30 +179,20 @@ extension Translator {
         if let immOp = Translator.immediateForm(op) {
             let wide = Translator.hasWideImmediate(immOp)
             if b == top, a != top, let imm = takeConstant(b, wide64: wide) {
-                // `i32ShrUI t x s` right before, into the temporary this consumes (no label
-                // between): one field extraction `(x >> s) & m`.
-                if immOp == .i32AndI, a == dst, let shift = lastShift, shift + 4 == code.count, shift >= fusionBarrier,
-                   code[shift] == UInt32(IOp.i32ShrUI.rawValue), code[shift + 1] == a {
-                    let x = code[shift + 2], s = code[shift + 3]
-                    truncate(to: shift)
+                // A one-immediate op right before, into the temporary this consumes (no label
+                // between): `(x >> s) & m`, `(x + c) & m` (the sum wraps before the mask either
+                // way) and `(x & m) << s` = `(x << s) & (m << s)` are one op each.
+                if immOp == .i32AndI, a == dst, let (x, s) = takeImmediateProducer(.i32ShrUI, at: lastShift, into: a) {
                     emitProducer(.i32ShrUAndI, dst, x, s, UInt32(truncatingIfNeeded: imm))
                     return
                 }
-                // `i32AddI t x c` then `t & m`: one op (the sum wraps before the mask either way).
-                if immOp == .i32AndI, a == dst, let add = lastIncrement, add + 4 == code.count, add >= fusionBarrier,
-                   code[add] == UInt32(IOp.i32AddI.rawValue), code[add + 1] == a {
-                    let x = code[add + 2], c = code[add + 3]
-                    truncate(to: add)
+                if immOp == .i32AndI, a == dst, let (x, c) = takeImmediateProducer(.i32AddI, at: lastIncrement, into: a) {
                     emitProducer(.i32AddAndI, dst, x, c, UInt32(truncatingIfNeeded: imm))
                     return
                 }
-                // `i32AndI t x m` then `t << s`: (x << s) & (m << s), the same bits.
-                if immOp == .i32ShlI, a == dst, let mask = lastShift, mask + 4 == code.count, mask >= fusionBarrier,
-                   code[mask] == UInt32(IOp.i32AndI.rawValue), code[mask + 1] == a {
-                    let x = code[mask + 2], s = UInt32(truncatingIfNeeded: imm) & 31
-                    let m = code[mask + 3] &<< s
-                    truncate(to: mask)
-                    emitProducer(.i32ShlAndI, dst, x, s, m)
+                if immOp == .i32ShlI, a == dst, let (x, m) = takeImmediateProducer(.i32AndI, at: lastShift, into: a) {
+                    let s = UInt32(truncatingIfNeeded: imm) & 31
+                    emitProducer(.i32ShlAndI, dst, x, s, m &<< s)
                     return
                 }
                 // x - c is x + (-c); a rotation right by c is one left by -c (counts are masked).
