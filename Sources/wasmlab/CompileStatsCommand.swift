@@ -22,7 +22,7 @@ struct CompileStatsCommand: ParsableCommand {
     @Option(help: "Instantiate the compiled module this many times (when it has no imports) and report the median.")
     var instantiations: Int = 2000
 
-    @Option(help: "Bounds strategy of the store used for instantiation.")
+    @Option(help: "Bounds strategy the module is compiled for (software emits a check per access, guard and masked none) and of the store used for instantiation.")
     var bounds: String = "software"
 
     @Option(help: "Threads for the parallel compile (default: the online cores, capped, or WASMLAB_JIT_WORKERS).")
@@ -40,6 +40,7 @@ struct CompileStatsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             BuiltinTiers.register()
+            guard let strategy = BoundsStrategy(rawValue: bounds) else { throw ValidationError("unknown bounds strategy \(bounds)") }
             let bytes = try ModuleFile.read(file, features: .wasm3)
             let module = try decodeModule(bytes, features: .wasm3)
             let codeBytes = module.functions.indices.reduce(0) { $0 + module.codes[$1].code.count }
@@ -63,17 +64,18 @@ struct CompileStatsCommand: ParsableCommand {
             // One thread: wall clock and the thread's CPU time.
             let compile = try Self.best(rounds) {
                 let validator = try ModuleValidator(module: module, features: .wasm3)
-                stats = try JITTier.shared.compileModule(module, validator: validator, parallelism: .serial).statistics
+                stats = try JITTier.shared.compileModule(module, validator: validator, bounds: strategy,
+                                                         parallelism: .serial).statistics
             }
             // The parallel compile: only wall clock means anything (the work is on several threads).
             var parallelStats = JITStatistics()
             let parallel = try Self.best(rounds) {
                 let validator = try ModuleValidator(module: module, features: .wasm3)
-                parallelStats = try JITTier.shared.compileModule(module, validator: validator,
+                parallelStats = try JITTier.shared.compileModule(module, validator: validator, bounds: strategy,
                                                                  parallelism: parallelism).statistics
             }
             let mb = Double(codeBytes) / 1e6
-            print("file: \(file)")
+            print("file: \(file) (compiled for bounds \(bounds))")
             print("functions: \(stats.compiledFunctions) compiled, \(stats.interpretedFunctions) left to the interpreter")
             for (reason, count) in stats.unsupported.sorted(by: { $0.value > $1.value }) { print("  \(count) x \(reason)") }
             print("wasm code: \(codeBytes) bytes, \(stats.instructions) instructions")
