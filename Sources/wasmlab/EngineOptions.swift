@@ -18,8 +18,15 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Execution tier (\(BuiltinTiers.names.joined(separator: ", "))).")
     var tier: String = "interp"
 
-    @Option(help: "Memory bounds strategy (\(BoundsStrategy.allCases.map(\.rawValue).joined(separator: ", "))).")
-    var bounds: BoundsStrategy = .software
+    @Option(name: .customLong("bounds"), help: """
+        Memory bounds strategy (\(BoundsStrategy.allCases.map(\.rawValue).joined(separator: ", "))); \
+        default: guard for the jit tier, software for the others.
+        """)
+    var boundsOption: BoundsStrategy?
+
+    /// The strategy in effect: the JIT's default is guard pages (no checks in the code);
+    /// the interpreter's is explicit checks, its fastest safe strategy here.
+    var bounds: BoundsStrategy { boundsOption ?? (tier == "jit" ? .guard : .software) }
 
     @Flag(help: "Permit bounds strategies that give no isolation (unchecked); for measurements on trusted code.")
     var allowUnsafe = false
