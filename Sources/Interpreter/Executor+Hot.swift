@@ -845,6 +845,20 @@ extension Executor {
                 guard let p = validAddress(memBase, memSize, scaledSum(pc, fp, 1), pc[5], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 p.storeBytes(of: fp.load(fromByteOffset: Int(pc[4]), as: UInt64.self), as: UInt64.self)
                 pc += 6
+            case .i32XorLoadShrUAnd:
+                let x = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                guard let p = validAddress(memBase, memSize, x &>> pc[4] & pc[5], pc[6], 4)
+                else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a ^ p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 7
+            case .i32XorLoadShlAnd:
+                let x = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                guard let p = validAddress(memBase, memSize, x &<< pc[4] & pc[5], pc[6], 4)
+                else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.storeBytes(of: UInt64(a ^ p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 7
             case .i32LoadShrUAnd:
                 let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
                 guard let p = validAddress(memBase, memSize, x &>> pc[3] & pc[4], pc[5], 4)

@@ -458,6 +458,9 @@ enum IOp: UInt16, CaseIterable {
     // op dst x s m offset (dst = i32 at ((x >> s) & m) + offset, or (x << s) & m)
     case i32LoadShrUAnd
     case i32LoadShlAnd
+    // a ^ that table entry (CRC's combining of its lookups): op dst a x s m offset
+    case i32XorLoadShrUAnd
+    case i32XorLoadShlAnd
     // loads and stores whose address is `x + imm` (wrapped to 32 bits, then + offset): the
     // pointer arithmetic in front of most accesses. op dst x imm offset / op x imm value offset
     case i32LoadAI

@@ -176,6 +176,14 @@ extension Translator {
                 return
             }
         }
+        // `a ^ table[(x >> s) & m]`: the lookup just loaded into the right operand.
+        if op == .i32Xor, b == top, a != top, let (last, start) = lastProducer(into: b),
+           last == .i32LoadShrUAnd || last == .i32LoadShlAnd, code.count == start + 6 {
+            let x = code[start + 2], s = code[start + 3], m = code[start + 4], offset = code[start + 5]
+            truncate(to: start)
+            emitProducer(last == .i32LoadShrUAnd ? .i32XorLoadShrUAnd : .i32XorLoadShlAnd, dst, a, x, s, m, offset)
+            return
+        }
         if let immOp = Translator.immediateForm(op) {
             let wide = Translator.hasWideImmediate(immOp)
             if b == top, a != top, let imm = takeConstant(b, wide64: wide) {

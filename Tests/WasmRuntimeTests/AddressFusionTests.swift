@@ -78,6 +78,16 @@ import WasmRuntime
                 (i32.load offset=1024 (i32.and (i32.shr_u (local.get 0) (i32.const 6)) (i32.const 1020))))
               (func (export "byte3") (param i32) (result i32)
                 (i32.load offset=1024 (i32.and (i32.shr_u (local.get 0) (i32.const 22)) (i32.const 1020))))
+              (func (export "combined") (param i32) (result i32)
+                (i32.xor
+                  (i32.xor
+                    (i32.xor
+                      (i32.xor (local.get 0) (i32.load offset=1024 (i32.shl (i32.and (local.get 0) (i32.const 255)) (i32.const 2))))
+                      (i32.load offset=1024 (i32.and (i32.shr_u (local.get 0) (i32.const 6)) (i32.const 1020))))
+                    (i32.load offset=1024 (i32.and (i32.shr_u (local.get 0) (i32.const 14)) (i32.const 1020))))
+                  (i32.load offset=1024 (i32.and (i32.shr_u (local.get 0) (i32.const 22)) (i32.const 1020)))))
+              (func (export "farXor") (param i32) (result i32)
+                (i32.xor (local.get 0) (i32.load offset=65000 (i32.and (i32.shr_u (local.get 0) (i32.const 16)) (i32.const 0xfffc)))))
               (func (export "far") (param i32) (result i32)
                 (i32.load offset=65000 (i32.and (i32.shr_u (local.get 0) (i32.const 16)) (i32.const 0xfffc)))))
             """, linker)
@@ -91,11 +101,15 @@ import WasmRuntime
         #expect(try call("byte0") == (x & 0xFF) * 3 + 1)
         #expect(try call("byte1") == ((x >> 8) & 0xFF) * 3 + 1)
         #expect(try call("byte3") == (x >> 24) * 3 + 1)
+        let entry = { (i: UInt32) in i * 3 + 1 }
+        #expect(try call("combined") == entry(x & 0xFF) ^ entry((x >> 8) & 0xFF) ^ entry((x >> 16) & 0xFF) ^ entry(x >> 24) ^ x)
         let farIndex = UInt64((x >> 16) & 0xFFFC) + 65_000
         if farIndex + 4 > 65_536 {
             #expect(trap { _ = try exported(instance, "far").invoke([.i32(x)]) }?.reason == .outOfBoundsMemoryAccess)
+            #expect(trap { _ = try exported(instance, "farXor").invoke([.i32(x)]) }?.reason == .outOfBoundsMemoryAccess)
         } else {
             #expect(try call("far") == 0)
+            #expect(try call("farXor") == x)
         }
     }
 
