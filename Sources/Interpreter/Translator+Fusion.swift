@@ -80,13 +80,22 @@ extension Translator {
     /// When the last instruction is a two-slot `op` into the temporary `slot` (its home at
     /// `home`), removes it and returns its operands.
     mutating func takeBinary(_ op: IOp, into slot: UInt32, home: UInt32) -> (UInt32, UInt32)? {
-        guard slot == home, let (last, start) = lastProducer(into: slot), last == op, code.count == start + 4 else {
+        takeProducer(operands: 2, into: slot, home: home) { $0 == op }.map { ($0.1, $0.2) }
+    }
+
+    /// When the last instruction is `op dst w1 ... wn` (n = `count`, at most 4) into the
+    /// temporary `slot` (its home at `home`) and `accepts(op)`, removes it and returns the op
+    /// and its operand words (those past `count` are 0).
+    mutating func takeProducer(operands count: Int, into slot: UInt32, home: UInt32, where accepts: (IOp) -> Bool)
+        -> (op: IOp, UInt32, UInt32, UInt32, UInt32)? {
+        guard slot == home, let (last, start) = lastProducer(into: slot), accepts(last), code.count == start + 2 + count else {
             return nil
         }
-        let operands = (code[start + 2], code[start + 3])
+        func word(_ k: Int) -> UInt32 { k < count ? code[start + 2 + k] : 0 }
+        let taken = (last, word(0), word(1), word(2), word(3))
         truncate(to: start)
         lastDestination = nil
-        return operands
+        return taken
     }
 
     /// `f64.mul` feeding `f64.add`/`f64.sub` as one op; false when the pattern is not there.
@@ -106,37 +115,31 @@ extension Translator {
     /// Emits a load or store whose address is the temporary `address` (home `home`); an
     /// `i32.add` that just computed it is folded into the access.
     mutating func emitMemoryAccess(_ op: IOp, dst: UInt32?, address: UInt32, home: UInt32, value: UInt32?, offset: UInt32) {
-        // A table lookup: the index just extracted by shift-and-mask (`table[(x >> s) & m]`).
-        if op == .i32Load, let dst, address == home, let (last, start) = lastProducer(into: address),
-           last == .i32ShrUAndI || last == .i32ShlAndI, code.count == start + 5 {
-            let x = code[start + 2], s = code[start + 3], m = code[start + 4]
-            truncate(to: start)
-            emitProducer(last == .i32ShrUAndI ? .i32LoadShrUAnd : .i32LoadShlAnd, dst, x, s, m, offset)
-            return
-        }
-        // `x + imm` just computed into the address temporary: the access adds it itself (the
-        // sum still wraps to 32 bits before the offset, so the same accesses trap).
-        if address == home, let fused = Translator.immediateAddressedForm(op), let (last, start) = lastProducer(into: address),
-           last == .i32AddI, code.count == start + 4 {
-            let x = code[start + 2], imm = code[start + 3]
-            truncate(to: start)
-            if let dst { emitProducer(fused, dst, x, imm, offset) } else if let value { emit(fused, x, imm, value, offset) }
-            return
-        }
-        // `a + (x << s)` (an array element) or a plain `x << s` (a table index) just computed.
-        if address == home, let (last, start) = lastProducer(into: address) {
-            if last == .i32AddShlI, code.count == start + 5, let fused = Translator.scaledAddressedForm(op) {
-                let a = code[start + 2], x = code[start + 3], s = code[start + 4]
-                truncate(to: start)
-                if let dst { emitProducer(fused, dst, a, x, s, offset) } else if let value { emit(fused, a, x, s, value, offset) }
+        // A table lookup: the index just extracted by shift-and-mask (`table[(x >> s) & m]`),
+        // or just shifted (`table[x << s]`, the same with a full mask).
+        if op == .i32Load, let dst {
+            if let (last, x, s, m, _) = takeProducer(operands: 3, into: address, home: home, where: {
+                $0 == .i32ShrUAndI || $0 == .i32ShlAndI
+            }) {
+                emitProducer(last == .i32ShrUAndI ? .i32LoadShrUAnd : .i32LoadShlAnd, dst, x, s, m, offset)
                 return
             }
-            if last == .i32ShlI, code.count == start + 4, op == .i32Load, let dst {
-                let x = code[start + 2], s = code[start + 3]
-                truncate(to: start)
+            if let (x, s) = takeBinary(.i32ShlI, into: address, home: home) {
                 emitProducer(.i32LoadShlAnd, dst, x, s, UInt32.max, offset)
                 return
             }
+        }
+        // `x + imm` just computed into the address temporary: the access adds it itself (the
+        // sum still wraps to 32 bits before the offset, so the same accesses trap).
+        if let fused = Translator.immediateAddressedForm(op), let (x, imm) = takeBinary(.i32AddI, into: address, home: home) {
+            if let dst { emitProducer(fused, dst, x, imm, offset) } else if let value { emit(fused, x, imm, value, offset) }
+            return
+        }
+        // `a + (x << s)`, an array element.
+        if let fused = Translator.scaledAddressedForm(op),
+           let (_, a, x, s, _) = takeProducer(operands: 3, into: address, home: home, where: { $0 == .i32AddShlI }) {
+            if let dst { emitProducer(fused, dst, a, x, s, offset) } else if let value { emit(fused, a, x, s, value, offset) }
+            return
         }
         if let fused = Translator.addressedForm(op), let (x, y) = takeBinary(.i32Add, into: address, home: home) {
             if let dst { emitProducer(fused, dst, x, y, offset) } else if let value { emit(fused, x, y, value, offset) }
@@ -169,18 +172,15 @@ extension Translator {
                 return
             }
             // The same load at `x + imm` (its `i32AddI` already folded into it).
-            if let (last, start) = lastProducer(into: b), last == .i64LoadAI, code.count == start + 5 {
-                let x = code[start + 2], imm = code[start + 3], offset = code[start + 4]
-                truncate(to: start)
+            if let (_, x, imm, offset, _) = takeProducer(operands: 3, into: b, home: top, where: { $0 == .i64LoadAI }) {
                 emitProducer(op == .f64Add ? .f64AddLoadAI : .f64MulLoadAI, dst, a, x, imm, offset)
                 return
             }
         }
         // `a ^ table[(x >> s) & m]`: the lookup just loaded into the right operand.
-        if op == .i32Xor, b == top, a != top, let (last, start) = lastProducer(into: b),
-           last == .i32LoadShrUAnd || last == .i32LoadShlAnd, code.count == start + 6 {
-            let x = code[start + 2], s = code[start + 3], m = code[start + 4], offset = code[start + 5]
-            truncate(to: start)
+        if op == .i32Xor, a != top, let (last, x, s, m, offset) = takeProducer(operands: 4, into: b, home: top, where: {
+            $0 == .i32LoadShrUAnd || $0 == .i32LoadShlAnd
+        }) {
             emitProducer(last == .i32LoadShrUAnd ? .i32XorLoadShrUAnd : .i32XorLoadShlAnd, dst, a, x, s, m, offset)
             return
         }
