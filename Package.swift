@@ -5,6 +5,12 @@ import PackageDescription
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 // The interpreter's hot loop works on raw pointers whose exclusivity it manages itself.
 let hot: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+// Threaded dispatch for the interpreter's switch loop: LLVM does not tail-duplicate a block
+// with more than 16 predecessors and 16 successors, so the jump-table dispatch stayed one
+// shared indirect jump that every handler jumped back to. With the limit lifted each handler
+// ends in its own copy of the dispatch (Docs/Interpreter.md, "Threaded dispatch").
+let dispatch: [SwiftSetting] = hot + [.unsafeFlags(["-Xllvm", "-tail-dup-pred-size=4096",
+                                                    "-Xllvm", "-tail-dup-succ-size=4096"])]
 
 let package = Package(
     name: "WasmLab",
@@ -24,7 +30,7 @@ let package = Package(
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WasmRuntime", dependencies: ["WasmValidator", "Assembler"], swiftSettings: hot),
-        .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: hot),
+        .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: dispatch),
         .target(name: "JIT", dependencies: ["WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
         // Debian: libcapstone-dev (tools/test installs it when missing). Headers only at build
         // time (no pkgConfig: it would add -lcapstone); Disassembly dlopens the library.
