@@ -4,17 +4,18 @@
 ///
 /// Copies share the buffer (no copy-on-write): the stack lives inside one
 /// `FunctionValidator`, which sinks only borrow as their context while it is unchanged.
+@usableFromInline
 struct OperandStack {
-    final class Storage {
-        var base: UnsafeMutablePointer<TypeCode>
-        var capacity: Int
+    @usableFromInline final class Storage {
+        @usableFromInline var base: UnsafeMutablePointer<TypeCode>
+        @usableFromInline var capacity: Int
 
         init(capacity: Int) {
             self.capacity = capacity
             base = .allocate(capacity: capacity)
         }
 
-        func grow() {
+        @usableFromInline func grow() {
             let larger = UnsafeMutablePointer<TypeCode>.allocate(capacity: capacity * 2)
             larger.moveInitialize(from: base, count: capacity)
             base.deallocate()
@@ -25,8 +26,8 @@ struct OperandStack {
         deinit { base.deallocate() }
     }
 
-    let storage = Storage(capacity: 32)
-    private(set) var count = 0
+    @usableFromInline let storage = Storage(capacity: 32)
+    @usableFromInline var count = 0
 
     /// The value at `index` (0 = bottom); callers keep `index` in `0..<count`.
     @inline(__always)
@@ -35,7 +36,7 @@ struct OperandStack {
         return storage.base[index]
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func append(_ code: TypeCode) {
         if count == storage.capacity { storage.grow() }
         storage.base[count] = code
