@@ -25,15 +25,15 @@ struct FunctionValidator: ValidationContext {
     @usableFromInline let functionType: FunctionType
     @usableFromInline let locals: [ValueType]
     /// `locals` encoded, for the per-instruction checks.
-    @usableFromInline let localCodes: [TypeCode]
+    let localCodes: [TypeCode]
     /// The instruction bytes in `Module.bytes` (after the locals, including the final `end`).
     @usableFromInline let bodyStart: Int
     @usableFromInline let bodyEnd: Int
-    @usableFromInline var stack = OperandStack()
+    var stack = OperandStack()
     @usableFromInline var frames: [ControlFrame] = []
-    @usableFromInline var maxHeight = 0
+    var maxHeight = 0
     /// Set-before-use tracking for non-defaultable locals; empty when there are none.
-    @usableFromInline var localInitialized: [Bool] = []
+    var localInitialized: [Bool] = []
     var initLog: [Int] = []
 
     init(module: ModuleValidator, functionIndex: UInt32, functionType: FunctionType, locals: [ValueType],
@@ -136,7 +136,7 @@ struct FunctionValidator: ValidationContext {
         if k > 0 { stack.removeLast(k) }
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     mutating func pushCode(_ code: TypeCode) {
         stack.append(code)
         if stack.count > maxHeight { maxHeight = stack.count }
@@ -206,13 +206,13 @@ struct FunctionValidator: ValidationContext {
 
     // `local.get`, `i32.const` and `local.set`/`local.tee` are about half of all
     // instructions. The loop checks them
-    // with these small (inlinable) calls and pushes their type after the sink has seen the pre-state,
+    // with these small calls and pushes their type after the sink has seen the pre-state,
     // instead of `check` and `apply` with a `ValidationEffect` in between. Same checks;
     // when one fails, the loop takes the general path, which reports the error. Mutating
     // only so that the loop's `var` is not copied for the call.
 
     /// `local.get`'s operand type, or nil when `check` would throw.
-    @inlinable
+    @usableFromInline
     mutating func localGetCode(_ index: UInt32) -> TypeCode? {
         let i = Int(index)
         guard !frames.isEmpty, i < localCodes.count else { return nil }
@@ -221,12 +221,12 @@ struct FunctionValidator: ValidationContext {
     }
 
     /// `i32.const`'s result type, or nil when `check` would throw (code after the final `end`).
-    @inlinable
+    @usableFromInline
     mutating func i32ConstCode() -> TypeCode? {
-        frames.isEmpty ? nil : TypeCode(raw: 1)  // i32 (a literal: no lazy global from other modules)
+        frames.isEmpty ? nil : .i32
     }
 
-    @inlinable
+    @usableFromInline
     mutating func pushChecked(_ code: TypeCode) { pushCode(code) }
 
     /// `local.set`/`local.tee`'s local type when the operand is exactly of that type (nil:

@@ -4,18 +4,17 @@
 ///
 /// Copies share the buffer (no copy-on-write): the stack lives inside one
 /// `FunctionValidator`, which sinks only borrow as their context while it is unchanged.
-@usableFromInline
 struct OperandStack {
-    @usableFromInline final class Storage {
-        @usableFromInline var base: UnsafeMutablePointer<TypeCode>
-        @usableFromInline var capacity: Int
+    final class Storage {
+        var base: UnsafeMutablePointer<TypeCode>
+        var capacity: Int
 
         init(capacity: Int) {
             self.capacity = capacity
             base = .allocate(capacity: capacity)
         }
 
-        @usableFromInline func grow() {
+        func grow() {
             let larger = UnsafeMutablePointer<TypeCode>.allocate(capacity: capacity * 2)
             larger.moveInitialize(from: base, count: capacity)
             base.deallocate()
@@ -26,8 +25,8 @@ struct OperandStack {
         deinit { base.deallocate() }
     }
 
-    @usableFromInline let storage = Storage(capacity: 32)
-    @usableFromInline var count = 0
+    let storage = Storage(capacity: 32)
+    private(set) var count = 0
 
     /// The value at `index` (0 = bottom); callers keep `index` in `0..<count`.
     @inline(__always)
@@ -36,7 +35,7 @@ struct OperandStack {
         return storage.base[index]
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     mutating func append(_ code: TypeCode) {
         if count == storage.capacity { storage.grow() }
         storage.base[count] = code

@@ -17,7 +17,7 @@ import WasmCore
 struct TypeCode: Equatable, Sendable {
     @usableFromInline var raw: UInt64
 
-    @inlinable @inline(__always) init(raw: UInt64) { self.raw = raw }
+    @inline(__always) init(raw: UInt64) { self.raw = raw }
 
     static let unknown = TypeCode(raw: 0)
     static let i32 = TypeCode(raw: 1)
