@@ -8,7 +8,9 @@ extension X64Assembler {
     public var unboundLabelUses: [Label] {
         var seen = Set<Int32>()
         var labels: [Label] = []
-        for f in fixups where labelOffsets[Int(f.label)] < 0 && seen.insert(f.label).inserted {
+        for i in 0..<fixups.count {
+            let f = fixups[i]
+            guard labelOffsets[Int(f.label)] < 0 && seen.insert(f.label).inserted else { continue }
             labels.append(Label(id: f.label))
         }
         return labels
@@ -18,7 +20,8 @@ extension X64Assembler {
     /// offset from `external` (relative to this code's start). `baseAddress` is the address
     /// this code's first byte will have.
     public mutating func link(baseAddress: UInt64, external: (Label) -> Int) {
-        for f in fixups {
+        for i in 0..<fixups.count {
+            let f = fixups[i]
             var target = Int(labelOffsets[Int(f.label)])
             if target < 0 { target = external(Label(id: f.label)) }
             switch f.kind {

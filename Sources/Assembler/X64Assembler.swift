@@ -13,8 +13,9 @@ public struct X64Assembler: Sendable {
     var storage: CodeStorage
     /// Number of code bytes emitted.
     var count = 0
-    var labelOffsets: [Int32] = []
-    var fixups: [Fixup] = []
+    /// Offset of each label, -1 while unbound (shared by copies, like `storage`).
+    let labelOffsets: AssemblerList<Int32>
+    let fixups: AssemblerList<Fixup>
 
     struct Fixup: Sendable {
         enum Kind: Sendable {
@@ -34,10 +35,8 @@ public struct X64Assembler: Sendable {
     /// (growing them copies them).
     public init(capacity: Int = 256) {
         storage = CodeStorage(capacity: capacity)
-        if capacity >= 4096 {
-            fixups.reserveCapacity(capacity / 8)
-            labelOffsets.reserveCapacity(capacity / 32)
-        }
+        fixups = AssemblerList(capacity: capacity >= 4096 ? capacity / 8 : 16)
+        labelOffsets = AssemblerList(capacity: capacity >= 4096 ? capacity / 32 : 16)
     }
 
     /// The code emitted so far (a copy).
@@ -143,7 +142,7 @@ public struct X64Assembler: Sendable {
         precondition(offset >= 0 && offset <= count, "offset outside the code")
         count = offset
         fixups.removeAll { $0.at >= offset }
-        for i in labelOffsets.indices where labelOffsets[i] >= Int32(offset) { labelOffsets[i] = -1 }
+        for i in 0..<labelOffsets.count where labelOffsets[i] >= Int32(offset) { labelOffsets[i] = -1 }
     }
 
     /// Emits a 32-bit field holding `label - base` (a jump-table entry).

@@ -8,6 +8,8 @@ import WasmCore
 public struct InstructionReader: Sendable {
     @usableFromInline var reader: ByteReader
     public let features: WasmFeatures
+    /// `OpcodeByteTable.shared`, read once per reader instead of once per instruction.
+    @usableFromInline let byteTable: OpcodeByteTable
 
     /// Reads the code of a defined function of `module` (after its locals, up to and
     /// including the final `end`).
@@ -21,6 +23,7 @@ public struct InstructionReader: Sendable {
         let lower = Swift.min(Swift.max(range.lowerBound, 0), upper)
         reader = ByteReader(bytes, offset: lower, limit: upper)
         self.features = features
+        byteTable = OpcodeByteTable.shared
     }
 
     /// Byte offset of the next instruction.
@@ -51,18 +54,21 @@ public struct InstructionReader: Sendable {
     /// `next()` decoding into `ins` in place (every field is overwritten): loops that reuse
     /// one instruction neither copy a 64-byte result out nor destroy one per instruction.
     public mutating func next(into ins: inout Instruction) throws(WasmError) {
-        // `readOpcode()`'s common case written out: the optimiser has been seen not to
-        // inline it here despite `@inline(__always)`.
+        // The common case, a plain one-byte opcode, from one table row (opcode and
+        // immediate kind); prefixes, proposals and errors take `readOpcode()`.
         let op: Opcode
+        let kind: ImmediateKind
         let at = reader.offset
-        if at < reader.limit, let found = Opcode.singleByte(reader.bytes[at]), !Self.mayNeedFeature(found) {
+        if at < reader.limit, case let row = byteTable[reader.bytes[at]], row.isPlain {
             reader.offset = at + 1
-            op = found
+            op = row.opcode
+            kind = row.immediate
         } else {
             op = try readOpcode()
+            kind = op.immediateKind
         }
         ins.reset(op)
-        switch op.immediateKind {
+        switch kind {
         case .none: break
         case .block: ins.blockType = try readBlockType()
         case .label, .func, .type, .local, .global, .table, .tag, .data, .elem:
@@ -125,17 +131,18 @@ public struct InstructionReader: Sendable {
     /// `next()` itself, so both paths share every check.
     public mutating func skip() throws(WasmError) -> Opcode {
         let start = reader.offset
-        // `readOpcode()`'s common case written out: the optimiser has been seen not to
-        // inline it here despite `@inline(__always)`.
+        // As in `next(into:)`: plain one-byte opcodes from one table row.
         let op: Opcode
-        let at = reader.offset
-        if at < reader.limit, let found = Opcode.singleByte(reader.bytes[at]), !Self.mayNeedFeature(found) {
-            reader.offset = at + 1
-            op = found
+        let kind: ImmediateKind
+        if start < reader.limit, case let row = byteTable[reader.bytes[start]], row.isPlain {
+            reader.offset = start + 1
+            op = row.opcode
+            kind = row.immediate
         } else {
             op = try readOpcode()
+            kind = op.immediateKind
         }
-        switch op.immediateKind {
+        switch kind {
         case .none: break
         case .label, .func, .type, .local, .global, .table, .tag, .data, .elem:
             _ = try reader.readU32()

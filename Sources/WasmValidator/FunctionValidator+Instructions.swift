@@ -9,17 +9,36 @@ extension FunctionValidator {
     /// method on the loop's `var`, the 112-byte validator was copied for every instruction.
     @usableFromInline
     mutating func check(_ ins: Instruction, offset: Int) throws(WasmError) -> ValidationEffect {
+        if let (signature, address) = try checkSignature(ins, offset: offset) {
+            return .signature(signature, address: address)
+        }
+        return try checkHandTyped(ins)
+    }
+
+    /// `check` for the table-typed instructions (numeric, memory and most vector ones,
+    /// over half of all): their signature and the memory's address type, or nil for any
+    /// other instruction. The validation loop applies the result with
+    /// `applySignature`, without a `ValidationEffect` to build, switch over and destroy.
+    @usableFromInline
+    mutating func checkSignature(_ ins: Instruction, offset: Int) throws(WasmError) -> (CompactSignature, TypeCode)? {
         // Code after the final `end` means the body's size disagrees with its code.
         guard !frames.isEmpty else { throw .malformed("section size mismatch", offset: offset) }
         let op = ins.opcode
         if let signature = module.state.signatures[Int(op.rawValue)] {
-            let address = op.immediateKind == .none ? TypeCode.i32 : try checkImmediates(ins)
+            let address = signature.hasImmediates ? try checkImmediates(ins) : TypeCode.i32
             let n = Int(signature.popCount)
             for i in 0..<n {
                 try expectCode(SignatureTable.typeCode(signature.pop(i), address: address), at: n - 1 - i)
             }
-            return .signature(signature, address: address)
+            return (signature, address)
         }
+        return nil
+    }
+
+    /// `check` for the instructions without a table signature (`checkSignature` gave nil).
+    @usableFromInline
+    mutating func checkHandTyped(_ ins: Instruction) throws(WasmError) -> ValidationEffect {
+        let op = ins.opcode
         // The most frequent hand-typed instructions, with the same checks (in the same
         // order, so the same errors) as their general cases below.
         switch op {

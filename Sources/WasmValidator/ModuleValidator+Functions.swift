@@ -12,7 +12,7 @@ extension ModuleValidator {
     public func validateFunction<S: CodeSink>(definedIndex: Int, sink: inout S) throws {
         var validator = try functionValidator(definedIndex: definedIndex)
         try sink.beginFunction(index: validator.functionIndex, type: validator.functionType, localTypes: validator.locals)
-        var reader = InstructionReader(bytes: module.bytes, range: validator.bodyStart..<validator.bodyEnd, features: features)
+        var reader = InstructionReader(bytes: moduleBytes, range: validator.bodyStart..<validator.bodyEnd, features: features)
         // One instruction decoded in place each time (no copy out, no destroy per instruction).
         var ins = Instruction(.nop)
         while !reader.isAtEnd {
@@ -41,7 +41,16 @@ extension ModuleValidator {
                     continue
                 }
             default:
-                break
+                // Table-typed instructions: no `ValidationEffect` in between.
+                if let (signature, address) = try validator.checkSignature(ins, offset: offset) {
+                    try sink.visit(ins, offset: offset, context: validator)
+                    validator.applySignature(signature, address: address)
+                    continue
+                }
+                let effect = try validator.checkHandTyped(ins)
+                try sink.visit(ins, offset: offset, context: validator)
+                validator.apply(effect)
+                continue
             }
             let effect = try validator.check(ins, offset: offset)
             try sink.visit(ins, offset: offset, context: validator)

@@ -50,6 +50,9 @@ public struct ModuleValidator: Sendable {
     let state: State
 
     public var module: Module { state.module }
+    /// `module.bytes` without copying the whole `Module` (about twenty arrays retained and
+    /// released) in the inlinable validation loop, once per function.
+    @usableFromInline var moduleBytes: [UInt8] { state.module.bytes }
     public var features: WasmFeatures { state.features }
     var relations: TypeRelations { state.relations }
     var functionTypeIndices: [UInt32] { state.functionTypeIndices }

@@ -9,6 +9,9 @@ struct CompactSignature: Sendable {
     var pops: (UInt8, UInt8, UInt8, UInt8)
     var pushCount: UInt8
     var pushes: (UInt8, UInt8)
+    /// The opcode has immediates to check (`checkImmediates`); read here, the opcode's
+    /// `immediateKind` (an out-of-line switch) is not needed per instruction.
+    var hasImmediates = false
 
     func pop(_ i: Int) -> UInt8 {
         switch i {
@@ -27,8 +30,9 @@ enum SignatureTable {
 
     /// Per opcode raw value: the compact signature, nil for hand-typed instructions.
     static let entries: [CompactSignature?] = Opcode.allCases.map { op in
-        guard let signature = op.info.signature else { return nil }
-        return compact(signature)
+        guard let signature = op.info.signature, var entry = compact(signature) else { return nil }
+        entry.hasImmediates = op.immediateKind != .none
+        return entry
     }
 
     /// Per opcode raw value: signatures too large for the compact form (none today).

@@ -32,8 +32,7 @@ extension FunctionValidator {
     mutating func apply(_ effect: ValidationEffect) {
         switch effect {
         case .signature(let signature, let address):
-            pop(Int(signature.popCount))
-            for i in 0..<Int(signature.pushCount) { pushCode(SignatureTable.typeCode(signature.push(i), address: address)) }
+            applySignature(signature, address: address)
         case .pop(let n):
             pop(n)
         case .popPush(let n, let type):
@@ -72,6 +71,13 @@ extension FunctionValidator {
             push(types)
             push(reference)
         }
+    }
+
+    /// The effect of a table-typed instruction checked by `checkSignature`.
+    @usableFromInline
+    mutating func applySignature(_ signature: CompactSignature, address: TypeCode) {
+        pop(Int(signature.popCount))
+        for i in 0..<Int(signature.pushCount) { pushCode(SignatureTable.typeCode(signature.push(i), address: address)) }
     }
 
     /// After the last instruction: the body must have closed its function frame.
