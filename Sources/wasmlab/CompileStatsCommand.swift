@@ -22,8 +22,8 @@ struct CompileStatsCommand: ParsableCommand {
     @Option(help: "Instantiate the compiled module this many times (when it has no imports) and report the median.")
     var instantiations: Int = 2000
 
-    @Option(help: "Bounds strategy the module is compiled for (software emits a check per access, guard and masked none) and of the store used for instantiation.")
-    var bounds: String = "software"
+    @Option(help: "Bounds strategy the module is compiled for (software emits a check per access, guard and masked none) and of the store used for instantiation; default guard, the JIT's default.")
+    var bounds: String = "guard"
 
     @Option(help: "Threads for the parallel compile (default: the online cores, capped, or WASMLAB_JIT_WORKERS).")
     var workers: Int?

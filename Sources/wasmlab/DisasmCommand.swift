@@ -19,8 +19,8 @@ struct DisasmCommand: ParsableCommand {
             function's entry. Without --func, the module's shared stubs follow.
             """)
 
-    @Option(help: "Memory bounds strategy (\(BoundsStrategy.allCases.map(\.rawValue).joined(separator: ", "))).")
-    var bounds: BoundsStrategy = .software
+    @Option(help: "Memory bounds strategy (\(BoundsStrategy.allCases.map(\.rawValue).joined(separator: ", ")); default guard, the JIT's default).")
+    var bounds: BoundsStrategy = .guard
 
     @Flag(help: "Permit bounds strategies that give no isolation (unchecked).")
     var allowUnsafe = false
