@@ -9,8 +9,12 @@ let hot: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecke
 // with more than 16 predecessors and 16 successors, so the jump-table dispatch stayed one
 // shared indirect jump that every handler jumped back to. With the limit lifted each handler
 // ends in its own copy of the dispatch (Docs/Interpreter.md, "Threaded dispatch").
+// -fno-math-errno for the C shims Swift's float functions inline (`squareRoot()` is
+// `__builtin_sqrt`): Wasm has no errno, and the libm call kept for it on the negative path
+// would be a call site in the hot loop.
 let dispatch: [SwiftSetting] = hot + [.unsafeFlags(["-Xllvm", "-tail-dup-pred-size=4096",
-                                                    "-Xllvm", "-tail-dup-succ-size=4096"])]
+                                                    "-Xllvm", "-tail-dup-succ-size=4096",
+                                                    "-Xcc", "-fno-math-errno"])]
 
 let package = Package(
     name: "WasmLab",

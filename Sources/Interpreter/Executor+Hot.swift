@@ -507,6 +507,17 @@ extension Executor {
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
                 fp.storeBytes(of: bits(a * b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
+            // Inline `sqrtss`/`sqrtsd`: the Interpreter target is compiled with
+            // -fno-math-errno, without which `squareRoot()` keeps a libm call for errno on
+            // its negative path, and a call site anywhere in here costs registers everywhere.
+            case .f32Sqrt:
+                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.storeBytes(of: bits(Numerics.f32Sqrt(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
+            case .f64Sqrt:
+                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.storeBytes(of: bits(Numerics.f64Sqrt(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 3
             case .f64Div:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
                 fp.storeBytes(of: bits(a / b), toByteOffset: Int(pc[1]), as: UInt64.self)
@@ -920,8 +931,8 @@ extension Executor {
                  .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop, .memorySize, .memoryGrow,
                  .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .refNull, .refIsNull, .refFunc, .refAsNonNull,
                  .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .f32Ceil, .f32Floor,
-                 .f32Trunc, .f32Nearest, .f32Sqrt, .f32Min, .f32Max, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest,
-                 .f64Sqrt, .f64Min, .f64Max, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U,
+                 .f32Trunc, .f32Nearest, .f32Min, .f32Max, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest,
+                 .f64Min, .f64Max, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U,
                  .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32TruncSatF32S, .i32TruncSatF32U,
                  .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S,
                  .i64TruncSatF64U, .loadX, .storeX, .memorySizeX, .memoryGrowX, .memoryFillX, .memoryCopyX,

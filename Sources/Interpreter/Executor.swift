@@ -365,10 +365,6 @@ enum Executor<Addressing: InterpreterAddressing> {
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
                 fp.storeBytes(of: bits(Numerics.f32Nearest(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
-            case .f32Sqrt:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f32Sqrt(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
-                pc += 3
             case .f32Min:
                 let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
                 fp.storeBytes(of: bits(Numerics.f32Min(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
@@ -392,10 +388,6 @@ enum Executor<Addressing: InterpreterAddressing> {
             case .f64Nearest:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
                 fp.storeBytes(of: bits(Numerics.f64Nearest(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
-                pc += 3
-            case .f64Sqrt:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f64Sqrt(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Min:
                 let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
