@@ -15,11 +15,24 @@ enum LocalUseScanner {
         case other, loop, block, end, get, set, call, generic, prefix, invalid
     }
 
+    /// How the main loop treats an opcode: the common shapes inline, the rest (`general`)
+    /// through `action` and `immediate`.
+    enum Fast: UInt8 {
+        /// No immediate and no weight: nothing to do.
+        case plain
+        /// One LEB128 immediate and no weight.
+        case leb
+        /// A `memarg` and no weight.
+        case memarg
+        case get, set, general
+    }
+
     struct Entry {
         var action: Action
         var immediate: ImmediateKind
         /// The immediate is one LEB128 number (an index, a depth, an integer constant).
         var singleLEB: Bool
+        var fast: Fast
 
         init(action: Action, immediate: ImmediateKind) {
             self.action = action
@@ -27,6 +40,14 @@ enum LocalUseScanner {
             switch immediate {
             case .label, .func, .type, .local, .global, .table, .tag, .data, .elem, .memory, .i32, .i64: singleLEB = true
             default: singleLEB = false
+            }
+            switch action {
+            case .get: fast = .get
+            case .set: fast = .set
+            case .other where immediate == .none: fast = .plain
+            case .other where singleLEB: fast = .leb
+            case .other where immediate == .memarg: fast = .memarg
+            default: fast = .general
             }
         }
     }
@@ -116,30 +137,68 @@ enum LocalUseScanner {
         // Through buffers: `weight[i] += w` on the inout arrays checked uniqueness each time.
         weight.withUnsafeMutableBufferPointer { weight in
             written.withUnsafeMutableBufferPointer { written in
-                scan(bytes, range, weight: weight, written: written)
+                scan(bytes, range, weight: weight, written: written, loops: ValueStack<Int>())
             }
         }
     }
 
+    /// `scan` into buffers; `loops` is scratch (emptied here), reused by the compiler from
+    /// function to function so that a scan allocates nothing.
     static func scan(_ bytes: [UInt8], _ range: Range<Int>, weight: UnsafeMutableBufferPointer<Int>,
-                     written: UnsafeMutableBufferPointer<Bool>) -> (callWeight: Int, callsOutsideLoops: Bool)? {
+                     written: UnsafeMutableBufferPointer<Bool>,
+                     loops: ValueStack<Int>) -> (callWeight: Int, callsOutsideLoops: Bool)? {
         let localCount = Swift.min(weight.count, written.count)
+        loops.removeLast(loops.count)
         return Self.table.withUnsafeBufferPointer { table in
             bytes.withUnsafeBufferPointer { buffer -> (callWeight: Int, callsOutsideLoops: Bool)? in
                 guard let base = buffer.baseAddress else { return range.isEmpty ? (0, false) : nil }
                 let end = min(max(range.upperBound, 0), buffer.count)
                 var c = Cursor(base: base, at: min(max(range.lowerBound, 0), end), end: end)
-                var isLoop: [Bool] = []
-                isLoop.reserveCapacity(16)
+                // Open blocks (loops included; below 0 after unmatched `end`s) and, for each
+                // open loop, the open-block count when it began: its `end` brings it back.
+                var open = 0
                 // Loop depth (counted up to 8) and the weight of a use at that depth.
-                var depth = 0
                 var w = 1
                 var callWeight = 0
                 var callsOutsideLoops = false
                 while c.at < c.end {
                     var entry = table[Int(c.base[c.at])]
                     c.at += 1
-                    if entry.action == .other && entry.immediate == .none { continue }
+                    switch entry.fast {
+                    case .plain:
+                        continue
+                    case .leb:
+                        if c.at < c.end && c.base[c.at] < 0x80 {
+                            c.at += 1
+                        } else {
+                            _ = c.leb()
+                            if c.failed { return nil }
+                        }
+                        continue
+                    case .memarg:
+                        if c.end - c.at >= 2 && c.base[c.at] < 0x40 && c.base[c.at + 1] < 0x80 {
+                            c.at += 2
+                        } else {
+                            c.memarg()
+                            if c.failed { return nil }
+                        }
+                        continue
+                    case .get, .set:
+                        let i: UInt64
+                        if c.at < c.end && c.base[c.at] < 0x80 {
+                            i = UInt64(c.base[c.at])
+                            c.at += 1
+                        } else {
+                            i = c.leb()
+                            if c.failed { return nil }
+                        }
+                        guard i < UInt64(localCount) else { return nil }
+                        weight[Int(i)] += w
+                        if entry.fast == .set { written[Int(i)] = true }
+                        continue
+                    case .general:
+                        break
+                    }
                     if entry.action == .prefix {
                         let prefix = c.base[c.at - 1]
                         let code = c.leb()
@@ -151,14 +210,15 @@ enum LocalUseScanner {
                     case .invalid, .prefix: return nil
                     case .other: break
                     case .loop:
-                        isLoop.append(true)
-                        depth += 1
-                        w = 1 << (2 * min(depth, 8))
-                    case .block: isLoop.append(false)
+                        loops.append(open)
+                        open += 1
+                        w = 1 << (2 * min(loops.count, 8))
+                    case .block: open += 1
                     case .end:
-                        if isLoop.popLast() == true {
-                            depth -= 1
-                            w = 1 << (2 * min(depth, 8))
+                        open -= 1
+                        if loops.last == open {
+                            loops.removeLast()
+                            w = 1 << (2 * min(loops.count, 8))
                         }
                     case .get, .set:
                         let i = c.leb()
@@ -168,7 +228,7 @@ enum LocalUseScanner {
                         continue
                     case .call:
                         callWeight += w
-                        if depth == 0 { callsOutsideLoops = true }
+                        if loops.isEmpty { callsOutsideLoops = true }
                     case .generic: callWeight += w
                     }
                     // Most immediates are one LEB128 byte, or a memarg of two.

@@ -202,7 +202,7 @@ extension SinglePassCompiler {
             emitReturn()
         case .call:
             let index = Int(instruction.index)
-            let type = functionTypes[index]
+            let type = functionType(index)
             spillAll()
             savePinnedLocals()
             let frameOffset = home(stack.count - type.parameters.count)
@@ -222,7 +222,8 @@ extension SinglePassCompiler {
             spillAll()
             savePinnedLocals()
             let frameOffset = home(stack.count - type.parameters.count)
-            masm.callIndirectResolve(index, table: Int(instruction.index2), index: index, typeID: typeIDs[typeIndex])
+            let registryID = typeID(typeIndex)
+            masm.callIndirectResolve(index, table: Int(instruction.index2), index: index, typeID: registryID)
             masm.callRecord(index, frameOffset: frameOffset, tierID: tierID)
             freeGPRs.append(index)
             try finishCall(type)

@@ -14,59 +14,70 @@ import WasmDecoder
 //   [fp + 8 i]           localGPR[i] / FPR[i]    compiled code: the register only;
 //                                                 the slot is current only across calls
 extension SinglePassCompiler {
-    /// Weights of the locals and calls of the function about to be compiled.
-    struct LocalUse {
-        var weight: [Int] = []
-        var written: [Bool] = []
-        var callWeight = 0
-        /// A call outside every loop: the function must poll at its entry (see `beginFunction`).
-        var callsOutsideLoops = false
-    }
-
-    /// Counts uses in one pass over the body's raw bytes (`LocalUseScanner`); a body that
-    /// cannot be followed pins nothing (the validator reports the error).
-    func scanLocals(code: Range<Int>) -> LocalUse {
-        var use = LocalUse()
-        use.weight = Array(repeating: 0, count: localCount)
-        use.written = Array(repeating: false, count: localCount)
-        guard let calls = LocalUseScanner.scan(moduleBytes, code, weight: &use.weight, written: &use.written) else {
-            return LocalUse(callsOutsideLoops: true)
+    /// Counts uses in one pass over the body's raw bytes (`LocalUseScanner`) into
+    /// `localUse`; false when the body cannot be followed (nothing is pinned then and the
+    /// entry polls; the validator reports the error).
+    mutating func scanLocals(code: Range<Int>) -> Bool {
+        if !isKnownUniquelyReferenced(&localUse) { localUse = LocalUseTable() }
+        let use = localUse
+        use.reset(count: localCount)
+        guard let calls = LocalUseScanner.scan(moduleBytes, code, weight: use.weights, written: use.writtenFlags,
+                                               loops: use.loops) else {
+            use.callsOutsideLoops = true
+            return false
         }
         use.callWeight = calls.callWeight
         use.callsOutsideLoops = calls.callsOutsideLoops
-        return use
+        return true
     }
 
     /// Whether `pinLocals` keeps locals in registers (a switch for comparing code).
     static var pinsLocals: Bool { true }
 
-    /// Picks the pinned locals and loads them (after the prologue zeroed declared locals).
-    mutating func pinLocals(_ use: LocalUse) {
-        localGPR.removeAll(keepingCapacity: true)
-        localGPR.append(contentsOf: repeatElement(nil, count: localCount))
-        localFPR.removeAll(keepingCapacity: true)
-        localFPR.append(contentsOf: repeatElement(nil, count: localCount))
-        pinnedWritten.removeAll(keepingCapacity: true)
+    /// Forgets the previous function's pinned locals. `localGPR`/`localFPR` only grow: they
+    /// are nil everywhere but at the pinned locals, so clearing those resets them.
+    mutating func unpinLocals() {
+        for i in pinnedAll {
+            localGPR[i] = nil
+            localFPR[i] = nil
+        }
         pinnedAll.removeAll(keepingCapacity: true)
-        guard Self.pinsLocals, !use.weight.isEmpty else { return }
-        // A pinned local costs a load after each call (and a store before it when written).
-        let order = use.weight.indices.sorted { use.weight[$0] > use.weight[$1] }
-        var gprs = M.localGPRs, fprs = M.localFPRs
-        for i in order {
+        pinnedWritten.removeAll(keepingCapacity: true)
+    }
+
+    /// Picks the pinned locals and loads them (after the prologue zeroed declared locals);
+    /// `scanned` is `scanLocals`' result.
+    mutating func pinLocals(scanned: Bool) {
+        if localGPR.count < localCount {
+            localGPR.append(contentsOf: repeatElement(nil, count: localCount - localGPR.count))
+            localFPR.append(contentsOf: repeatElement(nil, count: localCount - localFPR.count))
+        }
+        guard Self.pinsLocals, scanned, localCount > 0 else { return }
+        let use = localUse
+        let callWeight = use.callWeight
+        // Heaviest first; the walk below stops at the first local too light for its cost
+        // (at least 2 and more than one reload per call), and every local after it is no
+        // heavier, so only the locals above that bound need ordering.
+        let candidates = use.orderCandidates(minimum: max(2, callWeight + 1))
+        var nextGPR = 0, nextFPR = 0
+        for k in 0 ..< candidates {
+            let i = use.order[k]
             // A use in a register saves about one instruction (a load, a store or a copy),
             // a call costs one reload (and one store when the local is written).
-            let cost = use.callWeight * (use.written[i] ? 2 : 1)
+            let cost = callWeight * (use.written[i] ? 2 : 1)
             guard use.weight[i] >= 2, use.weight[i] > cost else { break }
             let isFloat = localKinds[i] == .f32 || localKinds[i] == .f64
             if isFloat {
-                guard !fprs.isEmpty else { continue }
-                let f = fprs.removeFirst()
+                guard nextFPR < M.localFPRs.count else { continue }
+                let f = M.localFPRs[nextFPR]
+                nextFPR += 1
                 localFPR[i] = f
                 masm.loadFloat(f, slot: localSlot(UInt32(i)), isF64: localKinds[i] == .f64)
                 freeFPRs.removeAll { $0 == f }
             } else {
-                guard !gprs.isEmpty else { continue }
-                let r = gprs.removeFirst()
+                guard nextGPR < M.localGPRs.count else { continue }
+                let r = M.localGPRs[nextGPR]
+                nextGPR += 1
                 localGPR[i] = r
                 masm.move(r, .slot(localSlot(UInt32(i))), is64: localKinds[i] == .i64)
                 freeGPRs.removeAll { $0 == r }

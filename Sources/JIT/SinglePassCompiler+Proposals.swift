@@ -9,7 +9,7 @@ extension SinglePassCompiler {
         case .returnCall:
             let index = Int(instruction.index)
             spillAll()
-            moveTailCallArguments(functionTypes[index].parameters.count)
+            moveTailCallArguments(functionType(index).parameters.count)
             if index < importCount {
                 let r = allocGPR()
                 masm.loadFunctionRecord(r, index: index)
@@ -22,7 +22,8 @@ extension SinglePassCompiler {
             let typeIndex = Int(instruction.index)
             let index = popGPR()
             spillAll()
-            masm.callIndirectResolve(index, table: Int(instruction.index2), index: index, typeID: typeIDs[typeIndex])
+            let registryID = typeID(typeIndex)
+            masm.callIndirectResolve(index, table: Int(instruction.index2), index: index, typeID: registryID)
             moveTailCallArguments(types[typeIndex].parameters.count)
             masm.tailCallRecord(index, tierID: tierID)
             freeGPRs.append(index)

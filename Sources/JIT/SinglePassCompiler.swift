@@ -73,8 +73,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var masm: M
     let tierID: Int
     let importCount: Int
-    let functionTypes: [FunctionType]
-    let typeIDs: [Int]
+    /// Type index of each function (imports first).
+    let functionTypeIndices: [UInt32]
+    /// `TypeRegistry` id of each type, -1 until a call_indirect first needs it: most types
+    /// are never compared, and each lookup hashes the type under the registry's mutex.
+    var typeIDs: [Int]
     let types: [FunctionType]
     let tables = OpcodeTables.shared
     let hasMemory: Bool
@@ -122,6 +125,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var localFPR: [M.FPR?] = []
     var pinnedAll: [Int] = []
     var pinnedWritten: [Int] = []
+    /// The scan's weights for the current function (SinglePassCompiler+Locals).
+    var localUse = LocalUseTable()
     /// The last integer operation whose left operand was a copy of a pinned local, for
     /// `setPinnedLocal` to redo in place (SinglePassCompiler+Locals).
     var lastIntOp: IntOpRecord?
@@ -134,10 +139,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         self.tierID = tierID
         importCount = module.importedFunctionTypes.count
         types = module.types
-        typeIDs = module.types.map { TypeRegistry.id(for: $0) }
-        functionTypes = module.allFunctionTypeIndices.map { index in
-            Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
-        }
+        typeIDs = Array(repeating: -1, count: module.types.count)
+        functionTypeIndices = module.allFunctionTypeIndices
         globalTypes = (module.importedGlobals + module.globals.map(\.type)).map(\.valueType)
         let memories = module.importedMemories + module.memories
         plainMemory = memories.count <= 1 && !memories.contains { $0.limits.is64 }
@@ -159,6 +162,18 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         case .f64: return .f64
         case .v128: throw Unsupported(what: "v128 values")
         }
+    }
+
+    /// The type of function `index` (imports first).
+    @inline(__always) func functionType(_ index: Int) -> FunctionType {
+        let t = Int(functionTypeIndices[index])
+        return t < types.count ? types[t] : FunctionType()
+    }
+
+    /// The registry id of type `index`, looked up once per module.
+    @inline(__always) mutating func typeID(_ index: Int) -> Int {
+        if typeIDs[index] < 0 { typeIDs[index] = TypeRegistry.id(for: types[index]) }
+        return typeIDs[index]
     }
 
     @inline(__always) var localCount: Int { localKinds.count }
@@ -183,6 +198,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         savePatches.removeAll()
         lastIntOp = nil
         lastFloatOp = nil
+        unpinLocals()
         functionStart = masm.offset
         // Refilled in place (a `map` with a throwing closure allocated and ran generic code).
         localKinds.removeAll(keepingCapacity: true)
@@ -201,12 +217,12 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         }
         framePatch = masm.prologue(localsStart: Int32(type.parameters.count * 8), localsEnd: Int32(localTypes.count * 8),
                                    usesMemory: hasMemory)
-        let use = scanLocals(code: codeRanges[definedIndex])
+        let scanned = scanLocals(code: codeRanges[definedIndex])
         // Loop headers poll; a function whose calls all sit in loops has polled before
         // each call (at most the loop body's calls per poll), and a leaf without loops
         // ends on its own, so only calls outside loops need a poll at the entry.
-        if use.callsOutsideLoops { masm.poll() }
-        pinLocals(use)
+        if localUse.callsOutsideLoops { masm.poll() }
+        pinLocals(scanned: scanned)
         controlKinds.append(contentsOf: resultKinds)
         controls.append(Control(kind: .function, label: masm.newLabel(), elseLabel: nil, baseHeight: 0,
                                 branchArity: resultKinds.count,
