@@ -20,20 +20,29 @@ extension X64Assembler {
     /// offset from `external` (relative to this code's start). `baseAddress` is the address
     /// this code's first byte will have.
     public mutating func link(baseAddress: UInt64, external: (Label) -> Int) {
-        for i in 0..<fixups.count {
-            let f = fixups[i]
-            var target = Int(labelOffsets[Int(f.label)])
+        // Through the lists' buffers: each fixup is a few loads and one store, with one
+        // range check (the subscripts and `patch32` checked three times per fixup).
+        let fixupBase = fixups.base, offsets = labelOffsets.base, code = storage.base
+        let labelCount = labelOffsets.count, size = count
+        for i in 0 ..< fixups.count {
+            let f = fixupBase[i]
+            precondition(f.at >= 0 && f.at <= size - 4 && Int(f.label) < labelCount, "fixup outside the code")
+            var target = Int(offsets[Int(f.label)])
             if target < 0 { target = external(Label(id: f.label)) }
+            let value: Int32
             switch f.kind {
             case .rel32(let trailing):
-                patch32(at: f.at, Int32(target - (f.at + 4 + Int(trailing))))
+                value = Int32(target - (f.at + 4 + Int(trailing)))
             case .difference(let from):
-                patch32(at: f.at, Int32(target) - labelOffsets[Int(from)])
+                precondition(Int(from) >= 0 && Int(from) < labelCount, "unknown label")
+                value = Int32(target) - offsets[Int(from)]
             case .absolute64:
+                precondition(f.at <= size - 8, "fixup outside the code")
                 let v = baseAddress &+ UInt64(bitPattern: Int64(target))
-                patch32(at: f.at, Int32(truncatingIfNeeded: v))
-                patch32(at: f.at + 4, Int32(truncatingIfNeeded: v >> 32))
+                UnsafeMutableRawPointer(code + f.at).storeBytes(of: v.littleEndian, as: UInt64.self)
+                continue
             }
+            UnsafeMutableRawPointer(code + f.at).storeBytes(of: UInt32(bitPattern: value).littleEndian, as: UInt32.self)
         }
         fixups.removeAll()
     }

@@ -142,112 +142,139 @@ enum LocalUseScanner {
         }
     }
 
+    /// The main loop's byte-per-opcode table (`Fast` raw values): a load and a compare per
+    /// common instruction, where the 4-byte `Entry` cost a wider load and a switch.
+    static let fastTable: [UInt8] = table.map { $0.fast.rawValue }
+
+    /// The scan's running state, touched by the general path only (`w` is read by every
+    /// `local.*`).
+    struct State {
+        /// Open blocks (loops included; below 0 after unmatched `end`s).
+        var open = 0
+        /// The weight of a use at the current loop depth (x4 per loop, up to 8 loops).
+        var w = 1
+        var callWeight = 0
+        var callsOutsideLoops = false
+    }
+
     /// `scan` into buffers; `loops` is scratch (emptied here), reused by the compiler from
     /// function to function so that a scan allocates nothing.
     static func scan(_ bytes: [UInt8], _ range: Range<Int>, weight: UnsafeMutableBufferPointer<Int>,
                      written: UnsafeMutableBufferPointer<Bool>,
                      loops: ValueStack<Int>) -> (callWeight: Int, callsOutsideLoops: Bool)? {
-        let localCount = Swift.min(weight.count, written.count)
+        let localCount = UInt64(Swift.min(weight.count, written.count))
         loops.removeLast(loops.count)
-        return Self.table.withUnsafeBufferPointer { table in
+        return Self.fastTable.withUnsafeBufferPointer { fast in
             bytes.withUnsafeBufferPointer { buffer -> (callWeight: Int, callsOutsideLoops: Bool)? in
                 guard let base = buffer.baseAddress else { return range.isEmpty ? (0, false) : nil }
-                let end = min(max(range.upperBound, 0), buffer.count)
-                var c = Cursor(base: base, at: min(max(range.lowerBound, 0), end), end: end)
-                // Open blocks (loops included; below 0 after unmatched `end`s) and, for each
-                // open loop, the open-block count when it began: its `end` brings it back.
-                var open = 0
-                // Loop depth (counted up to 8) and the weight of a use at that depth.
-                var w = 1
-                var callWeight = 0
-                var callsOutsideLoops = false
-                while c.at < c.end {
-                    var entry = table[Int(c.base[c.at])]
-                    c.at += 1
-                    switch entry.fast {
-                    case .plain:
-                        continue
-                    case .leb:
-                        if c.at < c.end && c.base[c.at] < 0x80 {
-                            c.at += 1
+                let endIndex = min(max(range.upperBound, 0), buffer.count)
+                var p = base + min(max(range.lowerBound, 0), endIndex)
+                let end = base + endIndex
+                let kinds = fast.baseAddress!
+                let weight = weight.baseAddress, written = written.baseAddress
+                var state = State()
+                // By pointer: each common instruction is a table load, a compare or two and
+                // its immediate's first byte; LEB128s of more than one byte and everything
+                // else leave the loop for out-of-line code.
+                while p < end {
+                    let kind = kinds[Int(p.pointee)]
+                    p += 1
+                    if kind == Fast.plain.rawValue { continue }
+                    if kind <= Fast.set.rawValue {
+                        // One LEB128 first (the memarg's flags, the index, the constant).
+                        var value: UInt64
+                        if p < end && p.pointee < 0x80 {
+                            value = UInt64(p.pointee)
+                            p += 1
                         } else {
-                            _ = c.leb()
-                            if c.failed { return nil }
+                            guard let (v, next) = readLEB(p, end) else { return nil }
+                            value = v
+                            p = next
                         }
-                        continue
-                    case .memarg:
-                        if c.end - c.at >= 2 && c.base[c.at] < 0x40 && c.base[c.at + 1] < 0x80 {
-                            c.at += 2
-                        } else {
-                            c.memarg()
-                            if c.failed { return nil }
-                        }
-                        continue
-                    case .get, .set:
-                        let i: UInt64
-                        if c.at < c.end && c.base[c.at] < 0x80 {
-                            i = UInt64(c.base[c.at])
-                            c.at += 1
-                        } else {
-                            i = c.leb()
-                            if c.failed { return nil }
-                        }
-                        guard i < UInt64(localCount) else { return nil }
-                        weight[Int(i)] += w
-                        if entry.fast == .set { written[Int(i)] = true }
-                        continue
-                    case .general:
-                        break
-                    }
-                    if entry.action == .prefix {
-                        let prefix = c.base[c.at - 1]
-                        let code = c.leb()
-                        guard !c.failed, code <= UInt64(UInt32.max),
-                              let op = Opcode.decode(prefix: prefix, code: UInt32(code)) else { return nil }
-                        entry = Entry(action: action(op), immediate: op.immediateKind)
-                    }
-                    switch entry.action {
-                    case .invalid, .prefix: return nil
-                    case .other: break
-                    case .loop:
-                        loops.append(open)
-                        open += 1
-                        w = 1 << (2 * min(loops.count, 8))
-                    case .block: open += 1
-                    case .end:
-                        open -= 1
-                        if loops.last == open {
-                            loops.removeLast()
-                            w = 1 << (2 * min(loops.count, 8))
-                        }
-                    case .get, .set:
-                        let i = c.leb()
-                        guard !c.failed, i < UInt64(localCount) else { return nil }
-                        weight[Int(i)] += w
-                        if entry.action == .set { written[Int(i)] = true }
-                        continue
-                    case .call:
-                        callWeight += w
-                        if loops.isEmpty { callsOutsideLoops = true }
-                    case .generic: callWeight += w
-                    }
-                    // Most immediates are one LEB128 byte, or a memarg of two.
-                    if c.at < c.end && c.base[c.at] < 0x80 {
-                        if entry.singleLEB {
-                            c.at += 1
+                        if kind == Fast.leb.rawValue { continue }
+                        if kind == Fast.memarg.rawValue {
+                            // A memory index when flag bit 6 is set, then the offset.
+                            if value & 0x40 != 0 {
+                                guard let (_, next) = readLEB(p, end) else { return nil }
+                                p = next
+                            }
+                            if p < end && p.pointee < 0x80 {
+                                p += 1
+                            } else {
+                                guard let (_, next) = readLEB(p, end) else { return nil }
+                                p = next
+                            }
                             continue
                         }
-                        if entry.immediate == .memarg && c.base[c.at] < 0x40 && c.end - c.at >= 2 && c.base[c.at + 1] < 0x80 {
-                            c.at += 2
-                            continue
-                        }
+                        guard value < localCount else { return nil }
+                        weight![Int(value)] += state.w
+                        if kind == Fast.set.rawValue { written![Int(value)] = true }
+                        continue
                     }
-                    skipImmediates(entry.immediate, &c)
-                    if c.failed { return nil }
+                    guard let next = general(p, end, &state, loops, weight: weight, written: written,
+                                             localCount: localCount) else { return nil }
+                    p = next
                 }
-                return (callWeight, callsOutsideLoops)
+                return (state.callWeight, state.callsOutsideLoops)
             }
         }
+    }
+
+    /// A LEB128 number of at most 10 bytes at `p` (its value truncated to 64 bits) and the
+    /// position after it; nil when it runs past `end` or is too long.
+    @inline(never)
+    static func readLEB(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (UInt64, UnsafePointer<UInt8>)? {
+        var c = Cursor(base: p, at: 0, end: end - p)
+        let value = c.leb()
+        return c.failed ? nil : (value, p + c.at)
+    }
+
+    /// The instruction whose first byte is just before `p` when the fast table says
+    /// `general`: blocks, loops, `end`, calls, prefixed and rare opcodes. Returns the
+    /// position after its immediates, nil when it cannot be followed.
+    @inline(never)
+    static func general(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ state: inout State,
+                        _ loops: ValueStack<Int>, weight: UnsafeMutablePointer<Int>?,
+                        written: UnsafeMutablePointer<Bool>?, localCount: UInt64) -> UnsafePointer<UInt8>? {
+        let first = p[-1]
+        var c = Cursor(base: p, at: 0, end: end - p)
+        var entry = Self.table[Int(first)]
+        if entry.action == .prefix {
+            let code = c.leb()
+            guard !c.failed, code <= UInt64(UInt32.max),
+                  let op = Opcode.decode(prefix: first, code: UInt32(code)) else { return nil }
+            entry = Entry(action: action(op), immediate: op.immediateKind)
+        }
+        switch entry.action {
+        case .invalid, .prefix: return nil
+        case .other: break
+        case .loop:
+            loops.append(state.open)
+            state.open += 1
+            state.w = 1 << (2 * min(loops.count, 8))
+        case .block: state.open += 1
+        case .end:
+            // Each open loop remembers the open-block count when it began: its `end` brings
+            // the count back there.
+            state.open -= 1
+            if loops.last == state.open {
+                loops.removeLast()
+                state.w = 1 << (2 * min(loops.count, 8))
+            }
+        case .get, .set:
+            // Prefixed forms do not exist; kept for completeness of the action table.
+            let i = c.leb()
+            guard !c.failed, i < localCount else { return nil }
+            weight![Int(i)] += state.w
+            if entry.action == .set { written![Int(i)] = true }
+            return p + c.at
+        case .call:
+            state.callWeight += state.w
+            if loops.isEmpty { state.callsOutsideLoops = true }
+        case .generic: state.callWeight += state.w
+        }
+        skipImmediates(entry.immediate, &c)
+        return c.failed ? nil : p + c.at
     }
 
     @inline(__always)

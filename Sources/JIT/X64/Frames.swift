@@ -158,11 +158,11 @@ extension X64MacroAssembler {
         if !floatConstants.isEmpty {
             // 8 bytes each (f32 constants use the low 4), aligned for the loads.
             a.align(8)
-            for (bits, label) in floatConstants.sorted(by: { $0.key < $1.key }) {
-                a.bind(label)
-                a.emit64(bits)
+            for c in floatConstants.sortedByBits() {
+                a.bind(c.label)
+                a.emit64(c.bits)
             }
-            floatConstants.removeAll(keepingCapacity: true)
+            floatConstants.removeAll()
         }
     }
 

@@ -20,8 +20,8 @@ struct X64MacroAssembler: MacroAssembler {
     /// The current function's trap stubs (see `emitFunctionTrapStubs`).
     var trapLabels = TrapLabelTable()
     var pendingTrapLabel: Label?
-    /// The current function's float constants (emitted after its trap stubs), by bits.
-    var floatConstants: [UInt64: Label] = [:]
+    /// The current function's float constants (emitted after its trap stubs).
+    var floatConstants = FloatConstantTable()
     var fuelOutLabel: Label?
     /// The module's stubs the functions' stubs call, and its trap exit.
     var moduleTrapLabels = TrapLabelTable()
@@ -61,7 +61,7 @@ struct X64MacroAssembler: MacroAssembler {
         handlerTable.truncate(to: offset)
         trapLabels.removeAll()
         pendingTrapLabel = nil
-        floatConstants.removeAll(keepingCapacity: true)
+        floatConstants.removeAll()
         while let last = notes.last, last.codeOffset >= offset { notes.removeLast() }
     }
 
@@ -138,11 +138,11 @@ struct X64MacroAssembler: MacroAssembler {
             return
         }
         let label: Label
-        if let l = floatConstants[bits] {
+        if let l = floatConstants.label(bits) {
             label = l
         } else {
             label = a.newLabel()
-            floatConstants[bits] = label
+            floatConstants.add(bits, label)
         }
         a.load(dst, X64Memory(label: label), isF64 ? .f64 : .f32)
     }
