@@ -24,7 +24,13 @@ enum LocalUseScanner {
         case leb
         /// A `memarg` and no weight.
         case memarg
-        case get, set, general
+        case get, set
+        /// `block` or `if`: a block type.
+        case block
+        case end
+        /// A call with one LEB128 immediate (`call`, `return_call`, `call_ref`...).
+        case call
+        case general
     }
 
     struct Entry {
@@ -47,6 +53,9 @@ enum LocalUseScanner {
             case .other where immediate == .none: fast = .plain
             case .other where singleLEB: fast = .leb
             case .other where immediate == .memarg: fast = .memarg
+            case .block where immediate == .block: fast = .block
+            case .end: fast = .end
+            case .call where singleLEB: fast = .call
             default: fast = .general
             }
         }
@@ -155,6 +164,26 @@ enum LocalUseScanner {
         var w = 1
         var callWeight = 0
         var callsOutsideLoops = false
+        /// `open` when the innermost open loop began (`Int.min` outside every loop).
+        var loopTop = Int.min
+
+        @inline(__always) mutating func beginLoop(_ loops: ValueStack<Int>) {
+            loops.append(open)
+            loopTop = open
+            open += 1
+            w = 1 << (2 * min(loops.count, 8))
+        }
+
+        /// Each open loop remembers the open-block count when it began: its `end` brings
+        /// the count back there.
+        @inline(__always) mutating func endBlock(_ loops: ValueStack<Int>) {
+            open -= 1
+            if open == loopTop {
+                loops.removeLast()
+                loopTop = loops.last ?? Int.min
+                w = 1 << (2 * min(loops.count, 8))
+            }
+        }
     }
 
     /// `scan` into buffers; `loops` is scratch (emptied here), reused by the compiler from
@@ -211,6 +240,33 @@ enum LocalUseScanner {
                         if kind == Fast.set.rawValue { written![Int(value)] = true }
                         continue
                     }
+                    if kind == Fast.end.rawValue {
+                        state.endBlock(loops)
+                        continue
+                    }
+                    if kind == Fast.block.rawValue {
+                        state.open += 1
+                        // Usually one byte: 0x40, a value type or a small type index.
+                        let b = p < end ? p.pointee : 0x80
+                        if b < 0x80 && b != 0x63 && b != 0x64 {
+                            p += 1
+                        } else {
+                            guard let next = skipBlockType(p, end) else { return nil }
+                            p = next
+                        }
+                        continue
+                    }
+                    if kind == Fast.call.rawValue {
+                        state.callWeight += state.w
+                        if state.loopTop == Int.min { state.callsOutsideLoops = true }
+                        if p < end && p.pointee < 0x80 {
+                            p += 1
+                        } else {
+                            guard let (_, next) = readLEB(p, end) else { return nil }
+                            p = next
+                        }
+                        continue
+                    }
                     guard let next = general(p, end, &state, loops, weight: weight, written: written,
                                              localCount: localCount) else { return nil }
                     p = next
@@ -227,6 +283,14 @@ enum LocalUseScanner {
         var c = Cursor(base: p, at: 0, end: end - p)
         let value = c.leb()
         return c.failed ? nil : (value, p + c.at)
+    }
+
+    /// The position after the block type at `p`; nil when it runs past `end`.
+    @inline(never)
+    static func skipBlockType(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+        var c = Cursor(base: p, at: 0, end: end - p)
+        c.type()
+        return c.failed ? nil : p + c.at
     }
 
     /// The instruction whose first byte is just before `p` when the fast table says
@@ -248,19 +312,9 @@ enum LocalUseScanner {
         switch entry.action {
         case .invalid, .prefix: return nil
         case .other: break
-        case .loop:
-            loops.append(state.open)
-            state.open += 1
-            state.w = 1 << (2 * min(loops.count, 8))
+        case .loop: state.beginLoop(loops)
         case .block: state.open += 1
-        case .end:
-            // Each open loop remembers the open-block count when it began: its `end` brings
-            // the count back there.
-            state.open -= 1
-            if loops.last == state.open {
-                loops.removeLast()
-                state.w = 1 << (2 * min(loops.count, 8))
-            }
+        case .end: state.endBlock(loops)
         case .get, .set:
             // Prefixed forms do not exist; kept for completeness of the action table.
             let i = c.leb()
@@ -270,7 +324,7 @@ enum LocalUseScanner {
             return p + c.at
         case .call:
             state.callWeight += state.w
-            if loops.isEmpty { state.callsOutsideLoops = true }
+            if state.loopTop == Int.min { state.callsOutsideLoops = true }
         case .generic: state.callWeight += state.w
         }
         skipImmediates(entry.immediate, &c)
