@@ -200,51 +200,47 @@ enum LocalUseScanner {
                 var p = base + min(max(range.lowerBound, 0), endIndex)
                 let end = base + endIndex
                 let kinds = fast.baseAddress!
-                let weight = weight.baseAddress, written = written.baseAddress
+                // Never dereferenced without locals: every index fails `localCount` first.
+                let weight = weight.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Int>.alignment)!
+                let written = written.baseAddress ?? UnsafeMutablePointer(bitPattern: 1)!
                 var state = State()
-                // By pointer: each common instruction is a table load, a compare or two and
-                // its immediate's first byte; LEB128s of more than one byte and everything
-                // else leave the loop for out-of-line code.
+                // By pointer, one case per shape, each straight-line: a table load, a jump
+                // and the immediate's first byte. LEB128s of more than one byte and the
+                // rest (`general`) leave the loop for out-of-line code. (Weights cannot
+                // overflow: at most 4^8 per instruction.)
                 while p < end {
                     let kind = kinds[Int(p.pointee)]
                     p += 1
-                    if kind == Fast.plain.rawValue { continue }
-                    if kind <= Fast.set.rawValue {
-                        // One LEB128 first (the memarg's flags, the index, the constant).
-                        var value: UInt64
+                    switch kind {
+                    case Fast.plain.rawValue:
+                        continue
+                    case Fast.leb.rawValue:
                         if p < end && p.pointee < 0x80 {
-                            value = UInt64(p.pointee)
                             p += 1
                         } else {
-                            guard let (v, next) = readLEB(p, end) else { return nil }
-                            value = v
+                            guard let (_, next) = readLEB(p, end) else { return nil }
                             p = next
                         }
-                        if kind == Fast.leb.rawValue { continue }
-                        if kind == Fast.memarg.rawValue {
-                            // A memory index when flag bit 6 is set, then the offset.
-                            if value & 0x40 != 0 {
-                                guard let (_, next) = readLEB(p, end) else { return nil }
-                                p = next
-                            }
-                            if p < end && p.pointee < 0x80 {
-                                p += 1
-                            } else {
-                                guard let (_, next) = readLEB(p, end) else { return nil }
-                                p = next
-                            }
-                            continue
+                    case Fast.get.rawValue:
+                        guard let (i, next) = localIndex(p, end), i < localCount else { return nil }
+                        p = next
+                        weight[Int(i)] &+= state.w
+                    case Fast.set.rawValue:
+                        guard let (i, next) = localIndex(p, end), i < localCount else { return nil }
+                        p = next
+                        weight[Int(i)] &+= state.w
+                        written[Int(i)] = true
+                    case Fast.memarg.rawValue:
+                        // Flags (bit 6: a memory index follows), then the offset.
+                        if end - p >= 2 && p[0] < 0x40 && p[1] < 0x80 {
+                            p += 2
+                        } else {
+                            guard let next = skipMemarg(p, end) else { return nil }
+                            p = next
                         }
-                        guard value < localCount else { return nil }
-                        weight![Int(value)] += state.w
-                        if kind == Fast.set.rawValue { written![Int(value)] = true }
-                        continue
-                    }
-                    if kind == Fast.end.rawValue {
+                    case Fast.end.rawValue:
                         state.endBlock(loops)
-                        continue
-                    }
-                    if kind == Fast.block.rawValue {
+                    case Fast.block.rawValue:
                         state.open += 1
                         // Usually one byte: 0x40, a value type or a small type index.
                         let b = p < end ? p.pointee : 0x80
@@ -254,10 +250,8 @@ enum LocalUseScanner {
                             guard let next = skipBlockType(p, end) else { return nil }
                             p = next
                         }
-                        continue
-                    }
-                    if kind == Fast.call.rawValue {
-                        state.callWeight += state.w
+                    case Fast.call.rawValue:
+                        state.callWeight &+= state.w
                         if state.loopTop == Int.min { state.callsOutsideLoops = true }
                         if p < end && p.pointee < 0x80 {
                             p += 1
@@ -265,24 +259,47 @@ enum LocalUseScanner {
                             guard let (_, next) = readLEB(p, end) else { return nil }
                             p = next
                         }
-                        continue
+                    default:
+                        guard let next = general(p, end, &state, loops, weight: weight, written: written,
+                                                 localCount: localCount) else { return nil }
+                        p = next
                     }
-                    guard let next = general(p, end, &state, loops, weight: weight, written: written,
-                                             localCount: localCount) else { return nil }
-                    p = next
                 }
                 return (state.callWeight, state.callsOutsideLoops)
             }
         }
     }
 
+    /// A `local.*` index at `p` and the position after it (one byte inline).
+    @inline(__always)
+    static func localIndex(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (UInt64, UnsafePointer<UInt8>)? {
+        if p < end && p.pointee < 0x80 { return (UInt64(p.pointee), p + 1) }
+        return readLEB(p, end)
+    }
+
+    /// The position after the `memarg` at `p`; nil when it runs past `end`.
+    @inline(never)
+    static func skipMemarg(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+        var c = Cursor(base: p, at: 0, end: end - p)
+        c.memarg()
+        return c.failed ? nil : p + c.at
+    }
+
     /// A LEB128 number of at most 10 bytes at `p` (its value truncated to 64 bits) and the
     /// position after it; nil when it runs past `end` or is too long.
     @inline(never)
     static func readLEB(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (UInt64, UnsafePointer<UInt8>)? {
-        var c = Cursor(base: p, at: 0, end: end - p)
-        let value = c.leb()
-        return c.failed ? nil : (value, p + c.at)
+        // As `Cursor.leb`, without its failure flag.
+        var q = p, result: UInt64 = 0, shift: UInt64 = 0
+        while q < end {
+            let b = q.pointee
+            q += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b & 0x80 == 0 { return (result, q) }
+            shift += 7
+            if shift >= 70 { return nil }
+        }
+        return nil
     }
 
     /// The position after the block type at `p`; nil when it runs past `end`.
@@ -298,8 +315,8 @@ enum LocalUseScanner {
     /// position after its immediates, nil when it cannot be followed.
     @inline(never)
     static func general(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ state: inout State,
-                        _ loops: ValueStack<Int>, weight: UnsafeMutablePointer<Int>?,
-                        written: UnsafeMutablePointer<Bool>?, localCount: UInt64) -> UnsafePointer<UInt8>? {
+                        _ loops: ValueStack<Int>, weight: UnsafeMutablePointer<Int>,
+                        written: UnsafeMutablePointer<Bool>, localCount: UInt64) -> UnsafePointer<UInt8>? {
         let first = p[-1]
         var c = Cursor(base: p, at: 0, end: end - p)
         var entry = Self.table[Int(first)]
@@ -319,8 +336,8 @@ enum LocalUseScanner {
             // Prefixed forms do not exist; kept for completeness of the action table.
             let i = c.leb()
             guard !c.failed, i < localCount else { return nil }
-            weight![Int(i)] += state.w
-            if entry.action == .set { written![Int(i)] = true }
+            weight[Int(i)] &+= state.w
+            if entry.action == .set { written[Int(i)] = true }
             return p + c.at
         case .call:
             state.callWeight += state.w
