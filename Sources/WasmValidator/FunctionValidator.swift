@@ -174,11 +174,13 @@ struct FunctionValidator: ValidationContext {
     }
 
     /// Enters a block whose parameters were checked: they move into the new frame.
-    mutating func pushFrame(_ kind: LabelInfo.Kind, _ type: FunctionType) {
-        pop(type.parameters.count)
+    /// Consumes `type` (moved into the frame, not copied).
+    mutating func pushFrame(_ kind: LabelInfo.Kind, _ type: consuming FunctionType) {
+        let parameters = type.parameters
+        pop(parameters.count)
         frames.append(ControlFrame(kind: kind, height: stack.count, type: type, unreachable: false, initLogHeight: initLog.count))
         topIsUnreachable = false
-        push(type.parameters)
+        push(parameters)
     }
 
     /// Forgets local initialisations made inside the current frame.

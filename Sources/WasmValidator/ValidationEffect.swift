@@ -28,8 +28,11 @@ enum ValidationEffect {
 }
 
 extension FunctionValidator {
+    /// Consumes the effect: the loop's copy was destroyed after the call through the
+    /// enum's generic outlined destroy (about 40 instructions per hand-typed
+    /// instruction); owned here, each case releases only what it carries.
     @usableFromInline
-    mutating func apply(_ effect: ValidationEffect) {
+    mutating func apply(_ effect: consuming ValidationEffect) {
         switch effect {
         case .signature(let signature, let address):
             applySignature(signature, address: address)
