@@ -13,8 +13,7 @@ extension ModuleValidator {
         // The validator lives behind a pointer that sinks read as their context (a
         // one-word `ValidatorView`): passed itself, the `var` was copied (112 bytes) for
         // every call of the sink. A closure giving a stack address stayed out of line.
-        let v = UnsafeMutablePointer<FunctionValidator>.allocate(capacity: 1)
-        v.initialize(to: try functionValidator(definedIndex: definedIndex))
+        let v = try functionValidatorCell(definedIndex: definedIndex)
         defer {
             v.deinitialize(count: 1)
             v.deallocate()
@@ -68,6 +67,16 @@ extension ModuleValidator {
             v.pointee.apply(effect)
         }
         try sink.endFunction(maxStackHeight: try v.pointee.finish())
+    }
+
+    /// `functionValidator(definedIndex:)` in a new heap cell (nothing allocated when it
+    /// throws); the caller deinitializes and deallocates it.
+    @usableFromInline
+    func functionValidatorCell(definedIndex: Int) throws(WasmError) -> UnsafeMutablePointer<FunctionValidator> {
+        let validator = try functionValidator(definedIndex: definedIndex)
+        let cell = UnsafeMutablePointer<FunctionValidator>.allocate(capacity: 1)
+        cell.initialize(to: validator)
+        return cell
     }
 
     /// The validation state for the start of defined function `definedIndex`.
