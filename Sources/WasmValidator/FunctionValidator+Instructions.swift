@@ -23,16 +23,27 @@ extension FunctionValidator {
     mutating func checkSignature(_ ins: Instruction, offset: Int) throws(WasmError) -> (CompactSignature, TypeCode)? {
         // Code after the final `end` means the body's size disagrees with its code.
         guard !frames.isEmpty else { throw .malformed("section size mismatch", offset: offset) }
-        let op = ins.opcode
-        if let signature = module.state.signatures[Int(op.rawValue)] {
-            let address = signature.hasImmediates ? try checkImmediates(ins) : TypeCode.i32
-            let n = Int(signature.popCount)
+        guard let signature = module.state.signatures[Int(ins.opcode.rawValue)] else { return nil }
+        let address = signature.hasImmediates ? try checkImmediates(ins) : TypeCode.i32
+        let n = Int(signature.popCount)
+        guard n > 0 else { return (signature, address) }
+        // Usually all operands are in the current frame: compare them in place, deepest
+        // first as `expectCode` does (through `expectCode` the validator was copied and
+        // the stack and frame re-read for each operand).
+        let first = stack.count - n
+        if first >= topHeight {
+            let operands = stack.storage.base + first
+            for i in 0..<n {
+                let expected = SignatureTable.typeCode(signature.pop(i), address: address)
+                let actual = operands[i]
+                if actual != expected && !actual.isUnknown { try expectSubtype(actual, of: expected) }
+            }
+        } else {
             for i in 0..<n {
                 try expectCode(SignatureTable.typeCode(signature.pop(i), address: address), at: n - 1 - i)
             }
-            return (signature, address)
         }
-        return nil
+        return (signature, address)
     }
 
     /// `check` for the instructions without a table signature (`checkSignature` gave nil).
@@ -71,8 +82,9 @@ extension FunctionValidator {
     }
 
     /// Index, alignment and offset checks of the table-typed instructions; returns the
-    /// address type of the memory they use (i32 when none).
-    func checkImmediates(_ ins: Instruction) throws(WasmError) -> TypeCode {
+    /// address type of the memory they use (i32 when none). Mutating although it changes
+    /// nothing: called from a mutating method, the validator was copied for the call.
+    mutating func checkImmediates(_ ins: Instruction) throws(WasmError) -> TypeCode {
         let immediate = ins.opcode.immediateKind
         switch immediate {
         case .memarg, .memargLane:
@@ -120,18 +132,24 @@ extension FunctionValidator {
             try expect(type.parameters, above: 1)
             return .enter(.if, type, pop: 1)
 
+        // `else` and `end` copy only the frame's results (`top` copied the whole frame,
+        // retaining both arrays; passing `frames[f].type.results` directly made the
+        // compiler copy the whole validator for the call).
         case .else:
-            let frame = top
-            guard frame.kind == .if else { throw .malformed("END opcode expected") }
-            try expectExactly(frame.type.results)
+            let f = frames.count - 1
+            guard frames[f].kind == .if else { throw .malformed("END opcode expected") }
+            let results = frames[f].type.results
+            try expectExactly(results)
             return .elseFrame
 
         case .end:
-            let frame = top
-            try expectExactly(frame.type.results)
+            let f = frames.count - 1
+            let results = frames[f].type.results
+            try expectExactly(results)
             // An `if` without `else` has an implicit empty else passing its parameters on.
-            if frame.kind == .if && !module.relations.isSubtype(frame.type.parameters, of: frame.type.results) {
-                throw .invalid("type mismatch")
+            if frames[f].kind == .if {
+                let parameters = frames[f].type.parameters
+                if !module.relations.isSubtype(parameters, of: results) { throw .invalid("type mismatch") }
             }
             return .endFrame
 

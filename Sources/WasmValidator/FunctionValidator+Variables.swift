@@ -3,7 +3,7 @@ import WasmDecoder
 
 extension FunctionValidator {
     /// Variable, table, reference and bulk-memory instructions.
-    func checkVariableOrReference(_ ins: Instruction) throws(WasmError) -> ValidationEffect {
+    mutating func checkVariableOrReference(_ ins: Instruction) throws(WasmError) -> ValidationEffect {
         switch ins.opcode {
         case .localGet:
             let t = try local(ins.index)

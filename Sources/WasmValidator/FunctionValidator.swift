@@ -35,6 +35,10 @@ struct FunctionValidator: ValidationContext {
     /// Set-before-use tracking for non-defaultable locals; empty when there are none.
     var localInitialized: [Bool] = []
     var initLog: [Int] = []
+    /// Whether the innermost frame is unreachable (false with no frames), kept beside
+    /// `frames`: sinks read it for every instruction through `ValidatorView`, where
+    /// reading the frames array retained and released it.
+    @usableFromInline var topIsUnreachable = false
 
     init(module: ModuleValidator, functionIndex: UInt32, functionType: FunctionType, locals: [ValueType],
          body: Range<Int>) {
@@ -58,7 +62,7 @@ struct FunctionValidator: ValidationContext {
 
     @usableFromInline var stackHeight: Int { stack.count }
     /// Inlinable: the tiers' sinks read it for every instruction (it was a call each time).
-    @inlinable var isUnreachable: Bool { frames.isEmpty ? false : frames[frames.count - 1].unreachable }
+    @inlinable var isUnreachable: Bool { topIsUnreachable }
     @usableFromInline var localTypes: [ValueType] { locals }
 
     @usableFromInline func label(_ depth: UInt32) -> LabelInfo {
@@ -155,6 +159,7 @@ struct FunctionValidator: ValidationContext {
         let height = topHeight
         if stack.count > height { stack.removeLast(stack.count - height) }
         frames[frames.count - 1].unreachable = true
+        topIsUnreachable = true
     }
 
     // MARK: Control stack
@@ -165,37 +170,23 @@ struct FunctionValidator: ValidationContext {
     }
 
     func blockFunctionType(_ blockType: BlockType) throws(WasmError) -> FunctionType {
-        switch blockType {
-        case .empty:
-            return FunctionType()
-        case .value(let t):
-            try module.relations.check(t)
-            switch t {
-            case .i32: return module.singleResultTypes[0]
-            case .i64: return module.singleResultTypes[1]
-            case .f32: return module.singleResultTypes[2]
-            case .f64: return module.singleResultTypes[3]
-            case .v128: return module.singleResultTypes[4]
-            case .funcRef: return module.singleResultTypes[5]
-            case .externRef: return module.singleResultTypes[6]
-            case .exnRef: return module.singleResultTypes[7]
-            default: return FunctionType(results: [t])
-            }
-        case .typeIndex(let x):
-            return try module.relations.functionType(x)
-        }
+        try module.blockFunctionType(blockType)
     }
 
     /// Enters a block whose parameters were checked: they move into the new frame.
-    mutating func pushFrame(_ kind: LabelInfo.Kind, _ type: FunctionType) {
-        pop(type.parameters.count)
+    /// Consumes `type` (moved into the frame, not copied).
+    mutating func pushFrame(_ kind: LabelInfo.Kind, _ type: consuming FunctionType) {
+        let parameters = type.parameters
+        pop(parameters.count)
         frames.append(ControlFrame(kind: kind, height: stack.count, type: type, unreachable: false, initLogHeight: initLog.count))
-        push(type.parameters)
+        topIsUnreachable = false
+        push(parameters)
     }
 
     /// Forgets local initialisations made inside the current frame.
     mutating func resetLocalInitialization() {
-        let height = top.initLogHeight
+        guard initLog.count > 0 else { return }
+        let height = frames[frames.count - 1].initLogHeight
         while initLog.count > height {
             let i = initLog.removeLast()
             localInitialized[i] = false
@@ -267,5 +258,31 @@ struct FunctionValidator: ValidationContext {
     func checkInitialized(_ index: UInt32) throws(WasmError) {
         let i = Int(index)
         if i < localInitialized.count && !localInitialized[i] { throw .invalid("uninitialized local \(index)") }
+    }
+}
+
+extension ModuleValidator {
+    /// The resolved type of a block type (the module's part of `FunctionValidator`'s, so
+    /// that `ValidatorView.resolve` needs only the module, not a copy of the validator).
+    func blockFunctionType(_ blockType: BlockType) throws(WasmError) -> FunctionType {
+        switch blockType {
+        case .empty:
+            return FunctionType()
+        case .value(let t):
+            try relations.check(t)
+            switch t {
+            case .i32: return singleResultTypes[0]
+            case .i64: return singleResultTypes[1]
+            case .f32: return singleResultTypes[2]
+            case .f64: return singleResultTypes[3]
+            case .v128: return singleResultTypes[4]
+            case .funcRef: return singleResultTypes[5]
+            case .externRef: return singleResultTypes[6]
+            case .exnRef: return singleResultTypes[7]
+            default: return FunctionType(results: [t])
+            }
+        case .typeIndex(let x):
+            return try relations.functionType(x)
+        }
     }
 }

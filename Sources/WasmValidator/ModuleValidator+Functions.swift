@@ -10,9 +10,19 @@ extension ModuleValidator {
     /// `visit` inlined, no witness calls); the checks themselves are not generic.
     @inlinable
     public func validateFunction<S: CodeSink>(definedIndex: Int, sink: inout S) throws {
-        var validator = try functionValidator(definedIndex: definedIndex)
-        try sink.beginFunction(index: validator.functionIndex, type: validator.functionType, localTypes: validator.locals)
-        var reader = InstructionReader(bytes: moduleBytes, range: validator.bodyStart..<validator.bodyEnd, features: features)
+        // The validator lives behind a pointer that sinks read as their context (a
+        // one-word `ValidatorView`): passed itself, the `var` was copied (112 bytes) for
+        // every call of the sink. A closure giving a stack address stayed out of line.
+        let v = try functionValidatorCell(definedIndex: definedIndex)
+        defer {
+            v.deinitialize(count: 1)
+            v.deallocate()
+        }
+        let context = ValidatorView(v)
+        try sink.beginFunction(index: v.pointee.functionIndex, type: v.pointee.functionType,
+                               localTypes: v.pointee.locals)
+        var reader = InstructionReader(bytes: moduleBytes, range: v.pointee.bodyStart..<v.pointee.bodyEnd,
+                                       features: features)
         // One instruction decoded in place each time (no copy out, no destroy per instruction).
         var ins = Instruction(.nop)
         while !reader.isAtEnd {
@@ -23,40 +33,50 @@ extension ModuleValidator {
             // the sink itself: inlined there, its `visit` folds for the known opcode.
             switch ins.opcode {
             case .localGet:
-                if let code = validator.localGetCode(ins.index) {
-                    try sink.visit(ins, offset: offset, context: validator)
-                    validator.pushChecked(code)
+                if let code = v.pointee.localGetCode(ins.index) {
+                    try sink.visit(ins, offset: offset, context: context)
+                    v.pointee.pushChecked(code)
                     continue
                 }
             case .i32Const:
-                if let code = validator.i32ConstCode() {
-                    try sink.visit(ins, offset: offset, context: validator)
-                    validator.pushChecked(code)
+                if let code = v.pointee.i32ConstCode() {
+                    try sink.visit(ins, offset: offset, context: context)
+                    v.pointee.pushChecked(code)
                     continue
                 }
             case .localSet, .localTee:
-                if let code = validator.localSetCode(ins.index) {
-                    try sink.visit(ins, offset: offset, context: validator)
-                    validator.setLocalChecked(ins.index, code, tee: ins.opcode == .localTee)
+                if let code = v.pointee.localSetCode(ins.index) {
+                    try sink.visit(ins, offset: offset, context: context)
+                    v.pointee.setLocalChecked(ins.index, code, tee: ins.opcode == .localTee)
                     continue
                 }
             default:
                 // Table-typed instructions: no `ValidationEffect` in between.
-                if let (signature, address) = try validator.checkSignature(ins, offset: offset) {
-                    try sink.visit(ins, offset: offset, context: validator)
-                    validator.applySignature(signature, address: address)
+                if let (signature, address) = try v.pointee.checkSignature(ins, offset: offset) {
+                    try sink.visit(ins, offset: offset, context: context)
+                    v.pointee.applySignature(signature, address: address)
                     continue
                 }
-                let effect = try validator.checkHandTyped(ins)
-                try sink.visit(ins, offset: offset, context: validator)
-                validator.apply(effect)
+                let effect = try v.pointee.checkHandTyped(ins)
+                try sink.visit(ins, offset: offset, context: context)
+                v.pointee.apply(effect)
                 continue
             }
-            let effect = try validator.check(ins, offset: offset)
-            try sink.visit(ins, offset: offset, context: validator)
-            validator.apply(effect)
+            let effect = try v.pointee.check(ins, offset: offset)
+            try sink.visit(ins, offset: offset, context: context)
+            v.pointee.apply(effect)
         }
-        try sink.endFunction(maxStackHeight: try validator.finish())
+        try sink.endFunction(maxStackHeight: try v.pointee.finish())
+    }
+
+    /// `functionValidator(definedIndex:)` in a new heap cell (nothing allocated when it
+    /// throws); the caller deinitializes and deallocates it.
+    @usableFromInline
+    func functionValidatorCell(definedIndex: Int) throws(WasmError) -> UnsafeMutablePointer<FunctionValidator> {
+        let validator = try functionValidator(definedIndex: definedIndex)
+        let cell = UnsafeMutablePointer<FunctionValidator>.allocate(capacity: 1)
+        cell.initialize(to: validator)
+        return cell
     }
 
     /// The validation state for the start of defined function `definedIndex`.
