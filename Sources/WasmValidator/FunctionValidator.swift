@@ -16,10 +16,10 @@ struct ControlFrame: Sendable {
 }
 
 /// The state of validating one function body: the spec's operand stack (as `TypeCode`s,
-/// `unknown` at the bottom of a polymorphic stack) and control stack. It is also the
-/// `ValidationContext` a sink sees, so passing it costs no copying of the stacks.
+/// `unknown` at the bottom of a polymorphic stack) and control stack. Sinks read it
+/// through a `ValidatorView` (the `ValidationContext` the validation loop passes).
 @usableFromInline
-struct FunctionValidator: ValidationContext {
+struct FunctionValidator {
     let module: ModuleValidator
     @usableFromInline let functionIndex: UInt32
     @usableFromInline let functionType: FunctionType
@@ -56,28 +56,6 @@ struct FunctionValidator: ValidationContext {
         }
         frames.reserveCapacity(8)
         frames.append(ControlFrame(kind: .function, height: 0, type: functionType, unreachable: false, initLogHeight: 0))
-    }
-
-    // MARK: ValidationContext
-
-    @usableFromInline var stackHeight: Int { stack.count }
-    /// Inlinable: the tiers' sinks read it for every instruction (it was a call each time).
-    @inlinable var isUnreachable: Bool { topIsUnreachable }
-    @usableFromInline var localTypes: [ValueType] { locals }
-
-    @usableFromInline func label(_ depth: UInt32) -> LabelInfo {
-        let i = Swift.max(frames.count - 1 - Int(depth), 0)
-        let f = frames[i]
-        return LabelInfo(kind: f.kind, baseHeight: f.height, branchTypes: f.branchTypes, type: f.type, isUnreachable: f.unreachable)
-    }
-
-    @usableFromInline func operandType(_ depth: Int) -> ValueType? {
-        guard depth >= 0, depth < stack.count - (frames.isEmpty ? 0 : topHeight) else { return nil }
-        return stack[stack.count - 1 - depth].valueType
-    }
-
-    @usableFromInline func resolve(_ blockType: BlockType) -> FunctionType {
-        (try? blockFunctionType(blockType)) ?? FunctionType()
     }
 
     // MARK: Operand stack

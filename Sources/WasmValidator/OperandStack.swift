@@ -3,7 +3,7 @@
 /// uniqueness (a runtime call) on every push and pop.
 ///
 /// Copies share the buffer (no copy-on-write): the stack lives inside one
-/// `FunctionValidator`, which sinks only borrow as their context while it is unchanged.
+/// `FunctionValidator`, which sinks only read (through `ValidatorView`) while it is unchanged.
 struct OperandStack {
     final class Storage {
         var base: UnsafeMutablePointer<TypeCode>
