@@ -18,8 +18,10 @@ extension X64Assembler {
 
     /// Resolves every label use like `finish(baseAddress:)`; a label not bound here gets its
     /// offset from `external` (relative to this code's start). `baseAddress` is the address
-    /// this code's first byte will have.
-    public mutating func link(baseAddress: UInt64, external: (Label) -> Int) {
+    /// this code's first byte will have. Returns the first label that neither this code nor
+    /// `external` binds (a compiler bug: the code must then not run), nil when all resolved.
+    @discardableResult
+    public mutating func link(baseAddress: UInt64, external: (Label) -> Int?) -> Label? {
         // Through the lists' buffers: each fixup is a few loads and one store, with one
         // range check (the subscripts and `patch32` checked three times per fixup).
         let fixupBase = fixups.base, offsets = labelOffsets.base, code = storage.base
@@ -28,7 +30,10 @@ extension X64Assembler {
             let f = fixupBase[i]
             precondition(f.at >= 0 && f.at <= size - 4 && Int(f.label) < labelCount, "fixup outside the code")
             var target = Int(offsets[Int(f.label)])
-            if target < 0 { target = external(Label(id: f.label)) }
+            if target < 0 {
+                guard let resolved = external(Label(id: f.label)) else { return Label(id: f.label) }
+                target = resolved
+            }
             let value: Int32
             switch f.kind {
             case .rel32(let trailing):
@@ -45,5 +50,6 @@ extension X64Assembler {
             UnsafeMutableRawPointer(code + f.at).storeBytes(of: UInt32(bitPattern: value).littleEndian, as: UInt32.self)
         }
         fixups.removeAll()
+        return nil
     }
 }

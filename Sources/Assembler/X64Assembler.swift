@@ -125,7 +125,9 @@ public struct X64Assembler: Sendable {
     /// Resolves every label use. All used labels must be bound. Absolute-address fixups
     /// (`movAbsolute(_:label:)`) need the final load address of the code.
     public mutating func finish(baseAddress: UInt64 = 0) {
-        link(baseAddress: baseAddress) { label in preconditionFailure("unbound label \(label.id)") }
+        if let label = link(baseAddress: baseAddress, external: { _ in nil }) {
+            preconditionFailure("unbound label \(label.id)")
+        }
     }
 
     /// Drops everything emitted from `offset` on, the label uses in it, and the bindings

@@ -6,7 +6,7 @@ extension Translator {
     /// block / loop / if / else / end: kept in step with the validator's control stack
     /// even in unreachable code, where they emit nothing.
     mutating func visitStructure(_ instruction: Instruction, context: some ValidationContext) throws {
-        let deadHere = context.isUnreachable || (controls.last?.dead ?? true)
+        let deadHere = context.isUnreachable
         switch instruction.opcode {
         case .block, .loop, .if:
             let type = context.resolve(instruction.blockType)

@@ -16,7 +16,7 @@ import WasmValidator
 extension Translator {
     mutating func visitTryTable(_ ins: Instruction, context: some ValidationContext) throws {
         let type = context.resolve(ins.blockType)
-        if context.isUnreachable || (controls.last?.dead ?? true) {
+        if context.isUnreachable {
             controls.append(Control(kind: .tryTable, baseHeight: 0, paramTypes: type.parameters,
                                     resultTypes: type.results, dead: true))
             return

@@ -193,7 +193,7 @@ struct Translator: CodeSink {
         default:
             break
         }
-        if context.isUnreachable || (controls.last?.dead ?? true) { return }
+        if context.isUnreachable { return }
         // Slot offsets are 32-bit byte offsets: refuse frames that could not be addressed.
         guard localOffsets.count + 2 * context.stackHeight < Translator.maxFrameSlots / 2 else {
             throw WasmError(.invalid, "function frame too large for the interpreter")

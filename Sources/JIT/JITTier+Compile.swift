@@ -147,20 +147,22 @@ extension JITTier {
                 for (stub, label) in chunks[c].masm.moduleStubLabels() { resolved[c][label.id] = stubOffsets[stub]! - start }
             }
         }
+        var unbound: Int32?
         let buffer = try CodeBuffer(byteCount: layout.size) { base, destination in
-            for c in 0 ..< n {
+            for c in 0 ..< n where unbound == nil {
                 let start = layout.starts[c]
                 let external = n > 1 ? resolved[c] : [:]
-                chunks[c].masm.a.link(baseAddress: base + UInt64(start)) { label in
-                    guard let offset = external[label.id] else { preconditionFailure("unbound label \(label.id)") }
-                    return offset
-                }
+                unbound = chunks[c].masm.a.link(baseAddress: base + UInt64(start)) { external[$0.id] }?.id
                 _ = chunks[c].masm.a.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: destination[start...]))
                 let padding = layout.padding(after: c)
                 (destination.baseAddress! + padding.lowerBound).initializeMemory(as: UInt8.self, repeating: 0xCC,
                                                                                  count: padding.count)
             }
             return layout.size
+        }
+        if let unbound {
+            // A compiler bug, caught before any of this code can run: the module is refused.
+            throw WasmError(.uninstantiable, "internal JIT error: code label \(unbound) is used but never bound")
         }
         var entries: [(UnsafeRawPointer, Int)] = []
         entries.reserveCapacity(compiled.count)

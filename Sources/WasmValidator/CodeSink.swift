@@ -21,8 +21,10 @@ public struct LabelInfo: Sendable {
 public protocol ValidationContext {
     /// Number of values on the operand stack.
     var stackHeight: Int { get }
-    /// True when the current instruction is in unreachable code (the stack is polymorphic);
-    /// a translator may emit nothing for it.
+    /// True when the current instruction is dead code: after an unconditional branch in
+    /// its frame (the stack is polymorphic), or anywhere inside a block entered from dead
+    /// code (typed as reachable, yet never run). A translator emits nothing for it: code
+    /// there could name labels that no live code binds.
     var isUnreachable: Bool { get }
     /// The control frame `depth` levels out (0 = innermost).
     func label(_ depth: UInt32) -> LabelInfo

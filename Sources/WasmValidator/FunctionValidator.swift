@@ -9,6 +9,8 @@ struct ControlFrame: Sendable {
     var height: Int
     var type: FunctionType
     @usableFromInline var unreachable: Bool
+    /// Entered from unreachable code: nothing in it can run, whatever it contains.
+    var enteredDead: Bool = false
     /// Height of the local-initialisation log when the frame was entered.
     var initLogHeight: Int
 
@@ -35,9 +37,11 @@ struct FunctionValidator {
     /// Set-before-use tracking for non-defaultable locals; empty when there are none.
     var localInitialized: [Bool] = []
     var initLog: [Int] = []
-    /// Whether the innermost frame is unreachable (false with no frames), kept beside
-    /// `frames`: sinks read it for every instruction through `ValidatorView`, where
-    /// reading the frames array retained and released it.
+    /// Whether the current instruction is dead code: the innermost frame is unreachable,
+    /// or was entered from unreachable code (a block inside dead code is reachable for
+    /// typing, but never runs). False with no frames. Kept beside `frames`: sinks read it
+    /// for every instruction through `ValidatorView`, where reading the frames array
+    /// retained and released it.
     @usableFromInline var topIsUnreachable = false
 
     init(module: ModuleValidator, functionIndex: UInt32, functionType: FunctionType, locals: [ValueType],
@@ -156,8 +160,10 @@ struct FunctionValidator {
     mutating func pushFrame(_ kind: LabelInfo.Kind, _ type: consuming FunctionType) {
         let parameters = type.parameters
         pop(parameters.count)
-        frames.append(ControlFrame(kind: kind, height: stack.count, type: type, unreachable: false, initLogHeight: initLog.count))
-        topIsUnreachable = false
+        let dead = topIsUnreachable
+        frames.append(ControlFrame(kind: kind, height: stack.count, type: type, unreachable: false, enteredDead: dead,
+                                   initLogHeight: initLog.count))
+        topIsUnreachable = dead
         push(parameters)
     }
 

@@ -60,13 +60,13 @@ extension FunctionValidator {
             let f = frames.count - 1
             frames[f].kind = .else
             frames[f].unreachable = false
-            topIsUnreachable = false
+            topIsUnreachable = frames[f].enteredDead
             push(frames[f].type.parameters)
         case .endFrame:
             resetLocalInitialization()
             pop(stack.count - topHeight)
             push(frames.removeLast().type.results)
-            topIsUnreachable = frames.isEmpty ? false : frames[frames.count - 1].unreachable
+            if let outer = frames.last { topIsUnreachable = outer.unreachable || outer.enteredDead } else { topIsUnreachable = false }
         case .setLocal(let index, let type):
             pop(1)
             if !type.isUnknown { pushCode(type) }
