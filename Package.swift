@@ -64,6 +64,6 @@ let package = Package(
         .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "Interpreter", "JIT", "WAT", "Assembler"], swiftSettings: strict),
         .testTarget(name: "DisassemblyTests", dependencies: ["Disassembly", "WasmRuntime"], swiftSettings: strict),
         .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
-        .testTarget(name: "SpecRunnerTests", dependencies: ["SpecRunner"], swiftSettings: strict),
+        .testTarget(name: "SpecRunnerTests", dependencies: ["SpecRunner", "WAT"], swiftSettings: strict),
     ]
 )

@@ -7,6 +7,6 @@ struct WasmLab: ParsableCommand {
         abstract: "WasmLab: a WebAssembly research runtime.",
         subcommands: [
             RunCommand.self, SpecCommand.self, ValidateCommand.self, Wat2WasmCommand.self, ObjdumpCommand.self,
-            CompileStatsCommand.self, DisasmCommand.self, BenchEngineCommand.self,
+            CompileStatsCommand.self, DisasmCommand.self, BenchEngineCommand.self, DiffCommand.self,
         ])
 }
