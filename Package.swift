@@ -16,6 +16,9 @@ let dispatch: [SwiftSetting] = hot + [.unsafeFlags(["-Xllvm", "-tail-dup-pred-si
                                                     "-Xllvm", "-tail-dup-succ-size=4096",
                                                     "-Xcc", "-fno-math-errno"])]
 
+// The fuzz targets declare libFuzzer's driver entry with @_extern(c).
+let fuzz: [SwiftSetting] = strict + [.enableExperimentalFeature("Extern")]
+
 let package = Package(
     name: "WasmLab",
     platforms: [.macOS(.v14)],
@@ -44,6 +47,11 @@ let package = Package(
         .target(name: "JITTools", dependencies: ["JIT", "Disassembly", "WasmDecoder", "WasmRuntime"], swiftSettings: strict),
         .target(name: "WASI", dependencies: ["WasmRuntime"], swiftSettings: strict),
         .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter", "JIT"], swiftSettings: strict),
+        // Coverage-guided fuzz targets (tools/fuzz builds them with -sanitize=fuzzer).
+        .target(name: "FuzzTargets", dependencies: ["SpecRunner", "WAT", "WasmDecoder", "WasmValidator"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-decode", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
+        .executableTarget(name: "fuzz-wat", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
+        .executableTarget(name: "fuzz-jit", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
         .executableTarget(
             name: "wasmlab",
             dependencies: [
@@ -64,6 +72,6 @@ let package = Package(
         .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "Interpreter", "JIT", "WAT", "Assembler"], swiftSettings: strict),
         .testTarget(name: "DisassemblyTests", dependencies: ["Disassembly", "WasmRuntime"], swiftSettings: strict),
         .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
-        .testTarget(name: "SpecRunnerTests", dependencies: ["SpecRunner", "WAT"], swiftSettings: strict),
+        .testTarget(name: "SpecRunnerTests", dependencies: ["SpecRunner", "WAT", "FuzzTargets"], swiftSettings: strict),
     ]
 )

@@ -114,7 +114,8 @@ extension InterpretedCode {
                 if kind == .catchRef || kind == .catchAllRef {
                     destination.storeBytes(of: exception.slotBits, toByteOffset: n * 8, as: UInt64.self)
                 }
-                return anchor + Int(clause[3])
+                // Signed: a clause that targets an enclosing loop jumps backwards.
+                return anchor + Int(Int32(bitPattern: clause[3]))
             }
         }
         return nil

@@ -12,7 +12,7 @@ import WasmRuntime
 /// instantiate ok | instantiate trap REASON | instantiate error TEXT
 /// call NAME ARG... -> VALUE... | call NAME ARG... -> trap REASON
 /// global NAME VALUE
-/// memory NAME pages=N fnv=HEX
+/// memory NAME pages=N crc32=HEX
 /// table NAME size=N
 /// ```
 /// Values are `i32:HEX` (8 digits), `i64:HEX` (16), `f32:HEX`, `f64:HEX` (raw bits),
@@ -51,10 +51,17 @@ public struct DifferentialRun {
     /// boundary values and random bits (the same for every configuration and run).
     public var vectorsPerFunction: Int
     public var features: WasmFeatures
+    /// Fuel per store, for modules that may not terminate. Tiers count fuel differently,
+    /// so the first `interrupted` ends the comparison, like a stack exhaustion.
+    public var fuel: UInt64?
+    /// Per-memory cap (`StoreConfiguration.maxMemoryPages`): a generated module may grow
+    /// memory64 without end. 1 GiB; an oracle must use the same (`tools/fuzz-diff` does).
+    public var maxMemoryPages: UInt64 = 16384
 
-    public init(vectorsPerFunction: Int = 3, features: WasmFeatures = .wasm3) {
+    public init(vectorsPerFunction: Int = 3, features: WasmFeatures = .wasm3, fuel: UInt64? = nil) {
         self.vectorsPerFunction = vectorsPerFunction
         self.features = features
+        self.fuel = fuel
     }
 
     /// What a run did (`lines`), and the type of each export (`types`, e.g. `"f" : "func i32 f64 -> v128"`,
@@ -71,6 +78,8 @@ public struct DifferentialRun {
         storeConfiguration.tier = configuration.tier
         storeConfiguration.bounds = configuration.bounds
         storeConfiguration.features = features
+        storeConfiguration.fuel = fuel
+        storeConfiguration.maxMemoryPages = maxMemoryPages
         let linker = Linker(store: Store(configuration: storeConfiguration))
         let instance: Instance
         do {
@@ -109,8 +118,8 @@ public struct DifferentialRun {
             switch external {
             case .global(let g): outcome.lines.append("global \(Self.quoted(name)) \(Self.format(g.value, in: instance))")
             case .memory(let m):
-                let hash = m.withUnsafeBytes { Self.fnv1a($0) }
-                outcome.lines.append("memory \(Self.quoted(name)) pages=\(m.pageCount) fnv=\(Self.hex(hash, digits: 16))")
+                let crc = m.withUnsafeBytes { Self.crc32(UnsafeRawBufferPointer($0)) }
+                outcome.lines.append("memory \(Self.quoted(name)) pages=\(m.pageCount) crc32=\(Self.hex(UInt64(crc), digits: 8))")
             case .table(let t): outcome.lines.append("table \(Self.quoted(name)) size=\(t.size)")
             default: break
             }
@@ -119,16 +128,19 @@ public struct DifferentialRun {
     }
 
     /// The index of the first line where two outcomes differ, nil when they agree. Once
-    /// either side exhausts the call stack, the rest is not compared: where the stack ends
-    /// legitimately differs between tiers (and engines), and so does any state a deep
-    /// recursion left behind.
+    /// either side exhausts the call stack (or its fuel), the rest is not compared: where
+    /// the stack ends legitimately differs between tiers (and engines), and so does any
+    /// state a deep recursion left behind.
     public static func firstDifference(_ a: [String], _ b: [String]) -> Int? {
         for i in 0..<min(a.count, b.count) {
-            if a[i].hasSuffix("trap " + TrapReason.callStackExhausted.message)
-                || b[i].hasSuffix("trap " + TrapReason.callStackExhausted.message) { return nil }
+            if endsComparison(a[i]) || endsComparison(b[i]) { return nil }
             if a[i] != b[i] { return i }
         }
         return a.count == b.count ? nil : min(a.count, b.count)
+    }
+
+    static func endsComparison(_ line: String) -> Bool {
+        line.hasSuffix("trap " + TrapReason.callStackExhausted.message) || line.hasSuffix("trap " + TrapReason.interrupted.message)
     }
 
     // MARK: arguments
@@ -227,9 +239,19 @@ public struct DifferentialRun {
         return text + "\""
     }
 
-    static func fnv1a(_ bytes: UnsafeMutableRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in bytes { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return hash
+    /// CRC-32 as zlib computes it (reflected polynomial 0xEDB88320), so that a driver in
+    /// Python checks a memory with `zlib.crc32` at C speed.
+    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        crcTable.withUnsafeBufferPointer { table in
+            for b in bytes { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
+        }
+        return ~crc
+    }
+
+    static let crcTable: [UInt32] = (0..<256).map { n in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
     }
 }

@@ -159,9 +159,11 @@ public final class Memory {
 
     /// - Parameter allowUnsafe: permits `BoundsStrategy.unchecked` (see
     ///   `StoreConfiguration.allowUnsafeStrategies`).
-    public init(type: MemoryType, strategy: BoundsStrategy = .software, allowUnsafe: Bool = false) throws(WasmError) {
+    ///   `pageLimit`: see `LinearMemory.init`.
+    public init(type: MemoryType, strategy: BoundsStrategy = .software, allowUnsafe: Bool = false,
+                pageLimit: UInt64? = nil) throws(WasmError) {
         self.type = type
-        linear = try LinearMemory(type: type, strategy: strategy, allowUnsafe: allowUnsafe)
+        linear = try LinearMemory(type: type, strategy: strategy, allowUnsafe: allowUnsafe, pageLimit: pageLimit)
     }
 
     /// Size in bytes.

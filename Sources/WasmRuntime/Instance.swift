@@ -99,7 +99,8 @@ public final class Instance {
         }
         for memory in module.memories {
             memories.append(try Memory(type: memory, strategy: store.configuration.bounds,
-                                       allowUnsafe: store.configuration.allowUnsafeStrategies))
+                                       allowUnsafe: store.configuration.allowUnsafeStrategies,
+                                       pageLimit: store.configuration.maxMemoryPages))
         }
         for tag in module.tags {
             let type = Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)] : FunctionType()

@@ -19,6 +19,10 @@ public struct StoreConfiguration: Sendable {
     /// When set, execution traps with `interrupted` after roughly this many loop
     /// iterations and calls.
     public var fuel: UInt64?
+    /// When set, no memory of this store's instances exceeds this many 64 KiB pages:
+    /// `memory.grow` past it returns -1, and a module whose memory starts above it does not
+    /// instantiate. Without it, a guest may grow a memory as far as its type and the host allow.
+    public var maxMemoryPages: UInt64?
 
     public init() {}
 

@@ -67,10 +67,13 @@ public final class LinearMemory {
     /// - Parameters:
     ///   - allowUnsafe: permits a strategy whose `isUnsafe` is true (see
     ///   `StoreConfiguration.allowUnsafeStrategies`).
+    ///   - pageLimit: the embedder's cap (`StoreConfiguration.maxMemoryPages`): `grow`
+    ///   fails beyond it, and a minimum above it is refused.
     /// - Throws: `WasmError` (`.uninstantiable`) when the limits exceed what the address
-    ///   type allows, the system refuses the mapping, or the strategy is unsafe and not
-    ///   allowed, or needs fault handling this platform lacks.
-    public init(type: MemoryType, strategy: BoundsStrategy, allowUnsafe: Bool = false) throws(WasmError) {
+    ///   type or `pageLimit` allows, the system refuses the mapping, or the strategy is
+    ///   unsafe and not allowed, or needs fault handling this platform lacks.
+    public init(type: MemoryType, strategy: BoundsStrategy, allowUnsafe: Bool = false,
+                pageLimit: UInt64? = nil) throws(WasmError) {
         guard !strategy.isUnsafe || allowUnsafe else {
             throw WasmError(.uninstantiable, "bounds strategy '\(strategy.rawValue)' gives no isolation; it must be allowed explicitly")
         }
@@ -80,7 +83,10 @@ public final class LinearMemory {
             throw WasmError(.uninstantiable, "bounds strategy '\(strategy.rawValue)' needs fault handling, unavailable on this platform")
         }
         let cap = limits.is64 ? Self.maxPages64 : Self.maxPages32
-        let maximum = min(limits.max ?? cap, cap)
+        if let pageLimit, limits.min > pageLimit {
+            throw WasmError(.uninstantiable, "memory of \(limits.min) pages exceeds the store's limit of \(pageLimit) pages")
+        }
+        let maximum = min(limits.max ?? cap, cap, pageLimit ?? cap)
         guard limits.min <= maximum else {
             throw WasmError(.uninstantiable, "memory size must be at most \(maximum) pages")
         }

@@ -1,0 +1,26 @@
+import FuzzTargets
+
+// Built with -sanitize=fuzzer -DLIBFUZZER (tools/fuzz), libFuzzer drives the target;
+// otherwise the program replays the input files or folders given as arguments.
+#if LIBFUZZER
+/// The program's entry point: SwiftPM links an executable's `main` to `<module>_main`,
+/// so libFuzzer's own `main` is not used and its driver is started from here.
+@_cdecl("fuzz_wat_main")
+func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+        FuzzTarget.wat.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+        return 0
+    }
+}
+
+@_extern(c, "LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ test: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+#else
+@main enum FuzzWAT {
+    static func main() { FuzzTarget.wat.replay(Array(CommandLine.arguments.dropFirst())) }
+}
+#endif
