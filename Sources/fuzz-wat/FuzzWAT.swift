@@ -9,10 +9,15 @@ import FuzzTargets
 func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     var argc = argc
     var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        FuzzTarget.wat.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
-        return 0
-    }
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) }
+}
+
+/// What libFuzzer's own `main` calls, when that is the one linked (a build with
+/// -sanitize=fuzzer, where both mains exist and the linker keeps the first).
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    FuzzTarget.wat.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+    return 0
 }
 
 @_extern(c, "LLVMFuzzerRunDriver")

@@ -6,6 +6,7 @@ import Foundation
 import Testing
 import WAT
 @testable import SpecRunner
+import FuzzTargets
 
 /// Modules the fuzzers found (Tests/FuzzRegressions/, see Docs/Fuzzing.md): each must load
 /// and run the same under every tier x safe strategy, without taking the host down.
@@ -66,5 +67,27 @@ import WAT
         #expect(DifferentialRun.Configuration("jit:guard")?.description == "jit:guard")
         #expect(DifferentialRun.Configuration("jit") == nil)
         #expect(DifferentialRun.Configuration("jit:nope") == nil)
+    }
+}
+
+/// The libFuzzer targets replay what they found (Tests/FuzzRegressions/decode and wat)
+/// and the differential corpus without the fuzzer: each input must return normally.
+@Suite struct FuzzTargetReplayTests {
+    static func files(_ sub: String) -> [URL] {
+        let folder = FuzzRegressionTests.folder.appendingPathComponent(sub)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted().map { folder.appendingPathComponent($0) }
+    }
+
+    @Test func decodeAndWATTargetsReturnOnEveryInput() throws {
+        var ran = 0
+        for (target, sub) in [(FuzzTarget.decode, "decode"), (.decode, ""), (.wat, "wat")] {
+            for url in Self.files(sub) where sub != "" || url.pathExtension == "wasm" {
+                let data = try #require(FileManager.default.contents(atPath: url.path))
+                target.run([UInt8](data))
+                ran += 1
+            }
+        }
+        #expect(ran >= FuzzRegressionTests.inputs.count)
     }
 }
