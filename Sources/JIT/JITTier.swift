@@ -57,7 +57,7 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
 
     public func compile(module: Module, validator: ModuleValidator, store: Store) throws -> any CompiledCode {
         let code = try compileModule(module, validator: validator, bounds: store.configuration.bounds,
-                                     countsFuel: store.fuel != nil)
+                                     countsFuel: store.configuration.countsFuel)
         lock.locked { totals.add(code.statistics) }
         return code
     }

@@ -17,8 +17,14 @@ public struct StoreConfiguration: Sendable {
     /// `callStackExhausted` too).
     public var valueStackSlots: Int = 1 << 22
     /// When set, execution traps with `interrupted` after roughly this many loop
-    /// iterations and calls.
+    /// iterations and calls (and the store consumes fuel, see `consumesFuel`).
     public var fuel: UInt64?
+    /// Whether code compiled for this store counts fuel, so that `Store.setFuel` may turn
+    /// metering on later. The JIT decides when it compiles whether to emit the counting
+    /// (it costs 2 of the 5 instructions of each poll), so it cannot be added afterwards.
+    public var consumesFuel = false
+    /// `consumesFuel`, or an initial `fuel`.
+    public var countsFuel: Bool { consumesFuel || fuel != nil }
     /// When set, no memory of this store's instances exceeds this many 64 KiB pages:
     /// `memory.grow` past it returns -1, and a module whose memory starts above it does not
     /// instantiate. Without it, a guest may grow a memory as far as its type and the host allow.
@@ -41,6 +47,13 @@ public struct StoreConfiguration: Sendable {
 /// between them. Instances and functions do not keep their store alive: keep the store
 /// (or a `Linker`, which holds it) while using them; invoking a function whose store is
 /// gone throws a `Trap` with reason `hostError`. Not thread-safe, except `interrupt()`.
+/// `Store.setFuel` on a store whose code does not count fuel.
+public struct FuelNotCounted: Error, CustomStringConvertible {
+    public var description: String {
+        "fuel is not counted in this store: set StoreConfiguration.consumesFuel (or an initial fuel) before compiling"
+    }
+}
+
 public final class Store {
     public let configuration: StoreConfiguration
     public let stack: ExecutionStack
@@ -60,14 +73,17 @@ public final class Store {
     /// Safe to call from another thread (a single aligned word store the runner polls).
     public func interrupt() { stack.interruptFlag.pointee = 1 }
 
-    /// Fuel left (nil when metering is off). Setting it also clears a pending interrupt.
-    public var fuel: UInt64? {
-        get { stack.meteringEnabled ? stack.fuel : nil }
-        set {
-            stack.fuel = newValue ?? UInt64.max
-            stack.meteringEnabled = newValue != nil
-            stack.interruptFlag.pointee = 0
-        }
+    /// Fuel left (nil when metering is off).
+    public var fuel: UInt64? { stack.meteringEnabled ? stack.fuel : nil }
+
+    /// Sets the fuel left (nil: metering off) and clears a pending interrupt. Throws for a
+    /// store not configured to count fuel (`StoreConfiguration.countsFuel`): its compiled
+    /// code would not count, and the limit would silently not hold.
+    public func setFuel(_ fuel: UInt64?) throws(FuelNotCounted) {
+        guard configuration.countsFuel || fuel == nil else { throw FuelNotCounted() }
+        stack.fuel = fuel ?? UInt64.max
+        stack.meteringEnabled = fuel != nil
+        stack.interruptFlag.pointee = 0
     }
 
     func retain(_ object: AnyObject) { retained.append(object) }

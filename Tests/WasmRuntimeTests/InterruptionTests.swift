@@ -75,7 +75,7 @@ import WasmRuntime
         expectInterrupted(try exported(instance, "spin"))
         #expect(linker.store.fuel == 0)
         // Refuelling makes the store usable again, and the loop stops again.
-        linker.store.fuel = 5
+        try linker.store.setFuel(5)
         expectInterrupted(try exported(instance, "spin"))
         #expect(linker.store.fuel == 0)
     }

@@ -179,10 +179,10 @@ import WasmRuntime
             """, linker)
         let i64Trap = trap { _ = try exported(instance, "i64").invoke([.i64(0)]) }
         #expect(i64Trap?.reason == .interrupted)
-        linker.store.fuel = 1_000
+        try linker.store.setFuel(1_000)
         let f64Trap = trap { _ = try exported(instance, "f64").invoke([.double(0)]) }
         #expect(f64Trap?.reason == .interrupted)
-        linker.store.fuel = 1_000
+        try linker.store.setFuel(1_000)
         // Within the budget the loops finish with the right values.
         let short = try instantiate(wat: """
             (module (func (export "count") (param i64) (result i64) (local i64)

@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a command writes its output: a path, written in place, or standard output.
+///
+/// A path is opened, truncated and written: symlinks are followed and special files
+/// (`/dev/stdout`, `/dev/null`, a pipe) stay what they are. Nothing is renamed over the
+/// path, so a failed write leaves it truncated but never replaced by another file.
+enum OutputFile {
+    /// `-` or nil: standard output.
+    static func write(_ bytes: [UInt8], to path: String?) throws {
+        guard let path, path != "-" else {
+            try writeAll(bytes, to: 1, name: "standard output")
+            return
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw CLIError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        try writeAll(bytes, to: fd, name: "'\(path)'")
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, name: String) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    throw CLIError("cannot write \(name): \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+    }
+}
+
+/// libc's `write` (the name is taken inside `OutputFile`).
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, bytes, count)
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Command-line tests of wasmlab: each case runs the built binary the way a user would and
+# checks its output, exit status and the files it leaves. Usage: cli-tests.sh WASMLAB
+set -uo pipefail
+wasmlab=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+passed=0 failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $1"; }
+expect() {  # expect NAME CONDITION...: the condition is a command that must succeed
+    local name=$1; shift
+    if "$@"; then pass; else fail "$name"; fi
+}
+
+printf '(module (func (export "f") (result i32) i32.const 7))\n' > ok.wat
+printf '(module (func (result i32) i64.const 1))\n' > bad.wat
+"$wasmlab" wat2wasm ok.wat -o ok.wasm
+
+# wat2wasm writes in place: through symlinks, into special files, never renaming over them.
+ln -s target.wasm link.wasm
+"$wasmlab" wat2wasm ok.wat -o link.wasm
+expect "wat2wasm -o SYMLINK keeps the link" test -L link.wasm
+expect "wat2wasm -o SYMLINK writes its target" cmp -s target.wasm ok.wasm
+mkfifo pipe
+timeout 10 cat pipe > from-pipe.wasm &
+reader=$!
+timeout 10 "$wasmlab" wat2wasm ok.wat -o pipe
+wait $reader
+expect "wat2wasm -o FIFO leaves a FIFO" test -p pipe
+expect "wat2wasm -o FIFO writes into it" cmp -s from-pipe.wasm ok.wasm
+"$wasmlab" wat2wasm ok.wat -o - > dash.wasm
+expect "wat2wasm -o - writes to stdout" cmp -s dash.wasm ok.wasm
+expect "wat2wasm -o - creates no file named -" test ! -e ./-
+"$wasmlab" wat2wasm ok.wat > plain.wasm
+expect "wat2wasm without -o writes to stdout" cmp -s plain.wasm ok.wasm
+"$wasmlab" wat2wasm ok.wat -o /dev/stdout > devstdout.wasm
+expect "wat2wasm -o /dev/stdout writes to stdout" cmp -s devstdout.wasm ok.wasm
+echo old > existing.wasm
+"$wasmlab" wat2wasm ok.wat -o existing.wasm
+expect "wat2wasm truncates a longer file" cmp -s existing.wasm ok.wasm
+
+# wat2wasm validates by default and names what is wrong with its input.
+"$wasmlab" wat2wasm bad.wat -o bad.wasm 2> err.txt
+status=$?
+expect "wat2wasm on an invalid module fails" test "$status" -eq 1
+expect "wat2wasm on an invalid module writes nothing" test ! -e bad.wasm
+expect "wat2wasm says the module is invalid" grep -q "invalid module" err.txt
+"$wasmlab" wat2wasm --no-validate bad.wat -o bad.wasm
+expect "wat2wasm --no-validate writes it anyway" test -s bad.wasm
+"$wasmlab" wat2wasm ok.wasm -o again.wasm 2> err.txt
+expect "wat2wasm on a binary says so" grep -q "already a binary module" err.txt
+"$wasmlab" wat2wasm missing.wat 2> err.txt
+expect "wat2wasm on a missing file gives the OS reason" grep -q "No such file" err.txt
+
+# diff: tiers agree on a module, and the exit status says so.
+"$wasmlab" diff ok.wasm > diff.txt
+expect "diff exits 0 when configurations agree" test $? -eq 0
+expect "diff prints agree" grep -q "ok.wasm: agree" diff.txt
+
+echo "cli tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
