@@ -6,10 +6,12 @@ public struct ByteReader: Sendable {
     /// One past the last byte this reader may consume (a section or function end).
     public var limit: Int
 
+    /// `limit` is clamped to the bytes there are: a length read from the input may point
+    /// past its end, and reads must then fail as "unexpected end", not index out of range.
     public init(_ bytes: [UInt8], offset: Int = 0, limit: Int? = nil) {
         self.bytes = bytes
         self.offset = offset
-        self.limit = limit ?? bytes.count
+        self.limit = Swift.min(limit ?? bytes.count, bytes.count)
     }
 
     public var isAtEnd: Bool { offset >= limit }

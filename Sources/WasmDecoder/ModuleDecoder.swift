@@ -114,8 +114,9 @@ struct ModuleDecoder {
 
     mutating func readCustomSection(end: Int) throws(WasmError) {
         let name = try reader.readWasmName()
-        // A name longer than the section makes the remaining size negative.
-        guard reader.offset <= end else { throw ByteReader.endError(at: reader.bytes.count) }
+        // A name longer than the section makes the remaining size negative; a size read
+        // from the input may also reach past its end.
+        guard reader.offset <= end, end <= reader.bytes.count else { throw ByteReader.endError(at: reader.bytes.count) }
         let payload = reader.offset..<end
         reader.offset = end
         module.customSections.append(CustomSection(name: name, range: payload))
