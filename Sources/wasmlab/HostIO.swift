@@ -10,12 +10,17 @@ import Darwin
 // them was a large part of `wasmlab run`'s start-up (see "Start-up" in Docs/Design.md).
 
 /// Writes `text` to standard error unbuffered, as `FileHandle.standardError.write` did.
-func writeStandardError(_ text: String) {
+func writeStandardError(_ text: String) { writeUnbuffered(text, to: 2) }
+
+/// Writes `text` to standard output unbuffered: in order with what a guest writes to fd 1.
+func writeStandardOutput(_ text: String) { writeUnbuffered(text, to: 1) }
+
+private func writeUnbuffered(_ text: String, to fd: Int32) {
     var text = text
     text.withUTF8 { bytes in
         var offset = 0
         while offset < bytes.count {
-            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if written > 0 {
                 offset += written
             } else if written < 0 && errno == EINTR {

@@ -145,11 +145,20 @@ struct RunInvocation: Equatable {
         configuration.fuel = fuel
         let store = Store(configuration: configuration)
         let linker = Linker(store: store)
-        linker.defineSpectest()
+        linker.defineSpectest(print: { writeStandardOutput($0 + "\n") })
 
         let preopens = directories.map { spec -> WASIConfiguration.Preopen in
             let parts = spec.components(separatedBy: "::")
             return .init(hostPath: parts[0], guestPath: parts.count > 1 ? parts[1...].joined(separator: "::") : nil)
+        }
+        // Each --dir is checked first so that the error names the one that fails, and why.
+        for preopen in preopens {
+            let fd = open(preopen.hostPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else {
+                writeStandardError("error: cannot preopen '\(preopen.hostPath)': \(String(cString: strerror(errno)))\n")
+                throw ExitCode(RunExitStatus.loadFailure.rawValue)
+            }
+            close(fd)
         }
         let programName = invoke == nil ? [URL(fileURLWithPath: file).lastPathComponent] : []
         let wasi: WASI

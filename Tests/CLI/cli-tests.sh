@@ -36,8 +36,11 @@ expect "wat2wasm -o - writes to stdout" cmp -s dash.wasm ok.wasm
 expect "wat2wasm -o - creates no file named -" test ! -e ./-
 "$wasmlab" wat2wasm ok.wat > plain.wasm
 expect "wat2wasm without -o writes to stdout" cmp -s plain.wasm ok.wasm
-"$wasmlab" wat2wasm ok.wat -o /dev/stdout > devstdout.wasm
-expect "wat2wasm -o /dev/stdout writes to stdout" cmp -s devstdout.wasm ok.wasm
+# What /dev/stdout is, made here: a broken build must not replace the machine's own.
+ln -s /proc/self/fd/1 stdout-link
+"$wasmlab" wat2wasm ok.wat -o stdout-link > devstdout.wasm
+expect "wat2wasm -o (link to /proc/self/fd/1) writes to stdout" cmp -s devstdout.wasm ok.wasm
+expect "wat2wasm -o (link to /proc/self/fd/1) keeps the link" test -L stdout-link
 echo old > existing.wasm
 "$wasmlab" wat2wasm ok.wat -o existing.wasm
 expect "wat2wasm truncates a longer file" cmp -s existing.wasm ok.wasm
@@ -54,6 +57,19 @@ expect "wat2wasm --no-validate writes it anyway" test -s bad.wasm
 expect "wat2wasm on a binary says so" grep -q "already a binary module" err.txt
 "$wasmlab" wat2wasm missing.wat 2> err.txt
 expect "wat2wasm on a missing file gives the OS reason" grep -q "No such file" err.txt
+
+# run: spectest's print functions print as the reference interpreter does.
+printf '(module (import "spectest" "print_i32" (func $p (param i32))) (import "spectest" "print_f64" (func $q (param f64)))
+  (func (export "_start") (call $p (i32.const -42)) (call $q (f64.const 1.5))))\n' > print.wat
+"$wasmlab" run print.wat > out.txt
+expect "spectest.print_i32 prints its value" grep -qx -- "-42 : i32" out.txt
+expect "spectest.print_f64 prints its value" grep -qx -- "1.5 : f64" out.txt
+
+# run --dir: the directory that cannot be opened is named, with the OS's reason.
+"$wasmlab" run --dir . --dir ./nonexistent print.wat > /dev/null 2> err.txt
+status=$?
+expect "run --dir names the failing directory" grep -q "cannot preopen './nonexistent': No such file or directory" err.txt
+expect "run --dir failure exits 125" test "$status" -eq 125
 
 # diff: tiers agree on a module, and the exit status says so.
 "$wasmlab" diff ok.wasm > diff.txt
