@@ -181,6 +181,9 @@ struct ScriptSession {
         case other(String)
         var text: String {
             switch self {
+            // A host error is the runner's own doing (e.g. a call with the wrong number of
+            // arguments): its detail says what happened.
+            case .trap(let t) where t.reason == .hostError && t.detail != nil: "error: \(t.detail ?? "")"
             case .trap(let t): "trap \"\(t.reason.message)\""
             case .other(let s): s
             }

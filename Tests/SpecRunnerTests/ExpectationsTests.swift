@@ -26,3 +26,14 @@ import Testing
         #expect(!SpecValueMatcher.isNaN64(0x7FF0_0000_0000_0001, canonical: false))
     }
 }
+
+@Suite struct ScriptFailureTests {
+    @Test func aCallWithTheWrongArgumentsSaysSo() {
+        let result = SpecRunner(configuration: .init()).run(source: """
+            (module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
+            (assert_return (invoke "add" (i32.const 1)) (i32.const 1))
+            """, file: "args.wast")
+        #expect(result.failed == 1)
+        #expect(result.failures.first?.actual == "error: argument count mismatch: expected 2, got 1")
+    }
+}
