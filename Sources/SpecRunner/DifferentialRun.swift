@@ -93,9 +93,9 @@ public struct DifferentialRun {
         for (name, external) in instance.exports {
             switch external {
             case .function(let f):
-                outcome.types[name] = (["func"] + f.type.parameters.map(Self.typeName) + ["->"]
-                                       + f.type.results.map(Self.typeName)).joined(separator: " ")
-            case .global(let g): outcome.types[name] = "global " + Self.typeName(g.type.valueType)
+                outcome.types[name] = (["func"] + f.type.parameters.map(\.description) + ["->"]
+                                       + f.type.results.map(\.description)).joined(separator: " ")
+            case .global(let g): outcome.types[name] = "global " + g.type.valueType.description
             default: break
             }
         }
@@ -199,19 +199,6 @@ public struct DifferentialRun {
             "ref.func:" + (instance.functions.firstIndex { $0 === handle.function }.map(String.init) ?? "?")
         case .ref(.extern(let v)): "ref.extern:" + hex(v, digits: 1)
         case .ref(.exception): "ref.exn"
-        }
-    }
-
-    static func typeName(_ type: ValueType) -> String {
-        switch type {
-        case .i32: "i32"
-        case .i64: "i64"
-        case .f32: "f32"
-        case .f64: "f64"
-        case .v128: "v128"
-        case .funcRef: "funcref"
-        case .externRef: "externref"
-        case .ref: "ref"
         }
     }
 

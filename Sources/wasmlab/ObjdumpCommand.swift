@@ -29,7 +29,7 @@ struct ModuleSummary {
         var lines: [String] = []
         let importedFunctions = module.importedFunctionTypes.count
         lines.append("types: \(module.types.count)")
-        for (i, t) in module.types.enumerated() { lines.append("  type[\(i)] \(signature(t))") }
+        for (i, t) in module.types.enumerated() { lines.append("  type[\(i)] \(t)") }
         lines.append("imports: \(module.imports.count)")
         for imp in module.imports { lines.append("  \(imp.module).\(imp.name): \(describe(imp.descriptor))") }
         lines.append("functions: \(module.functions.count) defined, \(importedFunctions) imported")
@@ -37,15 +37,15 @@ struct ModuleSummary {
             let index = UInt32(importedFunctions + i)
             let name = module.names?.functionNames[index].map { " <\($0)>" } ?? ""
             let typeIndex = i < module.functions.count ? Int(module.functions[i]) : -1
-            let type = typeIndex >= 0 && typeIndex < module.types.count ? signature(module.types[typeIndex]) : "?"
+            let type = typeIndex >= 0 && typeIndex < module.types.count ? "\(module.types[typeIndex])" : "?"
             lines.append("  func[\(index)]\(name) \(type) size=\(body.code.count) locals=\(body.localCounts.reduce(0) { $0 + Int($1) })")
         }
         lines.append("tables: \(module.tables.count)")
-        for t in module.tables { lines.append("  \(t.type.elementType) \(limits(t.type.limits))") }
+        for t in module.tables { lines.append("  \(t.type)") }
         lines.append("memories: \(module.memories.count)")
-        for m in module.memories { lines.append("  \(limits(m.limits))") }
+        for m in module.memories { lines.append("  \(m)") }
         lines.append("globals: \(module.globals.count)")
-        for g in module.globals { lines.append("  \(g.type.isMutable ? "mut " : "")\(g.type.valueType)") }
+        for g in module.globals { lines.append("  \(g.type)") }
         lines.append("exports: \(module.exports.count)")
         for e in module.exports { lines.append("  \"\(e.name)\" \(e.kind)[\(e.index)]") }
         if let start = module.start { lines.append("start: func[\(start)]") }
@@ -55,20 +55,12 @@ struct ModuleSummary {
         return lines.joined(separator: "\n")
     }
 
-    private func signature(_ t: FunctionType) -> String {
-        "(\(t.parameters.map { "\($0)" }.joined(separator: ", "))) -> (\(t.results.map { "\($0)" }.joined(separator: ", ")))"
-    }
-
-    private func limits(_ l: Limits) -> String {
-        "min=\(l.min)" + (l.max.map { " max=\($0)" } ?? "") + (l.is64 ? " i64" : "")
-    }
-
     private func describe(_ d: Import.Descriptor) -> String {
         switch d {
         case .function(let t): "func type[\(t)]"
-        case .table(let t): "table \(t.elementType) \(limits(t.limits))"
-        case .memory(let m): "memory \(limits(m.limits))"
-        case .global(let g): "global \(g.isMutable ? "mut " : "")\(g.valueType)"
+        case .table(let t): "table \(t)"
+        case .memory(let m): "memory \(m)"
+        case .global(let g): "global \(g)"
         case .tag(let t): "tag type[\(t.typeIndex)]"
         }
     }

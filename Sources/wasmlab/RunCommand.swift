@@ -259,7 +259,7 @@ enum ValueParser {
         case .f64:
             if let v = Double(text) { return .f64(v.bitPattern) }
         default:
-            throw CLIError("cannot pass a \(type) argument from the command line")
+            throw CLIError("cannot pass an argument of type \(type) from the command line")
         }
         throw CLIError("'\(text)' is not a valid \(type)")
     }

@@ -71,6 +71,18 @@ status=$?
 expect "run --dir names the failing directory" grep -q "cannot preopen './nonexistent': No such file or directory" err.txt
 expect "run --dir failure exits 125" test "$status" -eq 125
 
+# Types print as the text format writes them.
+printf '(module (type $t (func (param i32))) (table 10 20 externref) (table 1 (ref null $t)) (memory i64 1 2)
+  (global (mut i64) (i64.const 0)) (func (export "f") (param externref) (result i32) i32.const 0))\n' > types.wat
+"$wasmlab" objdump types.wat > objdump.txt
+expect "objdump prints table types as text" grep -qx "  10 20 externref" objdump.txt
+expect "objdump prints typed references as text" grep -qx "  1 (ref null 0)" objdump.txt
+expect "objdump prints function types as text" grep -qx "  type\[1\] (func (param externref) (result i32))" objdump.txt
+expect "objdump prints global types as text" grep -qx "  (mut i64)" objdump.txt
+expect "objdump prints memory64 limits as text" grep -qx "  i64 1 2" objdump.txt
+"$wasmlab" run --invoke f types.wat null 2> err.txt
+expect "run --invoke names a reference type as text" grep -q "of type externref" err.txt
+
 # diff: tiers agree on a module, and the exit status says so.
 "$wasmlab" diff ok.wasm > diff.txt
 expect "diff exits 0 when configurations agree" test $? -eq 0
