@@ -17,6 +17,20 @@ struct Token: Sendable {
     }
     var kind: Kind
     var line: Int
+    /// 1-based byte column of the token's first character (0 when not known).
+    var column = 0
+
+    /// The token as written, for error messages (nil at the end of the input).
+    var text: String? {
+        switch kind {
+        case .lparen: "("
+        case .rparen: ")"
+        case .atom(let s), .reserved(let s): s
+        case .id(let s): "$" + s
+        case .string(let bytes): "\"" + String(decoding: bytes.prefix(40), as: UTF8.self) + "\""
+        case .bad, .eof: nil
+        }
+    }
 }
 
 /// Splits text into tokens. Whitespace, line comments, nested block comments and
@@ -25,6 +39,8 @@ struct Lexer {
     private let bytes: [UInt8]
     private var i = 0
     private var line = 1
+    /// Index of the first byte of the current line (for columns).
+    private var lineStart = 0
     private var annotationDepth = 0
 
     init(_ text: String) { bytes = Array(text.utf8) }
@@ -66,6 +82,7 @@ struct Lexer {
             case UInt8(ascii: "\n"):
                 i += 1
                 line += 1
+                lineStart = i
             case UInt8(ascii: ";") where peek(1) == UInt8(ascii: ";"):
                 // A line comment ends at LF or a lone CR.
                 while let c = peek(), c != UInt8(ascii: "\n"), c != UInt8(ascii: "\r") { i += 1 }
@@ -95,7 +112,10 @@ struct Lexer {
                 i += 2
                 if depth == 0 { return }
             } else {
-                if bytes[i] == UInt8(ascii: "\n") { line += 1 }
+                if bytes[i] == UInt8(ascii: "\n") {
+                    line += 1
+                    lineStart = i + 1
+                }
                 i += 1
             }
         }
@@ -134,9 +154,10 @@ struct Lexer {
     mutating func next() throws(WasmError) -> Token {
         try skipTrivia()
         let startLine = line
-        guard let c = peek() else { return Token(kind: .eof, line: line) }
-        if c == UInt8(ascii: "(") { i += 1; return Token(kind: .lparen, line: startLine) }
-        if c == UInt8(ascii: ")") { i += 1; return Token(kind: .rparen, line: startLine) }
+        let column = i - lineStart + 1
+        guard let c = peek() else { return Token(kind: .eof, line: line, column: column) }
+        if c == UInt8(ascii: "(") { i += 1; return Token(kind: .lparen, line: startLine, column: column) }
+        if c == UInt8(ascii: ")") { i += 1; return Token(kind: .rparen, line: startLine, column: column) }
         // A maximal run of identifier characters and strings forms one token.
         let start = i
         var pieces = 0
@@ -163,34 +184,34 @@ struct Lexer {
         }
         if i == start {
             i += 1
-            return Token(kind: .bad("illegal character"), line: startLine)
+            return Token(kind: .bad("illegal character"), line: startLine, column: column)
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
-        if sawReserved { return Token(kind: .reserved(text), line: startLine) }
+        if sawReserved { return Token(kind: .reserved(text), line: startLine, column: column) }
         if sawString {
             if pieces == 1 {
                 switch lastString {
-                case .success(let s): return Token(kind: .string(s), line: startLine)
-                case .failure(let e): return Token(kind: .bad(e.message), line: startLine)
+                case .success(let s): return Token(kind: .string(s), line: startLine, column: column)
+                case .failure(let e): return Token(kind: .bad(e.message), line: startLine, column: column)
                 }
             }
             // `$"quoted id"` (Wasm 3.0)
             if pieces == 2, bytes[start] == UInt8(ascii: "$"), i - start > 1, bytes[start + 1] == UInt8(ascii: "\"") {
                 guard case .success(let s) = lastString, !s.isEmpty else {
-                    return Token(kind: .bad("empty identifier"), line: startLine)
+                    return Token(kind: .bad("empty identifier"), line: startLine, column: column)
                 }
                 guard let name = UTF8Validation.decode(s) else {
-                    return Token(kind: .bad("malformed UTF-8 encoding"), line: startLine)
+                    return Token(kind: .bad("malformed UTF-8 encoding"), line: startLine, column: column)
                 }
-                return Token(kind: .id(name), line: startLine)
+                return Token(kind: .id(name), line: startLine, column: column)
             }
-            return Token(kind: .reserved(text), line: startLine)
+            return Token(kind: .reserved(text), line: startLine, column: column)
         }
         if c == UInt8(ascii: "$") {
-            if text.utf8.count == 1 { return Token(kind: .bad("empty identifier"), line: startLine) }
-            return Token(kind: .id(String(text.dropFirst())), line: startLine)
+            if text.utf8.count == 1 { return Token(kind: .bad("empty identifier"), line: startLine, column: column) }
+            return Token(kind: .id(String(text.dropFirst())), line: startLine, column: column)
         }
-        return Token(kind: .atom(text), line: startLine)
+        return Token(kind: .atom(text), line: startLine, column: column)
     }
 
     /// Reads a string literal starting at the opening quote: its bytes and the first error

@@ -20,7 +20,12 @@ struct TokenCursor {
 
     mutating func advance() { if pos < tokens.count { pos += 1 } }
 
-    func error(_ message: String) -> WasmError { .malformed(message, offset: line) }
+    /// An error at the next token: its line, column and text.
+    func error(_ message: String) -> WasmError {
+        let token = peek()
+        return WasmError(.malformed, message, offset: token.line, column: token.column > 0 ? token.column : nil,
+                         token: token.text)
+    }
 
     /// The error for an unexpected current token, with the testsuite's wording.
     func unexpected() -> WasmError {

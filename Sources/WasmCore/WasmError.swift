@@ -17,11 +17,27 @@ public struct WasmError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
     /// Byte offset in the module (binary) or 1-based line (text), when known.
     public var offset: Int?
+    /// 1-based column of the offending token (text), when known.
+    public var column: Int?
+    /// The offending token as written (text), when known.
+    public var token: String?
 
-    public init(_ kind: Kind, _ message: String, offset: Int? = nil) {
+    public init(_ kind: Kind, _ message: String, offset: Int? = nil, column: Int? = nil, token: String? = nil) {
         self.kind = kind
         self.message = message
         self.offset = offset
+        self.column = column
+        self.token = token
+    }
+
+    /// "malformed module", "invalid module", "link error" or "instantiation error".
+    public var kindText: String {
+        switch kind {
+        case .malformed: "malformed module"
+        case .invalid: "invalid module"
+        case .unlinkable: "link error"
+        case .uninstantiable: "instantiation error"
+        }
     }
 
     public static func malformed(_ message: String, offset: Int? = nil) -> WasmError {
@@ -33,13 +49,7 @@ public struct WasmError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let kindText: String
-        switch kind {
-        case .malformed: kindText = "malformed module"
-        case .invalid: kindText = "invalid module"
-        case .unlinkable: kindText = "link error"
-        case .uninstantiable: kindText = "instantiation error"
-        }
+        if let offset, let column { return "\(kindText): \(message) (at line \(offset), column \(column))" }
         if let offset { return "\(kindText): \(message) (at offset \(offset))" }
         return "\(kindText): \(message)"
     }

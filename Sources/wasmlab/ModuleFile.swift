@@ -16,9 +16,23 @@ enum ModuleFile {
         }
         let bytes = [UInt8](data)
         if path.hasSuffix(".wat") || path.hasSuffix(".wast") || !bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) && looksLikeText(bytes) {
-            return try WAT.encode(String(decoding: bytes, as: UTF8.self), features: features, debugNames: true)
+            return try encode(String(decoding: bytes, as: UTF8.self), path: path, features: features, debugNames: true)
         }
         return bytes
+    }
+
+    /// Encodes text; an error in it reads `PATH:LINE:COLUMN: malformed module: MESSAGE`,
+    /// followed by the offending token when the message does not show it.
+    static func encode(_ text: String, path: String, features: WasmFeatures, debugNames: Bool) throws -> [UInt8] {
+        do {
+            return try WAT.encode(text, features: features, debugNames: debugNames)
+        } catch {
+            guard let line = error.offset else { throw error }
+            let place = error.column.map { "\(path):\(line):\($0)" } ?? "\(path):\(line)"
+            var message = error.message
+            if let token = error.token, !message.contains(token) { message += " at '\(token)'" }
+            throw CLIError("\(place): \(error.kindText): \(message)")
+        }
     }
 
     private static func looksLikeText(_ bytes: [UInt8]) -> Bool {

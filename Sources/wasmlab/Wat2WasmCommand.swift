@@ -49,7 +49,7 @@ struct Wat2WasmCommand: ParsableCommand {
             guard let text = String(validating: source, as: UTF8.self) else {
                 throw CLIError("'\(input)' is not UTF-8 text")
             }
-            let bytes = try WAT.encode(text, features: features.features, debugNames: debugNames)
+            let bytes = try ModuleFile.encode(text, path: input, features: features.features, debugNames: debugNames)
             if !noValidate {
                 try validateModule(try decodeModule(bytes, features: features.features), features: features.features)
             }

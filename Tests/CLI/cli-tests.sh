@@ -83,6 +83,11 @@ expect "objdump prints memory64 limits as text" grep -qx "  i64 1 2" objdump.txt
 "$wasmlab" run --invoke f types.wat null 2> err.txt
 expect "run --invoke names a reference type as text" grep -q "of type externref" err.txt
 
+# Text-format errors give FILE:LINE:COLUMN and the offending token.
+printf '(module\n  (func (result i32)\n    i32.bogus))\n' > bogus.wat
+"$wasmlab" validate bogus.wat 2> err.txt
+expect "a text error names file, line and column" grep -q "^error: bogus.wat:3:5: malformed module: unknown operator i32.bogus" err.txt
+
 # diff: tiers agree on a module, and the exit status says so.
 "$wasmlab" diff ok.wasm > diff.txt
 expect "diff exits 0 when configurations agree" test $? -eq 0
