@@ -181,7 +181,8 @@ public struct JITListingPrinter {
     }
 
     static func signature(_ type: FunctionType) -> String {
-        "(" + type.parameters.map(Instruction.text).joined(separator: ", ") + ") -> ("
-            + type.results.map(Instruction.text).joined(separator: ", ") + ")"
+        let parameters: [String] = type.parameters.map(\.description)
+        let results: [String] = type.results.map(\.description)
+        return "(" + parameters.joined(separator: ", ") + ") -> (" + results.joined(separator: ", ") + ")"
     }
 }

@@ -26,8 +26,8 @@ extension Instruction {
         case .table, .memory: return index == 0 ? name : "\(name) \(index)"
         case .brTable: return ([name] + labels.map { "\($0)" }).joined(separator: " ")
         case .callIndirect: return name + (index2 == 0 ? "" : " \(index2)") + " (type \(index))"
-        case .selectT: return name + " (result" + valueTypes.map { " " + Self.text($0) }.joined() + ")"
-        case .heapType: return "\(name) \(Self.text(heapType))"
+        case .selectT: return name + " (result" + valueTypes.map { " \($0)" }.joined() + ")"
+        case .heapType: return "\(name) \(heapType)"
         case .i32: return "\(name) \(Int32(truncatingIfNeeded: value))"
         case .i64: return "\(name) \(Int64(bitPattern: value))"
         case .f32: return "\(name) \(Float(bitPattern: UInt32(truncatingIfNeeded: value)))"
@@ -49,38 +49,8 @@ extension Instruction {
     static func text(_ blockType: BlockType) -> String {
         switch blockType {
         case .empty: ""
-        case .value(let t): " (result \(text(t)))"
+        case .value(let t): " (result \(t))"
         case .typeIndex(let i): " (type \(i))"
-        }
-    }
-
-    /// A value type in text-format spelling.
-    public static func text(_ type: ValueType) -> String {
-        switch type {
-        case .i32: "i32"
-        case .i64: "i64"
-        case .f32: "f32"
-        case .f64: "f64"
-        case .v128: "v128"
-        case .ref(let r):
-            switch (r.isNullable, r.heapType) {
-            case (true, .func): "funcref"
-            case (true, .extern): "externref"
-            case (true, .exn): "exnref"
-            default: "(ref\(r.isNullable ? " null" : "") \(text(r.heapType)))"
-            }
-        }
-    }
-
-    static func text(_ heapType: HeapType) -> String {
-        switch heapType {
-        case .func: "func"
-        case .extern: "extern"
-        case .exn: "exn"
-        case .noFunc: "nofunc"
-        case .noExtern: "noextern"
-        case .noExn: "noexn"
-        case .concrete(let i): "\(i)"
         }
     }
 }

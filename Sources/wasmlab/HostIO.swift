@@ -17,19 +17,24 @@ func writeStandardOutput(_ text: String) { writeUnbuffered(text, to: 1) }
 
 private func writeUnbuffered(_ text: String, to fd: Int32) {
     var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if written > 0 {
-                offset += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
+    _ = text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: fd) }
+}
+
+/// Writes all of `bytes` to `fd`, again after EINTR; returns 0, or the errno that stopped it.
+@discardableResult
+func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Int32 {
+    var offset = 0
+    while offset < bytes.count {
+        let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if written > 0 {
+            offset += written
+        } else if written < 0 && errno == EINTR {
+            continue
+        } else {
+            return written < 0 ? errno : EIO
         }
     }
+    return 0
 }
 
 /// Runs `body` once on a new detached thread (the timeout timer of `wasmlab run`).

@@ -13,33 +13,17 @@ enum OutputFile {
     /// `-` or nil: standard output.
     static func write(_ bytes: [UInt8], to path: String?) throws {
         guard let path, path != "-" else {
-            try writeAll(bytes, to: 1, name: "standard output")
+            try write(bytes, toDescriptor: 1, name: "standard output")
             return
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw CLIError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        try writeAll(bytes, to: fd, name: "'\(path)'")
+        try write(bytes, toDescriptor: fd, name: "'\(path)'")
     }
 
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32, name: String) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    throw CLIError("cannot write \(name): \(String(cString: strerror(errno)))")
-                }
-            }
-        }
+    private static func write(_ bytes: [UInt8], toDescriptor fd: Int32, name: String) throws {
+        let error = bytes.withUnsafeBytes { writeAll($0, to: fd) }
+        guard error == 0 else { throw CLIError("cannot write \(name): \(String(cString: strerror(error)))") }
     }
-}
-
-/// libc's `write` (the name is taken inside `OutputFile`).
-private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, bytes, count)
 }
