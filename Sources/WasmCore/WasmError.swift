@@ -21,6 +21,10 @@ public struct WasmError: Error, Hashable, Sendable, CustomStringConvertible {
     public var column: Int?
     /// The offending token as written (text), when known.
     public var token: String?
+    /// Index of the function whose body is invalid, when the error is in a body.
+    public var function: UInt32?
+    /// That function's name from the name section, when it has one.
+    public var functionName: String?
 
     public init(_ kind: Kind, _ message: String, offset: Int? = nil, column: Int? = nil, token: String? = nil) {
         self.kind = kind
@@ -48,9 +52,15 @@ public struct WasmError: Error, Hashable, Sendable, CustomStringConvertible {
         WasmError(.invalid, message, offset: offset)
     }
 
+    /// "invalid module: type mismatch: expected i32, found i64 (in function 3 $f, at offset 0x2a)".
     public var description: String {
-        if let offset, let column { return "\(kindText): \(message) (at line \(offset), column \(column))" }
-        if let offset { return "\(kindText): \(message) (at offset \(offset))" }
-        return "\(kindText): \(message)"
+        var place: [String] = []
+        if let function { place.append("in function \(function)" + (functionName.map { " $\($0)" } ?? "")) }
+        if let offset, let column {
+            place.append("at line \(offset), column \(column)")
+        } else if let offset {
+            place.append("at offset 0x\(String(offset, radix: 16))")
+        }
+        return "\(kindText): \(message)" + (place.isEmpty ? "" : " (\(place.joined(separator: ", ")))")
     }
 }

@@ -85,17 +85,28 @@ struct FunctionValidator {
 
     @inline(__always)
     func expectCode(_ code: TypeCode, at depth: Int) throws(WasmError) {
+        guard depth < stack.count - topHeight else {
+            if topUnreachable { return }
+            throw Self.mismatch(expected: code, found: nil)
+        }
         // Equal types are the common case (one compare); only references need the
         // subtype relation.
-        let actual = try peekCode(depth)
+        let actual = stack[stack.count - 1 - depth]
         if actual != code && !actual.isUnknown { try expectSubtype(actual, of: code) }
     }
 
     @inline(never)
     func expectSubtype(_ actual: TypeCode, of expected: TypeCode) throws(WasmError) {
         guard let a = actual.valueType, let e = expected.valueType, module.relations.isSubtype(a, of: e) else {
-            throw .invalid("type mismatch")
+            throw Self.mismatch(expected: expected, found: actual)
         }
+    }
+
+    /// "type mismatch: expected i32, found i64" (`found` nil: the frame has no operand left).
+    @inline(never)
+    static func mismatch(expected: TypeCode, found: TypeCode?) -> WasmError {
+        func text(_ code: TypeCode) -> String { code.valueType.map { "\($0)" } ?? "any" }
+        return .invalid("type mismatch: expected \(text(expected)), found \(found.map(text) ?? "nothing")")
     }
 
     @inline(__always)
@@ -112,7 +123,8 @@ struct FunctionValidator {
     /// The stack of the current frame holds exactly `types`.
     func expectExactly(_ types: [ValueType]) throws(WasmError) {
         try expect(types, above: 0)
-        if stack.count - topHeight > types.count { throw .invalid("type mismatch") }
+        let extra = stack.count - topHeight - types.count
+        if extra > 0 { throw .invalid("type mismatch: \(extra) extra value\(extra == 1 ? "" : "s") on the stack") }
     }
 
     @inline(__always)

@@ -25,48 +25,58 @@ extension ModuleValidator {
                                        features: features)
         // One instruction decoded in place each time (no copy out, no destroy per instruction).
         var ins = Instruction(.nop)
-        while !reader.isAtEnd {
-            let offset = reader.offset
-            try reader.next(into: &ins)
-            // The most frequent instructions take FunctionValidator's fast paths (their
-            // type, or nil when the general path must check further). Each path calls
-            // the sink itself: inlined there, its `visit` folds for the known opcode.
-            switch ins.opcode {
-            case .localGet:
-                if let code = v.pointee.localGetCode(ins.index) {
+        var offset = reader.offset
+        do {
+            while !reader.isAtEnd {
+                offset = reader.offset
+                try reader.next(into: &ins)
+                // The most frequent instructions take FunctionValidator's fast paths (their
+                // type, or nil when the general path must check further). Each path calls
+                // the sink itself: inlined there, its `visit` folds for the known opcode.
+                switch ins.opcode {
+                case .localGet:
+                    if let code = v.pointee.localGetCode(ins.index) {
+                        try sink.visit(ins, offset: offset, context: context)
+                        v.pointee.pushChecked(code)
+                        continue
+                    }
+                case .i32Const:
+                    if let code = v.pointee.i32ConstCode() {
+                        try sink.visit(ins, offset: offset, context: context)
+                        v.pointee.pushChecked(code)
+                        continue
+                    }
+                case .localSet, .localTee:
+                    if let code = v.pointee.localSetCode(ins.index) {
+                        try sink.visit(ins, offset: offset, context: context)
+                        v.pointee.setLocalChecked(ins.index, code, tee: ins.opcode == .localTee)
+                        continue
+                    }
+                default:
+                    // Table-typed instructions: no `ValidationEffect` in between.
+                    if let (signature, address) = try v.pointee.checkSignature(ins, offset: offset) {
+                        try sink.visit(ins, offset: offset, context: context)
+                        v.pointee.applySignature(signature, address: address)
+                        continue
+                    }
+                    let effect = try v.pointee.checkHandTyped(ins)
                     try sink.visit(ins, offset: offset, context: context)
-                    v.pointee.pushChecked(code)
+                    v.pointee.apply(effect)
                     continue
                 }
-            case .i32Const:
-                if let code = v.pointee.i32ConstCode() {
-                    try sink.visit(ins, offset: offset, context: context)
-                    v.pointee.pushChecked(code)
-                    continue
-                }
-            case .localSet, .localTee:
-                if let code = v.pointee.localSetCode(ins.index) {
-                    try sink.visit(ins, offset: offset, context: context)
-                    v.pointee.setLocalChecked(ins.index, code, tee: ins.opcode == .localTee)
-                    continue
-                }
-            default:
-                // Table-typed instructions: no `ValidationEffect` in between.
-                if let (signature, address) = try v.pointee.checkSignature(ins, offset: offset) {
-                    try sink.visit(ins, offset: offset, context: context)
-                    v.pointee.applySignature(signature, address: address)
-                    continue
-                }
-                let effect = try v.pointee.checkHandTyped(ins)
+                let effect = try v.pointee.check(ins, offset: offset)
                 try sink.visit(ins, offset: offset, context: context)
                 v.pointee.apply(effect)
-                continue
             }
-            let effect = try v.pointee.check(ins, offset: offset)
-            try sink.visit(ins, offset: offset, context: context)
-            v.pointee.apply(effect)
+            offset = reader.offset
+            try sink.endFunction(maxStackHeight: try v.pointee.finish())
+        } catch var error as WasmError where error.function == nil && error.kind != .uninstantiable {
+            // Where it went wrong: the function (and its name) and the instruction.
+            error.function = v.pointee.functionIndex
+            error.functionName = module.names?.functionNames[v.pointee.functionIndex]
+            if error.offset == nil { error.offset = offset }
+            throw error
         }
-        try sink.endFunction(maxStackHeight: try v.pointee.finish())
     }
 
     /// `functionValidator(definedIndex:)` in a new heap cell (nothing allocated when it

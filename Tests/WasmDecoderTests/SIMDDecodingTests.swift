@@ -65,7 +65,7 @@ import WasmDecoder
         let vector: [UInt8] = [0xFD, 0x0C] + zero
         // i8x16.shl takes v128 and i32; v128.bitselect takes three vectors.
         #expect(check(results: [Self.v128], vector + [0x41, 0x01, 0xFD, 0x6B]) == nil)
-        #expect(check(results: [Self.v128], vector + vector + [0xFD, 0x6B]) == "type mismatch")
+        #expect(check(results: [Self.v128], vector + vector + [0xFD, 0x6B]) == "type mismatch: expected i32, found v128")
         #expect(check(results: [Self.v128], vector + vector + vector + [0xFD, 0x52]) == nil)
         #expect(Opcode.i8x16ExtractLaneS.laneCount == 16 && Opcode.f64x2ReplaceLane.laneCount == 2)
         #expect(Opcode.v128Load32Lane.laneCount == 4)

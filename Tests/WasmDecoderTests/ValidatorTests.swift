@@ -12,12 +12,28 @@ import WasmDecoder
         B.check(B.function(params: params, results: results, locals: locals, code: code, memory: memory), features: features)
     }
 
+    @Test func errorsNameTheFunctionAndTheInstruction() throws {
+        // i32.const 1; i64.const 2; i32.add: the add is where it fails.
+        let bytes = B.function(results: [Self.i32], code: [0x41, 0x01, 0x42, 0x02, 0x6A])
+        let module = try decodeModule(bytes)
+        #expect(throws: (any Error).self) { try validateModule(module, features: .wasm3) }
+        do {
+            try validateModule(module, features: .wasm3)
+        } catch {
+            #expect(error.function == 0)
+            let offset = try #require(error.offset)
+            #expect(bytes[offset] == 0x6A)
+            #expect(error.description == "invalid module: type mismatch: expected i32, found i64 "
+                    + "(in function 0, at offset 0x\(String(offset, radix: 16)))")
+        }
+    }
+
     @Test func operandTypes() {
         #expect(check(results: [Self.i32], [0x41, 0x01, 0x41, 0x02, 0x6A]) == nil)
-        #expect(check(results: [Self.i32], [0x41, 0x01, 0x42, 0x02, 0x6A]) == "type mismatch")
-        #expect(check(results: [Self.i32], [0x41, 0x01, 0x6A]) == "type mismatch")
-        #expect(check([0x41, 0x01]) == "type mismatch")  // value left on the stack
-        #expect(check(results: [Self.i32], []) == "type mismatch")
+        #expect(check(results: [Self.i32], [0x41, 0x01, 0x42, 0x02, 0x6A]) == "type mismatch: expected i32, found i64")
+        #expect(check(results: [Self.i32], [0x41, 0x01, 0x6A]) == "type mismatch: expected i32, found nothing")
+        #expect(check([0x41, 0x01]) == "type mismatch: 1 extra value on the stack")  // value left on the stack
+        #expect(check(results: [Self.i32], []) == "type mismatch: expected i32, found nothing")
     }
 
     @Test func unreachableIsPolymorphic() {
@@ -25,9 +41,9 @@ import WasmDecoder
         #expect(check([0x00, 0x6A, 0x1A]) == nil)
         #expect(check(results: [Self.i64], [0x00]) == nil)
         // But known operands are still typed: unreachable; f32.const; i32.add.
-        #expect(check(results: [Self.i32], [0x00, 0x43, 0, 0, 0, 0, 0x6A]) == "type mismatch")
+        #expect(check(results: [Self.i32], [0x00, 0x43, 0, 0, 0, 0, 0x6A]) == "type mismatch: expected i32, found f32")
         // br makes the rest of the block unreachable.
-        #expect(check([0x02, 0x7F, 0x41, 0x01, 0x0C, 0x00, 0x42, 0x00, 0x0B, 0x1A]) == "type mismatch")
+        #expect(check([0x02, 0x7F, 0x41, 0x01, 0x0C, 0x00, 0x42, 0x00, 0x0B, 0x1A]) == "type mismatch: expected i32, found i64")
         #expect(check([0x02, 0x40, 0x0C, 0x00, 0x6A, 0x1A, 0x0B]) == nil)
     }
 
@@ -50,7 +66,7 @@ import WasmDecoder
             B.module(types, B.section(3, [0x01, 0x00]), B.section(10, B.vector([B.uleb(UInt64(code.count + 2)) + [0x00] + code + [0x0B]])))
         }
         #expect(B.check(body([0x02, 0x01, 0x41, 0x01, 0x41, 0x02, 0x0B, 0x6A, 0x1A])) == nil)
-        #expect(B.check(body([0x02, 0x01, 0x41, 0x01, 0x0B, 0x6A, 0x1A])) == "type mismatch")
+        #expect(B.check(body([0x02, 0x01, 0x41, 0x01, 0x0B, 0x6A, 0x1A])) == "type mismatch: expected i32, found nothing")
         // if without else must have matching parameters and results.
         #expect(B.check(body([0x41, 0x01, 0x04, 0x01, 0x41, 0x01, 0x41, 0x02, 0x0B, 0x1A, 0x1A])) == "type mismatch")
         #expect(B.check(body([0x41, 0x01, 0x04, 0x01, 0x41, 0x01, 0x41, 0x02, 0x05, 0x41, 0x03, 0x41, 0x04, 0x0B, 0x1A, 0x1A])) == nil)
@@ -116,7 +132,7 @@ import WasmDecoder
     @Test func memoryInstructions() {
         #expect(check(memory: true, [0x41, 0x00, 0x28, 0x02, 0x00, 0x1A]) == nil)
         #expect(check(memory: true, [0x41, 0x00, 0x28, 0x03, 0x00, 0x1A]) == "alignment must not be larger than natural")
-        #expect(check(memory: true, [0x42, 0x00, 0x28, 0x02, 0x00, 0x1A]) == "type mismatch")
+        #expect(check(memory: true, [0x42, 0x00, 0x28, 0x02, 0x00, 0x1A]) == "type mismatch: expected i32, found i64")
         #expect(check(memory: true, [0x3F, 0x00, 0x40, 0x00, 0x1A]) == nil)
         #expect(check(memory: true, [0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xFC, 0x0B, 0x00]) == nil)  // memory.fill
         #expect(check(memory: true, [0xFC, 0x09, 0x00]) == "data count section required")
