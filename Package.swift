@@ -49,6 +49,8 @@ let package = Package(
         .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter", "JIT"], swiftSettings: strict),
         // Coverage-guided fuzz targets (tools/fuzz builds them with -sanitize=fuzzer).
         .target(name: "FuzzTargets", dependencies: ["SpecRunner", "WAT", "WasmDecoder", "WasmValidator"], swiftSettings: strict),
+        // Writes the source commit into wasmlab (`wasmlab --version`).
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .executableTarget(name: "fuzz-decode", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
         .executableTarget(name: "fuzz-wat", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
         .executableTarget(name: "fuzz-jit", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
@@ -62,7 +64,8 @@ let package = Package(
             // Start-up: no dynamic loading and relocation of the Swift runtime libraries (release
             // only: test bundles that link this target use the shared runtime with Foundation).
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"],
-                                         .when(platforms: [.linux], configuration: .release))]),
+                                         .when(platforms: [.linux], configuration: .release))],
+            plugins: ["BuildInfo"]),
         .testTarget(name: "JITTests", dependencies: ["JIT", "JITTools", "WAT", "WasmRuntime", "Interpreter", "Disassembly"],
                     exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler"], swiftSettings: strict),

@@ -1,12 +1,41 @@
 import ArgumentParser
+import SpecRunner
+import WasmRuntime
 
 @main
 struct WasmLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wasmlab",
         abstract: "WasmLab: a WebAssembly research runtime.",
+        version: VersionText.text,
         subcommands: [
             RunCommand.self, SpecCommand.self, ValidateCommand.self, Wat2WasmCommand.self, ObjdumpCommand.self,
             CompileStatsCommand.self, DisasmCommand.self, BenchEngineCommand.self, DiffCommand.self,
         ])
+}
+
+/// `wasmlab --version`: the release, the source commit and what this build can run.
+enum VersionText {
+    static let release = "0.1.0"
+
+    static var text: String {
+        let strategies = BoundsStrategy.allCases
+        let safe = strategies.filter { !$0.isUnsafe }.map(\.rawValue)
+        let unsafe = strategies.filter(\.isUnsafe).map(\.rawValue)
+        return """
+            wasmlab \(release) (commit \(BuildInfo.commit))
+            tiers: \(BuiltinTiers.names.joined(separator: ", "))
+            jit isa: \(jitISA)
+            bounds strategies: \(safe.joined(separator: ", ")); unsafe, with --allow-unsafe: \(unsafe.joined(separator: ", "))
+            features: wasm-2.0, wasm-3.0 (without GC)
+            """
+    }
+
+    private static var jitISA: String {
+        #if arch(x86_64)
+        "x86-64"
+        #else
+        "none (the jit tier needs an x86-64 host)"
+        #endif
+    }
 }
