@@ -90,7 +90,11 @@ extension WASI {
                 try self.guestMemory().store(position, at: a.u32(1))
             }),
             ("fd_write", [.i32, .i32, .i32, .i32], { a in
-                try self.transfer(a.u32(0), iovs: a.u32(1), count: a.u32(2), offset: nil, result: a.u32(3), write: true)
+                do {
+                    try self.transfer(a.u32(0), iovs: a.u32(1), count: a.u32(2), offset: nil, result: a.u32(3), write: true)
+                } catch let errno as WASIErrno where errno == .pipe {
+                    throw self.brokenPipe()
+                }
             }),
         ]
     }

@@ -64,6 +64,8 @@ public final class WASI {
     weak var store: Store?
     /// Set by `proc_exit` (and fatal `proc_raise`) before unwinding the guest.
     public private(set) var exitCode: UInt32?
+    /// Whether a write already got EPIPE (see `brokenPipe()`).
+    var wroteToBrokenPipe = false
     let arguments: [[UInt8]]
     let environment: [[UInt8]]
 
@@ -130,6 +132,16 @@ public final class WASI {
     func guestMemory() throws(WASIErrno) -> GuestMemory {
         guard let memory else { throw .fault }
         return GuestMemory(memory.linear)
+    }
+
+    /// A write found its pipe without a reader. The first such write fails with EPIPE, as
+    /// for a native process that ignores SIGPIPE; a program that writes on regardless (most
+    /// do not check) would run to its end for nothing, so the next one ends it with the
+    /// status SIGPIPE's default action gives (128 + 13).
+    func brokenPipe() -> any Error {
+        if wroteToBrokenPipe { return requestExit(128 + 13) }
+        wroteToBrokenPipe = true
+        return WASIErrno.pipe
     }
 
     func requestExit(_ code: UInt32) -> WASIExit {

@@ -3,7 +3,7 @@ import WasmCore
 /// Parsing of the text format's numeric literals. Functions return nil when the token is
 /// not a number of the requested shape (the caller decides the error) and throw
 /// "constant out of range" when it is one but does not fit.
-enum NumericLiteral {
+public enum NumericLiteral {
     /// An unsigned integer literal (`uN`: decimal or hex, `_` separators, no sign).
     static func unsigned(_ text: String, bits: Int) throws(WasmError) -> UInt64? {
         var s = LiteralScanner(text)
@@ -52,6 +52,21 @@ enum NumericLiteral {
         }
         guard let magnitude = try s.floatMagnitude(format) else { return nil }
         return signBit | magnitude
+    }
+}
+
+extension NumericLiteral {
+    /// The bits of a value of numeric type `type` written as the text format writes
+    /// constants (`42`, `-1`, `0xff`, `1_000`, `0x1p-3`, `inf`, `nan:0x1`); nil when `text`
+    /// is no such literal or `type` is not numeric. Throws "constant out of range".
+    public static func bits(_ text: String, as type: ValueType) throws(WasmError) -> UInt64? {
+        switch type {
+        case .i32: try integer(text, bits: 32)
+        case .i64: try integer(text, bits: 64)
+        case .f32: try float(text, .f32)
+        case .f64: try float(text, .f64)
+        default: nil
+        }
     }
 }
 

@@ -15,8 +15,11 @@ enum FeatureSetOption: String, ExpressibleByArgument, CaseIterable {
 
 /// Options shared by every command that executes Wasm.
 struct EngineOptions: ParsableArguments {
-    @Option(help: "Execution tier (\(BuiltinTiers.names.joined(separator: ", "))).")
-    var tier: String = "interp"
+    @Option(name: .customLong("tier"), help: """
+        Execution tier (\(BuiltinTiers.names.joined(separator: ", "))); default: \(EngineOptions.fastestTier), \
+        the fastest this build has.
+        """)
+    var tierOption: String?
 
     @Option(name: .customLong("bounds"), help: """
         Memory bounds strategy (\(BoundsStrategy.allCases.map(\.rawValue).joined(separator: ", "))); \
@@ -24,12 +27,23 @@ struct EngineOptions: ParsableArguments {
         """)
     var boundsOption: BoundsStrategy?
 
-    /// The strategy in effect: the JIT's default is guard pages (no checks in the code);
-    /// the interpreter's is explicit checks, its fastest safe strategy here.
-    var bounds: BoundsStrategy { boundsOption ?? (tier == "jit" ? .guard : .software) }
-
     @Flag(help: "Permit bounds strategies that give no isolation (unchecked); for measurements on trusted code.")
     var allowUnsafe = false
+
+    /// The JIT where this host has one, else the interpreter.
+    static var fastestTier: String { BuiltinTiers.names.contains("jit") ? "jit" : "interp" }
+
+    /// The tier in effect.
+    var tier: String { tierOption ?? Self.fastestTier }
+
+    /// The strategy in effect for `tier`.
+    var bounds: BoundsStrategy { Self.bounds(boundsOption, tier: tier) }
+
+    /// The JIT's default is guard pages (no checks in the code); the interpreter's is
+    /// explicit checks, its fastest safe strategy here.
+    static func bounds(_ chosen: BoundsStrategy?, tier: String) -> BoundsStrategy {
+        chosen ?? (tier == "jit" ? .guard : .software)
+    }
 
     func validate() throws {
         if bounds.isUnsafe && !allowUnsafe {
@@ -40,4 +54,3 @@ struct EngineOptions: ParsableArguments {
         }
     }
 }
-

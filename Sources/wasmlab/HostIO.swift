@@ -75,3 +75,22 @@ func isDirectory(atPath path: String) -> Bool? {
     guard stat(path, &info) == 0 else { return nil }
     return (info.st_mode & S_IFMT) == S_IFDIR
 }
+
+/// The whole file at `path` ("-": standard input); the error names the path and the OS reason.
+func readFile(_ path: String) throws(CLIError) -> [UInt8] {
+    let fd = path == "-" ? dup(0) : open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw CLIError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count > 0 {
+            bytes.append(contentsOf: chunk[..<count])
+        } else if count == 0 {
+            return bytes
+        } else if errno != EINTR {
+            throw CLIError("cannot read '\(path)': \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -11,10 +11,7 @@ import WasmCore
 /// function identifiers for backtraces and listings), anything else is taken as binary. Errors become one line on stderr and a non-zero exit.
 enum ModuleFile {
     static func read(_ path: String, features: WasmFeatures) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError("cannot read '\(path)'")
-        }
-        let bytes = [UInt8](data)
+        let bytes = try readFile(path)
         if path.hasSuffix(".wat") || path.hasSuffix(".wast") || !bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) && looksLikeText(bytes) {
             return try encode(String(decoding: bytes, as: UTF8.self), path: path, features: features, debugNames: true)
         }

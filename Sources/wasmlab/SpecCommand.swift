@@ -47,16 +47,11 @@ struct SpecCommand: ParsableCommand {
             guard !files.isEmpty else { throw CLIError("no .wast files found in \(paths.joined(separator: " "))") }
             var expected = Expectations()
             if let expectations {
-                guard let text = try? String(contentsOfFile: expectations, encoding: .utf8) else {
-                    throw CLIError("cannot read expectations file '\(expectations)'")
-                }
-                expected = Expectations(text: text)
+                expected = Expectations(text: String(decoding: try readFile(expectations), as: UTF8.self))
             }
             var passed = 0, failed = 0, skipped = 0
             for file in files {
-                guard let source = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    throw CLIError("cannot read '\(file)'")
-                }
+                let source = String(decoding: try readFile(file), as: UTF8.self)
                 let featureSet = features?.features ?? (file.contains("wasm-2.0") ? .wasm2 : .wasm3)
                 let runner = SpecRunner(configuration: .init(
                     tier: engine.tier, bounds: engine.bounds, features: featureSet,

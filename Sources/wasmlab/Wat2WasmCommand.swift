@@ -39,10 +39,7 @@ struct Wat2WasmCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard let data = FileManager.default.contents(atPath: input) else {
-                throw CLIError("cannot read '\(input)': \(String(cString: strerror(errno)))")
-            }
-            let source = [UInt8](data)
+            let source = try readFile(input)
             if source.starts(with: [0x00, 0x61, 0x73, 0x6D]) {
                 throw CLIError("'\(input)' is already a binary module (wat2wasm reads the text format)")
             }

@@ -80,13 +80,145 @@ expect "objdump prints typed references as text" grep -qx "  1 (ref null 0)" obj
 expect "objdump prints function types as text" grep -qx "  type\[1\] (func (param externref) (result i32))" objdump.txt
 expect "objdump prints global types as text" grep -qx "  (mut i64)" objdump.txt
 expect "objdump prints memory64 limits as text" grep -qx "  i64 1 2" objdump.txt
-"$wasmlab" run --invoke f types.wat null 2> err.txt
-expect "run --invoke names a reference type as text" grep -q "of type externref" err.txt
+"$wasmlab" run --invoke f types.wat 7 2> err.txt
+expect "run --invoke names a reference type as text" grep -q "'7' is not a valid externref" err.txt
 
 # Text-format errors give FILE:LINE:COLUMN and the offending token.
 printf '(module\n  (func (result i32)\n    i32.bogus))\n' > bogus.wat
 "$wasmlab" validate bogus.wat 2> err.txt
 expect "a text error names file, line and column" grep -q "^error: bogus.wat:3:5: malformed module: unknown operator i32.bogus" err.txt
+
+# Validation errors name the function, the place and the types.
+printf '(module (func $ok) (func $bad (param i64) (result i32) local.get 0))\n' > mismatch.wat
+"$wasmlab" validate mismatch.wat 2> err.txt
+expect "a validation error says what was expected and found" grep -q "type mismatch: expected i32, found i64" err.txt
+expect "a validation error names the function and offset" grep -q "(in function 1 \$bad, at offset 0x" err.txt
+
+# --version: release, commit, and what the build runs.
+"$wasmlab" --version > version.txt
+expect "--version names the release and commit" grep -Eq "^wasmlab [0-9]+\.[0-9]+\.[0-9]+ \(commit [0-9a-f]{12}(-dirty)?\)$" version.txt
+expect "--version lists the tiers" grep -q "^tiers: interp, jit" version.txt
+expect "--version lists the bounds strategies" grep -q "^bounds strategies: software, guard" version.txt
+
+# run without --tier: the JIT under guard pages, the interpreter where the JIT cannot run it.
+printf '(module (memory 1) (func (export "f") (result i32) (i32.store (i32.const 8) (i32.const 7)) (i32.load (i32.const 8))))\n' > mem.wat
+"$wasmlab" run -v --invoke f mem.wat > out.txt 2> err.txt
+expect "run defaults to the jit with guard pages" grep -qx "wasmlab: tier jit, bounds guard" err.txt
+expect "run on the default tier gives the result" grep -qx "7:i32" out.txt
+# Too little address space for a guard-page reservation (8 GiB): the interpreter runs it.
+(ulimit -v 3000000; "$wasmlab" run -v --invoke f mem.wat > out.txt 2> err.txt)
+expect "run falls back to the interpreter" grep -qx "wasmlab: tier interp, bounds software" err.txt
+expect "run on the fallback tier gives the result" grep -qx "7:i32" out.txt
+(ulimit -v 3000000; "$wasmlab" run --tier jit --invoke f mem.wat > /dev/null 2>&1)
+expect "an explicit --tier jit does not fall back" test $? -eq 125
+
+# SIGINT and SIGTERM stop the guest at a safe point with a backtrace.
+printf '(module (func $spin (export "spin") (loop (br 0))) (func (export "one") (result i32) i32.const 1))\n' > spin.wat
+for tier in interp jit; do
+    for sig in INT TERM; do
+        "$wasmlab" run --tier $tier --invoke spin spin.wat 2> err.txt &
+        pid=$!
+        sleep 0.5
+        kill -$sig $pid
+        wait $pid
+        status=$?
+        want=$([ $sig = INT ] && echo 130 || echo 143)
+        expect "SIG$sig on $tier exits $want" test "$status" -eq "$want"
+        expect "SIG$sig on $tier is named" grep -q "error: wasm trap: interrupted (SIG$sig)" err.txt
+        expect "SIG$sig on $tier prints the backtrace" grep -q "0: spin" err.txt
+    done
+done
+
+# A reader that goes away: EPIPE first, then the program ends with 141 at once.
+cat > yes.wat <<'WAT'
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "y\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 2))
+    (loop $again
+      (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (br $again))))
+WAT
+for tier in interp jit; do
+    first=$(timeout 20 "$wasmlab" run --tier $tier yes.wat | head -1)
+    status=${PIPESTATUS[0]}
+    expect "a closed pipe ends $tier with 141" test "$status" -eq 141
+    expect "a closed pipe: $tier wrote first" test "$first" = y
+done
+
+# --env NAME passes the host's value; NAME=VALUE sets one; an unset NAME is left out.
+cat > env.wat <<'WAT'
+(module
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_get" (func $get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (drop (call $sizes (i32.const 0) (i32.const 4)))
+    (drop (call $get (i32.const 1024) (i32.const 4096)))
+    (i32.store (i32.const 16) (i32.const 4096))
+    (i32.store (i32.const 20) (i32.load (i32.const 4)))
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))))
+WAT
+FROM_HOST=inherited "$wasmlab" run --env FROM_HOST --env SET=here --env WASMLAB_UNSET_VARIABLE env.wat | tr '\0' '\n' > env.txt
+expect "--env NAME inherits the host's value" grep -qx "FROM_HOST=inherited" env.txt
+expect "--env NAME=VALUE sets it" grep -qx "SET=here" env.txt
+expect "--env NAME of an unset variable passes nothing" test "$(wc -l < env.txt)" -eq 2
+
+# --fuel and --timeout together: whichever comes first stops the guest, and is named.
+"$wasmlab" run --fuel 1000 --timeout 10s --invoke spin spin.wat 2> err.txt
+expect "--fuel with --timeout: fuel first exits 142" test $? -eq 142
+expect "--fuel with --timeout: fuel first is named" grep -q "(fuel 1000 exhausted)" err.txt
+"$wasmlab" run --fuel 100000000000000 --timeout 300ms --invoke spin spin.wat 2> err.txt
+expect "--fuel with --timeout: timeout first exits 142" test $? -eq 142
+expect "--fuel with --timeout: timeout first is named" grep -q "(timeout 300ms expired)" err.txt
+# --fuel 0: no loop iteration or call at all (straight-line code still runs).
+"$wasmlab" run --fuel 0 --invoke spin spin.wat 2> /dev/null
+expect "--fuel 0 stops the first loop iteration" test $? -eq 142
+expect "--fuel 0 runs straight-line code" test "$("$wasmlab" run --fuel 0 --invoke one spin.wat)" = "1:i32"
+
+# --invoke takes the text format's literals; bad command-line values exit 64.
+printf '(module (func (export "add") (param i32 i64 f32 f64) (result f64)
+  (f64.add (f64.add (f64.convert_i32_s (local.get 0)) (f64.convert_i64_s (local.get 1)))
+           (f64.add (f64.promote_f32 (local.get 2)) (local.get 3)))))\n' > add.wat
+expect "--invoke takes hex, signs, separators and hex floats" \
+    test "$("$wasmlab" run --invoke add add.wat 0x10 -1_000 1.5 0x1p-3)" = "-982.375:f64"
+"$wasmlab" run --invoke add add.wat 0x1_0000_0000 0 0 0 2> err.txt
+expect "--invoke out of range exits 64" test $? -eq 64
+expect "--invoke out of range says so" grep -q "'0x1_0000_0000' is out of range for i32" err.txt
+"$wasmlab" run --invoke add add.wat x 0 0 0 2> /dev/null
+expect "--invoke with a bad literal exits 64" test $? -eq 64
+"$wasmlab" run --invoke add add.wat 1 2> /dev/null
+expect "--invoke with too few arguments exits 64" test $? -eq 64
+"$wasmlab" run --invoke nope add.wat 2> err.txt
+expect "--invoke of a missing export exits 64" test $? -eq 64
+expect "--invoke of a missing export lists the exports" grep -q "the module exports add" err.txt
+for bad in "--timeout xyz" "--fuel -1" "--max-memory 1x" "--max-stack 1" "--tier nope" "--env =x"; do
+    "$wasmlab" run $bad add.wat 2> /dev/null
+    expect "run $bad exits 64" test $? -eq 64
+done
+"$wasmlab" run missing.wasm 2> err.txt
+expect "run on a missing file exits 125" test $? -eq 125
+expect "run on a missing file gives the OS reason" grep -q "cannot read 'missing.wasm': No such file or directory" err.txt
+
+# --max-memory caps memory.grow and refuses larger initial memories; --max-stack the call depth.
+printf '(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))\n' > grow.wat
+expect "--max-memory lets memory grow up to it" test "$("$wasmlab" run --max-memory 256KiB --invoke grow grow.wat 3)" = "1:i32"
+expect "--max-memory fails memory.grow past it" test "$("$wasmlab" run --max-memory 256KiB --invoke grow grow.wat 4)" = "-1:i32"
+printf '(module (memory 10))\n' > big.wat
+"$wasmlab" run --max-memory 64KiB big.wat 2> err.txt
+expect "--max-memory refuses a larger initial memory" test $? -eq 125
+printf '(module (func $r (export "r") (param i32) (result i32)
+  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+    (else (i32.add (i32.const 1) (call $r (i32.sub (local.get 0) (i32.const 1))))))))\n' > deep.wat
+for tier in interp jit; do
+    expect "$tier recurses 15000 deep by default" test "$("$wasmlab" run --tier $tier --invoke r deep.wat 15000)" = "15000:i32"
+    "$wasmlab" run --tier $tier --max-stack 64KiB --invoke r deep.wat 15000 2> err.txt
+    expect "--max-stack 64KiB on $tier traps" grep -q "call stack exhausted" err.txt
+done
 
 # diff: tiers agree on a module, and the exit status says so.
 "$wasmlab" diff ok.wasm > diff.txt
