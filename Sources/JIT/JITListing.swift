@@ -29,6 +29,21 @@ public struct JITListing: Sendable {
         case label(String)
     }
 
+    /// A machine instruction that keeps a memory access in bounds, and how (`wasmlab explore`
+    /// highlights them, so each strategy's cost shows in the code).
+    public struct IsolationSite: Sendable {
+        public enum Kind: String, Sendable {
+            /// Part of an explicit compare-and-trap (software).
+            case boundsCheck = "bounds check"
+            /// Truncates the address to 32 bits (masked).
+            case addressMask = "address mask"
+            /// An access that faults into the guard region when out of bounds (guard, masked).
+            case guardedAccess = "guarded access"
+        }
+        public var codeOffset: Int
+        public var kind: Kind
+    }
+
     public struct Event: Sendable {
         public var codeOffset: Int
         public var mark: Mark
@@ -47,4 +62,6 @@ public struct JITListing: Sendable {
     /// Events of the module-level code after the functions.
     public internal(set) var module: [Event] = []
     public internal(set) var notes: [Note] = []
+    /// In code order.
+    public internal(set) var isolation: [IsolationSite] = []
 }

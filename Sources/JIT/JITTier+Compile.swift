@@ -184,16 +184,18 @@ extension JITTier {
         if recordListing {
             var functions: [[JITListing.Event]] = []
             var notes: [JITListing.Note] = []
+            var isolation: [JITListing.IsolationSite] = []
             for c in 0 ..< n {
                 functions += chunks[c].listings.map { layout.rebase($0, chunk: c) }
                 notes += layout.rebase(chunks[c].masm.notes, chunk: c)
+                isolation += layout.rebase(chunks[c].masm.isolation, chunk: c)
             }
             for (i, offset) in shimOffsets {
                 let at = layout.moduleOffset(offset, inChunk: last)
                 functions[i] = [JITListing.Event(codeOffset: at, mark: .interpreterShim)]
             }
             listing = JITListing(functions: functions, module: layout.rebase(chunks[last].masm.moduleMarks, chunk: last),
-                                 notes: notes)
+                                 notes: notes, isolation: isolation)
         }
         return JITCode(buffer: buffer, entries: entries, interpreted: interpreted,
                        trapTable: layout.mergeTrapTables { chunks[$0].masm.trapTable },

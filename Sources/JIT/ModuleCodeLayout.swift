@@ -76,4 +76,9 @@ struct ModuleCodeLayout: Equatable {
     func rebase(_ notes: [JITListing.Note], chunk: Int) -> [JITListing.Note] {
         notes.map { JITListing.Note(codeOffset: $0.codeOffset + starts[chunk], value: $0.value, symbol: $0.symbol) }
     }
+
+    /// Isolation sites of chunk `chunk` in module offsets.
+    func rebase(_ sites: [JITListing.IsolationSite], chunk: Int) -> [JITListing.IsolationSite] {
+        sites.map { JITListing.IsolationSite(codeOffset: $0.codeOffset + starts[chunk], kind: $0.kind) }
+    }
 }

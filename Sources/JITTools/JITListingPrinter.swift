@@ -39,6 +39,8 @@ public struct JITListingPrinter {
     /// Module code offset -> name, for call and jump targets outside the function.
     let targets: [Int: String]
     let notes: [Int: JITListing.Note]
+    /// Module code offset -> how that instruction isolates a memory access.
+    let isolation: [Int: JITListing.IsolationSite.Kind]
 
     public init(module: Module, code: JITCode, disassembler: Disassembler) throws(ListingMissing) {
         guard let listing = code.listing else { throw ListingMissing() }
@@ -56,19 +58,45 @@ public struct JITListingPrinter {
         }
         self.targets = targets
         notes = Dictionary(listing.notes.map { ($0.codeOffset, $0) }, uniquingKeysWith: { a, _ in a })
+        isolation = Dictionary(listing.isolation.map { ($0.codeOffset, $0.kind) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func name(_ module: Module, _ index: Int) -> String { Instance.functionName(module, UInt32(index)) }
 
+    /// One line of a function's listing.
+    public enum Row: Equatable, Sendable {
+        /// "function 1 <add>: (i32, i32) -> (i32), 36 bytes".
+        case header(String)
+        /// A Wasm instruction, nested `depth` blocks deep.
+        case wasm(String, depth: Int)
+        /// Code that belongs to no instruction: "prologue", "epilogue", "trap stubs", ...
+        case section(String)
+        /// A machine instruction at `offset` from the function's entry; `isolation` says
+        /// when it keeps a memory access in bounds.
+        case machine(offset: Int, text: String, isolation: JITListing.IsolationSite.Kind?)
+    }
+
     /// The listing of function `index` (imports count; must be a defined function).
     public func function(_ index: Int) -> String {
+        rows(ofFunction: index).map { row in
+            switch row {
+            case .header(let text): text
+            case .wasm(let text, let depth): "  " + String(repeating: "  ", count: depth) + text
+            case .section(let title): "  \(title):"
+            case .machine(let offset, let text, _): "    " + Self.hex4(offset) + "  " + text
+            }
+        }.joined(separator: "\n")
+    }
+
+    /// The rows of function `index` (imports count; must be a defined function).
+    public func rows(ofFunction index: Int) -> [Row] {
         let defined = index - code.importCount
         let range = code.codeRange(definedIndex: defined)
-        var lines: [String] = []
+        var rows: [Row] = []
         let typeIndex = Int(module.functions[defined])
         let type = typeIndex < module.types.count ? Self.signature(module.types[typeIndex]) : "?"
         let how = code.isInterpreted(definedIndex: defined) ? ", runs in the interpreter" : ""
-        lines.append("function \(index) <\(Self.name(module, index))>: \(type), \(range.count) bytes\(how)")
+        rows.append(.header("function \(index) <\(Self.name(module, index))>: \(type), \(range.count) bytes\(how)"))
         var texts: [Int: Instruction] = [:]
         var reader = InstructionReader(module: module, body: module.codes[defined])
         while let (instruction, offset) = try? reader.read() { texts[offset] = instruction }
@@ -81,20 +109,20 @@ public struct JITListingPrinter {
             case .instruction(let offset):
                 guard let instruction = texts[offset] else { continue }
                 if instruction.opcode == .end || instruction.opcode == .else { depth = max(depth - 1, 0) }
-                lines.append("  " + String(repeating: "  ", count: depth) + describe(instruction))
+                rows.append(.wasm(describe(instruction), depth: depth))
                 switch instruction.opcode {
                 case .block, .loop, .if, .else, .tryTable: depth += 1
                 default: break
                 }
-            case .prologue: lines.append("  prologue:")
-            case .epilogue: lines.append("  epilogue:")
-            case .trapStubs: if section.isEmpty { continue } else { lines.append("  trap stubs:") }
-            case .interpreterShim: lines.append("  interpreter shim:")
-            case .label(let text): lines.append("  \(text):")
+            case .prologue: rows.append(.section("prologue"))
+            case .epilogue: rows.append(.section("epilogue"))
+            case .trapStubs: if section.isEmpty { continue } else { rows.append(.section("trap stubs")) }
+            case .interpreterShim: rows.append(.section("interpreter shim"))
+            case .label(let text): rows.append(.section(text))
             }
-            lines += machine(section, functionStart: range.lowerBound, indent: "    ")
+            rows += machine(section, functionStart: range.lowerBound)
         }
-        return lines.joined(separator: "\n")
+        return rows
     }
 
     /// The module-level stubs and trap exit after the functions.
@@ -104,8 +132,10 @@ public struct JITListingPrinter {
             guard case .label(let text) = event.mark else { continue }
             let end = k + 1 < listing.module.count ? listing.module[k + 1].codeOffset : bytes.count
             lines.append("  \(text):")
-            lines += machine(event.codeOffset ..< max(end, event.codeOffset), functionStart: code.moduleStubsOffset,
-                             indent: "    ")
+            for case .machine(let offset, let text, _) in machine(event.codeOffset ..< max(end, event.codeOffset),
+                                                                  functionStart: code.moduleStubsOffset) {
+                lines.append("    " + Self.hex4(offset) + "  " + text)
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -119,21 +149,22 @@ public struct JITListingPrinter {
     }
 
     /// Disassembly of the module code in `range`, offsets relative to `functionStart`.
-    func machine(_ range: Range<Int>, functionStart: Int, indent: String) -> [String] {
+    func machine(_ range: Range<Int>, functionStart: Int) -> [Row] {
         guard !range.isEmpty, range.upperBound <= bytes.count else { return [] }
-        var lines: [String] = []
+        var rows: [Row] = []
         var decodedEnd = range.lowerBound
         for insn in disassembler.disassemble(bytes[range], address: UInt64(range.lowerBound)) {
             let at = Int(insn.address)
             decodedEnd = at + insn.bytes.count
-            lines.append(indent + Self.hex4(at - functionStart) + "  " + symbolise(insn, at: at, functionStart: functionStart))
+            rows.append(.machine(offset: at - functionStart, text: symbolise(insn, at: at, functionStart: functionStart),
+                                 isolation: isolation[at]))
         }
         if decodedEnd < range.upperBound {
             // Data (jump tables) or bytes capstone does not decode.
             let rest = bytes[decodedEnd ..< range.upperBound].map { Self.hex($0) }.joined(separator: " ")
-            lines.append(indent + Self.hex4(decodedEnd - functionStart) + "  .byte " + rest)
+            rows.append(.machine(offset: decodedEnd - functionStart, text: ".byte " + rest, isolation: nil))
         }
-        return lines
+        return rows
     }
 
     func symbolise(_ insn: DisassembledInstruction, at: Int, functionStart: Int) -> String {

@@ -10,7 +10,7 @@ struct WasmLab: ParsableCommand {
         version: VersionText.text,
         subcommands: [
             RunCommand.self, SpecCommand.self, ValidateCommand.self, Wat2WasmCommand.self, ObjdumpCommand.self,
-            CompileStatsCommand.self, DisasmCommand.self, BenchEngineCommand.self, DiffCommand.self,
+            CompileStatsCommand.self, DisasmCommand.self, ExploreCommand.self, BenchEngineCommand.self, DiffCommand.self,
         ])
 }
 

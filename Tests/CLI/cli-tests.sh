@@ -220,6 +220,26 @@ for tier in interp jit; do
     expect "--max-stack 64KiB on $tier traps" grep -q "call stack exhausted" err.txt
 done
 
+# explore: a self-contained page, rendered by headless Chromium, that highlights each
+# strategy's isolation instructions.
+printf '(module (memory 1) (func $poke (export "poke") (param i32) (result i32)
+  (i32.store offset=4 (local.get 0) (i32.const 7)) (i32.load offset=4 (local.get 0))))\n' > poke.wat
+for strategy in software:iso-bounds-check guard:iso-guarded-access masked:iso-address-mask; do
+    bounds=${strategy%%:*} class=${strategy#*:}
+    "$wasmlab" explore poke.wat --bounds $bounds -o poke-$bounds.html
+    expect "explore --bounds $bounds writes a page" test -s poke-$bounds.html
+    expect "explore --bounds $bounds has no external references" \
+        test -z "$(grep -Eio '(src|href|action)="[^#"][^"]*"|url\(|@import' poke-$bounds.html)"
+    timeout 60 chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$PWD/poke-$bounds.html" \
+        > dom-$bounds.html 2> /dev/null
+    expect "chromium renders the $bounds page" grep -q '<section id="f0">' dom-$bounds.html
+    expect "the $bounds page names the function" grep -q "function 0 &lt;poke&gt;" dom-$bounds.html
+    expect "the $bounds page highlights its isolation" test "$(grep -c "<tr class=\"$class\"" dom-$bounds.html)" -ge 2
+done
+expect "software checks are not highlighted under guard" test "$(grep -c '<tr class="iso-bounds-check"' dom-guard.html)" -eq 0
+"$wasmlab" explore poke.wat --func nope -o nope.html 2> err.txt
+expect "explore --func of a missing function fails" grep -q "no function 'nope'" err.txt
+
 # diff: tiers agree on a module, and the exit status says so.
 "$wasmlab" diff ok.wasm > diff.txt
 expect "diff exits 0 when configurations agree" test $? -eq 0

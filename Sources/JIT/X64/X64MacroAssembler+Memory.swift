@@ -24,22 +24,28 @@ extension X64MacroAssembler {
             a.add(X64Regs.scratch, address)
             return mem(X64Regs.memoryBase, X64Regs.scratch, scale: 1)
         case .mask32:
+            isolating(.addressMask)
             if offset <= UInt64(Int32.max) {
                 a.lea32(X64Regs.scratch, mem(address, Int32(offset)))
             } else {
                 a.mov(X64Regs.scratch, imm: offset)
+                isolating(.addressMask)
                 a.add(X64Regs.scratch, address, .b32)
             }
             return mem(X64Regs.memoryBase, X64Regs.scratch, scale: 1)
         }
         let end = offset + UInt64(size)
+        isolating(.boundsCheck)
         if end <= UInt64(Int32.max) {
             a.lea(X64Regs.scratch, mem(address, Int32(end)))
         } else {
             a.mov(X64Regs.scratch, imm: end)
+            isolating(.boundsCheck)
             a.add(X64Regs.scratch, address)
         }
+        isolating(.boundsCheck)
         a.cmp(X64Regs.scratch, mem(X64Regs.memoryView, RuntimeLayout.viewByteCount))
+        isolating(.boundsCheck)
         trapIf(.above, .outOfBoundsMemoryAccess)
         if offset <= UInt64(Int32.max) {
             return mem(X64Regs.memoryBase, address, scale: 1, Int32(offset))
@@ -102,7 +108,9 @@ extension X64MacroAssembler {
 
     /// Records the next instruction as a memory access that may fault on purpose.
     mutating func accessSite() {
-        if addressing != .explicitCheck { trapTable.addSite(offset: a.offset, reason: .outOfBoundsMemoryAccess) }
+        guard addressing != .explicitCheck else { return }
+        trapTable.addSite(offset: a.offset, reason: .outOfBoundsMemoryAccess)
+        if addressing != .none { isolating(.guardedAccess) }
     }
 
     mutating func memorySize(_ dst: GPR) {

@@ -38,6 +38,7 @@ struct X64MacroAssembler: MacroAssembler {
     /// Whether to keep the listing notes below (`wasmlab disasm`); off for normal compiles.
     var recordsListing = false
     var notes: [JITListing.Note] = []
+    var isolation: [JITListing.IsolationSite] = []
     var moduleMarks: [JITListing.Event] = []
     /// How memory accesses are kept in bounds (from the store's `BoundsStrategy`).
     let addressing: MemoryAddressing
@@ -63,6 +64,12 @@ struct X64MacroAssembler: MacroAssembler {
         pendingTrapLabel = nil
         floatConstants.removeAll()
         while let last = notes.last, last.codeOffset >= offset { notes.removeLast() }
+        while let last = isolation.last, last.codeOffset >= offset { isolation.removeLast() }
+    }
+
+    /// Marks the next instruction as part of a memory access's isolation, for listings.
+    @inline(__always) mutating func isolating(_ kind: JITListing.IsolationSite.Kind) {
+        if recordsListing { isolation.append(JITListing.IsolationSite(codeOffset: a.offset, kind: kind)) }
     }
 
     /// Names a process-dependent immediate of the next instruction for listings.
