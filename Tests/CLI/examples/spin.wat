@@ -1,0 +1,2 @@
+(module
+  (func $spin (export "spin") (loop $forever (br $forever))))

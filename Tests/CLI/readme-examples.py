@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Runs every example of the README's ```console blocks and checks its output, so the
+README cannot drift from the binary.
+
+    Tests/CLI/readme-examples.py README.md BUILD_DIR
+
+In a block, a line starting with "$ " is a command: it runs with bash from the repository
+root, BUILD_DIR first on PATH (so `wasmlab` is the built binary), standard error merged
+into standard output. The lines up to the next command are its expected output, exactly,
+except that a line "[exit N]" gives the exit status (0 when absent), a line "..." matches
+any number of lines, and "..." inside a line matches any text.
+"""
+import os
+import re
+import subprocess
+import sys
+
+
+def examples(readme):
+    """(line number, command, expected lines) for every command of every console block."""
+    found, block, current = [], False, None
+    with open(readme, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if line.startswith("```"):
+                block = line == "```console"
+                if current:
+                    found.append(current)
+                current = None
+                continue
+            if not block:
+                continue
+            if line.startswith("$ "):
+                if current:
+                    found.append(current)
+                current = (number, line[2:], [])
+            elif current:
+                current[2].append(line)
+    return found
+
+
+def matches(expected, actual):
+    """Whether the actual lines fit the expected ones ("..." lines and inline wildcards)."""
+    if not expected:
+        return not actual
+    head = expected[0]
+    if head == "...":
+        return any(matches(expected[1:], actual[i:]) for i in range(len(actual) + 1))
+    if not actual:
+        return False
+    pattern = ".*".join(re.escape(part) for part in head.split("..."))
+    return re.fullmatch(pattern, actual[0]) is not None and matches(expected[1:], actual[1:])
+
+
+def main():
+    readme, build = sys.argv[1], os.path.abspath(sys.argv[2])
+    root = os.path.dirname(os.path.abspath(readme))
+    env = dict(os.environ, PATH=build + os.pathsep + os.environ.get("PATH", ""))
+    passed = failed = 0
+    for number, command, lines in examples(readme):
+        status = 0
+        expected = []
+        for line in lines:
+            m = re.fullmatch(r"\[exit (\d+)\]", line)
+            if m:
+                status = int(m.group(1))
+            else:
+                expected.append(line)
+        run = subprocess.run(["bash", "-c", command], cwd=root, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, timeout=120)
+        actual = run.stdout.decode("utf-8", "replace").splitlines()
+        if run.returncode == status and matches(expected, actual):
+            passed += 1
+            continue
+        failed += 1
+        print(f"FAIL: {readme}:{number}: $ {command}")
+        print(f"  exit status {run.returncode}, expected {status}")
+        print("  output:\n" + "\n".join("    " + line for line in actual))
+        print("  expected:\n" + "\n".join("    " + line for line in expected))
+    print(f"readme examples: {passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
