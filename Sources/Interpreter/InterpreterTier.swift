@@ -22,7 +22,7 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
     /// Makes the "interp" tier available to `StoreConfiguration.tier`. Idempotent.
     public static func register() { _ = shared }
 
-    public func compile(module: Module, validator: ModuleValidator, store: Store) throws -> any CompiledCode {
+    public func compile(module: Module, validator: ModuleValidator, configuration: EngineConfiguration) throws -> any CompiledCode {
         let typeIDs = module.types.map { TypeRegistry.id(for: $0) }
         let functionTypes = module.allFunctionTypeIndices.map { index in
             Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
@@ -70,8 +70,9 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
     }
 }
 
-/// The interpreter code of one module: all functions in one word buffer.
-final class InterpretedCode: CompiledCode {
+/// The interpreter code of one module: all functions in one word buffer, never written
+/// after translation (hence shareable between threads).
+final class InterpretedCode: CompiledCode, @unchecked Sendable {
     let words: UnsafeMutableBufferPointer<UInt32>
     let entries: [(start: Int, frameSlots: Int)]
     /// try_table regions (word ranges), innermost last among nested ones.

@@ -55,9 +55,9 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     /// Functions compiled and left to the interpreter by all `compile` calls so far.
     public var statistics: JITStatistics { lock.locked { totals } }
 
-    public func compile(module: Module, validator: ModuleValidator, store: Store) throws -> any CompiledCode {
-        let code = try compileModule(module, validator: validator, bounds: store.configuration.bounds,
-                                     countsFuel: store.configuration.countsFuel)
+    public func compile(module: Module, validator: ModuleValidator, configuration: EngineConfiguration) throws -> any CompiledCode {
+        let code = try compileModule(module, validator: validator, bounds: configuration.bounds,
+                                     countsFuel: configuration.countsFuel)
         lock.locked { totals.add(code.statistics) }
         return code
     }
@@ -197,7 +197,9 @@ public struct JITStatistics: Sendable {
 }
 
 /// One module's machine code and the interpreter code of the functions left to it.
-public final class JITCode: HostsInterpretedCode {
+/// Immutable after compilation (the pointers lead into the code buffer it owns), hence
+/// shareable between threads.
+public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     let buffer: CodeBuffer
     let entries: [(UnsafeRawPointer, Int)]
     let interpreted: any CompiledCode

@@ -2,42 +2,38 @@ import WasmCore
 import WasmDecoder
 import WasmValidator
 
-/// A decoded, validated module translated by the store's tier, ready to instantiate
-/// (any number of times) in that store.
-public struct CompiledModule {
+/// A decoded, validated module compiled by an `Engine`: immutable and `Sendable`, it can
+/// be instantiated any number of times, in any store of the same engine configuration,
+/// on any thread, with no further validation or compilation.
+public struct CompiledModule: Sendable {
     /// The decoded module.
     public let module: Module
     /// The tier's code for the defined functions.
     public let code: any CompiledCode
     /// Id of the tier that produced `code`.
     public let tierID: Int
-    /// Store-wide type ids of the module's types, by type index.
+    /// Process-wide type ids of the module's types, by type index.
     public let typeIDs: [Int]
+    /// What the code was compiled for; stores that instantiate it must match.
+    public let configuration: EngineConfiguration
 
-    /// Decodes, validates and translates `bytes` with the tier of `store`.
-    public init(bytes: [UInt8], store: Store) throws(WasmError) {
-        let features = store.configuration.features
-        let module = try decodeModule(bytes, features: features)
-        try self.init(module: module, store: store)
+    init(module: Module, code: any CompiledCode, tierID: Int, configuration: EngineConfiguration) {
+        self.module = module
+        self.code = code
+        self.tierID = tierID
+        self.configuration = configuration
+        typeIDs = module.types.map { TypeRegistry.id(for: $0) }
     }
 
-    /// Validates and translates an already decoded module.
+    /// Decodes, validates and compiles `bytes` for `store`'s configuration (an `Engine`
+    /// made for it; use one `Engine` to compile once for many stores).
+    public init(bytes: [UInt8], store: Store) throws(WasmError) {
+        self = try Engine(configuration: store.configuration.engine).compile(bytes)
+    }
+
+    /// Validates and compiles an already decoded module for `store`'s configuration.
     public init(module: Module, store: Store) throws(WasmError) {
-        let name = store.configuration.tier
-        guard let tierID = ExecutionTiers.id(named: name), let tier = ExecutionTiers.tier(id: tierID) else {
-            throw WasmError(.uninstantiable, "unknown execution tier \(name) (registered: \(ExecutionTiers.names))")
-        }
-        let validator = try ModuleValidator(module: module, features: store.configuration.features)
-        do {
-            code = try tier.compile(module: module, validator: validator, store: store)
-        } catch let error as WasmError {
-            throw error
-        } catch {
-            throw WasmError(.invalid, "\(error)")
-        }
-        self.module = module
-        self.tierID = tierID
-        typeIDs = module.types.map { store.typeID(for: $0) }
+        self = try Engine(configuration: store.configuration.engine).compile(module)
     }
 
     /// The module's imports with their types.

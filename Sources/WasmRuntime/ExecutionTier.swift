@@ -10,8 +10,9 @@ public protocol ExecutionTier: AnyObject, Sendable {
     /// The name configurations select the tier by ("interp", "jit").
     var name: String { get }
 
-    /// Validates and translates every defined function of `module`.
-    func compile(module: Module, validator: ModuleValidator, store: Store) throws -> any CompiledCode
+    /// Validates and translates every defined function of `module` for `configuration`.
+    /// The result depends on nothing else: any store of that configuration may run it.
+    func compile(module: Module, validator: ModuleValidator, configuration: EngineConfiguration) throws -> any CompiledCode
 
     /// Runs `function` (compiled by this tier). Its arguments are in the slots at
     /// `arguments` (the store's stack top); results are written over them.
@@ -19,8 +20,9 @@ public protocol ExecutionTier: AnyObject, Sendable {
                 store: Store) throws(Trap)
 }
 
-/// A tier's translation of a module's defined functions.
-public protocol CompiledCode: AnyObject {
+/// A tier's translation of a module's defined functions: immutable once made, shared by
+/// every store that instantiates the module, on any thread.
+public protocol CompiledCode: AnyObject, Sendable {
     /// Entry point and frame size (in slots) of defined function `index`.
     func entry(definedIndex index: Int) -> (code: UnsafeRawPointer, frameSlots: Int)
 }

@@ -34,6 +34,7 @@ public final class Linker {
     /// `.unlinkable`), allocates its entities, applies its active segments and runs its
     /// start function (a `Trap` there leaves the earlier segments' effects in place).
     public func instantiate(_ module: CompiledModule) throws -> Instance {
+        try Self.checkCompatible(module.configuration, with: store.configuration)
         let imports = try resolveImports(of: module)
         let instance = try Instance(compiled: module, imports: imports, store: store)
         store.retain(instance)
@@ -44,6 +45,20 @@ public final class Linker {
     /// Decodes, compiles and instantiates in one step.
     public func instantiate(bytes: [UInt8]) throws -> Instance {
         try instantiate(CompiledModule(bytes: bytes, store: store))
+    }
+
+    /// Code runs only in stores of the configuration it was compiled for: the tier and
+    /// bounds strategy are baked into it, and code that does not count fuel cannot meter it.
+    static func checkCompatible(_ code: EngineConfiguration, with store: StoreConfiguration) throws(WasmError) {
+        func refuse(_ what: String) -> WasmError {
+            WasmError(.uninstantiable, "the module was compiled for \(what); compile it with an Engine of this store's configuration")
+        }
+        if code.tier != store.tier { throw refuse("tier \(code.tier), the store runs \(store.tier)") }
+        if code.bounds != store.bounds {
+            throw refuse("bounds \(code.bounds.rawValue), the store uses \(store.bounds.rawValue)")
+        }
+        if code.features != store.features { throw refuse("another feature set") }
+        if store.countsFuel && !code.countsFuel { throw refuse("no fuel counting, and the store meters fuel") }
     }
 
     func resolveImports(of compiled: CompiledModule) throws(WasmError) -> [ExternalValue] {

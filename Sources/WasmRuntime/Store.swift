@@ -32,6 +32,22 @@ public struct StoreConfiguration: Sendable {
 
     public init() {}
 
+    /// The engine part: tier, bounds, unsafe permission, features, and whether code counts
+    /// fuel (`countsFuel`; setting it sets `consumesFuel`).
+    public var engine: EngineConfiguration {
+        get {
+            EngineConfiguration(tier: tier, bounds: bounds, allowUnsafeStrategies: allowUnsafeStrategies,
+                                features: features, countsFuel: countsFuel)
+        }
+        set {
+            tier = newValue.tier
+            bounds = newValue.bounds
+            allowUnsafeStrategies = newValue.allowUnsafeStrategies
+            features = newValue.features
+            consumesFuel = newValue.countsFuel
+        }
+    }
+
     public init(tier: String = "interp", bounds: BoundsStrategy = .software, features: WasmFeatures = .wasm3,
                 maxCallDepth: Int = 20_000, fuel: UInt64? = nil) {
         self.tier = tier
@@ -64,6 +80,14 @@ public final class Store {
         self.configuration = configuration
         stack = ExecutionStack(slots: configuration.valueStackSlots, maxFrames: configuration.maxCallDepth,
                                fuel: configuration.fuel)
+    }
+
+    /// A store for modules compiled by `engine`: its tier, bounds strategy and features, with
+    /// the limits and fuel of `limits` (whose engine part is replaced by the engine's).
+    public convenience init(engine: Engine, limits: StoreConfiguration = StoreConfiguration()) {
+        var configuration = limits
+        configuration.engine = engine.configuration
+        self.init(configuration: configuration)
     }
 
     /// The id of a function type (see `TypeRegistry`).

@@ -9,6 +9,9 @@ import WasmRuntime
 ///     call              the first call of EXPORT on that instance
 ///     instantiate+call  the sum of both
 ///     warm-call         later calls on the same instance (mean of --warm-calls per round)
+///     module-instantiate       a fresh store + instantiate of a module compiled once by
+///                              an `Engine` before the rounds (no validation, no compilation)
+///     module-instantiate+call  that and the first call
 ///
 /// Prints `name median-ns` lines.
 extension BenchEngineCommand {
@@ -38,6 +41,22 @@ extension BenchEngineCommand {
             for _ in 0..<warmCalls { _ = try function.invoke(args) }
             warm.append(Self.nanoseconds(clock.now - t4) / Double(max(warmCalls, 1)))
         }
+        // The compile-once path: what a server pays per request.
+        let sharedEngine = try Engine(configuration: configuration.engine)
+        let compiled = try sharedEngine.compile(bytes)
+        var moduleInstantiate: [Double] = [], moduleBoth: [Double] = []
+        for _ in 0..<max(rounds, 1) {
+            let t0 = clock.now
+            let store = Store(engine: sharedEngine)
+            let instance = try Linker(store: store).instantiate(compiled)
+            let t1 = clock.now
+            guard let function = instance.function(export) else { throw CLIError("no exported function \(export)") }
+            let t2 = clock.now
+            result = try function.invoke(args)
+            let t3 = clock.now
+            moduleInstantiate.append(Self.nanoseconds(t1 - t0))
+            moduleBoth.append(Self.nanoseconds(t1 - t0) + Self.nanoseconds(t3 - t2))
+        }
         func median(_ v: [Double]) -> Int { Int(v.sorted()[v.count / 2].rounded()) }
         print("# WasmLab engine-bench: tier \(engine.tier), bounds \(engine.bounds.rawValue), \(file ?? "built-in") "
               + "\(export)(\(arg.map(String.init).joined(separator: ", "))) = \(result), median of \(max(rounds, 1)) rounds, ns")
@@ -45,6 +64,8 @@ extension BenchEngineCommand {
         print("call \(median(call))")
         print("instantiate+call \(median(both))")
         print("warm-call \(median(warm))")
+        print("module-instantiate \(median(moduleInstantiate))")
+        print("module-instantiate+call \(median(moduleBoth))")
     }
 
     static func nanoseconds(_ d: Duration) -> Double {

@@ -7,6 +7,9 @@
 //                     compilation validates and translates the function here)
 //   instantiate+call  both, one timer
 //   warm call         later calls on the same instance (mean of 1000 per round)
+//   module-instantiate       a fresh store (of one shared engine) + instantiate of a module
+//                            parsed once before the rounds
+//   module-instantiate+call  that and the first call
 //
 // Prints `name median-ns` lines in the same format as wasmlab.
 import Foundation
@@ -57,11 +60,33 @@ func runEngineBench(_ args: [String]) -> Int32 {
         FileHandle.standardError.write(Data("failed: \(error)\n".utf8))
         return 1
     }
+    var moduleInstantiate: [Double] = [], moduleBoth: [Double] = []
+    do {
+        let module = try parseWasm(bytes: bytes)
+        let engine = Engine()
+        for _ in 0..<rounds {
+            let t0 = clock.now
+            let store = Store(engine: engine)
+            let instance = try module.instantiate(store: store)
+            let t1 = clock.now
+            guard let function = instance.exports[function: name] else { return 2 }
+            let t2 = clock.now
+            checksum = try function(callArgs)
+            let t3 = clock.now
+            moduleInstantiate.append(ns(t1 - t0))
+            moduleBoth.append(ns(t1 - t0) + ns(t3 - t2))
+        }
+    } catch {
+        FileHandle.standardError.write(Data("failed: \(error)\n".utf8))
+        return 1
+    }
     func median(_ v: [Double]) -> Int { Int(v.sorted()[v.count / 2].rounded()) }
     print("# WasmKit 0.4.2 engine-bench: \(args[0]) \(name)(\(callArgs)) = \(checksum), median of \(rounds) rounds, ns")
     print("instantiate \(median(instantiate))")
     print("call \(median(call))")
     print("instantiate+call \(median(both))")
     print("warm-call \(median(warm))")
+    print("module-instantiate \(median(moduleInstantiate))")
+    print("module-instantiate+call \(median(moduleBoth))")
     return 0
 }

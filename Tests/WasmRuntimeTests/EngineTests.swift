@@ -1,0 +1,135 @@
+import Glibc
+import Synchronization
+import Testing
+import WAT
+import WasmCore
+import Interpreter
+import JIT
+import WasmRuntime
+
+/// One compiled module, many stores: `Engine` compiles once, stores instantiate without
+/// validating or compiling, concurrently, and see nothing of each other.
+@Suite struct EngineTests {
+    static let configurations: [EngineConfiguration] = [
+        .init(tier: "interp", bounds: .software), .init(tier: "interp", bounds: .guard),
+        .init(tier: "jit", bounds: .software), .init(tier: "jit", bounds: .guard),
+    ]
+
+    /// `peek` reads what an earlier store of the same module would have left in memory and
+    /// in the global; `run` leaves something in both.
+    static let text = """
+        (module
+          (memory 1)
+          (global $count (mut i32) (i32.const 0))
+          (func (export "peek") (result i32)
+            (i32.add (i32.load (i32.const 16)) (global.get $count)))
+          (func (export "run") (param i32) (result i32)
+            (i32.store (i32.const 16) (local.get 0))
+            (global.set $count (i32.add (global.get $count) (i32.const 1)))
+            (i32.add (i32.load (i32.const 16)) (global.get $count))))
+        """
+
+    static func engine(_ configuration: EngineConfiguration) throws -> Engine {
+        InterpreterTier.register()
+        JITTier.register()
+        return try Engine(configuration: configuration)
+    }
+
+    /// Runs one request in a fresh store; returns what it saw before and computed.
+    static func request(_ module: CompiledModule, _ engine: Engine, _ n: UInt32) throws -> (seen: UInt32, result: UInt32) {
+        let store = Store(engine: engine)
+        let instance = try Linker(store: store).instantiate(module)
+        guard case .i32(let seen)? = try instance.function("peek")?.invoke([]).first,
+              case .i32(let result)? = try instance.function("run")?.invoke([.i32(n)]).first else { return (.max, .max) }
+        return (seen, result)
+    }
+
+    /// Resident set size in bytes (Linux: the second field of /proc/self/statm, in pages).
+    static func residentBytes() -> Int {
+        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(file) }
+        var line = [UInt8](repeating: 0, count: 128)
+        guard line.withUnsafeMutableBufferPointer({ b in
+            b.withMemoryRebound(to: CChar.self) { fgets($0.baseAddress, Int32($0.count), file) != nil }
+        }) else { return 0 }
+        let fields = String(decoding: line.prefix { $0 != 0 }, as: UTF8.self).split(separator: " ")
+        guard fields.count >= 2, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    @Test(arguments: configurations)
+    func oneModuleServesManyStoresOnTwoThreads(configuration: EngineConfiguration) throws {
+        let engine = try Self.engine(configuration)
+        let module = try engine.compile(WAT.encode(Self.text))
+        // Warm the pools (stacks, reservations) so that what follows measures steady state.
+        for i in 0..<500 { _ = try Self.request(module, engine, UInt32(i)) }
+        let before = Self.residentBytes()
+        let failures = Atomic<Int>(0)
+        let perThread = 5_000
+        let threads = (0..<2).map { t in
+            Thread {
+                for i in 0..<perThread {
+                    let n = UInt32(t * perThread + i)
+                    let outcome = try? Self.request(module, engine, n)
+                    // A fresh store sees zeroed memory and the initial global; run gives n + 1.
+                    if outcome?.seen != 0 || outcome?.result != n &+ 1 { failures.add(1, ordering: .relaxed) }
+                }
+            }
+        }
+        threads.forEach { $0.join() }
+        let after = Self.residentBytes()
+        #expect(failures.load(ordering: .relaxed) == 0)
+        // 10,000 stores later, resident memory is where it was (a leak of 1 KiB per store
+        // would add 10 MiB).
+        #expect(after - before < 8 << 20, "resident memory grew from \(before >> 20) MiB to \(after >> 20) MiB")
+    }
+
+    @Test func storesOfAnotherConfigurationRefuseTheModule() throws {
+        let engine = try Self.engine(.init(tier: "jit", bounds: .guard))
+        let module = try engine.compile(WAT.encode(Self.text))
+        var other = StoreConfiguration()
+        other.tier = "jit"
+        other.bounds = .software
+        #expect(throws: WasmError.self) { try Linker(store: Store(configuration: other)).instantiate(module) }
+        other.tier = "interp"
+        other.bounds = .guard
+        #expect(throws: WasmError.self) { try Linker(store: Store(configuration: other)).instantiate(module) }
+        // Fuel cannot be metered by code compiled without the counting.
+        var metered = StoreConfiguration()
+        metered.fuel = 1000
+        let store = Store(engine: engine, limits: metered)
+        do {
+            _ = try Linker(store: store).instantiate(module)
+            Issue.record("a store that meters fuel instantiated code that does not count it")
+        } catch let error as WasmError {
+            #expect(error.message.contains("no fuel counting"))
+        }
+    }
+
+    @Test func theEngineRefusesUnknownTiersAndUnsafeStrategies() {
+        InterpreterTier.register()
+        #expect(throws: WasmError.self) { try Engine(configuration: .init(tier: "nope")) }
+        #expect(throws: WasmError.self) { try Engine(configuration: .init(tier: "interp", bounds: .unchecked)) }
+        #expect(throws: Never.self) {
+            try Engine(configuration: .init(tier: "interp", bounds: .unchecked, allowUnsafeStrategies: true))
+        }
+    }
+}
+
+/// A joinable thread running `body` (tests only).
+final class Thread: @unchecked Sendable {
+    private var thread = pthread_t()
+    private let body: () -> Void
+
+    init(_ body: @escaping @Sendable () -> Void) {
+        self.body = body
+        let context = Unmanaged.passRetained(self).toOpaque()
+        pthread_create(&thread, nil, { raw in
+            let me = Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue()
+            me.body()
+            return nil
+        }, context)
+    }
+
+    func join() { pthread_join(thread, nil) }
+}
