@@ -20,6 +20,7 @@ import WasmRuntime
 ///    80    handlerFP   that frame's value-frame base
 ///    88    poll        ExecutionStack.pollWords: fuel (+0) and interrupt flag (+8), polled
 ///                      at loop back edges and function entries
+///    96    helpers     RuntimeHelpers.table: the runtime functions code calls, by slot
 /// ```
 struct JITContext {
     var entrySP: UInt = 0
@@ -34,6 +35,7 @@ struct JITContext {
     var handlerSP: UInt = 0
     var handlerFP: UInt = 0
     var poll: UnsafeMutableRawPointer
+    var helpers: UnsafeRawPointer = RuntimeHelpers.table
 
     static let entrySPOffset: Int32 = 0
     static let trapOffset: Int32 = 8
@@ -44,6 +46,8 @@ struct JITContext {
     static let handlerSPOffset = Int32(MemoryLayout<JITContext>.offset(of: \.handlerSP)!)
     static let handlerFPOffset = Int32(MemoryLayout<JITContext>.offset(of: \.handlerFP)!)
     static let pollOffset = Int32(MemoryLayout<JITContext>.offset(of: \.poll)!)
+    static let helpersOffset = Int32(MemoryLayout<JITContext>.offset(of: \.helpers)!)
+    static let tierIDOffset = Int32(MemoryLayout<JITContext>.offset(of: \.tierID)!)
     static let pollFuel = Int32(ExecutionStack.pollFuelOffset)
     static let pollInterrupt = Int32(ExecutionStack.pollInterruptOffset)
 }

@@ -117,8 +117,7 @@ extension JITTier {
             chunks[last].masm.bind(chunks[last].entryLabels[i])
             shimOffsets[i] = chunks[last].masm.offset
             chunks[last].masm.interpreterShim(definedIndex: i, importCount: chunks[last].importCount,
-                                              code: UInt64(UInt(bitPattern: entry.code)), frameSlots: entry.frameSlots,
-                                              tierID: id)
+                                              interpretedIndex: k, tierID: id)
         }
         chunks[last].masm.emitTrapStubs()
 

@@ -15,7 +15,7 @@ enum RuntimeHelpers {
                                         UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> Void
     typealias CallOther = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
     typealias CallInterpreted = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer,
-                                                UnsafeMutableRawPointer, UnsafeRawPointer, Int) -> UInt
+                                                UnsafeMutableRawPointer, Int) -> UInt
     typealias ResolveIndirect = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> UInt
 
     @inline(__always) static func vm(_ p: UnsafeMutableRawPointer) -> UnsafeMutablePointer<JITContext> {
@@ -65,8 +65,16 @@ enum RuntimeHelpers {
     /// the record of a function the interpreted one tail-calls (its arguments moved to
     /// slot 0...): the shim makes that call in its own place, so tail-call chains through
     /// interpreted functions run in bounded native stack.
-    static let callInterpreted: CallInterpreted = { vmp, recordp, fp, code, frameSlots in
+    static let callInterpreted: CallInterpreted = { vmp, recordp, fp, definedIndex in
         let vm = vm(vmp), record = record(recordp)
+        // The interpreter code of that function, found from its instance (not embedded:
+        // compiled code holds no addresses of its own).
+        guard let context = record.pointee.context,
+              let code = context.pointee.instance.takeUnretainedValue().compiled.code as? any HostsInterpretedCode else {
+            vm.pointee.trap = UInt(TrapReason.hostError.rawValue) + 1
+            return 0
+        }
+        let (entry, frameSlots) = code.interpretedPart.entry(definedIndex: definedIndex)
         let store = Unmanaged<Store>.fromOpaque(vm.pointee.store).takeUnretainedValue()
         let stack = store.stack
         let savedTop = stack.slotTop
@@ -78,7 +86,7 @@ enum RuntimeHelpers {
             stack.tailCallRequestFrame = savedRequestFrame
         }
         do throws(Trap) {
-            try InterpreterTier.shared.invokeForeign(record, code: code, frameSlots: frameSlots,
+            try InterpreterTier.shared.invokeForeign(record, code: entry, frameSlots: frameSlots,
                                                      arguments: fp, store: store)
         } catch {
             stack.tailCallee = nil
@@ -91,9 +99,9 @@ enum RuntimeHelpers {
         return UInt(bitPattern: callee)
     }
 
-    /// The callee of `call_indirect`: checks the index, null and the signature.
-    /// Returns the record address, or 0 after setting the trap.
-    static let resolveIndirect: ResolveIndirect = { vmp, contextp, table, index, typeID in
+    /// The callee of `call_indirect` with type `typeIndex` of the caller's module: checks
+    /// the index, null and the signature. Returns the record address, or 0 after setting the trap.
+    static let resolveIndirect: ResolveIndirect = { vmp, contextp, table, index, typeIndex in
         let vm = vm(vmp), context = instance(contextp)
         let storage = context.pointee.tables[Int(table)]
         guard index < UInt64(storage.pointee.count) else {
@@ -104,7 +112,7 @@ enum RuntimeHelpers {
             vm.pointee.trap = UInt(TrapReason.uninitializedElement.rawValue) + 1
             return 0
         }
-        guard callee.pointee.typeID == Int(typeID) else {
+        guard callee.pointee.typeID == context.pointee.typeIDs[Int(typeIndex)] else {
             vm.pointee.trap = UInt(TrapReason.indirectCallTypeMismatch.rawValue) + 1
             return 0
         }
@@ -112,4 +120,37 @@ enum RuntimeHelpers {
     }
 
     static func address<T>(_ f: T) -> UInt64 { UInt64(UInt(bitPattern: unsafeBitCast(f, to: UnsafeRawPointer.self))) }
+
+    /// The helpers compiled code calls, by their slot in `table`. Code calls through the
+    /// table (`JITContext.helpers`), never an address of its own, so that one compiled
+    /// module runs in any process image that has the same table layout.
+    enum Slot: Int, CaseIterable {
+        // Slot 0 stays empty: every call then has a displacement a listing can name.
+        case generic = 1, callOther, callInterpreted, resolveIndirect, throwException, rethrow, unwind, captureBacktrace
+
+        var name: String { "\(self)" }
+
+        var address: UInt {
+            let value: UInt64
+            switch self {
+            case .generic: value = RuntimeHelpers.address(RuntimeHelpers.generic)
+            case .callOther: value = RuntimeHelpers.address(RuntimeHelpers.callOther)
+            case .callInterpreted: value = RuntimeHelpers.address(RuntimeHelpers.callInterpreted)
+            case .resolveIndirect: value = RuntimeHelpers.address(RuntimeHelpers.resolveIndirect)
+            case .throwException: value = RuntimeHelpers.address(RuntimeHelpers.throwException)
+            case .rethrow: value = RuntimeHelpers.address(RuntimeHelpers.rethrow)
+            case .unwind: value = RuntimeHelpers.address(RuntimeHelpers.unwind)
+            case .captureBacktrace: value = RuntimeHelpers.address(RuntimeHelpers.captureBacktrace)
+            }
+            return UInt(value)
+        }
+    }
+
+    /// The helpers' addresses by `Slot`, for the life of the process.
+    nonisolated(unsafe) static let table: UnsafeRawPointer = {
+        let slots = UnsafeMutablePointer<UInt>.allocate(capacity: Slot.allCases.count + 1)
+        slots[0] = 0
+        for slot in Slot.allCases { slots[slot.rawValue] = slot.address }
+        return UnsafeRawPointer(slots)
+    }()
 }

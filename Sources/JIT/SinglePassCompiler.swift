@@ -75,9 +75,6 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     let importCount: Int
     /// Type index of each function (imports first).
     let functionTypeIndices: [UInt32]
-    /// `TypeRegistry` id of each type, -1 until a call_indirect first needs it: most types
-    /// are never compared, and each lookup hashes the type under the registry's mutex.
-    var typeIDs: [Int]
     let types: [FunctionType]
     let tables = OpcodeTables.shared
     let hasMemory: Bool
@@ -139,7 +136,6 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         self.tierID = tierID
         importCount = module.importedFunctionTypes.count
         types = module.types
-        typeIDs = Array(repeating: -1, count: module.types.count)
         functionTypeIndices = module.allFunctionTypeIndices
         globalTypes = (module.importedGlobals + module.globals.map(\.type)).map(\.valueType)
         let memories = module.importedMemories + module.memories
@@ -170,11 +166,6 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         return t < types.count ? types[t] : FunctionType()
     }
 
-    /// The registry id of type `index`, looked up once per module.
-    @inline(__always) mutating func typeID(_ index: Int) -> Int {
-        if typeIDs[index] < 0 { typeIDs[index] = TypeRegistry.id(for: types[index]) }
-        return typeIDs[index]
-    }
 
     @inline(__always) var localCount: Int { localKinds.count }
     @inline(__always) func home(_ height: Int) -> Int32 { Int32((localCount + height) * 8) }

@@ -14,6 +14,8 @@ public struct CompiledModule: Sendable {
     public let tierID: Int
     /// Process-wide type ids of the module's types, by type index.
     public let typeIDs: [Int]
+    /// The same ids at a fixed address, for `InstanceContext.typeIDs`.
+    let typeIDTable: TypeIDTable
     /// What the code was compiled for; stores that instantiate it must match.
     public let configuration: EngineConfiguration
 
@@ -23,6 +25,7 @@ public struct CompiledModule: Sendable {
         self.tierID = tierID
         self.configuration = configuration
         typeIDs = module.types.map { TypeRegistry.id(for: $0) }
+        typeIDTable = TypeIDTable(typeIDs)
     }
 
     /// Decodes, validates and compiles `bytes` for `store`'s configuration (an `Engine`
@@ -80,4 +83,18 @@ public enum ExternalType: Hashable, Sendable {
     case memory(MemoryType)
     case global(GlobalType)
     case tag(TagType)
+}
+
+/// A module's type ids in memory that never moves and is never written after creation.
+final class TypeIDTable: @unchecked Sendable {
+    let ids: UnsafePointer<Int>
+
+    init(_ values: [Int]) {
+        let buffer = UnsafeMutablePointer<Int>.allocate(capacity: max(values.count, 1))
+        buffer.initialize(repeating: -1, count: max(values.count, 1))
+        for (i, id) in values.enumerated() { buffer[i] = id }
+        ids = UnsafePointer(buffer)
+    }
+
+    deinit { UnsafeMutablePointer(mutating: ids).deallocate() }
 }

@@ -40,6 +40,10 @@ public struct InstanceContext {
     /// `LinearMemory.view` of each memory, for compiled code.
     public var memoryViews: UnsafeMutablePointer<UnsafeMutablePointer<MemoryView>>
     public var instance: Unmanaged<Instance>
+    /// Process-wide ids of the module's types, by type index (the compiled module's
+    /// `typeIDTable`, shared by its instances): compiled code reads them here instead of
+    /// embedding them.
+    public var typeIDs: UnsafePointer<Int>
 }
 
 /// The elements of a table, in `Slot` encoding; owned by a `Table`.

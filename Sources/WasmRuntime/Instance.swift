@@ -128,7 +128,8 @@ public final class Instance {
         for (i, m) in memories.enumerated() { (memoryViews + i).initialize(to: m.linear.view) }
         context.initialize(to: InstanceContext(
             functions: functionRecords, globals: globalCells, tables: tableStorages, memories: memoryRefs,
-            memoryCount: memories.count, memoryViews: memoryViews, instance: Unmanaged.passUnretained(self)))
+            memoryCount: memories.count, memoryViews: memoryViews, instance: Unmanaged.passUnretained(self),
+            typeIDs: compiled.typeIDTable.ids))
         contextInitialized = true
 
         exports.reserveCapacity(module.exports.count)

@@ -166,10 +166,11 @@ extension X64MacroAssembler {
         }
     }
 
-    mutating func callAbsolute(_ address: UInt64, symbol: String) {
-        note(address, symbol)
-        a.mov(X64Regs.scratch, imm: address)
-        a.call(X64Regs.scratch)
+    /// Calls a runtime helper through the context's table (no address in the code).
+    mutating func callHelper(_ slot: RuntimeHelpers.Slot) {
+        a.load(X64Regs.scratch, X64Address.vm(JITContext.helpersOffset))
+        note(UInt64(slot.rawValue * 8), slot.name)
+        a.call(mem(X64Regs.scratch, Int32(slot.rawValue * 8)))
     }
 
     // MARK: functions
@@ -232,8 +233,7 @@ extension X64MacroAssembler {
         a.test(X64Regs.scratch2, X64Regs.scratch2, .b32)
         a.j(.notEqual, slow)
         a.load(X64Regs.scratch2, mem(X64Regs.scratch, RuntimeLayout.recordTierID))
-        note(UInt64(tierID), "jit tier id")
-        a.cmp(X64Regs.scratch2, imm: Int32(tierID))
+        a.cmp(X64Regs.scratch2, X64Address.vm(JITContext.tierIDOffset))
         a.j(.notEqual, slow)
         a.load(X64Regs.instance, mem(X64Regs.scratch, RuntimeLayout.recordContext))
         a.call(mem(X64Regs.scratch, RuntimeLayout.recordCode))
@@ -244,7 +244,7 @@ extension X64MacroAssembler {
         a.mov(.rdi, X64Regs.vm)
         a.mov(.rsi, X64Regs.scratch)
         a.mov(.rdx, X64Regs.fp)
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callOther), symbol: "callOther")
+        callHelper(.callOther)
         if frameOffset != 0 {
             // The unwinder needs this frame's own base.
             a.lea(X64Regs.fp, X64Address.slot(-frameOffset))
@@ -260,14 +260,13 @@ extension X64MacroAssembler {
         }
     }
 
-    mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeID: Int) {
+    mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeIndex: Int) {
         a.mov(.rcx, index)
         a.mov(.rdi, X64Regs.vm)
         a.mov(.rsi, X64Regs.instance)
         a.mov(.rdx, imm: UInt64(table))
-        note(UInt64(typeID), "type id")
-        a.mov(.r8, imm: UInt64(typeID))
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.resolveIndirect), symbol: "resolveIndirect")
+        a.mov(.r8, imm: UInt64(typeIndex))
+        callHelper(.resolveIndirect)
         a.mov(X64Regs.scratch3, .rax)
         checkHelperTrap()
         a.mov(dst, X64Regs.scratch3)
@@ -280,11 +279,11 @@ extension X64MacroAssembler {
         a.mov(.rcx, imm: UInt64(op.rawValue))
         a.mov(.r8, imm: imm1)
         a.mov(.r9, imm: imm2)
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.generic), symbol: "generic")
+        callHelper(.generic)
         checkHelperTrap()
     }
 
-    mutating func interpreterShim(definedIndex: Int, importCount: Int, code: UInt64, frameSlots: Int, tierID: Int) {
+    mutating func interpreterShim(definedIndex: Int, importCount: Int, interpretedIndex: Int, tierID: Int) {
         a.push(X64Regs.instance)
         // Interpreter runs reached through shims recurse natively: bound them like frames.
         a.cmp(.rsp, X64Address.vm(JITContext.stackLimitOffset))
@@ -293,10 +292,8 @@ extension X64MacroAssembler {
         a.load(.rsi, mem(X64Regs.instance, RuntimeLayout.contextFunctions))
         a.load(.rsi, mem(.rsi, Int32((importCount + definedIndex) * 8)))
         a.mov(.rdx, X64Regs.fp)
-        note(code, "interpreter code")
-        a.mov(.rcx, imm: code)
-        a.mov(.r8, imm: UInt64(frameSlots))
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callInterpreted), symbol: "callInterpreted")
+        a.mov(.rcx, imm: UInt64(interpretedIndex))
+        callHelper(.callInterpreted)
         checkException()
         // The interpreter handed back a tail call to a function of another tier: make it
         // in place of this frame (arguments are at slot 0 already).
@@ -343,7 +340,7 @@ extension X64MacroAssembler {
         // The frames below are still intact: capture them before leaving.
         a.alu(.and, .rsp, imm: -16, .b64)
         a.mov(.rdi, X64Regs.vm)
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.captureBacktrace), symbol: "captureBacktrace")
+        callHelper(.captureBacktrace)
         a.load(.rax, X64Address.vm(JITContext.trapOffset))
         a.load(.rsp, X64Address.vm(JITContext.entrySPOffset))
         X64Frames.emitReturnToSwift(&a)

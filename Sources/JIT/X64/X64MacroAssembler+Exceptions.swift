@@ -27,7 +27,7 @@ extension X64MacroAssembler {
         a.test(X64Regs.scratch2, X64Regs.scratch2, .b32)
         a.j(.notEqual, other)
         a.load(X64Regs.scratch2, mem(record, RuntimeLayout.recordTierID))
-        a.cmp(X64Regs.scratch2, imm: Int32(tierID))
+        a.cmp(X64Regs.scratch2, X64Address.vm(JITContext.tierIDOffset))
         a.j(.notEqual, other)
         a.add(.rsp, imm: 8)
         a.load(X64Regs.instance, mem(record, RuntimeLayout.recordContext))
@@ -52,7 +52,7 @@ extension X64MacroAssembler {
         a.mov(.rsi, X64Regs.instance)
         a.mov(.rdx, imm: UInt64(tag))
         a.lea(.rcx, X64Address.slot(argumentsSlot))
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.throwException), symbol: "throwException")
+        callHelper(.throwException)
         callUnwind()
     }
 
@@ -60,7 +60,7 @@ extension X64MacroAssembler {
     mutating func throwRef(_ ref: GPR) {
         if ref != .rsi { a.mov(.rsi, ref) }
         a.mov(.rdi, X64Regs.vm)
-        callAbsolute(RuntimeHelpers.address(RuntimeHelpers.rethrow), symbol: "rethrow")
+        callHelper(.rethrow)
         callUnwind()
     }
 
@@ -106,7 +106,7 @@ extension X64MacroAssembler {
             mark("tail call to a host function or another tier")
             a.mov(.rdi, X64Regs.vm)
             a.mov(.rdx, X64Regs.fp)
-            callAbsolute(RuntimeHelpers.address(RuntimeHelpers.callOther), symbol: "callOther")
+            callHelper(.callOther)
             checkException()
             epilogue()
         }
@@ -119,7 +119,7 @@ extension X64MacroAssembler {
             a.lea(.rdx, mem(.rsp, 8))
             a.mov(.rcx, X64Regs.fp)
             a.sub(.rsp, imm: 8)
-            callAbsolute(RuntimeHelpers.address(RuntimeHelpers.unwind), symbol: "unwind")
+            callHelper(.unwind)
             // No handler: the trap exit expects the raising position on top, as pushed
             // by a function's trap stub.
             a.add(.rsp, imm: 8)
