@@ -34,6 +34,15 @@ struct HandlerTable {
     /// try_table regions, by ascending start: among nested regions the inner one starts later.
     private(set) var regions: [Region] = []
 
+    init() {}
+
+    /// A table read back from a precompiled module.
+    init(returnOffsets: [Int32], frameOffsets: [Int32], regions: [Region]) {
+        self.returnOffsets = returnOffsets
+        self.frameOffsets = frameOffsets
+        self.regions = regions
+    }
+
     mutating func addCallSite(returnOffset: Int, frameOffset: Int32) {
         returnOffsets.append(Int32(returnOffset))
         frameOffsets.append(frameOffset)

@@ -217,7 +217,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     /// Entry offsets in code order, with their defined index (PC -> function lookups).
     private let sortedEntries: [(offset: Int, index: Int)]
     /// Where each chunk of a parallel compile ends (padding follows; `ModuleCodeLayout`).
-    private let chunkEnds: [Int]
+    let chunkEnds: [Int]
 
     init(buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
          handlers: HandlerTable, statistics: JITStatistics, module: Module, compiled: [Bool], moduleStubsOffset: Int,

@@ -10,6 +10,14 @@ struct TrapTable {
     /// Instructions that may fault on purpose, in code order (`TrapGuard` needs them sorted).
     private(set) var sites: [TrapSite] = []
 
+    init() {}
+
+    /// A table read back from a precompiled module.
+    init(stubs: [(offset: Int, reason: TrapReason)], sites: [TrapSite]) {
+        self.stubs = stubs
+        self.sites = sites
+    }
+
     mutating func add(offset: Int, reason: TrapReason) { stubs.append((offset, reason)) }
 
     mutating func addSite(offset: Int, reason: TrapReason) {

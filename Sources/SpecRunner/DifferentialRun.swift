@@ -118,7 +118,7 @@ public struct DifferentialRun {
             switch external {
             case .global(let g): outcome.lines.append("global \(Self.quoted(name)) \(Self.format(g.value, in: instance))")
             case .memory(let m):
-                let crc = m.withUnsafeBytes { Self.crc32(UnsafeRawBufferPointer($0)) }
+                let crc = m.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer($0)) }
                 outcome.lines.append("memory \(Self.quoted(name)) pages=\(m.pageCount) crc32=\(Self.hex(UInt64(crc), digits: 8))")
             case .table(let t): outcome.lines.append("table \(Self.quoted(name)) size=\(t.size)")
             default: break
@@ -224,21 +224,5 @@ public struct DifferentialRun {
             }
         }
         return text + "\""
-    }
-
-    /// CRC-32 as zlib computes it (reflected polynomial 0xEDB88320), so that a driver in
-    /// Python checks a memory with `zlib.crc32` at C speed.
-    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        crcTable.withUnsafeBufferPointer { table in
-            for b in bytes { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
-        }
-        return ~crc
-    }
-
-    static let crcTable: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
     }
 }

@@ -55,3 +55,19 @@ public enum ExecutionTiers {
 
     public static var names: [String] { TypeRegistry.withLock { tiers.map(\.name) } }
 }
+
+/// A tier whose code can be written out and loaded again (`Engine.precompile`, `wasmlab
+/// compile`): its code must not depend on where it was compiled (no addresses of the
+/// process in it). Loading trusts the bytes as native code: only load files you made.
+public protocol PrecompilingTier: ExecutionTier {
+    /// The instruction set the code is for ("x86-64"); a file for another one is refused.
+    var isa: String { get }
+    /// A fingerprint of everything compiled code relies on in the runtime (context and
+    /// record layouts, helper slots): code from a build that differs is refused.
+    var codeABI: String { get }
+    /// `code` (made by this tier) as bytes.
+    func serialize(_ code: any CompiledCode) throws(WasmError) -> [UInt8]
+    /// Code read back from `serialize`'s bytes, for `module` as validated by `validator`.
+    func deserialize(_ bytes: [UInt8], module: Module, validator: ModuleValidator,
+                     configuration: EngineConfiguration) throws -> any CompiledCode
+}

@@ -11,7 +11,11 @@ import WasmCore
 /// function identifiers for backtraces and listings), anything else is taken as binary. Errors become one line on stderr and a non-zero exit.
 enum ModuleFile {
     static func read(_ path: String, features: WasmFeatures) throws -> [UInt8] {
-        let bytes = try readFile(path)
+        try module(try readFile(path), path: path, features: features)
+    }
+
+    /// The binary module of `bytes` read from `path`: encoded first when it is text.
+    static func module(_ bytes: [UInt8], path: String, features: WasmFeatures) throws -> [UInt8] {
         if path.hasSuffix(".wat") || path.hasSuffix(".wast") || !bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) && looksLikeText(bytes) {
             return try encode(String(decoding: bytes, as: UTF8.self), path: path, features: features, debugNames: true)
         }

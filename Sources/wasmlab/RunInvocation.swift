@@ -52,16 +52,31 @@ struct RunInvocation: Equatable {
         let preopens = try checkedPreopens()
         let bytes: [UInt8]
         do {
-            bytes = try ModuleFile.read(file, features: features.features)
+            bytes = try readFile(file)
         } catch {
             throw loadFailure("\(error)")
+        }
+        // A .cwasm file (`wasmlab compile`) runs as compiled, on the tier and strategy it
+        // was compiled for unless --tier/--bounds say otherwise (then it is refused).
+        let precompiled: EngineConfiguration?
+        do {
+            precompiled = Engine.isPrecompiled(bytes) ? try Engine.precompiledConfiguration(bytes) : nil
+        } catch {
+            throw loadFailure("\(file): \(error)")
         }
         // The clock starts before compilation and instantiation: a start function is bounded too.
         if let timeout, let seconds = RunCommand.seconds(timeout) { stop.fire(after: seconds) }
 
-        let tiers = tier.map { [$0] } ?? [EngineOptions.fastestTier, "interp"].uniqued()
+        let tiers = tier.map { [$0] } ?? precompiled.map { [$0.tier] } ?? [EngineOptions.fastestTier, "interp"].uniqued()
         for (attempt, tierName) in tiers.enumerated() {
-            let store = Store(configuration: configuration(tier: tierName))
+            var configuration = configuration(tier: tierName)
+            if let precompiled {
+                configuration.bounds = bounds ?? precompiled.bounds
+                configuration.features = precompiled.features
+                configuration.consumesFuel = precompiled.countsFuel
+                configuration.allowUnsafeStrategies = allowUnsafe
+            }
+            let store = Store(configuration: configuration)
             stop.watch(store)
             let linker = Linker(store: store)
             linker.defineSpectest(print: { writeStandardOutput($0 + "\n") })
@@ -77,7 +92,10 @@ struct RunInvocation: Equatable {
 
             let instance: Instance
             do {
-                let module = try CompiledModule(bytes: bytes, store: store)
+                let engine = try Engine(configuration: configuration.engine)
+                let module = try precompiled != nil
+                    ? engine.load(precompiled: bytes, producer: CompileCommand.producer)
+                    : engine.compile(try ModuleFile.module(bytes, path: file, features: features.features))
                 instance = try linker.instantiate(module)
             } catch let error as WasmError where error.kind == .uninstantiable && attempt + 1 < tiers.count {
                 // The default tier could not take the module (e.g. no address space for guard

@@ -9,7 +9,7 @@ struct WasmLab: ParsableCommand {
         abstract: "WasmLab: a WebAssembly research runtime.",
         version: VersionText.text,
         subcommands: [
-            RunCommand.self, SpecCommand.self, ValidateCommand.self, Wat2WasmCommand.self, ObjdumpCommand.self,
+            RunCommand.self, CompileCommand.self, SpecCommand.self, ValidateCommand.self, Wat2WasmCommand.self, ObjdumpCommand.self,
             CompileStatsCommand.self, DisasmCommand.self, ExploreCommand.self, BenchEngineCommand.self, DiffCommand.self,
         ])
 }

@@ -220,6 +220,41 @@ for tier in interp jit; do
     expect "--max-stack 64KiB on $tier traps" grep -q "call stack exhausted" err.txt
 done
 
+# compile: a .cwasm file runs without compiling; other builds, strategies and damage are refused.
+"$wasmlab" compile add.wat -o add.cwasm
+expect "compile writes a .cwasm file" test -s add.cwasm
+expect "run FILE.cwasm gives the result" test "$("$wasmlab" run --invoke add add.cwasm 0x10 -1_000 1.5 0x1p-3)" = "-982.375:f64"
+"$wasmlab" run -v --invoke add add.cwasm 1 2 3 4 > /dev/null 2> err.txt
+expect "run FILE.cwasm uses the strategy it was compiled for" grep -qx "wasmlab: tier jit, bounds guard" err.txt
+rm add.cwasm
+"$wasmlab" compile add.wat
+expect "compile without -o writes FILE.cwasm" test -s add.cwasm
+"$wasmlab" compile --bounds software yes.wat -o yes.cwasm
+first=$(timeout 20 "$wasmlab" run yes.cwasm | head -1)
+expect "a WASI .cwasm runs" test "$first" = y
+"$wasmlab" run --bounds software --invoke add add.cwasm 1 2 3 4 2> err.txt
+expect "a .cwasm of another strategy exits 125" test $? -eq 125
+expect "a .cwasm of another strategy is named" grep -q "precompiled for bounds guard; this engine uses software" err.txt
+python3 - add.cwasm other-build.cwasm <<'PY'
+import sys, zlib
+data = bytearray(open(sys.argv[1], "rb").read()[:-4])
+at = data.index(b"wasmlab ", 12)
+data[at:at + 8] = b"wasmlax "  # another producer, same length, checksum made right again
+data += zlib.crc32(bytes(data)).to_bytes(4, "little")
+open(sys.argv[2], "wb").write(bytes(data))
+PY
+"$wasmlab" run --invoke add other-build.cwasm 1 2 3 4 2> err.txt
+expect "a .cwasm of another build exits 125" test $? -eq 125
+expect "a .cwasm of another build says so" grep -q "precompiled by wasmlax" err.txt
+head -c 100 add.cwasm > cut.cwasm
+"$wasmlab" run cut.cwasm 2> err.txt
+expect "a damaged .cwasm is refused" grep -q "damaged (checksum mismatch)" err.txt
+"$wasmlab" run --fuel 10 --invoke add add.cwasm 1 2 3 4 2> err.txt
+expect "run --fuel on a .cwasm without fuel counting is refused" grep -q "fuel counting off" err.txt
+"$wasmlab" compile --fuel spin.wat -o spin.cwasm
+"$wasmlab" run --fuel 1000 --invoke spin spin.cwasm 2> /dev/null
+expect "compile --fuel: run --fuel meters the .cwasm" test $? -eq 142
+
 # explore: a self-contained page, rendered by headless Chromium, that highlights each
 # strategy's isolation instructions.
 printf '(module (memory 1) (func $poke (export "poke") (param i32) (result i32)

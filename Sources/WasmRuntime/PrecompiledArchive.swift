@@ -1,0 +1,77 @@
+import WasmCore
+
+/// Fixed-width little-endian fields for precompiled modules (`Engine.precompile`): what
+/// the engine writes in the header and what a tier writes for its code.
+public struct ArchiveWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public mutating func u8(_ v: UInt8) { bytes.append(v) }
+    public mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func int(_ v: Int) { u64(UInt64(bitPattern: Int64(v))) }
+    public mutating func bool(_ v: Bool) { u8(v ? 1 : 0) }
+
+    /// A length, then the bytes.
+    public mutating func blob(_ v: [UInt8]) {
+        u64(UInt64(v.count))
+        bytes += v
+    }
+
+    public mutating func string(_ v: String) { blob(Array(v.utf8)) }
+}
+
+/// Reads what `ArchiveWriter` wrote; running past the end or an implausible length is a
+/// malformed archive, never a crash.
+public struct ArchiveReader {
+    let bytes: [UInt8]
+    public private(set) var offset: Int
+
+    public init(_ bytes: [UInt8], offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    public var isAtEnd: Bool { offset == bytes.count }
+
+    static func truncated() -> WasmError { WasmError(.malformed, "precompiled module is truncated") }
+
+    mutating func take(_ n: Int) throws(WasmError) -> ArraySlice<UInt8> {
+        guard n >= 0, n <= bytes.count - offset else { throw Self.truncated() }
+        defer { offset += n }
+        return bytes[offset ..< offset + n]
+    }
+
+    public mutating func u8() throws(WasmError) -> UInt8 { try take(1).first! }
+
+    public mutating func u32() throws(WasmError) -> UInt32 {
+        try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    public mutating func u64() throws(WasmError) -> UInt64 {
+        try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    public mutating func int() throws(WasmError) -> Int { Int(truncatingIfNeeded: Int64(bitPattern: try u64())) }
+
+    public mutating func bool() throws(WasmError) -> Bool { try u8() != 0 }
+
+    /// A count of items that each take at least `minimumSize` bytes: never more than the
+    /// bytes left could hold (a corrupt count must not allocate gigabytes).
+    public mutating func count(minimumSize: Int = 1) throws(WasmError) -> Int {
+        let n = try u64()
+        guard n <= UInt64(bytes.count - offset) / UInt64(max(minimumSize, 1)) else { throw Self.truncated() }
+        return Int(n)
+    }
+
+    public mutating func blob() throws(WasmError) -> [UInt8] { Array(try take(try count())) }
+
+    public mutating func string() throws(WasmError) -> String {
+        let raw = try blob()
+        guard let text = String(validating: raw, as: UTF8.self) else {
+            throw WasmError(.malformed, "precompiled module has a malformed string")
+        }
+        return text
+    }
+}
