@@ -22,7 +22,6 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     private let trampoline: Trampoline
     private let lock = Mutex()
     private var totals = JITStatistics()
-    private var stackLimits: [UInt: UInt] = [:]
 
     private init() {
         var a = X64Assembler()
@@ -68,7 +67,7 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         let stack = store.stack
         var context = JITContext(slotEnd: stack.slotEnd, store: Unmanaged.passUnretained(store).toOpaque(), tierID: id,
                                  poll: stack.pollWords)
-        context.stackLimit = nativeStackLimit()
+        context.stackLimit = NativeStackLimit.current
         let savedTop = stack.slotTop
         let savedPending = stack.pendingTrap
         stack.pendingTrap = nil
@@ -102,33 +101,6 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
             throw trap
         }
         stack.pendingTrap = savedPending
-    }
-
-    /// The lowest native stack address compiled code may use on this thread: leaves room
-    /// for the Swift code (helpers, host functions, the interpreter) run from deep frames.
-    private func nativeStackLimit() -> UInt {
-        let thread = UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))
-        if let limit = lock.locked({ stackLimits[thread] }) { return limit }
-        var attributes = pthread_attr_t()
-        var low: UnsafeMutableRawPointer?
-        var size = 0
-        // Glibc's module map hides pthread_getattr_np; resolve it at run time.
-        typealias GetAttr = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_getattr_np"),
-           unsafeBitCast(symbol, to: GetAttr.self)(pthread_self(), &attributes) == 0 {
-            pthread_attr_getstack(&attributes, &low, &size)
-            pthread_attr_destroy(&attributes)
-        }
-        guard low != nil, size > 0 else {
-            // Unknown bounds: allow 256 KiB below the current frame.
-            var marker = 0
-            let sp = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
-            return sp - (256 << 10)
-        }
-        let reserve = max(min(size / 2, 1 << 20), 64 << 10)
-        let limit = UInt(bitPattern: low) + UInt(reserve)
-        lock.locked { stackLimits[thread] = limit }
-        return limit
     }
 }
 

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import Interpreter
 import JIT
@@ -220,5 +221,63 @@ func call(_ instance: Instance, _ name: String, _ args: [Value]) throws -> [Valu
         #expect(code.statistics.compiledFunctions == 1)
         #expect(code.statistics.interpretedFunctions == 1)
         #expect(code.statistics.codeBytes > 0)
+    }
+}
+
+/// The native stack limit belongs to the thread that runs: threads of different stack
+/// sizes, one after another (a new thread may reuse an old one's `pthread_t`), each trap
+/// deep recursion as `callStackExhausted` instead of overflowing their stack.
+@Suite struct NativeStackLimitTests {
+    static let recursion = """
+        (module (func $r (export "r") (param i32) (result i32)
+          (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+            (else (i32.add (i32.const 1) (call $r (i32.sub (local.get 0) (i32.const 1))))))))
+        """
+
+    /// Runs `body` on a new thread with a stack of `bytes` and waits for it.
+    static func onThread(stack bytes: Int, _ body: @escaping () -> Void) {
+        final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setstacksize(&attributes, bytes)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+        pthread_create(&thread, &attributes, { raw in
+            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, context)
+        pthread_attr_destroy(&attributes)
+        pthread_join(thread, nil)
+    }
+
+    @Test func eachThreadGetsItsOwnLimit() throws {
+        guard JITTier.isSupported else { return }
+        JITTier.register()
+        let bytes = try WAT.encode(Self.recursion)
+        var configuration = StoreConfiguration(tier: "jit", bounds: .guard)
+        configuration.maxCallDepth = 10_000_000
+        configuration.valueStackSlots = 1 << 26
+        let engine = try Engine(configuration: configuration.engine)
+        let module = try engine.compile(bytes)
+        nonisolated(unsafe) var reasons: [TrapReason?] = []
+        for round in 0..<12 {
+            let stack = round % 2 == 0 ? 32 << 20 : 256 << 10
+            Self.onThread(stack: stack) {
+                let reason: TrapReason?
+                do {
+                    let store = Store(engine: engine, limits: configuration)
+                    let instance = try Linker(store: store).instantiate(module)
+                    _ = try instance.function("r")!.invoke([.i32(5_000_000)])
+                    reason = nil
+                } catch let trap as Trap {
+                    reason = trap.reason
+                } catch {
+                    reason = .hostError
+                }
+                reasons.append(reason)
+            }
+        }
+        #expect(reasons.count == 12)
+        #expect(reasons.allSatisfy { $0 == .callStackExhausted })
     }
 }
