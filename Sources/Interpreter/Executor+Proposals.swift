@@ -138,13 +138,14 @@ extension Executor {
     /// at `newFP`; results are written there.
     @inline(never)
     static func callOut(_ callee: UnsafeMutablePointer<FunctionRecord>, newFP: UnsafeMutableRawPointer, frameCount: Int,
-                        fuel: inout UInt64, stack: ExecutionStack, store: Store) throws(TrapReason) {
-        let top = newFP + max(callee.pointee.parameterCount, callee.pointee.resultCount) &* 8
+                        fuel: inout UInt64, stack: ExecutionStack, store: Store,
+                        caller: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
+        let top = newFP + callee.pointee.frameSlots &* 8
         guard top <= stack.slotEnd else { throw .callStackExhausted }
         stack.frameCount = frameCount
         stack.fuel = fuel
         stack.slotTop = top
-        try Function.callFromCompiledCode(callee, slots: newFP, store: store)
+        try Function.callFromCompiledCode(callee, slots: newFP, store: store, caller: caller)
         fuel = stack.fuel
     }
 
@@ -175,7 +176,8 @@ extension Executor {
                 handBack(callee, arguments: arguments, count: count, pc: &pc, fp: fp, stack: stack)
                 return false
             }
-            try callOut(callee, newFP: arguments, frameCount: frameCount, fuel: &fuel, stack: stack, store: store)
+            try callOut(callee, newFP: arguments, frameCount: frameCount, fuel: &fuel, stack: stack, store: store,
+                        caller: context)
             pc = next
             return true
         }
@@ -227,7 +229,8 @@ extension Executor {
         try poll(&fuel, stack.interruptFlag)
         guard callee.pointee.kind == .wasm && callee.pointee.tierID == tierID,
               let code = callee.pointee.code, let calleeContext = callee.pointee.context else {
-            try callOut(callee, newFP: newFP, frameCount: frameCount, fuel: &fuel, stack: stack, store: store)
+            try callOut(callee, newFP: newFP, frameCount: frameCount, fuel: &fuel, stack: stack, store: store,
+                        caller: context)
             pc = next
             return true
         }

@@ -141,7 +141,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                     stack.frameCount = frameCount
                     stack.fuel = fuel
                     stack.slotTop = top
-                    try Function.callFromCompiledCode(callee, slots: newFP, store: store)
+                    try Function.callFromCompiledCode(callee, slots: newFP, store: store, caller: context)
                     fuel = stack.fuel
                     (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
                     pc += 3
@@ -180,7 +180,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                     stack.frameCount = frameCount
                     stack.fuel = fuel
                     stack.slotTop = top
-                    try Function.callFromCompiledCode(callee, slots: newFP, store: store)
+                    try Function.callFromCompiledCode(callee, slots: newFP, store: store, caller: context)
                     fuel = stack.fuel
                     (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
                     pc += 5

@@ -13,7 +13,8 @@ enum RuntimeHelpers {
     // C function types cannot name Swift structs: pointers are raw and bound inside.
     typealias Generic = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer,
                                         UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> Void
-    typealias CallOther = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
+    typealias CallOther = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer,
+                                          UnsafeMutableRawPointer?) -> Void
     typealias CallInterpreted = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer,
                                                 UnsafeMutableRawPointer, Int) -> UInt
     typealias ResolveIndirect = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> UInt
@@ -42,11 +43,11 @@ enum RuntimeHelpers {
     }
 
     /// Calls a host function or a function of another tier with arguments at `slots`.
-    static let callOther: CallOther = { vmp, recordp, slots in
+    static let callOther: CallOther = { vmp, recordp, slots, callerp in
         let vm = vm(vmp), record = record(recordp)
         let store = Unmanaged<Store>.fromOpaque(vm.pointee.store).takeUnretainedValue()
         let stack = store.stack
-        let top = slots + max(record.pointee.parameterCount, record.pointee.resultCount) * 8
+        let top = slots + record.pointee.frameSlots * 8
         guard top <= stack.slotEnd else {
             vm.pointee.trap = UInt(TrapReason.callStackExhausted.rawValue) + 1
             return
@@ -55,7 +56,7 @@ enum RuntimeHelpers {
         stack.slotTop = top
         defer { stack.slotTop = savedTop }
         do throws(TrapReason) {
-            try Function.callFromCompiledCode(record, slots: slots, store: store)
+            try Function.callFromCompiledCode(record, slots: slots, store: store, caller: callerp.map(instance))
         } catch {
             vm.pointee.trap = UInt(error.rawValue) + 1
         }

@@ -1,4 +1,5 @@
 import WasmCore
+import Tiers
 import WasmRuntime
 
 /// Runs one module the same way under one tier x bounds strategy and describes what

@@ -1,5 +1,6 @@
 import WAT
 import WasmCore
+import Tiers
 import WasmRuntime
 
 /// The state of one running script: the store, the registered and named instances,

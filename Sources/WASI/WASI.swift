@@ -152,17 +152,11 @@ public final class WASI {
 
 // MARK: - Definition into a linker
 
-/// The arguments of one host call, by position.
+/// The arguments of one host call, by position (read in place, no allocation).
 struct WASIArguments {
-    let values: [Value]
-    func u32(_ i: Int) -> UInt32 {
-        if case .i32(let v) = values[i] { return v }
-        return 0
-    }
-    func u64(_ i: Int) -> UInt64 {
-        if case .i64(let v) = values[i] { return v }
-        return 0
-    }
+    let call: HostCall
+    func u32(_ i: Int) -> UInt32 { UInt32(truncatingIfNeeded: call.bits(i)) }
+    func u64(_ i: Int) -> UInt64 { call.bits(i) }
 }
 
 extension WASI {
@@ -173,20 +167,21 @@ extension WASI {
     public func define(into linker: Linker) {
         store = linker.store
         for (name, params, body) in hostFunctions() {
-            let function = Function(type: FunctionType(parameters: params, results: [.i32]), name: name) { values in
+            let function = Function.host(FunctionType(parameters: params, results: [.i32]), name: name) { call in
+                // Preview1 host calls work on the calling module's exported memory.
+                if let memory = call.memory, memory !== self.memory { self.memory = memory }
                 do {
-                    try body(WASIArguments(values: values))
-                    return [.i32(0)]
+                    try body(WASIArguments(call: call))
+                    call.setI32(0, 0)
                 } catch let errno as WASIErrno {
-                    return [.i32(UInt32(errno.rawValue))]
+                    call.setI32(0, UInt32(errno.rawValue))
                 }
             }
             linker.define(module: Self.moduleName, name: name, .function(function))
         }
         // proc_exit returns nothing: it never returns.
-        let exit = Function(type: FunctionType(parameters: [.i32]), name: "proc_exit") { values in
-            let code: UInt32 = if case .i32(let v) = values.first { v } else { 0 }
-            throw self.requestExit(code)
+        let exit = Function.host(FunctionType(parameters: [.i32]), name: "proc_exit") { call in
+            throw self.requestExit(call.i32(0))
         }
         linker.define(module: Self.moduleName, name: "proc_exit", .function(exit))
     }

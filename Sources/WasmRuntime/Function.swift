@@ -14,7 +14,17 @@ public final class Function {
     /// The record compiled code calls through; a `funcref` is its address.
     public let record: UnsafeMutablePointer<FunctionRecord>
     /// The body of a host function.
-    let hostBody: (([Value]) throws -> [Value])?
+    let hostBody: HostBody?
+    /// Where a `Function.host` body's arguments and results are (nil for other functions).
+    let hostLayout: HostLayout?
+
+    /// The two ways a host function receives its arguments.
+    enum HostBody {
+        /// As an array, results returned as one (`init(type:name:_:)`).
+        case values(([Value]) throws -> [Value])
+        /// In place, through a `HostCall` (`Function.host`).
+        case inPlace((inout HostCall) throws -> Void)
+    }
     /// The store a Wasm function runs in.
     weak var store: Store?
     /// Keeps the translated code alive.
@@ -35,9 +45,21 @@ public final class Function {
 
     /// A host function: `body` receives arguments matching `type.parameters` and must
     /// return values matching `type.results`; throwing a `Trap` or any error traps.
-    public init(type: FunctionType, name: String = "host", _ body: @escaping ([Value]) throws -> [Value]) {
+    public convenience init(type: FunctionType, name: String = "host", _ body: @escaping ([Value]) throws -> [Value]) {
+        self.init(type: type, name: name, body: .values(body))
+    }
+
+    /// A host function that reads its arguments and writes its results in place, and sees
+    /// its caller (`HostCall`): no allocation per call.
+    public static func host(_ type: FunctionType, name: String = "host",
+                            _ body: @escaping (inout HostCall) throws -> Void) -> Function {
+        Function(type: type, name: name, body: .inPlace(body))
+    }
+
+    private init(type: FunctionType, name: String, body: HostBody) {
         self.type = type
         self.hostBody = body
+        if case .inPlace = body { hostLayout = HostLayout(type) } else { hostLayout = nil }
         self.code = nil
         self.name = name
         self.names = nil
@@ -55,6 +77,7 @@ public final class Function {
          context: UnsafeMutablePointer<InstanceContext>, store: Store, names: ModuleNames, index: UInt32) {
         self.type = type
         self.hostBody = nil
+        self.hostLayout = nil
         self.code = code
         self.store = store
         self.name = nil
@@ -88,7 +111,20 @@ public final class Function {
         for (i, (a, t)) in zip(args, type.parameters).enumerated() where !a.matches(t) || !conformsToConcrete(a, t) {
             throw Trap(.hostError, detail: "argument \(i) type mismatch: expected \(t), got \(a)")
         }
-        if let hostBody { return try Function.callHost(hostBody, args, type: type, name: debugName) }
+        if let hostBody {
+            switch hostBody {
+            case .values(let body): return try Function.callHost(body, args, type: type, name: debugName)
+            case .inPlace(let body):
+                // The same slots compiled code would pass, on the host's stack.
+                let slots = max(SlotLayout.slotCount(type.parameters), SlotLayout.slotCount(type.results), 1)
+                return try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: slots) { (buffer) throws(Trap) -> [Value] in
+                    let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+                    SlotLayout.store(args, at: base)
+                    try callInPlace(body, slots: base, caller: nil)
+                    return SlotLayout.load(type.results, from: base)
+                }
+            }
+        }
         guard let store else { throw Trap(.hostError, detail: "the function's store no longer exists") }
         let stack = store.stack
         let slots = stack.slotTop
@@ -143,19 +179,25 @@ public final class Function {
     /// compiled by another tier) with arguments in the slots at `slots`; results are
     /// written over them. On failure the full trap is left in `store.stack.pendingTrap`.
     public static func callFromCompiledCode(_ record: UnsafeMutablePointer<FunctionRecord>,
-                                            slots: UnsafeMutableRawPointer, store: Store) throws(TrapReason) {
+                                            slots: UnsafeMutableRawPointer, store: Store,
+                                            caller: UnsafeMutablePointer<InstanceContext>? = nil) throws(TrapReason) {
         let function = record.pointee.owner.takeUnretainedValue()
         // Under fault-based bounds, faults in the host code are not traps of the caller.
         let trapGuard = store.configuration.bounds.usesFaultHandling ? TrapGuard.shared : nil
         trapGuard?.enterHost()
         defer { trapGuard?.leaveHost() }
         do throws(Trap) {
-            if let body = function.hostBody {
-                let type = function.type
-                let args = SlotLayout.load(type.parameters, from: slots)
-                let results = try callHost(body, args, type: type, name: function.debugName)
-                for case .ref(.exception(let e)) in results { store.adopt(e) }
-                SlotLayout.store(results, at: slots)
+            if let hostBody = function.hostBody {
+                switch hostBody {
+                case .inPlace(let body):
+                    try function.callInPlace(body, slots: slots, caller: caller)
+                case .values(let body):
+                    let type = function.type
+                    let args = SlotLayout.load(type.parameters, from: slots)
+                    let results = try callHost(body, args, type: type, name: function.debugName)
+                    for case .ref(.exception(let e)) in results { store.adopt(e) }
+                    SlotLayout.store(results, at: slots)
+                }
             } else {
                 guard let other = function.store else { throw Trap(.hostError, detail: "store released") }
                 try invokeCompiled(record, arguments: slots, store: other)
@@ -163,6 +205,36 @@ public final class Function {
         } catch {
             store.stack.pendingTrap = error
             throw error.reason
+        }
+    }
+}
+
+extension Function {
+    /// Runs an in-place host body on the slots at `slots` (arguments in, results out).
+    /// Results go to a scratch area first: the body may read any argument after setting
+    /// a result.
+    func callInPlace(_ body: (inout HostCall) throws -> Void, slots: UnsafeMutableRawPointer,
+                     caller: UnsafeMutablePointer<InstanceContext>?) throws(Trap) {
+        guard let layout = hostLayout else { throw Trap(.hostError, detail: "not an in-place host function") }
+        let name = debugName
+        try withUnsafeTemporaryAllocation(byteCount: max(layout.resultBytes, 8), alignment: 8) { (scratch) throws(Trap) in
+            let results = scratch.baseAddress!
+            var call = HostCall(layout: layout, arguments: UnsafeRawPointer(slots), results: results, callerContext: caller)
+            do {
+                try body(&call)
+            } catch let trap as Trap {
+                throw trap
+            } catch let exception as Exception {
+                throw Trap(.uncaughtException, backtrace: [name], exception: exception)
+            } catch let reason as TrapReason {
+                throw Trap(reason, backtrace: [name])
+            } catch {
+                throw Trap(.hostError, backtrace: [name], detail: "\(error)")
+            }
+            if let failure = call.failure() {
+                throw Trap(.hostError, backtrace: [name], detail: "host function \(name): \(failure)")
+            }
+            slots.copyMemory(from: results, byteCount: layout.resultBytes)
         }
     }
 }

@@ -44,6 +44,17 @@ public final class Instance {
         return exports[i].1
     }
 
+    /// The export named "memory", where WASI and most host APIs find the caller's memory
+    /// (looked up once).
+    public var exportedMemory: Memory? {
+        if let cachedMemory { return cachedMemory.memory }
+        let memory: Memory? = if case .memory(let m)? = export("memory") { m } else { nil }
+        cachedMemory = CachedMemory(memory: memory)
+        return memory
+    }
+    private struct CachedMemory { let memory: Memory? }
+    private var cachedMemory: CachedMemory?
+
     /// The exported function named `name`.
     public func function(_ name: String) -> Function? {
         if case .function(let f)? = export(name) { return f }

@@ -244,6 +244,7 @@ extension X64MacroAssembler {
         a.mov(.rdi, X64Regs.vm)
         a.mov(.rsi, X64Regs.scratch)
         a.mov(.rdx, X64Regs.fp)
+        a.mov(.rcx, X64Regs.instance)
         callHelper(.callOther)
         if frameOffset != 0 {
             // The unwinder needs this frame's own base.

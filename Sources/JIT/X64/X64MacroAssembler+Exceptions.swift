@@ -106,6 +106,7 @@ extension X64MacroAssembler {
             mark("tail call to a host function or another tier")
             a.mov(.rdi, X64Regs.vm)
             a.mov(.rdx, X64Regs.fp)
+            a.mov(.rcx, X64Regs.instance)
             callHelper(.callOther)
             checkException()
             epilogue()

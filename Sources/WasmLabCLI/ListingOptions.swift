@@ -1,6 +1,7 @@
 import ArgumentParser
 import JIT
 import SpecRunner
+import Tiers
 import WasmDecoder
 import WasmRuntime
 import WasmValidator

@@ -10,6 +10,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import SpecRunner
+import Tiers
 import WASI
 import WasmCore
 import WasmRuntime

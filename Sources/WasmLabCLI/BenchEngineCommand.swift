@@ -1,5 +1,6 @@
 import ArgumentParser
 import SpecRunner
+import Tiers
 import WAT
 import WasmCore
 import WasmDecoder

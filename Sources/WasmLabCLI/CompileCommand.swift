@@ -1,5 +1,6 @@
 import ArgumentParser
 import SpecRunner
+import Tiers
 import WasmRuntime
 
 /// `wasmlab compile`: ahead-of-time compilation to a `.cwasm` file that `run` loads

@@ -10,6 +10,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import SpecRunner
+import Tiers
 import WasmCore
 
 /// `wasmlab diff`: differential execution of modules over tiers x strategies (the engine

@@ -1,9 +1,10 @@
 import ArgumentParser
 import SpecRunner
+import Tiers
 import WasmRuntime
 
 @main
-struct WasmLab: ParsableCommand {
+struct WasmLabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wasmlab",
         abstract: "WasmLab: a WebAssembly research runtime.",

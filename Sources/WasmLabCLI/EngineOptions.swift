@@ -1,6 +1,7 @@
 import ArgumentParser
 import WasmCore
 import SpecRunner
+import Tiers
 import WasmRuntime
 
 extension BoundsStrategy: ExpressibleByArgument {}

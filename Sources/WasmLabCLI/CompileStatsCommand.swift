@@ -6,6 +6,7 @@ import Darwin
 import ArgumentParser
 import JIT
 import SpecRunner
+import Tiers
 import WasmCore
 import WasmDecoder
 import WasmRuntime
