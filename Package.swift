@@ -23,8 +23,13 @@ let package = Package(
     name: "WasmLab",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "wasmlab", targets: ["wasmlab"]),
+        .executable(name: "wasmlab", targets: ["WasmLabCLI"]),
+        // Embedding: the engine with every tier registered, the text format and WASI.
+        .library(name: "WasmLab", targets: ["WasmLab"]),
         .library(name: "WasmRuntime", targets: ["WasmRuntime"]),
+        .library(name: "WasmTiers", targets: ["Tiers"]),
+        .library(name: "WAT", targets: ["WAT"]),
+        .library(name: "WASI", targets: ["WASI"]),
         .library(name: "Assembler", targets: ["Assembler"]),
     ],
     dependencies: [
@@ -46,7 +51,12 @@ let package = Package(
         // Research tooling over the JIT: interleaved Wasm/machine-code listings.
         .target(name: "JITTools", dependencies: ["JIT", "Disassembly", "WasmDecoder", "WasmRuntime"], swiftSettings: strict),
         .target(name: "WASI", dependencies: ["WasmRuntime"], swiftSettings: strict),
-        .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter", "JIT"], swiftSettings: strict),
+        // The tiers this build has, registered by name (the runtime cannot import them).
+        .target(name: "Tiers", dependencies: ["WasmRuntime", "Interpreter", "JIT"], swiftSettings: strict),
+        // The embedding API in one import.
+        .target(name: "WasmLab", dependencies: ["WasmCore", "WasmDecoder", "WasmRuntime", "Tiers", "WAT", "WASI"],
+                swiftSettings: strict),
+        .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter", "JIT", "Tiers"], swiftSettings: strict),
         // Coverage-guided fuzz targets (tools/fuzz builds them with -sanitize=fuzzer).
         .target(name: "FuzzTargets", dependencies: ["SpecRunner", "WAT", "WasmDecoder", "WasmValidator"], swiftSettings: strict),
         // Writes the source commit into wasmlab (`wasmlab --version`).
@@ -55,9 +65,9 @@ let package = Package(
         .executableTarget(name: "fuzz-wat", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
         .executableTarget(name: "fuzz-jit", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
         .executableTarget(
-            name: "wasmlab",
+            name: "WasmLabCLI",
             dependencies: [
-                "SpecRunner", "WAT", "WasmRuntime", "Interpreter", "WASI", "JIT", "Disassembly", "JITTools",
+                "SpecRunner", "Tiers", "WAT", "WasmRuntime", "Interpreter", "WASI", "JIT", "Disassembly", "JITTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,

@@ -9,6 +9,9 @@ root, BUILD_DIR first on PATH (so `wasmlab` is the built binary), standard error
 into standard output. The lines up to the next command are its expected output, exactly,
 except that a line "[exit N]" gives the exit status (0 when absent), a line "..." matches
 any number of lines, and "..." inside a line matches any text.
+
+A code block fenced as ```swift PATH must be the file PATH, byte for byte (the README's
+embedding example is a program CI builds and runs).
 """
 import os
 import re
@@ -39,6 +42,23 @@ def examples(readme):
     return found
 
 
+def code_blocks(readme):
+    """(line number, path, text) of every ```swift PATH block."""
+    found, current = [], None
+    with open(readme, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if current is None:
+                m = re.fullmatch(r"```swift (\S+)\n?", line)
+                if m:
+                    current = (number, m.group(1), [])
+            elif line.rstrip("\n") == "```":
+                found.append((current[0], current[1], "".join(current[2])))
+                current = None
+            else:
+                current[2].append(line)
+    return found
+
+
 def matches(expected, actual):
     """Whether the actual lines fit the expected ones ("..." lines and inline wildcards)."""
     if not expected:
@@ -57,6 +77,17 @@ def main():
     root = os.path.dirname(os.path.abspath(readme))
     env = dict(os.environ, PATH=build + os.pathsep + os.environ.get("PATH", ""))
     passed = failed = 0
+    for number, path, text in code_blocks(readme):
+        try:
+            with open(os.path.join(root, path), encoding="utf-8") as f:
+                same = f.read() == text
+        except OSError:
+            same = False
+        if same:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL: {readme}:{number}: the block is not the content of {path}")
     for number, command, lines in examples(readme):
         status = 0
         expected = []
@@ -67,7 +98,7 @@ def main():
             else:
                 expected.append(line)
         run = subprocess.run(["bash", "-c", command], cwd=root, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, timeout=120)
+                             stderr=subprocess.STDOUT, timeout=900)
         actual = run.stdout.decode("utf-8", "replace").splitlines()
         if run.returncode == status and matches(expected, actual):
             passed += 1
