@@ -1,3 +1,4 @@
+import Synchronization
 import WasmCore
 import WasmRuntime
 
@@ -17,23 +18,27 @@ final class RawBacktrace {
 
 /// Every live module's code range, so a PC from any frame (another module called
 /// natively, too) maps to its function. Registered at compile time, removed in deinit.
-final class JITCodeRegistry: @unchecked Sendable {
+final class JITCodeRegistry: Sendable {
     static let shared = JITCodeRegistry()
-    private let lock = Mutex()
-    private var codes: [ObjectIdentifier: (start: UInt, end: UInt, code: Unmanaged<JITCode>)] = [:]
+    private struct Entry: @unchecked Sendable {
+        var start: UInt, end: UInt
+        var code: Unmanaged<JITCode>
+    }
+    private let codes = Mutex<[ObjectIdentifier: Entry]>([:])
 
     func add(_ code: JITCode) {
         let start = UInt(bitPattern: code.buffer.base)
-        lock.locked { codes[ObjectIdentifier(code)] = (start, start + UInt(code.buffer.codeSize), .passUnretained(code)) }
+        let entry = Entry(start: start, end: start + UInt(code.buffer.codeSize), code: .passUnretained(code))
+        codes.withLock { $0[ObjectIdentifier(code)] = entry }
     }
 
-    func remove(_ code: JITCode) { _ = lock.locked { codes.removeValue(forKey: ObjectIdentifier(code)) } }
+    func remove(_ code: JITCode) { _ = codes.withLock { $0.removeValue(forKey: ObjectIdentifier(code)) } }
 
     /// The module code and defined function containing `pc` (a return address: the byte
     /// before it is the call), while the caller keeps that code alive.
     func function(containing pc: UInt) -> (code: JITCode, definedIndex: Int)? {
         let at = pc &- 1
-        return lock.locked { () -> (JITCode, Int)? in
+        return codes.withLock { codes -> (JITCode, Int)? in
             for entry in codes.values where entry.start <= at && at < entry.end {
                 let code = entry.code.takeUnretainedValue()
                 guard let index = code.definedIndex(atOffset: Int(at - entry.start)) else { return nil }

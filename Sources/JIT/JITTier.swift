@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,8 +21,7 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
                                            UnsafeMutableRawPointer, UnsafeRawPointer) -> UInt
     private let trampolineBuffer: CodeBuffer
     private let trampoline: Trampoline
-    private let lock = Mutex()
-    private var totals = JITStatistics()
+    private let totals = Mutex(JITStatistics())
 
     private init() {
         var a = X64Assembler()
@@ -52,12 +52,12 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     }
 
     /// Functions compiled and left to the interpreter by all `compile` calls so far.
-    public var statistics: JITStatistics { lock.locked { totals } }
+    public var statistics: JITStatistics { totals.withLock { $0 } }
 
     public func compile(module: Module, validator: ModuleValidator, configuration: EngineConfiguration) throws -> any CompiledCode {
         let code = try compileModule(module, validator: validator, bounds: configuration.bounds,
                                      countsFuel: configuration.countsFuel)
-        lock.locked { totals.add(code.statistics) }
+        totals.withLock { $0.add(code.statistics) }
         return code
     }
 
@@ -281,17 +281,5 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
         // Unregister before the code and its site table go away.
         if let guardHandle { TrapGuard.shared?.unregister(guardHandle) }
         sites?.deallocate()
-    }
-}
-
-/// A pthread mutex (core targets avoid Foundation's locks).
-final class Mutex: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import WasmCore
 import WasmDecoder
 import WasmValidator
@@ -30,12 +31,12 @@ public protocol CompiledCode: AnyObject, Sendable {
 /// The registry of tiers, by name. Register tiers at startup, before creating stores
 /// (e.g. `InterpreterTier.register()`).
 public enum ExecutionTiers {
-    nonisolated(unsafe) private static var tiers: [any ExecutionTier] = []
+    private static let tiers = Mutex<[any ExecutionTier]>([])
 
     /// Adds a tier (replacing one of the same name) and returns its id.
     @discardableResult
     public static func register(_ tier: any ExecutionTier) -> Int {
-        TypeRegistry.withLock {
+        tiers.withLock { tiers in
             if let i = tiers.firstIndex(where: { $0.name == tier.name }) {
                 tiers[i] = tier
                 return i
@@ -46,14 +47,14 @@ public enum ExecutionTiers {
     }
 
     public static func id(named name: String) -> Int? {
-        TypeRegistry.withLock { tiers.firstIndex { $0.name == name } }
+        tiers.withLock { $0.firstIndex { $0.name == name } }
     }
 
     public static func tier(id: Int) -> (any ExecutionTier)? {
-        TypeRegistry.withLock { id >= 0 && id < tiers.count ? tiers[id] : nil }
+        tiers.withLock { id >= 0 && id < $0.count ? $0[id] : nil }
     }
 
-    public static var names: [String] { TypeRegistry.withLock { tiers.map(\.name) } }
+    public static var names: [String] { tiers.withLock { $0.map(\.name) } }
 }
 
 /// A tier whose code can be written out and loaded again (`Engine.precompile`, `wasmlab
