@@ -56,6 +56,8 @@ let package = Package(
         // The embedding API in one import.
         .target(name: "WasmLab", dependencies: ["WasmCore", "WasmDecoder", "WasmRuntime", "Tiers", "WAT", "WASI"],
                 swiftSettings: strict),
+        // What tests share: the testsuite locator and the tier x strategy matrix.
+        .target(name: "TestSupport", dependencies: ["WasmRuntime", "Tiers"], swiftSettings: strict),
         .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter", "JIT", "Tiers"], swiftSettings: strict),
         // Coverage-guided fuzz targets (tools/fuzz builds them with -sanitize=fuzzer).
         .target(name: "FuzzTargets", dependencies: ["SpecRunner", "WAT", "WasmDecoder", "WasmValidator"], swiftSettings: strict),
@@ -76,13 +78,13 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"],
                                          .when(platforms: [.linux], configuration: .release))],
             plugins: ["BuildInfo"]),
-        .testTarget(name: "JITTests", dependencies: ["JIT", "JITTools", "WAT", "WasmRuntime", "Interpreter", "Disassembly"],
+        .testTarget(name: "JITTests", dependencies: ["JIT", "JITTools", "WAT", "WasmRuntime", "Interpreter", "Disassembly", "TestSupport"],
                     exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler"], swiftSettings: strict),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"], swiftSettings: strict),
-        .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator"], swiftSettings: strict),
-        .testTarget(name: "WATTests", dependencies: ["WAT"], swiftSettings: strict),
-        .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "Interpreter", "JIT", "WAT", "Assembler"], swiftSettings: strict),
+        .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "WATTests", dependencies: ["WAT", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "Interpreter", "JIT", "WAT", "Assembler", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DisassemblyTests", dependencies: ["Disassembly", "WasmRuntime"], swiftSettings: strict),
         .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),
         .testTarget(name: "SpecRunnerTests", dependencies: ["SpecRunner", "WAT", "FuzzTargets"], swiftSettings: strict),

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import Interpreter
 import JIT
 import WAT
@@ -18,7 +19,7 @@ import WasmRuntime
         return Linker(store: Store(configuration: configuration))
     }
 
-    @Test(arguments: ["interp", "jit"])
+    @Test(arguments: TierMatrix.tiers)
     func fuelSetAfterCompilingStopsAnEndlessLoop(tier: String) throws {
         let linker = store(tier: tier, consumesFuel: true)
         let instance = try linker.instantiate(bytes: WAT.encode(Self.spin))
@@ -28,7 +29,7 @@ import WasmRuntime
         #expect(linker.store.fuel == 0)
     }
 
-    @Test(arguments: ["interp", "jit"])
+    @Test(arguments: TierMatrix.tiers)
     func fuelOnAStoreThatDoesNotCountItIsRefused(tier: String) throws {
         let linker = store(tier: tier, consumesFuel: false)
         _ = try linker.instantiate(bytes: WAT.encode(Self.spin))

@@ -7,7 +7,7 @@ import WasmCore
     /// Every wasm-2.0 script parses; text modules encode unless an assertion expects them
     /// malformed, and every quoted module under assert_malformed fails to encode.
     @Test func wasm2ScriptsParse() throws {
-        let files = try TestsuiteLocator.files(version: "wasm-2.0")
+        let files = try TestsuiteFiles.files(version: "wasm-2.0")
         #expect(files.count > 100)
         for file in files {
             // SIMD instructions are not in the instruction table yet.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Extracts the `(module binary "...")` modules of the spec testsuite's .wast files,
 /// with the message expected when they appear in `assert_malformed` / `assert_invalid`.
@@ -12,17 +13,9 @@ struct WastBinary {
 }
 
 enum WastBinaryScanner {
-    /// The testsuite directory: $WASMLAB_TESTSUITE, then <package>/Spec/testsuite, then
-    /// <package>/../shared/wasm-testsuite.
+    /// The testsuite root (`TestsuiteLocator`), nil when there is none.
     static func testsuiteDirectory() -> URL? {
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["WASMLAB_TESTSUITE"], !env.isEmpty {
-            candidates.append(URL(fileURLWithPath: env))
-        }
-        candidates.append(package.appendingPathComponent("Spec/testsuite"))
-        candidates.append(package.appendingPathComponent("../shared/wasm-testsuite").standardizedFileURL)
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("wasm-2.0").path) }
+        (try? TestsuiteLocator.locate(forSourceFile: #filePath)).map { URL(fileURLWithPath: $0) }
     }
 
     static func scan(directory: URL) throws -> [WastBinary] {

@@ -1,6 +1,7 @@
 import Glibc
 import Synchronization
 import Testing
+import TestSupport
 import WAT
 import WasmCore
 import Interpreter
@@ -10,10 +11,7 @@ import WasmRuntime
 /// One compiled module, many stores: `Engine` compiles once, stores instantiate without
 /// validating or compiling, concurrently, and see nothing of each other.
 @Suite struct EngineTests {
-    static let configurations: [EngineConfiguration] = [
-        .init(tier: "interp", bounds: .software), .init(tier: "interp", bounds: .guard),
-        .init(tier: "jit", bounds: .software), .init(tier: "jit", bounds: .guard),
-    ]
+    static let configurations = TierMatrix.configurations
 
     /// `peek` reads what an earlier store of the same module would have left in memory and
     /// in the global; `run` leaves something in both.

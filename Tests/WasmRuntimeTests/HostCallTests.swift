@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import WAT
 import WasmCore
 import Interpreter
@@ -8,10 +9,7 @@ import WasmRuntime
 /// `Function.host`: arguments and results in place, the caller's instance and memory, and
 /// a trap (never a wrong value) for every misuse, on every tier.
 @Suite struct HostCallTests {
-    static let configurations: [EngineConfiguration] = [
-        .init(tier: "interp", bounds: .software), .init(tier: "interp", bounds: .guard),
-        .init(tier: "jit", bounds: .software), .init(tier: "jit", bounds: .guard),
-    ]
+    static let configurations = TierMatrix.configurations
 
     static let text = """
         (module

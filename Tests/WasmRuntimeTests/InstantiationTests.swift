@@ -1,6 +1,7 @@
 import Interpreter
 import JIT
 import Testing
+import TestSupport
 import WAT
 import WasmCore
 import WasmRuntime
@@ -8,7 +9,7 @@ import WasmRuntime
 /// What the instantiation fast paths must keep: recycled stacks and code pages, export
 /// lookup without an index, function names looked up late.
 @Suite struct InstantiationTests {
-    static let tiers: [String] = JITTier.isSupported ? ["interp", "jit"] : ["interp"]
+    static let tiers = TierMatrix.tiers
 
     static func instance(_ text: String, tier: String, bounds: BoundsStrategy = .software) throws -> (Linker, Instance) {
         InterpreterTier.register()

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Testing
+import TestSupport
 import WasmCore
 import Interpreter
 import JIT
@@ -11,7 +12,7 @@ import WasmRuntime
 /// interpreter polls at back edges and calls, compiled code at loop headers and function
 /// entries (Docs/JIT.md "Interruption and fuel").
 @Suite struct InterruptionTests {
-    static let tiers: [String] = JITTier.isSupported ? ["interp", "jit"] : ["interp"]
+    static let tiers = TierMatrix.tiers
 
     func linker(_ tier: String, fuel: UInt64? = nil, maxCallDepth: Int = 20_000) -> Linker {
         InterpreterTier.register()

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import WAT
 import WasmCore
 import Interpreter
@@ -16,7 +17,7 @@ func trapReason(_ body: () throws(Trap) -> Void) -> TrapReason? {
 
 /// Bounds strategies and fault-based traps, run on the interpreter.
 @Suite struct IsolationTests {
-    static let safe: [BoundsStrategy] = [.software, .guard, .masked]
+    static let safe = TierMatrix.safeStrategies
 
     func linker(_ bounds: BoundsStrategy, allowUnsafe: Bool = false) -> Linker {
         InterpreterTier.register()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 // A deliberately small reader for the scalar-arithmetic spec scripts (i32.wast, f32.wast,
 // conversions.wast, ...). Those files hold one module of single-instruction functions
@@ -66,30 +67,9 @@ indirect enum SExpr {
 }
 
 enum ScalarWastReader {
-    /// Finds the spec testsuite: `$WASMLAB_TESTSUITE`, then `<package>/Spec/testsuite`,
-    /// then `shared/wasm-testsuite` beside the package or one of its ancestors (worktrees
-    /// live one level deeper than the main checkout). Returns the `wasm-2.0` directory.
+    /// The Wasm 2.0 set of the spec testsuite (`TestsuiteLocator`), nil when there is none.
     static func locateTestsuite(filePath: String = #filePath) -> URL? {
-        let fm = FileManager.default
-        func wasm2(in dir: URL) -> URL? {
-            for candidate in [dir.appendingPathComponent("wasm-2.0"), dir]
-            where fm.fileExists(atPath: candidate.appendingPathComponent("i32.wast").path) {
-                return candidate
-            }
-            return nil
-        }
-        if let env = ProcessInfo.processInfo.environment["WASMLAB_TESTSUITE"], !env.isEmpty {
-            return wasm2(in: URL(fileURLWithPath: env))
-        }
-        let root = URL(fileURLWithPath: filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        if let found = wasm2(in: root.appendingPathComponent("Spec/testsuite")) { return found }
-        var dir = root.deletingLastPathComponent()
-        while dir.path != "/" {
-            if let found = wasm2(in: dir.appendingPathComponent("shared/wasm-testsuite")) { return found }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
+        (try? TestsuiteLocator.directory("wasm-2.0", forSourceFile: filePath)).map { URL(fileURLWithPath: $0) }
     }
 
     static func read(_ url: URL) throws -> ScalarScript {
