@@ -94,16 +94,8 @@ extension JITTier {
         let n = chunks.count, last = n - 1
         var compiled = chunks[0].compiled
         for c in 1 ..< n { compiled += chunks[c].compiled }
-        // Functions the compiler left out get interpreter code (a second pass over them only).
         let leftOut = compiled.indices.filter { !compiled[$0] }
-        let interpreted: any CompiledCode
-        if leftOut.isEmpty {
-            interpreted = InterpreterTranslation.noFunctions()
-        } else {
-            var interp = InterpreterTranslation(module: module)
-            for i in leftOut { try validator.validateFunction(definedIndex: i, sink: &interp) }
-            interpreted = interp.finish()
-        }
+        let interpreted = try interpreterPart(leftOut, module: module, validator: validator)
         // The last chunk emits the module stubs every chunk uses.
         for c in 0 ..< last {
             let used = chunks[c].masm.moduleStubLabels().map(\.stub)
@@ -203,5 +195,14 @@ extension JITTier {
                        moduleStubsOffset: layout.moduleOffset(chunks[last].masm.moduleStubsOffset, inChunk: last),
                        faultResumeOffset: layout.moduleOffset(chunks[last].masm.faultResumeOffset, inChunk: last),
                        listing: listing, chunkEnds: n == 1 ? [] : (0 ..< last).map { layout.padding(after: $0).lowerBound })
+    }
+
+    /// Interpreter code for the functions the compiler left out (`leftOut`, defined
+    /// indices): a second validator pass over those functions only.
+    func interpreterPart(_ leftOut: [Int], module: Module, validator: ModuleValidator) throws -> any CompiledCode {
+        guard !leftOut.isEmpty else { return InterpreterTranslation.noFunctions() }
+        var translation = InterpreterTranslation(module: module)
+        for i in leftOut { try validator.validateFunction(definedIndex: i, sink: &translation) }
+        return translation.finish()
     }
 }

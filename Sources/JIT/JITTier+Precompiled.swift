@@ -137,15 +137,8 @@ extension JITTier: PrecompilingTier {
         guard r.isAtEnd else { throw WasmError(.malformed, "precompiled code has trailing bytes") }
 
         // Functions left to the interpreter: translated again here (validated as they go).
-        let leftOut = compiled.indices.filter { !compiled[$0] }
-        let interpreted: any CompiledCode
-        if leftOut.isEmpty {
-            interpreted = InterpreterTranslation.noFunctions()
-        } else {
-            var translation = InterpreterTranslation(module: module)
-            for i in leftOut { try validator.validateFunction(definedIndex: i, sink: &translation) }
-            interpreted = translation.finish()
-        }
+        let interpreted = try interpreterPart(compiled.indices.filter { !compiled[$0] }, module: module,
+                                              validator: validator)
         let buffer = try CodeBuffer(byteCount: machineCode.count) { _, destination in
             destination.copyBytes(from: machineCode)
             return machineCode.count

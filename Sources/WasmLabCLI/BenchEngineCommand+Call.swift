@@ -22,40 +22,44 @@ extension BenchEngineCommand {
         configuration.allowUnsafeStrategies = engine.allowUnsafe
         let args = arg.map { Value.i32(UInt32(bitPattern: $0)) }
         let clock = ContinuousClock()
-        var instantiate: [Double] = [], call: [Double] = [], both: [Double] = [], warm: [Double] = []
         var result: [Value] = []
-        for _ in 0..<max(rounds, 1) {
+        /// One round: `makeInstance` timed, then the first call, then `warmCalls` more.
+        func round(warmCalls: Int, _ makeInstance: () throws -> (Store, Instance)) throws
+            -> (instantiate: Double, call: Double, warm: Double) {
             let t0 = clock.now
-            let store = Store(configuration: configuration)
-            let compiled = try CompiledModule(bytes: bytes, store: store)
-            let instance = try Linker(store: store).instantiate(compiled)
+            let (store, instance) = try makeInstance()
             let t1 = clock.now
             guard let function = instance.function(export) else { throw CLIError("no exported function \(export)") }
             let t2 = clock.now
             result = try function.invoke(args)
             let t3 = clock.now
-            instantiate.append(Self.nanoseconds(t1 - t0))
-            call.append(Self.nanoseconds(t3 - t2))
-            both.append(Self.nanoseconds(t1 - t0) + Self.nanoseconds(t3 - t2))
-            let t4 = clock.now
             for _ in 0..<warmCalls { _ = try function.invoke(args) }
-            warm.append(Self.nanoseconds(clock.now - t4) / Double(max(warmCalls, 1)))
+            let warm = Self.nanoseconds(clock.now - t3) / Double(max(warmCalls, 1))
+            withExtendedLifetime(store) {}
+            return (Self.nanoseconds(t1 - t0), Self.nanoseconds(t3 - t2), warm)
+        }
+        var instantiate: [Double] = [], call: [Double] = [], both: [Double] = [], warm: [Double] = []
+        for _ in 0..<max(rounds, 1) {
+            let r = try round(warmCalls: warmCalls) {
+                let store = Store(configuration: configuration)
+                return (store, try Linker(store: store).instantiate(CompiledModule(bytes: bytes, store: store)))
+            }
+            instantiate.append(r.instantiate)
+            call.append(r.call)
+            both.append(r.instantiate + r.call)
+            warm.append(r.warm)
         }
         // The compile-once path: what a server pays per request.
         let sharedEngine = try Engine(configuration: configuration.engine)
         let compiled = try sharedEngine.compile(bytes)
         var moduleInstantiate: [Double] = [], moduleBoth: [Double] = []
         for _ in 0..<max(rounds, 1) {
-            let t0 = clock.now
-            let store = Store(engine: sharedEngine)
-            let instance = try Linker(store: store).instantiate(compiled)
-            let t1 = clock.now
-            guard let function = instance.function(export) else { throw CLIError("no exported function \(export)") }
-            let t2 = clock.now
-            result = try function.invoke(args)
-            let t3 = clock.now
-            moduleInstantiate.append(Self.nanoseconds(t1 - t0))
-            moduleBoth.append(Self.nanoseconds(t1 - t0) + Self.nanoseconds(t3 - t2))
+            let r = try round(warmCalls: 0) {
+                let store = Store(engine: sharedEngine)
+                return (store, try Linker(store: store).instantiate(compiled))
+            }
+            moduleInstantiate.append(r.instantiate)
+            moduleBoth.append(r.instantiate + r.call)
         }
         func median(_ v: [Double]) -> Int { Int(v.sorted()[v.count / 2].rounded()) }
         print("# WasmLab engine-bench: tier \(engine.tier), bounds \(engine.bounds.rawValue), \(file ?? "built-in") "

@@ -154,20 +154,25 @@ public final class Function {
         try tier.invoke(record, arguments: arguments, store: store)
     }
 
+    /// What an error thrown by host function `name` becomes: a `Trap` as thrown, a Wasm
+    /// exception propagating into the caller, a `TrapReason`, or any other error as
+    /// `hostError` with its description.
+    static func trap(thrownBy name: String, _ error: any Error) -> Trap {
+        switch error {
+        case let trap as Trap: trap
+        case let exception as Exception: Trap(.uncaughtException, backtrace: [name], exception: exception)
+        case let reason as TrapReason: Trap(reason, backtrace: [name])
+        default: Trap(.hostError, backtrace: [name], detail: "\(error)")
+        }
+    }
+
     static func callHost(_ body: ([Value]) throws -> [Value], _ args: [Value], type: FunctionType,
                          name: String) throws(Trap) -> [Value] {
         let results: [Value]
         do {
             results = try body(args)
-        } catch let trap as Trap {
-            throw trap
-        } catch let exception as Exception {
-            // A host function throwing a Wasm exception: it propagates into the caller.
-            throw Trap(.uncaughtException, backtrace: [name], exception: exception)
-        } catch let reason as TrapReason {
-            throw Trap(reason, backtrace: [name])
         } catch {
-            throw Trap(.hostError, backtrace: [name], detail: "\(error)")
+            throw trap(thrownBy: name, error)
         }
         guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.matches($1) }) else {
             throw Trap(.hostError, backtrace: [name], detail: "host function returned \(results), expected \(type.results)")
@@ -222,14 +227,8 @@ extension Function {
             var call = HostCall(layout: layout, arguments: UnsafeRawPointer(slots), results: results, callerContext: caller)
             do {
                 try body(&call)
-            } catch let trap as Trap {
-                throw trap
-            } catch let exception as Exception {
-                throw Trap(.uncaughtException, backtrace: [name], exception: exception)
-            } catch let reason as TrapReason {
-                throw Trap(reason, backtrace: [name])
             } catch {
-                throw Trap(.hostError, backtrace: [name], detail: "\(error)")
+                throw Function.trap(thrownBy: name, error)
             }
             if let failure = call.failure() {
                 throw Trap(.hostError, backtrace: [name], detail: "host function \(name): \(failure)")
