@@ -37,30 +37,32 @@ let package = Package(
     ],
     targets: [
         .target(name: "Assembler", swiftSettings: strict),
+        // The host's C library under one import name.
+        .target(name: "Platform", swiftSettings: strict),
         .target(name: "WasmCore", exclude: ["Instructions.def"], swiftSettings: strict),
         .target(name: "WasmDecoder", dependencies: ["WasmCore"], swiftSettings: strict),
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
-        .target(name: "WasmRuntime", dependencies: ["WasmValidator", "Assembler"], swiftSettings: hot),
+        .target(name: "WasmRuntime", dependencies: ["Platform", "WasmValidator", "Assembler"], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: dispatch),
-        .target(name: "JIT", dependencies: ["WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
+        .target(name: "JIT", dependencies: ["Platform", "WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
         // Debian: libcapstone-dev (tools/test installs it when missing). Headers only at build
         // time (no pkgConfig: it would add -lcapstone); Disassembly dlopens the library.
         .systemLibrary(name: "CCapstone", providers: [.apt(["libcapstone-dev"])]),
-        .target(name: "Disassembly", dependencies: ["CCapstone"], swiftSettings: strict),
+        .target(name: "Disassembly", dependencies: ["CCapstone", "Platform"], swiftSettings: strict),
         // Research tooling over the JIT: interleaved Wasm/machine-code listings.
         .target(name: "JITTools", dependencies: ["JIT", "Disassembly", "WasmDecoder", "WasmRuntime"], swiftSettings: strict),
-        .target(name: "WASI", dependencies: ["WasmRuntime"], swiftSettings: strict),
+        .target(name: "WASI", dependencies: ["Platform", "WasmRuntime"], swiftSettings: strict),
         // The tiers this build has, registered by name (the runtime cannot import them).
         .target(name: "Tiers", dependencies: ["WasmRuntime", "Interpreter", "JIT"], swiftSettings: strict),
         // The embedding API in one import.
         .target(name: "WasmLab", dependencies: ["WasmCore", "WasmDecoder", "WasmRuntime", "Tiers", "WAT", "WASI"],
                 swiftSettings: strict),
         // What tests share: the testsuite locator and the tier x strategy matrix.
-        .target(name: "TestSupport", dependencies: ["WasmRuntime", "Tiers"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Platform", "WasmRuntime", "Tiers"], swiftSettings: strict),
         .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter", "JIT", "Tiers"], swiftSettings: strict),
         // Coverage-guided fuzz targets (tools/fuzz builds them with -sanitize=fuzzer).
-        .target(name: "FuzzTargets", dependencies: ["SpecRunner", "WAT", "WasmDecoder", "WasmValidator"], swiftSettings: strict),
+        .target(name: "FuzzTargets", dependencies: ["Platform", "SpecRunner", "WAT", "WasmDecoder", "WasmValidator"], swiftSettings: strict),
         // Writes the source commit into wasmlab (`wasmlab --version`).
         .plugin(name: "BuildInfo", capability: .buildTool()),
         .executableTarget(name: "fuzz-decode", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
@@ -68,7 +70,7 @@ let package = Package(
         .executableTarget(name: "fuzz-jit", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
         .executableTarget(
             name: "WasmLabCLI",
-            dependencies: [
+            dependencies: ["Platform", 
                 "SpecRunner", "Tiers", "WAT", "WasmRuntime", "Interpreter", "WASI", "JIT", "Disassembly", "JITTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

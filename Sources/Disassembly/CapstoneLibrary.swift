@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import CCapstone
 
 /// capstone's entry points, loaded with `dlopen` when the first `Disassembler` is made.

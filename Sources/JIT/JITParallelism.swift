@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import WasmDecoder
 
 /// How many threads compile one module (Docs/JIT.md, "Parallel compilation").

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// The lowest native stack address compiled code may use on the current thread: the
 /// thread's stack bottom plus room for the Swift code (helpers, host functions, the

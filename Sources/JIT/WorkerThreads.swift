@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Runs a few jobs at once on plain pthreads (core targets use no Foundation and no
 /// task executor: a compile is synchronous and must not wait for a thread pool).

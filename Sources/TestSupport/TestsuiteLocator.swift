@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Finds the official spec testsuite, for every test that reads it (tools/testsuite-path
 /// is the same search for scripts). Order: `$WASMLAB_TESTSUITE`, `Spec/testsuite/` (filled

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// One open guest descriptor: an owned host descriptor plus WASI's view of it.
 final class FileDescriptorEntry {

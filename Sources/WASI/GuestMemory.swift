@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import WasmRuntime
 
 /// Bounds-checked access to the guest's linear memory for host calls.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Where a guest path leads: a host directory descriptor and one final name to use with
 /// the `*at` calls (`openat`, `fstatat`, `unlinkat`, ...), always in their no-follow forms.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import WasmCore
 
 // args_*, environ_*, clocks, random_get, proc_raise, sched_yield.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import WasmCore
 
 // path_* functions. Every path is resolved by `PathResolver` inside the directory

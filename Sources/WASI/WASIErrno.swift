@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// A `wasi_snapshot_preview1` error number. Host functions return these to the guest;
 /// the numbering is WASI's own, not the host's, so every host `errno` goes through

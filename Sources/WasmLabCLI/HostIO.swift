@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 // The CLI talks to the host through libc rather than Foundation's FileHandle/Thread:
 // importing Foundation (instead of FoundationEssentials) links Foundation,

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import WasmCore
 
 // The code that runs in signal context. Rules (checked by tools/check-signal-handler on the

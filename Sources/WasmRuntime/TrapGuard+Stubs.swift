@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Assembler
 
 /// The two pieces of machine code `TrapGuard` needs, emitted once at run time with the

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import WasmCore
 
 /// Turns hardware faults raised by Wasm code into traps: out-of-bounds accesses that hit

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import WasmCore
 
 /// A Wasm linear memory backed by an anonymous `mmap` reservation.
