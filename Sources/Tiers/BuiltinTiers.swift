@@ -5,6 +5,7 @@ import WasmRuntime
 /// The execution tiers this build links in. Call `register()` before creating a Store
 /// (the runtime cannot import its tiers, so the layer above wires them up).
 public enum BuiltinTiers {
+    /// Registers the interpreter and, on x86-64, the JIT (idempotent).
     public static func register() {
         InterpreterTier.register()
         if JITTier.isSupported { JITTier.register() }

@@ -6,8 +6,11 @@ import WasmRuntime
 public struct WASIConfiguration: Sendable {
     /// A host directory the guest may use, and the name it sees it under.
     public struct Preopen: Sendable {
+        /// The host directory.
         public var hostPath: String
+        /// The name the guest sees it under (the host path when not given).
         public var guestPath: String
+        /// A preopen of `hostPath`, seen by the guest as `guestPath` (default: the same path).
         public init(hostPath: String, guestPath: String? = nil) {
             self.hostPath = hostPath
             self.guestPath = guestPath ?? hostPath
@@ -25,6 +28,7 @@ public struct WASIConfiguration: Sendable {
     /// Already-listening host sockets handed to the guest after the preopens (for `sock_accept`).
     public var sockets: [Int32] = []
 
+    /// The guest's argv, its `NAME=VALUE` environment and its preopened directories; stdio is the host's.
     public init(arguments: [String] = [], environment: [String] = [], preopens: [Preopen] = []) {
         self.arguments = arguments
         self.environment = environment
@@ -35,7 +39,9 @@ public struct WASIConfiguration: Sendable {
 /// The guest asked to exit (`proc_exit`); unwinds the Wasm stack as a trap and is
 /// turned back into an exit status by `WASI.start`.
 public struct WASIExit: Error, CustomStringConvertible {
+    /// The status the guest exited with.
     public let code: UInt32
+    /// "exit with status N".
     public var description: String { "exit with status \(code)" }
 }
 
@@ -52,6 +58,7 @@ public struct WASIExit: Error, CustomStringConvertible {
 /// The guest sees only its descriptors: stdio, its preopened directories and what it
 /// opens below them (see `PathResolver` for why paths cannot leave a preopen).
 public final class WASI {
+    /// What the guest sees: arguments, environment, preopens, stdio.
     public let configuration: WASIConfiguration
     var table = FileDescriptorTable()
     /// The memory host calls read and write: the instance's export "memory".

@@ -19,6 +19,7 @@ import WasmValidator
 /// ```
 /// Every mismatch is refused with a `WasmError` that names both sides.
 extension Engine {
+    /// The first eight bytes of every precompiled module ("\0wlcwasm").
     public static let precompiledMagic: [UInt8] = [0x00, 0x77, 0x6C, 0x63, 0x77, 0x61, 0x73, 0x6D]
     static let precompiledFormat: UInt32 = 1
 

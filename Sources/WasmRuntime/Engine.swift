@@ -17,6 +17,7 @@ public struct EngineConfiguration: Hashable, Sendable {
     /// counting or not when it compiles).
     public var countsFuel: Bool
 
+    /// A configuration; the defaults are the interpreter with software bounds checks, Wasm 3.0, no fuel.
     public init(tier: String = "interp", bounds: BoundsStrategy = .software, allowUnsafeStrategies: Bool = false,
                 features: WasmFeatures = .wasm3, countsFuel: Bool = false) {
         self.tier = tier
@@ -40,6 +41,7 @@ public struct EngineConfiguration: Hashable, Sendable {
 /// ```
 /// An engine is immutable and `Sendable`; so is every `CompiledModule` it returns.
 public final class Engine: Sendable {
+    /// What every module this engine compiles is compiled for.
     public let configuration: EngineConfiguration
     let tierID: Int
     let tier: any ExecutionTier

@@ -8,6 +8,7 @@ public enum ExternalValue {
     case global(Global)
     case tag(Tag)
 
+    /// Which index space the value belongs to.
     public var kind: ExternalKind {
         switch self {
         case .function: .function
@@ -21,6 +22,7 @@ public enum ExternalValue {
 
 /// A global variable.
 public final class Global {
+    /// The global's value type and mutability.
     public let type: GlobalType
     /// `type.valueType` with concrete types as store-wide ids (set by the defining instance).
     var canonicalValueType: ValueType
@@ -73,6 +75,7 @@ public final class Global {
 
 /// A table of references.
 public final class Table {
+    /// The elements compiled code reads (owned by the table).
     public let storage: UnsafeMutablePointer<TableStorage>
     /// The element type with concrete types as store-wide ids (set by the defining instance).
     var canonicalElementType: RefType
@@ -104,6 +107,7 @@ public final class Table {
     /// The table's type; `limits.min` is the current size.
     public private(set) var type: TableType
 
+    /// Number of elements.
     public var size: Int { storage.pointee.count }
 
     /// The current type, with the current size as minimum.
@@ -113,11 +117,13 @@ public final class Table {
         return t
     }
 
+    /// Element `index`; `outOfBoundsTableAccess` past the end.
     public func get(_ index: Int) throws(TrapReason) -> Value {
         guard index >= 0 && index < size else { throw .outOfBoundsTableAccess }
         return Slot.decode(storage.pointee.elements[index], as: .ref(type.elementType))
     }
 
+    /// Stores `value` at `index`: it must match the element type (`hostError` otherwise).
     public func set(_ index: Int, _ value: Value) throws(TrapReason) {
         guard index >= 0 && index < size else { throw .outOfBoundsTableAccess }
         guard value.matches(.ref(type.elementType)), Linker.conforms(value, .ref(canonicalElementType)) else { throw .hostError }
@@ -155,6 +161,7 @@ public final class Table {
 public final class Memory {
     /// The underlying memory (`base` may move on grow for memory64).
     public let linear: LinearMemory
+    /// The memory's type as created (see `currentType` for the current size).
     public let type: MemoryType
 
     /// - Parameter allowUnsafe: permits `BoundsStrategy.unchecked` (see
@@ -199,6 +206,8 @@ public final class Memory {
 
 /// An exception tag (exception handling; Wasm 3.0).
 public final class Tag {
+    /// The types of the exception's payload.
     public let type: FunctionType
+    /// A new tag, distinct from every other (tags compare by identity).
     public init(type: FunctionType) { self.type = type }
 }

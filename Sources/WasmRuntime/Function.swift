@@ -94,6 +94,7 @@ public final class Function {
 
     deinit { record.deallocate() }
 
+    /// Whether the host provides the function (rather than a Wasm instance).
     public var isHost: Bool { hostBody != nil }
 
     /// The function a `Slot`-encoded funcref designates.

@@ -33,7 +33,9 @@ public struct HostCall {
     /// The caller's exported "memory" (the convention WASI and most host APIs follow).
     public var memory: Memory? { caller?.exportedMemory }
 
+    /// Number of arguments (the signature's parameters).
     public var argumentCount: Int { layout.parameterCount }
+    /// Number of results the call must set.
     public var resultCount: Int { layout.resultCount }
 
     private mutating func argumentBits(_ index: Int, _ kind: HostLayout.Kind) -> UInt64 {
@@ -52,9 +54,13 @@ public struct HostCall {
         return arguments.load(fromByteOffset: layout.parameterOffsets[index], as: UInt64.self)
     }
 
+    /// Argument `index`, declared `i32`, as its bits (use `Int32(bitPattern:)` for the signed value).
     public mutating func i32(_ index: Int) -> UInt32 { UInt32(truncatingIfNeeded: argumentBits(index, .i32)) }
+    /// Argument `index`, declared `i64`, as its bits.
     public mutating func i64(_ index: Int) -> UInt64 { argumentBits(index, .i64) }
+    /// Argument `index`, declared `f32`.
     public mutating func f32(_ index: Int) -> Float { Float(bitPattern: UInt32(truncatingIfNeeded: argumentBits(index, .f32))) }
+    /// Argument `index`, declared `f64`.
     public mutating func f64(_ index: Int) -> Double { Double(bitPattern: argumentBits(index, .f64)) }
 
     /// Argument `index` of any type (references become handles).
@@ -76,9 +82,13 @@ public struct HostCall {
         if index < 64 { setResults |= 1 << UInt64(index) }
     }
 
+    /// Sets result `index`, declared `i32`.
     public mutating func setI32(_ index: Int, _ value: UInt32) { setBits(index, .i32, UInt64(value)) }
+    /// Sets result `index`, declared `i64`.
     public mutating func setI64(_ index: Int, _ value: UInt64) { setBits(index, .i64, value) }
+    /// Sets result `index`, declared `f32`.
     public mutating func setF32(_ index: Int, _ value: Float) { setBits(index, .f32, UInt64(value.bitPattern)) }
+    /// Sets result `index`, declared `f64`.
     public mutating func setF64(_ index: Int, _ value: Double) { setBits(index, .f64, value.bitPattern) }
 
     /// Result `index` of any type; the value must match the declared type.

@@ -4,12 +4,19 @@ import WasmDecoder
 /// An instantiated module: its functions, tables, memories, globals and tags (imports
 /// first), its exports, and the state of its element and data segments.
 public final class Instance {
+    /// The compiled module this is an instance of.
     public let compiled: CompiledModule
+    /// The decoded module.
     public var module: Module { compiled.module }
+    /// The function index space: imports first, then the module's own functions.
     public private(set) var functions: [Function] = []
+    /// The table index space, imports first.
     public private(set) var tables: [Table] = []
+    /// The memory index space, imports first.
     public private(set) var memories: [Memory] = []
+    /// The global index space, imports first.
     public private(set) var globals: [Global] = []
+    /// The tag index space, imports first.
     public private(set) var tags: [Tag] = []
     /// Exports in module order.
     public private(set) var exports: [(String, ExternalValue)] = []

@@ -3,11 +3,13 @@ import WasmDecoder
 
 /// Resolves imports by (module, name) and instantiates modules in a store.
 public final class Linker {
+    /// The store every instance of this linker lives in (the linker keeps it alive).
     public let store: Store
     /// Keyed by UTF-8 bytes: Wasm names match byte for byte, while Swift's String equality
     /// would also match canonically equivalent Unicode spellings.
     private var definitions: [[UInt8]: [[UInt8]: ExternalValue]] = [:]
 
+    /// A linker with no definitions yet, instantiating into `store`.
     public init(store: Store) { self.store = store }
 
     /// Makes `value` importable as `module`.`name` (replacing an earlier definition).

@@ -30,6 +30,7 @@ public struct StoreConfiguration: Sendable {
     /// instantiate. Without it, a guest may grow a memory as far as its type and the host allow.
     public var maxMemoryPages: UInt64?
 
+    /// The defaults: interpreter, software bounds checks, Wasm 3.0, no fuel, no memory limit.
     public init() {}
 
     /// The engine part: tier, bounds, unsafe permission, features, and whether code counts
@@ -48,6 +49,7 @@ public struct StoreConfiguration: Sendable {
         }
     }
 
+    /// A configuration with the commonly set fields.
     public init(tier: String = "interp", bounds: BoundsStrategy = .software, features: WasmFeatures = .wasm3,
                 maxCallDepth: Int = 20_000, fuel: UInt64? = nil) {
         self.tier = tier
@@ -58,24 +60,29 @@ public struct StoreConfiguration: Sendable {
     }
 }
 
-/// Owns everything instances create (the spec's store): functions, tables, memories,
-/// globals stay alive as long as the store, because compiled code holds raw references
-/// between them. Instances and functions do not keep their store alive: keep the store
-/// (or a `Linker`, which holds it) while using them; invoking a function whose store is
-/// gone throws a `Trap` with reason `hostError`. Not thread-safe, except `interrupt()`.
 /// `Store.setFuel` on a store whose code does not count fuel.
 public struct FuelNotCounted: Error, CustomStringConvertible {
+    /// The message, naming the fix.
     public var description: String {
         "fuel is not counted in this store: set StoreConfiguration.consumesFuel (or an initial fuel) before compiling"
     }
 }
 
+/// A sandbox: the instances, memories, tables, globals and stacks of one guest (the
+/// spec's store). Everything instances create stays alive as long as the store, because
+/// compiled code holds raw references between them. Instances and functions do not keep
+/// their store alive: keep the store (or a `Linker`, which holds it) while using them;
+/// invoking a function whose store is gone throws a `Trap` with reason `hostError`. Not
+/// thread-safe, except `interrupt()`; any number of stores run on different threads.
 public final class Store {
+    /// The tier, strategy and limits this store runs code with.
     public let configuration: StoreConfiguration
+    /// The value and frame stacks every call in this store runs on.
     public let stack: ExecutionStack
     /// Keeps instances and host objects alive: raw references into them may be anywhere.
     var retained: [AnyObject] = []
 
+    /// A store for `configuration` (its code is compiled for it: see `CompiledModule(bytes:store:)`).
     public init(configuration: StoreConfiguration = StoreConfiguration()) {
         self.configuration = configuration
         stack = ExecutionStack(slots: configuration.valueStackSlots, maxFrames: configuration.maxCallDepth,

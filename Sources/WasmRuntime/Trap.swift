@@ -11,6 +11,7 @@ public struct Trap: Error, CustomStringConvertible {
     /// The exception that left Wasm uncaught (reason `uncaughtException`).
     public var exception: Exception?
 
+    /// A trap with its reason, the Wasm frames innermost first, an optional detail and, for `uncaughtException`, the exception.
     public init(_ reason: TrapReason, backtrace: [String] = [], detail: String? = nil, exception: Exception? = nil) {
         self.reason = reason
         self.backtrace = backtrace
@@ -18,6 +19,7 @@ public struct Trap: Error, CustomStringConvertible {
         self.exception = exception
     }
 
+    /// "integer divide by zero", with the detail and the backtrace when there are any.
     public var description: String {
         var text = reason.message
         if let detail { text += ": \(detail)" }

@@ -7,6 +7,7 @@ public struct V128: Hashable, Sendable {
     /// Bytes 8..<16.
     public var high: UInt64
 
+    /// A vector from its two 64-bit halves (lanes in little-endian order).
     public init(low: UInt64, high: UInt64) {
         self.low = low
         self.high = high
@@ -32,6 +33,7 @@ public struct FunctionHandle: Hashable, @unchecked Sendable {
     /// The function the handle designates.
     public let function: Function
 
+    /// A reference to `function`.
     public init(_ function: Function) { self.function = function }
 
     public static func == (lhs: FunctionHandle, rhs: FunctionHandle) -> Bool { lhs.function === rhs.function }
@@ -49,6 +51,7 @@ public enum Reference: Hashable, Sendable {
     /// An exception (`exnref`), see `Exception`.
     case exception(Exception)
 
+    /// Whether the reference is null.
     public var isNull: Bool {
         if case .null = self { return true }
         return false
@@ -66,8 +69,11 @@ public enum Value: Hashable, Sendable {
 
     /// Convenience constructors from Swift numbers.
     public static func float(_ f: Float) -> Value { .f32(f.bitPattern) }
+    /// An `f64` from a Swift `Double`.
     public static func double(_ d: Double) -> Value { .f64(d.bitPattern) }
+    /// An `i32` from a signed Swift integer.
     public static func int32(_ i: Int32) -> Value { .i32(UInt32(bitPattern: i)) }
+    /// An `i64` from a signed Swift integer.
     public static func int64(_ i: Int64) -> Value { .i64(UInt64(bitPattern: i)) }
 
     /// Whether the value inhabits `type` (references: heap type compatibility, nullability).
@@ -112,6 +118,7 @@ extension HeapType {
 }
 
 extension Value: CustomStringConvertible {
+    /// The value as `TYPE:VALUE` (`i32:5`, `f64:0.5`; references as `ref.null func`, `ref.func NAME`).
     public var description: String {
         switch self {
         case .i32(let v): "i32:\(Int32(bitPattern: v))"
@@ -133,6 +140,7 @@ extension Value: CustomStringConvertible {
 /// address of the `Exception` object (0 = null).
 public enum Slot {
     @inline(__always)
+    /// The 64-bit slot form of `value` (a `v128` keeps its low half here, the high half in the next slot).
     public static func encode(_ value: Value) -> UInt64 {
         switch value {
         case .i32(let v): UInt64(v)
@@ -147,6 +155,7 @@ public enum Slot {
         }
     }
 
+    /// The value of `type` a slot holds.
     public static func decode(_ bits: UInt64, as type: ValueType) -> Value {
         switch type {
         case .i32: return .i32(UInt32(truncatingIfNeeded: bits))
