@@ -109,8 +109,9 @@ expect "run on the default tier gives the result" grep -qx "7:i32" out.txt
 (ulimit -v 3000000; "$wasmlab" run -v --invoke f mem.wat > out.txt 2> err.txt)
 expect "run falls back to the interpreter" grep -qx "wasmlab: tier interp, bounds software" err.txt
 expect "run on the fallback tier gives the result" grep -qx "7:i32" out.txt
-(ulimit -v 3000000; "$wasmlab" run --tier jit --invoke f mem.wat > /dev/null 2>&1)
+(ulimit -v 3000000; "$wasmlab" run --tier jit --invoke f mem.wat > /dev/null 2> err.txt)
 expect "an explicit --tier jit does not fall back" test $? -eq 125
+expect "a failed guard reservation is named" grep -q "cannot reserve 8 GiB of address space (bounds guard needs the whole reservation)" err.txt
 
 # SIGINT and SIGTERM stop the guest at a safe point with a backtrace.
 printf '(module (func $spin (export "spin") (loop (br 0))) (func (export "one") (result i32) i32.const 1))\n' > spin.wat

@@ -100,7 +100,11 @@ public final class LinearMemory {
         // Not when the reservation is what keeps accesses inside (guard regions, masks).
         guard let mapping = Self.reserve(Int(max(wanted, initialBytes)))
             ?? (fixed ? nil : Self.reserve(Int(initialBytes)))
-        else { throw WasmError(.uninstantiable, "out of memory") }
+        else {
+            let size = Int(fixed ? max(wanted, initialBytes) : initialBytes)
+            let why = fixed ? " (bounds \(strategy.rawValue) needs the whole reservation)" : ""
+            throw WasmError(.uninstantiable, "out of memory: cannot reserve \(Self.describe(bytes: size)) of address space\(why)")
+        }
         guard Self.commit(mapping.base, from: 0, to: Int(initialBytes)) else {
             Self.release(mapping)
             throw WasmError(.uninstantiable, "out of memory")
@@ -215,4 +219,15 @@ public final class LinearMemory {
 public struct MemoryView {
     public var base: UnsafeMutableRawPointer
     public var byteCount: Int
+}
+
+extension LinearMemory {
+    /// "8 GiB", "64 KiB", "1.5 MiB": a size for messages.
+    static func describe(bytes: Int) -> String {
+        for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] where bytes >= 1 << shift {
+            let tenths = (bytes * 10) >> shift
+            return tenths % 10 == 0 ? "\(tenths / 10) \(unit)" : "\(tenths / 10).\(tenths % 10) \(unit)"
+        }
+        return "\(bytes) bytes"
+    }
 }
