@@ -61,6 +61,9 @@ struct RunInvocation: Equatable {
         } catch {
             throw loadFailure("\(file): \(error)")
         }
+        if let precompiled, fuel != nil, !precompiled.countsFuel {
+            throw loadFailure("\(file) was compiled without fuel counting; `wasmlab compile --fuel` makes one that --fuel can meter")
+        }
         // The clock starts before compilation and instantiation: a start function is bounded too.
         if let timeout, let seconds = RunCommand.seconds(timeout) { stop.fire(after: seconds) }
 

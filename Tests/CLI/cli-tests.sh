@@ -251,7 +251,7 @@ head -c 100 add.cwasm > cut.cwasm
 "$wasmlab" run cut.cwasm 2> err.txt
 expect "a damaged .cwasm is refused" grep -q "damaged (checksum mismatch)" err.txt
 "$wasmlab" run --fuel 10 --invoke add add.cwasm 1 2 3 4 2> err.txt
-expect "run --fuel on a .cwasm without fuel counting is refused" grep -q "fuel counting off" err.txt
+expect "run --fuel on a .cwasm without fuel counting is refused" grep -q "add.cwasm was compiled without fuel counting; .wasmlab compile --fuel." err.txt
 "$wasmlab" compile --fuel spin.wat -o spin.cwasm
 "$wasmlab" run --fuel 1000 --invoke spin spin.cwasm 2> /dev/null
 expect "compile --fuel: run --fuel meters the .cwasm" test $? -eq 142
