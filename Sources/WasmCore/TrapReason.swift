@@ -20,6 +20,7 @@ public enum TrapReason: UInt8, Error, Hashable, Sendable, CustomStringConvertibl
     /// A host function failed; the embedder's error is reported beside the trap.
     case hostError
 
+    /// The spec testsuite's wording ("integer divide by zero").
     public var message: String {
         switch self {
         case .unreachable: "unreachable"
@@ -41,5 +42,6 @@ public enum TrapReason: UInt8, Error, Hashable, Sendable, CustomStringConvertibl
         }
     }
 
+    /// The same as `message`.
     public var description: String { message }
 }

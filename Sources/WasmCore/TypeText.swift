@@ -3,6 +3,7 @@
 // `(func (param i32) (result f64))`, table `1 10 funcref`, memory `i64 1 2`.
 
 extension HeapType: CustomStringConvertible {
+    /// As the text format writes it.
     public var description: String {
         switch self {
         case .func: "func"
@@ -17,6 +18,7 @@ extension HeapType: CustomStringConvertible {
 }
 
 extension RefType: CustomStringConvertible {
+    /// As the text format writes it.
     public var description: String {
         if isNullable {
             switch heapType {
@@ -34,6 +36,7 @@ extension RefType: CustomStringConvertible {
 }
 
 extension ValueType: CustomStringConvertible {
+    /// As the text format writes it.
     public var description: String {
         switch self {
         case .i32: "i32"
@@ -47,6 +50,7 @@ extension ValueType: CustomStringConvertible {
 }
 
 extension FunctionType: CustomStringConvertible {
+    /// As the text format writes it.
     public var description: String {
         var text = "(func"
         if !parameters.isEmpty { text += " (param " + parameters.map(\.description).joined(separator: " ") + ")" }
@@ -66,13 +70,16 @@ extension Limits: CustomStringConvertible {
 }
 
 extension TableType: CustomStringConvertible {
+    /// As the text format writes it (`10 20 funcref`).
     public var description: String { "\(limits) \(elementType)" }
 }
 
 extension MemoryType: CustomStringConvertible {
+    /// As the text format writes it (`i64 1 2`).
     public var description: String { limits.description }
 }
 
 extension GlobalType: CustomStringConvertible {
+    /// As the text format writes it (`(mut i64)`).
     public var description: String { isMutable ? "(mut \(valueType))" : valueType.description }
 }

@@ -9,16 +9,22 @@ public enum HeapType: Hashable, Sendable {
 
 /// A reference type: a heap type plus nullability.
 public struct RefType: Hashable, Sendable {
+    /// Whether null inhabits the type.
     public var isNullable: Bool
+    /// What the reference points to.
     public var heapType: HeapType
 
+    /// A reference to `heapType`, nullable unless said otherwise.
     public init(nullable: Bool = true, _ heapType: HeapType) {
         self.isNullable = nullable
         self.heapType = heapType
     }
 
+    /// `funcref`: a nullable function reference.
     public static let funcRef = RefType(.func)
+    /// `externref`: a nullable host reference.
     public static let externRef = RefType(.extern)
+    /// `exnref`: a nullable exception reference.
     public static let exnRef = RefType(.exn)
 }
 
@@ -27,10 +33,14 @@ public enum ValueType: Hashable, Sendable {
     case i32, i64, f32, f64, v128
     case ref(RefType)
 
+    /// `funcref`.
     public static let funcRef = ValueType.ref(.funcRef)
+    /// `externref`.
     public static let externRef = ValueType.ref(.externRef)
+    /// `exnref`.
     public static let exnRef = ValueType.ref(.exnRef)
 
+    /// Whether the type is a reference type.
     public var isReference: Bool {
         if case .ref = self { return true }
         return false
@@ -45,9 +55,12 @@ public enum ValueType: Hashable, Sendable {
 
 /// A function signature.
 public struct FunctionType: Hashable, Sendable {
+    /// Parameter types, in order.
     public var parameters: [ValueType]
+    /// Result types, in order.
     public var results: [ValueType]
 
+    /// A function type; both lists default to empty.
     public init(parameters: [ValueType] = [], results: [ValueType] = []) {
         self.parameters = parameters
         self.results = results
@@ -56,9 +69,12 @@ public struct FunctionType: Hashable, Sendable {
 
 /// The type of a global: its value type and mutability.
 public struct GlobalType: Hashable, Sendable {
+    /// The type of the global's value.
     public var valueType: ValueType
+    /// Whether `global.set` may change it.
     public var isMutable: Bool
 
+    /// A global type, immutable unless said otherwise.
     public init(_ valueType: ValueType, mutable: Bool = false) {
         self.valueType = valueType
         self.isMutable = mutable

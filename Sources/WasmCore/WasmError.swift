@@ -2,6 +2,7 @@
 /// instantiation. `message` uses the wording of the spec testsuite where it has one
 /// (e.g. "unexpected end", "type mismatch", "unknown import").
 public struct WasmError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Which stage refused the module.
     public enum Kind: Hashable, Sendable {
         /// The binary or text does not follow the format (assert_malformed).
         case malformed
@@ -13,7 +14,9 @@ public struct WasmError: Error, Hashable, Sendable, CustomStringConvertible {
         case uninstantiable
     }
 
+    /// Which stage refused the module.
     public var kind: Kind
+    /// What is wrong, in the spec testsuite's wording where it has one, details after a colon.
     public var message: String
     /// Byte offset in the module (binary) or 1-based line (text), when known.
     public var offset: Int?
@@ -26,6 +29,7 @@ public struct WasmError: Error, Hashable, Sendable, CustomStringConvertible {
     /// That function's name from the name section, when it has one.
     public var functionName: String?
 
+    /// An error of `kind`; `offset` is a byte offset (binary) or a line (text, with `column` and `token`).
     public init(_ kind: Kind, _ message: String, offset: Int? = nil, column: Int? = nil, token: String? = nil) {
         self.kind = kind
         self.message = message
@@ -44,10 +48,12 @@ public struct WasmError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A malformed-module error.
     public static func malformed(_ message: String, offset: Int? = nil) -> WasmError {
         WasmError(.malformed, message, offset: offset)
     }
 
+    /// An invalid-module (validation) error.
     public static func invalid(_ message: String, offset: Int? = nil) -> WasmError {
         WasmError(.invalid, message, offset: offset)
     }
