@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WasmRuntime", dependencies: ["Platform", "WasmValidator", "Assembler"], swiftSettings: hot),
-        .target(name: "Interpreter", dependencies: ["WasmRuntime"], swiftSettings: dispatch),
+        .target(name: "Interpreter", dependencies: ["WasmRuntime"], exclude: ["Instructions.iops"], swiftSettings: dispatch),
         .target(name: "JIT", dependencies: ["Platform", "WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
         // Debian: libcapstone-dev (tools/test installs it when missing). Headers only at build
         // time (no pkgConfig: it would add -lcapstone); Disassembly dlopens the library.

@@ -218,31 +218,45 @@ nonisolated(unsafe) private let returnWord: UnsafeMutablePointer<UInt32> = {
 }()
 
 extension Executor {
-    /// A non-tail call through a reference (`call_ref`): same frame protocol as `call`.
-    /// Returns whether the memory view must be reloaded.
+    /// The one call sequence of `call`, `call_indirect` and `call_ref`: polls fuel and the
+    /// interrupt word, then pushes a frame for an interpreted callee of this tier, or calls
+    /// any other callee (host, other tier) out of the loop. `next` is the caller's next
+    /// instruction. Returns whether the memory view must be reloaded (another instance's
+    /// code runs next, or a callee out of the loop may have grown memory).
     @inline(__always)
     static func call(_ callee: UnsafeMutablePointer<FunctionRecord>, newFP: UnsafeMutableRawPointer,
                      next: UnsafePointer<UInt32>, pc: inout UnsafePointer<UInt32>,
                      fp: inout UnsafeMutableRawPointer, context: inout UnsafeMutablePointer<InstanceContext>,
-                     frameCount: inout Int, fuel: inout UInt64, stack: ExecutionStack, store: Store,
-                     tierID: Int) throws(TrapReason) -> Bool {
-        try poll(&fuel, stack.interruptFlag)
-        guard callee.pointee.kind == .wasm && callee.pointee.tierID == tierID,
-              let code = callee.pointee.code, let calleeContext = callee.pointee.context else {
-            try callOut(callee, newFP: newFP, frameCount: frameCount, fuel: &fuel, stack: stack, store: store,
-                        caller: context)
-            pc = next
+                     frameCount: inout Int, fuel: inout UInt64, frames: UnsafeMutablePointer<CallFrame>,
+                     maxFrames: Int, slotEnd: UnsafeMutableRawPointer, interrupt: UnsafeMutablePointer<UInt32>,
+                     stack: ExecutionStack, store: Store, tierID: Int) throws(TrapReason) -> Bool {
+        if fuel == 0 || interrupt.pointee != 0 {
+            interrupt.pointee = 0
+            throw .interrupted
+        }
+        fuel &-= 1
+        if callee.pointee.kind == .wasm && callee.pointee.tierID == tierID,
+           let code = callee.pointee.code, let calleeContext = callee.pointee.context {
+            guard frameCount < maxFrames, newFP + callee.pointee.frameSlots &* 8 <= slotEnd else {
+                throw .callStackExhausted
+            }
+            frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(next), callerFP: fp, function: callee)
+            frameCount += 1
+            if publishesFrameCount { stack.frameCount = frameCount }
+            fp = newFP
+            pc = code.assumingMemoryBound(to: UInt32.self)
+            guard calleeContext != context else { return false }
+            context = calleeContext
             return true
         }
-        guard frameCount < stack.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= stack.slotEnd else {
-            throw .callStackExhausted
-        }
-        stack.frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(next), callerFP: fp, function: callee)
-        frameCount += 1
-        fp = newFP
-        pc = code.assumingMemoryBound(to: UInt32.self)
-        let switched = calleeContext != context
-        context = calleeContext
-        return switched
+        let top = newFP + callee.pointee.frameSlots &* 8
+        guard top <= slotEnd else { throw .callStackExhausted }
+        stack.frameCount = frameCount
+        stack.fuel = fuel
+        stack.slotTop = top
+        try Function.callFromCompiledCode(callee, slots: newFP, store: store, caller: context)
+        fuel = stack.fuel
+        pc = next
+        return true
     }
 }

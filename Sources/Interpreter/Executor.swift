@@ -115,36 +115,10 @@ enum Executor<Addressing: InterpreterAddressing> {
                 }
             case .call:
                 let callee = context.pointee.functions[Int(pc[1])]
-                let newFP = fp + Int(pc[2])
-                if fuel == 0 || interrupt.pointee != 0 {
-                    interrupt.pointee = 0
-                    throw .interrupted
-                }
-                fuel &-= 1
-                if callee.pointee.kind == .wasm && callee.pointee.tierID == tierID,
-                   let code = callee.pointee.code, let calleeContext = callee.pointee.context {
-                    guard frameCount < maxFrames, newFP + callee.pointee.frameSlots &* 8 <= slotEnd else {
-                        throw .callStackExhausted
-                    }
-                    frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee)
-                    frameCount += 1
-                    if publishesFrameCount { stack.frameCount = frameCount }
-                    fp = newFP
-                    pc = code.assumingMemoryBound(to: UInt32.self)
-                    if calleeContext != context {
-                        context = calleeContext
-                        (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
-                    }
-                } else {
-                    let top = newFP + callee.pointee.frameSlots &* 8
-                    guard top <= slotEnd else { throw .callStackExhausted }
-                    stack.frameCount = frameCount
-                    stack.fuel = fuel
-                    stack.slotTop = top
-                    try Function.callFromCompiledCode(callee, slots: newFP, store: store, caller: context)
-                    fuel = stack.fuel
+                if try call(callee, newFP: fp + Int(pc[2]), next: pc + 3, pc: &pc, fp: &fp, context: &context,
+                            frameCount: &frameCount, fuel: &fuel, frames: frames, maxFrames: maxFrames, slotEnd: slotEnd,
+                            interrupt: interrupt, stack: stack, store: store, tierID: tierID) {
                     (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
-                    pc += 3
                 }
             case .callIndirect:
                 let table = context.pointee.tables[Int(pc[2])]
@@ -154,36 +128,10 @@ enum Executor<Addressing: InterpreterAddressing> {
                     throw .uninitializedElement
                 }
                 guard callee.pointee.typeID == Int(pc[1]) else { throw .indirectCallTypeMismatch }
-                let newFP = fp + Int(pc[3])
-                if fuel == 0 || interrupt.pointee != 0 {
-                    interrupt.pointee = 0
-                    throw .interrupted
-                }
-                fuel &-= 1
-                if callee.pointee.kind == .wasm && callee.pointee.tierID == tierID,
-                   let code = callee.pointee.code, let calleeContext = callee.pointee.context {
-                    guard frameCount < maxFrames, newFP + callee.pointee.frameSlots &* 8 <= slotEnd else {
-                        throw .callStackExhausted
-                    }
-                    frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 5), callerFP: fp, function: callee)
-                    frameCount += 1
-                    if publishesFrameCount { stack.frameCount = frameCount }
-                    fp = newFP
-                    pc = code.assumingMemoryBound(to: UInt32.self)
-                    if calleeContext != context {
-                        context = calleeContext
-                        (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
-                    }
-                } else {
-                    let top = newFP + callee.pointee.frameSlots &* 8
-                    guard top <= slotEnd else { throw .callStackExhausted }
-                    stack.frameCount = frameCount
-                    stack.fuel = fuel
-                    stack.slotTop = top
-                    try Function.callFromCompiledCode(callee, slots: newFP, store: store, caller: context)
-                    fuel = stack.fuel
+                if try call(callee, newFP: fp + Int(pc[3]), next: pc + 5, pc: &pc, fp: &fp, context: &context,
+                            frameCount: &frameCount, fuel: &fuel, frames: frames, maxFrames: maxFrames, slotEnd: slotEnd,
+                            interrupt: interrupt, stack: stack, store: store, tierID: tierID) {
                     (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
-                    pc += 5
                 }
             case .copy128:
                 fp.storeBytes(of: fp.loadUnaligned(fromByteOffset: Int(pc[2]), as: SIMD2<UInt64>.self), toByteOffset: Int(pc[1]), as: SIMD2<UInt64>.self)
@@ -497,7 +445,8 @@ enum Executor<Addressing: InterpreterAddressing> {
             case .callRef:
                 let callee = try funcref(fp, pc[2])
                 if try call(callee, newFP: fp + Int(pc[1]), next: pc + 3, pc: &pc, fp: &fp, context: &context,
-                            frameCount: &frameCount, fuel: &fuel, stack: stack, store: store, tierID: tierID) {
+                            frameCount: &frameCount, fuel: &fuel, frames: frames, maxFrames: maxFrames, slotEnd: slotEnd,
+                            interrupt: interrupt, stack: stack, store: store, tierID: tierID) {
                     (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
                 }
             case .returnCall:
