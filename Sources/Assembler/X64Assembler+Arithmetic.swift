@@ -48,15 +48,25 @@ extension X64Assembler {
         }
     }
 
+    /// `add d, s`.
     public mutating func add(_ d: X64Register, _ s: X64Register, _ w: X64Width = .b64) { alu(.add, d, s, w) }
+    /// `add d, imm`.
     public mutating func add(_ d: X64Register, imm: Int32, _ w: X64Width = .b64) { alu(.add, d, imm: imm, w) }
+    /// `sub d, s`.
     public mutating func sub(_ d: X64Register, _ s: X64Register, _ w: X64Width = .b64) { alu(.sub, d, s, w) }
+    /// `sub d, imm`.
     public mutating func sub(_ d: X64Register, imm: Int32, _ w: X64Width = .b64) { alu(.sub, d, imm: imm, w) }
+    /// `and d, s`.
     public mutating func and(_ d: X64Register, _ s: X64Register, _ w: X64Width = .b64) { alu(.and, d, s, w) }
+    /// `or d, s`.
     public mutating func or(_ d: X64Register, _ s: X64Register, _ w: X64Width = .b64) { alu(.or, d, s, w) }
+    /// `xor d, s`.
     public mutating func xor(_ d: X64Register, _ s: X64Register, _ w: X64Width = .b64) { alu(.xor, d, s, w) }
+    /// `cmp a, b`.
     public mutating func cmp(_ a: X64Register, _ b: X64Register, _ w: X64Width = .b64) { alu(.cmp, a, b, w) }
+    /// `cmp a, imm`.
     public mutating func cmp(_ a: X64Register, imm: Int32, _ w: X64Width = .b64) { alu(.cmp, a, imm: imm, w) }
+    /// `cmp a, [m]`.
     public mutating func cmp(_ a: X64Register, _ m: X64Memory, _ w: X64Width = .b64) { alu(.cmp, a, m, w) }
 
     /// `test a, b`.
@@ -86,7 +96,9 @@ extension X64Assembler {
         }
     }
 
+    /// `neg r`.
     public mutating func neg(_ r: X64Register, _ w: X64Width = .b64) { op(0xF7, reg: 3, rm: r.rawValue, w: w == .b64) }
+    /// `not r`.
     public mutating func not(_ r: X64Register, _ w: X64Width = .b64) { op(0xF7, reg: 2, rm: r.rawValue, w: w == .b64) }
     /// Unsigned `rdx:rax / r` -> quotient rax, remainder rdx.
     public mutating func div(_ r: X64Register, _ w: X64Width = .b64) { op(0xF7, reg: 6, rm: r.rawValue, w: w == .b64) }

@@ -1,12 +1,17 @@
 // Control flow: jumps, calls, returns, traps.
 extension X64Assembler {
+    /// `ret`.
     public mutating func ret() { emit(0xC3) }
     /// `ud2`: guaranteed invalid instruction (SIGILL).
     public mutating func ud2() { emit(0x0F, 0x0B) }
+    /// `int3`, a breakpoint: filler that traps if ever run.
     public mutating func int3() { emit(0xCC) }
+    /// `nop`.
     public mutating func nop() { emit(0x90) }
 
+    /// `call r`.
     public mutating func call(_ r: X64Register) { op(0xFF, reg: 2, rm: r.rawValue, w: false) }
+    /// `call [m]`.
     public mutating func call(_ m: X64Memory) { op(0xFF, reg: 2, m, w: false) }
 
     /// `call rel32` to a label.
@@ -16,7 +21,9 @@ extension X64Assembler {
         emit32(0)
     }
 
+    /// `jmp r`.
     public mutating func jmp(_ r: X64Register) { op(0xFF, reg: 4, rm: r.rawValue, w: false) }
+    /// `jmp [m]`.
     public mutating func jmp(_ m: X64Memory) { op(0xFF, reg: 4, m, w: false) }
 
     /// `jmp label` (short form for near backward targets).

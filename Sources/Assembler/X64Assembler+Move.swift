@@ -108,17 +108,21 @@ extension X64Assembler {
         op(0x8D, reg: dst.rawValue, m, w: false)
     }
 
+    /// `push r`.
     public mutating func push(_ r: X64Register) {
         rex(w: false, r: 0, x: 0, b: r.high)
         emit(0x50 | r.low)
     }
 
+    /// `pop r`.
     public mutating func pop(_ r: X64Register) {
         rex(w: false, r: 0, x: 0, b: r.high)
         emit(0x58 | r.low)
     }
 
+    /// `push qword [m]`.
     public mutating func push(_ m: X64Memory) { op(0xFF, reg: 6, m, w: false) }
+    /// `pop qword [m]`.
     public mutating func pop(_ m: X64Memory) { op(0x8F, reg: 0, m, w: false) }
 
     /// `push imm32` (sign-extended to 64 bits).

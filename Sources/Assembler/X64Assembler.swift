@@ -59,12 +59,14 @@ public struct X64Assembler: Sendable {
         if _slowPath(storage.capacity - count < n) { storage.grow(toHold: count + n, keeping: count) }
     }
 
+    /// Appends one byte.
     @inline(__always) public mutating func emit(_ b: UInt8) {
         reserve(1)
         storage.base[count] = b
         count &+= 1
     }
 
+    /// Appends two bytes.
     @inline(__always) public mutating func emit(_ a: UInt8, _ b: UInt8) {
         reserve(2)
         storage.base[count] = a
@@ -72,12 +74,14 @@ public struct X64Assembler: Sendable {
         count &+= 2
     }
 
+    /// Appends four bytes, little-endian.
     @inline(__always) public mutating func emit32(_ v: Int32) {
         reserve(4)
         UnsafeMutableRawPointer(storage.base + count).storeBytes(of: UInt32(bitPattern: v).littleEndian, as: UInt32.self)
         count += 4
     }
 
+    /// Appends eight bytes, little-endian.
     @inline(__always) public mutating func emit64(_ v: UInt64) {
         reserve(8)
         UnsafeMutableRawPointer(storage.base + count).storeBytes(of: v.littleEndian, as: UInt64.self)
@@ -140,6 +144,7 @@ public struct X64Assembler: Sendable {
         count = offset
     }
 
+    /// Drops the code from `offset` on (and the label uses and bindings in it).
     public mutating func truncate(to offset: Int) {
         precondition(offset >= 0 && offset <= count, "offset outside the code")
         count = offset

@@ -9,7 +9,9 @@ public enum X64Register: UInt8, Sendable, CaseIterable {
 
 /// An SSE register (xmm0...xmm15).
 public struct XMMRegister: Hashable, Sendable {
+    /// The register number (0...15).
     public let index: UInt8
+    /// xmm`index`.
     public init(_ index: UInt8) {
         precondition(index < 16, "xmm register out of range")
         self.index = index
@@ -34,17 +36,22 @@ public enum X64Condition: UInt8, Sendable {
 
 /// A memory operand: `[base + index * scale + displacement]`, or `[rip + label]`.
 public struct X64Memory: Sendable {
+    /// What the address is relative to.
     public enum Base: Sendable {
         case register(X64Register)
         /// RIP-relative to a label (resolved when the label is bound).
         case label(Label)
     }
+    /// A register, or the instruction pointer (to a label).
     public var base: Base
+    /// The scaled index register, if any.
     public var index: X64Register?
     /// log2 of the scale (0...3).
     public var scaleShift: UInt8
+    /// The constant added.
     public var displacement: Int32
 
+    /// `[base + index * scale + displacement]`; `scale` is 1, 2, 4 or 8.
     @inlinable public init(base: X64Register, index: X64Register? = nil, scale: Int = 1, displacement: Int32 = 0) {
         precondition(index != .rsp, "rsp cannot be an index register")
         self.base = .register(base)
@@ -59,6 +66,7 @@ public struct X64Memory: Sendable {
         self.displacement = displacement
     }
 
+    /// `[rip + label + displacement]`.
     public init(label: Label, displacement: Int32 = 0) {
         base = .label(label)
         index = nil
@@ -81,5 +89,6 @@ public func mem(_ base: X64Register, _ index: X64Register, scale: Int, _ displac
 
 /// A position in the code, bound once; uses before binding are patched when the code is finished.
 public struct Label: Hashable, Sendable {
+    /// The label's number in its assembler.
     public let id: Int32
 }

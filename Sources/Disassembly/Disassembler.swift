@@ -44,12 +44,14 @@ public struct DisassembledInstruction: Sendable, Equatable, CustomStringConverti
 
 /// Why a disassembler could not be created.
 public struct DisassemblyError: Error, CustomStringConvertible {
+    /// What failed (capstone missing, an unsupported architecture).
     public var description: String
 }
 
 /// x86-64 and AArch64 disassembly of byte buffers (capstone), for tools, tests and
 /// teaching. Not thread-safe: use one disassembler per thread.
 public final class Disassembler {
+    /// The instruction set this disassembler decodes.
     public let architecture: DisassemblyArchitecture
     private var handle: csh = 0
     private let capstone: CapstoneLibrary

@@ -18,6 +18,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// the JIT, under software bounds and guard pages: outcomes must agree.
     case jit
 
+    /// Runs the target on one input; a host crash is the finding.
     public func run(_ bytes: [UInt8]) {
         switch self {
         case .decode:

@@ -9,6 +9,7 @@ import WasmValidator
 public struct InterpreterTranslation: CodeSink {
     var translator: Translator
 
+    /// A translation of some of `module`'s functions (each given to `validateFunction` with this sink).
     public init(module: Module) {
         let typeIDs = module.types.map { TypeRegistry.id(for: $0) }
         let functionTypes = module.allFunctionTypeIndices.map { index in
@@ -23,14 +24,17 @@ public struct InterpreterTranslation: CodeSink {
         }
     }
 
+    /// Starts translating a function.
     public mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) throws {
         try translator.beginFunction(index: index, type: type, localTypes: localTypes)
     }
 
+    /// Translates one validated instruction.
     public mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) throws {
         try translator.visit(instruction, offset: offset, context: context)
     }
 
+    /// Finishes the function.
     public mutating func endFunction(maxStackHeight: Int) throws {
         try translator.endFunction(maxStackHeight: maxStackHeight)
     }

@@ -6,6 +6,7 @@ import WasmValidator
 /// The interpreter tier ("interp"): translates validated code into a compact
 /// slot-addressed form once, and runs it with `Executor`. See Docs/Interpreter.md.
 public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
+    /// The name configurations select the interpreter by.
     public let name = "interp"
     /// This tier's id in `ExecutionTiers`.
     public private(set) var id: Int = -1
@@ -22,6 +23,7 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
     /// Makes the "interp" tier available to `StoreConfiguration.tier`. Idempotent.
     public static func register() { _ = shared }
 
+    /// Validates and translates every defined function into interpreter code.
     public func compile(module: Module, validator: ModuleValidator, configuration: EngineConfiguration) throws -> any CompiledCode {
         let typeIDs = module.types.map { TypeRegistry.id(for: $0) }
         let functionTypes = module.allFunctionTypeIndices.map { index in
@@ -39,6 +41,7 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
         return InterpretedCode(words: translator.code, entries: translator.entries, handlers: translator.handlerRegions)
     }
 
+    /// Runs `function` with its arguments in the slots at `arguments`; results overwrite them.
     public func invoke(_ function: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,
                        store: Store) throws(Trap) {
         let stack = store.stack

@@ -32,6 +32,7 @@ public struct JITListing: Sendable {
     /// A machine instruction that keeps a memory access in bounds, and how (`wasmlab explore`
     /// highlights them, so each strategy's cost shows in the code).
     public struct IsolationSite: Sendable {
+        /// How the instruction isolates.
         public enum Kind: String, Sendable {
             /// Part of an explicit compare-and-trap (software).
             case boundsCheck = "bounds check"
@@ -40,20 +41,28 @@ public struct JITListing: Sendable {
             /// An access that faults into the guard region when out of bounds (guard, masked).
             case guardedAccess = "guarded access"
         }
+        /// Offset from the start of the module's code.
         public var codeOffset: Int
+        /// How it isolates.
         public var kind: Kind
     }
 
+    /// Where a part of the code starts, and what it is.
     public struct Event: Sendable {
+        /// Offset from the start of the module's code.
         public var codeOffset: Int
+        /// What the code from here to the next event is.
         public var mark: Mark
     }
 
     /// An immediate that differs between processes (helper addresses, registry ids): the
     /// listing prints `symbol` instead, so output is deterministic.
     public struct Note: Sendable {
+        /// Offset from the start of the module's code.
         public var codeOffset: Int
+        /// The immediate as the code holds it.
         public var value: UInt64
+        /// What the listing prints instead.
         public var symbol: String
     }
 
@@ -61,6 +70,7 @@ public struct JITListing: Sendable {
     public internal(set) var functions: [[Event]] = []
     /// Events of the module-level code after the functions.
     public internal(set) var module: [Event] = []
+    /// Immediates to print by name, in code order.
     public internal(set) var notes: [Note] = []
     /// In code order.
     public internal(set) var isolation: [IsolationSite] = []

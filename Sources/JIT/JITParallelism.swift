@@ -20,6 +20,7 @@ public struct JITParallelism: Sendable, Equatable {
     /// compile takes ~0.2 ms or more (Docs/JIT.md, "Parallel compilation").
     public static let defaultMinimumCodeBytes = 16 << 10
 
+    /// Up to `workers` threads for modules of at least `minimumCodeBytes` of function bodies.
     public init(workers: Int, minimumCodeBytes: Int = JITParallelism.defaultMinimumCodeBytes) {
         self.workers = max(workers, 1)
         self.minimumCodeBytes = max(minimumCodeBytes, 0)

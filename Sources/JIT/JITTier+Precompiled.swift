@@ -10,8 +10,10 @@ import WasmValidator
 // Functions the JIT left to the interpreter are translated again on load: their
 // interpreter code holds process-wide type ids.
 extension JITTier: PrecompilingTier {
+    /// The instruction set of the code.
     public var isa: String { "x86-64" }
 
+    /// The context and record layouts and helper slots compiled code relies on.
     public var codeABI: String {
         let context = [JITContext.trapOffset, JITContext.stackLimitOffset, JITContext.slotEndOffset,
                        JITContext.tierIDOffset, JITContext.trapPCOffset, JITContext.trapSPOffset,
@@ -24,6 +26,7 @@ extension JITTier: PrecompilingTier {
         return "context[\(context)] layout[\(layout)] helpers[\(helpers)]"
     }
 
+    /// The machine code and its tables as bytes.
     public func serialize(_ code: any CompiledCode) throws(WasmError) -> [UInt8] {
         guard let code = code as? JITCode else { throw WasmError(.uninstantiable, "not code of the jit tier") }
         var w = ArchiveWriter()
@@ -71,6 +74,7 @@ extension JITTier: PrecompilingTier {
         return w.bytes
     }
 
+    /// The code back from `serialize`, in fresh executable pages.
     public func deserialize(_ bytes: [UInt8], module: Module, validator: ModuleValidator,
                             configuration: EngineConfiguration) throws -> any CompiledCode {
         guard Self.isSupported else { throw WasmError(.uninstantiable, "the jit tier needs an x86-64 host") }

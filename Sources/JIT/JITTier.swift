@@ -11,7 +11,9 @@ import WasmValidator
 /// with `SinglePassCompiler`; functions it cannot compile run in the interpreter behind
 /// native shims, so a module may run mixed. See Docs/JIT.md.
 public final class JITTier: ExecutionTier, @unchecked Sendable {
+    /// The name configurations select the JIT by.
     public let name = "jit"
+    /// The JIT's id in `ExecutionTiers` (-1 until registered).
     public private(set) var id: Int = -1
     typealias Trampoline = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer?,
                                            UnsafeMutableRawPointer, UnsafeRawPointer) -> UInt
@@ -50,6 +52,7 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     /// Functions compiled and left to the interpreter by all `compile` calls so far.
     public var statistics: JITStatistics { totals.withLock { $0 } }
 
+    /// Validates and compiles every defined function (see `compileModule`).
     public func compile(module: Module, validator: ModuleValidator, configuration: EngineConfiguration) throws -> any CompiledCode {
         let code = try compileModule(module, validator: validator, bounds: configuration.bounds,
                                      countsFuel: configuration.countsFuel)
@@ -57,6 +60,7 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         return code
     }
 
+    /// Runs `function`'s machine code with its arguments in the slots at `arguments`; results overwrite them.
     public func invoke(_ function: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,
                        store: Store) throws(Trap) {
         guard let code = function.pointee.code else { throw Trap(.hostError, detail: "function has no code") }
@@ -140,9 +144,13 @@ struct X64Sink: CodeSink {
 
 /// Counts of what the JIT produced.
 public struct JITStatistics: Sendable {
+    /// Functions compiled to machine code.
     public var compiledFunctions = 0
+    /// Functions left to the interpreter.
     public var interpretedFunctions = 0
+    /// Bytes of machine code.
     public var codeBytes = 0
+    /// Wasm instructions compiled.
     public var instructions = 0
     /// Threads that compiled the module (`JITParallelism`); over several modules, the most.
     public var workers = 0
@@ -151,6 +159,7 @@ public struct JITStatistics: Sendable {
     /// Why functions were left to the interpreter (first unsupported feature, count).
     public var unsupported: [String: Int] = [:]
 
+    /// All zero.
     public init() {}
 
     mutating func add(_ other: JITStatistics) {
@@ -173,6 +182,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     let interpreted: any CompiledCode
     let trapTable: TrapTable
     let handlers: HandlerTable
+    /// What this module's compile produced.
     public let statistics: JITStatistics
     /// The module (names for backtraces and listings).
     public let module: Module
@@ -241,6 +251,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     /// regions are found there when an exception unwinds through them).
     public var interpretedPart: any CompiledCode { interpreted }
 
+    /// Entry point and frame size of defined function `index`.
     public func entry(definedIndex index: Int) -> (code: UnsafeRawPointer, frameSlots: Int) {
         guard index >= 0 && index < entries.count else { return (UnsafeRawPointer(buffer.base), 1) }
         return (entries[index].0, entries[index].1)

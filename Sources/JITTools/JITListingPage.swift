@@ -5,11 +5,16 @@ import JIT
 /// that keep memory accesses in bounds highlighted by kind, with counts. No scripts, no
 /// external styles, fonts or images: the page works offline and from a file.
 public struct JITListingPage {
+    /// One function of the page.
     public struct Function {
+        /// Its index in the function index space.
         public var index: Int
+        /// Its name (name section, export, or `func[N]`).
         public var name: String
+        /// Its listing (`JITListingPrinter.rows(ofFunction:)`).
         public var rows: [JITListingPrinter.Row]
 
+        /// A function's listing for the page.
         public init(index: Int, name: String, rows: [JITListingPrinter.Row]) {
             self.index = index
             self.name = name
@@ -17,11 +22,14 @@ public struct JITListingPage {
         }
     }
 
+    /// The page title (e.g. the file name).
     public var title: String
     /// One line under the title: strategy, architecture, what was compiled.
     public var subtitle: String
+    /// The functions shown, in order.
     public var functions: [Function]
 
+    /// A page of `functions`.
     public init(title: String, subtitle: String, functions: [Function]) {
         self.title = title
         self.subtitle = subtitle
@@ -30,6 +38,7 @@ public struct JITListingPage {
 
     static let kinds: [JITListing.IsolationSite.Kind] = [.boundsCheck, .addressMask, .guardedAccess]
 
+    /// The whole page: HTML with its style inline.
     public var html: String {
         var out = """
             <!DOCTYPE html>

@@ -28,6 +28,7 @@ import WasmRuntime
 public struct JITListingPrinter {
     /// The code was compiled without `recordListing`.
     public struct ListingMissing: Error, CustomStringConvertible {
+        /// Why there is no listing.
         public var description: String { "the module was compiled without recordListing" }
     }
 
@@ -42,6 +43,7 @@ public struct JITListingPrinter {
     /// Module code offset -> how that instruction isolates a memory access.
     let isolation: [Int: JITListing.IsolationSite.Kind]
 
+    /// A printer for `code`, which must have been compiled with `recordListing: true`.
     public init(module: Module, code: JITCode, disassembler: Disassembler) throws(ListingMissing) {
         guard let listing = code.listing else { throw ListingMissing() }
         self.module = module

@@ -23,9 +23,12 @@ import WasmRuntime
 public struct DifferentialRun {
     /// A tier and bounds strategy, written `TIER:BOUNDS` (e.g. `jit:guard`).
     public struct Configuration: Hashable, Sendable, CustomStringConvertible {
+        /// The tier's name.
         public var tier: String
+        /// The bounds strategy.
         public var bounds: BoundsStrategy
 
+        /// A configuration of `tier` under `bounds`.
         public init(tier: String, bounds: BoundsStrategy) {
             self.tier = tier
             self.bounds = bounds
@@ -40,6 +43,7 @@ public struct DifferentialRun {
             self.init(tier: String(parts[0]), bounds: bounds)
         }
 
+        /// `TIER:BOUNDS`, as `--configs` takes it.
         public var description: String { "\(tier):\(bounds.rawValue)" }
 
         /// Every tier this build has, under each safe strategy (software checks and guard pages).
@@ -51,6 +55,7 @@ public struct DifferentialRun {
     /// Argument vectors per exported function: the first is all zeros, the others mix
     /// boundary values and random bits (the same for every configuration and run).
     public var vectorsPerFunction: Int
+    /// The proposals the modules may use.
     public var features: WasmFeatures
     /// Fuel per store, for modules that may not terminate. Tiers count fuel differently,
     /// so the first `interrupted` ends the comparison, like a stack exhaustion.
@@ -59,6 +64,7 @@ public struct DifferentialRun {
     /// memory64 without end. 1 GiB; an oracle must use the same (`tools/fuzz-diff` does).
     public var maxMemoryPages: UInt64 = 16384
 
+    /// A run calling each export with `vectorsPerFunction` argument vectors, under `fuel` per call.
     public init(vectorsPerFunction: Int = 3, features: WasmFeatures = .wasm3, fuel: UInt64? = nil) {
         self.vectorsPerFunction = vectorsPerFunction
         self.features = features
@@ -68,7 +74,9 @@ public struct DifferentialRun {
     /// What a run did (`lines`), and the type of each export (`types`, e.g. `"f" : "func i32 f64 -> v128"`,
     /// `"g": "global i64"`) for a driver that replays the calls on another engine.
     public struct Outcome: Sendable {
+        /// What the module did, one comparable line per event.
         public var lines: [String]
+        /// Each export's type, for drivers that replay the calls elsewhere.
         public var types: [String: String] = [:]
     }
 

@@ -2,10 +2,13 @@
 /// `Spec/expectations/<tier>-<bounds>.txt` (`#` starts a comment). The list may only
 /// shrink: an entry whose command now passes is reported so it gets removed.
 public struct Expectations: Sendable {
+    /// The expected failures, as `SET/FILE.wast:LINE`.
     public private(set) var entries: Set<String> = []
 
+    /// No expected failures.
     public init() {}
 
+    /// The entries of an expectations file (one per line, `#` comments).
     public init(text: String) {
         for raw in text.split(separator: "\n", omittingEmptySubsequences: true) {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
@@ -20,6 +23,7 @@ public struct Expectations: Sendable {
         return parts.suffix(2).joined(separator: "/") + ":\(line)"
     }
 
+    /// Whether the command at `line` of `file` is expected to fail.
     public func contains(file: String, line: Int) -> Bool {
         entries.contains(Self.key(file: file, line: line))
     }

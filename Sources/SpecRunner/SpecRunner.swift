@@ -5,13 +5,18 @@ import WasmRuntime
 /// Runs .wast scripts against one (tier, bounds strategy, feature set). Every top-level
 /// command — module, register, action, assertion — counts as one passed or failed check.
 public final class SpecRunner {
+    /// What the scripts run on.
     public struct Configuration: Sendable {
+        /// The tier's name.
         public var tier: String
+        /// The bounds strategy.
         public var bounds: BoundsStrategy
+        /// The proposals modules may use.
         public var features: WasmFeatures
         /// Permits `BoundsStrategy.isUnsafe` strategies (see `StoreConfiguration`).
         public var allowUnsafeStrategies: Bool
 
+        /// A configuration (default: the interpreter, software checks, Wasm 3.0).
         public init(tier: String = "interp", bounds: BoundsStrategy = .software, features: WasmFeatures = .wasm3,
                     allowUnsafeStrategies: Bool = false) {
             self.tier = tier
@@ -21,24 +26,38 @@ public final class SpecRunner {
         }
     }
 
+    /// A command that did not do what the script expects.
     public struct Failure: Sendable, CustomStringConvertible {
+        /// The script.
         public var file: String
+        /// The command's line.
         public var line: Int
+        /// The command's kind (`assert_return`, ...).
         public var command: String
+        /// What the script expects.
         public var expected: String
+        /// What happened.
         public var actual: String
+        /// `FILE:LINE: COMMAND: expected ..., got ...`.
         public var description: String { "\(file):\(line): \(command): expected \(expected), got \(actual)" }
     }
 
+    /// The outcome of one script.
     public struct FileResult: Sendable {
+        /// The script.
         public var file: String
+        /// Commands that did what the script expects.
         public var passed = 0
+        /// Commands that did not.
         public var failed = 0
+        /// The failing commands.
         public var failures: [Failure] = []
     }
 
+    /// What the scripts run on.
     public let configuration: Configuration
 
+    /// A runner for `configuration`.
     public init(configuration: Configuration) {
         self.configuration = configuration
     }

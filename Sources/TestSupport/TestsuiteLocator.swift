@@ -6,8 +6,11 @@ import Platform
 /// of its ancestors (a worktree sits deeper than the main checkout). A missing testsuite is
 /// an error, never a silent skip.
 public enum TestsuiteLocator {
+    /// No testsuite at any of the places tried.
     public struct NotFound: Error, CustomStringConvertible {
+        /// The places looked at, in order.
         public var tried: [String]
+        /// The places tried and how to provide the testsuite.
         public var description: String {
             "spec testsuite not found; tried: " + tried.joined(separator: ", ")
                 + " (set WASMLAB_TESTSUITE or run Spec/fetch-testsuite)"

@@ -6,38 +6,70 @@ public enum WASIFileType: UInt8, Sendable {
 /// `rights`: what a descriptor may be used for. Operations check the right they need and
 /// fail with `notcapable` without it; rights can only be dropped, never regained.
 public struct WASIRights: OptionSet, Sendable, Hashable {
+    /// The preview1 rights bits.
     public let rawValue: UInt64
+    /// Rights from their preview1 bits.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
+    /// The right to call fd_datasync.
     public static let fdDatasync = WASIRights(rawValue: 1 << 0)
+    /// The right to call fd_read (and poll_oneoff reads).
     public static let fdRead = WASIRights(rawValue: 1 << 1)
+    /// The right to call fd_seek (changes the offset).
     public static let fdSeek = WASIRights(rawValue: 1 << 2)
+    /// The right to call fd_fdstat_set_flags.
     public static let fdFdstatSetFlags = WASIRights(rawValue: 1 << 3)
+    /// The right to call fd_sync.
     public static let fdSync = WASIRights(rawValue: 1 << 4)
+    /// The right to call fd_tell (reads the offset).
     public static let fdTell = WASIRights(rawValue: 1 << 5)
+    /// The right to call fd_write (and poll_oneoff writes).
     public static let fdWrite = WASIRights(rawValue: 1 << 6)
+    /// The right to call fd_advise.
     public static let fdAdvise = WASIRights(rawValue: 1 << 7)
+    /// The right to call fd_allocate.
     public static let fdAllocate = WASIRights(rawValue: 1 << 8)
+    /// The right to call path_create_directory.
     public static let pathCreateDirectory = WASIRights(rawValue: 1 << 9)
+    /// The right to call path_open with O_CREAT.
     public static let pathCreateFile = WASIRights(rawValue: 1 << 10)
+    /// The right to call path_link, as the source directory.
     public static let pathLinkSource = WASIRights(rawValue: 1 << 11)
+    /// The right to call path_link, as the target directory.
     public static let pathLinkTarget = WASIRights(rawValue: 1 << 12)
+    /// The right to call path_open.
     public static let pathOpen = WASIRights(rawValue: 1 << 13)
+    /// The right to call fd_readdir.
     public static let fdReaddir = WASIRights(rawValue: 1 << 14)
+    /// The right to call path_readlink.
     public static let pathReadlink = WASIRights(rawValue: 1 << 15)
+    /// The right to call path_rename, as the source directory.
     public static let pathRenameSource = WASIRights(rawValue: 1 << 16)
+    /// The right to call path_rename, as the target directory.
     public static let pathRenameTarget = WASIRights(rawValue: 1 << 17)
+    /// The right to call path_filestat_get.
     public static let pathFilestatGet = WASIRights(rawValue: 1 << 18)
+    /// The right to call changing a file's size through a path (path_open with O_TRUNC).
     public static let pathFilestatSetSize = WASIRights(rawValue: 1 << 19)
+    /// The right to call path_filestat_set_times.
     public static let pathFilestatSetTimes = WASIRights(rawValue: 1 << 20)
+    /// The right to call fd_filestat_get.
     public static let fdFilestatGet = WASIRights(rawValue: 1 << 21)
+    /// The right to call fd_filestat_set_size.
     public static let fdFilestatSetSize = WASIRights(rawValue: 1 << 22)
+    /// The right to call fd_filestat_set_times.
     public static let fdFilestatSetTimes = WASIRights(rawValue: 1 << 23)
+    /// The right to call path_symlink.
     public static let pathSymlink = WASIRights(rawValue: 1 << 24)
+    /// The right to call path_remove_directory.
     public static let pathRemoveDirectory = WASIRights(rawValue: 1 << 25)
+    /// The right to call path_unlink_file.
     public static let pathUnlinkFile = WASIRights(rawValue: 1 << 26)
+    /// The right to call poll_oneoff on the descriptor.
     public static let pollFdReadwrite = WASIRights(rawValue: 1 << 27)
+    /// The right to call sock_shutdown.
     public static let sockShutdown = WASIRights(rawValue: 1 << 28)
+    /// The right to call sock_accept.
     public static let sockAccept = WASIRights(rawValue: 1 << 29)
 
     /// Everything a regular file or character device descriptor can do.

@@ -2,8 +2,10 @@ import WasmCore
 
 /// A parsed `.wast` script: modules, actions and assertions in order.
 public struct WastScript: Sendable {
+    /// The script's commands, in order.
     public var commands: [WastCommand]
 
+    /// A script of `commands`.
     public init(commands: [WastCommand]) { self.commands = commands }
 }
 
@@ -11,13 +13,16 @@ public struct WastScript: Sendable {
 public struct WastCommand: Sendable {
     /// 1-based line of the command's opening parenthesis.
     public var line: Int
+    /// What the command does.
     public var kind: Kind
 
+    /// A command at `line` of its script.
     public init(line: Int, kind: Kind) {
         self.line = line
         self.kind = kind
     }
 
+    /// The script commands of the spec testsuite's .wast format.
     public enum Kind: Sendable {
         case module(name: String?, ModuleSource)
         /// `(module definition $name? ...)` (Wasm 3.0): compiled, not instantiated.
@@ -49,6 +54,7 @@ public enum ModuleSource: Sendable {
     case textError(WasmError)
 }
 
+/// What `invoke` and `get` commands do: call an export or read a global.
 public enum WastAction: Sendable {
     case invoke(module: String?, name: String, args: [WastValue])
     case get(module: String?, name: String)

@@ -1,7 +1,9 @@
 /// A cursor over bytes with the primitive decoders of the binary format (LEB128 with the
 /// spec's length and range limits, IEEE floats, names). Errors carry testsuite wording.
 public struct ByteReader: Sendable {
+    /// The bytes read.
     public let bytes: [UInt8]
+    /// Where the next read starts.
     public var offset: Int
     /// One past the last byte this reader may consume (a section or function end).
     public var limit: Int
@@ -14,9 +16,12 @@ public struct ByteReader: Sendable {
         self.limit = Swift.min(limit ?? bytes.count, bytes.count)
     }
 
+    /// Whether the limit is reached.
     public var isAtEnd: Bool { offset >= limit }
+    /// Bytes left before the limit.
     public var remaining: Int { limit - offset }
 
+    /// One byte; "unexpected end" past the limit.
     @inlinable @inline(__always)
     public mutating func readByte() throws(WasmError) -> UInt8 {
         guard offset < limit else { throw endError() }
@@ -31,6 +36,7 @@ public struct ByteReader: Sendable {
         .malformed(limit < bytes.count ? "unexpected end of section or function" : "unexpected end", offset: offset)
     }
 
+    /// The next `count` bytes.
     public mutating func readBytes(_ count: Int) throws(WasmError) -> ArraySlice<UInt8> {
         guard count >= 0, count <= remaining else {
             throw .malformed(limit < bytes.count ? "unexpected end of section or function" : "unexpected end", offset: offset)
@@ -89,6 +95,7 @@ public struct ByteReader: Sendable {
 
     // One-byte encodings (most indices and small constants) skip the general loop; a
     // single byte is always within the limits of these widths.
+    /// An unsigned LEB128 of at most 32 bits.
     @inlinable @inline(__always)
     public mutating func readU32() throws(WasmError) -> UInt32 {
         if offset < limit, bytes[offset] < 0x80 {
@@ -98,6 +105,7 @@ public struct ByteReader: Sendable {
         return UInt32(try readULEB(bits: 32))
     }
 
+    /// A signed LEB128 of at most 32 bits.
     @inlinable @inline(__always)
     public mutating func readI32() throws(WasmError) -> Int32 {
         if offset < limit, bytes[offset] < 0x80 {
@@ -107,6 +115,7 @@ public struct ByteReader: Sendable {
         return Int32(truncatingIfNeeded: try readSLEB(bits: 32))
     }
 
+    /// A signed LEB128 of at most 64 bits.
     @inlinable @inline(__always)
     public mutating func readI64() throws(WasmError) -> Int64 {
         if offset < limit, bytes[offset] < 0x80 {
@@ -118,6 +127,7 @@ public struct ByteReader: Sendable {
     /// The signed 33-bit block type index.
     public mutating func readS33() throws(WasmError) -> Int64 { try readSLEB(bits: 33) }
 
+    /// Four bytes, little-endian (f32 constants).
     public mutating func readFixedU32() throws(WasmError) -> UInt32 {
         guard remaining >= 4 else { _ = try readBytes(4); return 0 }
         var v: UInt32 = 0
@@ -126,6 +136,7 @@ public struct ByteReader: Sendable {
         return v
     }
 
+    /// Eight bytes, little-endian (f64 constants).
     public mutating func readFixedU64() throws(WasmError) -> UInt64 {
         guard remaining >= 8 else { _ = try readBytes(8); return 0 }
         var v: UInt64 = 0
@@ -148,6 +159,7 @@ public struct ByteReader: Sendable {
 
 /// Strict UTF-8 validation (no overlongs, no surrogates, at most U+10FFFF).
 public enum UTF8Validation {
+    /// The text of `bytes`, nil unless it is well-formed UTF-8.
     public static func decode<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
         // Callers in other modules reach this unspecialised: check contiguous bytes
         // through a concrete buffer instead of a generic iterator.
@@ -155,10 +167,12 @@ public enum UTF8Validation {
         return decode(Array(bytes))
     }
 
+    /// The text of `bytes`, nil unless it is well-formed UTF-8.
     public static func decode(_ bytes: [UInt8]) -> String? {
         bytes.withUnsafeBufferPointer { decode(buffer: $0) }
     }
 
+    /// The text of `bytes`, nil unless it is well-formed UTF-8.
     public static func decode(_ bytes: ArraySlice<UInt8>) -> String? {
         bytes.withUnsafeBufferPointer { decode(buffer: $0) }
     }

@@ -34,7 +34,9 @@ public enum OperandType: Hashable, Sendable {
 
 /// The stack effect of an instruction that needs no special typing rule.
 public struct OpcodeSignature: Sendable {
+    /// Operand types popped, bottom first.
     public var pops: [OperandType]
+    /// Result types pushed.
     public var pushes: [OperandType]
 }
 
@@ -44,7 +46,9 @@ public struct OpcodeInfo: Sendable {
     public var name: String
     /// 0 for single-byte opcodes, else 0xFB/0xFC/0xFD/0xFE.
     public var prefix: UInt8
+    /// The opcode byte, or the code after a prefix byte.
     public var code: UInt32
+    /// The immediates that follow the opcode.
     public var immediate: ImmediateKind
     /// log2 of the access size for memory instructions; log2 of the lane width in bytes
     /// for `lane` and `memargLane` instructions.
@@ -54,6 +58,7 @@ public struct OpcodeInfo: Sendable {
 }
 
 extension Opcode {
+    /// The opcode's row of the instruction table.
     @inlinable public var info: OpcodeInfo { Opcode.infos[Int(rawValue)] }
     public var name: String { info.name }
 

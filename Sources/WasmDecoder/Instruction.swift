@@ -10,12 +10,16 @@ public enum BlockType: Hashable, Sendable {
 
 /// One clause of a `try_table`.
 public struct CatchClause: Hashable, Sendable {
+    /// Which exceptions the clause catches and whether it also pushes the exnref.
     public enum Kind: UInt8, Sendable { case `catch` = 0, catchRef = 1, catchAll = 2, catchAllRef = 3 }
+    /// Which exceptions the clause catches.
     public var kind: Kind
     /// The tag index (unused for catch_all / catch_all_ref).
     public var tag: UInt32
+    /// The branch target, as a relative label depth.
     public var label: UInt32
 
+    /// A catch clause.
     public init(kind: Kind, tag: UInt32, label: UInt32) {
         self.kind = kind
         self.tag = tag
@@ -45,31 +49,41 @@ public struct CatchClause: Hashable, Sendable {
 /// | lane           | index = lane                                              |
 /// | memargLane     | as memarg, and value2 = lane                              |
 public struct Instruction: Hashable, Sendable {
+    /// The instruction.
     public var opcode: Opcode
+    /// The first index immediate (local, global, function, type, table, memory, label ...).
     public var index: UInt32 = 0
+    /// The second index immediate (e.g. the table of `call_indirect`, a memory offset's memory).
     public var index2: UInt32 = 0
+    /// A constant's bits, a memory access's offset, or a lane index.
     public var value: UInt64 = 0
     /// The high half of a 16-byte immediate, or the lane of a `memargLane` immediate.
     public var value2: UInt64 = 0
+    /// The block type of `block`, `loop`, `if` and `try_table`.
     public var blockType: BlockType = .empty
+    /// The heap type of `ref.null` and the reference instructions.
     public var heapType: HeapType = .func
     /// The variable-length immediates, nil when all are empty: most instructions have
     /// none, and a nil reference keeps copying an instruction free of reference counting.
     @usableFromInline var lists: InstructionLists?
 
+    /// The types of a typed `select`.
     public var valueTypes: [ValueType] {
         get { lists?.valueTypes ?? [] }
         set { setLists(newValue, labels, catches) }
     }
+    /// The targets of `br_table`, the default last.
     public var labels: [UInt32] {
         get { lists?.labels ?? [] }
         set { setLists(valueTypes, newValue, catches) }
     }
+    /// The clauses of `try_table`.
     public var catches: [CatchClause] {
         get { lists?.catches ?? [] }
         set { setLists(valueTypes, labels, newValue) }
     }
 
+    /// An instruction with no immediates (set them after).
     @inlinable public init(_ opcode: Opcode) { self.opcode = opcode }
 
     /// Becomes `Instruction(opcode)` field by field; the lists are released only when

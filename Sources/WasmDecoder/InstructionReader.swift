@@ -6,6 +6,7 @@ import WasmCore
 /// features); typing and index checks are the validator's. It allocates only for the
 /// variable-length immediates (`br_table` targets, typed `select`, `try_table` catches).
 public struct InstructionReader: Sendable {
+    /// The proposals whose instructions are accepted.
     @usableFromInline var reader: ByteReader
     public let features: WasmFeatures
     /// `OpcodeByteTable.shared`, read once per reader instead of once per instruction.

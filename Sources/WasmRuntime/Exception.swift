@@ -56,7 +56,9 @@ public final class Exception: Error, Hashable, @unchecked Sendable {
         return Unmanaged<Exception>.fromOpaque(pointer).takeUnretainedValue()
     }
 
+    /// Exceptions are equal when they are the same object (Wasm compares exnrefs by identity).
     public static func == (lhs: Exception, rhs: Exception) -> Bool { lhs === rhs }
+    /// Hashes the identity.
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
 

@@ -9,6 +9,7 @@ public struct CallFrame {
     /// The function this frame runs.
     public var function: UnsafeMutablePointer<FunctionRecord>
 
+    /// A frame returning to `returnPC` (nil: back to the host) with the caller's frame base.
     @inline(__always)
     public init(returnPC: UnsafeRawPointer?, callerFP: UnsafeMutableRawPointer, function: UnsafeMutablePointer<FunctionRecord>) {
         self.returnPC = returnPC
@@ -21,11 +22,15 @@ public struct CallFrame {
 /// bounded by `maxCallDepth`, so runaway recursion traps instead of overflowing the
 /// native stack. Not thread-safe: one thread runs a store at a time.
 public final class ExecutionStack {
+    /// Start of the value stack.
     public let slotBase: UnsafeMutableRawPointer
+    /// End of the value stack: a frame that would pass it traps with `callStackExhausted`.
     public let slotEnd: UnsafeMutableRawPointer
     /// First free slot; nested entries (host -> Wasm) start here.
     public var slotTop: UnsafeMutableRawPointer
+    /// The frame stack (the interpreter's return addresses and callers).
     public let frames: UnsafeMutablePointer<CallFrame>
+    /// Capacity of `frames` (`StoreConfiguration.maxCallDepth`).
     public let maxFrames: Int
     /// Number of frames in use.
     public var frameCount: Int = 0
@@ -34,6 +39,7 @@ public final class ExecutionStack {
         get { pollWords.load(as: UInt64.self) }
         set { pollWords.storeBytes(of: newValue, as: UInt64.self) }
     }
+    /// Whether fuel is counted down (`Store.setFuel`).
     public var meteringEnabled: Bool
     /// Set (from any thread) to make running code trap with `interrupted` at its next poll.
     public let interruptFlag: UnsafeMutablePointer<UInt32>
@@ -45,8 +51,11 @@ public final class ExecutionStack {
     ///         12  hot trap   UInt32, the interpreter's: why its hot loop stopped (reason + 1)
     /// ```
     public let pollWords: UnsafeMutableRawPointer
+    /// Byte offset of the fuel counter in `pollWords`.
     public static let pollFuelOffset = 0
+    /// Byte offset of the interrupt flag in `pollWords`.
     public static let pollInterruptOffset = 8
+    /// Byte offset of the word where the interpreter's hot loop leaves a trap reason.
     public static let pollHotTrapOffset = 12
     /// The full trap behind a `hostError` reason (host functions throw arbitrary errors).
     public var pendingTrap: Trap?

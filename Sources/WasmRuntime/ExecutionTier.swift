@@ -46,14 +46,17 @@ public enum ExecutionTiers {
         }
     }
 
+    /// The id of the tier named `name`, if registered.
     public static func id(named name: String) -> Int? {
         tiers.withLock { $0.firstIndex { $0.name == name } }
     }
 
+    /// The tier with id `id`, if registered.
     public static func tier(id: Int) -> (any ExecutionTier)? {
         tiers.withLock { id >= 0 && id < $0.count ? $0[id] : nil }
     }
 
+    /// The registered tiers' names, in registration order.
     public static var names: [String] { tiers.withLock { $0.map(\.name) } }
 }
 

@@ -3,14 +3,21 @@ import WasmCore
 /// Fixed-width little-endian fields for precompiled modules (`Engine.precompile`): what
 /// the engine writes in the header and what a tier writes for its code.
 public struct ArchiveWriter {
+    /// What was written so far.
     public private(set) var bytes: [UInt8] = []
 
+    /// An empty archive.
     public init() {}
 
+    /// Appends one byte.
     public mutating func u8(_ v: UInt8) { bytes.append(v) }
+    /// Appends four bytes, little-endian.
     public mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    /// Appends eight bytes, little-endian.
     public mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    /// Appends an `Int` as eight bytes.
     public mutating func int(_ v: Int) { u64(UInt64(bitPattern: Int64(v))) }
+    /// Appends a byte, 1 or 0.
     public mutating func bool(_ v: Bool) { u8(v ? 1 : 0) }
 
     /// A length, then the bytes.
@@ -19,6 +26,7 @@ public struct ArchiveWriter {
         bytes += v
     }
 
+    /// Appends a string as a blob of its UTF-8 bytes.
     public mutating func string(_ v: String) { blob(Array(v.utf8)) }
 }
 
@@ -26,13 +34,16 @@ public struct ArchiveWriter {
 /// malformed archive, never a crash.
 public struct ArchiveReader {
     let bytes: [UInt8]
+    /// Where the next read starts.
     public private(set) var offset: Int
 
+    /// A reader of `bytes` from `offset`.
     public init(_ bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
         self.offset = offset
     }
 
+    /// Whether every byte was read.
     public var isAtEnd: Bool { offset == bytes.count }
 
     static func truncated() -> WasmError { WasmError(.malformed, "precompiled module is truncated") }
@@ -43,18 +54,23 @@ public struct ArchiveReader {
         return bytes[offset ..< offset + n]
     }
 
+    /// Reads one byte.
     public mutating func u8() throws(WasmError) -> UInt8 { try take(1).first! }
 
+    /// Reads four bytes, little-endian.
     public mutating func u32() throws(WasmError) -> UInt32 {
         try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
     }
 
+    /// Reads eight bytes, little-endian.
     public mutating func u64() throws(WasmError) -> UInt64 {
         try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
     }
 
+    /// Reads an `Int` written by `ArchiveWriter.int`.
     public mutating func int() throws(WasmError) -> Int { Int(truncatingIfNeeded: Int64(bitPattern: try u64())) }
 
+    /// Reads a byte as a Boolean.
     public mutating func bool() throws(WasmError) -> Bool { try u8() != 0 }
 
     /// A count of items that each take at least `minimumSize` bytes: never more than the
@@ -65,8 +81,10 @@ public struct ArchiveReader {
         return Int(n)
     }
 
+    /// Reads a length and that many bytes.
     public mutating func blob() throws(WasmError) -> [UInt8] { Array(try take(try count())) }
 
+    /// Reads a blob as UTF-8 text.
     public mutating func string() throws(WasmError) -> String {
         let raw = try blob()
         guard let text = String(validating: raw, as: UTF8.self) else {

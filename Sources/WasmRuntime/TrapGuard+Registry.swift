@@ -24,6 +24,7 @@ public struct TrapSite: Sendable {
     /// `TrapReason.rawValue`.
     public var reason: UInt8
 
+    /// A site at `offset` that traps with `reason` when it faults.
     public init(offset: UInt32, reason: TrapReason) {
         self.offset = offset
         self.reason = reason.rawValue
@@ -181,6 +182,7 @@ extension TrapGuard {
         }
     }
 
+    /// Forgets a memory region (before it is unmapped).
     public func unregister(_ handle: RegionHandle) {
         locked { s in
             s.pointee.regions[handle.index].end = 0
@@ -188,6 +190,7 @@ extension TrapGuard {
         }
     }
 
+    /// Forgets a code range and its trap sites (before the code is freed).
     public func unregister(_ handle: CodeHandle) {
         locked { s in
             s.pointee.codes[handle.index].end = 0

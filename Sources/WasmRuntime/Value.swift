@@ -36,7 +36,9 @@ public struct FunctionHandle: Hashable, @unchecked Sendable {
     /// A reference to `function`.
     public init(_ function: Function) { self.function = function }
 
+    /// Handles are equal when they name the same function.
     public static func == (lhs: FunctionHandle, rhs: FunctionHandle) -> Bool { lhs.function === rhs.function }
+    /// Hashes the function's identity.
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(function)) }
 }
 

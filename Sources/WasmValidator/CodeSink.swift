@@ -3,7 +3,9 @@ import WasmDecoder
 
 /// What the validator knows about a control frame, as seen by a tier's translator.
 public struct LabelInfo: Sendable {
+    /// What opened the control frame.
     public enum Kind: Sendable { case function, block, loop, `if`, `else`, tryTable }
+    /// What opened the control frame.
     public var kind: Kind
     /// Operand stack height (in values) when the frame was entered, below its parameters.
     public var baseHeight: Int
@@ -52,8 +54,12 @@ public protocol CodeSink {
 
 /// A sink that produces nothing: plain validation.
 public struct NullCodeSink: CodeSink {
+    /// A sink that keeps nothing (validation only).
     public init() {}
+    /// Ignored.
     public mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) {}
+    /// Ignored.
     public mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) {}
+    /// Ignored.
     public mutating func endFunction(maxStackHeight: Int) {}
 }

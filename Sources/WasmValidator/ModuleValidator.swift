@@ -49,6 +49,7 @@ public struct ModuleValidator: Sendable {
 
     let state: State
 
+    /// The module being validated.
     public var module: Module { state.module }
     /// `module.bytes` without copying the whole `Module` (about twenty arrays retained and
     /// released) in the inlinable validation loop, once per function.

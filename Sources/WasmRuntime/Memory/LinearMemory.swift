@@ -217,7 +217,9 @@ public final class LinearMemory {
 /// The part of a `LinearMemory` compiled code reads: where it starts and how many bytes
 /// are accessible.
 public struct MemoryView {
+    /// Start of the memory's bytes.
     public var base: UnsafeMutableRawPointer
+    /// Current size in bytes.
     public var byteCount: Int
 }
 
