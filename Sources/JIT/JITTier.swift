@@ -215,6 +215,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
         let base = UnsafeRawPointer(buffer.base)
         sortedEntries = entries.enumerated().map { ($0.element.0 - base, $0.offset) }.sorted { $0.offset < $1.offset }
         JITCodeRegistry.shared.add(self)
+        PerfMap.record(self)
     }
 
     /// Number of imported functions (defined function `i` is function `importCount + i`).

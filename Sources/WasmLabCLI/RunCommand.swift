@@ -56,6 +56,10 @@ struct RunCommand: ParsableCommand {
         valueName: "SIZE"))
     var maxStack: String?
 
+    @Option(help: ArgumentHelp("Profiler support: perfmap writes /tmp/perf-PID.map, so `perf report` names the JIT's functions.",
+                               valueName: "perfmap"))
+    var profile: ProfileOption?
+
     @Flag(name: .shortAndLong, help: "Say on stderr which tier and bounds strategy run the module.")
     var verbose = false
 
@@ -87,7 +91,7 @@ struct RunCommand: ParsableCommand {
                       fuel: fuel, timeout: timeout,
                       maxMemoryPages: maxMemory.flatMap(Self.bytes).map { UInt64($0 / 65536) },
                       valueStackSlots: maxStack.flatMap(Self.bytes).map { $0 / 8 },
-                      verbose: verbose, file: file, arguments: arguments)
+                      profile: profile, verbose: verbose, file: file, arguments: arguments)
     }
 
     func run() throws { try invocation.run() }
@@ -116,6 +120,12 @@ struct RunCommand: ParsableCommand {
         let (bytes, overflow) = value.multipliedReportingOverflow(by: scale)
         return overflow ? nil : bytes
     }
+}
+
+/// `run --profile`: what profilers are told about compiled code.
+enum ProfileOption: String, ExpressibleByArgument, Equatable {
+    /// `/tmp/perf-PID.map` for `perf`.
+    case perfmap
 }
 
 /// Process exit statuses wasmlab itself uses for `run` (guest statuses pass through).

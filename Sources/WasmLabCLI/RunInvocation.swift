@@ -5,6 +5,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import JIT
 import SpecRunner
 import Tiers
 import WASI
@@ -26,6 +27,7 @@ struct RunInvocation: Equatable {
     var timeout: String?
     var maxMemoryPages: UInt64?
     var valueStackSlots: Int?
+    var profile: ProfileOption?
     var verbose = false
     var file = ""
     var arguments: [String] = []
@@ -37,6 +39,7 @@ struct RunInvocation: Equatable {
         // as on a native process that ignores SIGPIPE, instead of killing the host.
         signal(SIGPIPE, SIG_IGN)
         BuiltinTiers.register()
+        if profile == .perfmap { PerfMap.enable() }
 
         // `run FILE --invoke NAME ARGS...`: options after FILE arrive among the passthrough arguments.
         var invoke = self.invoke

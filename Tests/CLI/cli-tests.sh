@@ -276,6 +276,27 @@ expect "software checks are not highlighted under guard" test "$(grep -c '<tr cl
 "$wasmlab" explore poke.wat --func nope -o nope.html 2> err.txt
 expect "explore --func of a missing function fails" grep -q "no function 'nope'" err.txt
 
+# --profile perfmap: /tmp/perf-PID.map names the JIT's functions, and perf reports them.
+printf '(module (func $hot_loop (export "hot") (param i32) (result i32) (local i32)
+  (loop $l (local.set 1 (i32.add (local.get 1) (local.get 0)))
+    (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br_if $l (local.get 0)))
+  (local.get 1)))\n' > hot.wat
+"$wasmlab" run --profile perfmap --tier jit --invoke hot hot.wat 10 > /dev/null &
+pid=$!
+wait $pid
+expect "--profile perfmap writes the map" grep -Eq "^[0-9a-f]+ [0-9a-f]+ wasm::hot_loop$" /tmp/perf-$pid.map
+rm -f /tmp/perf-$pid.map
+"$wasmlab" run --tier jit --invoke hot hot.wat 10 > /dev/null &
+pid=$!
+wait $pid
+expect "no map without --profile" test ! -e /tmp/perf-$pid.map
+if timeout 120 perf record -q -e cpu-clock -o perf.data "$wasmlab" run --profile perfmap --tier jit --invoke hot hot.wat 200000000 > /dev/null 2>&1; then
+    expect "perf report names the Wasm function" grep -q "wasm::hot_loop" <(perf report -i perf.data --stdio 2> /dev/null)
+else
+    fail "perf record runs (linux-perf)"
+fi
+grep -l "wasm::hot_loop" /tmp/perf-*.map 2> /dev/null | xargs -r rm -f
+
 # diff: tiers agree on a module, and the exit status says so.
 "$wasmlab" diff ok.wasm > diff.txt
 expect "diff exits 0 when configurations agree" test $? -eq 0
