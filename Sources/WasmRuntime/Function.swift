@@ -222,17 +222,16 @@ extension Function {
     func callInPlace(_ body: (inout HostCall) throws -> Void, slots: UnsafeMutableRawPointer,
                      caller: UnsafeMutablePointer<InstanceContext>?) throws(Trap) {
         guard let layout = hostLayout else { throw Trap(.hostError, detail: "not an in-place host function") }
-        let name = debugName
         try withUnsafeTemporaryAllocation(byteCount: max(layout.resultBytes, 8), alignment: 8) { (scratch) throws(Trap) in
             let results = scratch.baseAddress!
             var call = HostCall(layout: layout, arguments: UnsafeRawPointer(slots), results: results, callerContext: caller)
             do {
                 try body(&call)
             } catch {
-                throw Function.trap(thrownBy: name, error)
+                throw Function.trap(thrownBy: debugName, error)
             }
             if let failure = call.failure() {
-                throw Trap(.hostError, backtrace: [name], detail: "host function \(name): \(failure)")
+                throw Trap(.hostError, backtrace: [debugName], detail: "host function \(debugName): \(failure)")
             }
             slots.copyMemory(from: results, byteCount: layout.resultBytes)
         }

@@ -38,9 +38,9 @@ public struct HostCall {
     /// Number of results the call must set.
     public var resultCount: Int { layout.resultCount }
 
-    private mutating func argumentBits(_ index: Int, _ kind: HostLayout.Kind) -> UInt64 {
-        guard index >= 0, index < layout.parameterCount, layout.parameterKinds[index] == kind else {
-            if misuse == nil { misuse = "argument \(index) read as \(kind), declared \(layout.describeParameter(index))" }
+    private mutating func argumentBits(_ index: Int, _ type: ValueType) -> UInt64 {
+        guard index >= 0, index < layout.parameterCount, layout.parameterKinds[index] == HostLayout.Kind(type) else {
+            if misuse == nil { misuse = "argument \(index) read as \(type), declared \(layout.describeParameter(index))" }
             return 0
         }
         return arguments.load(fromByteOffset: layout.parameterOffsets[index], as: UInt64.self)
@@ -73,9 +73,9 @@ public struct HostCall {
         return Slot.decode(low, as: type)
     }
 
-    private mutating func setBits(_ index: Int, _ kind: HostLayout.Kind, _ bits: UInt64) {
-        guard index >= 0, index < layout.resultCount, layout.resultKinds[index] == kind else {
-            if misuse == nil { misuse = "result \(index) set as \(kind), declared \(layout.describeResult(index))" }
+    private mutating func setBits(_ index: Int, _ type: ValueType, _ bits: UInt64) {
+        guard index >= 0, index < layout.resultCount, layout.resultKinds[index] == HostLayout.Kind(type) else {
+            if misuse == nil { misuse = "result \(index) set as \(type), declared \(layout.describeResult(index))" }
             return
         }
         results.storeBytes(of: bits, toByteOffset: layout.resultOffsets[index], as: UInt64.self)
@@ -124,18 +124,10 @@ public struct HostCall {
 /// Where a host function's arguments and results sit in slots, and their kinds: computed
 /// once per function, read by every call.
 final class HostLayout {
-    enum Kind: UInt8, CustomStringConvertible {
+    /// A value type's slot shape, compared per access (references need no more detail:
+    /// the accessors that take references check the full type).
+    enum Kind: UInt8 {
         case i32, i64, f32, f64, v128, reference
-        var description: String {
-            switch self {
-            case .i32: "i32"
-            case .i64: "i64"
-            case .f32: "f32"
-            case .f64: "f64"
-            case .v128: "v128"
-            case .reference: "a reference"
-            }
-        }
 
         init(_ type: ValueType) {
             switch type {
