@@ -16,7 +16,7 @@ let dispatch: [SwiftSetting] = hot + [.unsafeFlags(["-Xllvm", "-tail-dup-pred-si
                                                     "-Xllvm", "-tail-dup-succ-size=4096",
                                                     "-Xcc", "-fno-math-errno"])]
 
-// The fuzz targets declare libFuzzer's driver entry with @_extern(c).
+// FuzzTargets declares libFuzzer's driver entry with @_extern(c).
 let fuzz: [SwiftSetting] = strict + [.enableExperimentalFeature("Extern")]
 
 let package = Package(
@@ -62,12 +62,12 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Platform", "WasmRuntime", "Tiers"], swiftSettings: strict),
         .target(name: "SpecRunner", dependencies: ["WAT", "WasmRuntime", "Interpreter", "JIT", "Tiers"], swiftSettings: strict),
         // Coverage-guided fuzz targets (tools/fuzz builds them with -sanitize=fuzzer).
-        .target(name: "FuzzTargets", dependencies: ["Platform", "SpecRunner", "WAT", "WasmDecoder", "WasmValidator"], swiftSettings: strict),
+        .target(name: "FuzzTargets", dependencies: ["Platform", "SpecRunner", "WAT", "WasmDecoder", "WasmValidator"], swiftSettings: fuzz),
         // Writes the source commit into wasmlab (`wasmlab --version`).
         .plugin(name: "BuildInfo", capability: .buildTool()),
-        .executableTarget(name: "fuzz-decode", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
-        .executableTarget(name: "fuzz-wat", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
-        .executableTarget(name: "fuzz-jit", dependencies: ["FuzzTargets"], swiftSettings: fuzz),
+        .executableTarget(name: "fuzz-decode", dependencies: ["FuzzTargets"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-wat", dependencies: ["FuzzTargets"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-jit", dependencies: ["FuzzTargets"], swiftSettings: strict),
         .executableTarget(
             name: "WasmLabCLI",
             dependencies: ["Platform", 

@@ -7,23 +7,13 @@ import FuzzTargets
 /// so libFuzzer's own `main` is not used and its driver is started from here.
 @_cdecl("fuzz_jit_main")
 func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) }
+    FuzzDriver.run(argc, argv, fuzzOneInput)
 }
 
-/// What libFuzzer's own `main` calls, when that is the one linked (a build with
-/// -sanitize=fuzzer, where both mains exist and the linker keeps the first).
+/// What the driver calls for each input, and what libFuzzer's own `main` calls when that
+/// is the one linked (a build with -sanitize=fuzzer, where both mains exist).
 @_cdecl("LLVMFuzzerTestOneInput")
-func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    FuzzTarget.jit.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-@_extern(c, "LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ test: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 { FuzzTarget.jit.run(data, size) }
 #else
 @main enum FuzzJIT {
     static func main() { FuzzTarget.jit.replay(Array(CommandLine.arguments.dropFirst())) }
