@@ -67,6 +67,13 @@ struct RunInvocation: Equatable {
         if let precompiled, fuel != nil, !precompiled.countsFuel {
             throw loadFailure("\(file) was compiled without fuel counting; `wasmlab compile --fuel` makes one that --fuel can meter")
         }
+        // Text is encoded once, whichever tier ends up running it.
+        let module: [UInt8]
+        do {
+            module = precompiled == nil ? try ModuleFile.module(bytes, path: file, features: features.features) : bytes
+        } catch {
+            throw loadFailure("\(error)")
+        }
         // The clock starts before compilation and instantiation: a start function is bounded too.
         if let timeout, let seconds = RunCommand.seconds(timeout) { stop.fire(after: seconds) }
 
@@ -77,7 +84,6 @@ struct RunInvocation: Equatable {
                 configuration.bounds = bounds ?? precompiled.bounds
                 configuration.features = precompiled.features
                 configuration.consumesFuel = precompiled.countsFuel
-                configuration.allowUnsafeStrategies = allowUnsafe
             }
             let store = Store(configuration: configuration)
             stop.watch(store)
@@ -96,10 +102,9 @@ struct RunInvocation: Equatable {
             let instance: Instance
             do {
                 let engine = try Engine(configuration: configuration.engine)
-                let module = try precompiled != nil
-                    ? engine.load(precompiled: bytes, producer: CompileCommand.producer)
-                    : engine.compile(try ModuleFile.module(bytes, path: file, features: features.features))
-                instance = try linker.instantiate(module)
+                instance = try linker.instantiate(precompiled != nil
+                    ? engine.load(precompiled: module, producer: CompileCommand.producer)
+                    : engine.compile(module))
             } catch let error as WasmError where error.kind == .uninstantiable && attempt + 1 < tiers.count {
                 // The default tier could not take the module (e.g. no address space for guard
                 // pages): the next one runs it.
@@ -112,7 +117,6 @@ struct RunInvocation: Equatable {
             } catch {
                 throw loadFailure("\(error)")
             }
-            wasi.bind(instance)
             if verbose {
                 let configuration = store.configuration
                 writeStandardError("wasmlab: tier \(configuration.tier), bounds \(configuration.bounds.rawValue)\n")
