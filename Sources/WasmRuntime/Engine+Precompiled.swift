@@ -120,12 +120,14 @@ extension Engine {
     private static func header(_ bytes: [UInt8]) throws(WasmError) -> ArchiveReader {
         guard isPrecompiled(bytes) else { throw WasmError(.malformed, "not a precompiled module (magic missing)") }
         guard bytes.count >= precompiledMagic.count + 8 else { throw ArchiveReader.truncated() }
-        let body = Array(bytes.dropLast(4))
-        var tail = ArchiveReader(Array(bytes.suffix(4)))
-        guard try tail.u32() == CRC32.checksum(body) else {
+        // The checksum is over everything before it: read in place, no copy of the code.
+        let bodySize = bytes.count - 4
+        var tail = ArchiveReader(bytes, offset: bodySize)
+        let checksum = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[..<bodySize])) }
+        guard try tail.u32() == checksum else {
             throw WasmError(.malformed, "precompiled module is damaged (checksum mismatch)")
         }
-        var r = ArchiveReader(body, offset: precompiledMagic.count)
+        var r = ArchiveReader(bytes, offset: precompiledMagic.count, end: bodySize)
         let format = try r.u32()
         guard format == precompiledFormat else {
             throw WasmError(.uninstantiable, "precompiled module format \(format); this build reads format \(precompiledFormat)")

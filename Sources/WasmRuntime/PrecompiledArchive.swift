@@ -36,20 +36,23 @@ public struct ArchiveReader {
     let bytes: [UInt8]
     /// Where the next read starts.
     public private(set) var offset: Int
+    /// Where reading stops (the bytes after it belong to someone else, e.g. a checksum).
+    let end: Int
 
-    /// A reader of `bytes` from `offset`.
-    public init(_ bytes: [UInt8], offset: Int = 0) {
+    /// A reader of `bytes` from `offset` up to `end` (default: the last byte).
+    public init(_ bytes: [UInt8], offset: Int = 0, end: Int? = nil) {
         self.bytes = bytes
         self.offset = offset
+        self.end = Swift.min(Swift.max(end ?? bytes.count, 0), bytes.count)
     }
 
-    /// Whether every byte was read.
-    public var isAtEnd: Bool { offset == bytes.count }
+    /// Whether every byte up to the end was read.
+    public var isAtEnd: Bool { offset == end }
 
     static func truncated() -> WasmError { WasmError(.malformed, "precompiled module is truncated") }
 
     mutating func take(_ n: Int) throws(WasmError) -> ArraySlice<UInt8> {
-        guard n >= 0, n <= bytes.count - offset else { throw Self.truncated() }
+        guard n >= 0, n <= end - offset else { throw Self.truncated() }
         defer { offset += n }
         return bytes[offset ..< offset + n]
     }
@@ -77,7 +80,7 @@ public struct ArchiveReader {
     /// bytes left could hold (a corrupt count must not allocate gigabytes).
     public mutating func count(minimumSize: Int = 1) throws(WasmError) -> Int {
         let n = try u64()
-        guard n <= UInt64(bytes.count - offset) / UInt64(max(minimumSize, 1)) else { throw Self.truncated() }
+        guard n <= UInt64(end - offset) / UInt64(max(minimumSize, 1)) else { throw Self.truncated() }
         return Int(n)
     }
 
