@@ -34,6 +34,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(name: "Assembler", swiftSettings: strict),
@@ -53,6 +56,14 @@ let package = Package(
         // Research tooling over the JIT: interleaved Wasm/machine-code listings.
         .target(name: "JITTools", dependencies: ["JIT", "Disassembly", "WasmDecoder", "WasmRuntime"], swiftSettings: strict),
         .target(name: "WASI", dependencies: ["Platform", "WasmRuntime"], swiftSettings: strict),
+        // Fibers on worker threads under a preemptive scheduler; no Wasm knowledge. The
+        // exclusivity hand-over on a switch declares two runtime entry points with @_extern(c).
+        .target(name: "GreenThreads",
+                dependencies: ["Platform", "Assembler",
+                               .product(name: "Atomics", package: "swift-atomics"),
+                               .product(name: "DequeModule", package: "swift-collections"),
+                               .product(name: "HeapModule", package: "swift-collections")],
+                swiftSettings: strict + [.enableExperimentalFeature("Extern")]),
         // The tiers this build has, registered by name (the runtime cannot import them).
         .target(name: "Tiers", dependencies: ["WasmRuntime", "Interpreter", "JIT"], swiftSettings: strict),
         // The embedding API in one import.
@@ -82,6 +93,7 @@ let package = Package(
             plugins: ["BuildInfo"]),
         .testTarget(name: "JITTests", dependencies: ["JIT", "JITTools", "WAT", "WasmRuntime", "Interpreter", "Disassembly", "TestSupport"],
                     exclude: ["Golden"], swiftSettings: strict),
+        .testTarget(name: "GreenThreadsTests", dependencies: ["GreenThreads"], swiftSettings: strict),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler"], swiftSettings: strict),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"], swiftSettings: strict),
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator", "TestSupport"], swiftSettings: strict),

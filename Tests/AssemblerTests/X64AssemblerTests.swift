@@ -99,3 +99,21 @@ struct X64AssemblerTests {
         #expect(encode { $0.mov(XMMRegister(2), XMMRegister(12)) } == [0x41, 0x0F, 0x28, 0xD4])
     }
 }
+
+/// Context-switch state instructions (encodings checked with llvm-mc).
+struct X64StateEncodingTests {
+    private func encode(_ body: (inout X64Assembler) -> Void) -> [UInt8] {
+        var a = X64Assembler()
+        body(&a)
+        return a.bytes
+    }
+
+    @Test func controlWordsAndVectorSaves() {
+        #expect(encode { $0.stmxcsr(mem(.rsp)) } == [0x0F, 0xAE, 0x1C, 0x24])
+        #expect(encode { $0.ldmxcsr(mem(.rsp)) } == [0x0F, 0xAE, 0x14, 0x24])
+        #expect(encode { $0.fnstcw(mem(.rsp, 4)) } == [0xD9, 0x7C, 0x24, 0x04])
+        #expect(encode { $0.fldcw(mem(.rsp, 4)) } == [0xD9, 0x6C, 0x24, 0x04])
+        #expect(encode { $0.storeVector(mem(.rsp, 16), XMMRegister(9)) } == [0xF3, 0x44, 0x0F, 0x7F, 0x4C, 0x24, 0x10])
+        #expect(encode { $0.loadVector(XMMRegister(2), mem(.rbx)) } == [0xF3, 0x0F, 0x6F, 0x13])
+    }
+}

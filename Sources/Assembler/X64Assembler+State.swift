@@ -1,0 +1,26 @@
+// Saving and restoring the floating-point control state (context switches).
+
+extension X64Assembler {
+    /// `stmxcsr [m]`: stores the SSE control/status register (rounding, exception masks).
+    public mutating func stmxcsr(_ m: X64Memory) { op(0xAE, reg: 3, m, w: false, twoByte: true) }
+
+    /// `ldmxcsr [m]`.
+    public mutating func ldmxcsr(_ m: X64Memory) { op(0xAE, reg: 2, m, w: false, twoByte: true) }
+
+    /// `fnstcw [m]`: stores the x87 control word (16 bits) without waiting for pending
+    /// exceptions.
+    public mutating func fnstcw(_ m: X64Memory) { op(0xD9, reg: 7, m, w: false) }
+
+    /// `fldcw [m]`.
+    public mutating func fldcw(_ m: X64Memory) { op(0xD9, reg: 5, m, w: false) }
+
+    /// `movdqu [m], xmm`: an unaligned 128-bit store (saving a vector register whole).
+    public mutating func storeVector(_ m: X64Memory, _ src: XMMRegister) {
+        sse(0xF3, 0x7F, reg: src.index, m)
+    }
+
+    /// `movdqu xmm, [m]`.
+    public mutating func loadVector(_ dst: XMMRegister, _ m: X64Memory) {
+        sse(0xF3, 0x6F, reg: dst.index, m)
+    }
+}
