@@ -46,7 +46,8 @@ let package = Package(
         .target(name: "WasmDecoder", dependencies: ["WasmCore"], swiftSettings: strict),
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
-        .target(name: "WasmRuntime", dependencies: ["Platform", "WasmValidator", "Assembler"], swiftSettings: hot),
+        .target(name: "WasmRuntime", dependencies: ["Platform", "WasmValidator", "Assembler",
+                                                   .product(name: "Atomics", package: "swift-atomics")], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], exclude: ["Instructions.iops"], swiftSettings: dispatch),
         .target(name: "JIT", dependencies: ["Platform", "WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
         // Debian: libcapstone-dev (tools/test installs it when missing). Headers only at build
@@ -64,6 +65,12 @@ let package = Package(
                                .product(name: "DequeModule", package: "swift-collections"),
                                .product(name: "HeapModule", package: "swift-collections")],
                 swiftSettings: strict + [.enableExperimentalFeature("Extern")]),
+        // The serverless layer: sandboxes on green threads (Sandbox/).
+        .target(name: "Serverless",
+                dependencies: ["Platform", "WasmRuntime", "WASI", "GreenThreads",
+                               .product(name: "Atomics", package: "swift-atomics"),
+                               .product(name: "HeapModule", package: "swift-collections")],
+                swiftSettings: strict),
         // The tiers this build has, registered by name (the runtime cannot import them).
         .target(name: "Tiers", dependencies: ["WasmRuntime", "Interpreter", "JIT"], swiftSettings: strict),
         // The embedding API in one import.
@@ -94,6 +101,8 @@ let package = Package(
         .testTarget(name: "JITTests", dependencies: ["JIT", "JITTools", "WAT", "WasmRuntime", "Interpreter", "Disassembly", "TestSupport"],
                     exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "GreenThreadsTests", dependencies: ["GreenThreads"], swiftSettings: strict),
+        .testTarget(name: "ServerlessTests", dependencies: ["Serverless", "GreenThreads", "WAT", "Tiers", "WasmRuntime", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler"], swiftSettings: strict),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"], swiftSettings: strict),
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator", "TestSupport"], swiftSettings: strict),

@@ -66,6 +66,16 @@ extension Fiber {
         return Int32(bitPattern: fired)
     }
 
+    /// Sets where the running fiber's code polls for yield requests (see
+    /// `preemptionWord`), effective at once: the current slice becomes preemptible. Nil
+    /// turns preemption off; do that before the word's memory goes away.
+    public func setPreemption(word: UnsafeMutablePointer<UInt32>?, bit: UInt32) {
+        preemptionWord = word
+        preemptionBit = bit
+        guard let worker, worker.current === self else { return }
+        worker.preemption.replaceWord(word, bit: bit, locked: scheduler.configuration.preemption == .poll)
+    }
+
     /// Makes a parked fiber runnable (or lets its next park return at once); any thread.
     public func unpark() { unpark(from: Worker.current) }
 

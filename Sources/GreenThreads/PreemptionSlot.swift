@@ -69,6 +69,16 @@ extension UnsafeMutablePointer where Pointee == PreemptionSlot {
         return at
     }
 
+    /// Changes the running fiber's word mid-slice (the fiber's own thread).
+    func replaceWord(_ target: UnsafeMutablePointer<UInt32>?, bit: UInt32, locked: Bool) {
+        if locked {
+            while !lock.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {}
+        }
+        pointee.bit = bit
+        word.store(UInt(bitPattern: target), ordering: .releasing)
+        if locked { lock.store(0, ordering: .releasing) }
+    }
+
     /// The ticker's check (another thread): requests a yield when the running fiber polls
     /// and its slice has lasted `quantum`.
     func tick(now: UInt64) {

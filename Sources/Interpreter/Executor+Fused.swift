@@ -26,9 +26,12 @@ extension Executor {
                      _ interrupt: UnsafeMutablePointer<UInt32>) -> Bool {
         let rel = Int(Int32(bitPattern: relWord))
         if rel <= 0 {
-            guard fuel != 0 && interrupt.pointee == 0 else {
-                interrupt.pointee = 0
-                return false
+            if fuel == 0 || interrupt.pointee != 0 {
+                // A yield request is served and the branch taken; anything else stops.
+                guard fuel != 0 && ExecutionStack.servicePoll(interrupt) else {
+                    interrupt.pointee = 0
+                    return false
+                }
             }
             fuel &-= 1
         }

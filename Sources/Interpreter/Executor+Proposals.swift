@@ -153,8 +153,10 @@ extension Executor {
     @inline(__always)
     static func poll(_ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>) throws(TrapReason) {
         if fuel == 0 || interrupt.pointee != 0 {
-            interrupt.pointee = 0
-            throw .interrupted
+            guard fuel != 0 && ExecutionStack.servicePoll(interrupt) else {
+                interrupt.pointee = 0
+                throw .interrupted
+            }
         }
         fuel &-= 1
     }
@@ -231,8 +233,10 @@ extension Executor {
                      maxFrames: Int, slotEnd: UnsafeMutableRawPointer, interrupt: UnsafeMutablePointer<UInt32>,
                      stack: ExecutionStack, store: Store, tierID: Int) throws(TrapReason) -> Bool {
         if fuel == 0 || interrupt.pointee != 0 {
-            interrupt.pointee = 0
-            throw .interrupted
+            guard fuel != 0 && ExecutionStack.servicePoll(interrupt) else {
+                interrupt.pointee = 0
+                throw .interrupted
+            }
         }
         fuel &-= 1
         if callee.pointee.kind == .wasm && callee.pointee.tierID == tierID,

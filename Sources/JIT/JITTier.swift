@@ -67,7 +67,7 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         let stack = store.stack
         var context = JITContext(slotEnd: stack.slotEnd, store: Unmanaged.passUnretained(store).toOpaque(), tierID: id,
                                  poll: stack.pollWords)
-        context.stackLimit = NativeStackLimit.current
+        context.stackLimit = stack.nativeStackLimit != 0 ? stack.nativeStackLimit : NativeStackLimit.current
         let savedTop = stack.slotTop
         let savedPending = stack.pendingTrap
         stack.pendingTrap = nil

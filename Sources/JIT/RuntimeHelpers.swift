@@ -128,6 +128,7 @@ enum RuntimeHelpers {
     enum Slot: Int, CaseIterable {
         // Slot 0 stays empty: every call then has a displacement a listing can name.
         case generic = 1, callOther, callInterpreted, resolveIndirect, throwException, rethrow, unwind, captureBacktrace
+        case servicePoll
 
         var name: String { "\(self)" }
 
@@ -142,6 +143,7 @@ enum RuntimeHelpers {
             case .rethrow: value = RuntimeHelpers.address(RuntimeHelpers.rethrow)
             case .unwind: value = RuntimeHelpers.address(RuntimeHelpers.unwind)
             case .captureBacktrace: value = RuntimeHelpers.address(RuntimeHelpers.captureBacktrace)
+            case .servicePoll: value = RuntimeHelpers.address(RuntimeHelpers.servicePoll)
             }
             return UInt(value)
         }
@@ -154,4 +156,16 @@ enum RuntimeHelpers {
         for slot in Slot.allCases { slots[slot.rawValue] = slot.address }
         return UnsafeRawPointer(slots)
     }()
+}
+
+extension RuntimeHelpers {
+    typealias ServicePoll = @convention(c) (UnsafeMutableRawPointer) -> UInt32
+
+    /// Called by the module's poll service when a poll found the word nonzero: serves a
+    /// yield request (the store's yield handler may switch fibers and return much later)
+    /// and answers 0 to go on, 1 to stop as `interrupted`.
+    static let servicePoll: ServicePoll = { vmp in
+        let word = (vm(vmp).pointee.poll + ExecutionStack.pollInterruptOffset).assumingMemoryBound(to: UInt32.self)
+        return ExecutionStack.servicePoll(word) ? 0 : 1
+    }
 }

@@ -1,5 +1,6 @@
 import Platform
 import WasmCore
+import WasmRuntime
 
 // poll_oneoff and sock_*.
 extension WASI {
@@ -107,10 +108,13 @@ extension WASI {
             while true {
                 let slice = left < 0 ? Self.waitSlice : min(left, Self.waitSlice)
                 // poll with no descriptors is a plain sleep.
-                let result = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), slice) }
+                let wait = configuration.wait
+                let result = fds.withUnsafeMutableBufferPointer { buffer in
+                    wait.map { $0(buffer, slice) } ?? poll(buffer.baseAddress, nfds_t(buffer.count), slice)
+                }
                 if result < 0 && errno != EINTR { throw WASIErrno.current }
                 if result > 0 { break }
-                if let store, store.stack.interruptFlag.pointee != 0 { throw TrapReason.interrupted }
+                if let store, store.stack.interruptFlag.pointee & ExecutionStack.interruptBit != 0 { throw TrapReason.interrupted }
                 if result == 0 && left >= 0 {
                     left -= slice
                     if left <= 0 { break }

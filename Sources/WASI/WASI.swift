@@ -27,6 +27,10 @@ public struct WASIConfiguration: Sendable {
     public var stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2
     /// Already-listening host sockets handed to the guest after the preopens (for `sock_accept`).
     public var sockets: [Int32] = []
+    /// How `poll_oneoff` waits, with `poll(2)`'s contract: `(descriptors, timeout ms)` ->
+    /// number ready, 0 on timeout, -1 with `errno`. Nil: `poll(2)` itself, which blocks the
+    /// thread; code on a green-thread scheduler passes a wait that suspends only its fiber.
+    public var wait: (@Sendable (UnsafeMutableBufferPointer<pollfd>, Int32) -> Int32)?
 
     /// The guest's argv, its `NAME=VALUE` environment and its preopened directories; stdio is the host's.
     public init(arguments: [String] = [], environment: [String] = [], preopens: [Preopen] = []) {

@@ -1,3 +1,4 @@
+import Atomics
 import WasmCore
 
 /// One activation on the explicit call stack shared by all tiers of a store.
@@ -41,14 +42,19 @@ public final class ExecutionStack {
     }
     /// Whether fuel is counted down (`Store.setFuel`).
     public var meteringEnabled: Bool
-    /// Set (from any thread) to make running code trap with `interrupted` at its next poll.
+    /// The word running code polls at loop headers and function entries (`pollWords` + 8).
+    /// Bit 0 (`interruptBit`, set from any thread by `Store.interrupt`): stop with the
+    /// `interrupted` trap. Bit 1 (`yieldBit`, set by a scheduler): call the yield handler,
+    /// then go on at the same instruction.
     public let interruptFlag: UnsafeMutablePointer<UInt32>
-    /// The words compiled code polls, in one allocation so one base pointer reaches both:
+    /// The words compiled code polls, in one allocation so one base pointer reaches all:
     ///
     /// ```
     ///  offset  0  fuel       UInt64, decremented per back edge and call
-    ///          8  interrupt  UInt32 (`interruptFlag`), nonzero = stop
+    ///          8  poll word  UInt32 (`interruptFlag`): interrupt and yield bits
     ///         12  hot trap   UInt32, the interpreter's: why its hot loop stopped (reason + 1)
+    ///         16  yield handler   @convention(c) (context) -> Void, or 0
+    ///         24  yield context   its argument
     /// ```
     public let pollWords: UnsafeMutableRawPointer
     /// Byte offset of the fuel counter in `pollWords`.
@@ -57,10 +63,20 @@ public final class ExecutionStack {
     public static let pollInterruptOffset = 8
     /// Byte offset of the word where the interpreter's hot loop leaves a trap reason.
     public static let pollHotTrapOffset = 12
+    static let pollYieldHandlerOffset = 16
+    static let pollYieldContextOffset = 24
+    /// The poll word's stop request.
+    public static let interruptBit: UInt32 = 1
+    /// The poll word's yield request.
+    public static let yieldBit: UInt32 = 2
+    /// What a yield request calls: suspends the running code's fiber and returns when it
+    /// is resumed (see `Store.setYieldHandler`).
+    public typealias YieldHandler = @convention(c) (UnsafeMutableRawPointer?) -> Void
     /// The full trap behind a `hostError` reason (host functions throw arbitrary errors).
     public var pendingTrap: Trap?
-    /// Lowest native stack address compiled code may grow down to (0 = not set yet);
-    /// the outermost native-code entry sets it, nested entries reuse it.
+    /// Lowest native stack address compiled code may grow down to; 0: the running
+    /// thread's own limit. Set by embedders that run the store on a stack of their own
+    /// (a fiber), whose bounds the thread's attributes do not describe.
     public var nativeStackLimit: UInt = 0
     /// Frame index of an interpreter entry frame whose caller (a JIT shim) accepts tail
     /// calls handed back to it (-1: none). A tail call from that frame to a function of
@@ -82,9 +98,9 @@ public final class ExecutionStack {
         }
         slotEnd = slotBase + byteCount
         slotTop = slotBase
-        pollWords = .allocate(byteCount: 16, alignment: 16)
-        pollWords.initializeMemory(as: UInt64.self, repeating: 0, count: 1)
-        interruptFlag = (pollWords + Self.pollInterruptOffset).initializeMemory(as: UInt32.self, repeating: 0, count: 2)
+        pollWords = .allocate(byteCount: 32, alignment: 16)
+        pollWords.initializeMemory(as: UInt64.self, repeating: 0, count: 4)
+        interruptFlag = (pollWords + Self.pollInterruptOffset).assumingMemoryBound(to: UInt32.self)
         meteringEnabled = fuel != nil
         self.fuel = fuel ?? UInt64.max
     }
@@ -93,6 +109,50 @@ public final class ExecutionStack {
         StackPool.give(StackPool.Buffers(slots: slotBase, slotBytes: slotEnd - slotBase, frames: frames,
                                          frameCapacity: maxFrames))
         pollWords.deallocate()
+    }
+
+    /// What code calls when it finds the poll word nonzero: true to go on (a yield request
+    /// was served: the handler ran and returned), false to stop as `interrupted` (the
+    /// interrupt bit is cleared). Shared by every tier; the JIT reaches it through a helper.
+    @inline(never)
+    public static func servicePoll(_ word: UnsafeMutablePointer<UInt32>) -> Bool {
+        let atomic = UnsafeAtomic<UInt32>(at: UnsafeMutableRawPointer(word).assumingMemoryBound(to: UnsafeAtomic<UInt32>.Storage.self))
+        var value = atomic.load(ordering: .acquiring)
+        if value & yieldBit != 0 {
+            value = atomic.loadThenBitwiseAnd(with: ~yieldBit, ordering: .acquiringAndReleasing)
+            if value & interruptBit == 0 {
+                let base = UnsafeMutableRawPointer(word) - pollInterruptOffset
+                let handler = base.load(fromByteOffset: pollYieldHandlerOffset, as: UInt.self)
+                if handler != 0 {
+                    unsafeBitCast(handler, to: YieldHandler.self)(base.load(fromByteOffset: pollYieldContextOffset,
+                                                                             as: UnsafeMutableRawPointer?.self))
+                }
+                // Killed while suspended?
+                value = atomic.load(ordering: .acquiring)
+            }
+        }
+        guard value & interruptBit == 0 else {
+            _ = atomic.loadThenBitwiseAnd(with: ~interruptBit, ordering: .acquiringAndReleasing)
+            return false
+        }
+        return true
+    }
+
+    /// Sets the interrupt bit; any thread.
+    func requestInterrupt() { Self.requestInterrupt(interruptFlag) }
+
+    /// Sets the interrupt bit of a poll word (`Store.pollWord`); any thread, while the
+    /// store lives.
+    public static func requestInterrupt(_ word: UnsafeMutablePointer<UInt32>) {
+        _ = UnsafeAtomic<UInt32>(at: UnsafeMutableRawPointer(word).assumingMemoryBound(to: UnsafeAtomic<UInt32>.Storage.self))
+            .loadThenBitwiseOr(with: interruptBit, ordering: .releasing)
+    }
+
+    /// Installs (or with nil removes) the yield handler.
+    func setYieldHandler(_ handler: YieldHandler?, context: UnsafeMutableRawPointer?) {
+        pollWords.storeBytes(of: handler.map { unsafeBitCast($0, to: UInt.self) } ?? 0,
+                             toByteOffset: Self.pollYieldHandlerOffset, as: UInt.self)
+        pollWords.storeBytes(of: context, toByteOffset: Self.pollYieldContextOffset, as: UnsafeMutableRawPointer?.self)
     }
 
     /// Names of the functions on the frame stack from `frameCount - 1` down to `lowest`,

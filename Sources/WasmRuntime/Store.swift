@@ -101,8 +101,26 @@ public final class Store {
     public func typeID(for type: FunctionType) -> Int { TypeRegistry.id(for: type) }
 
     /// Asks running code to stop with `TrapReason.interrupted` at its next loop header or call.
-    /// Safe to call from another thread (a single aligned word store the runner polls).
-    public func interrupt() { stack.interruptFlag.pointee = 1 }
+    /// Safe to call from another thread (an atomic OR into the word the runner polls).
+    public func interrupt() { stack.requestInterrupt() }
+
+    /// Makes yield requests (`ExecutionStack.yieldBit` in `pollWord`, set by a scheduler)
+    /// call `handler(context)` at the next loop header or function entry, which suspends
+    /// the running code and returns when it may go on; nil removes it (requests are then
+    /// ignored).
+    public func setYieldHandler(_ handler: ExecutionStack.YieldHandler?, context: UnsafeMutableRawPointer?) {
+        stack.setYieldHandler(handler, context: context)
+    }
+
+    /// The word running code polls (interrupt and yield bits, see `ExecutionStack`).
+    public var pollWord: UnsafeMutablePointer<UInt32> { stack.interruptFlag }
+
+    /// Lowest native stack address compiled code may use; 0 (the default): the running
+    /// thread's. Set it when the store runs on a stack of its own (a fiber).
+    public var nativeStackLimit: UInt {
+        get { stack.nativeStackLimit }
+        set { stack.nativeStackLimit = newValue }
+    }
 
     /// Fuel left (nil when metering is off).
     public var fuel: UInt64? { stack.meteringEnabled ? stack.fuel : nil }

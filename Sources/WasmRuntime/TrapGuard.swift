@@ -92,6 +92,23 @@ public final class TrapGuard: @unchecked Sendable {
         if let current = threadSlot()?.pointee.current { current.pointee.hostDepth += 1 }
     }
 
+    /// Detaches the calling thread's activations, for code that is about to switch its
+    /// stack away (a fiber running Wasm yields): faults on this thread stop counting as
+    /// that code's. Returns what `resumeActivations` attaches again when the stack is
+    /// resumed, on whichever thread resumes it.
+    public func suspendActivations() -> UnsafeMutableRawPointer? {
+        guard let slot = threadSlot() else { return nil }
+        let saved = slot.pointee.current
+        slot.pointee.current = nil
+        return UnsafeMutableRawPointer(saved)
+    }
+
+    /// Attaches activations detached by `suspendActivations` to the calling thread.
+    public func resumeActivations(_ saved: UnsafeMutableRawPointer?) {
+        guard let slot = threadSlot() else { return }
+        slot.pointee.current = saved?.assumingMemoryBound(to: TrapActivation.self)
+    }
+
     /// Ends the host call begun by `enterHost()`.
     public func leaveHost() {
         if let current = threadSlot()?.pointee.current { current.pointee.hostDepth -= 1 }

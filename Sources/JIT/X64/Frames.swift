@@ -107,15 +107,20 @@ extension X64MacroAssembler {
         for t in targets { a.emitLabelDifference(t, from: table) }
     }
 
-    /// `mov rax, [vm.poll]; cmp dword [rax + 8], 0; jne interrupted; sub qword [rax], 1;
-    /// jb fuelOut`: two predicted branches and no call on the fast path. The flag is only
-    /// read here (other threads write it), so no update can be lost; the fuel word is only
+    /// `mov rax, [vm.poll]; cmp dword [rax + 8], 0; jne slow; sub qword [rax], 1;
+    /// jb fuelOut`: two predicted branches and no call on the fast path. The poll word is
+    /// only read here (other threads and the scheduler write it); the fuel word is only
     /// written by the thread running the store. `fuelOut` puts the counter back to 0 (the
     /// subtraction wrapped it) before leaving as `interrupted`, as the interpreter does.
+    /// The out-of-line `slow` path (see `emitFunctionTrapStubs`) serves a yield request
+    /// and comes back, or leaves as `interrupted`.
     mutating func poll() {
         a.load(X64Regs.scratch, X64Address.vm(JITContext.pollOffset))
         a.alu(.cmp, mem(X64Regs.scratch, JITContext.pollInterrupt), imm: 0, .b32)
-        trapIf(.notEqual, .interrupted)
+        let slow = a.newLabel(), resume = a.newLabel()
+        a.j(.notEqual, slow)
+        a.bind(resume)
+        pollSlowPaths.append((slow, resume))
         guard countsFuel else { return }
         a.alu(.sub, mem(X64Regs.scratch, JITContext.pollFuel), imm: 1)
         if fuelOutLabel == nil { fuelOutLabel = a.newLabel() }
@@ -134,6 +139,18 @@ extension X64MacroAssembler {
     /// module's stub for its reason, so the return address it pushes is a PC inside this
     /// function (the innermost frame of the backtrace).
     mutating func emitFunctionTrapStubs() {
+        // Poll word set: `call` the module's poll service (the return address names this
+        // function in a backtrace), which keeps every register but rax and answers in eax.
+        for path in pollSlowPaths {
+            a.bind(path.entry)
+            if pollServiceLabel == nil { pollServiceLabel = a.newLabel() }
+            a.call(pollServiceLabel!)
+            a.test(.rax, .rax, .b32)
+            trapIf(.notEqual, .interrupted)
+            a.load(X64Regs.scratch, X64Address.vm(JITContext.pollOffset))
+            a.jmp(path.resume)
+        }
+        pollSlowPaths.removeAll()
         if let fuelOut = fuelOutLabel {
             // Fuel ran out (`poll`'s subtraction borrowed): rax still points at the poll
             // words; leave fuel at 0, not -1, and stop as interrupted.
@@ -164,6 +181,36 @@ extension X64MacroAssembler {
             }
             floatConstants.removeAll()
         }
+    }
+
+    /// The module's poll service, called from a poll site whose word was nonzero. Values
+    /// may live in any allocatable register there (locals, loop parameters), and the
+    /// helper may switch fibers, so every caller-saved register but rax is kept:
+    ///
+    /// ```
+    ///  rbp+8   return into the function      rsp (16-aligned):
+    ///  rbp     saved rbp                        +0   rcx rdx rsi rdi r8 r9 r10 r11
+    ///                                           +64  xmm1 ... xmm15 (16 bytes each)
+    /// ```
+    /// Returns eax = 0 to go on, nonzero to stop as `interrupted`.
+    mutating func emitPollService(_ label: Label) {
+        a.bind(label)
+        mark("poll service (yield or interrupt)")
+        let gprs: [X64Register] = [.rcx, .rdx, .rsi, .rdi, .r8, .r9, .r10, .r11]
+        let saveBytes = Int32(gprs.count * 8 + 15 * 16)
+        a.push(.rbp)
+        a.mov(.rbp, .rsp)
+        a.sub(.rsp, imm: saveBytes)
+        a.alu(.and, .rsp, imm: -16, .b64)
+        for (i, r) in gprs.enumerated() { a.store(mem(.rsp, Int32(i * 8)), r) }
+        for i in 1...15 { a.storeVector(mem(.rsp, Int32(gprs.count * 8 + (i - 1) * 16)), XMMRegister(UInt8(i))) }
+        a.mov(.rdi, X64Regs.vm)
+        callHelper(.servicePoll)
+        for i in 1...15 { a.loadVector(XMMRegister(UInt8(i)), mem(.rsp, Int32(gprs.count * 8 + (i - 1) * 16))) }
+        for (i, r) in gprs.enumerated() { a.load(r, mem(.rsp, Int32(i * 8))) }
+        a.mov(.rsp, .rbp)
+        a.pop(.rbp)
+        a.ret()
     }
 
     /// Calls a runtime helper through the context's table (no address in the code).
@@ -320,6 +367,7 @@ extension X64MacroAssembler {
             a.jmp(exit)
         }
         emitExceptionStubs()
+        if let service = pollServiceLabel { emitPollService(service) }
         if let pending = modulePendingLabel {
             a.bind(pending)
             mark("trap reported by a helper or callee")

@@ -9,6 +9,8 @@ enum ModuleStub: Hashable {
     case helperTrap
     case unwind
     case tailCallOther
+    /// Serves a nonzero poll word: saves the live registers, calls the poll helper.
+    case pollService
 }
 
 // A module compiled in chunks has one macro assembler per chunk; only the last one emits
@@ -24,6 +26,7 @@ extension X64MacroAssembler {
         if let label = modulePendingLabel { list.append((.helperTrap, label)) }
         if let label = unwindLabel { list.append((.unwind, label)) }
         if let label = tailCallOtherLabel { list.append((.tailCallOther, label)) }
+        if let label = pollServiceLabel { list.append((.pollService, label)) }
         return list
     }
 
@@ -35,6 +38,7 @@ extension X64MacroAssembler {
             case .helperTrap: if modulePendingLabel == nil { modulePendingLabel = a.newLabel() }
             case .unwind: if unwindLabel == nil { unwindLabel = a.newLabel() }
             case .tailCallOther: if tailCallOtherLabel == nil { tailCallOtherLabel = a.newLabel() }
+            case .pollService: if pollServiceLabel == nil { pollServiceLabel = a.newLabel() }
             }
         }
     }

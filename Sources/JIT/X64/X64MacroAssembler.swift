@@ -23,6 +23,8 @@ struct X64MacroAssembler: MacroAssembler {
     /// The current function's float constants (emitted after its trap stubs).
     var floatConstants = FloatConstantTable()
     var fuelOutLabel: Label?
+    /// The current function's out-of-line poll paths: (entry, where to go on).
+    var pollSlowPaths: [(entry: Label, resume: Label)] = []
     /// The module's stubs the functions' stubs call, and its trap exit.
     var moduleTrapLabels = TrapLabelTable()
     var modulePendingLabel: Label?
@@ -35,6 +37,7 @@ struct X64MacroAssembler: MacroAssembler {
     /// Module-wide stubs emitted after all functions (see X64MacroAssembler+Exceptions.swift).
     var unwindLabel: Label?
     var tailCallOtherLabel: Label?
+    var pollServiceLabel: Label?
     /// Whether to keep the listing notes below (`wasmlab disasm`); off for normal compiles.
     var recordsListing = false
     var notes: [JITListing.Note] = []

@@ -1,0 +1,124 @@
+import Atomics
+import GreenThreads
+import Platform
+import Synchronization
+import WASI
+import WasmRuntime
+
+/// One running sandbox: a fresh store and instance on a fiber of a `Scheduler`.
+/// Traps, `proc_exit` and kills end only this fiber; its completion handler reports how.
+public final class Sandbox: @unchecked Sendable {
+    /// The fiber the sandbox runs on.
+    public private(set) var fiber: Fiber?
+    /// The poll word of the sandbox's store while it lives (0 otherwise), for `kill`
+    /// from other threads.
+    private let pollWord = Mutex<UInt>(0)
+    private let killed = ManagedAtomic<Bool>(false)
+    /// Bytes of the fiber stack left below the lowest native frame compiled code may
+    /// use: room for helpers, host functions and the yield path.
+    static let nativeStackReserve: UInt = 64 << 10
+
+    init() {}
+
+    /// Ends the sandbox with the `interrupted` trap at its next safe point, or at once if
+    /// it waits; any thread. A sandbox that already finished is not affected.
+    public func kill() {
+        killed.store(true, ordering: .releasing)
+        pollWord.withLock { word in
+            if let p = UnsafeMutablePointer<UInt32>(bitPattern: word) { ExecutionStack.requestInterrupt(p) }
+        }
+        fiber?.cancel()
+    }
+
+    /// Whether `kill()` was called.
+    public var wasKilled: Bool { killed.load(ordering: .acquiring) }
+
+    func attach(_ fiber: Fiber) { self.fiber = fiber }
+
+    /// The fiber's body: set up, run, report.
+    func run(_ request: SandboxRequest, completion: (SandboxOutcome) -> Void) {
+        let store = Store(engine: request.engine, limits: request.limits)
+        if let bounds = Fiber.current?.stackBounds {
+            store.nativeStackLimit = bounds.low + Self.nativeStackReserve
+        }
+        store.setYieldHandler(yieldFiber, context: nil)
+        let word = UInt(bitPattern: store.pollWord)
+        pollWord.withLock { $0 = word }
+        let outcome: SandboxOutcome
+        if wasKilled {
+            outcome = .trapped(Trap(.interrupted))
+        } else {
+            Fiber.current?.setPreemption(word: store.pollWord, bit: ExecutionStack.yieldBit)
+            outcome = Self.execute(request, in: store)
+            // Before the store (and its poll word) goes.
+            Fiber.current?.setPreemption(word: nil, bit: 0)
+        }
+        pollWord.withLock { $0 = 0 }
+        withExtendedLifetime(store) {}
+        completion(outcome)
+    }
+
+    private static func execute(_ request: SandboxRequest, in store: Store) -> SandboxOutcome {
+        var configuration: WASIConfiguration
+        switch request.entry {
+        case .command(let c): configuration = c
+        case .export: configuration = WASIConfiguration()
+        }
+        configuration.wait = fiberWait
+        let wasi: WASI
+        do {
+            wasi = try WASI(configuration: configuration)
+        } catch {
+            return .failed("WASI: \(error)")
+        }
+        let linker = Linker(store: store)
+        wasi.define(into: linker)
+        request.link?(linker)
+        let instance: Instance
+        do {
+            instance = try linker.instantiate(request.module)
+        } catch let trap as Trap {
+            if let code = wasi.exitCode { return .exited(code) }
+            return .trapped(trap)
+        } catch {
+            return .failed("\(error)")
+        }
+        do {
+            switch request.entry {
+            case .command:
+                let code = try wasi.start(instance)
+                return .exited(code)
+            case .export(let name, let arguments):
+                guard let function = instance.function(name) else { return .failed("no exported function \"\(name)\"") }
+                var results: [Value] = []
+                let code = try wasi.run { () throws(Trap) in results = try function.invoke(arguments) }
+                return wasi.exitCode != nil ? .exited(code) : .returned(results)
+            }
+        } catch {
+            return .trapped(error)
+        }
+    }
+}
+
+/// The store's yield handler: the running Wasm code reached a safe point with a yield
+/// request. The thread's trap-handling activations go with the fiber.
+private let yieldFiber: ExecutionStack.YieldHandler = { _ in
+    let saved = TrapGuard.shared?.suspendActivations()
+    Fiber.yield()
+    TrapGuard.shared?.resumeActivations(saved)
+}
+
+/// WASI's `poll_oneoff` on a fiber: checks the descriptors without blocking and sleeps
+/// the fiber (not the worker) between checks, at most `timeout` ms.
+private let fiberWait: @Sendable (UnsafeMutableBufferPointer<pollfd>, Int32) -> Int32 = { fds, timeout in
+    let deadline = MonotonicClock.now() &+ UInt64(max(timeout, 0)) &* 1_000_000
+    while true {
+        let ready = fds.isEmpty ? 0 : poll(fds.baseAddress, nfds_t(fds.count), 0)
+        if ready != 0 { return ready }
+        let now = MonotonicClock.now()
+        if timeout >= 0 && now >= deadline { return 0 }
+        if Fiber.current?.isCancelled == true { return 0 }
+        let step: UInt64 = fds.isEmpty ? (timeout < 0 ? 1_000_000 : deadline - now) : min(1_000_000, deadline &- now)
+        Fiber.sleep(nanoseconds: step)
+    }
+}

@@ -1,0 +1,66 @@
+import WASI
+import WasmRuntime
+
+/// What one sandbox runs: a compiled module, instantiated into a fresh store of its own,
+/// and what to call in it.
+public struct SandboxRequest: @unchecked Sendable {
+    /// What to call once the module is instantiated.
+    public enum Entry: Sendable {
+        /// A WASI command's `_start`, with this argv, environment and stdio.
+        case command(WASIConfiguration)
+        /// An export, with arguments (WASI is linked too, with no arguments and stdio).
+        case export(String, [Value])
+    }
+
+    /// The engine the module was compiled with (stores of other engines refuse it).
+    public var engine: Engine
+    /// The module, compiled once and shared by every sandbox that runs it.
+    public var module: CompiledModule
+    /// What to call.
+    public var entry: Entry
+    /// The store's limits (tier and bounds come from the engine). Defaults to small
+    /// stacks, so that many sandboxes fit: 16 Ki value slots, 4,000 nested calls.
+    public var limits: StoreConfiguration
+    /// Absolute deadline (`MonotonicClock` ns) for `edf`; `UInt64.max`: none.
+    public var deadline: UInt64
+    /// Kills the sandbox this many ns after it starts running; nil: no limit.
+    public var timeout: UInt64?
+    /// Defines further imports before instantiation.
+    public var link: ((Linker) -> Void)?
+
+    /// A request to run `entry` of `module`.
+    public init(engine: Engine, module: CompiledModule, entry: Entry, deadline: UInt64 = UInt64.max,
+                timeout: UInt64? = nil, link: ((Linker) -> Void)? = nil) {
+        self.engine = engine
+        self.module = module
+        self.entry = entry
+        self.deadline = deadline
+        self.timeout = timeout
+        self.link = link
+        var limits = StoreConfiguration()
+        limits.valueStackSlots = 16 << 10
+        limits.maxCallDepth = 4_000
+        self.limits = limits
+    }
+}
+
+/// How a sandbox ended.
+public enum SandboxOutcome: Sendable, CustomStringConvertible {
+    /// The export returned these values (or `_start` returned: no values).
+    case returned([Value])
+    /// The guest called `proc_exit`.
+    case exited(UInt32)
+    /// The guest trapped (`interrupted` when killed).
+    case trapped(Trap)
+    /// The sandbox could not be set up (instantiation, linking, a missing export).
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .returned(let values): "returned \(values)"
+        case .exited(let code): "exited with \(code)"
+        case .trapped(let trap): "trapped: \(trap)"
+        case .failed(let message): "failed: \(message)"
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Atomics
+import GreenThreads
+import Platform
+import Serverless
+import Synchronization
+import TestSupport
+import Testing
+import Tiers
+import WAT
+import WasmRuntime
+
+/// Collects the outcomes of sandboxes in completion order.
+final class Outcomes: Sendable {
+    private let list = Mutex<[(String, SandboxOutcome)]>([])
+    func record(_ name: String) -> @Sendable (SandboxOutcome) -> Void {
+        { outcome in self.list.withLock { $0.append((name, outcome)) } }
+    }
+    var names: [String] { list.withLock { $0.map(\.0) } }
+    func outcome(_ name: String) -> SandboxOutcome? { list.withLock { $0.first { $0.0 == name }?.1 } }
+}
+
+func compile(_ wat: String, _ configuration: EngineConfiguration) throws -> (Engine, CompiledModule) {
+    BuiltinTiers.register()
+    let engine = try Engine(configuration: configuration)
+    return (engine, try engine.compile(WAT.encode(wat)))
+}
+
+let runaway = """
+    (module (memory 1) (func (export "spin") (loop br 0)))
+    """
+let small = """
+    (module
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (memory (export "memory") 1)
+      (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+      (func (export "trap") unreachable)
+      (func (export "oob") (result i32) (i32.load (i32.const 70000)))
+      (func (export "exit") (call $exit (i32.const 3)))
+      (func (export "count") (param i32) (result i32) (local i32)
+        (loop (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+              (br_if 0 (i32.lt_u (local.get 1) (local.get 0))))
+        (local.get 1)))
+    """
+
+/// Sandboxes on fibers, on every tier and conforming bounds strategy.
+struct SandboxTests {
+    @Test(arguments: TierMatrix.configurations)
+    func outcomesEndOnlyTheirFiber(configuration: EngineConfiguration) throws {
+        let (engine, module) = try compile(small, configuration)
+        let runner = SandboxRunner(scheduler: try Scheduler(SchedulerConfiguration(workers: 2)))
+        let outcomes = Outcomes()
+        for (name, export, args) in [("add", "add", [Value.i32(2), .i32(40)]), ("trap", "trap", []), ("oob", "oob", []),
+                                     ("exit", "exit", []), ("count", "count", [.i32(100_000)])] {
+            try runner.start(SandboxRequest(engine: engine, module: module, entry: .export(export, args)),
+                             completion: outcomes.record(name))
+        }
+        runner.scheduler.shutdown()
+        guard case .returned(let sum) = outcomes.outcome("add") else { Issue.record("add: \(String(describing: outcomes.outcome("add")))"); return }
+        #expect(sum == [.i32(42)])
+        guard case .trapped(let trap) = outcomes.outcome("trap") else { Issue.record("trap"); return }
+        #expect(trap.reason == .unreachable)
+        guard case .trapped(let oob) = outcomes.outcome("oob") else { Issue.record("oob"); return }
+        #expect(oob.reason == .outOfBoundsMemoryAccess)
+        guard case .exited(let code) = outcomes.outcome("exit") else { Issue.record("exit"); return }
+        #expect(code == 3)
+        guard case .returned(let count) = outcomes.outcome("count") else { Issue.record("count"); return }
+        #expect(count == [.i32(100_000)])
+    }
+
+    /// One worker, a sandbox spinning in `(loop br 0)` and a short one queued behind it:
+    /// the short one completes because the spinner is preempted, then the spinner is
+    /// killed by its timeout.
+    @Test(arguments: TierMatrix.tiers, PreemptionMode.allCases)
+    func aRunawaySandboxIsPreemptedAndKilled(tier: String, mode: PreemptionMode) throws {
+        let configuration = EngineConfiguration(tier: tier, bounds: .guard)
+        let (engine, spinner) = try compile(runaway, configuration)
+        let (_, counter) = try compile(small, configuration)
+        let scheduler = try Scheduler(SchedulerConfiguration(workers: 1, policy: .rr, preemption: mode))
+        let runner = SandboxRunner(scheduler: scheduler)
+        let outcomes = Outcomes()
+        try runner.start(SandboxRequest(engine: engine, module: spinner, entry: .export("spin", []), timeout: 300_000_000),
+                         completion: outcomes.record("spin"))
+        try runner.start(SandboxRequest(engine: engine, module: counter, entry: .export("count", [.i32(1000)])),
+                         completion: outcomes.record("count"))
+        scheduler.shutdown()
+        #expect(outcomes.names == ["count", "spin"])
+        guard case .trapped(let trap) = outcomes.outcome("spin") else { Issue.record("spin was not killed"); return }
+        #expect(trap.reason == .interrupted)
+        #expect(scheduler.statistics.preemptions >= 1)
+    }
+
+    @Test(arguments: TierMatrix.tiers)
+    func killFromAnotherThread(tier: String) throws {
+        let (engine, spinner) = try compile(runaway, EngineConfiguration(tier: tier))
+        let scheduler = try Scheduler(SchedulerConfiguration(workers: 1, policy: .fifo))
+        let runner = SandboxRunner(scheduler: scheduler)
+        let outcomes = Outcomes()
+        let sandbox = try runner.start(SandboxRequest(engine: engine, module: spinner, entry: .export("spin", [])),
+                                       completion: outcomes.record("spin"))
+        usleep(20_000)
+        sandbox.kill()
+        scheduler.shutdown()
+        guard case .trapped(let trap) = outcomes.outcome("spin") else { Issue.record("not killed"); return }
+        #expect(trap.reason == .interrupted)
+    }
+}
