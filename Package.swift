@@ -90,7 +90,9 @@ let package = Package(
             name: "WasmLabCLI",
             dependencies: ["Platform", 
                 "SpecRunner", "Tiers", "WAT", "WasmRuntime", "Interpreter", "WASI", "JIT", "Disassembly", "JITTools",
+                "GreenThreads", "Serverless",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strict,
             // Start-up: no dynamic loading and relocation of the Swift runtime libraries (release

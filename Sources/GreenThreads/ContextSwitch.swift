@@ -49,8 +49,9 @@ public struct ContextSwitch: @unchecked Sendable {
     public var code: UnsafeRawBufferPointer { page.code }
 
     /// Writes a first context at the top of `stack` that starts `entry(argument)` when
-    /// resumed; returns its saved stack pointer.
-    func prepare(stack: FiberStack, entry: Entry, argument: UnsafeMutableRawPointer?) -> UInt {
+    /// resumed; returns its saved stack pointer. `entry` must never return: it ends by
+    /// transferring to another context for good.
+    public func prepare(stack: FiberStack, entry: Entry, argument: UnsafeMutableRawPointer?) -> UInt {
         let top = stack.high & ~15
         let sp = top - UInt(ContextSwitchCode.frameSize)
         let words = UnsafeMutablePointer<UInt>(bitPattern: sp)!

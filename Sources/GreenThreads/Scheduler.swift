@@ -154,6 +154,7 @@ public final class Scheduler: @unchecked Sendable {
             s.preemptions += w.stats.preemptions
             s.steals += w.stats.steals
             s.preemptionLatencies += w.stats.latencies
+            s.preemptedSlices += w.stats.slices
             s.signals += Int(w.preemption.pointee.signals)
         }
         return s
@@ -183,4 +184,6 @@ public struct SchedulerStatistics: Sendable {
     public var signals = 0
     /// Nanoseconds from each preemption request to the fiber's switch away.
     public var preemptionLatencies: [UInt64] = []
+    /// Nanoseconds each preempted fiber ran in the slice that ended with the preemption.
+    public var preemptedSlices: [UInt64] = []
 }

@@ -204,8 +204,9 @@ final class Worker: @unchecked Sendable {
         switch action {
         case .yield:
             if requestedAt != 0 {
+                let now = MonotonicClock.now()
                 stats.preemptions += 1
-                stats.recordLatency(MonotonicClock.now() &- requestedAt)
+                stats.record(latency: now &- requestedAt, slice: now &- fiber.sliceStart)
             }
             queue.push(fiber)
             scheduler.notifyIdleWorker(except: self)
@@ -253,12 +254,16 @@ struct WorkerStatistics {
     var switches = 0
     var preemptions = 0
     var steals = 0
-    /// Preemption latencies in ns (request to switch), up to `latencyCapacity`.
+    /// Preemption latencies in ns (request to switch), up to `capacity`.
     var latencies: [UInt64] = []
-    static let latencyCapacity = 1 << 20
+    /// Lengths of the preempted slices in ns (resume to switch), up to `capacity`.
+    var slices: [UInt64] = []
+    static let capacity = 1 << 20
 
-    mutating func recordLatency(_ ns: UInt64) {
-        if latencies.count < Self.latencyCapacity { latencies.append(ns) }
+    mutating func record(latency: UInt64, slice: UInt64) {
+        guard latencies.count < Self.capacity else { return }
+        latencies.append(latency)
+        slices.append(slice)
     }
 }
 

@@ -59,26 +59,29 @@ public final class Sandbox: @unchecked Sendable {
     }
 
     private static func execute(_ request: SandboxRequest, in store: Store) -> SandboxOutcome {
-        var configuration: WASIConfiguration
+        let linker = Linker(store: store)
+        // WASI (and its descriptors) only where the module imports it.
+        var wasi: WASI?
+        let configuration: WASIConfiguration?
         switch request.entry {
         case .command(let c): configuration = c
-        case .export: configuration = WASIConfiguration()
+        case .export: configuration = request.module.imports.contains { $0.module == WASI.moduleName } ? WASIConfiguration() : nil
         }
-        configuration.wait = fiberWait
-        let wasi: WASI
-        do {
-            wasi = try WASI(configuration: configuration)
-        } catch {
-            return .failed("WASI: \(error)")
+        if var configuration {
+            configuration.wait = fiberWait
+            do {
+                wasi = try WASI(configuration: configuration)
+            } catch {
+                return .failed("WASI: \(error)")
+            }
+            wasi?.define(into: linker)
         }
-        let linker = Linker(store: store)
-        wasi.define(into: linker)
         request.link?(linker)
         let instance: Instance
         do {
             instance = try linker.instantiate(request.module)
         } catch let trap as Trap {
-            if let code = wasi.exitCode { return .exited(code) }
+            if let code = wasi?.exitCode { return .exited(code) }
             return .trapped(trap)
         } catch {
             return .failed("\(error)")
@@ -86,10 +89,11 @@ public final class Sandbox: @unchecked Sendable {
         do {
             switch request.entry {
             case .command:
-                let code = try wasi.start(instance)
-                return .exited(code)
+                guard let wasi else { return .failed("no WASI") }
+                return .exited(try wasi.start(instance))
             case .export(let name, let arguments):
                 guard let function = instance.function(name) else { return .failed("no exported function \"\(name)\"") }
+                guard let wasi else { return .returned(try function.invoke(arguments)) }
                 var results: [Value] = []
                 let code = try wasi.run { () throws(Trap) in results = try function.invoke(arguments) }
                 return wasi.exitCode != nil ? .exited(code) : .returned(results)
@@ -100,12 +104,28 @@ public final class Sandbox: @unchecked Sendable {
     }
 }
 
+extension Sandbox {
+    /// Suspends the calling sandbox's fiber until `fiber.unpark()` (from a host function:
+    /// the worker runs other sandboxes meanwhile). Wake-ups may be spurious.
+    public static func park() { switchingAway { Fiber.park() } }
+
+    /// Suspends the calling sandbox's fiber for `nanoseconds`.
+    public static func sleep(nanoseconds: UInt64) { switchingAway { Fiber.sleep(nanoseconds: nanoseconds) } }
+
+    /// Runs `body`, which switches the fiber away, with the thread's trap-handling
+    /// activations detached: they belong to this fiber's Wasm frames and go with it (the
+    /// fiber may resume on another worker, and other fibers run Wasm on this one).
+    static func switchingAway(_ body: () -> Void) {
+        let saved = TrapGuard.shared?.suspendActivations()
+        body()
+        TrapGuard.shared?.resumeActivations(saved)
+    }
+}
+
 /// The store's yield handler: the running Wasm code reached a safe point with a yield
-/// request. The thread's trap-handling activations go with the fiber.
+/// request.
 private let yieldFiber: ExecutionStack.YieldHandler = { _ in
-    let saved = TrapGuard.shared?.suspendActivations()
-    Fiber.yield()
-    TrapGuard.shared?.resumeActivations(saved)
+    Sandbox.switchingAway { Fiber.yield() }
 }
 
 /// WASI's `poll_oneoff` on a fiber: checks the descriptors without blocking and sleeps
@@ -119,6 +139,6 @@ private let fiberWait: @Sendable (UnsafeMutableBufferPointer<pollfd>, Int32) -> 
         if timeout >= 0 && now >= deadline { return 0 }
         if Fiber.current?.isCancelled == true { return 0 }
         let step: UInt64 = fds.isEmpty ? (timeout < 0 ? 1_000_000 : deadline - now) : min(1_000_000, deadline &- now)
-        Fiber.sleep(nanoseconds: step)
+        Sandbox.sleep(nanoseconds: step)
     }
 }

@@ -8,7 +8,8 @@ public struct SandboxRequest: @unchecked Sendable {
     public enum Entry: Sendable {
         /// A WASI command's `_start`, with this argv, environment and stdio.
         case command(WASIConfiguration)
-        /// An export, with arguments (WASI is linked too, with no arguments and stdio).
+        /// An export, with arguments (WASI is linked, with no arguments and the host's
+        /// stdio, if the module imports it).
         case export(String, [Value])
     }
 

@@ -98,7 +98,10 @@ public final class LinearMemory {
 
         // Fall back to reserving only what is needed now; the memory then relocates on grow.
         // Not when the reservation is what keeps accesses inside (guard regions, masks).
-        guard let mapping = Self.reserve(Int(max(wanted, initialBytes)))
+        // Once half the budget is taken, growable memories reserve only what they need, so
+        // that many small sandboxes do not use up the space guard regions need.
+        let generous = fixed || AddressSpaceBudget.claimed < AddressSpaceBudget.limit / 2
+        guard let mapping = (generous ? Self.reserve(Int(max(wanted, initialBytes))) : nil)
             ?? (fixed ? nil : Self.reserve(Int(initialBytes)))
         else {
             let size = Int(fixed ? max(wanted, initialBytes) : initialBytes)
