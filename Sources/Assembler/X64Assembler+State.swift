@@ -24,3 +24,17 @@ extension X64Assembler {
         sse(0xF3, 0x6F, reg: dst.index, m)
     }
 }
+
+extension X64Assembler {
+    /// `pushfq`: saves the flags (code interrupted between a compare and its branch).
+    public mutating func pushFlags() { emit(0x9C) }
+
+    /// `popfq`.
+    public mutating func popFlags() { emit(0x9D) }
+
+    /// `ret imm16`: returns, then releases `bytes` more of the stack.
+    public mutating func ret(releasing bytes: UInt16) {
+        emit(0xC2)
+        emit(UInt8(bytes & 0xFF), UInt8(bytes >> 8))
+    }
+}

@@ -12,8 +12,10 @@ import Synchronization
 /// pointer reads, `clock_gettime`, one atomic OR), and passes every signal that is not
 /// from one of its timers to the previous disposition.
 enum PreemptionSignal {
-    static let signal = SIGURG
-    static let maxSlots = 256
+    // Computed, not stored: a stored static is initialised lazily (swift_once), which the
+    // handler must not call.
+    @inline(__always) static var signal: Int32 { SIGURG }
+    @inline(__always) static var maxSlots: Int { 256 }
 
     private static let installed = Mutex<UnsafeMutablePointer<UInt>?>(nil)
 
@@ -121,8 +123,8 @@ enum PreemptionSignal {
         slot.pointee.requestedAt = now
         _ = UnsafeAtomic<UInt32>(at: UnsafeMutableRawPointer(bitPattern: target)!.assumingMemoryBound(to: UnsafeAtomic<UInt32>.Storage.self))
             .loadThenBitwiseOr(with: slot.pointee.bit, ordering: .relaxed)
-        if let redirect = slot.pointee.redirect {
-            _ = redirect(context, slot.pointee.redirectContext)
+        if let redirect = slot.pointee.redirect, redirect(context, slot.pointee.redirectContext) {
+            slot.pointee.redirects &+= 1
         }
     }
 }

@@ -10,9 +10,6 @@ import Platform
 /// so the ticker never writes into a store that is gone. The signal handler runs on the
 /// worker's own thread and takes no lock (it cannot wait for its own thread).
 struct PreemptionSlot {
-    /// Tells the signal handler that a timer's value really points at a slot.
-    static let magicValue: UInt64 = 0x5753_4C41_4250_5245  // "ERPBALSW"
-    var magic = PreemptionSlot.magicValue
     /// The running fiber's preemption word (0: idle, or the fiber does not poll).
     var word: UInt = 0
     /// The bit to set in it.
@@ -25,8 +22,9 @@ struct PreemptionSlot {
     let quantum: UInt64
     /// When the pending request was made (0: none).
     var requestedAt: UInt64 = 0
-    /// Signals received (statistics).
+    /// Signals received, and requests the redirect served at once (statistics).
     var signals: UInt64 = 0
+    var redirects: UInt64 = 0
     /// The worker thread's kernel id.
     var threadID: Int32 = 0
     /// The worker's timer (`signal` mode).
@@ -104,6 +102,6 @@ extension UnsafeMutablePointer where Pointee == PreemptionSlot {
 extension PreemptionSlot {
     // Fixed by the field order above (checked by a test); the signal handler reads the
     // fields through `pointee` and needs no offsets.
-    static let wordOffset = 8
-    static let lockOffset = 20
+    static let wordOffset = 0
+    static let lockOffset = 12
 }

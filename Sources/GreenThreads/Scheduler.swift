@@ -12,6 +12,7 @@ public enum SchedulerError: Error, Equatable, CustomStringConvertible {
     /// The scheduler is shutting down.
     case stopped
 
+    /// The error in words.
     public var description: String {
         switch self {
         case .unsupportedMachine: "green threads need an x86-64 host"
@@ -156,6 +157,7 @@ public final class Scheduler: @unchecked Sendable {
             s.preemptionLatencies += w.stats.latencies
             s.preemptedSlices += w.stats.slices
             s.signals += Int(w.preemption.pointee.signals)
+            s.redirects += Int(w.preemption.pointee.redirects)
         }
         return s
     }
@@ -182,6 +184,8 @@ public struct SchedulerStatistics: Sendable {
     public var steals = 0
     /// Timer signals received (`signal` mode).
     public var signals = 0
+    /// Preemption requests served at once by redirecting compiled code (`signal` mode).
+    public var redirects = 0
     /// Nanoseconds from each preemption request to the fiber's switch away.
     public var preemptionLatencies: [UInt64] = []
     /// Nanoseconds each preempted fiber ran in the slice that ended with the preemption.

@@ -61,7 +61,7 @@ extension JITTier {
             }
         }
         let code = try link(chunks, ranges: ranges, module: module, validator: validator, recordListing: recordListing)
-        if bounds.usesFaultHandling { try code.registerWithTrapGuard() }
+        if bounds.usesFaultHandling { try code.registerWithTrapGuard() } else { code.registerForPreemption() }
         return code
     }
 

@@ -157,7 +157,7 @@ extension JITTier: PrecompilingTier {
                            statistics: statistics, module: module, compiled: compiled,
                            moduleStubsOffset: moduleStubsOffset, faultResumeOffset: faultResumeOffset, listing: nil,
                            chunkEnds: chunkEnds)
-        if configuration.bounds.usesFaultHandling { try code.registerWithTrapGuard() }
+        if configuration.bounds.usesFaultHandling { try code.registerWithTrapGuard() } else { code.registerForPreemption() }
         return code
     }
 }

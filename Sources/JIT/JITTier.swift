@@ -284,6 +284,13 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
         guardHandle = handle
     }
 
+    /// Code that never faults on purpose (software bounds) is registered too, so that a
+    /// scheduler's timer signal can preempt it at any instruction; with the registry full
+    /// it is preempted at its safe points only.
+    func registerForPreemption() {
+        do { try registerWithTrapGuard() } catch { return }
+    }
+
     deinit {
         JITCodeRegistry.shared.remove(self)
         // Unregister before the code and its site table go away.

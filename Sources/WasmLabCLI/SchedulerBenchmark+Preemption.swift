@@ -31,7 +31,8 @@ extension SchedulerBenchmark {
                 results.latency.append(.init(tier: tier, preemption: mode.rawValue,
                                              latency: Self.percentiles(stats.preemptionLatencies),
                                              slice: Self.percentiles(stats.preemptedSlices),
-                                             preemptions: stats.preemptions, signals: stats.signals))
+                                             preemptions: stats.preemptions, signals: stats.signals,
+                                             redirects: stats.redirects))
             }
         }
     }

@@ -14,9 +14,9 @@ extension SchedulerBenchmark {
         }
         if !results.latency.isEmpty {
             out += "preemption (quantum \(ms(quantum)) ms, one runaway sandbox per worker, 2 workers)\n"
-            out += "  tier    mechanism  requests  latency p50/p99/max (µs)      slice p50/p99/max (ms)\n"
+            out += "  tier    mechanism  requests  redirected  latency p50/p99/max (µs)      slice p50/p99/max (ms)\n"
             for l in results.latency {
-                out += "  " + Self.pad(l.tier, 8) + Self.pad(l.preemption, 11) + Self.pad(String(l.preemptions), 10)
+                out += "  " + Self.pad(l.tier, 8) + Self.pad(l.preemption, 11) + Self.pad(String(l.preemptions), 10) + Self.pad(String(l.redirects), 12)
                     + Self.pad("\(us(l.latency.p50)) / \(us(l.latency.p99)) / \(us(l.latency.max))", 30)
                     + "\(ms(l.slice.p50)) / \(ms(l.slice.p99)) / \(ms(l.slice.max))\n"
             }

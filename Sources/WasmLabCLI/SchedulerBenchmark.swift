@@ -168,6 +168,7 @@ struct SchedReport: Codable {
         var slice: Percentiles
         var preemptions: Int
         var signals: Int
+        var redirects: Int
     }
 
     struct Slowdown: Codable {

@@ -116,26 +116,30 @@ public final class ExecutionStack {
     /// interrupt bit is cleared). Shared by every tier; the JIT reaches it through a helper.
     @inline(never)
     public static func servicePoll(_ word: UnsafeMutablePointer<UInt32>) -> Bool {
-        let atomic = UnsafeAtomic<UInt32>(at: UnsafeMutableRawPointer(word).assumingMemoryBound(to: UnsafeAtomic<UInt32>.Storage.self))
-        var value = atomic.load(ordering: .acquiring)
-        if value & yieldBit != 0 {
-            value = atomic.loadThenBitwiseAnd(with: ~yieldBit, ordering: .acquiringAndReleasing)
-            if value & interruptBit == 0 {
-                let base = UnsafeMutableRawPointer(word) - pollInterruptOffset
-                let handler = base.load(fromByteOffset: pollYieldHandlerOffset, as: UInt.self)
-                if handler != 0 {
-                    unsafeBitCast(handler, to: YieldHandler.self)(base.load(fromByteOffset: pollYieldContextOffset,
-                                                                             as: UnsafeMutableRawPointer?.self))
-                }
-                // Killed while suspended?
-                value = atomic.load(ordering: .acquiring)
-            }
-        }
-        guard value & interruptBit == 0 else {
+        serveYieldRequest(word)
+        let atomic = Self.atomic(word)
+        guard atomic.load(ordering: .acquiring) & interruptBit == 0 else {
             _ = atomic.loadThenBitwiseAnd(with: ~interruptBit, ordering: .acquiringAndReleasing)
             return false
         }
         return true
+    }
+
+    /// Serves a pending yield request of `word` (clears the bit, calls the yield handler)
+    /// and leaves the interrupt bit alone: for code that is not at a safe point, such as
+    /// compiled code preempted by a signal, which sees an interrupt at its next poll.
+    public static func serveYieldRequest(_ word: UnsafeMutablePointer<UInt32>) {
+        let previous = atomic(word).loadThenBitwiseAnd(with: ~yieldBit, ordering: .acquiringAndReleasing)
+        guard previous & yieldBit != 0, previous & interruptBit == 0 else { return }
+        let base = UnsafeMutableRawPointer(word) - pollInterruptOffset
+        let handler = base.load(fromByteOffset: pollYieldHandlerOffset, as: UInt.self)
+        guard handler != 0 else { return }
+        unsafeBitCast(handler, to: YieldHandler.self)(base.load(fromByteOffset: pollYieldContextOffset,
+                                                                 as: UnsafeMutableRawPointer?.self))
+    }
+
+    private static func atomic(_ word: UnsafeMutablePointer<UInt32>) -> UnsafeAtomic<UInt32> {
+        UnsafeAtomic(at: UnsafeMutableRawPointer(word).assumingMemoryBound(to: UnsafeAtomic<UInt32>.Storage.self))
     }
 
     /// Sets the interrupt bit; any thread.
@@ -144,8 +148,7 @@ public final class ExecutionStack {
     /// Sets the interrupt bit of a poll word (`Store.pollWord`); any thread, while the
     /// store lives.
     public static func requestInterrupt(_ word: UnsafeMutablePointer<UInt32>) {
-        _ = UnsafeAtomic<UInt32>(at: UnsafeMutableRawPointer(word).assumingMemoryBound(to: UnsafeAtomic<UInt32>.Storage.self))
-            .loadThenBitwiseOr(with: interruptBit, ordering: .releasing)
+        _ = atomic(word).loadThenBitwiseOr(with: interruptBit, ordering: .releasing)
     }
 
     /// Installs (or with nil removes) the yield handler.

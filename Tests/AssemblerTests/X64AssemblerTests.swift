@@ -115,5 +115,8 @@ struct X64StateEncodingTests {
         #expect(encode { $0.fldcw(mem(.rsp, 4)) } == [0xD9, 0x6C, 0x24, 0x04])
         #expect(encode { $0.storeVector(mem(.rsp, 16), XMMRegister(9)) } == [0xF3, 0x44, 0x0F, 0x7F, 0x4C, 0x24, 0x10])
         #expect(encode { $0.loadVector(XMMRegister(2), mem(.rbx)) } == [0xF3, 0x0F, 0x6F, 0x13])
+        #expect(encode { $0.pushFlags() } == [0x9C])
+        #expect(encode { $0.popFlags() } == [0x9D])
+        #expect(encode { $0.ret(releasing: 128) } == [0xC2, 0x80, 0x00])
     }
 }

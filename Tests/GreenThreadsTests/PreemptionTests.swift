@@ -61,3 +61,11 @@ struct PreemptionTests {
         #expect(scheduler.statistics.preemptions == 0)
     }
 }
+
+struct PreemptionSlotLayoutTests {
+    /// The atomics address the word and the lock by these offsets.
+    @Test func fieldOffsets() {
+        #expect(MemoryLayout<PreemptionSlot>.offset(of: \.word) == PreemptionSlot.wordOffset)
+        #expect(MemoryLayout<PreemptionSlot>.offset(of: \.lock) == PreemptionSlot.lockOffset)
+    }
+}

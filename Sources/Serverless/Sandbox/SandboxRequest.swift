@@ -56,6 +56,7 @@ public enum SandboxOutcome: Sendable, CustomStringConvertible {
     /// The sandbox could not be set up (instantiation, linking, a missing export).
     case failed(String)
 
+    /// How it ended, in words.
     public var description: String {
         switch self {
         case .returned(let values): "returned \(values)"

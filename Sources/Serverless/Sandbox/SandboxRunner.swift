@@ -15,11 +15,18 @@ public final class SandboxRunner: Sendable {
     public let scheduler: Scheduler
     private let watchdog: SandboxWatchdog
 
-    /// A runner on `scheduler`.
+    /// A runner on `scheduler`. Under `signal` preemption, a timer signal that lands in
+    /// compiled code switches the sandbox away at once (see TrapGuard+Preemption.swift).
     public init(scheduler: Scheduler) {
         self.scheduler = scheduler
         watchdog = SandboxWatchdog()
+        if scheduler.configuration.preemption == .signal, let redirect = Self.redirect {
+            scheduler.setPreemptionRedirect(redirect.handler, context: redirect.context)
+        }
     }
+
+    /// The process's redirect handler and stub, made once.
+    nonisolated(unsafe) private static let redirect = TrapGuard.shared?.preemptionRedirect(yield: preemptedInCompiledCode)
 
     /// Starts `request` on a new fiber; `completion` runs on that fiber when the sandbox
     /// ends, with how it ended. The sandbox's Wasm code yields to the scheduler when its
@@ -38,4 +45,11 @@ public final class SandboxRunner: Sendable {
         return sandbox
     }
 
+}
+
+/// Where the redirect stub sends compiled code interrupted by the timer signal, with
+/// every register saved: serves the yield request the handler made.
+private let preemptedInCompiledCode: @convention(c) () -> Void = {
+    guard let word = Fiber.current?.preemptionWord else { return }
+    ExecutionStack.serveYieldRequest(word)
 }
