@@ -87,13 +87,14 @@ enum PreemptionSignal {
                                         UnsafeMutableRawPointer?) -> Void = { signo, info, context, state in
         guard let state else { return }
         let words = state.assumingMemoryBound(to: UInt.self)
-        if let info, let context, info.load(fromByteOffset: 8, as: Int32.self) == SI_TIMER {
-            // si_value of a timer signal: offset 24 in siginfo_t on x86-64 Linux.
-            let value = info.load(fromByteOffset: 24, as: UInt.self)
+        // siginfo_t on x86-64 Linux: si_code is the third Int32; a timer's si_value is the
+        // fourth word.
+        if let info, let context, info.assumingMemoryBound(to: Int32.self)[2] == SI_TIMER {
+            let value = info.assumingMemoryBound(to: UInt.self)[3]
             var i = 1
             while i <= maxSlots {
                 if words[i] == value && value != 0 {
-                    let slot = UnsafeMutablePointer<PreemptionSlot>(bitPattern: value)!
+                    guard let slot = UnsafeMutablePointer<PreemptionSlot>(bitPattern: value) else { return }
                     request(slot, context)
                     return
                 }
@@ -118,10 +119,11 @@ enum PreemptionSignal {
         guard target != 0, slot.pointee.requestedAt == 0 else { return }
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
-        let now = UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
+        let now = UInt64(truncatingIfNeeded: t.tv_sec) &* 1_000_000_000 &+ UInt64(truncatingIfNeeded: t.tv_nsec)
         guard now &- slot.pointee.sliceStart >= slot.pointee.quantum else { return }
         slot.pointee.requestedAt = now
-        _ = UnsafeAtomic<UInt32>(at: UnsafeMutableRawPointer(bitPattern: target)!.assumingMemoryBound(to: UnsafeAtomic<UInt32>.Storage.self))
+        guard let word = UnsafeMutableRawPointer(bitPattern: target) else { return }
+        _ = UnsafeAtomic<UInt32>(at: word.assumingMemoryBound(to: UnsafeAtomic<UInt32>.Storage.self))
             .loadThenBitwiseOr(with: slot.pointee.bit, ordering: .relaxed)
         if let redirect = slot.pointee.redirect, redirect(context, slot.pointee.redirectContext) {
             slot.pointee.redirects &+= 1

@@ -50,18 +50,26 @@ struct BenchSchedCommand: ParsableCommand {
     @Option(help: "Directory for the results (default Bench/results/DATE-bench-sched).")
     var output: String?
 
+    /// The sections asked for, in order.
+    private func chosenSections() throws -> [Section] {
+        try sections.split(separator: ",").map { name in
+            guard let section = Section(rawValue: String(name)) else {
+                throw ValidationError("unknown section \(name); sections: \(Section.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return section
+        }
+    }
+
+    func validate() throws {
+        _ = try chosenSections()
+        guard runs >= 1, quantum >= 50, density >= 1, guardDensity >= 1, seconds > 0 else {
+            throw ValidationError("--runs, --density, --guard-density and --seconds must be positive, --quantum at least 50 µs")
+        }
+    }
+
     func run() throws {
+        let chosen = try chosenSections()
         try reportingErrors {
-            var chosen: [Section] = []
-            for name in sections.split(separator: ",") {
-                guard let section = Section(rawValue: String(name)) else {
-                    throw ValidationError("unknown section \(name); sections: \(Section.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                chosen.append(section)
-            }
-            guard runs >= 1, quantum >= 50, density >= 1, seconds > 0 else {
-                throw ValidationError("--runs, --density and --seconds must be positive, --quantum at least 50 µs")
-            }
             var bench = SchedulerBenchmark(runs: runs, quantum: UInt64(quantum) * 1000, seconds: seconds,
                                            density: density, guardDensity: guardDensity,
                                            kernel: kernel, kernelSize: kernelSize)

@@ -89,7 +89,7 @@ public final class ExecutionStack {
     init(slots: Int, maxFrames: Int, fuel: UInt64?) {
         let byteCount = max(slots, 1024) * 8
         self.maxFrames = max(maxFrames, 1)
-        if let cached = StackPool.take(slotBytes: byteCount, frameCapacity: self.maxFrames) {
+        if let cached = ValueStackPool.take(slotBytes: byteCount, frameCapacity: self.maxFrames) {
             slotBase = cached.slots
             frames = cached.frames
         } else {
@@ -106,7 +106,7 @@ public final class ExecutionStack {
     }
 
     deinit {
-        StackPool.give(StackPool.Buffers(slots: slotBase, slotBytes: slotEnd - slotBase, frames: frames,
+        ValueStackPool.give(ValueStackPool.Buffers(slots: slotBase, slotBytes: slotEnd - slotBase, frames: frames,
                                          frameCapacity: maxFrames))
         pollWords.deallocate()
     }

@@ -100,7 +100,8 @@ private let redirectHandler: @convention(c) (UnsafeMutableRawPointer, UnsafeMuta
     }
     guard inCode else { return false }
     let sp = registers[MachineContext.sp] &- 136
-    UnsafeMutablePointer<UInt>(bitPattern: sp)!.pointee = pc
+    guard let slot = UnsafeMutablePointer<UInt>(bitPattern: sp) else { return false }
+    slot.pointee = pc
     registers[MachineContext.sp] = sp
     registers[MachineContext.pc] = redirect.pointee.stub
     return true

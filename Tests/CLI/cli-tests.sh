@@ -302,5 +302,26 @@ grep -l "wasm::hot_loop" /tmp/perf-*.map 2> /dev/null | xargs -r rm -f
 expect "diff exits 0 when configurations agree" test $? -eq 0
 expect "diff prints agree" grep -q "ok.wasm: agree" diff.txt
 
+# A runaway _start under --timeout 1s exits 142 within 2 s on each tier.
+printf '(module (func (export "_start") (loop br 0)))\n' > runaway.wat
+for tier in jit interp; do
+    start=$(date +%s%N)
+    "$wasmlab" run --tier $tier --timeout 1s runaway.wat 2> /dev/null
+    status=$?
+    elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+    expect "runaway under --tier $tier --timeout 1s exits 142" test $status -eq 142
+    expect "runaway under --tier $tier --timeout 1s stops within 2 s (took $elapsed ms)" test $elapsed -lt 2000
+done
+
+# bench-sched: a quick section runs and writes its results; bad arguments exit 64.
+"$wasmlab" bench-sched --sections switch --runs 1 --output bench-sched > bs.txt 2> /dev/null
+expect "bench-sched prints the switch cost" grep -q "emitted switch" bs.txt
+expect "bench-sched writes raw samples" grep -q '"rawSamples"' bench-sched/results.json
+"$wasmlab" bench-sched --sections nope 2> err.txt
+expect "bench-sched with an unknown section exits 64" test $? -eq 64
+expect "bench-sched names the sections" grep -q "sections: switch, latency" err.txt
+"$wasmlab" bench-sched --quantum 0 2> /dev/null
+expect "bench-sched with a bad quantum exits 64" test $? -eq 64
+
 echo "cli tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -12,7 +12,7 @@ import Synchronization
 /// exposure: within one store, later calls already run over slots earlier calls wrote.
 /// Code cannot read a slot it has not written (validated operand stacks; tiers zero the
 /// locals they declare), and the host reads only result slots the callee wrote.
-enum StackPool {
+enum ValueStackPool {
     /// The memory of one stack.
     struct Buffers: @unchecked Sendable {
         var slots: UnsafeMutableRawPointer
