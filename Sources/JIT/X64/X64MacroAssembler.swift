@@ -65,6 +65,7 @@ struct X64MacroAssembler: MacroAssembler {
         handlerTable.truncate(to: offset)
         trapLabels.removeAll()
         pendingTrapLabel = nil
+        pollSlowPaths.removeAll()
         floatConstants.removeAll()
         while let last = notes.last, last.codeOffset >= offset { notes.removeLast() }
         while let last = isolation.last, last.codeOffset >= offset { isolation.removeLast() }
