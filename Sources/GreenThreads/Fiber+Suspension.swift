@@ -74,6 +74,9 @@ extension Fiber {
         preemptionBit = bit
         guard let worker, worker.current === self else { return }
         worker.preemption.replaceWord(word, bit: bit, locked: scheduler.configuration.preemption == .poll)
+        if word != nil && worker.preemption.pointee.hasTimer {
+            PreemptionSignal.arm(worker.preemption, in: scheduler.configuration.quantum)
+        }
     }
 
     /// Makes a parked fiber runnable (or lets its next park return at once); any thread.

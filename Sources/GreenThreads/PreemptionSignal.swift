@@ -3,7 +3,7 @@ import Platform
 import Synchronization
 
 /// The `signal` preemption mechanism: each worker has a POSIX timer that sends `SIGURG`
-/// to its own thread (`SIGEV_THREAD_ID`) every tick, carrying the worker's
+/// to its own thread (`SIGEV_THREAD_ID`) when the running slice is due to end, carrying the worker's
 /// `PreemptionSlot` as the signal value. `SIGURG` because its default action is to be
 /// ignored: a stray one never kills the process, and timer signals coalesce.
 ///
@@ -36,7 +36,7 @@ enum PreemptionSignal {
             var action = sigaction()
             action.__sigaction_handler.sa_sigaction = unsafeBitCast(
                 page.base, to: (@convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void).self)
-            // SA_RESTART: system calls of host code interrupted by a tick resume.
+            // SA_RESTART: system calls of host code interrupted by the signal resume.
             action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART
             sigemptyset(&action.sa_mask)
             guard sigaction(signal, &action, nil) == 0 else { return nil }
@@ -45,9 +45,14 @@ enum PreemptionSignal {
         }
     }
 
-    /// Registers `slot` with the handler and starts a periodic timer for the calling
-    /// thread; false when the kernel refuses.
-    static func startTimer(for slot: UnsafeMutablePointer<PreemptionSlot>, tick: UInt64) -> Bool {
+    /// Registers `slot` with the handler and creates the calling thread's timer (disarmed:
+    /// `arm` starts it when a preemptible fiber runs); false when the kernel refuses.
+    ///
+    /// The timer is one-shot, set for the end of the running slice: the worker arms it when
+    /// it resumes a fiber while it is disarmed, and the handler sets it again for the next
+    /// due time while a preemptible fiber runs (and leaves it disarmed otherwise). A fiber
+    /// that runs on gets one signal per quantum; an idle worker gets none.
+    static func startTimer(for slot: UnsafeMutablePointer<PreemptionSlot>) -> Bool {
         guard let words = table() else { return false }
         var registered = false
         for i in 1 ... maxSlots where words[i] == 0 {
@@ -63,15 +68,26 @@ enum PreemptionSignal {
         event._sigev_un._tid = slot.pointee.threadID
         var timer: UInt = 0
         guard timerCreate(CLOCK_MONOTONIC, &event, &timer) == 0 else { return false }
-        let interval = timespec(tv_sec: Int(tick / 1_000_000_000), tv_nsec: Int(tick % 1_000_000_000))
-        var spec = itimerspec(it_interval: interval, it_value: interval)
-        guard timerSetTime(timer, 0, &spec, nil) == 0 else {
-            _ = timerDelete(timer)
-            return false
-        }
         slot.pointee.timer = timer
         slot.pointee.hasTimer = true
         return true
+    }
+
+    /// Arms the worker's timer for `nanoseconds` from now if it is disarmed (the worker,
+    /// resuming a preemptible fiber).
+    static func arm(_ slot: UnsafeMutablePointer<PreemptionSlot>, in nanoseconds: UInt64) {
+        guard slot.pointee.hasTimer, slot.pointee.armed == 0 else { return }
+        slot.pointee.armed = 1
+        setTimer(slot, nanoseconds)
+    }
+
+    /// One-shot, relative; no Swift runtime (the handler calls it too).
+    @inline(__always)
+    private static func setTimer(_ slot: UnsafeMutablePointer<PreemptionSlot>, _ nanoseconds: UInt64) {
+        var spec = itimerspec()
+        spec.it_value.tv_sec = Int(truncatingIfNeeded: nanoseconds / 1_000_000_000)
+        spec.it_value.tv_nsec = Int(truncatingIfNeeded: nanoseconds % 1_000_000_000)
+        _ = timerSetTime(slot.pointee.timer, 0, &spec, nil)
     }
 
     /// Stops the timer and forgets the slot.
@@ -116,11 +132,23 @@ enum PreemptionSignal {
     private static func request(_ slot: UnsafeMutablePointer<PreemptionSlot>, _ context: UnsafeMutableRawPointer) {
         slot.pointee.signals &+= 1
         let target = slot.pointee.word
-        guard target != 0, slot.pointee.requestedAt == 0 else { return }
+        guard target != 0 else {
+            // Idle, or a fiber that does not poll: the timer stays off until `arm`.
+            slot.pointee.armed = 0
+            return
+        }
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
         let now = UInt64(truncatingIfNeeded: t.tv_sec) &* 1_000_000_000 &+ UInt64(truncatingIfNeeded: t.tv_nsec)
-        guard now &- slot.pointee.sliceStart >= slot.pointee.quantum else { return }
+        let due = slot.pointee.sliceStart &+ slot.pointee.quantum
+        guard now >= due else {
+            // A newer slice than the one the timer was set for.
+            setTimer(slot, due &- now)
+            return
+        }
+        // Again after a quantum if the fiber has not yielded by then (a long host call).
+        setTimer(slot, slot.pointee.quantum)
+        guard slot.pointee.requestedAt == 0 else { return }
         slot.pointee.requestedAt = now
         guard let word = UnsafeMutableRawPointer(bitPattern: target) else { return }
         _ = UnsafeAtomic<UInt32>(at: word.assumingMemoryBound(to: UnsafeAtomic<UInt32>.Storage.self))

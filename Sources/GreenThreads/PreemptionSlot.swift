@@ -30,6 +30,8 @@ struct PreemptionSlot {
     /// The worker's timer (`signal` mode).
     var timer: UInt = 0
     var hasTimer = false
+    /// 1 while the timer is set (`signal` mode; the worker's thread only).
+    var armed: UInt32 = 0
     /// Called by the signal handler when a request is made while the thread is inside
     /// code that can be switched away from at any instruction (JIT code): `(ucontext,
     /// context)` returns true when it redirected the thread. Installed by the embedder.
@@ -75,6 +77,13 @@ extension UnsafeMutablePointer where Pointee == PreemptionSlot {
         pointee.bit = bit
         word.store(UInt(bitPattern: target), ordering: .releasing)
         if locked { lock.store(0, ordering: .releasing) }
+    }
+
+    /// When the running slice is due to end, if a preemptible fiber runs and no request is
+    /// pending (read without the lock: the ticker only uses it to choose when to wake).
+    var due: UInt64? {
+        guard word.load(ordering: .relaxed) != 0, pointee.requestedAt == 0 else { return nil }
+        return pointee.sliceStart &+ pointee.quantum
     }
 
     /// The ticker's check (another thread): requests a yield when the running fiber polls

@@ -39,16 +39,16 @@ public final class Scheduler: @unchecked Sendable {
     private(set) var workers: [Worker] = []
     private var ticker: PreemptionTicker?
     private let live = ManagedAtomic<Int>(0)
+    /// Written when the last live fiber finishes (`waitUntilIdle` sleeps on it).
+    private let idleEvent: Int32
     private let stopping = ManagedAtomic<Bool>(false)
     private var joined = false
-
-    /// How often the ticker or timer signal checks the running slices: a quarter quantum,
-    /// so a slice overruns its quantum by at most that much.
-    var tick: UInt64 { configuration.quantum / 4 }
 
     /// Starts the worker threads (and the ticker for `poll` preemption).
     public init(_ configuration: SchedulerConfiguration = SchedulerConfiguration()) throws(SchedulerError) {
         guard let switcher = ContextSwitch.shared else { throw .unsupportedMachine }
+        idleEvent = eventfd(0, Epoll.nonBlocking | Epoll.closeOnExec)
+        guard idleEvent >= 0 else { throw .workerStartFailed("eventfd") }
         self.configuration = configuration
         self.switcher = switcher
         stacks = FiberStackPool(stackSize: configuration.stackSize, capacity: configuration.spareStacks)
@@ -69,13 +69,16 @@ public final class Scheduler: @unchecked Sendable {
             throw .workerStartFailed("timer_create for signal preemption")
         }
         if configuration.policy.preempts && configuration.preemption == .poll {
-            let ticker = PreemptionTicker(slots: workers.map(\.preemption), tick: tick)
+            let ticker = PreemptionTicker(slots: workers.map(\.preemption), quantum: configuration.quantum)
             ticker.start()
             self.ticker = ticker
         }
     }
 
-    deinit { shutdown() }
+    deinit {
+        shutdown()
+        close(idleEvent)
+    }
 
     /// Creates a fiber for `body` and queues it. `deadline` (absolute, `MonotonicClock`
     /// ns) orders it under `edf`; `preemptionWord` and `preemptionBit` are where the
@@ -116,7 +119,12 @@ public final class Scheduler: @unchecked Sendable {
         }
     }
 
-    func fiberFinished() { live.wrappingDecrement(ordering: .releasing) }
+    func fiberFinished() {
+        if live.loadThenWrappingDecrement(ordering: .acquiringAndReleasing) == 1 {
+            var one: UInt64 = 1
+            _ = write(idleEvent, &one, 8)
+        }
+    }
 
     /// Fibers spawned and not yet finished.
     public var liveFibers: Int { live.load(ordering: .acquiring) }
@@ -142,9 +150,17 @@ public final class Scheduler: @unchecked Sendable {
         ticker = nil
     }
 
+    /// Whether the `poll` ticker got a real-time priority (false: not permitted, or not `poll`).
+    public var tickerIsRealtime: Bool { ticker?.realtime.load(ordering: .relaxed) ?? false }
+
     /// Blocks the calling thread (not a fiber) until no fiber is live.
     public func waitUntilIdle() {
-        while live.load(ordering: .acquiring) > 0 { usleep(100) }
+        while live.load(ordering: .acquiring) > 0 {
+            var p = pollfd(fd: idleEvent, events: Int16(POLLIN), revents: 0)
+            _ = poll(&p, 1, 100)
+            var value: UInt64 = 0
+            _ = read(idleEvent, &value, 8)
+        }
     }
 
     /// Counters summed over workers; exact once the scheduler has shut down.

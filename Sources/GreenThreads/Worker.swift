@@ -92,7 +92,7 @@ final class Worker: @unchecked Sendable {
             sigemptyset(&mask)
             sigaddset(&mask, PreemptionSignal.signal)
             pthread_sigmask(SIG_UNBLOCK, &mask, nil)
-            if !PreemptionSignal.startTimer(for: preemption, tick: scheduler.tick) {
+            if !PreemptionSignal.startTimer(for: preemption) {
                 startStatus.store(-1, ordering: .releasing)
                 removeAlternateSignalStack()
                 pthread_setspecific(Self.key, nil)
@@ -195,6 +195,9 @@ final class Worker: @unchecked Sendable {
         let now = MonotonicClock.now()
         fiber.noteResumed(at: now)
         preemption.begin(fiber: fiber, at: now)
+        if fiber.preemptionWord != nil && preemption.pointee.hasTimer {
+            PreemptionSignal.arm(preemption, in: scheduler.configuration.quantum)
+        }
         swift_task_enterThreadLocalContext(fiber.exclusivityState)
         switcher.transfer(schedulerSP, fiber.context.pointee.sp)
         swift_task_exitThreadLocalContext(fiber.exclusivityState)

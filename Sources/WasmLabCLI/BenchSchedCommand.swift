@@ -41,6 +41,9 @@ struct BenchSchedCommand: ParsableCommand {
     @Option(help: "The kernel's size argument (quick, small or a number).")
     var kernelSize = "small"
 
+    @Option(help: "Sandboxes of the kernel sharing one worker in the slowdown section (1 isolates the cost of preemption from two working sets sharing the caches).")
+    var slowdownSandboxes = 2
+
     @Option(help: "Seconds each latency and mixed-workload run lasts.")
     var seconds = 1.5
 
@@ -62,7 +65,7 @@ struct BenchSchedCommand: ParsableCommand {
 
     func validate() throws {
         _ = try chosenSections()
-        guard runs >= 1, quantum >= 50, density >= 1, guardDensity >= 1, seconds > 0 else {
+        guard runs >= 1, quantum >= 50, density >= 1, guardDensity >= 1, seconds > 0, slowdownSandboxes >= 1 else {
             throw ValidationError("--runs, --density, --guard-density and --seconds must be positive, --quantum at least 50 µs")
         }
     }
@@ -73,6 +76,7 @@ struct BenchSchedCommand: ParsableCommand {
             var bench = SchedulerBenchmark(runs: runs, quantum: UInt64(quantum) * 1000, seconds: seconds,
                                            density: density, guardDensity: guardDensity,
                                            kernel: kernel, kernelSize: kernelSize)
+            bench.slowdownSandboxes = slowdownSandboxes
             for section in chosen {
                 if !json { writeStandardError("bench-sched: \(section.rawValue)...\n") }
                 switch section {

@@ -22,6 +22,7 @@ extension SchedulerBenchmark {
             for mode in PreemptionMode.allCases {
                 let scheduler = try Scheduler(SchedulerConfiguration(workers: 2, policy: .rr, quantum: quantum, preemption: mode))
                 let runner = SandboxRunner(scheduler: scheduler)
+                let realtime = scheduler.tickerIsRealtime
                 for _ in 0 ..< 2 {
                     try runner.start(SandboxRequest(engine: engine, module: module, entry: .export("spin", []),
                                                     timeout: UInt64(seconds * 1e9))) { _ in }
@@ -32,7 +33,7 @@ extension SchedulerBenchmark {
                                              latency: Self.percentiles(stats.preemptionLatencies),
                                              slice: Self.percentiles(stats.preemptedSlices),
                                              preemptions: stats.preemptions, signals: stats.signals,
-                                             redirects: stats.redirects))
+                                             redirects: stats.redirects, realtimeTicker: realtime))
             }
         }
     }
@@ -52,34 +53,48 @@ extension SchedulerBenchmark {
             let module = try engine.compile([UInt8](bytes))
             var config = WASIConfiguration(arguments: [kernel, kernelSize])
             config.stdout = devNull
-            var alone: [Double] = [], preempted: [Double] = [], ratios: [Double] = [], counts: [Int] = []
-            for run in 0 ..< runs {
-                // Alternating which goes first keeps warm-up and drift out of the ratio.
-                var a = (seconds: 0.0, preemptions: 0), p = a
-                if run % 2 == 0 {
-                    a = try Self.timeTwo(engine, module, config, policy: .fifo, quantum: quantum)
-                    p = try Self.timeTwo(engine, module, config, policy: .rr, quantum: quantum)
-                } else {
-                    p = try Self.timeTwo(engine, module, config, policy: .rr, quantum: quantum)
-                    a = try Self.timeTwo(engine, module, config, policy: .fifo, quantum: quantum)
+            var alone: [Double] = []
+            var preempted: [PreemptionMode: (seconds: [Double], ratios: [Double], counts: [Int])] = [:]
+            // The interpreter's times spread by up to a quarter from run to run on this
+            // machine (outside fibers too): twice the runs for its medians.
+            for run in 0 ..< (tier == "interp" ? 2 * runs : runs) {
+                // The order rotates from run to run, which keeps warm-up and drift out of
+                // the ratios.
+                let order: [PreemptionMode?] = [nil, .poll, .signal]
+                var times: [PreemptionMode?: (seconds: Double, preemptions: Int)] = [:]
+                for k in 0 ..< order.count {
+                    let mode = order[(run + k) % order.count]
+                    times[mode] = try Self.timeTwo(engine, module, config, policy: mode == nil ? .fifo : .rr,
+                                                   preemption: mode ?? .poll, quantum: quantum,
+                                                   sandboxes: slowdownSandboxes)
                 }
-                alone.append(a.seconds)
-                preempted.append(p.seconds)
-                ratios.append(p.seconds / a.seconds)
-                counts.append(p.preemptions)
+                let base = times[nil]!.seconds
+                alone.append(base)
+                for mode in PreemptionMode.allCases {
+                    let t = times[mode]!
+                    preempted[mode, default: ([], [], [])].seconds.append(t.seconds)
+                    preempted[mode, default: ([], [], [])].ratios.append(t.seconds / base)
+                    preempted[mode, default: ([], [], [])].counts.append(t.preemptions)
+                }
             }
-            results.slowdown.append(.init(tier: tier, aloneSeconds: alone, preemptedSeconds: preempted, ratios: ratios,
-                                          medianRatio: Self.median(ratios), preemptions: counts))
+            for mode in PreemptionMode.allCases {
+                let p = preempted[mode]!
+                results.slowdown.append(.init(tier: tier, preemption: mode.rawValue, aloneSeconds: alone,
+                                              preemptedSeconds: p.seconds, ratios: p.ratios,
+                                              medianRatio: Self.median(p.ratios), preemptions: p.counts))
+            }
         }
     }
 
     private static func timeTwo(_ engine: Engine, _ module: CompiledModule, _ config: WASIConfiguration,
-                                policy: SchedulingPolicy, quantum: UInt64) throws -> (seconds: Double, preemptions: Int) {
-        let scheduler = try Scheduler(SchedulerConfiguration(workers: 1, policy: policy, quantum: quantum))
+                                policy: SchedulingPolicy, preemption: PreemptionMode, quantum: UInt64,
+                                sandboxes: Int) throws -> (seconds: Double, preemptions: Int) {
+        let scheduler = try Scheduler(SchedulerConfiguration(workers: 1, policy: policy, quantum: quantum,
+                                                             preemption: preemption))
         let runner = SandboxRunner(scheduler: scheduler)
         let failures = ManagedAtomic<Int>(0)
         let start = MonotonicClock.now()
-        for _ in 0 ..< 2 {
+        for _ in 0 ..< sandboxes {
             try runner.start(SandboxRequest(engine: engine, module: module, entry: .command(config))) { outcome in
                 if case .exited(0) = outcome { return }
                 failures.wrappingIncrement(ordering: .relaxed)

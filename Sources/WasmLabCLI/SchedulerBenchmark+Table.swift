@@ -18,14 +18,15 @@ extension SchedulerBenchmark {
             for l in results.latency {
                 out += "  " + Self.pad(l.tier, 8) + Self.pad(l.preemption, 11) + Self.pad(String(l.preemptions), 10) + Self.pad(String(l.redirects), 12)
                     + Self.pad("\(us(l.latency.p50)) / \(us(l.latency.p99)) / \(us(l.latency.max))", 30)
-                    + "\(ms(l.slice.p50)) / \(ms(l.slice.p99)) / \(ms(l.slice.max))\n"
+                    + "\(ms(l.slice.p50)) / \(ms(l.slice.p99)) / \(ms(l.slice.max))"
+                    + (l.preemption == "poll" && !l.realtimeTicker ? "  (ticker not real-time)" : "") + "\n"
             }
             out += "\n"
         }
         if !results.slowdown.isEmpty {
-            out += "preempted kernel (\(kernel) \(kernelSize), 2 sandboxes on 1 worker: rr every quantum vs fifo)\n"
+            out += "preempted kernel (\(kernel) \(kernelSize), \(slowdownSandboxes) sandboxes on 1 worker: rr every quantum vs fifo)\n"
             for s in results.slowdown {
-                out += "  " + Self.pad(s.tier, 8) + "alone " + Self.fixed(Self.median(s.aloneSeconds), 3) + " s  preempted "
+                out += "  " + Self.pad(s.tier, 8) + Self.pad(s.preemption, 8) + "alone " + Self.fixed(Self.median(s.aloneSeconds), 3) + " s  preempted "
                     + Self.fixed(Self.median(s.preemptedSeconds), 3) + " s  ratio " + Self.fixed(s.medianRatio, 4)
                     + "  (\(middle(s.preemptions)) preemptions)\n"
             }

@@ -22,6 +22,8 @@ struct SchedulerBenchmark {
     let guardDensity: Int
     let kernel: String
     let kernelSize: String
+    /// Sandboxes of the kernel sharing the worker in the slowdown section.
+    var slowdownSandboxes = 2
     var results = SchedReport.Results()
 
     init(runs: Int, quantum: UInt64, seconds: Double, density: Int, guardDensity: Int, kernel: String, kernelSize: String) {
@@ -39,6 +41,7 @@ struct SchedulerBenchmark {
         SchedReport(date: Date().formatted(.iso8601), commit: commit, machine: .current,
                     settings: .init(runs: runs, quantumNs: quantum, seconds: seconds, density: density,
                                     guardDensity: guardDensity, kernel: kernel, kernelSize: kernelSize,
+                                    slowdownSandboxes: slowdownSandboxes,
                                     maxMapCount: Self.maxMapCount),
                     results: results)
     }
@@ -139,6 +142,7 @@ struct SchedReport: Codable {
         var guardDensity: Int
         var kernel: String
         var kernelSize: String
+        var slowdownSandboxes: Int
         var maxMapCount: Int
     }
 
@@ -169,10 +173,13 @@ struct SchedReport: Codable {
         var preemptions: Int
         var signals: Int
         var redirects: Int
+        /// `poll`: whether the ticker ran at a real-time priority.
+        var realtimeTicker: Bool
     }
 
     struct Slowdown: Codable {
         var tier: String
+        var preemption: String
         var aloneSeconds: [Double]
         var preemptedSeconds: [Double]
         var ratios: [Double]
