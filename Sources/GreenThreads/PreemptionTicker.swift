@@ -11,8 +11,6 @@ final class PreemptionTicker: @unchecked Sendable {
     private let stopping = ManagedAtomic<Bool>(false)
     private var thread = pthread_t()
     private var started = false
-    /// Whether the ticker runs at a real-time priority (see `run`).
-    let realtime = ManagedAtomic<Bool>(false)
 
     init(slots: [UnsafeMutablePointer<PreemptionSlot>], quantum: UInt64) {
         self.slots = slots
@@ -26,17 +24,7 @@ final class PreemptionTicker: @unchecked Sendable {
             ticker.run()
             return nil
         }, box) == 0
-        if !started {
-            Unmanaged<PreemptionTicker>.fromOpaque(box).release()
-            return
-        }
-        // The ticker must run when it is due even when every core is busy with workers
-        // running sandboxes (the common case); at a normal priority the kernel lets it wait
-        // behind them for milliseconds. SCHED_FIFO needs CAP_SYS_NICE or an RLIMIT_RTPRIO:
-        // without them the ticker stays at normal priority, and preemption is late when
-        // cores are oversubscribed (`signal` preemption does not depend on it).
-        var param = sched_param(sched_priority: 1)
-        realtime.store(pthread_setschedparam(thread, SCHED_FIFO, &param) == 0, ordering: .relaxed)
+        if !started { Unmanaged<PreemptionTicker>.fromOpaque(box).release() }
     }
 
     func stop() {
@@ -47,7 +35,10 @@ final class PreemptionTicker: @unchecked Sendable {
 
     /// Sleeps until the earliest slice of a worker is due to end (at most a quantum when
     /// none runs), then requests the yields that are due: one wake-up per quantum in the
-    /// steady state, rather than one per tick.
+    /// steady state. Waking rarely is what keeps it punctual at a normal priority when
+    /// every core runs sandboxes (the kernel favours threads that slept); a real-time
+    /// priority was measured and made it worse: interleaved sandboxes ran up to 40% slower
+    /// (Docs/Journal.md, "Scheduler").
     private func run() {
         while !stopping.load(ordering: .acquiring) {
             let now = MonotonicClock.now()

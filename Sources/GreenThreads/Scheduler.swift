@@ -150,9 +150,6 @@ public final class Scheduler: @unchecked Sendable {
         ticker = nil
     }
 
-    /// Whether the `poll` ticker got a real-time priority (false: not permitted, or not `poll`).
-    public var tickerIsRealtime: Bool { ticker?.realtime.load(ordering: .relaxed) ?? false }
-
     /// Blocks the calling thread (not a fiber) until no fiber is live.
     public func waitUntilIdle() {
         while live.load(ordering: .acquiring) > 0 {

@@ -22,7 +22,6 @@ extension SchedulerBenchmark {
             for mode in PreemptionMode.allCases {
                 let scheduler = try Scheduler(SchedulerConfiguration(workers: 2, policy: .rr, quantum: quantum, preemption: mode))
                 let runner = SandboxRunner(scheduler: scheduler)
-                let realtime = scheduler.tickerIsRealtime
                 for _ in 0 ..< 2 {
                     try runner.start(SandboxRequest(engine: engine, module: module, entry: .export("spin", []),
                                                     timeout: UInt64(seconds * 1e9))) { _ in }
@@ -33,7 +32,7 @@ extension SchedulerBenchmark {
                                              latency: Self.percentiles(stats.preemptionLatencies),
                                              slice: Self.percentiles(stats.preemptedSlices),
                                              preemptions: stats.preemptions, signals: stats.signals,
-                                             redirects: stats.redirects, realtimeTicker: realtime))
+                                             redirects: stats.redirects))
             }
         }
     }

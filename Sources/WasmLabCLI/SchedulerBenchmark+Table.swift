@@ -18,8 +18,7 @@ extension SchedulerBenchmark {
             for l in results.latency {
                 out += "  " + Self.pad(l.tier, 8) + Self.pad(l.preemption, 11) + Self.pad(String(l.preemptions), 10) + Self.pad(String(l.redirects), 12)
                     + Self.pad("\(us(l.latency.p50)) / \(us(l.latency.p99)) / \(us(l.latency.max))", 30)
-                    + "\(ms(l.slice.p50)) / \(ms(l.slice.p99)) / \(ms(l.slice.max))"
-                    + (l.preemption == "poll" && !l.realtimeTicker ? "  (ticker not real-time)" : "") + "\n"
+                    + "\(ms(l.slice.p50)) / \(ms(l.slice.p99)) / \(ms(l.slice.max))\n"
             }
             out += "\n"
         }

@@ -173,8 +173,6 @@ struct SchedReport: Codable {
         var preemptions: Int
         var signals: Int
         var redirects: Int
-        /// `poll`: whether the ticker ran at a real-time priority.
-        var realtimeTicker: Bool
     }
 
     struct Slowdown: Codable {
