@@ -37,6 +37,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "Assembler", swiftSettings: strict),
@@ -65,12 +69,19 @@ let package = Package(
                                .product(name: "DequeModule", package: "swift-collections"),
                                .product(name: "HeapModule", package: "swift-collections")],
                 swiftSettings: strict + [.enableExperimentalFeature("Extern")]),
-        // The serverless layer: sandboxes on green threads (Sandbox/).
+        // The serverless layer: sandboxes on green threads (Sandbox/), `wasmlab serve`'s
+        // HTTP front (HTTP/, Routes/, Admission/, Metrics/). memfd_create via @_extern(c).
         .target(name: "Serverless",
-                dependencies: ["Platform", "WasmRuntime", "WASI", "GreenThreads",
+                dependencies: ["Platform", "WasmRuntime", "WASI", "WAT", "GreenThreads",
                                .product(name: "Atomics", package: "swift-atomics"),
-                               .product(name: "HeapModule", package: "swift-collections")],
-                swiftSettings: strict),
+                               .product(name: "HeapModule", package: "swift-collections"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio"),
+                               .product(name: "NIOHTTP1", package: "swift-nio"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "CoreMetrics", package: "swift-metrics"),
+                               .product(name: "Prometheus", package: "swift-prometheus")],
+                swiftSettings: strict + [.enableExperimentalFeature("Extern")]),
         // The tiers this build has, registered by name (the runtime cannot import them).
         .target(name: "Tiers", dependencies: ["WasmRuntime", "Interpreter", "JIT"], swiftSettings: strict),
         // The embedding API in one import.

@@ -160,7 +160,11 @@ public final class Scheduler: @unchecked Sendable {
         }
     }
 
-    /// Counters summed over workers; exact once the scheduler has shut down.
+    /// Preemptions so far (any time, any thread).
+    public var preemptions: Int { workers.reduce(0) { $0 + $1.preemptionCount.load(ordering: .relaxed) } }
+
+    /// Counters summed over workers, with every sample; read it only after `shutdown()`
+    /// (the workers append to the sample arrays while they run).
     public var statistics: SchedulerStatistics {
         var s = SchedulerStatistics()
         for w in workers {

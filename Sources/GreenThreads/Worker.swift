@@ -36,6 +36,8 @@ final class Worker: @unchecked Sendable {
     var thread = pthread_t()
     /// Statistics (owner thread; read after the scheduler stopped).
     var stats = WorkerStatistics()
+    /// Preemptions so far, readable while the worker runs (metrics).
+    let preemptionCount = ManagedAtomic<Int>(0)
     private var pickCount = 0
     private var altStack: UnsafeMutableRawPointer?
 
@@ -209,6 +211,7 @@ final class Worker: @unchecked Sendable {
             if requestedAt != 0 {
                 let now = MonotonicClock.now()
                 stats.preemptions += 1
+                preemptionCount.wrappingIncrement(ordering: .relaxed)
                 stats.record(latency: now &- requestedAt, slice: now &- fiber.sliceStart)
             }
             queue.push(fiber)

@@ -10,10 +10,14 @@ public struct WASIConfiguration: Sendable {
         public var hostPath: String
         /// The name the guest sees it under (the host path when not given).
         public var guestPath: String
+        /// Whether the guest may only read: no rights to write, create, rename or remove
+        /// below it.
+        public var readOnly: Bool
         /// A preopen of `hostPath`, seen by the guest as `guestPath` (default: the same path).
-        public init(hostPath: String, guestPath: String? = nil) {
+        public init(hostPath: String, guestPath: String? = nil, readOnly: Bool = false) {
             self.hostPath = hostPath
             self.guestPath = guestPath ?? hostPath
+            self.readOnly = readOnly
         }
     }
 
@@ -92,9 +96,13 @@ public final class WASI {
         }
         for preopen in configuration.preopens {
             let fd = try sys { open(preopen.hostPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            // A read-only preopen passes no right that writes, creates, renames or removes
+            // to itself or to anything opened below it.
+            let cut: WASIRights = preopen.readOnly ? .writing : []
             _ = try table.insert(FileDescriptorEntry(
-                hostFD: fd, fileType: .directory, rights: .directoryBase,
-                inheriting: WASIRights.directoryBase.union(.fileBase), preopenName: Array(preopen.guestPath.utf8)))
+                hostFD: fd, fileType: .directory, rights: WASIRights.directoryBase.subtracting(cut),
+                inheriting: WASIRights.directoryBase.union(.fileBase).subtracting(cut),
+                preopenName: Array(preopen.guestPath.utf8)))
         }
         for socket in configuration.sockets {
             let fd = try sys { fcntl(socket, F_DUPFD_CLOEXEC, 0) }

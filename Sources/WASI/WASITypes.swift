@@ -84,6 +84,12 @@ public struct WASIRights: OptionSet, Sendable, Hashable {
         .pathFilestatGet, .pathFilestatSetSize, .pathFilestatSetTimes, .fdFilestatGet,
         .fdFilestatSetTimes, .pathSymlink, .pathRemoveDirectory, .pathUnlinkFile,
     ]
+    /// The rights that change files or directories (what a read-only preopen withholds).
+    public static let writing: WASIRights = [
+        .fdWrite, .fdAllocate, .fdDatasync, .fdFilestatSetSize, .fdFilestatSetTimes, .pathCreateDirectory,
+        .pathCreateFile, .pathLinkSource, .pathLinkTarget, .pathRenameSource, .pathRenameTarget,
+        .pathFilestatSetSize, .pathFilestatSetTimes, .pathSymlink, .pathRemoveDirectory, .pathUnlinkFile,
+    ]
     /// A socket's rights.
     public static let socketBase: WASIRights = [
         .fdRead, .fdWrite, .fdFdstatSetFlags, .fdFilestatGet, .pollFdReadwrite, .sockShutdown, .sockAccept,

@@ -11,7 +11,7 @@ struct WasmLabCommand: ParsableCommand {
         version: VersionText.text,
         subcommands: [
             RunCommand.self, CompileCommand.self, SpecCommand.self, ValidateCommand.self, Wat2WasmCommand.self, ObjdumpCommand.self,
-            CompileStatsCommand.self, DisasmCommand.self, ExploreCommand.self, BenchEngineCommand.self, BenchSchedCommand.self,
+            CompileStatsCommand.self, DisasmCommand.self, ExploreCommand.self, BenchEngineCommand.self, BenchSchedCommand.self, ServeCommand.self,
             DiffCommand.self,
         ])
 }

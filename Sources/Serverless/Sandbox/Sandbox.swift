@@ -44,14 +44,16 @@ public final class Sandbox: @unchecked Sendable {
         store.setYieldHandler(yieldFiber, context: nil)
         let word = UInt(bitPattern: store.pollWord)
         pollWord.withLock { $0 = word }
-        let outcome: SandboxOutcome
+        request.onStart?()
+        var outcome: SandboxOutcome
         if wasKilled {
-            outcome = .trapped(Trap(.interrupted))
+            outcome = .killed
         } else {
             Fiber.current?.setPreemption(word: store.pollWord, bit: ExecutionStack.yieldBit)
             outcome = Self.execute(request, in: store)
             // Before the store (and its poll word) goes.
             Fiber.current?.setPreemption(word: nil, bit: 0)
+            if wasKilled, case .trapped(let trap) = outcome, trap.reason == .interrupted { outcome = .killed }
         }
         pollWord.withLock { $0 = 0 }
         withExtendedLifetime(store) {}

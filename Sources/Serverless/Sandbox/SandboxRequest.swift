@@ -28,6 +28,8 @@ public struct SandboxRequest: @unchecked Sendable {
     public var timeout: UInt64?
     /// Defines further imports before instantiation.
     public var link: ((Linker) -> Void)?
+    /// Called on the sandbox's fiber when it starts running (after its time in the queue).
+    public var onStart: (() -> Void)?
 
     /// A request to run `entry` of `module`.
     public init(engine: Engine, module: CompiledModule, entry: Entry, deadline: UInt64 = UInt64.max,
@@ -51,8 +53,10 @@ public enum SandboxOutcome: Sendable, CustomStringConvertible {
     case returned([Value])
     /// The guest called `proc_exit`.
     case exited(UInt32)
-    /// The guest trapped (`interrupted` when killed).
+    /// The guest trapped.
     case trapped(Trap)
+    /// `Sandbox.kill()` (or the request's timeout) ended it.
+    case killed
     /// The sandbox could not be set up (instantiation, linking, a missing export).
     case failed(String)
 
@@ -62,6 +66,7 @@ public enum SandboxOutcome: Sendable, CustomStringConvertible {
         case .returned(let values): "returned \(values)"
         case .exited(let code): "exited with \(code)"
         case .trapped(let trap): "trapped: \(trap)"
+        case .killed: "killed"
         case .failed(let message): "failed: \(message)"
         }
     }

@@ -1,0 +1,113 @@
+import GreenThreads
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Platform
+import Synchronization
+import WasmRuntime
+
+/// How `wasmlab serve` runs, beyond the spec.
+public struct ServeOptions: Sendable {
+    /// The address every tenant's port is bound on.
+    public var host = "127.0.0.1"
+    /// The scheduler (workers, policy, quantum, preemption).
+    public var scheduler = SchedulerConfiguration(workers: 2, policy: .edf)
+    /// Tier, bounds and features of routes that do not set their own.
+    public var engine = EngineConfiguration(tier: "jit", bounds: .guard)
+    /// Most requests admitted and not yet answered; more get 429.
+    public var maxQueued = 4096
+    /// Most bytes of a function's stdout (a longer response is a 500) and of its stderr
+    /// kept for the log.
+    public var maxResponseBytes = 16 << 20
+
+    /// The defaults: loopback, two workers under EDF, JIT with guard pages.
+    public init() {}
+}
+
+/// A Sledge-style serverless HTTP front: each request runs a fresh sandbox of its route's
+/// compiled module on the green-thread scheduler. SwiftNIO's event loops only parse and
+/// write; responses are written back on the connection's own event loop. See
+/// Docs/Serverless.md.
+public final class ServeServer: @unchecked Sendable {
+    let spec: ServeSpec
+    let options: ServeOptions
+    let logger: Logger
+    let runner: SandboxRunner
+    let admission: AdmissionControl
+    let metrics = ServeMetrics()
+    private let group: MultiThreadedEventLoopGroup
+    private var channels: [Channel] = []
+    private let inFlight = Mutex<(queued: Int, running: Int)>((0, 0))
+    private let nextID = Mutex<UInt64>(0)
+
+    /// Compiles every route; throws when a module does not compile or the scheduler
+    /// cannot start.
+    public init(spec: ServeSpec, options: ServeOptions, logger: Logger) throws {
+        self.spec = spec
+        self.options = options
+        self.logger = logger
+        runner = SandboxRunner(scheduler: try Scheduler(options.scheduler))
+        admission = AdmissionControl(workers: options.scheduler.workers)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        tables = try spec.tenants.map { tenant in
+            RouteTable(tenant: tenant.name, routes: try tenant.routes.map { try CompiledRoute($0, defaults: options.engine) })
+        }
+    }
+
+    let tables: [RouteTable]
+
+    /// Binds every tenant's port and starts accepting; returns the bound ports (a spec
+    /// port of 0 gets an ephemeral one).
+    @discardableResult
+    public func start() throws -> [(tenant: String, port: Int)] {
+        var bound: [(tenant: String, port: Int)] = []
+        for (index, tenant) in spec.tenants.enumerated() {
+            let table = tables[index]
+            let bootstrap = ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 512)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                            withPipeliningAssistance: true, withErrorHandling: true)
+                        try channel.pipeline.syncOperations.addHandler(HTTPRequestHandler(server: self, table: table))
+                    }
+                }
+            let channel: Channel
+            do {
+                channel = try bootstrap.bind(host: options.host, port: tenant.port).wait()
+            } catch {
+                throw ServeError("tenant \"\(tenant.name)\": cannot listen on \(options.host):\(tenant.port): \(error)")
+            }
+            channels.append(channel)
+            bound.append((tenant.name, channel.localAddress?.port ?? tenant.port))
+        }
+        return bound
+    }
+
+    /// Stops accepting, answers what was admitted, then stops the scheduler and the
+    /// event loops.
+    public func shutdown() {
+        for channel in channels { try? channel.close().wait() }
+        channels.removeAll()
+        runner.scheduler.shutdown()
+        // Responses of the last sandboxes are written on the event loop: let it drain.
+        try? group.next().submit {}.wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    func requestID() -> UInt64 { nextID.withLock { $0 += 1; return $0 } }
+
+    func queueChange(queued: Int = 0, running: Int = 0) {
+        let now = inFlight.withLock { s -> (Int, Int) in
+            s.queued += queued
+            s.running += running
+            return (s.queued, s.running)
+        }
+        metrics.sandboxes(queued: now.0, running: now.1)
+    }
+
+    var queuedCount: Int { inFlight.withLock { $0.queued + $0.running } }
+}

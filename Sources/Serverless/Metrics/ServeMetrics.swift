@@ -1,0 +1,58 @@
+import CoreMetrics
+import GreenThreads
+import Prometheus
+
+/// The server's metrics, through swift-metrics with a Prometheus factory of its own (no
+/// process-wide bootstrap, so several servers can live in one process): request latency
+/// per route, requests by route and status, deadline misses, admission refusals, queued
+/// and running sandboxes, scheduler preemptions. `GET /metrics` emits them.
+final class ServeMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let queued: CoreMetrics.Gauge
+    private let running: CoreMetrics.Gauge
+    private let preemptions: CoreMetrics.Gauge
+    private let admittedLoad: CoreMetrics.Gauge
+
+    init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        self.factory = factory
+        queued = CoreMetrics.Gauge(label: "wasmlab_sandboxes_queued", factory: factory)
+        running = CoreMetrics.Gauge(label: "wasmlab_sandboxes_running", factory: factory)
+        preemptions = CoreMetrics.Gauge(label: "wasmlab_scheduler_preemptions", factory: factory)
+        admittedLoad = CoreMetrics.Gauge(label: "wasmlab_admitted_load_workers", factory: factory)
+    }
+
+    /// A request of `route` finished with `status` after `latencyNs` (arrival to response).
+    func request(route: String, status: Int, latencyNs: UInt64, missedDeadline: Bool) {
+        CoreMetrics.Counter(label: "wasmlab_requests_total", dimensions: [("route", route), ("status", String(status))],
+                factory: factory).increment()
+        CoreMetrics.Timer(label: "wasmlab_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            .recordNanoseconds(Int64(clamping: latencyNs))
+        if missedDeadline {
+            CoreMetrics.Counter(label: "wasmlab_deadline_misses_total", dimensions: [("route", route)], factory: factory).increment()
+        }
+    }
+
+    /// A request of `route` was refused by admission control (or a full queue).
+    func refused(route: String) {
+        CoreMetrics.Counter(label: "wasmlab_admission_refusals_total", dimensions: [("route", route)], factory: factory).increment()
+    }
+
+    func sandboxes(queued q: Int, running r: Int) {
+        queued.record(q)
+        running.record(r)
+    }
+
+    /// The Prometheus text exposition, with the scheduler's counters read now.
+    func exposition(scheduler: Scheduler, load: Int) -> [UInt8] {
+        preemptions.record(scheduler.preemptions)
+        admittedLoad.record(Double(load) / 1_000_000)
+        return registry.emitToBuffer()
+    }
+}

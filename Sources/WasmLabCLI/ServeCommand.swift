@@ -1,0 +1,90 @@
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import GreenThreads
+import Logging
+import Platform
+import Serverless
+import Tiers
+import WasmRuntime
+
+extension SchedulingPolicy: ExpressibleByArgument {}
+extension PreemptionMode: ExpressibleByArgument {}
+
+/// `wasmlab serve SPEC.json`: Wasm functions behind HTTP routes, a fresh sandbox per
+/// request on the green-thread scheduler (Docs/Serverless.md).
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve Wasm functions (WASI commands, CGI conventions) over HTTP, a sandbox per request.",
+        discussion: "SIGINT or SIGTERM: stop accepting, answer what was admitted, exit 0.")
+
+    @Argument(help: "The spec: a JSON array of tenants with their routes (Sledge's format; Docs/Serverless.md).")
+    var spec: String
+
+    @Option(help: "Address to listen on (every tenant's port).")
+    var listen = "127.0.0.1"
+
+    @Option(help: "Worker threads running sandboxes.")
+    var workers = 2
+
+    @Option(help: "Scheduling policy (fifo, rr, edf).")
+    var policy: SchedulingPolicy = .edf
+
+    @Option(help: "Quantum in microseconds (rr and edf preempt a sandbox after it).")
+    var quantum = 1000
+
+    @Option(help: "How running sandboxes are preempted (poll, signal).")
+    var preempt: PreemptionMode = .signal
+
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be from 1 to 256") }
+        guard quantum >= 50 else { throw ValidationError("--quantum must be at least 50 µs") }
+    }
+
+    func run() throws {
+        // Before any thread exists: SIGINT and SIGTERM go to the waiting main thread only.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        signal(SIGPIPE, SIG_IGN)
+        BuiltinTiers.register()
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "wasmlab.serve")
+        logger.logLevel = .info
+
+        let parsed: ServeSpec
+        do {
+            guard let data = FileManager.default.contents(atPath: spec) else {
+                throw ValidationError("cannot read \(spec)")
+            }
+            let folder = spec.contains("/") ? String(spec[..<spec.lastIndex(of: "/")!]) : "."
+            parsed = try ServeSpec(json: [UInt8](data), folder: folder)
+        } catch let error as ServeSpecError {
+            writeStandardError("error: \(error)\n")
+            throw ExitCode(64)
+        }
+        var options = ServeOptions()
+        options.host = listen
+        options.scheduler = SchedulerConfiguration(workers: workers, policy: policy, quantum: UInt64(quantum) * 1000,
+                                                   preemption: preempt)
+        options.engine = EngineConfiguration(tier: engine.tier, bounds: engine.bounds, allowUnsafeStrategies: engine.allowUnsafe)
+        try reportingErrors {
+            let server = try ServeServer(spec: parsed, options: options, logger: logger)
+            for (tenant, port) in try server.start() {
+                writeStandardOutput("wasmlab serve: tenant \(tenant) on http://\(listen):\(port)\n")
+            }
+            var signal: Int32 = 0
+            while sigwait(&signals, &signal) != 0 {}
+            logger.info("stopping", metadata: ["signal": "\(signal)"])
+            server.shutdown()
+        }
+    }
+}
