@@ -1,5 +1,6 @@
 import Atomics
 import Platform
+import TestSupport
 import Testing
 @testable import GreenThreads
 
@@ -42,7 +43,7 @@ struct WorkStealingDequeTests {
         let done = ManagedAtomic<Bool>(false)
         let taken = ManagedAtomic<Int>(0)
         let thieves = (0 ..< 3).map { _ in
-            Thread {
+            TestThread {
                 while !done.load(ordering: .acquiring) || !deque.isEmpty {
                     if let item = deque.steal() {
                         counts[item.value].wrappingIncrement(ordering: .relaxed)
@@ -67,22 +68,4 @@ struct WorkStealingDequeTests {
         #expect(taken.load(ordering: .relaxed) == total)
         #expect(counts.allSatisfy { $0.load(ordering: .relaxed) == 1 })
     }
-}
-
-/// A plain OS thread for tests (the library has no Foundation).
-final class Thread: @unchecked Sendable {
-    private var thread = pthread_t()
-    private let body: () -> Void
-
-    init(_ body: @escaping () -> Void) {
-        self.body = body
-        let box = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&thread, nil, { raw in
-            let me = Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue()
-            me.body()
-            return nil
-        }, box)
-    }
-
-    func join() { pthread_join(thread, nil) }
 }

@@ -65,7 +65,7 @@ import WasmRuntime
         let failures = Atomic<Int>(0)
         let perThread = 5_000
         let threads = (0..<2).map { t in
-            Thread {
+            TestThread {
                 for i in 0..<perThread {
                     let n = UInt32(t * perThread + i)
                     let outcome = try? Self.request(module, engine, n)
@@ -112,22 +112,4 @@ import WasmRuntime
             try Engine(configuration: .init(tier: "interp", bounds: .unchecked, allowUnsafeStrategies: true))
         }
     }
-}
-
-/// A joinable thread running `body` (tests only).
-final class Thread: @unchecked Sendable {
-    private var thread = pthread_t()
-    private let body: () -> Void
-
-    init(_ body: @escaping @Sendable () -> Void) {
-        self.body = body
-        let context = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&thread, nil, { raw in
-            let me = Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue()
-            me.body()
-            return nil
-        }, context)
-    }
-
-    func join() { pthread_join(thread, nil) }
 }

@@ -52,6 +52,12 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// A request that does not parse: NIO's protocol error handler has answered 400; the
+    /// rest of the connection's bytes cannot be trusted, so it is closed.
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
     private func dispatch(context: ChannelHandlerContext, head: HTTPRequestHead) {
         let (path, query) = Self.split(head.uri)
         let id = server.requestID()
@@ -116,6 +122,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 server.queueChange(queued: -1, running: 1)
             }
             try server.runner.start(sandbox) { outcome in
+                // The descriptors stay open until the sandbox (which dups them) has ended.
+                withExtendedLifetime(stdin) {}
                 let finished = MonotonicClock.now()
                 server.queueChange(running: -1)
                 server.admission.release(share)

@@ -40,6 +40,7 @@ public final class ServeServer: @unchecked Sendable {
     private var channels: [Channel] = []
     private let inFlight = Mutex<(queued: Int, running: Int)>((0, 0))
     private let nextID = Mutex<UInt64>(0)
+    private let stopped = Mutex<Bool>(false)
 
     /// Compiles every route; throws when a module does not compile or the scheduler
     /// cannot start.
@@ -90,6 +91,7 @@ public final class ServeServer: @unchecked Sendable {
     /// Stops accepting, answers what was admitted, then stops the scheduler and the
     /// event loops.
     public func shutdown() {
+        guard stopped.withLock({ done in defer { done = true }; return !done }) else { return }
         for channel in channels { try? channel.close().wait() }
         channels.removeAll()
         runner.scheduler.shutdown()

@@ -1,0 +1,180 @@
+import GreenThreads
+import Logging
+import Platform
+import Serverless
+import TestSupport
+import Testing
+import Tiers
+import WasmRuntime
+
+/// Functions in the text format (the tests need no C toolchain).
+enum ServeFunctions {
+    static let wasi = """
+        (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+        (memory (export "memory") 2)
+        (func $print (param $at i32) (param $len i32)
+          (i32.store (i32.const 0) (local.get $at)) (i32.store (i32.const 4) (local.get $len))
+          (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+        """
+    static let hello = "(module \(wasi) (data (i32.const 64) \"Content-Type: text/plain\\n\\nhello\\n\") (func (export \"_start\") (call $print (i32.const 64) (i32.const 32))))"
+    static let notFound = "(module \(wasi) (data (i32.const 64) \"Status: 404 Not Found\\n\\ngone\") (func (export \"_start\") (call $print (i32.const 64) (i32.const 27))))"
+    /// Copies stdin to stdout.
+    static let echo = """
+        (module \(wasi)
+          (func (export "_start") (local $n i32)
+            (loop $l
+              (i32.store (i32.const 16) (i32.const 1024)) (i32.store (i32.const 20) (i32.const 60000))
+              (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+              (local.set $n (i32.load (i32.const 24)))
+              (if (i32.gt_u (local.get $n) (i32.const 0))
+                (then (call $print (i32.const 1024) (local.get $n)) (br $l))))))
+        """
+    /// Prints how many times it ran in this instance: always 1 when requests are isolated.
+    static let counter = """
+        (module \(wasi) (global $g (mut i32) (i32.const 0))
+          (func (export "_start")
+            (global.set $g (i32.add (global.get $g) (i32.const 1)))
+            (i32.store8 (i32.const 64) (i32.add (i32.const 48) (global.get $g)))
+            (call $print (i32.const 64) (i32.const 1))))
+        """
+    static let trap = "(module \(wasi) (func (export \"_start\") unreachable))"
+    static let exit3 = "(module \(wasi) (func (export \"_start\") (call $exit (i32.const 3))))"
+    static let spin = "(module \(wasi) (func (export \"_start\") (loop br 0)))"
+}
+
+/// A server on an ephemeral loopback port with one route per function.
+final class TestServer: @unchecked Sendable {
+    let server: ServeServer
+    let port: Int
+    let folder: String
+
+    init(preemption: PreemptionMode = .signal, workers: Int = 2, extraRoutes: String = "") throws {
+        BuiltinTiers.register()
+        var template = Array("/tmp/wasmlab-serve-XXXXXX".utf8CString)
+        folder = String(cString: mkdtemp(&template))
+        let files: [(String, String)] = [("hello", ServeFunctions.hello), ("echo", ServeFunctions.echo),
+                                         ("counter", ServeFunctions.counter), ("trap", ServeFunctions.trap),
+                                         ("exit3", ServeFunctions.exit3), ("spin", ServeFunctions.spin),
+                                         ("notfound", ServeFunctions.notFound)]
+        for (name, text) in files {
+            let path = folder + "/" + name + ".wat"
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            _ = text.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress, $0.count - 1) }
+            close(fd)
+        }
+        let spec = """
+            [{"name": "test", "port": 0, "routes": [
+              {"route": "/hello", "path": "hello.wat", "relative-deadline-us": 50000},
+              {"route": "/echo", "path": "echo.wat", "relative-deadline-us": 50000, "max-request-bytes": 100000},
+              {"route": "/small", "path": "echo.wat", "relative-deadline-us": 50000, "max-request-bytes": 10},
+              {"route": "/counter", "path": "counter.wat", "relative-deadline-us": 50000},
+              {"route": "/trap", "path": "trap.wat", "relative-deadline-us": 50000},
+              {"route": "/exit3", "path": "exit3.wat", "relative-deadline-us": 50000},
+              {"route": "/gone", "path": "notfound.wat", "relative-deadline-us": 50000},
+              {"route": "/spin", "path": "spin.wat", "relative-deadline-us": 50000, "timeout-ms": 300}\(extraRoutes)
+            ]}]
+            """
+        var options = ServeOptions()
+        options.scheduler = SchedulerConfiguration(workers: workers, policy: .edf, preemption: preemption)
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        server = try ServeServer(spec: try ServeSpec(json: Array(spec.utf8), folder: folder), options: options, logger: logger)
+        port = try server.start()[0].port
+    }
+
+    func client() throws -> HTTPTestClient { try #require(HTTPTestClient(port: port)) }
+
+    deinit { server.shutdown() }
+}
+
+struct ServeTests {
+    @Test func statusCodes() throws {
+        let server = try TestServer()
+        let c = try server.client()
+        let hello = try #require(c.request("/hello"))
+        #expect(hello.status == 200 && hello.body == "hello\n" && hello.headers["content-type"] == "text/plain")
+        let trap = try #require(c.request("/trap"))
+        #expect(trap.status == 500 && trap.body.contains("unreachable"))
+        let exit = try #require(c.request("/exit3"))
+        #expect(exit.status == 500 && exit.body.contains("exited with 3"))
+        #expect(c.request("/gone")?.status == 404)
+        #expect(c.request("/nowhere")?.status == 404)
+        #expect(c.request("/small", method: "POST", body: String(repeating: "x", count: 100))?.status == 413)
+        #expect(c.request("/healthz")?.body == "ok\n")
+        // Still the same connection: keep-alive held through every status.
+        #expect(c.request("/hello")?.status == 200)
+    }
+
+    @Test(arguments: PreemptionMode.allCases)
+    func timeoutKillsTheSandbox(mode: PreemptionMode) throws {
+        let server = try TestServer(preemption: mode)
+        let c = try server.client()
+        let start = MonotonicClock.now()
+        let response = try #require(c.request("/spin"))
+        #expect(response.status == 504)
+        #expect(MonotonicClock.now() - start < 2_000_000_000)
+        #expect(c.request("/hello")?.status == 200)
+    }
+
+    @Test func pipelinedRequestsAnswerInOrder() throws {
+        let server = try TestServer()
+        let c = try server.client()
+        c.send("GET /counter HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /counter HTTP/1.1\r\nHost: x\r\n\r\n")
+        let answers = (0 ..< 3).compactMap { _ in c.read() }
+        #expect(answers.map(\.body) == ["1", "hello\n", "1"])
+    }
+
+    @Test func consecutiveRequestsAreIsolated() throws {
+        let server = try TestServer()
+        let c = try server.client()
+        for _ in 0 ..< 5 { #expect(c.request("/counter")?.body == "1") }
+    }
+
+    @Test func chunkedBodiesReachStdin() throws {
+        let server = try TestServer()
+        let c = try server.client()
+        c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+        let response = try #require(c.read())
+        #expect(response.status == 200 && response.body == "hello world")
+        let big = String(repeating: "abcdefghij", count: 5000)
+        #expect(c.request("/echo", method: "POST", body: big)?.body == big)
+    }
+
+    @Test func malformedRequestsGet400AndAClose() throws {
+        let server = try TestServer()
+        let c = try server.client()
+        c.send("THIS IS NOT HTTP\r\n\r\n")
+        #expect(c.read()?.status == 400)
+        #expect(c.closedByServer())
+    }
+
+    @Test func admissionRefusesWorkBeyondCapacity() throws {
+        // Each request of /heavy needs a whole worker (estimate >= deadline): with one
+        // worker, a second one while the first runs is refused.
+        let server = try TestServer(workers: 1, extraRoutes: """
+            ,
+            {"route": "/heavy", "path": "spin.wat", "relative-deadline-us": 1000, "expected-execution-us": 5000, "timeout-ms": 400}
+            """)
+        let first = try server.client(), second = try server.client()
+        first.send("GET /heavy HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(100_000)
+        let refused = try #require(second.request("/heavy"))
+        #expect(refused.status == 429 && refused.headers["retry-after"] == "1")
+        #expect(first.read()?.status == 504)
+        let metrics = try #require(second.request("/metrics"))
+        #expect(metrics.body.contains("wasmlab_admission_refusals_total"))
+        #expect(metrics.body.contains("wasmlab_requests_total{route=\"/heavy\",status=\"504\"}"))
+    }
+
+    @Test func shutdownAnswersWhatWasAdmitted() throws {
+        let server = try TestServer()
+        let c = try server.client()
+        c.send("GET /spin HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(50_000)
+        let stopper = TestThread { server.server.shutdown() }
+        #expect(c.read()?.status == 504)
+        stopper.join()
+        #expect(HTTPTestClient(port: server.port) == nil)
+    }
+}
