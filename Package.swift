@@ -43,7 +43,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
-        .target(name: "Assembler", swiftSettings: strict),
+        .target(name: "Assembler", dependencies: ["Platform"], swiftSettings: strict),
         // The host's C library under one import name.
         .target(name: "Platform", swiftSettings: strict),
         .target(name: "WasmCore", exclude: ["Instructions.def"], swiftSettings: strict),

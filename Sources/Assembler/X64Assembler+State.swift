@@ -38,3 +38,20 @@ extension X64Assembler {
         emit(UInt8(bytes & 0xFF), UInt8(bytes >> 8))
     }
 }
+
+extension X64Assembler {
+    /// The entry through which the kernel enters a signal handler with its state: the
+    /// handler's `(signal, info, context)` arrive in rdi, rsi, rdx; this adds `state` as
+    /// the fourth argument, so the handler reads no global.
+    ///
+    /// ```
+    ///     mov rcx, state
+    ///     mov rax, handler
+    ///     jmp rax
+    /// ```
+    public mutating func signalThunk(state: UnsafeMutableRawPointer, handler: UInt) {
+        mov(.rcx, imm: UInt64(UInt(bitPattern: state)))
+        mov(.rax, imm: UInt64(handler))
+        jmp(.rax)
+    }
+}

@@ -1,3 +1,4 @@
+import Assembler
 import Platform
 
 /// The machine code that moves a thread from one fiber stack to another, emitted once at

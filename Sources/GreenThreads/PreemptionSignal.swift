@@ -1,3 +1,4 @@
+import Assembler
 import Atomics
 import Platform
 import Synchronization
@@ -30,9 +31,14 @@ enum PreemptionSignal {
             previous.initialize(to: sigaction())
             sigaction(signal, nil, previous)
             words[0] = UInt(bitPattern: previous)
-            guard let thunk = SignalThunkCode.emit(state: UnsafeMutableRawPointer(words),
-                                                   handler: unsafeBitCast(handler, to: UInt.self)),
-                  let page = ExecutablePage(thunk) else { return nil }
+            #if arch(x86_64)
+            var a = X64Assembler()
+            a.signalThunk(state: UnsafeMutableRawPointer(words), handler: unsafeBitCast(handler, to: UInt.self))
+            a.finish()
+            guard let page = ExecutablePage(a.bytes) else { return nil }
+            #else
+            return nil
+            #endif
             var action = sigaction()
             action.__sigaction_handler.sa_sigaction = unsafeBitCast(
                 page.base, to: (@convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void).self)

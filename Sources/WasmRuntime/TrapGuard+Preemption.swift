@@ -40,14 +40,11 @@ extension TrapGuard {
         context.initialize(to: PreemptionRedirect(state: state, stub: 0, yield: unsafeBitCast(yield, to: UInt.self)))
         let yieldAddress = UnsafeMutableRawPointer(context) + MemoryLayout<PreemptionRedirect>.offset(of: \.yield)!
         guard let code = Self.preemptionStub(yieldSlot: UInt(bitPattern: yieldAddress)),
-              let page = mmap(nil, Int(sysconf(Int32(_SC_PAGESIZE))), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              page != MAP_FAILED else {
+              let page = ExecutablePage(code) else {
             context.deallocate()
             return nil
         }
-        code.withUnsafeBytes { page.copyMemory(from: $0.baseAddress!, byteCount: code.count) }
-        guard mprotect(page, Int(sysconf(Int32(_SC_PAGESIZE))), PROT_READ | PROT_EXEC) == 0 else { return nil }
-        context.pointee.stub = UInt(bitPattern: page)
+        context.pointee.stub = UInt(bitPattern: page.base)
         return (redirectHandler, UnsafeMutableRawPointer(context))
     }
 

@@ -57,9 +57,7 @@ struct TrapGuardStubs {
         a.jmp(done)
         a.align(16)
         let thunkOffset = a.offset
-        a.mov(.rcx, imm: UInt64(UInt(bitPattern: state)))
-        a.mov(.rax, imm: UInt64(handler))
-        a.jmp(.rax)
+        a.signalThunk(state: state, handler: handler)
         a.finish()
         let code = a.bytes
         guard let exitOffset = a.offset(of: trapExit) else { return nil }
@@ -67,15 +65,10 @@ struct TrapGuardStubs {
         return nil
         #endif
 
-        pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), code.count)
-        guard let mapping = mmap(nil, pageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              mapping != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
-        code.withUnsafeBytes { mapping.copyMemory(from: $0.baseAddress!, byteCount: code.count) }
-        guard mprotect(mapping, pageSize, PROT_READ | PROT_EXEC) == 0 else {
-            munmap(mapping, pageSize)
-            return nil
-        }
+        guard let executable = ExecutablePage(code) else { return nil }
+        let mapping = executable.base
         page = mapping
+        pageSize = executable.size
         codeSize = code.count
         enter = unsafeBitCast(mapping, to: Enter.self)
         self.trapExit = UInt(bitPattern: mapping + exitOffset)

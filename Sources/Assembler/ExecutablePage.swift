@@ -2,12 +2,17 @@ import Platform
 
 /// Emitted code in a page of its own: written while read+write, then made read+execute
 /// (W^X: never writable and executable at once). Lives as long as the process.
-struct ExecutablePage: @unchecked Sendable {
-    let base: UnsafeMutableRawPointer
-    let size: Int
-    let codeSize: Int
+/// Runtime stubs (trap trampolines, context switches, signal thunks) live in these.
+public struct ExecutablePage: @unchecked Sendable {
+    /// Start of the page (the first code byte).
+    public let base: UnsafeMutableRawPointer
+    /// Bytes mapped.
+    public let size: Int
+    /// Bytes of code at `base`.
+    public let codeSize: Int
 
-    init?(_ bytes: [UInt8]) {
+    /// Maps `bytes` read+execute; nil when the kernel refuses.
+    public init?(_ bytes: [UInt8]) {
         size = max(Int(sysconf(Int32(_SC_PAGESIZE))), bytes.count)
         guard let mapping = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
               mapping != MAP_FAILED else { return nil }
@@ -20,5 +25,6 @@ struct ExecutablePage: @unchecked Sendable {
         codeSize = bytes.count
     }
 
-    var code: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: codeSize) }
+    /// The code, for disassembly.
+    public var code: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: codeSize) }
 }
