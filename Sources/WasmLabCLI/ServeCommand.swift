@@ -40,11 +40,15 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "How running sandboxes are preempted (poll, signal).")
     var preempt: PreemptionMode = .signal
 
+    @Option(name: .customLong("timeout-ms"), help: "Hard kill of routes without their own timeout-ms, in milliseconds.")
+    var timeoutMs = 10_000
+
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be from 1 to 256") }
         guard quantum >= 50 else { throw ValidationError("--quantum must be at least 50 µs") }
+        guard timeoutMs >= 1 else { throw ValidationError("--timeout-ms must be at least 1") }
     }
 
     func run() throws {
@@ -73,6 +77,7 @@ struct ServeCommand: ParsableCommand {
         }
         var options = ServeOptions()
         options.host = listen
+        options.defaultTimeoutMs = UInt64(timeoutMs)
         options.scheduler = SchedulerConfiguration(workers: workers, policy: policy, quantum: UInt64(quantum) * 1000,
                                                    preemption: preempt)
         options.engine = EngineConfiguration(tier: engine.tier, bounds: engine.bounds, allowUnsafeStrategies: engine.allowUnsafe)

@@ -10,23 +10,30 @@ into standard output. The lines up to the next command are its expected output, 
 except that a line "[exit N]" gives the exit status (0 when absent), a line "..." matches
 any number of lines, and "..." inside a line matches any text.
 
+A command ending in " &" (a server) runs in the background while the block's next
+commands run; at the end of the block it gets SIGINT, and its output and exit status are
+checked then (it has 30 seconds to stop).
+
 A code block fenced as ```swift PATH must be the file PATH, byte for byte (the README's
 embedding example is a program CI builds and runs).
 """
 import os
 import re
+import signal
 import subprocess
 import sys
 
 
 def examples(readme):
-    """(line number, command, expected lines) for every command of every console block."""
-    found, block, current = [], False, None
+    """(block number, line number, command, expected lines) for every command of every
+    console block."""
+    found, block, blocks, current = [], False, 0, None
     with open(readme, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             line = line.rstrip("\n")
             if line.startswith("```"):
                 block = line == "```console"
+                blocks += 1
                 if current:
                     found.append(current)
                 current = None
@@ -36,9 +43,9 @@ def examples(readme):
             if line.startswith("$ "):
                 if current:
                     found.append(current)
-                current = (number, line[2:], [])
+                current = (blocks, number, line[2:], [])
             elif current:
-                current[2].append(line)
+                current[3].append(line)
     return found
 
 
@@ -88,7 +95,36 @@ def main():
         else:
             failed += 1
             print(f"FAIL: {readme}:{number}: the block is not the content of {path}")
-    for number, command, lines in examples(readme):
+    def check(number, command, returncode, output, status, expected):
+        nonlocal passed, failed
+        actual = output.decode("utf-8", "replace").splitlines()
+        if returncode == status and matches(expected, actual):
+            passed += 1
+            return
+        failed += 1
+        print(f"FAIL: {readme}:{number}: $ {command}")
+        print(f"  exit status {returncode}, expected {status}")
+        print("  output:\n" + "\n".join("    " + line for line in actual))
+        print("  expected:\n" + "\n".join("    " + line for line in expected))
+
+    background, current_block = [], None
+
+    def stop_background():
+        for number, command, process, status, expected in background:
+            process.send_signal(signal.SIGINT)
+            try:
+                output, _ = process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                output, _ = process.communicate()
+                output += b"\n(killed: did not stop within 30 s of SIGINT)"
+            check(number, command + " &", process.returncode, output, status, expected)
+        background.clear()
+
+    for block, number, command, lines in examples(readme):
+        if block != current_block:
+            stop_background()
+            current_block = block
         status = 0
         expected = []
         for line in lines:
@@ -97,17 +133,16 @@ def main():
                 status = int(m.group(1))
             else:
                 expected.append(line)
+        if command.endswith(" &"):
+            # exec: the signal reaches the server itself, not a shell around it.
+            process = subprocess.Popen(["bash", "-c", "exec " + command[:-2]], cwd=root, env=env,
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            background.append((number, command[:-2], process, status, expected))
+            continue
         run = subprocess.run(["bash", "-c", command], cwd=root, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, timeout=900)
-        actual = run.stdout.decode("utf-8", "replace").splitlines()
-        if run.returncode == status and matches(expected, actual):
-            passed += 1
-            continue
-        failed += 1
-        print(f"FAIL: {readme}:{number}: $ {command}")
-        print(f"  exit status {run.returncode}, expected {status}")
-        print("  output:\n" + "\n".join("    " + line for line in actual))
-        print("  expected:\n" + "\n".join("    " + line for line in expected))
+        check(number, command, run.returncode, run.stdout, status, expected)
+    stop_background()
     print(f"readme examples: {passed} passed, {failed} failed")
     return 1 if failed or not passed else 0
 

@@ -50,7 +50,8 @@ final class TestServer: @unchecked Sendable {
     let port: Int
     let folder: String
 
-    init(preemption: PreemptionMode = .signal, workers: Int = 2, extraRoutes: String = "") throws {
+    init(preemption: PreemptionMode = .signal, workers: Int = 2, defaultTimeoutMs: UInt64 = 10_000,
+         extraRoutes: String = "") throws {
         BuiltinTiers.register()
         var template = Array("/tmp/wasmlab-serve-XXXXXX".utf8CString)
         folder = String(cString: mkdtemp(&template))
@@ -78,6 +79,7 @@ final class TestServer: @unchecked Sendable {
             """
         var options = ServeOptions()
         options.scheduler = SchedulerConfiguration(workers: workers, policy: .edf, preemption: preemption)
+        options.defaultTimeoutMs = defaultTimeoutMs
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         server = try ServeServer(spec: try ServeSpec(json: Array(spec.utf8), folder: folder), options: options, logger: logger)
         port = try server.start()[0].port
@@ -115,6 +117,17 @@ struct ServeTests {
         #expect(response.status == 504)
         #expect(MonotonicClock.now() - start < 2_000_000_000)
         #expect(c.request("/hello")?.status == 200)
+    }
+
+    @Test func routesWithoutATimeoutGetTheServersDefault() throws {
+        let server = try TestServer(defaultTimeoutMs: 200, extraRoutes: """
+            ,
+            {"route": "/forever", "path": "spin.wat", "relative-deadline-us": 50000}
+            """)
+        let c = try server.client()
+        let start = MonotonicClock.now()
+        #expect(c.request("/forever")?.status == 504)
+        #expect(MonotonicClock.now() - start < 2_000_000_000)
     }
 
     @Test func pipelinedRequestsAnswerInOrder() throws {

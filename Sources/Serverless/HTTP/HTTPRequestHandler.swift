@@ -110,7 +110,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         wasi.stderr = stderr.fd
         let deadline = arrival + route.spec.relativeDeadlineUs * 1000
         var sandbox = SandboxRequest(engine: route.engine, module: route.module, entry: .command(wasi), deadline: deadline,
-                                     timeout: route.spec.timeoutMs.map { $0 * 1_000_000 })
+                                     timeout: (route.spec.timeoutMs ?? server.options.defaultTimeoutMs) * 1_000_000)
         sandbox.limits.maxMemoryPages = route.spec.memoryLimitPages
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)

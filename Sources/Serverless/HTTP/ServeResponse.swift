@@ -20,7 +20,7 @@ struct ServeResponse {
                                  note: "killed at its timeout")
         case .trapped(let trap):
             return ServeResponse(status: 500, headers: plain, body: Array("wasm trap: \(trap.reason.message)\n".utf8),
-                                 note: "trap: \(trap.reason.message); backtrace: \(trap.backtrace.joined(separator: " <- "))")
+                                 note: "trap: \(trap.reason.message); backtrace: \(collapsed(trap.backtrace))")
         case .failed(let message):
             return ServeResponse(status: 500, headers: plain, body: Array("the function could not start\n".utf8),
                                  note: message)
@@ -41,6 +41,20 @@ struct ServeResponse {
                                  note: code != 0 ? "exit status \(code)" : nil)
         }
     }
+}
+
+/// A backtrace on one line, runs of the same frame (deep recursion) written once with
+/// their count: `depth x100 <- main`.
+func collapsed(_ frames: [String]) -> String {
+    var parts: [String] = []
+    var index = frames.startIndex
+    while index < frames.endIndex {
+        var end = index + 1
+        while end < frames.endIndex && frames[end] == frames[index] { end += 1 }
+        parts.append(end - index > 1 ? "\(frames[index]) x\(end - index)" : frames[index])
+        index = end
+    }
+    return parts.joined(separator: " <- ")
 }
 
 extension ServeServer {

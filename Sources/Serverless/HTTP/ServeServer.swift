@@ -20,6 +20,9 @@ public struct ServeOptions: Sendable {
     /// Most bytes of a function's stdout (a longer response is a 500) and of its stderr
     /// kept for the log.
     public var maxResponseBytes = 16 << 20
+    /// The hard kill of routes without their own `timeout-ms`: no request holds a worker
+    /// forever.
+    public var defaultTimeoutMs: UInt64 = 10_000
 
     /// The defaults: loopback, two workers under EDF, JIT with guard pages.
     public init() {}

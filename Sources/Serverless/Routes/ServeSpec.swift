@@ -38,7 +38,7 @@ public struct ServeSpec: Sendable, Equatable {
         public var tier: String?
         /// Bounds strategy; nil: the server's.
         public var bounds: BoundsStrategy?
-        /// Hard limit on a request's run, ms (killed, 504); nil: none.
+        /// Hard limit on a request's run, ms (killed, 504); nil: the server's default.
         public var timeoutMs: UInt64?
         /// Most 64 KiB pages any memory of the function may grow to; nil: no limit.
         public var memoryLimitPages: UInt64?

@@ -1,0 +1,48 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+@testable import Serverless
+import Testing
+import Tiers
+
+/// Examples/serve.json with its committed C functions: each answers as its comment says.
+struct ExampleFunctionTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples")
+
+    @Test func everyExampleAnswersWithItsStatus() throws {
+        BuiltinTiers.register()
+        let json = try [UInt8](Data(contentsOf: Self.examples.appendingPathComponent("serve.json")))
+        var spec = try ServeSpec(json: json, folder: Self.examples.path)
+        spec.tenants[0].port = 0
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let server = try ServeServer(spec: spec, options: ServeOptions(), logger: logger)
+        defer { server.shutdown() }
+        let c = try #require(HTTPTestClient(port: try server.start()[0].port))
+
+        #expect(c.request("/hello")?.body == "hello, world\n")
+        #expect(c.request("/fib?20")?.body == "6765\n")
+        #expect(c.request("/echo", method: "POST", body: "round trip")?.body == "round trip")
+        let kernel = try #require(c.request("/kernel"))
+        #expect(kernel.status == 200 && !kernel.body.isEmpty)
+        #expect(c.request("/transform", method: "POST", body: "abc")?.status == 200)
+        let expected: [(String, Int, String)] = [
+            ("/loop", 504, "timeout"), ("/oob", 500, "out of bounds memory access"), ("/grow", 500, "exited with 2"),
+            ("/recurse", 500, "call stack exhausted"), ("/huge", 500, "response over"),
+        ]
+        for (path, status, text) in expected {
+            let response = try #require(c.request(path))
+            #expect(response.status == status && response.body.contains(text), "\(path): \(response.status) \(response.body)")
+        }
+        #expect(c.request("/hello")?.status == 200)
+    }
+
+    @Test func deepBacktracesAreCollapsedInTheLog() {
+        #expect(collapsed(["depth", "depth", "depth", "main", "_start"]) == "depth x3 <- main <- _start")
+        #expect(collapsed(["f"]) == "f")
+        #expect(collapsed([]) == "")
+    }
+}
