@@ -1,9 +1,13 @@
 import Platform
 
-/// One open guest descriptor: an owned host descriptor plus WASI's view of it.
+/// One open guest descriptor: an owned host descriptor (or a memory stream) plus WASI's
+/// view of it.
 final class FileDescriptorEntry {
-    /// The host descriptor; closed when the entry goes away.
+    /// The host descriptor; closed when the entry goes away. -1 for a memory stream, so
+    /// an operation a stream does not take fails with `badf`.
     let hostFD: Int32
+    /// The host memory behind the descriptor instead of a host file.
+    let stream: MemoryStream?
     let fileType: WASIFileType
     var rights: WASIRights
     var inheriting: WASIRights
@@ -15,13 +19,24 @@ final class FileDescriptorEntry {
     init(hostFD: Int32, fileType: WASIFileType, rights: WASIRights, inheriting: WASIRights,
          preopenName: [UInt8]? = nil) {
         self.hostFD = hostFD
+        stream = nil
         self.fileType = fileType
         self.rights = rights
         self.inheriting = inheriting
         self.preopenName = preopenName
     }
 
-    deinit { _ = close(hostFD) }
+    /// A regular-file descriptor on `stream`.
+    init(stream: MemoryStream, rights: WASIRights) {
+        hostFD = -1
+        self.stream = stream
+        fileType = .regularFile
+        self.rights = rights
+        inheriting = []
+        preopenName = nil
+    }
+
+    deinit { if hostFD >= 0 { _ = close(hostFD) } }
 
     /// Fails with `notcapable` unless the descriptor has every right in `needed`.
     func require(_ needed: WASIRights) throws(WASIErrno) {

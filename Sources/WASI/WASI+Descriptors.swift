@@ -17,7 +17,7 @@ extension WASI {
             ("fd_datasync", [.i32], { a in
                 let entry = try self.table.get(a.u32(0))
                 try entry.require(.fdDatasync)
-                _ = try sys { fdatasync(entry.hostFD) }
+                if entry.stream == nil { _ = try sys { fdatasync(entry.hostFD) } }
             }),
             ("fd_fdstat_get", [.i32, .i32], { a in try self.fdstatGet(a.u32(0), into: a.u32(1)) }),
             ("fd_fdstat_set_flags", [.i32, .i32], { a in try self.fdstatSetFlags(a.u32(0), UInt16(truncatingIfNeeded: a.u32(1))) }),
@@ -33,7 +33,13 @@ extension WASI {
                 let entry = try self.table.get(a.u32(0))
                 try entry.require(.fdFilestatGet)
                 var st = stat()
-                _ = try sys { fstat(entry.hostFD, &st) }
+                if let stream = entry.stream {
+                    st.st_mode = S_IFREG | 0o600
+                    st.st_nlink = 1
+                    st.st_size = off_t(stream.bytes.count)
+                } else {
+                    _ = try sys { fstat(entry.hostFD, &st) }
+                }
                 try self.writeFilestat(st, at: a.u32(1))
             }),
             ("fd_filestat_set_size", [.i32, .i64], { a in
@@ -79,7 +85,7 @@ extension WASI {
             ("fd_sync", [.i32], { a in
                 let entry = try self.table.get(a.u32(0))
                 try entry.require(.fdSync)
-                _ = try sys { fsync(entry.hostFD) }
+                if entry.stream == nil { _ = try sys { fsync(entry.hostFD) } }
             }),
             ("fd_tell", [.i32, .i32], { a in
                 let position = try self.seek(a.u32(0), offset: 0, whence: 1)
@@ -118,7 +124,7 @@ extension WASI {
 
     private func fdstatGet(_ fd: UInt32, into pointer: UInt32) throws(WASIErrno) {
         let entry = try table.get(fd)
-        let hostFlags = try sys { fcntl(entry.hostFD, F_GETFL) }
+        let hostFlags = entry.stream != nil ? 0 : try sys { fcntl(entry.hostFD, F_GETFL) }
         var flags: UInt16 = 0
         if hostFlags & O_APPEND != 0 { flags |= WASIFlags.append }
         if hostFlags & O_NONBLOCK != 0 { flags |= WASIFlags.nonblock }
@@ -138,6 +144,11 @@ extension WASI {
         try entry.require(.fdFdstatSetFlags)
         // Only append and nonblock can change on an open file (as on Linux).
         guard flags & (WASIFlags.dsync | WASIFlags.rsync | WASIFlags.sync) == 0 else { throw .notsup }
+        // A memory stream never blocks; appending is not one of its modes.
+        if entry.stream != nil {
+            guard flags & WASIFlags.append == 0 else { throw .notsup }
+            return
+        }
         var hostFlags = try sys { fcntl(entry.hostFD, F_GETFL) }
         hostFlags &= ~(O_APPEND | O_NONBLOCK)
         if flags & WASIFlags.append != 0 { hostFlags |= O_APPEND }
@@ -161,6 +172,11 @@ extension WASI {
             hostOffset = o
         } else {
             hostOffset = nil
+        }
+        if let stream = entry.stream {
+            let at = hostOffset.map { Int($0) }
+            let done = write ? try stream.write(from: list, at: at) : stream.read(into: list, at: at)
+            return try memory.store(UInt32(truncatingIfNeeded: done), at: result)
         }
         let done = try list.withUnsafeBufferPointer { (b) throws(WASIErrno) -> Int in
             let n = Int32(b.count)
@@ -188,6 +204,7 @@ extension WASI {
         // Reading the position needs only fd_tell.
         try entry.require(offset == 0 && hostWhence == SEEK_CUR ? .fdTell : .fdSeek)
         if entry.fileType == .socketStream || entry.fileType == .socketDgram { throw .spipe }
+        if let stream = entry.stream { return try stream.seek(offset, whence: hostWhence) }
         return UInt64(try sys { lseek(entry.hostFD, off_t(offset), hostWhence) })
     }
 

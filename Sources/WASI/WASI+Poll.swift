@@ -78,7 +78,8 @@ extension WASI {
                     let entry = try table.get(s.fd)
                     try entry.require(.pollFdReadwrite)
                     if entry.fileType == .regularFile {
-                        ready.append((s.userdata, .success, s.type, s.type == WASIFlags.eventFdRead ? Self.bytesLeft(entry.hostFD) : 0, 0))
+                        let left = entry.stream.map { UInt64($0.remaining) } ?? Self.bytesLeft(entry.hostFD)
+                        ready.append((s.userdata, .success, s.type, s.type == WASIFlags.eventFdRead ? left : 0, 0))
                     } else {
                         waiting.append((s, entry))
                     }

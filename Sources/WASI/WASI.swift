@@ -29,6 +29,9 @@ public struct WASIConfiguration: Sendable {
     public var preopens: [Preopen] = []
     /// Host descriptors behind the guest's fds 0, 1 and 2 (duplicated, never closed).
     public var stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2
+    /// Memory streams standing in for stdin, stdout or stderr (they win over the host
+    /// descriptors above): no host file per sandbox.
+    public var stdinStream: MemoryStream?, stdoutStream: MemoryStream?, stderrStream: MemoryStream?
     /// Already-listening host sockets handed to the guest after the preopens (for `sock_accept`).
     public var sockets: [Int32] = []
     /// How `poll_oneoff` waits, with `poll(2)`'s contract: `(descriptors, timeout ms)` ->
@@ -87,7 +90,13 @@ public final class WASI {
         self.configuration = configuration
         arguments = configuration.arguments.map { Array($0.utf8) + [0] }
         environment = configuration.environment.map { Array($0.utf8) + [0] }
-        for (host, mode) in [(configuration.stdin, O_RDONLY), (configuration.stdout, O_WRONLY), (configuration.stderr, O_WRONLY)] {
+        let streams = [configuration.stdinStream, configuration.stdoutStream, configuration.stderrStream]
+        for (index, (host, mode)) in [(configuration.stdin, O_RDONLY), (configuration.stdout, O_WRONLY),
+                                      (configuration.stderr, O_WRONLY)].enumerated() {
+            if let stream = streams[index] {
+                _ = try table.insert(FileDescriptorEntry(stream: stream, rights: .fileBase))
+                continue
+            }
             // A closed host stdio descriptor (a daemon, CI without stdin) reads as /dev/null.
             var fd = fcntl(host, F_DUPFD_CLOEXEC, 0)
             if fd < 0 { fd = try sys { open("/dev/null", mode | O_CLOEXEC) } }

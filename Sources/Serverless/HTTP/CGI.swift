@@ -51,62 +51,68 @@ enum CGI {
         }
     }
 
-    /// The names that mark stdout as starting with a CGI header block.
-    static let headerNames = ["content-type", "status", "location"]
+    /// The names that mark stdout as starting with a CGI header block (lowercase ASCII).
+    static let headerNames: [[UInt8]] = ["content-type:", "status:", "location:"].map { Array($0.utf8) }
 
     /// stdout as a response: when it starts with `Content-Type:`, `Status:` or `Location:`,
     /// the lines up to the first blank line are headers (`Status: 404 Not Found` sets the
     /// status; a `Location` without a status is a 302); everything else is the body, with
     /// `contentType` as its type.
     static func response(stdout: [UInt8], contentType: String) -> Response {
-        guard let block = headerBlock(stdout) else {
+        guard headerNames.contains(where: { startsCaseInsensitively(stdout, with: $0) }) else {
             return Response(status: 200, headers: [("Content-Type", contentType)], body: stdout)
         }
-        var status = 200, headers: [(name: String, value: String)] = [], hasType = false, hasLocation = false
-        for line in block.lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingSpaces, value = line[line.index(after: colon)...].trimmingSpaces
-            switch name.lowercased() {
-            case "status":
-                if let code = Int(value.prefix { $0 != " " }), (100 ... 599).contains(code) { status = code }
-            case "content-type":
-                hasType = true
-                headers.append((name, value))
-            case "location":
-                hasLocation = true
-                headers.append((name, value))
-            default:
-                headers.append((name, value))
+        var status = 200, headers: [(name: String, value: String)] = [], hasType = false, hasLocation = false,
+            hasStatus = false
+        var start = 0, bodyStart = stdout.count
+        while start < stdout.count {
+            var end = stdout[start...].firstIndex(of: 10) ?? stdout.count
+            let next = end + 1
+            if end > start && stdout[end - 1] == 13 { end -= 1 }
+            if end == start {
+                bodyStart = next
+                break
             }
+            if let colon = stdout[start ..< end].firstIndex(of: 58) {
+                let name = String(decoding: trimmed(stdout[start ..< colon]), as: UTF8.self)
+                let value = String(decoding: trimmed(stdout[(colon + 1) ..< end]), as: UTF8.self)
+                switch name.lowercased() {
+                case "status":
+                    hasStatus = true
+                    if let code = Int(value.prefix { $0 != " " }), (100 ... 599).contains(code) { status = code }
+                case "content-type":
+                    hasType = true
+                    headers.append((name, value))
+                case "location":
+                    hasLocation = true
+                    headers.append((name, value))
+                default:
+                    headers.append((name, value))
+                }
+            }
+            start = next
         }
-        if hasLocation && !block.lines.contains(where: { $0.lowercased().hasPrefix("status") }) { status = 302 }
+        if hasLocation && !hasStatus { status = 302 }
         if !hasType { headers.insert(("Content-Type", contentType), at: 0) }
-        return Response(status: status, headers: headers, body: Array(stdout[block.bodyStart...]))
+        return Response(status: status, headers: headers,
+                        body: bodyStart < stdout.count ? Array(stdout[bodyStart...]) : [])
     }
 
-    /// The header lines and where the body starts, if stdout begins with a header block.
-    private static func headerBlock(_ bytes: [UInt8]) -> (lines: [String], bodyStart: Int)? {
-        let probe = String(decoding: bytes.prefix(16), as: UTF8.self).lowercased()
-        guard headerNames.contains(where: { probe.hasPrefix($0 + ":") }) else { return nil }
-        var lines: [String] = [], start = 0, i = 0
-        while i < bytes.count {
-            if bytes[i] == 10 {
-                var end = i
-                if end > start && bytes[end - 1] == 13 { end -= 1 }
-                if end == start { return (lines, i + 1) }
-                lines.append(String(decoding: bytes[start ..< end], as: UTF8.self))
-                start = i + 1
-            }
-            i += 1
+    /// Whether `bytes` starts with `prefix` (lowercase ASCII), ignoring ASCII case.
+    private static func startsCaseInsensitively(_ bytes: [UInt8], with prefix: [UInt8]) -> Bool {
+        guard bytes.count >= prefix.count else { return false }
+        for (i, p) in prefix.enumerated() where bytes[i] | (bytes[i] >= 65 && bytes[i] <= 90 ? 32 : 0) != p {
+            return false
         }
-        // No blank line: all headers, no body.
-        if start < bytes.count { lines.append(String(decoding: bytes[start...], as: UTF8.self)) }
-        return (lines, bytes.count)
+        return true
     }
-}
 
-private extension StringProtocol {
-    var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+    /// `bytes` without leading and trailing spaces and tabs.
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let blank: (UInt8) -> Bool = { $0 == 32 || $0 == 9 }
+        guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else {
+            return []
+        }
+        return bytes[first ... last]
     }
 }

@@ -95,19 +95,13 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func run(context: ChannelHandlerContext, head: HTTPRequestHead, request: CGI.Request,
                      route: CompiledRoute, share: Int, id: UInt64) {
         let server = self.server, arrival = self.arrival, maxOutput = server.options.maxResponseBytes
-        guard let stdin = MemoryFile(contents: request.body), let stdout = MemoryFile(capacity: maxOutput),
-              let stderr = MemoryFile(capacity: 64 << 10) else {
-            server.admission.release(share)
-            return write(context, head, status: 500, headers: [("Content-Type", "text/plain")],
-                         body: Array("cannot make the function's stdio\n".utf8))
-        }
+        let stdin = MemoryStream(contents: request.body), stdout = MemoryStream(limit: maxOutput),
+            stderr = MemoryStream(limit: 64 << 10)
         var wasi = WASIConfiguration(arguments: CGI.arguments(request, route: route.spec.route),
                                      environment: CGI.environment(request, route: route.spec.route,
                                                                   extra: route.spec.environment),
                                      preopens: route.spec.directories.map { .init(hostPath: $0, readOnly: true) })
-        wasi.stdin = stdin.fd
-        wasi.stdout = stdout.fd
-        wasi.stderr = stderr.fd
+        (wasi.stdinStream, wasi.stdoutStream, wasi.stderrStream) = (stdin, stdout, stderr)
         let deadline = arrival + route.spec.relativeDeadlineUs * 1000
         var sandbox = SandboxRequest(engine: route.engine, module: route.module, entry: .command(wasi), deadline: deadline,
                                      timeout: (route.spec.timeoutMs ?? server.options.defaultTimeoutMs) * 1_000_000)
@@ -122,20 +116,18 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 server.queueChange(queued: -1, running: 1)
             }
             try server.runner.start(sandbox) { outcome in
-                // The descriptors stay open until the sandbox (which dups them) has ended.
-                withExtendedLifetime(stdin) {}
                 let finished = MonotonicClock.now()
                 server.queueChange(running: -1)
                 server.admission.release(share)
                 let runStart = started.value == 0 ? finished : started.value
                 route.statistics.record(runUs: (finished - runStart) / 1000)
-                let response = ServeResponse.make(outcome, stdout: stdout, stderr: stderr, maxOutput: maxOutput,
+                let response = ServeResponse.make(outcome, stdout: stdout, maxOutput: maxOutput,
                                                   contentType: route.spec.contentType)
                 let missed = finished > deadline
                 server.metrics.request(route: route.spec.route, status: response.status, latencyNs: finished - arrival,
                                        missedDeadline: missed)
                 server.log(id: id, route: route.spec.route, response: response, queuedNs: runStart - arrival,
-                           runNs: finished - runStart, missed: missed, stderr: stderr.written())
+                           runNs: finished - runStart, missed: missed, stderr: stderr.bytes)
                 loop.execute {
                     let (handler, context) = bound.value
                     handler.write(context, head, status: response.status, headers: response.headers, body: response.body)

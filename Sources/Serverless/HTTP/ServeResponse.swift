@@ -1,4 +1,5 @@
 import Logging
+import WASI
 import WasmRuntime
 
 /// The HTTP response for a sandbox's outcome: a function that ran gets its CGI response;
@@ -11,7 +12,7 @@ struct ServeResponse {
     /// A line for the log beside the status (the trap with its backtrace, an exit status).
     var note: String?
 
-    static func make(_ outcome: SandboxOutcome, stdout: MemoryFile, stderr: MemoryFile, maxOutput: Int,
+    static func make(_ outcome: SandboxOutcome, stdout: MemoryStream, maxOutput: Int,
                      contentType: String) -> ServeResponse {
         let plain: [(name: String, value: String)] = [("Content-Type", "text/plain")]
         switch outcome {
@@ -25,11 +26,11 @@ struct ServeResponse {
             return ServeResponse(status: 500, headers: plain, body: Array("the function could not start\n".utf8),
                                  note: message)
         case .returned, .exited:
-            if stdout.isFull(capacity: maxOutput) {
+            if stdout.isTruncated {
                 return ServeResponse(status: 500, headers: plain, body: Array("response over \(maxOutput) bytes\n".utf8),
                                      note: "output cut at \(maxOutput) bytes")
             }
-            let output = stdout.written()
+            let output = stdout.bytes
             var code: UInt32 = 0
             if case .exited(let c) = outcome { code = c }
             if code != 0 && output.isEmpty {

@@ -56,8 +56,10 @@ public final class Sandbox: @unchecked Sendable {
             if wasKilled, case .trapped(let trap) = outcome, trap.reason == .interrupted { outcome = .killed }
         }
         pollWord.withLock { $0 = 0 }
-        withExtendedLifetime(store) {}
+        // The store (its memories, instance and WASI descriptors) goes after the
+        // completion: the response need not wait for the teardown.
         completion(outcome)
+        withExtendedLifetime(store) {}
     }
 
     private static func execute(_ request: SandboxRequest, in store: Store) -> SandboxOutcome {
