@@ -1,7 +1,7 @@
 import Atomics
 import GreenThreads
 import Platform
-import Serverless
+@testable import Serverless
 import Synchronization
 import TestSupport
 import Testing
@@ -146,5 +146,21 @@ struct RedirectPreservationTests {
             guard case .returned(let values) = outcomes.outcome("\(i)") else { Issue.record("sandbox \(i) did not return"); continue }
             #expect(values == expected)
         }
+    }
+
+    @Test func theWatchdogForgetsSandboxesThatEnded() throws {
+        // 5,000 quick sandboxes with a long timeout: the watchdog must not keep one entry
+        // per request until the timeout passes.
+        let (engine, module) = try compile(small, EngineConfiguration(tier: "interp", bounds: .software))
+        let runner = SandboxRunner(scheduler: try Scheduler(SchedulerConfiguration(workers: 2)))
+        let done = ManagedAtomic<Int>(0)
+        for _ in 0 ..< 5000 {
+            var request = SandboxRequest(engine: engine, module: module, entry: .export("add", [.i32(1), .i32(2)]))
+            request.timeout = 60_000_000_000
+            try runner.start(request) { _ in done.wrappingIncrement(ordering: .relaxed) }
+        }
+        runner.scheduler.shutdown()
+        #expect(done.load(ordering: .relaxed) == 5000)
+        #expect(runner.watchdog.count <= 1100)
     }
 }

@@ -33,6 +33,10 @@ public final class Sandbox: @unchecked Sendable {
     /// Whether `kill()` was called.
     public var wasKilled: Bool { killed.load(ordering: .acquiring) }
 
+    private let finished = ManagedAtomic<Bool>(false)
+    /// Whether the sandbox has ended (its completion ran and its store is gone).
+    public var isFinished: Bool { finished.load(ordering: .acquiring) }
+
     func attach(_ fiber: Fiber) { self.fiber = fiber }
 
     /// The fiber's body: set up, run, report.
@@ -60,6 +64,7 @@ public final class Sandbox: @unchecked Sendable {
         // completion: the response need not wait for the teardown.
         completion(outcome)
         withExtendedLifetime(store) {}
+        finished.store(true, ordering: .releasing)
     }
 
     private static func execute(_ request: SandboxRequest, in store: Store) -> SandboxOutcome {

@@ -13,7 +13,7 @@ import WasmRuntime
 public final class SandboxRunner: Sendable {
     /// The scheduler the sandboxes run on.
     public let scheduler: Scheduler
-    private let watchdog: SandboxWatchdog
+    let watchdog: SandboxWatchdog
 
     /// A runner on `scheduler`. Under `signal` preemption, a timer signal that lands in
     /// compiled code switches the sandbox away at once (see TrapGuard+Preemption.swift).
@@ -40,6 +40,7 @@ public final class SandboxRunner: Sendable {
         let fiber = try scheduler.spawn(deadline: request.deadline) {
             if let timeout { watchdog.watch(sandbox, until: MonotonicClock.now() &+ timeout) }
             sandbox.run(request, completion: completion)
+            if timeout != nil { watchdog.finished() }
         }
         sandbox.attach(fiber)
         return sandbox
