@@ -20,7 +20,11 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve Wasm functions (WASI commands, CGI conventions) over HTTP, a sandbox per request.",
-        discussion: "SIGINT or SIGTERM: stop accepting, answer what was admitted, exit 0.")
+        discussion: """
+            SIGINT or SIGTERM: stop accepting, answer what was admitted, exit 0. SIGHUP: read the \
+            spec again and swap in its routes (modules compiled first; on any error the old \
+            routes keep serving).
+            """)
 
     @Argument(help: "The spec: a JSON array of tenants with their routes (Sledge's format; Docs/Serverless.md).")
     var spec: String
@@ -49,6 +53,13 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    /// The spec file, read and checked.
+    private func readSpec() throws -> ServeSpec {
+        guard let data = FileManager.default.contents(atPath: spec) else { throw ValidationError("cannot read \(spec)") }
+        let folder = spec.contains("/") ? String(spec[..<spec.lastIndex(of: "/")!]) : "."
+        return try ServeSpec(json: [UInt8](data), folder: folder)
+    }
+
     func validate() throws {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be from 1 to 256") }
         guard quantum >= 50 else { throw ValidationError("--quantum must be at least 50 µs") }
@@ -62,6 +73,7 @@ struct ServeCommand: ParsableCommand {
         sigemptyset(&signals)
         sigaddset(&signals, SIGINT)
         sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         signal(SIGPIPE, SIG_IGN)
         BuiltinTiers.register()
@@ -71,11 +83,7 @@ struct ServeCommand: ParsableCommand {
 
         let parsed: ServeSpec
         do {
-            guard let data = FileManager.default.contents(atPath: spec) else {
-                throw ValidationError("cannot read \(spec)")
-            }
-            let folder = spec.contains("/") ? String(spec[..<spec.lastIndex(of: "/")!]) : "."
-            parsed = try ServeSpec(json: [UInt8](data), folder: folder)
+            parsed = try readSpec()
         } catch let error as ServeSpecError {
             writeStandardError("error: \(error)\n")
             throw ExitCode(64)
@@ -93,7 +101,16 @@ struct ServeCommand: ParsableCommand {
                 writeStandardOutput("wasmlab serve: tenant \(tenant) on http://\(listen):\(port)\n")
             }
             var signal: Int32 = 0
-            while sigwait(&signals, &signal) != 0 {}
+            while true {
+                guard sigwait(&signals, &signal) == 0 else { continue }
+                guard signal == SIGHUP else { break }
+                do {
+                    try server.reload(try readSpec())
+                    logger.info("reloaded", metadata: ["spec": "\(spec)"])
+                } catch {
+                    logger.error("reload refused, the old routes keep serving", metadata: ["error": "\(error)"])
+                }
+            }
             logger.info("stopping", metadata: ["signal": "\(signal)"])
             server.shutdown()
         }

@@ -323,5 +323,41 @@ expect "bench-sched names the sections" grep -q "sections: switch, latency" err.
 "$wasmlab" bench-sched --quantum 0 2> /dev/null
 expect "bench-sched with a bad quantum exits 64" test $? -eq 64
 
+# serve: bad specs and arguments exit 64 naming what is wrong; SIGHUP reloads the routes
+# (a broken spec keeps the old ones); SIGTERM answers and exits 0.
+hello='(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1) (data (i32.const 16) "MSG")
+  (func (export "_start") (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 3))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))'
+echo "${hello/MSG/one}" > one.wat
+echo "${hello/MSG/two}" > two.wat
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+spec() { printf '[{"name": "t", "port": %s, "routes": [{"route": "/f", "path": "%s", "relative-deadline-us": 100000%s}]}]' "$port" "$1" "${2:-}" > serve.json; }
+spec one.wat ', "admissions-percentile": 100'
+"$wasmlab" serve serve.json 2> err.txt
+expect "serve with a bad key value exits 64" test $? -eq 64
+expect "serve names tenant, route and field" grep -q 'tenant "t", route "/f", field "admissions-percentile"' err.txt
+"$wasmlab" serve missing.json 2> err.txt
+expect "serve of a missing spec exits 64" test $? -eq 64
+"$wasmlab" serve serve.json --workers 0 2> /dev/null
+expect "serve --workers 0 exits 64" test $? -eq 64
+spec one.wat
+"$wasmlab" serve serve.json > serve-out.txt 2> serve-log.txt &
+server=$!
+first=$(curl -s --retry 20 --retry-connrefused --retry-delay 1 "http://127.0.0.1:$port/f")
+expect "serve answers (got '$first')" test "$first" = one
+spec two.wat
+kill -HUP $server
+sleep 1
+expect "SIGHUP reloads the routes" test "$(curl -s "http://127.0.0.1:$port/f")" = two
+spec nowhere.wat
+kill -HUP $server
+sleep 1
+expect "a reload that fails keeps the old routes" test "$(curl -s "http://127.0.0.1:$port/f")" = two
+expect "a refused reload is logged" grep -q "reload refused" serve-log.txt
+kill -TERM $server
+wait $server
+expect "serve exits 0 on SIGTERM" test $? -eq 0
+
 echo "cli tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -130,6 +130,26 @@ struct ServeTests {
         #expect(MonotonicClock.now() - start < 2_000_000_000)
     }
 
+    @Test func reloadSwapsRoutesAndRefusesTenantChanges() throws {
+        let server = try TestServer()
+        let c = try server.client()
+        #expect(c.request("/hello")?.status == 200)
+        let swapped = """
+            [{"name": "test", "port": 0, "routes": [
+              {"route": "/hello", "path": "notfound.wat", "relative-deadline-us": 50000},
+              {"route": "/new", "path": "hello.wat", "relative-deadline-us": 50000}]}]
+            """
+        try server.server.reload(try ServeSpec(json: Array(swapped.utf8), folder: server.folder))
+        #expect(c.request("/hello")?.status == 404)
+        #expect(c.request("/new")?.body == "hello\n")
+        #expect(c.request("/trap")?.status == 404)
+        let moved = swapped.replacing("\"port\": 0", with: "\"port\": 1")
+        #expect(throws: ServeError.self) { try server.server.reload(try ServeSpec(json: Array(moved.utf8), folder: server.folder)) }
+        let broken = swapped.replacing("hello.wat", with: "missing.wat")
+        #expect(throws: ServeError.self) { try server.server.reload(try ServeSpec(json: Array(broken.utf8), folder: server.folder)) }
+        #expect(c.request("/new")?.status == 200)
+    }
+
     @Test func pipelinedRequestsAnswerInOrder() throws {
         let server = try TestServer()
         let c = try server.client()

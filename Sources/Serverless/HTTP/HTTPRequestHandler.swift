@@ -15,16 +15,16 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let server: ServeServer
-    private let table: RouteTable
+    private let tenant: Int
     private var head: HTTPRequestHead?
     private var route: CompiledRoute?
     private var body: [UInt8] = []
     private var tooLarge = false
     private var arrival: UInt64 = 0
 
-    init(server: ServeServer, table: RouteTable) {
+    init(server: ServeServer, tenant: Int) {
         self.server = server
-        self.table = table
+        self.tenant = tenant
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -34,7 +34,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             arrival = MonotonicClock.now()
             body = []
             tooLarge = false
-            route = table.match(Self.split(h.uri).path)
+            route = server.table(tenant).match(Self.split(h.uri).path)
         case .body(var buffer):
             guard !tooLarge else { return }
             let limit = route?.spec.maxRequestBytes ?? 0

@@ -33,7 +33,7 @@ public struct ServeOptions: Sendable {
 /// write; responses are written back on the connection's own event loop. See
 /// Docs/Serverless.md.
 public final class ServeServer: @unchecked Sendable {
-    let spec: ServeSpec
+    private let spec: Mutex<ServeSpec>
     let options: ServeOptions
     let logger: Logger
     let runner: SandboxRunner
@@ -48,26 +48,49 @@ public final class ServeServer: @unchecked Sendable {
     /// Compiles every route; throws when a module does not compile or the scheduler
     /// cannot start.
     public init(spec: ServeSpec, options: ServeOptions, logger: Logger) throws {
-        self.spec = spec
+        self.spec = Mutex(spec)
         self.options = options
         self.logger = logger
         runner = SandboxRunner(scheduler: try Scheduler(options.scheduler))
         admission = AdmissionControl(workers: options.scheduler.workers)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        tables = try spec.tenants.map { tenant in
-            RouteTable(tenant: tenant.name, routes: try tenant.routes.map { try CompiledRoute($0, defaults: options.engine) })
+        tables = Mutex(try Self.compile(spec, engine: options.engine))
+    }
+
+    /// Each tenant's routes, by tenant index; a reload swaps them whole.
+    private let tables: Mutex<[RouteTable]>
+
+    /// The routes of the tenant at `index`, as of now.
+    func table(_ index: Int) -> RouteTable { tables.withLock { $0[index] } }
+
+    private static func compile(_ spec: ServeSpec, engine: EngineConfiguration) throws -> [RouteTable] {
+        try spec.tenants.map { tenant in
+            RouteTable(tenant: tenant.name, routes: try tenant.routes.map { try CompiledRoute($0, defaults: engine) })
         }
     }
 
-    let tables: [RouteTable]
+    /// Replaces every route with those of `newSpec`, each module compiled before anything
+    /// changes: a module that does not compile leaves the old routes serving. Requests
+    /// already admitted finish on the routes they matched. Tenants and their ports are
+    /// fixed at start (a listening socket is not moved): a spec that changes them is
+    /// refused.
+    public func reload(_ newSpec: ServeSpec) throws {
+        let current = spec.withLock { $0 }
+        guard newSpec.tenants.map(\.name) == current.tenants.map(\.name),
+              newSpec.tenants.map(\.port) == current.tenants.map(\.port) else {
+            throw ServeError("a reload cannot add, remove, rename or move tenants (restart the server for that)")
+        }
+        let compiled = try Self.compile(newSpec, engine: options.engine)
+        spec.withLock { $0 = newSpec }
+        tables.withLock { $0 = compiled }
+    }
 
     /// Binds every tenant's port and starts accepting; returns the bound ports (a spec
     /// port of 0 gets an ephemeral one).
     @discardableResult
     public func start() throws -> [(tenant: String, port: Int)] {
         var bound: [(tenant: String, port: Int)] = []
-        for (index, tenant) in spec.tenants.enumerated() {
-            let table = tables[index]
+        for (index, tenant) in spec.withLock({ $0 }).tenants.enumerated() {
             let bootstrap = ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 512)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -76,7 +99,7 @@ public final class ServeServer: @unchecked Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                             withPipeliningAssistance: true, withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(HTTPRequestHandler(server: self, table: table))
+                        try channel.pipeline.syncOperations.addHandler(HTTPRequestHandler(server: self, tenant: index))
                     }
                 }
             let channel: Channel
