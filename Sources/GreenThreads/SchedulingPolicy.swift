@@ -37,10 +37,6 @@ public struct SchedulerConfiguration: Sendable {
     public var stackSize: Int
     /// Released stacks kept for reuse.
     public var spareStacks: Int
-    /// How long an idle worker keeps looking for work (yielding its core between looks)
-    /// before it sleeps, in ns: waking a sleeping thread costs tens of microseconds, more
-    /// in a VM. 0: sleep at once.
-    public var idleSpin: UInt64 = 0
 
     /// One worker, `fifo`, a 1 ms quantum (Sledge's), `poll`, 256 KiB stacks.
     public init(workers: Int = 1, policy: SchedulingPolicy = .fifo, quantum: UInt64 = 1_000_000,

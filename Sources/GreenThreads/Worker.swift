@@ -132,10 +132,6 @@ final class Worker: @unchecked Sendable {
                 continue
             }
             if scheduler.isStopping && scheduler.liveFibers == 0 { return }
-            if let fiber = spinForWork() {
-                resume(fiber)
-                continue
-            }
             // Nothing to run: announce idleness, look once more (a push may have raced the
             // announcement), then sleep in epoll until a descriptor, a timer or a notify.
             idle.store(true, ordering: .sequentiallyConsistent)
@@ -153,20 +149,6 @@ final class Worker: @unchecked Sendable {
             reactor.poll(timeout: timeout, wake: wake)
             idle.store(false, ordering: .relaxed)
         }
-    }
-
-    /// Looks for work for up to `idleSpin` ns, giving the core to other threads between
-    /// looks (the thread that would hand over the work may need it).
-    private func spinForWork() -> Fiber? {
-        let spin = scheduler.configuration.idleSpin
-        guard spin > 0 else { return nil }
-        let end = MonotonicClock.now() &+ spin
-        repeat {
-            sched_yield()
-            if reactor.hasWork { return nil }
-            if let fiber = next() { return fiber }
-        } while MonotonicClock.now() < end
-        return nil
     }
 
     /// Makes a fiber woken by this worker's reactor runnable here.

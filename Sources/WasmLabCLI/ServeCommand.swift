@@ -44,10 +44,6 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "How running sandboxes are preempted (poll, signal).")
     var preempt: PreemptionMode = .signal
 
-    @Option(name: .customLong("idle-spin-us"),
-            help: "How long an idle worker looks for work before it sleeps, in microseconds (0: sleeps at once).")
-    var idleSpinUs = 0
-
     @Option(name: .customLong("timeout-ms"), help: "Hard kill of routes without their own timeout-ms, in milliseconds.")
     var timeoutMs = 10_000
 
@@ -63,7 +59,6 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be from 1 to 256") }
         guard quantum >= 50 else { throw ValidationError("--quantum must be at least 50 µs") }
-        guard idleSpinUs >= 0 && idleSpinUs <= 1_000_000 else { throw ValidationError("--idle-spin-us must be from 0 to 1000000") }
         guard timeoutMs >= 1 else { throw ValidationError("--timeout-ms must be at least 1") }
     }
 
@@ -93,7 +88,6 @@ struct ServeCommand: ParsableCommand {
         options.defaultTimeoutMs = UInt64(timeoutMs)
         options.scheduler = SchedulerConfiguration(workers: workers, policy: policy, quantum: UInt64(quantum) * 1000,
                                                    preemption: preempt)
-        options.scheduler.idleSpin = UInt64(idleSpinUs) * 1000
         options.engine = EngineConfiguration(tier: engine.tier, bounds: engine.bounds, allowUnsafeStrategies: engine.allowUnsafe)
         try reportingErrors {
             let server = try ServeServer(spec: parsed, options: options, logger: logger)
