@@ -1,4 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import WASI
 import WasmCore
+import WasmDecoder
 import WasmRuntime
 
 /// `bench-engine --call EXPORT`: what an embedder pays to run one export of a small module
@@ -13,6 +18,10 @@ import WasmRuntime
 ///                              an `Engine` before the rounds (no validation, no compilation)
 ///     module-instantiate+call  that and the first call
 ///
+/// A module that imports WASI gets it in every store, stdio on /dev/null, and the export
+/// runs as a command (`proc_exit` ends it): `module-instantiate+call` of `_start` is then
+/// what `tools/bench-serve` subtracts from a served request's latency.
+///
 /// Prints `name median-ns` lines.
 extension BenchEngineCommand {
     func instantiateAndCall(_ bytes: [UInt8], export: String) throws {
@@ -23,6 +32,28 @@ extension BenchEngineCommand {
         let args = arg.map { Value.i32(UInt32(bitPattern: $0)) }
         let clock = ContinuousClock()
         var result: [Value] = []
+        let usesWASI = try decodeModule(bytes).imports.contains { $0.module == WASI.moduleName }
+        let devNull = usesWASI ? open("/dev/null", O_RDWR) : -1
+        defer { if devNull >= 0 { close(devNull) } }
+        var wasiOfStore: [ObjectIdentifier: WASI] = [:]
+        /// A linker for `store`, with WASI when the module imports it.
+        func linker(_ store: Store) throws -> Linker {
+            let linker = Linker(store: store)
+            guard usesWASI else { return linker }
+            var configuration = WASIConfiguration(arguments: ["bench"])
+            (configuration.stdin, configuration.stdout, configuration.stderr) = (devNull, devNull, devNull)
+            let wasi = try WASI(configuration: configuration)
+            wasi.define(into: linker)
+            wasiOfStore = [ObjectIdentifier(store): wasi]
+            return linker
+        }
+        /// Calls the export, as a WASI command when the store has WASI.
+        func invoke(_ function: Function, _ store: Store) throws -> [Value] {
+            guard let wasi = wasiOfStore[ObjectIdentifier(store)] else { return try function.invoke(args) }
+            var values: [Value] = []
+            _ = try wasi.run { () throws(Trap) in values = try function.invoke(args) }
+            return values
+        }
         /// One round: `makeInstance` timed, then the first call, then `warmCalls` more.
         func round(warmCalls: Int, _ makeInstance: () throws -> (Store, Instance)) throws
             -> (instantiate: Double, call: Double, warm: Double) {
@@ -31,9 +62,9 @@ extension BenchEngineCommand {
             let t1 = clock.now
             guard let function = instance.function(export) else { throw CLIError("no exported function \(export)") }
             let t2 = clock.now
-            result = try function.invoke(args)
+            result = try invoke(function, store)
             let t3 = clock.now
-            for _ in 0..<warmCalls { _ = try function.invoke(args) }
+            for _ in 0..<warmCalls { _ = try invoke(function, store) }
             let warm = Self.nanoseconds(clock.now - t3) / Double(max(warmCalls, 1))
             withExtendedLifetime(store) {}
             return (Self.nanoseconds(t1 - t0), Self.nanoseconds(t3 - t2), warm)
@@ -42,7 +73,7 @@ extension BenchEngineCommand {
         for _ in 0..<max(rounds, 1) {
             let r = try round(warmCalls: warmCalls) {
                 let store = Store(configuration: configuration)
-                return (store, try Linker(store: store).instantiate(CompiledModule(bytes: bytes, store: store)))
+                return (store, try linker(store).instantiate(CompiledModule(bytes: bytes, store: store)))
             }
             instantiate.append(r.instantiate)
             call.append(r.call)
@@ -56,7 +87,7 @@ extension BenchEngineCommand {
         for _ in 0..<max(rounds, 1) {
             let r = try round(warmCalls: 0) {
                 let store = Store(engine: sharedEngine)
-                return (store, try Linker(store: store).instantiate(compiled))
+                return (store, try linker(store).instantiate(compiled))
             }
             moduleInstantiate.append(r.instantiate)
             moduleBoth.append(r.instantiate + r.call)
