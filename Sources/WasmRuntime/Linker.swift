@@ -8,6 +8,9 @@ public final class Linker {
     /// Keyed by UTF-8 bytes: Wasm names match byte for byte, while Swift's String equality
     /// would also match canonically equivalent Unicode spellings.
     private var definitions: [[UInt8]: [[UInt8]: ExternalValue]] = [:]
+    /// Per module, lazy definitions, latest last; `definitions` holds what they made and
+    /// what was defined after them (earlier definitions of their names are removed).
+    private var lazyDefinitions: [[UInt8]: [any LazyDefinitions]] = [:]
 
     /// A linker with no definitions yet, instantiating into `store`.
     public init(store: Store) { self.store = store }
@@ -15,6 +18,19 @@ public final class Linker {
     /// Makes `value` importable as `module`.`name` (replacing an earlier definition).
     public func define(module: String, name: String, _ value: ExternalValue) {
         definitions[Array(module.utf8), default: [:]][Array(name.utf8)] = value
+        retain(value)
+    }
+
+    /// Makes every name `lazy` defines importable from `module` (replacing earlier
+    /// definitions of those names), each made on first resolution: as if each were
+    /// defined now, without making the ones no module imports.
+    public func define(module: String, lazily lazy: any LazyDefinitions) {
+        let key = Array(module.utf8)
+        if let existing = definitions[key] { definitions[key] = existing.filter { !lazy.defines($0.key) } }
+        lazyDefinitions[key, default: []].append(lazy)
+    }
+
+    private func retain(_ value: ExternalValue) {
         switch value {
         case .function(let f): store.retain(f)
         case .table(let t): store.retain(t)
@@ -30,7 +46,17 @@ public final class Linker {
     }
 
     /// The definition of `module`.`name`, if any.
-    public func resolve(module: String, name: String) -> ExternalValue? { definitions[Array(module.utf8)]?[Array(name.utf8)] }
+    public func resolve(module: String, name: String) -> ExternalValue? {
+        let moduleKey = Array(module.utf8), nameKey = Array(name.utf8)
+        if let value = definitions[moduleKey]?[nameKey] { return value }
+        guard let lazy = lazyDefinitions[moduleKey]?.last(where: { $0.defines(nameKey) }),
+              let value = lazy.make(nameKey)
+        else { return nil }
+        // Made once: later resolutions (and instances) share it.
+        definitions[moduleKey, default: [:]][nameKey] = value
+        retain(value)
+        return value
+    }
 
     /// Instantiates a module: resolves and type-checks its imports (`WasmError` of kind
     /// `.unlinkable`), allocates its entities, applies its active segments and runs its
