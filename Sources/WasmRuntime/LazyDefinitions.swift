@@ -7,7 +7,7 @@
 public protocol LazyDefinitions: AnyObject {
     /// Whether `name` (UTF-8) is one of the definitions; must not make anything.
     func defines(_ name: [UInt8]) -> Bool
-    /// The definition of `name`, asked at most once per linker and only for names
-    /// `defines` accepts.
+    /// The definition of `name`, nil when it is not one (asked at most once per linker
+    /// for a name it defines).
     func make(_ name: [UInt8]) -> ExternalValue?
 }
