@@ -4,7 +4,15 @@ import Platform
 final class FileDescriptorEntry {
     /// The host descriptor; closed when the entry goes away.
     let hostFD: Int32
-    let fileType: WASIFileType
+    /// WASI's type of the descriptor.
+    var fileType: WASIFileType {
+        if let knownType { return knownType }
+        let type = (try? wasiFileType(hostFD: hostFD)) ?? .characterDevice
+        knownType = type
+        return type
+    }
+    /// Nil until `fileType` looks it up (a descriptor's type never changes).
+    private var knownType: WASIFileType?
     var rights: WASIRights
     var inheriting: WASIRights
     /// The guest-visible name of a preopened directory (reported by `fd_prestat_*`).
@@ -12,10 +20,12 @@ final class FileDescriptorEntry {
     /// Entries of a directory being read with `fd_readdir`, taken when cookie 0 is asked for.
     var directoryListing: [DirectoryEntry]?
 
-    init(hostFD: Int32, fileType: WASIFileType, rights: WASIRights, inheriting: WASIRights,
+    /// An entry owning `hostFD`. A nil `fileType` is looked up on first use (a character
+    /// device when `fstat` fails): most programs never ask about most of their stdio.
+    init(hostFD: Int32, fileType: WASIFileType?, rights: WASIRights, inheriting: WASIRights,
          preopenName: [UInt8]? = nil) {
         self.hostFD = hostFD
-        self.fileType = fileType
+        self.knownType = fileType
         self.rights = rights
         self.inheriting = inheriting
         self.preopenName = preopenName

@@ -91,8 +91,7 @@ public final class WASI {
             // A closed host stdio descriptor (a daemon, CI without stdin) reads as /dev/null.
             var fd = fcntl(host, F_DUPFD_CLOEXEC, 0)
             if fd < 0 { fd = try sys { open("/dev/null", mode | O_CLOEXEC) } }
-            let type = (try? wasiFileType(hostFD: fd)) ?? .characterDevice
-            _ = try table.insert(FileDescriptorEntry(hostFD: fd, fileType: type, rights: .fileBase, inheriting: []))
+            _ = try table.insert(FileDescriptorEntry(hostFD: fd, fileType: nil, rights: .fileBase, inheriting: []))
         }
         for preopen in configuration.preopens {
             let fd = try sys { open(preopen.hostPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
