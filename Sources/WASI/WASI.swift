@@ -72,7 +72,8 @@ public final class WASI {
     /// The memory host calls read and write: the instance's export "memory".
     public var memory: Memory?
     /// The store whose `interrupt()` also ends host calls that wait (set by `define(into:)`).
-    weak var store: Store?
+    var store: Store? { storeLink?.store }
+    private var storeLink: StoreLink?
     /// Set by `proc_exit` (and fatal `proc_raise`) before unwinding the guest.
     public private(set) var exitCode: UInt32?
     /// Whether a write already got EPIPE (see `brokenPipe()`).
@@ -180,7 +181,7 @@ extension WASI {
     /// Defines every preview1 function as `wasi_snapshot_preview1.NAME` in `linker`; the
     /// linker makes the ones a module imports when it instantiates it.
     public func define(into linker: Linker) {
-        store = linker.store
+        storeLink = linker.store.link
         linker.define(module: Self.moduleName, lazily: WASIDefinitions(self))
     }
 

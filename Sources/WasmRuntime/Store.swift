@@ -81,8 +81,9 @@ public final class Store {
     public let stack: ExecutionStack
     /// Keeps instances and host objects alive: raw references into them may be anywhere.
     var retained: [AnyObject] = []
-    /// What this store's functions and instances reach it through.
-    let link = StoreLink()
+    /// A reference to this store that does not keep it alive (what its functions and
+    /// instances reach it through).
+    public let link = StoreLink()
 
     /// A store for `configuration` (its code is compiled for it: see `CompiledModule(bytes:store:)`).
     public init(configuration: StoreConfiguration = StoreConfiguration()) {
