@@ -8,7 +8,15 @@ final class FileDescriptorEntry {
     let hostFD: Int32
     /// The host memory behind the descriptor instead of a host file.
     let stream: MemoryStream?
-    let fileType: WASIFileType
+    /// WASI's type of the descriptor.
+    var fileType: WASIFileType {
+        if let knownType { return knownType }
+        let type = (try? wasiFileType(hostFD: hostFD)) ?? .characterDevice
+        knownType = type
+        return type
+    }
+    /// Nil until `fileType` looks it up (a descriptor's type never changes).
+    private var knownType: WASIFileType?
     var rights: WASIRights
     var inheriting: WASIRights
     /// The guest-visible name of a preopened directory (reported by `fd_prestat_*`).
@@ -16,11 +24,13 @@ final class FileDescriptorEntry {
     /// Entries of a directory being read with `fd_readdir`, taken when cookie 0 is asked for.
     var directoryListing: [DirectoryEntry]?
 
-    init(hostFD: Int32, fileType: WASIFileType, rights: WASIRights, inheriting: WASIRights,
+    /// An entry owning `hostFD`. A nil `fileType` is looked up on first use (a character
+    /// device when `fstat` fails): most programs never ask about most of their stdio.
+    init(hostFD: Int32, fileType: WASIFileType?, rights: WASIRights, inheriting: WASIRights,
          preopenName: [UInt8]? = nil) {
         self.hostFD = hostFD
         stream = nil
-        self.fileType = fileType
+        self.knownType = fileType
         self.rights = rights
         self.inheriting = inheriting
         self.preopenName = preopenName
@@ -30,7 +40,7 @@ final class FileDescriptorEntry {
     init(stream: MemoryStream, rights: WASIRights) {
         hostFD = -1
         self.stream = stream
-        fileType = .regularFile
+        knownType = .regularFile
         self.rights = rights
         inheriting = []
         preopenName = nil

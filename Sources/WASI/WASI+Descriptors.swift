@@ -3,34 +3,34 @@ import WasmCore
 
 // fd_* functions.
 extension WASI {
-    func descriptorFunctions() -> [(String, [ValueType], HostBody)] {
+    static func descriptorFunctions() -> [(String, [ValueType], HostBody)] {
         [
-            ("fd_advise", [.i32, .i64, .i64, .i32], { a in try self.advise(a) }),
-            ("fd_allocate", [.i32, .i64, .i64], { a in
-                let entry = try self.table.get(a.u32(0))
+            ("fd_advise", [.i32, .i64, .i64, .i32], { wasi, a in try wasi.advise(a) }),
+            ("fd_allocate", [.i32, .i64, .i64], { wasi, a in
+                let entry = try wasi.table.get(a.u32(0))
                 try entry.require(.fdAllocate)
                 guard let offset = off_t(exactly: a.u64(1)), let length = off_t(exactly: a.u64(2)) else { throw WASIErrno.inval }
                 let result = posix_fallocate(entry.hostFD, offset, length)
                 if result != 0 { throw WASIErrno(hostErrno: result) }
             }),
-            ("fd_close", [.i32], { a in _ = try self.table.remove(a.u32(0)) }),
-            ("fd_datasync", [.i32], { a in
-                let entry = try self.table.get(a.u32(0))
+            ("fd_close", [.i32], { wasi, a in _ = try wasi.table.remove(a.u32(0)) }),
+            ("fd_datasync", [.i32], { wasi, a in
+                let entry = try wasi.table.get(a.u32(0))
                 try entry.require(.fdDatasync)
                 if entry.stream == nil { _ = try sys { fdatasync(entry.hostFD) } }
             }),
-            ("fd_fdstat_get", [.i32, .i32], { a in try self.fdstatGet(a.u32(0), into: a.u32(1)) }),
-            ("fd_fdstat_set_flags", [.i32, .i32], { a in try self.fdstatSetFlags(a.u32(0), UInt16(truncatingIfNeeded: a.u32(1))) }),
-            ("fd_fdstat_set_rights", [.i32, .i64, .i64], { a in
-                let entry = try self.table.get(a.u32(0))
+            ("fd_fdstat_get", [.i32, .i32], { wasi, a in try wasi.fdstatGet(a.u32(0), into: a.u32(1)) }),
+            ("fd_fdstat_set_flags", [.i32, .i32], { wasi, a in try wasi.fdstatSetFlags(a.u32(0), UInt16(truncatingIfNeeded: a.u32(1))) }),
+            ("fd_fdstat_set_rights", [.i32, .i64, .i64], { wasi, a in
+                let entry = try wasi.table.get(a.u32(0))
                 let base = WASIRights(rawValue: a.u64(1)), inheriting = WASIRights(rawValue: a.u64(2))
                 // Rights only shrink.
                 guard entry.rights.isSuperset(of: base), entry.inheriting.isSuperset(of: inheriting) else { throw WASIErrno.notcapable }
                 entry.rights = base
                 entry.inheriting = inheriting
             }),
-            ("fd_filestat_get", [.i32, .i32], { a in
-                let entry = try self.table.get(a.u32(0))
+            ("fd_filestat_get", [.i32, .i32], { wasi, a in
+                let entry = try wasi.table.get(a.u32(0))
                 try entry.require(.fdFilestatGet)
                 var st = stat()
                 if let stream = entry.stream {
@@ -40,62 +40,62 @@ extension WASI {
                 } else {
                     _ = try sys { fstat(entry.hostFD, &st) }
                 }
-                try self.writeFilestat(st, at: a.u32(1))
+                try wasi.writeFilestat(st, at: a.u32(1))
             }),
-            ("fd_filestat_set_size", [.i32, .i64], { a in
-                let entry = try self.table.get(a.u32(0))
+            ("fd_filestat_set_size", [.i32, .i64], { wasi, a in
+                let entry = try wasi.table.get(a.u32(0))
                 try entry.require(.fdFilestatSetSize)
                 guard let size = off_t(exactly: a.u64(1)) else { throw WASIErrno.inval }
                 _ = try sys { ftruncate(entry.hostFD, size) }
             }),
-            ("fd_filestat_set_times", [.i32, .i64, .i64, .i32], { a in
-                let entry = try self.table.get(a.u32(0))
+            ("fd_filestat_set_times", [.i32, .i64, .i64, .i32], { wasi, a in
+                let entry = try wasi.table.get(a.u32(0))
                 try entry.require(.fdFilestatSetTimes)
                 var times = try Self.timespecs(atim: a.u64(1), mtim: a.u64(2), flags: UInt16(truncatingIfNeeded: a.u32(3)))
                 _ = try sys { futimens(entry.hostFD, &times) }
             }),
-            ("fd_pread", [.i32, .i32, .i32, .i64, .i32], { a in
-                try self.transfer(a.u32(0), iovs: a.u32(1), count: a.u32(2), offset: a.u64(3), result: a.u32(4), write: false)
+            ("fd_pread", [.i32, .i32, .i32, .i64, .i32], { wasi, a in
+                try wasi.transfer(a.u32(0), iovs: a.u32(1), count: a.u32(2), offset: a.u64(3), result: a.u32(4), write: false)
             }),
-            ("fd_prestat_get", [.i32, .i32], { a in
-                guard let name = try self.table.get(a.u32(0)).preopenName else { throw WASIErrno.badf }
-                let memory = try self.guestMemory()
+            ("fd_prestat_get", [.i32, .i32], { wasi, a in
+                guard let name = try wasi.table.get(a.u32(0)).preopenName else { throw WASIErrno.badf }
+                let memory = try wasi.guestMemory()
                 try memory.store(UInt32(0), at: a.u32(1))  // tag 0 (dir) and padding
                 try memory.store(UInt32(name.count), at: a.u32(1) &+ 4)
             }),
-            ("fd_prestat_dir_name", [.i32, .i32, .i32], { a in
-                guard let name = try self.table.get(a.u32(0)).preopenName else { throw WASIErrno.badf }
+            ("fd_prestat_dir_name", [.i32, .i32, .i32], { wasi, a in
+                guard let name = try wasi.table.get(a.u32(0)).preopenName else { throw WASIErrno.badf }
                 guard a.u32(2) >= name.count else { throw WASIErrno.nametoolong }
-                try self.guestMemory().write(name, at: a.u32(1))
+                try wasi.guestMemory().write(name, at: a.u32(1))
             }),
-            ("fd_pwrite", [.i32, .i32, .i32, .i64, .i32], { a in
-                try self.transfer(a.u32(0), iovs: a.u32(1), count: a.u32(2), offset: a.u64(3), result: a.u32(4), write: true)
+            ("fd_pwrite", [.i32, .i32, .i32, .i64, .i32], { wasi, a in
+                try wasi.transfer(a.u32(0), iovs: a.u32(1), count: a.u32(2), offset: a.u64(3), result: a.u32(4), write: true)
             }),
-            ("fd_read", [.i32, .i32, .i32, .i32], { a in
-                try self.transfer(a.u32(0), iovs: a.u32(1), count: a.u32(2), offset: nil, result: a.u32(3), write: false)
+            ("fd_read", [.i32, .i32, .i32, .i32], { wasi, a in
+                try wasi.transfer(a.u32(0), iovs: a.u32(1), count: a.u32(2), offset: nil, result: a.u32(3), write: false)
             }),
-            ("fd_readdir", [.i32, .i32, .i32, .i64, .i32], { a in
-                try self.readDirectory(a.u32(0), buffer: a.u32(1), length: a.u32(2), cookie: a.u64(3), used: a.u32(4))
+            ("fd_readdir", [.i32, .i32, .i32, .i64, .i32], { wasi, a in
+                try wasi.readDirectory(a.u32(0), buffer: a.u32(1), length: a.u32(2), cookie: a.u64(3), used: a.u32(4))
             }),
-            ("fd_renumber", [.i32, .i32], { a in try self.table.renumber(a.u32(0), to: a.u32(1)) }),
-            ("fd_seek", [.i32, .i64, .i32, .i32], { a in
-                let position = try self.seek(a.u32(0), offset: Int64(bitPattern: a.u64(1)), whence: a.u32(2))
-                try self.guestMemory().store(position, at: a.u32(3))
+            ("fd_renumber", [.i32, .i32], { wasi, a in try wasi.table.renumber(a.u32(0), to: a.u32(1)) }),
+            ("fd_seek", [.i32, .i64, .i32, .i32], { wasi, a in
+                let position = try wasi.seek(a.u32(0), offset: Int64(bitPattern: a.u64(1)), whence: a.u32(2))
+                try wasi.guestMemory().store(position, at: a.u32(3))
             }),
-            ("fd_sync", [.i32], { a in
-                let entry = try self.table.get(a.u32(0))
+            ("fd_sync", [.i32], { wasi, a in
+                let entry = try wasi.table.get(a.u32(0))
                 try entry.require(.fdSync)
                 if entry.stream == nil { _ = try sys { fsync(entry.hostFD) } }
             }),
-            ("fd_tell", [.i32, .i32], { a in
-                let position = try self.seek(a.u32(0), offset: 0, whence: 1)
-                try self.guestMemory().store(position, at: a.u32(1))
+            ("fd_tell", [.i32, .i32], { wasi, a in
+                let position = try wasi.seek(a.u32(0), offset: 0, whence: 1)
+                try wasi.guestMemory().store(position, at: a.u32(1))
             }),
-            ("fd_write", [.i32, .i32, .i32, .i32], { a in
+            ("fd_write", [.i32, .i32, .i32, .i32], { wasi, a in
                 do {
-                    try self.transfer(a.u32(0), iovs: a.u32(1), count: a.u32(2), offset: nil, result: a.u32(3), write: true)
+                    try wasi.transfer(a.u32(0), iovs: a.u32(1), count: a.u32(2), offset: nil, result: a.u32(3), write: true)
                 } catch let errno as WASIErrno where errno == .pipe {
-                    throw self.brokenPipe()
+                    throw wasi.brokenPipe()
                 }
             }),
         ]

@@ -3,27 +3,27 @@ import WasmCore
 
 // args_*, environ_*, clocks, random_get, proc_raise, sched_yield.
 extension WASI {
-    func environmentFunctions() -> [(String, [ValueType], HostBody)] {
+    static func environmentFunctions() -> [(String, [ValueType], HostBody)] {
         [
-            ("args_get", [.i32, .i32], { a in try self.writeStrings(self.arguments, list: a.u32(0), buffer: a.u32(1)) }),
-            ("args_sizes_get", [.i32, .i32], { a in try self.writeSizes(self.arguments, count: a.u32(0), size: a.u32(1)) }),
-            ("environ_get", [.i32, .i32], { a in try self.writeStrings(self.environment, list: a.u32(0), buffer: a.u32(1)) }),
-            ("environ_sizes_get", [.i32, .i32], { a in try self.writeSizes(self.environment, count: a.u32(0), size: a.u32(1)) }),
-            ("clock_res_get", [.i32, .i32], { a in
+            ("args_get", [.i32, .i32], { wasi, a in try wasi.writeStrings(wasi.arguments, list: a.u32(0), buffer: a.u32(1)) }),
+            ("args_sizes_get", [.i32, .i32], { wasi, a in try wasi.writeSizes(wasi.arguments, count: a.u32(0), size: a.u32(1)) }),
+            ("environ_get", [.i32, .i32], { wasi, a in try wasi.writeStrings(wasi.environment, list: a.u32(0), buffer: a.u32(1)) }),
+            ("environ_sizes_get", [.i32, .i32], { wasi, a in try wasi.writeSizes(wasi.environment, count: a.u32(0), size: a.u32(1)) }),
+            ("clock_res_get", [.i32, .i32], { wasi, a in
                 let resolution = try Self.clockResolution(a.u32(0))
-                try self.guestMemory().store(resolution, at: a.u32(1))
+                try wasi.guestMemory().store(resolution, at: a.u32(1))
             }),
-            ("clock_time_get", [.i32, .i64, .i32], { a in
+            ("clock_time_get", [.i32, .i64, .i32], { wasi, a in
                 let now = try Self.clockNow(a.u32(0))
-                try self.guestMemory().store(now, at: a.u32(2))
+                try wasi.guestMemory().store(now, at: a.u32(2))
             }),
-            ("random_get", [.i32, .i32], { a in
-                let buffer = try self.guestMemory().bytes(a.u32(0), a.u32(1))
+            ("random_get", [.i32, .i32], { wasi, a in
+                let buffer = try wasi.guestMemory().bytes(a.u32(0), a.u32(1))
                 var generator = SystemRandomNumberGenerator()
                 for i in buffer.indices { buffer[i] = generator.next() }
             }),
-            ("proc_raise", [.i32], { a in try self.raise(a.u32(0)) }),
-            ("sched_yield", [], { _ in _ = sched_yield() }),
+            ("proc_raise", [.i32], { wasi, a in try wasi.raise(a.u32(0)) }),
+            ("sched_yield", [], { _, _ in _ = sched_yield() }),
         ]
     }
 

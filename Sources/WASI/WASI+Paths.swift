@@ -4,34 +4,34 @@ import WasmCore
 // path_* functions. Every path is resolved by `PathResolver` inside the directory
 // descriptor the guest names; the final call is a no-follow `*at` call.
 extension WASI {
-    func pathFunctions() -> [(String, [ValueType], HostBody)] {
+    static func pathFunctions() -> [(String, [ValueType], HostBody)] {
         [
-            ("path_create_directory", [.i32, .i32, .i32], { a in
-                let path = try self.resolve(a.u32(0), a.u32(1), a.u32(2), need: .pathCreateDirectory, follow: false)
+            ("path_create_directory", [.i32, .i32, .i32], { wasi, a in
+                let path = try wasi.resolve(a.u32(0), a.u32(1), a.u32(2), need: .pathCreateDirectory, follow: false)
                 _ = try path.withName { name throws(WASIErrno) in try sys { mkdirat(path.directory, name, 0o777) } }
             }),
-            ("path_filestat_get", [.i32, .i32, .i32, .i32, .i32], { a in
-                let path = try self.resolve(a.u32(0), a.u32(2), a.u32(3), need: .pathFilestatGet, follow: Self.follows(a.u32(1)))
+            ("path_filestat_get", [.i32, .i32, .i32, .i32, .i32], { wasi, a in
+                let path = try wasi.resolve(a.u32(0), a.u32(2), a.u32(3), need: .pathFilestatGet, follow: Self.follows(a.u32(1)))
                 var st = stat()
                 _ = try path.withName { name throws(WASIErrno) in try sys { fstatat(path.directory, name, &st, AT_SYMLINK_NOFOLLOW) } }
-                try self.writeFilestat(st, at: a.u32(4))
+                try wasi.writeFilestat(st, at: a.u32(4))
             }),
-            ("path_filestat_set_times", [.i32, .i32, .i32, .i32, .i64, .i64, .i32], { a in
-                let path = try self.resolve(a.u32(0), a.u32(2), a.u32(3), need: .pathFilestatSetTimes, follow: Self.follows(a.u32(1)))
+            ("path_filestat_set_times", [.i32, .i32, .i32, .i32, .i64, .i64, .i32], { wasi, a in
+                let path = try wasi.resolve(a.u32(0), a.u32(2), a.u32(3), need: .pathFilestatSetTimes, follow: Self.follows(a.u32(1)))
                 var times = try Self.timespecs(atim: a.u64(4), mtim: a.u64(5), flags: UInt16(truncatingIfNeeded: a.u32(6)))
                 _ = try path.withName { name throws(WASIErrno) in try sys { utimensat(path.directory, name, &times, AT_SYMLINK_NOFOLLOW) } }
             }),
-            ("path_link", [.i32, .i32, .i32, .i32, .i32, .i32, .i32], { a in
-                let old = try self.resolve(a.u32(0), a.u32(2), a.u32(3), need: .pathLinkSource, follow: Self.follows(a.u32(1)))
-                let new = try self.resolve(a.u32(4), a.u32(5), a.u32(6), need: .pathLinkTarget, follow: false)
+            ("path_link", [.i32, .i32, .i32, .i32, .i32, .i32, .i32], { wasi, a in
+                let old = try wasi.resolve(a.u32(0), a.u32(2), a.u32(3), need: .pathLinkSource, follow: Self.follows(a.u32(1)))
+                let new = try wasi.resolve(a.u32(4), a.u32(5), a.u32(6), need: .pathLinkTarget, follow: false)
                 _ = try old.withName { oldName throws(WASIErrno) in
                     try new.withName { newName throws(WASIErrno) in try sys { linkat(old.directory, oldName, new.directory, newName, 0) } }
                 }
             }),
-            ("path_open", [.i32, .i32, .i32, .i32, .i32, .i64, .i64, .i32, .i32], { a in try self.open(a) }),
-            ("path_readlink", [.i32, .i32, .i32, .i32, .i32, .i32], { a in
-                let path = try self.resolve(a.u32(0), a.u32(1), a.u32(2), need: .pathReadlink, follow: false)
-                let memory = try self.guestMemory()
+            ("path_open", [.i32, .i32, .i32, .i32, .i32, .i64, .i64, .i32, .i32], { wasi, a in try wasi.open(a) }),
+            ("path_readlink", [.i32, .i32, .i32, .i32, .i32, .i32], { wasi, a in
+                let path = try wasi.resolve(a.u32(0), a.u32(1), a.u32(2), need: .pathReadlink, follow: false)
+                let memory = try wasi.guestMemory()
                 let out = try memory.bytes(a.u32(3), a.u32(4))
                 var target = [CChar](repeating: 0, count: PathResolver.maxPathLength + 1)
                 let length = try path.withName { name throws(WASIErrno) in
@@ -42,27 +42,27 @@ extension WASI {
                 out.copyBytes(from: target[0..<count].map { UInt8(bitPattern: $0) })
                 try memory.store(UInt32(count), at: a.u32(5))
             }),
-            ("path_remove_directory", [.i32, .i32, .i32], { a in
-                let path = try self.resolve(a.u32(0), a.u32(1), a.u32(2), need: .pathRemoveDirectory, follow: false)
+            ("path_remove_directory", [.i32, .i32, .i32], { wasi, a in
+                let path = try wasi.resolve(a.u32(0), a.u32(1), a.u32(2), need: .pathRemoveDirectory, follow: false)
                 _ = try path.withName { name throws(WASIErrno) in try sys { unlinkat(path.directory, name, AT_REMOVEDIR) } }
             }),
-            ("path_rename", [.i32, .i32, .i32, .i32, .i32, .i32], { a in
-                let old = try self.resolve(a.u32(0), a.u32(1), a.u32(2), need: .pathRenameSource, follow: false)
-                let new = try self.resolve(a.u32(3), a.u32(4), a.u32(5), need: .pathRenameTarget, follow: false)
+            ("path_rename", [.i32, .i32, .i32, .i32, .i32, .i32], { wasi, a in
+                let old = try wasi.resolve(a.u32(0), a.u32(1), a.u32(2), need: .pathRenameSource, follow: false)
+                let new = try wasi.resolve(a.u32(3), a.u32(4), a.u32(5), need: .pathRenameTarget, follow: false)
                 _ = try old.withName { oldName throws(WASIErrno) in
                     try new.withName { newName throws(WASIErrno) in try sys { renameat(old.directory, oldName, new.directory, newName) } }
                 }
             }),
-            ("path_symlink", [.i32, .i32, .i32, .i32, .i32], { a in
-                let target = try self.guestMemory().read(a.u32(0), a.u32(1))
+            ("path_symlink", [.i32, .i32, .i32, .i32, .i32], { wasi, a in
+                let target = try wasi.guestMemory().read(a.u32(0), a.u32(1))
                 try PathResolver.validate(target)  // also refuses absolute targets
-                let path = try self.resolve(a.u32(2), a.u32(3), a.u32(4), need: .pathSymlink, follow: false)
+                let path = try wasi.resolve(a.u32(2), a.u32(3), a.u32(4), need: .pathSymlink, follow: false)
                 _ = try path.withName { name throws(WASIErrno) in
                     try PathResolver.withCString(target) { (cTarget) throws(WASIErrno) in try sys { symlinkat(cTarget, path.directory, name) } }
                 }
             }),
-            ("path_unlink_file", [.i32, .i32, .i32], { a in
-                let path = try self.resolve(a.u32(0), a.u32(1), a.u32(2), need: .pathUnlinkFile, follow: false)
+            ("path_unlink_file", [.i32, .i32, .i32], { wasi, a in
+                let path = try wasi.resolve(a.u32(0), a.u32(1), a.u32(2), need: .pathUnlinkFile, follow: false)
                 if path.requiresDirectory { throw WASIErrno.notdir }
                 _ = try path.withName { name throws(WASIErrno) in try sys { unlinkat(path.directory, name, 0) } }
             }),

@@ -4,16 +4,16 @@ import WasmRuntime
 
 // poll_oneoff and sock_*.
 extension WASI {
-    func pollAndSocketFunctions() -> [(String, [ValueType], HostBody)] {
+    static func pollAndSocketFunctions() -> [(String, [ValueType], HostBody)] {
         [
-            ("poll_oneoff", [.i32, .i32, .i32, .i32], { a in
-                try self.pollOneoff(subscriptions: a.u32(0), events: a.u32(1), count: a.u32(2), eventCount: a.u32(3))
+            ("poll_oneoff", [.i32, .i32, .i32, .i32], { wasi, a in
+                try wasi.pollOneoff(subscriptions: a.u32(0), events: a.u32(1), count: a.u32(2), eventCount: a.u32(3))
             }),
-            ("sock_accept", [.i32, .i32, .i32], { a in try self.socketAccept(a.u32(0), flags: a.u32(1), result: a.u32(2)) }),
-            ("sock_recv", [.i32, .i32, .i32, .i32, .i32, .i32], { a in try self.socketReceive(a) }),
-            ("sock_send", [.i32, .i32, .i32, .i32, .i32], { a in try self.socketSend(a) }),
-            ("sock_shutdown", [.i32, .i32], { a in
-                let entry = try self.socket(a.u32(0), need: .sockShutdown)
+            ("sock_accept", [.i32, .i32, .i32], { wasi, a in try wasi.socketAccept(a.u32(0), flags: a.u32(1), result: a.u32(2)) }),
+            ("sock_recv", [.i32, .i32, .i32, .i32, .i32, .i32], { wasi, a in try wasi.socketReceive(a) }),
+            ("sock_send", [.i32, .i32, .i32, .i32, .i32], { wasi, a in try wasi.socketSend(a) }),
+            ("sock_shutdown", [.i32, .i32], { wasi, a in
+                let entry = try wasi.socket(a.u32(0), need: .sockShutdown)
                 let how: Int32
                 switch UInt8(truncatingIfNeeded: a.u32(1)) {
                 case WASIFlags.shutRead: how = Int32(SHUT_RD)

@@ -75,7 +75,8 @@ public final class WASI {
     /// The memory host calls read and write: the instance's export "memory".
     public var memory: Memory?
     /// The store whose `interrupt()` also ends host calls that wait (set by `define(into:)`).
-    weak var store: Store?
+    var store: Store? { storeLink?.store }
+    private var storeLink: StoreLink?
     /// Set by `proc_exit` (and fatal `proc_raise`) before unwinding the guest.
     public private(set) var exitCode: UInt32?
     /// Whether a write already got EPIPE (see `brokenPipe()`).
@@ -100,8 +101,7 @@ public final class WASI {
             // A closed host stdio descriptor (a daemon, CI without stdin) reads as /dev/null.
             var fd = fcntl(host, F_DUPFD_CLOEXEC, 0)
             if fd < 0 { fd = try sys { open("/dev/null", mode | O_CLOEXEC) } }
-            let type = (try? wasiFileType(hostFD: fd)) ?? .characterDevice
-            _ = try table.insert(FileDescriptorEntry(hostFD: fd, fileType: type, rights: .fileBase, inheriting: []))
+            _ = try table.insert(FileDescriptorEntry(hostFD: fd, fileType: nil, rights: .fileBase, inheriting: []))
         }
         for preopen in configuration.preopens {
             let fd = try sys { open(preopen.hostPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
@@ -187,33 +187,13 @@ extension WASI {
     /// The module name preview1 programs import from.
     public static let moduleName = "wasi_snapshot_preview1"
 
-    /// Defines every preview1 function as `wasi_snapshot_preview1.NAME` in `linker`.
+    /// Defines every preview1 function as `wasi_snapshot_preview1.NAME` in `linker`; the
+    /// linker makes the ones a module imports when it instantiates it.
     public func define(into linker: Linker) {
-        store = linker.store
-        for (name, params, body) in hostFunctions() {
-            let function = Function.host(FunctionType(parameters: params, results: [.i32]), name: name) { call in
-                // Preview1 host calls work on the calling module's exported memory.
-                if let memory = call.memory, memory !== self.memory { self.memory = memory }
-                do {
-                    try body(WASIArguments(call: call))
-                    call.setI32(0, 0)
-                } catch let errno as WASIErrno {
-                    call.setI32(0, UInt32(errno.rawValue))
-                }
-            }
-            linker.define(module: Self.moduleName, name: name, .function(function))
-        }
-        // proc_exit returns nothing: it never returns.
-        let exit = Function.host(FunctionType(parameters: [.i32]), name: "proc_exit") { call in
-            throw self.requestExit(call.i32(0))
-        }
-        linker.define(module: Self.moduleName, name: "proc_exit", .function(exit))
+        storeLink = linker.store.link
+        linker.define(module: Self.moduleName, lazily: WASIDefinitions(self))
     }
 
-    typealias HostBody = (WASIArguments) throws -> Void
-
-    /// Every function but proc_exit: name, parameter types, body (results are one errno).
-    func hostFunctions() -> [(String, [ValueType], HostBody)] {
-        environmentFunctions() + descriptorFunctions() + pathFunctions() + pollAndSocketFunctions()
-    }
+    /// A preview1 function's body, given the WASI it serves; its one result is an errno.
+    typealias HostBody = @Sendable (WASI, WASIArguments) throws -> Void
 }

@@ -25,8 +25,9 @@ public final class Function {
         /// In place, through a `HostCall` (`Function.host`).
         case inPlace((inout HostCall) throws -> Void)
     }
-    /// The store a Wasm function runs in.
-    weak var store: Store?
+    /// The store a Wasm function runs in (nil once it is gone, and for host functions).
+    var store: Store? { storeLink?.store }
+    private let storeLink: StoreLink?
     /// Keeps the translated code alive.
     let code: (any CompiledCode)?
     /// Name for backtraces: the export or name-section name when known. Wasm functions
@@ -59,14 +60,15 @@ public final class Function {
     private init(type: FunctionType, name: String, body: HostBody) {
         self.type = type
         self.hostBody = body
-        if case .inPlace = body { hostLayout = HostLayout(type) } else { hostLayout = nil }
+        if case .inPlace = body { hostLayout = HostLayout.shared(type) } else { hostLayout = nil }
         self.code = nil
+        self.storeLink = nil
         self.name = name
         self.names = nil
         self.index = 0
         record = .allocate(capacity: 1)
         record.initialize(to: FunctionRecord(
-            kind: .host, tierID: -1, typeID: TypeRegistry.id(for: type), code: nil, context: nil,
+            kind: .host, tierID: -1, typeID: hostLayout?.typeID ?? TypeRegistry.id(for: type), code: nil, context: nil,
             frameSlots: max(SlotLayout.slotCount(type.parameters), SlotLayout.slotCount(type.results)),
             parameterCount: type.parameters.count, resultCount: type.results.count,
             owner: Unmanaged.passUnretained(self)))
@@ -79,7 +81,7 @@ public final class Function {
         self.hostBody = nil
         self.hostLayout = nil
         self.code = code
-        self.store = store
+        self.storeLink = store.link
         self.name = nil
         self.names = names
         self.index = index

@@ -1,3 +1,4 @@
+import Synchronization
 import WasmCore
 
 /// One call of a host function made with `Function.host`: the arguments where the caller
@@ -122,8 +123,8 @@ public struct HostCall {
 }
 
 /// Where a host function's arguments and results sit in slots, and their kinds: computed
-/// once per function, read by every call.
-final class HostLayout {
+/// once per function type (`shared`), read by every call.
+final class HostLayout: @unchecked Sendable {
     /// A value type's slot shape, compared per access (references need no more detail:
     /// the accessors that take references check the full type).
     enum Kind: UInt8 {
@@ -142,14 +143,32 @@ final class HostLayout {
     }
 
     let type: FunctionType
+    /// `TypeRegistry.id(for: type)`.
+    let typeID: Int
     let parameterCount: Int, resultCount: Int
     let parameterOffsets: UnsafeMutablePointer<Int>, resultOffsets: UnsafeMutablePointer<Int>
     let parameterKinds: UnsafeMutablePointer<Kind>, resultKinds: UnsafeMutablePointer<Kind>
     /// Bytes the results take.
     let resultBytes: Int
 
-    init(_ type: FunctionType) {
+    /// Layouts never change, so one per type serves every host function of that type
+    /// (making one per function was most of what defining a host function cost).
+    private static let cache = Mutex<[FunctionType: HostLayout]>([:])
+
+    /// The layout of `type`.
+    static func shared(_ type: FunctionType) -> HostLayout {
+        if let layout = cache.withLock({ $0[type] }) { return layout }
+        let layout = HostLayout(type)
+        return cache.withLock { cached in
+            if let existing = cached[type] { return existing }
+            cached[type] = layout
+            return layout
+        }
+    }
+
+    private init(_ type: FunctionType) {
         self.type = type
+        typeID = TypeRegistry.id(for: type)
         parameterCount = type.parameters.count
         resultCount = type.results.count
         func table<T>(_ values: [T]) -> UnsafeMutablePointer<T> {

@@ -31,7 +31,8 @@ public final class Instance {
     /// The raw view compiled code uses.
     public let context: UnsafeMutablePointer<InstanceContext>
     /// Instances do not keep their store alive (the store owns them).
-    weak var store: Store?
+    var store: Store? { storeLink.store }
+    private let storeLink: StoreLink
     private var contextInitialized = false
 
     /// The export named `name`.
@@ -70,7 +71,7 @@ public final class Instance {
 
     init(compiled: CompiledModule, imports: [ExternalValue], store: Store) throws(WasmError) {
         self.compiled = compiled
-        self.store = store
+        storeLink = store.link
         context = .allocate(capacity: 1)
         let module = compiled.module
         for value in imports {

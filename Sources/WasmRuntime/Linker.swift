@@ -7,14 +7,30 @@ public final class Linker {
     public let store: Store
     /// Keyed by UTF-8 bytes: Wasm names match byte for byte, while Swift's String equality
     /// would also match canonically equivalent Unicode spellings.
-    private var definitions: [[UInt8]: [[UInt8]: ExternalValue]] = [:]
+    private var definitions: [NameKey: [NameKey: ExternalValue]] = [:]
+    /// Per module, lazy definitions, latest last; `definitions` holds what they made and
+    /// what was defined after them (earlier definitions of their names are removed).
+    private var lazyDefinitions: [NameKey: [any LazyDefinitions]] = [:]
 
     /// A linker with no definitions yet, instantiating into `store`.
     public init(store: Store) { self.store = store }
 
     /// Makes `value` importable as `module`.`name` (replacing an earlier definition).
     public func define(module: String, name: String, _ value: ExternalValue) {
-        definitions[Array(module.utf8), default: [:]][Array(name.utf8)] = value
+        definitions[NameKey(module), default: [:]][NameKey(name)] = value
+        retain(value)
+    }
+
+    /// Makes every name `lazy` defines importable from `module` (replacing earlier
+    /// definitions of those names), each made on first resolution: as if each were
+    /// defined now, without making the ones no module imports.
+    public func define(module: String, lazily lazy: any LazyDefinitions) {
+        let key = NameKey(module)
+        if let existing = definitions[key] { definitions[key] = existing.filter { !lazy.defines($0.key.bytes) } }
+        lazyDefinitions[key, default: []].append(lazy)
+    }
+
+    private func retain(_ value: ExternalValue) {
         switch value {
         case .function(let f): store.retain(f)
         case .table(let t): store.retain(t)
@@ -26,11 +42,24 @@ public final class Linker {
 
     /// Makes every export of `instance` importable under the module name `name`.
     public func register(_ instance: Instance, as name: String) {
-        for (exportName, value) in instance.exports { definitions[Array(name.utf8), default: [:]][Array(exportName.utf8)] = value }
+        for (exportName, value) in instance.exports { definitions[NameKey(name), default: [:]][NameKey(exportName)] = value }
     }
 
     /// The definition of `module`.`name`, if any.
-    public func resolve(module: String, name: String) -> ExternalValue? { definitions[Array(module.utf8)]?[Array(name.utf8)] }
+    public func resolve(module: String, name: String) -> ExternalValue? {
+        let moduleKey = NameKey(module), nameKey = NameKey(name)
+        if let value = definitions[moduleKey]?[nameKey] { return value }
+        var made: ExternalValue?
+        for lazy in (lazyDefinitions[moduleKey] ?? []).reversed() {
+            made = lazy.make(nameKey.bytes)
+            if made != nil { break }
+        }
+        guard let value = made else { return nil }
+        // Made once: later resolutions (and instances) share it.
+        definitions[moduleKey, default: [:]][nameKey] = value
+        retain(value)
+        return value
+    }
 
     /// Instantiates a module: resolves and type-checks its imports (`WasmError` of kind
     /// `.unlinkable`), allocates its entities, applies its active segments and runs its

@@ -81,13 +81,19 @@ public final class Store {
     public let stack: ExecutionStack
     /// Keeps instances and host objects alive: raw references into them may be anywhere.
     var retained: [AnyObject] = []
+    /// A reference to this store that does not keep it alive (what its functions and
+    /// instances reach it through).
+    public let link = StoreLink()
 
     /// A store for `configuration` (its code is compiled for it: see `CompiledModule(bytes:store:)`).
     public init(configuration: StoreConfiguration = StoreConfiguration()) {
         self.configuration = configuration
         stack = ExecutionStack(slots: configuration.valueStackSlots, maxFrames: configuration.maxCallDepth,
                                fuel: configuration.fuel)
+        link.store = self
     }
+
+    deinit { link.store = nil }
 
     /// A store for modules compiled by `engine`: its tier, bounds strategy and features, with
     /// the limits and fuel of `limits` (whose engine part is replaced by the engine's).

@@ -49,6 +49,20 @@ import WasmRuntime
 
     /// Modules compiled one after another (the JIT reuses released code pages) each run
     /// their own code.
+    /// Functions reach their store through its `StoreLink`: once the store is gone, the
+    /// link reads nil and a call traps instead of using freed memory.
+    @Test(arguments: tiers) func functionsOutlivingTheirStoreTrap(tier: String) throws {
+        var (linker, instance): (Linker?, Instance?) = try Self.instance(
+            "(module (func (export \"f\") (result i32) (i32.const 7)))", tier: tier)
+        let f = try #require(instance?.function("f"))
+        let link = try #require(linker?.store.link)
+        #expect(try f.invoke([]) == [.i32(7)])
+        #expect(link.store === linker?.store)
+        (linker, instance) = (nil, nil)
+        #expect(link.store == nil)
+        #expect(throws: Trap.self) { try f.invoke([]) }
+    }
+
     @Test(arguments: tiers) func successiveModulesRunTheirOwnCode(tier: String) throws {
         for k in 0..<24 {
             let (linker, instance) = try Self.instance(

@@ -198,6 +198,37 @@ func trapReason(_ body: () throws(Trap) -> Void) -> TrapReason? {
         #expect(linker.store.stack.frameCount == 0)
     }
 
+    /// Reservations are reused once their memory is gone: the next memory, of whatever
+    /// size, must read as zero and end where its own size says.
+    @Test(arguments: safe)
+    func reusedReservationsAreZeroAndBoundedAgain(strategy: BoundsStrategy) throws {
+        func dirty(pages: Int, growBy grow: Int) throws {
+            let linker = linker(strategy)
+            let instance = try instantiate("""
+                (module (memory \(pages))
+                  (func (export "run") (result i32)
+                    (drop (memory.grow (i32.const \(grow))))
+                    (memory.fill (i32.const 0) (i32.const 0xA5) (i32.mul (memory.size) (i32.const 65536)))
+                    (memory.size)))
+                """, linker)
+            #expect(try instance.function("run")?.invoke([]) == [.i32(UInt32(pages + grow))])
+        }
+        for (pages, grow, next) in [(1, 2, 1), (1, 0, 2), (2, 1, 2), (3, 0, 1)] {
+            for _ in 0..<3 { try dirty(pages: pages, growBy: grow) }
+            let linker = linker(strategy)
+            let instance = try instantiate("""
+                (module (memory (export "mem") \(next))
+                  (func (export "at") (param i32) (result i32) (i32.load8_u (local.get 0))))
+                """, linker)
+            guard case .memory(let memory)? = instance.export("mem") else { Issue.record("no memory"); return }
+            #expect(memory.linear.byteCount == next * 65536)
+            #expect(try memory.linear.read(at: 0, count: memory.linear.byteCount).allSatisfy { $0 == 0 })
+            let at = try #require(instance.function("at"))
+            #expect(trapReason { () throws(Trap) in _ = try at.invoke([.i32(UInt32(next * 65536))]) } == .outOfBoundsMemoryAccess)
+            #expect(trapReason { () throws(Trap) in _ = try at.invoke([.i32(UInt32(3 * 65536 - 1))]) } == .outOfBoundsMemoryAccess)
+        }
+    }
+
     // MARK: configuration rules
 
     @Test func reservationsFollowTheStrategy() throws {

@@ -57,6 +57,9 @@ public final class LinearMemory {
     public let view: UnsafeMutablePointer<MemoryView>
     /// The `TrapGuard` registration of the reservation (strategies that rely on faults).
     private var guardRegion: TrapGuard.RegionHandle?
+    /// Whether bytes past `byteCount` may be accessible (a commit failed part way), so the
+    /// reservation must not be reused as it is.
+    private var protectionsUncertain = false
 
     /// Creates a memory of `type.limits.min` zeroed pages.
     ///
@@ -101,16 +104,12 @@ public final class LinearMemory {
         // Once half the budget is taken, growable memories reserve only what they need, so
         // that many small sandboxes do not use up the space guard regions need.
         let generous = fixed || AddressSpaceBudget.claimed < AddressSpaceBudget.limit / 2
-        guard let mapping = (generous ? Self.reserve(Int(max(wanted, initialBytes))) : nil)
-            ?? (fixed ? nil : Self.reserve(Int(initialBytes)))
-        else {
+        var reserved = generous ? try Self.reserve(Int(max(wanted, initialBytes)), accessible: Int(initialBytes)) : nil
+        if reserved == nil && !fixed { reserved = try Self.reserve(Int(initialBytes), accessible: Int(initialBytes)) }
+        guard let mapping = reserved else {
             let size = Int(fixed ? max(wanted, initialBytes) : initialBytes)
             let why = fixed ? " (bounds \(strategy.rawValue) needs the whole reservation)" : ""
             throw WasmError(.uninstantiable, "out of memory: cannot reserve \(Self.describe(bytes: size)) of address space\(why)")
-        }
-        guard Self.commit(mapping.base, from: 0, to: Int(initialBytes)) else {
-            Self.release(mapping)
-            throw WasmError(.uninstantiable, "out of memory")
         }
         self.base = mapping.base
         self.reservedByteCount = mapping.size
@@ -133,7 +132,7 @@ public final class LinearMemory {
 
     deinit {
         if let guardRegion { TrapGuard.shared?.unregister(guardRegion) }
-        Self.release((base, reservedByteCount))
+        Self.release((base, reservedByteCount), accessible: protectionsUncertain ? nil : byteCount)
         view.deallocate()
     }
 
@@ -149,7 +148,11 @@ public final class LinearMemory {
         guard newPages <= UInt64(Int.max) / Self.pageSize else { return nil }
         let newBytes = Int(newPages * Self.pageSize)
         if newBytes <= reservedByteCount {
-            guard Self.commit(base, from: byteCount, to: newBytes) else { return nil }
+            guard Self.commit(base, from: byteCount, to: newBytes) else {
+                // mprotect may have changed part of the range before it failed.
+                protectionsUncertain = true
+                return nil
+            }
         } else {
             // A fixed reservation covers every size a 32-bit memory can reach; moving it
             // would invalidate the registered guard region.
@@ -168,13 +171,11 @@ public final class LinearMemory {
         let maxBytes = maximumPages <= UInt64(Int.max) / Self.pageSize
             ? Int(maximumPages * Self.pageSize) : newBytes
         let target = max(newBytes, min(doubled, maxBytes))
-        guard let mapping = Self.reserve(target) ?? Self.reserve(newBytes) else { return false }
-        guard Self.commit(mapping.base, from: 0, to: newBytes) else {
-            Self.release(mapping)
-            return false
-        }
+        guard let mapping = (try? Self.reserve(target, accessible: newBytes)) ?? (try? Self.reserve(newBytes, accessible: newBytes))
+        else { return false }
         mapping.base.copyMemory(from: base, byteCount: byteCount)
-        Self.release((base, reservedByteCount))
+        Self.release((base, reservedByteCount), accessible: protectionsUncertain ? nil : byteCount)
+        protectionsUncertain = false
         base = mapping.base
         reservedByteCount = mapping.size
         return true
@@ -182,10 +183,14 @@ public final class LinearMemory {
 
     // MARK: - mmap plumbing
 
-    /// Maps `size` bytes (at least one page) of inaccessible address space.
-    private static func reserve(_ size: Int) -> (base: UnsafeMutableRawPointer, size: Int)? {
+    /// Maps `size` bytes (at least one page) of address space whose first `accessible`
+    /// bytes are readable, writable and zero, the rest inaccessible; nil when the address
+    /// space is not available.
+    ///
+    /// - Throws: `WasmError` (`.uninstantiable`) when the accessible bytes cannot be committed.
+    private static func reserve(_ size: Int, accessible: Int) throws(WasmError) -> (base: UnsafeMutableRawPointer, size: Int)? {
         let size = max(size, Int(pageSize))
-        if let pooled = ReservationPool.take(size) { return (pooled, size) }
+        if let pooled = ReservationPool.take(size, accessible: accessible) { return (pooled, size) }
         guard AddressSpaceBudget.claim(size) else { return nil }
         #if canImport(Glibc)
         let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
@@ -198,6 +203,11 @@ public final class LinearMemory {
             AddressSpaceBudget.release(size)
             return nil
         }
+        guard commit(pointer, from: 0, to: accessible) else {
+            _ = munmap(pointer, size)
+            AddressSpaceBudget.release(size)
+            throw WasmError(.uninstantiable, "out of memory")
+        }
         return (pointer, size)
     }
 
@@ -207,9 +217,11 @@ public final class LinearMemory {
         return mprotect(base + start, end - start, PROT_READ | PROT_WRITE) == 0
     }
 
-    private static func release(_ mapping: (base: UnsafeMutableRawPointer, size: Int)) {
+    /// Gives back a reservation whose first `accessible` bytes are read-write and the rest
+    /// inaccessible (nil: not known).
+    private static func release(_ mapping: (base: UnsafeMutableRawPointer, size: Int), accessible: Int?) {
         if ReservationPool.pools(mapping.size) {
-            ReservationPool.give(mapping.base, size: mapping.size)
+            ReservationPool.give(mapping.base, size: mapping.size, accessible: accessible)
             return
         }
         _ = munmap(mapping.base, mapping.size)
