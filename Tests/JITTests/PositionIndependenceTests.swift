@@ -48,13 +48,29 @@ import WasmValidator
 
     /// Address ranges mapped into this process (Linux /proc/self/maps).
     static func mappings() throws -> [ClosedRange<UInt64>] {
-        let text = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
-        return text.split(separator: "\n").compactMap { line in
-            let bounds = line.split(separator: " ")[0].split(separator: "-")
-            guard bounds.count == 2, let low = UInt64(bounds[0], radix: 16), let high = UInt64(bounds[1], radix: 16),
-                  high > low else { return nil }
-            return low ... high - 1
+        // Read with read(2) to the end (a /proc file has no size to read up to). The kernel
+        // writes it a page at a time, and a mapping can be skipped when another thread maps
+        // or unmaps between two reads: the union of three reads.
+        var ranges = Set<ClosedRange<UInt64>>()
+        for _ in 0 ..< 3 {
+            let fd = open("/proc/self/maps", O_RDONLY)
+            guard fd >= 0 else { throw CocoaError(.fileReadUnknown) }
+            defer { close(fd) }
+            var bytes: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                bytes += chunk[..<n]
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            for line in text.split(separator: "\n") {
+                let bounds = line.split(separator: " ")[0].split(separator: "-")
+                guard bounds.count == 2, let low = UInt64(bounds[0], radix: 16), let high = UInt64(bounds[1], radix: 16),
+                      high > low else { continue }
+                ranges.insert(low ... high - 1)
+            }
         }
+        return Array(ranges)
     }
 
     /// Every number written in an operand ("0x..." or decimal).
