@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WasmRuntime", dependencies: ["Platform", "WasmValidator", "Assembler",
-                                                   .product(name: "Atomics", package: "swift-atomics")], swiftSettings: hot),
+                                                   .product(name: "Atomics", package: "swift-atomics")], swiftSettings: hot + [.enableExperimentalFeature("Extern")]),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], exclude: ["Instructions.iops"], swiftSettings: dispatch),
         .target(name: "JIT", dependencies: ["Platform", "WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
         // Debian: libcapstone-dev (tools/test installs it when missing). Headers only at build

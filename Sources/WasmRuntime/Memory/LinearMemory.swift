@@ -60,6 +60,9 @@ public final class LinearMemory {
     /// Whether bytes past `byteCount` may be accessible (a commit failed part way), so the
     /// reservation must not be reused as it is.
     private var protectionsUncertain = false
+    /// Whether the accessible prefix maps a `MemoryImage` (copy-on-write) rather than
+    /// anonymous memory: dropping its pages would bring the image back, not zeros.
+    private var imageBacked = false
 
     /// Creates a memory of `type.limits.min` zeroed pages.
     ///
@@ -132,8 +135,50 @@ public final class LinearMemory {
 
     deinit {
         if let guardRegion { TrapGuard.shared?.unregister(guardRegion) }
+        dropImage()
         Self.release((base, reservedByteCount), accessible: protectionsUncertain ? nil : byteCount)
         view.deallocate()
+    }
+
+    /// Resets the memory to `image`: its size and its bytes, the file mapped privately
+    /// over the reservation (copy-on-write: restoring costs page-table work, and what is
+    /// written afterwards never reaches the image). What was accessible past the image's
+    /// size becomes inaccessible again and reads as zero if grown into.
+    ///
+    /// - Throws: `WasmError` when the image does not fit this memory's reservation or
+    ///   limits, or the system refuses the mapping (the memory is then unusable).
+    public func restore(_ image: MemoryImage) throws(WasmError) {
+        guard image.byteCount <= reservedByteCount, image.pageCount <= maximumPages else {
+            throw WasmError(.uninstantiable, "a memory image of \(image.pageCount) pages does not fit this memory")
+        }
+        let readWrite = PROT_READ | PROT_WRITE
+        if image.byteCount > 0 {
+            guard mmap(base, image.byteCount, readWrite, MAP_PRIVATE | MAP_FIXED, image.fd, 0) == base else {
+                protectionsUncertain = true
+                throw WasmError(.uninstantiable, "cannot map a memory image: \(String(cString: strerror(errno)))")
+            }
+            imageBacked = true
+        }
+        if byteCount > image.byteCount {
+            let rest = base + image.byteCount
+            guard mmap(rest, byteCount - image.byteCount, PROT_NONE, Self.anonymous | MAP_FIXED, -1, 0) == rest else {
+                protectionsUncertain = true
+                throw WasmError(.uninstantiable, "cannot reset a memory: \(String(cString: strerror(errno)))")
+            }
+        }
+        byteCount = image.byteCount
+        pageCount = image.pageCount
+        view.pointee = MemoryView(base: base, byteCount: byteCount)
+    }
+
+    /// Puts fresh anonymous pages back under an image-backed prefix, so that the
+    /// reservation can be pooled (or copied from) like any other.
+    private func dropImage() {
+        guard imageBacked else { return }
+        imageBacked = false
+        if byteCount > 0 && mmap(base, byteCount, PROT_READ | PROT_WRITE, Self.anonymous | MAP_FIXED, -1, 0) != base {
+            protectionsUncertain = true
+        }
     }
 
     /// Grows the memory by `pages` zero-filled pages (`memory.grow`).
@@ -174,6 +219,7 @@ public final class LinearMemory {
         guard let mapping = (try? Self.reserve(target, accessible: newBytes)) ?? (try? Self.reserve(newBytes, accessible: newBytes))
         else { return false }
         mapping.base.copyMemory(from: base, byteCount: byteCount)
+        dropImage()
         Self.release((base, reservedByteCount), accessible: protectionsUncertain ? nil : byteCount)
         protectionsUncertain = false
         base = mapping.base
@@ -182,6 +228,12 @@ public final class LinearMemory {
     }
 
     // MARK: - mmap plumbing
+
+    #if canImport(Glibc)
+    private static let anonymous = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+    #else
+    private static let anonymous = MAP_PRIVATE | MAP_ANON
+    #endif
 
     /// Maps `size` bytes (at least one page) of address space whose first `accessible`
     /// bytes are readable, writable and zero, the rest inaccessible; nil when the address
@@ -192,12 +244,7 @@ public final class LinearMemory {
         let size = max(size, Int(pageSize))
         if let pooled = ReservationPool.take(size, accessible: accessible) { return (pooled, size) }
         guard AddressSpaceBudget.claim(size) else { return nil }
-        #if canImport(Glibc)
-        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
-        #else
-        let flags = MAP_PRIVATE | MAP_ANON
-        #endif
-        guard let pointer = mmap(nil, size, PROT_NONE, flags, -1, 0),
+        guard let pointer = mmap(nil, size, PROT_NONE, anonymous, -1, 0),
               pointer != UnsafeMutableRawPointer(bitPattern: -1)
         else {
             AddressSpaceBudget.release(size)

@@ -1,0 +1,70 @@
+import Platform
+import WasmCore
+
+@_extern(c, "memfd_create") private func memfd_create(_ name: UnsafePointer<CChar>, _ flags: UInt32) -> Int32
+
+/// The bytes of a linear memory at one moment, kept in a sealed in-memory file so that a
+/// memory can be reset to them copy-on-write: `LinearMemory.restore(_:)` maps the file
+/// privately over the memory's reservation, which costs page-table work, not a copy, and
+/// every write after it lands in a private page the image never sees. All-zero pages are
+/// left as holes (they read as zero and take no memory).
+public final class MemoryImage: @unchecked Sendable {
+    /// Size of the memory when the image was taken, in Wasm pages.
+    public let pageCount: UInt64
+    /// The same in bytes.
+    public let byteCount: Int
+    /// The sealed file (no writes, no size change).
+    let fd: Int32
+
+    private static let cloexec: UInt32 = 1, allowSealing: UInt32 = 2
+    private static let addSeals: Int32 = 1033
+    private static let sealShrink: Int32 = 2, sealGrow: Int32 = 4, sealWrite: Int32 = 8
+
+    /// An image of `memory`'s current bytes.
+    ///
+    /// - Throws: `WasmError` when the system refuses the file.
+    public init(of memory: LinearMemory) throws(WasmError) {
+        pageCount = memory.pageCount
+        byteCount = memory.byteCount
+        fd = "wasmlab-memory-image".withCString { memfd_create($0, Self.cloexec | Self.allowSealing) }
+        guard fd >= 0 else { throw WasmError(.uninstantiable, "cannot make a memory image: \(String(cString: strerror(errno)))") }
+        guard ftruncate(fd, off_t(byteCount)) == 0, Self.write(memory.base, byteCount, to: fd),
+              fcntl(fd, Self.addSeals, Self.sealShrink | Self.sealGrow | Self.sealWrite) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw WasmError(.uninstantiable, "cannot make a memory image: \(reason)")
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Writes the non-zero system pages of `bytes` at `base` to the same offsets of `fd`.
+    private static func write(_ base: UnsafeMutableRawPointer, _ bytes: Int, to fd: Int32) -> Bool {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        var offset = 0
+        while offset < bytes {
+            let length = min(page, bytes - offset)
+            let chunk = UnsafeRawBufferPointer(start: base + offset, count: length)
+            if !isZero(chunk) {
+                var done = 0
+                while done < length {
+                    let n = pwrite(fd, chunk.baseAddress! + done, length - done, off_t(offset + done))
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { return false }
+                    done += n
+                }
+            }
+            offset += length
+        }
+        return true
+    }
+
+    private static func isZero(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        while i + 8 <= bytes.count {
+            if bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) != 0 { return false }
+            i += 8
+        }
+        return bytes[i...].allSatisfy { $0 == 0 }
+    }
+}
