@@ -61,6 +61,13 @@ public final class Global {
         return 0
     }
 
+    /// Sets the value without checks: one this global held before (a snapshot's).
+    func restore(_ value: Value) {
+        cell.pointee = Slot.encode(value)
+        cell[1] = Global.high(value)
+        retainedFunction = value.referencedObject
+    }
+
     /// Writes a new value (the global must be mutable and the value must match its type).
     public func set(_ newValue: Value) throws(WasmError) {
         guard type.isMutable else { throw WasmError(.uninstantiable, "global is immutable") }
@@ -148,6 +155,18 @@ public final class Table {
         (storage.pointee.elements + size).initialize(repeating: fill, count: newCount - size)
         storage.pointee.count = newCount
         return old
+    }
+
+    /// Sets size and elements to `contents`, elements this table held before (a
+    /// snapshot's: the functions they name are retained by the table already).
+    func restore(_ contents: [UInt64]) {
+        if contents.count > storage.pointee.capacity {
+            storage.pointee.elements.deallocate()
+            storage.pointee.elements = .allocate(capacity: contents.count)
+            storage.pointee.capacity = contents.count
+        }
+        for (i, element) in contents.enumerated() { storage.pointee.elements[i] = element }
+        storage.pointee.count = contents.count
     }
 
     /// Grows by `delta` elements set to `value`; returns the old size or nil.

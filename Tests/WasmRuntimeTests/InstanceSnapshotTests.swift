@@ -1,0 +1,69 @@
+import TestSupport
+import Testing
+import Tiers
+import WAT
+import WasmCore
+@testable import WasmRuntime
+
+/// A module whose `init` sets memory, a global, a table slot and drops a data segment;
+/// `mess` changes all of it; `probe` reads it back.
+private let stateful = """
+    (module
+      (memory (export "memory") 1 8)
+      (global $g (mut i32) (i32.const 0))
+      (table $t 2 10 funcref)
+      (data $d "payload")
+      (func $one (result i32) (i32.const 1))
+      (func $two (result i32) (i32.const 2))
+      (elem declare func $one $two)
+      (type $r (func (result i32)))
+      (func (export "init")
+        (memory.init $d (i32.const 100) (i32.const 0) (i32.const 7))
+        (data.drop $d)
+        (i32.store (i32.const 40000) (i32.const 1234))
+        (global.set $g (i32.const 77))
+        (table.set $t (i32.const 0) (ref.func $one)))
+      (func (export "mess")
+        (i32.store (i32.const 100) (i32.const 0xdeadbeef))
+        (drop (memory.grow (i32.const 3)))
+        (i32.store (i32.const 200000) (i32.const 5))
+        (global.set $g (i32.const -1))
+        (table.set $t (i32.const 0) (ref.func $two))
+        (drop (table.grow $t (ref.null func) (i32.const 4))))
+      (func (export "probe") (result i32 i32 i32 i32 i32 i32)
+        (i32.load (i32.const 100)) (i32.load (i32.const 40000)) (global.get $g)
+        (call_indirect $t (type $r) (i32.const 0)) (memory.size) (table.size $t))
+      ;; Traps when the segment is dropped, as it is after init.
+      (func (export "reinit") (memory.init $d (i32.const 0) (i32.const 0) (i32.const 7))))
+    """
+
+struct InstanceSnapshotTests {
+    @Test(arguments: TierMatrix.configurations)
+    func restoreResetsEveryPartOfTheState(configuration: EngineConfiguration) throws {
+        BuiltinTiers.register()
+        let engine = try Engine(configuration: configuration)
+        let module = try engine.compile(WAT.encode(stateful))
+        let store = Store(engine: engine)
+        let instance = try Linker(store: store).instantiate(module)
+        _ = try #require(instance.function("init")).invoke([])
+        let snapshot = try InstanceSnapshot(of: instance)
+        let probe = try #require(instance.function("probe"))
+        let initial = try probe.invoke([])
+        let payload = UInt32(littleEndian: Array("payl".utf8).withUnsafeBytes { $0.load(as: UInt32.self) })
+        #expect(initial == [.i32(payload), .i32(1234), .i32(77), .i32(1), .i32(1), .i32(2)])
+        for _ in 0 ..< 3 {
+            _ = try #require(instance.function("mess")).invoke([])
+            #expect(try probe.invoke([]) == [.i32(0xdeadbeef), .i32(1234), .i32(UInt32(bitPattern: -1)), .i32(2), .i32(4), .i32(6)])
+            try snapshot.restore(into: instance)
+            #expect(try probe.invoke([]) == initial)
+            // The dropped segment stays dropped; memory past the snapshot's size is gone and
+            // reads as zero when grown into again.
+            #expect(throws: Trap.self) { try instance.function("reinit")?.invoke([]) }
+            #expect(instance.memories[0].grow(by: 3) == 1)
+            #expect(try instance.memories[0].linear.read(at: 200000, count: 4) == [0, 0, 0, 0])
+            try snapshot.restore(into: instance)
+        }
+        let other = try Linker(store: store).instantiate(module)
+        #expect(throws: WasmError.self) { try snapshot.restore(into: other) }
+    }
+}
