@@ -1,0 +1,204 @@
+import WasmCore
+import WasmRuntime
+
+/// Faasm's host interface (`__faasm_*`, imported from module `env`; Docs/Faaslets.md) for
+/// one call, made by a `Linker` only for the names a module imports. Every guest pointer
+/// and length is checked against the caller's memory: a bad one is a trap, never a host
+/// access out of the sandbox. State calls work on the node-local tier.
+final class FaasmHost: LazyDefinitions {
+    typealias Body = @Sendable (FaasmCall, inout HostCall) throws -> Void
+
+    /// The functions, sorted by UTF-8 name (searched by bisection).
+    static let entries: [(name: [UInt8], type: FunctionType, body: Body)] = {
+        let i = ValueType.i32
+        let list: [(String, [ValueType], [ValueType], Body)] = [
+            ("__faasm_read_input", [i, i], [i], readInput),
+            ("__faasm_write_output", [i, i], [], { call, c in
+                call.setOutput(try Guest(c).bytes(c.i32(0), c.i32(1)))
+            }),
+            ("__faasm_read_state", [i, i, i], [i], readState),
+            ("__faasm_write_state", [i, i, i], [], { call, c in
+                let guest = try Guest(c)
+                let data = try guest.bytes(c.i32(1), c.i32(2))
+                let value = try guest.value(call, key: c.i32(0), size: data.count)
+                guard value.size == data.count else { throw FaasmHost.error("state value size \(value.size), written \(data.count)") }
+                value.write(data, at: 0)
+            }),
+            ("__faasm_read_state_offset", [i, i, i, i, i], [], { call, c in
+                let guest = try Guest(c)
+                let value = try guest.value(call, key: c.i32(0), size: Int(c.i32(1)))
+                let (offset, count) = try FaasmHost.range(value, c.i32(2), c.i32(4))
+                try guest.write(value.read(offset, count), at: c.i32(3))
+            }),
+            ("__faasm_write_state_offset", [i, i, i, i, i], [], { call, c in
+                let guest = try Guest(c)
+                let value = try guest.value(call, key: c.i32(0), size: Int(c.i32(1)))
+                let data = try guest.bytes(c.i32(3), c.i32(4))
+                let (offset, _) = try FaasmHost.range(value, c.i32(2), c.i32(4))
+                value.write(data, at: offset)
+            }),
+            ("__faasm_flag_state_dirty", [i, i], [], { call, c in
+                try Guest(c).value(call, key: c.i32(0), size: Int(c.i32(1))).markDirty()
+            }),
+            ("__faasm_flag_state_offset_dirty", [i, i, i, i], [], { call, c in
+                let value = try Guest(c).value(call, key: c.i32(0), size: Int(c.i32(1)))
+                _ = try FaasmHost.range(value, c.i32(2), c.i32(3))
+                value.markDirty()
+            }),
+            // Without a global tier, push and pull have nothing to move; the value must
+            // exist, as Faasm requires.
+            ("__faasm_push_state", [i], [], { call, c in _ = try Guest(c).existing(call, key: c.i32(0)) }),
+            ("__faasm_push_state_partial", [i], [], { call, c in _ = try Guest(c).existing(call, key: c.i32(0)) }),
+            ("__faasm_pull_state", [i, i], [], { call, c in _ = try Guest(c).value(call, key: c.i32(0), size: Int(c.i32(1))) }),
+            ("__faasm_append_state", [i, i, i], [], { call, c in
+                let guest = try Guest(c)
+                let data = try guest.bytes(c.i32(1), c.i32(2))
+                try guest.value(call, key: c.i32(0), size: 0).append(data)
+            }),
+            ("__faasm_read_appended_state", [i, i, i, i], [], readAppended),
+            ("__faasm_clear_appended_state", [i], [], { call, c in
+                try Guest(c).value(call, key: c.i32(0), size: 0).clearAppended()
+            }),
+            ("__faasm_conf_flag", [i], [i], { call, c in
+                let flag = try Guest(c).string(c.i32(0))
+                c.setI32(0, flag == "ALWAYS_ON" ? 1 : 0)
+            }),
+        ]
+        return list.map { (Array($0.0.utf8), FunctionType(parameters: $0.1, results: $0.2), $0.3) }
+            .sorted { $0.name.lexicographicallyPrecedes($1.name) }
+    }()
+
+    static func entry(_ name: [UInt8]) -> (name: [UInt8], type: FunctionType, body: Body)? {
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].name.lexicographicallyPrecedes(name) { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].name == name ? entries[low] : nil
+    }
+
+    let call: FaasmCall
+
+    init(_ call: FaasmCall) { self.call = call }
+
+    func defines(_ name: [UInt8]) -> Bool { Self.entry(name) != nil }
+
+    func make(_ name: [UInt8]) -> ExternalValue? {
+        guard let entry = Self.entry(name) else { return nil }
+        let call = self.call, body = entry.body
+        return .function(Function.host(entry.type, name: String(decoding: entry.name, as: UTF8.self)) { c in
+            try body(call, &c)
+        })
+    }
+
+    // MARK: - Bodies
+
+    /// `len == 0`: the input's size; otherwise copies at most `len` bytes, returns how many.
+    private static func readInput(_ call: FaasmCall, _ c: inout HostCall) throws {
+        let length = Int(Int32(bitPattern: c.i32(1)))
+        guard length != 0 else { return c.setI32(0, UInt32(call.input.count)) }
+        let count = min(max(length, 0), call.input.count)
+        try Guest(c).write(call.input.prefix(count), at: c.i32(0), room: c.i32(1))
+        c.setI32(0, UInt32(count))
+    }
+
+    /// `len == 0`: the value's size (0 when missing); otherwise copies at most `len`
+    /// bytes of the value (made with `len` bytes when missing) and returns its size.
+    private static func readState(_ call: FaasmCall, _ c: inout HostCall) throws {
+        let guest = try Guest(c)
+        let length = Int(Int32(bitPattern: c.i32(2)))
+        guard length != 0 else {
+            let key = try guest.string(c.i32(0))
+            return c.setI32(0, UInt32(call.state.value(user: call.user, key: key, size: nil)?.size ?? 0))
+        }
+        let value = try guest.value(call, key: c.i32(0), size: length)
+        try guest.write(value.read(0, min(length, value.size)), at: c.i32(1), room: c.i32(2))
+        c.setI32(0, UInt32(value.size))
+    }
+
+    /// The first `n` appended elements, back to back into `buf`; a trap before `len` would
+    /// be exceeded.
+    private static func readAppended(_ call: FaasmCall, _ c: inout HostCall) throws {
+        let guest = try Guest(c)
+        let elements = try guest.value(call, key: c.i32(0), size: 0).appended(Int(Int32(bitPattern: c.i32(3))))
+        let joined = elements.flatMap { $0 }
+        guard joined.count <= Int(Int32(bitPattern: c.i32(2))) else {
+            throw error("appended state of \(joined.count) bytes does not fit a buffer of \(c.i32(2))")
+        }
+        try guest.write(joined, at: c.i32(1), room: c.i32(2))
+    }
+
+    /// `offset ..< offset + count` of `value`, both from the guest; a trap outside it.
+    private static func range(_ value: StateValue, _ offset: UInt32, _ count: UInt32) throws -> (Int, Int) {
+        let o = Int(Int32(bitPattern: offset)), n = Int(Int32(bitPattern: count))
+        guard o >= 0, n >= 0, o + n <= value.size else {
+            throw error("state range \(o) + \(n) outside a value of \(value.size) bytes")
+        }
+        return (o, n)
+    }
+
+    static func error(_ detail: String) -> Trap { Trap(.hostError, detail: detail) }
+}
+
+/// The calling guest's memory, for one host call.
+private struct Guest {
+    let memory: LinearMemory
+    /// Longest key or flag name read (a string without its NUL that far is a trap).
+    static let maxString = 4096
+
+    init(_ call: HostCall) throws {
+        guard let memory = call.memory?.linear else { throw FaasmHost.error("the caller exports no memory") }
+        self.memory = memory
+    }
+
+    /// `length` bytes at `pointer`; a negative length or a range outside memory traps.
+    func bytes(_ pointer: UInt32, _ length: UInt32) throws -> [UInt8] {
+        let count = Int(Int32(bitPattern: length))
+        guard count >= 0 else { throw Trap(.outOfBoundsMemoryAccess) }
+        return try memory.read(at: UInt64(pointer), count: count)
+    }
+
+    /// Writes `bytes` at `pointer`, whose buffer holds `room` bytes (both checked).
+    func write(_ bytes: some Collection<UInt8>, at pointer: UInt32, room: UInt32? = nil) throws {
+        if let room { _ = try self.bytes(pointer, room) }
+        try memory.write(bytes, at: UInt64(pointer))
+    }
+
+    /// The NUL-terminated string at `pointer`.
+    func string(_ pointer: UInt32) throws -> String {
+        var bytes: [UInt8] = []
+        var address = UInt64(pointer)
+        while true {
+            let byte = try memory.read(at: address, count: 1)[0]
+            if byte == 0 { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+            guard bytes.count < Self.maxString else { throw FaasmHost.error("state key longer than \(Self.maxString) bytes") }
+            address += 1
+        }
+    }
+
+    /// The value named by the key at `key`, made with `size` bytes when missing.
+    func value(_ call: FaasmCall, key: UInt32, size: Int) throws -> StateValue {
+        guard size >= 0 else { throw FaasmHost.error("negative state size") }
+        guard let value = call.state.value(user: call.user, key: try string(key), size: size) else {
+            throw FaasmHost.error("no state value")
+        }
+        return value
+    }
+
+    /// The value named by the key at `key`, which must exist.
+    func existing(_ call: FaasmCall, key: UInt32) throws -> StateValue {
+        let name = try string(key)
+        guard let value = call.state.value(user: call.user, key: name, size: nil) else {
+            throw FaasmHost.error("state value \(name) has no size set")
+        }
+        return value
+    }
+}
+
+extension FaasmCall {
+    /// Defines the Faasm host interface for this call into `linker` (module `env`).
+    public func define(into linker: Linker) {
+        linker.define(module: "env", lazily: FaasmHost(self))
+    }
+}

@@ -1,0 +1,102 @@
+@testable import Serverless
+import TestSupport
+import Testing
+import Tiers
+import WAT
+import WasmCore
+import WasmRuntime
+
+/// A guest calling Faasm's host interface; the key "k" is at 0, buffers at 100 and 1000.
+private let faasmGuest = """
+    (module
+      (import "env" "__faasm_read_input" (func $read_input (param i32 i32) (result i32)))
+      (import "env" "__faasm_write_output" (func $write_output (param i32 i32)))
+      (import "env" "__faasm_read_state" (func $read_state (param i32 i32 i32) (result i32)))
+      (import "env" "__faasm_write_state" (func $write_state (param i32 i32 i32)))
+      (import "env" "__faasm_read_state_offset" (func $read_offset (param i32 i32 i32 i32 i32)))
+      (import "env" "__faasm_write_state_offset" (func $write_offset (param i32 i32 i32 i32 i32)))
+      (import "env" "__faasm_append_state" (func $append (param i32 i32 i32)))
+      (import "env" "__faasm_read_appended_state" (func $read_appended (param i32 i32 i32 i32)))
+      (import "env" "__faasm_push_state" (func $push (param i32)))
+      (import "env" "__faasm_conf_flag" (func $flag (param i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 0) "k\\00")
+      (data (i32.const 10) "ALWAYS_ON\\00")
+      (data (i32.const 100) "hello state")
+      (func (export "echo") (result i32) (local $n i32)
+        (local.set $n (call $read_input (i32.const 1000) (i32.const 64)))
+        (call $write_output (i32.const 1000) (local.get $n))
+        (call $read_input (i32.const 0) (i32.const 0)))
+      (func (export "write") (call $write_state (i32.const 0) (i32.const 100) (i32.const 11)))
+      (func (export "read") (result i32) (call $read_state (i32.const 0) (i32.const 1000) (i32.const 11)))
+      (func (export "size") (result i32) (call $read_state (i32.const 0) (i32.const 0) (i32.const 0)))
+      (func (export "patch") (call $write_offset (i32.const 0) (i32.const 11) (i32.const 6) (i32.const 100) (i32.const 5)))
+      (func (export "readOffset") (param i32 i32) (call $read_offset (i32.const 0) (i32.const 11) (local.get 0) (i32.const 1000) (local.get 1)))
+      (func (export "badPointer") (call $write_state (i32.const 0) (i32.const 65530) (i32.const 11)))
+      (func (export "append") (call $append (i32.const 0) (i32.const 100) (i32.const 5)))
+      (func (export "readAppended") (param i32 i32) (call $read_appended (i32.const 0) (i32.const 1000) (local.get 0) (local.get 1)))
+      (func (export "push") (call $push (i32.const 0)))
+      (func (export "flag") (result i32) (call $flag (i32.const 10))))
+    """
+
+/// Instances whose stores live as long as the test (an instance does not keep its store).
+final class FaasmSandboxes {
+    private var stores: [Store] = []
+
+    func instance(_ call: FaasmCall, _ configuration: EngineConfiguration) throws -> Instance {
+        BuiltinTiers.register()
+        let engine = try Engine(configuration: configuration)
+        let store = Store(engine: engine)
+        stores.append(store)
+        let linker = Linker(store: store)
+        call.define(into: linker)
+        return try linker.instantiate(try engine.compile(WAT.encode(faasmGuest)))
+    }
+}
+
+struct FaasmHostTests {
+
+    func text(_ instance: Instance, _ count: Int) throws -> String {
+        String(decoding: try instance.memories[0].linear.read(at: 1000, count: count), as: UTF8.self)
+    }
+
+    @Test(arguments: TierMatrix.configurations)
+    func inputOutputAndStateAcrossSandboxes(configuration: EngineConfiguration) throws {
+        let sandboxes = FaasmSandboxes(), state = StateStore()
+        let a = try sandboxes.instance(FaasmCall(input: Array("input!".utf8), user: "alice", state: state), configuration)
+        let callA = FaasmCall(input: Array("input!".utf8), user: "alice", state: state)
+        let echo = try sandboxes.instance(callA, configuration)
+        #expect(try echo.function("echo")?.invoke([]) == [.i32(6)])
+        #expect(callA.output == Array("input!".utf8))
+
+        #expect(try a.function("size")?.invoke([]) == [.i32(0)])
+        _ = try a.function("write")?.invoke([])
+        // Another sandbox of the same user on this node sees the value; another user does not.
+        let b = try sandboxes.instance(FaasmCall(input: [], user: "alice", state: state), configuration)
+        #expect(try b.function("read")?.invoke([]) == [.i32(11)])
+        #expect(try text(b, 11) == "hello state")
+        let other = try sandboxes.instance(FaasmCall(input: [], user: "bob", state: state), configuration)
+        #expect(try other.function("size")?.invoke([]) == [.i32(0)])
+        _ = try b.function("patch")?.invoke([])
+        _ = try a.function("readOffset")?.invoke([.i32(0), .i32(11)])
+        #expect(try text(a, 11) == "hello hello")
+        #expect(try a.function("flag")?.invoke([]) == [.i32(1)])
+        _ = try a.function("push")?.invoke([])
+        #expect(throws: Trap.self) { try other.function("push")?.invoke([]) }  // no such value for bob
+    }
+
+    @Test func badGuestInputTrapsAndTheHostSurvives() throws {
+        let sandboxes = FaasmSandboxes(), state = StateStore()
+        let a = try sandboxes.instance(FaasmCall(input: [], user: "u", state: state), EngineConfiguration(tier: "jit", bounds: .guard))
+        #expect(throws: Trap.self) { try a.function("badPointer")?.invoke([]) }
+        _ = try a.function("write")?.invoke([])
+        #expect(throws: Trap.self) { try a.function("readOffset")?.invoke([.i32(8), .i32(5)]) }  // past the value
+        #expect(throws: Trap.self) { try a.function("readOffset")?.invoke([.i32(UInt32(bitPattern: -1)), .i32(2)]) }
+        _ = try a.function("append")?.invoke([])
+        _ = try a.function("append")?.invoke([])
+        _ = try a.function("readAppended")?.invoke([.i32(10), .i32(2)])
+        #expect(try text(a, 10) == "hellohello")
+        #expect(throws: Trap.self) { try a.function("readAppended")?.invoke([.i32(9), .i32(2)]) }  // buffer too small
+        #expect(try a.function("read")?.invoke([]) == [.i32(11)])
+    }
+}
