@@ -61,10 +61,11 @@ public final class Global {
         return 0
     }
 
-    /// Sets the value without checks: one this global held before (a snapshot's).
-    func restore(_ value: Value) {
+    /// Sets the value without checks: one this global's instance held before (a
+    /// snapshot's), `high` the upper half of a `v128`.
+    func restore(_ value: Value, high: UInt64) {
         cell.pointee = Slot.encode(value)
-        cell[1] = Global.high(value)
+        cell[1] = high
         retainedFunction = value.referencedObject
     }
 

@@ -26,6 +26,8 @@ public final class Instance {
     private static let linearExportSearchLimit = 16
     /// Element segments' references (`Slot` encoding); emptied when dropped.
     var elements: [[UInt64]] = []
+    /// `elements` as instantiation made them (shares their storage), for snapshots.
+    private(set) var initialElements: [[UInt64]] = []
     /// Data segments' byte ranges in `module.bytes`; emptied when dropped.
     var data: [Range<Int>] = []
     /// The raw view compiled code uses.
@@ -133,6 +135,7 @@ public final class Instance {
             }
             elements.append(refs)
         }
+        initialElements = elements
         data = module.data.map(\.range)
 
         let functionRecords = UnsafeMutablePointer<UnsafeMutablePointer<FunctionRecord>>.allocate(capacity: max(functions.count, 1))

@@ -63,7 +63,49 @@ struct InstanceSnapshotTests {
             #expect(try instance.memories[0].linear.read(at: 200000, count: 4) == [0, 0, 0, 0])
             try snapshot.restore(into: instance)
         }
-        let other = try Linker(store: store).instantiate(module)
-        #expect(throws: WasmError.self) { try snapshot.restore(into: other) }
+        // Another instance of the module (another store, even) starts from the snapshot
+        // with its own functions in the table.
+        let otherStore = Store(engine: engine)
+        let other = try Linker(store: otherStore).instantiate(module)
+        #expect(snapshot.isPortable)
+        try snapshot.restore(into: other)
+        #expect(try other.function("probe")?.invoke([]) == initial)
+        #expect(throws: Trap.self) { try other.function("reinit")?.invoke([]) }
+        _ = try other.function("mess")?.invoke([])
+        #expect(try probe.invoke([]) == initial)  // the first instance is untouched
+        let unrelated = try engine.compile(WAT.encode("(module (memory 1))"))
+        #expect(throws: WasmError.self) { try snapshot.restore(into: try Linker(store: store).instantiate(unrelated)) }
+    }
+
+    @Test func aSegmentDroppedAfterTheSnapshotComesBack() throws {
+        BuiltinTiers.register()
+        let engine = try Engine(configuration: EngineConfiguration(tier: "jit", bounds: .guard))
+        let module = try engine.compile(WAT.encode(stateful))
+        let store = Store(engine: engine)
+        let instance = try Linker(store: store).instantiate(module)
+        let snapshot = try InstanceSnapshot(of: instance)  // before init: the segment is there
+        _ = try instance.function("init")?.invoke([])
+        #expect(throws: Trap.self) { try instance.function("reinit")?.invoke([]) }
+        try snapshot.restore(into: instance)
+        _ = try instance.function("reinit")?.invoke([])
+        #expect(try instance.memories[0].linear.read(at: 0, count: 7) == Array("payload".utf8))
+    }
+
+    @Test func referencesOfAnotherInstanceKeepASnapshotLocal() throws {
+        BuiltinTiers.register()
+        let engine = try Engine(configuration: EngineConfiguration(tier: "interp", bounds: .software))
+        let module = try engine.compile(WAT.encode("""
+            (module (import "env" "f" (func $f (result i32))) (table 1 funcref) (elem (i32.const 0) func $f)
+              (func (export "call") (result i32) (call_indirect (result i32) (i32.const 0))))
+            """))
+        let store = Store(engine: engine)
+        let linker = Linker(store: store)
+        linker.define(module: "env", name: "f", .function(.host(FunctionType(results: [.i32])) { $0.setI32(0, 9) }))
+        let instance = try linker.instantiate(module)
+        let snapshot = try InstanceSnapshot(of: instance)
+        // The imported function is in the index space: the snapshot stays portable.
+        #expect(snapshot.isPortable)
+        try snapshot.restore(into: try linker.instantiate(module))
+        #expect(try instance.function("call")?.invoke([]) == [.i32(9)])
     }
 }
