@@ -39,6 +39,18 @@ enum ServeFunctions {
             (i32.store8 (i32.const 64) (i32.add (i32.const 48) (global.get $g)))
             (call $print (i32.const 64) (i32.const 1))))
         """
+    /// `init` (the route's zygote) sets a global to 5 and a byte in memory to 'A'; each
+    /// request adds one to both and prints them: "6B" every time when each request starts
+    /// from the snapshot and nothing of one reaches the next.
+    static let zygote = """
+        (module \(wasi) (global $g (mut i32) (i32.const 0))
+          (func (export "init") (global.set $g (i32.const 5)) (i32.store8 (i32.const 65) (i32.const 65)))
+          (func (export "_start")
+            (global.set $g (i32.add (global.get $g) (i32.const 1)))
+            (i32.store8 (i32.const 64) (i32.add (i32.const 48) (global.get $g)))
+            (i32.store8 (i32.const 65) (i32.add (i32.load8_u (i32.const 65)) (i32.const 1)))
+            (call $print (i32.const 64) (i32.const 2))))
+        """
     static let trap = "(module \(wasi) (func (export \"_start\") unreachable))"
     static let exit3 = "(module \(wasi) (func (export \"_start\") (call $exit (i32.const 3))))"
     static let spin = "(module \(wasi) (func (export \"_start\") (loop br 0)))"
@@ -58,7 +70,7 @@ final class TestServer: @unchecked Sendable {
         let files: [(String, String)] = [("hello", ServeFunctions.hello), ("echo", ServeFunctions.echo),
                                          ("counter", ServeFunctions.counter), ("trap", ServeFunctions.trap),
                                          ("exit3", ServeFunctions.exit3), ("spin", ServeFunctions.spin),
-                                         ("notfound", ServeFunctions.notFound)]
+                                         ("notfound", ServeFunctions.notFound), ("zygote", ServeFunctions.zygote)]
         for (name, text) in files {
             let path = folder + "/" + name + ".wat"
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -74,7 +86,9 @@ final class TestServer: @unchecked Sendable {
               {"route": "/trap", "path": "trap.wat", "relative-deadline-us": 50000},
               {"route": "/exit3", "path": "exit3.wat", "relative-deadline-us": 50000},
               {"route": "/gone", "path": "notfound.wat", "relative-deadline-us": 50000},
-              {"route": "/spin", "path": "spin.wat", "relative-deadline-us": 50000, "timeout-ms": 300}\(extraRoutes)
+              {"route": "/spin", "path": "spin.wat", "relative-deadline-us": 50000, "timeout-ms": 300},
+              {"route": "/zygote", "path": "zygote.wat", "relative-deadline-us": 50000, "init": "init"},
+              {"route": "/nozygote", "path": "zygote.wat", "relative-deadline-us": 50000}\(extraRoutes)
             ]}]
             """
         var options = ServeOptions()
@@ -162,6 +176,19 @@ struct ServeTests {
         let server = try TestServer()
         let c = try server.client()
         for _ in 0 ..< 5 { #expect(c.request("/counter")?.body == "1") }
+    }
+
+    @Test func requestsStartFromTheInitSnapshot() throws {
+        let server = try TestServer()
+        let c = try server.client()
+        for _ in 0 ..< 3 { #expect(c.request("/zygote")?.body == "6B") }
+        #expect(c.request("/nozygote")?.body == "1\u{1}")
+        #expect(throws: ServeError.self) {
+            try server.server.reload(try ServeSpec(json: Array("""
+                [{"name": "test", "port": 0, "routes": [
+                  {"route": "/z", "path": "zygote.wat", "relative-deadline-us": 50000, "init": "missing"}]}]
+                """.utf8), folder: server.folder))
+        }
     }
 
     @Test func chunkedBodiesReachStdin() throws {

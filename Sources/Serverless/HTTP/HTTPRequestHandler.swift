@@ -106,6 +106,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         var sandbox = SandboxRequest(engine: route.engine, module: route.module, entry: .command(wasi), deadline: deadline,
                                      timeout: (route.spec.timeoutMs ?? server.options.defaultTimeoutMs) * 1_000_000)
         sandbox.limits.maxMemoryPages = route.spec.memoryLimitPages
+        sandbox.snapshot = route.snapshot
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         server.queueChange(queued: 1)

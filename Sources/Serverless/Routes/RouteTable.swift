@@ -3,6 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Platform
+import WASI
 import WAT
 import WasmRuntime
 
@@ -13,6 +15,8 @@ final class CompiledRoute: Sendable {
     let engine: Engine
     let module: CompiledModule
     let statistics: RouteStatistics
+    /// The state after the route's `init` export, which every request starts from.
+    let snapshot: InstanceSnapshot?
 
     init(_ spec: ServeSpec.Route, defaults: EngineConfiguration) throws {
         self.spec = spec
@@ -30,8 +34,47 @@ final class CompiledRoute: Sendable {
         } catch {
             throw ServeError("route \(spec.route): \(spec.path): \(error)")
         }
+        let (engine, module) = (engine, module)
+        if let name = spec.initExport {
+            snapshot = try Self.snapshot(after: name, spec, engine, module)
+        } else {
+            snapshot = nil
+        }
         statistics = RouteStatistics(percentile: spec.admissionsPercentile, relativeDeadlineUs: spec.relativeDeadlineUs,
                                      expectedExecutionUs: spec.expectedExecutionUs)
+    }
+}
+
+extension CompiledRoute {
+    /// Runs `name` once on a fresh instance (WASI with no arguments, stdio discarded) and
+    /// takes the snapshot requests start from.
+    static func snapshot(after name: String, _ spec: ServeSpec.Route, _ engine: Engine,
+                         _ module: CompiledModule) throws(ServeError) -> InstanceSnapshot {
+        let store = Store(engine: engine)
+        let linker = Linker(store: store)
+        do {
+            var configuration = WASIConfiguration(arguments: [spec.route])
+            let devNull = open("/dev/null", O_RDWR)
+            defer { if devNull >= 0 { close(devNull) } }
+            (configuration.stdin, configuration.stdout, configuration.stderr) = (devNull, devNull, devNull)
+            let wasi = try WASI(configuration: configuration)
+            wasi.define(into: linker)
+            let instance = try linker.instantiate(module)
+            guard let initialize = instance.function(name) else {
+                throw ServeError("route \(spec.route): \(spec.path) exports no function \"\(name)\" (its init)")
+            }
+            wasi.bind(instance)
+            _ = try wasi.run { () throws(Trap) in _ = try initialize.invoke([]) }
+            let snapshot = try InstanceSnapshot(of: instance)
+            guard snapshot.isPortable else {
+                throw ServeError("route \(spec.route): after \"\(name)\" the instance holds references of its own (it cannot be a snapshot)")
+            }
+            return snapshot
+        } catch let error as ServeError {
+            throw error
+        } catch {
+            throw ServeError("route \(spec.route): init \"\(name)\": \(error)")
+        }
     }
 }
 

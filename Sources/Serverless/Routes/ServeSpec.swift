@@ -48,6 +48,9 @@ public struct ServeSpec: Sendable, Equatable {
         public var environment: [String]
         /// Host directories preopened read-only, under the same path.
         public var directories: [String]
+        /// An export run once when the route is loaded (Faasm's zygote); the instance's
+        /// state after it is the snapshot every request starts from. Nil: none.
+        public var initExport: String? = nil
     }
 
     /// The tenants, in the spec's order.
@@ -87,7 +90,7 @@ public struct ServeSpec: Sendable, Equatable {
     private static let routeKeys: Set<String> = [
         "route", "path", "relative-deadline-us", "admissions-percentile", "expected-execution-us",
         "http-resp-content-type", "request-type", "tier", "bounds", "timeout-ms", "memory-limit-pages",
-        "max-request-bytes", "env", "dirs",
+        "max-request-bytes", "env", "dirs", "init",
     ]
 
     private static func tenant(_ value: JSONValue, index: Int, folder: String) throws(ServeSpecError) -> Tenant {
@@ -151,7 +154,7 @@ public struct ServeSpec: Sendable, Equatable {
             }
             bounds = strategy
         }
-        return Route(
+        var route = Route(
             route: path,
             path: resolve(module, in: folder),
             relativeDeadlineUs: UInt64(try reader.integer("relative-deadline-us", in: 1 ... Int.max)),
@@ -166,6 +169,8 @@ public struct ServeSpec: Sendable, Equatable {
             maxRequestBytes: try reader.integer("max-request-bytes", in: 0 ... Int(Int32.max), default: 1 << 20),
             environment: try reader.environment("env"),
             directories: try reader.strings("dirs").map { resolve($0, in: folder) })
+        route.initExport = reader.has("init") ? try reader.string("init") : nil
+        return route
     }
 
     private static func resolve(_ path: String, in folder: String) -> String {

@@ -89,6 +89,7 @@ public final class Sandbox: @unchecked Sendable {
         let instance: Instance
         do {
             instance = try linker.instantiate(request.module)
+            try request.snapshot?.restore(into: instance)
         } catch let trap as Trap {
             if let code = wasi?.exitCode { return .exited(code) }
             return .trapped(trap)

@@ -30,6 +30,9 @@ public struct SandboxRequest: @unchecked Sendable {
     public var link: ((Linker) -> Void)?
     /// Called on the sandbox's fiber when it starts running (after its time in the queue).
     public var onStart: (() -> Void)?
+    /// The state the instance starts from (restored right after instantiation), nil: the
+    /// module's own initial state.
+    public var snapshot: InstanceSnapshot?
 
     /// A request to run `entry` of `module`.
     public init(engine: Engine, module: CompiledModule, entry: Entry, deadline: UInt64 = UInt64.max,
