@@ -73,6 +73,18 @@ public final class Linker {
         return instance
     }
 
+    /// Instantiates `module` in the state of `snapshot` (taken of an instance of the same
+    /// compiled module): the active segments and the start function are not run again,
+    /// since the snapshot holds their effects; memories are mapped copy-on-write.
+    public func instantiate(_ module: CompiledModule, from snapshot: InstanceSnapshot) throws -> Instance {
+        try Self.checkCompatible(module.configuration, with: store.configuration)
+        let imports = try resolveImports(of: module)
+        let instance = try Instance(compiled: module, imports: imports, store: store)
+        store.retain(instance)
+        try snapshot.restore(into: instance)
+        return instance
+    }
+
     /// Decodes, compiles and instantiates in one step.
     public func instantiate(bytes: [UInt8]) throws -> Instance {
         try instantiate(CompiledModule(bytes: bytes, store: store))

@@ -77,6 +77,25 @@ struct InstanceSnapshotTests {
         #expect(throws: WasmError.self) { try snapshot.restore(into: try Linker(store: store).instantiate(unrelated)) }
     }
 
+    @Test func instantiatingFromASnapshotSkipsSegmentsAndStart() throws {
+        BuiltinTiers.register()
+        let engine = try Engine(configuration: EngineConfiguration(tier: "jit", bounds: .guard))
+        // The start function counts in a global; the data segment writes "seg".
+        let module = try engine.compile(WAT.encode("""
+            (module (memory (export "memory") 1) (global $n (export "n") (mut i32) (i32.const 0))
+              (data (i32.const 0) "seg")
+              (func $start (global.set $n (i32.add (global.get $n) (i32.const 1)))) (start $start)
+              (func (export "scribble") (i32.store8 (i32.const 0) (i32.const 120)) (global.set $n (i32.const 40))))
+            """))
+        let store = Store(engine: engine)
+        let first = try Linker(store: store).instantiate(module)
+        _ = try first.function("scribble")?.invoke([])
+        let snapshot = try InstanceSnapshot(of: first)
+        let restored = try Linker(store: store).instantiate(module, from: snapshot)
+        #expect(try restored.memories[0].linear.read(at: 0, count: 3) == Array("xeg".utf8))
+        #expect(restored.globals[0].value == .i32(40))
+    }
+
     @Test func aSegmentDroppedAfterTheSnapshotComesBack() throws {
         BuiltinTiers.register()
         let engine = try Engine(configuration: EngineConfiguration(tier: "jit", bounds: .guard))

@@ -88,8 +88,11 @@ public final class Sandbox: @unchecked Sendable {
         request.link?(linker)
         let instance: Instance
         do {
-            instance = try linker.instantiate(request.module)
-            try request.snapshot?.restore(into: instance)
+            if let snapshot = request.snapshot {
+                instance = try linker.instantiate(request.module, from: snapshot)
+            } else {
+                instance = try linker.instantiate(request.module)
+            }
         } catch let trap as Trap {
             if let code = wasi?.exitCode { return .exited(code) }
             return .trapped(trap)

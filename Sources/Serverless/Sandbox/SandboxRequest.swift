@@ -30,8 +30,8 @@ public struct SandboxRequest: @unchecked Sendable {
     public var link: ((Linker) -> Void)?
     /// Called on the sandbox's fiber when it starts running (after its time in the queue).
     public var onStart: (() -> Void)?
-    /// The state the instance starts from (restored right after instantiation), nil: the
-    /// module's own initial state.
+    /// The state the instance starts from (instead of running the module's segments and
+    /// start function), nil: the module's own initial state.
     public var snapshot: InstanceSnapshot?
 
     /// A request to run `entry` of `module`.
