@@ -35,6 +35,15 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "With --call: calls per round for the warm-call figure (0 leaves it out, e.g. for profiling).")
     var warmCalls = 1000
 
+    @Flag(help: "Measure snapshots instead: instantiating from a snapshot against instantiating afresh, resetting an instance, and resident memory per idle restored instance.")
+    var snapshot = false
+
+    @Option(help: "With --snapshot: an export run before the snapshot is taken (Faasm's zygote).")
+    var initExport: String?
+
+    @Option(help: "With --snapshot: idle instances made from the snapshot for the resident-memory figure.")
+    var idle = 1000
+
     /// Small but typical: a memory with data, a table, a global, a few functions; exports
     /// `add` (i32, i32) -> i32 and `trap`.
     static let builtin = """
@@ -60,6 +69,10 @@ struct BenchEngineCommand: ParsableCommand {
         try reportingErrors {
             let bytes = try file.map { try ModuleFile.read($0, features: .wasm3) } ?? WAT.encode(Self.builtin)
             BuiltinTiers.register()
+            if snapshot {
+                try measureSnapshots(bytes)
+                return
+            }
             if let call {
                 try instantiateAndCall(bytes, export: call)
                 return

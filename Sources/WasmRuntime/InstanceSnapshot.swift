@@ -26,7 +26,8 @@ public final class InstanceSnapshot: @unchecked Sendable {
     private let source: ObjectIdentifier
     /// The compiled code of the module (one per compilation: instances of it share it).
     private let module: ObjectIdentifier
-    let memories: [MemoryImage]
+    /// The images of the instance's memories, in index order.
+    public let memories: [MemoryImage]
     private let globals: [(index: Int, cell: Cell)]
     private let tables: [[Cell]]
     private let droppedElements: [Bool]

@@ -82,6 +82,24 @@ private let page = Int(LinearMemory.pageSize)
         }
     }
 
+    @Test(arguments: strategies)
+    func anotherImageOfTheSameSizeReplacesTheFirst(strategy: BoundsStrategy) throws {
+        let mem = try memory(1, 16, strategy)
+        write(mem, 0, "one")
+        let first = try MemoryImage(of: mem)
+        write(mem, 0, "two")
+        let second = try MemoryImage(of: mem)
+        try mem.restore(first)
+        #expect(bytes(mem, 0, 3) == Array("one".utf8))
+        try mem.restore(second)
+        #expect(bytes(mem, 0, 3) == Array("two".utf8))
+        write(mem, 0, "xxx")
+        try mem.restore(second)
+        #expect(bytes(mem, 0, 3) == Array("two".utf8))
+        try mem.restore(first)
+        #expect(bytes(mem, 0, 3) == Array("one".utf8))
+    }
+
     @Test func writesAfterARestoreNeverReachTheImage() throws {
         let mem = try memory(1, 16, .software)
         write(mem, 0, "original")

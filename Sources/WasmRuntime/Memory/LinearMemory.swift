@@ -63,6 +63,8 @@ public final class LinearMemory {
     /// Whether the accessible prefix maps a `MemoryImage` (copy-on-write) rather than
     /// anonymous memory: dropping its pages would bring the image back, not zeros.
     private var imageBacked = false
+    /// The image mapped at the start of the memory, while it is (held: the mapping is its).
+    private var mappedImage: MemoryImage?
 
     /// Creates a memory of `type.limits.min` zeroed pages.
     ///
@@ -152,12 +154,20 @@ public final class LinearMemory {
             throw WasmError(.uninstantiable, "a memory image of \(image.pageCount) pages does not fit this memory")
         }
         let readWrite = PROT_READ | PROT_WRITE
+        #if os(Linux)
+        // Already this image, same size: dropping the private copies brings the file's
+        // pages back (Linux's MADV_DONTNEED on a private file mapping), without a new
+        // mapping.
+        if mappedImage === image, byteCount == image.byteCount, image.byteCount > 0,
+           madvise(base, image.byteCount, MADV_DONTNEED) == 0 {
+            return
+        }
+        #endif
         if image.byteCount > 0 {
             guard mmap(base, image.byteCount, readWrite, MAP_PRIVATE | MAP_FIXED, image.fd, 0) == base else {
                 protectionsUncertain = true
                 throw WasmError(.uninstantiable, "cannot map a memory image: \(String(cString: strerror(errno)))")
             }
-            imageBacked = true
         }
         if byteCount > image.byteCount {
             let rest = base + image.byteCount
@@ -166,6 +176,8 @@ public final class LinearMemory {
                 throw WasmError(.uninstantiable, "cannot reset a memory: \(String(cString: strerror(errno)))")
             }
         }
+        imageBacked = image.byteCount > 0
+        mappedImage = imageBacked ? image : nil
         byteCount = image.byteCount
         pageCount = image.pageCount
         view.pointee = MemoryView(base: base, byteCount: byteCount)
@@ -176,6 +188,7 @@ public final class LinearMemory {
     private func dropImage() {
         guard imageBacked else { return }
         imageBacked = false
+        mappedImage = nil
         if byteCount > 0 && mmap(base, byteCount, PROT_READ | PROT_WRITE, Self.anonymous | MAP_FIXED, -1, 0) != base {
             protectionsUncertain = true
         }
