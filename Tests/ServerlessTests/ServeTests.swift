@@ -51,6 +51,25 @@ enum ServeFunctions {
             (i32.store8 (i32.const 65) (i32.add (i32.load8_u (i32.const 65)) (i32.const 1)))
             (call $print (i32.const 64) (i32.const 2))))
         """
+    /// Faasm's interface: adds one to the state value "n" and answers the input followed
+    /// by the new count (as one byte: '1', '2', ...). The state is the node's, shared by
+    /// the requests on purpose; the sandbox is still fresh every time.
+    static let faasmCount = """
+        (module
+          (import "env" "__faasm_read_input" (func $in (param i32 i32) (result i32)))
+          (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+          (import "env" "__faasm_read_state" (func $get (param i32 i32 i32) (result i32)))
+          (import "env" "__faasm_write_state" (func $set (param i32 i32 i32)))
+          \(wasi)
+          (data (i32.const 32) "n\\00")
+          (func (export "_start") (local $len i32)
+            (local.set $len (call $in (i32.const 1024) (i32.const 100)))
+            (drop (call $get (i32.const 32) (i32.const 40) (i32.const 1)))
+            (i32.store8 (i32.const 40) (i32.add (i32.load8_u (i32.const 40)) (i32.const 1)))
+            (call $set (i32.const 32) (i32.const 40) (i32.const 1))
+            (i32.store8 (i32.add (i32.const 1024) (local.get $len)) (i32.add (i32.const 48) (i32.load8_u (i32.const 40))))
+            (call $out (i32.const 1024) (i32.add (local.get $len) (i32.const 1)))))
+        """
     static let trap = "(module \(wasi) (func (export \"_start\") unreachable))"
     static let exit3 = "(module \(wasi) (func (export \"_start\") (call $exit (i32.const 3))))"
     static let spin = "(module \(wasi) (func (export \"_start\") (loop br 0)))"
@@ -70,7 +89,8 @@ final class TestServer: @unchecked Sendable {
         let files: [(String, String)] = [("hello", ServeFunctions.hello), ("echo", ServeFunctions.echo),
                                          ("counter", ServeFunctions.counter), ("trap", ServeFunctions.trap),
                                          ("exit3", ServeFunctions.exit3), ("spin", ServeFunctions.spin),
-                                         ("notfound", ServeFunctions.notFound), ("zygote", ServeFunctions.zygote)]
+                                         ("notfound", ServeFunctions.notFound), ("zygote", ServeFunctions.zygote),
+                                         ("faasm", ServeFunctions.faasmCount)]
         for (name, text) in files {
             let path = folder + "/" + name + ".wat"
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -88,7 +108,8 @@ final class TestServer: @unchecked Sendable {
               {"route": "/gone", "path": "notfound.wat", "relative-deadline-us": 50000},
               {"route": "/spin", "path": "spin.wat", "relative-deadline-us": 50000, "timeout-ms": 300},
               {"route": "/zygote", "path": "zygote.wat", "relative-deadline-us": 50000, "init": "init"},
-              {"route": "/nozygote", "path": "zygote.wat", "relative-deadline-us": 50000}\(extraRoutes)
+              {"route": "/nozygote", "path": "zygote.wat", "relative-deadline-us": 50000},
+              {"route": "/faasm", "path": "faasm.wat", "relative-deadline-us": 50000}\(extraRoutes)
             ]}]
             """
         var options = ServeOptions()
@@ -189,6 +210,14 @@ struct ServeTests {
                   {"route": "/z", "path": "zygote.wat", "relative-deadline-us": 50000, "init": "missing"}]}]
                 """.utf8), folder: server.folder))
         }
+    }
+
+    @Test func faasmFunctionsGetInputOutputAndNodeState() throws {
+        let server = try TestServer()
+        let c = try server.client()
+        #expect(c.request("/faasm", method: "POST", body: "ab")?.body == "ab1")
+        #expect(c.request("/faasm", method: "POST", body: "xyz")?.body == "xyz2")
+        #expect(c.request("/faasm")?.body == "3")
     }
 
     @Test func chunkedBodiesReachStdin() throws {

@@ -107,6 +107,10 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                                      timeout: (route.spec.timeoutMs ?? server.options.defaultTimeoutMs) * 1_000_000)
         sandbox.limits.maxMemoryPages = route.spec.memoryLimitPages
         sandbox.snapshot = route.snapshot
+        // Faasm's functions get the body as their input too, and their output as the body.
+        let faasm = route.usesFaasm
+            ? FaasmCall(input: request.body, user: server.table(tenant).tenant, state: server.state) : nil
+        if let faasm { sandbox.link = { faasm.define(into: $0) } }
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         server.queueChange(queued: 1)
@@ -122,7 +126,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 server.admission.release(share)
                 let runStart = started.value == 0 ? finished : started.value
                 route.statistics.record(runUs: (finished - runStart) / 1000)
-                let response = ServeResponse.make(outcome, stdout: stdout, maxOutput: maxOutput,
+                let response = ServeResponse.make(outcome, stdout: stdout, faasmOutput: faasm?.output, maxOutput: maxOutput,
                                                   contentType: route.spec.contentType)
                 let missed = finished > deadline
                 server.metrics.request(route: route.spec.route, status: response.status, latencyNs: finished - arrival,

@@ -12,7 +12,7 @@ struct ServeResponse {
     /// A line for the log beside the status (the trap with its backtrace, an exit status).
     var note: String?
 
-    static func make(_ outcome: SandboxOutcome, stdout: MemoryStream, maxOutput: Int,
+    static func make(_ outcome: SandboxOutcome, stdout: MemoryStream, faasmOutput: [UInt8]? = nil, maxOutput: Int,
                      contentType: String) -> ServeResponse {
         let plain: [(name: String, value: String)] = [("Content-Type", "text/plain")]
         switch outcome {
@@ -33,9 +33,13 @@ struct ServeResponse {
             let output = stdout.bytes
             var code: UInt32 = 0
             if case .exited(let c) = outcome { code = c }
-            if code != 0 && output.isEmpty {
+            if code != 0 && (output.isEmpty || faasmOutput != nil) {
                 return ServeResponse(status: 500, headers: plain, body: Array("the function exited with \(code)\n".utf8),
                                      note: "exit status \(code)")
+            }
+            // A Faasm function's output (`__faasm_write_output`) is the body as it is.
+            if let faasmOutput {
+                return ServeResponse(status: 200, headers: [("Content-Type", contentType)], body: faasmOutput, note: nil)
             }
             let cgi = CGI.response(stdout: output, contentType: contentType)
             return ServeResponse(status: cgi.status, headers: cgi.headers, body: cgi.body,

@@ -39,6 +39,8 @@ public final class ServeServer: @unchecked Sendable {
     let runner: SandboxRunner
     let admission: AdmissionControl
     let metrics = ServeMetrics()
+    /// Faasm's state, node-local tier, shared by every route (one namespace per tenant).
+    let state = StateStore()
     private let group: MultiThreadedEventLoopGroup
     private var channels: [Channel] = []
     private let inFlight = Mutex<(queued: Int, running: Int)>((0, 0))

@@ -17,6 +17,8 @@ final class CompiledRoute: Sendable {
     let statistics: RouteStatistics
     /// The state after the route's `init` export, which every request starts from.
     let snapshot: InstanceSnapshot?
+    /// Whether the module imports Faasm's host interface (`env.__faasm_*`).
+    let usesFaasm: Bool
 
     init(_ spec: ServeSpec.Route, defaults: EngineConfiguration) throws {
         self.spec = spec
@@ -35,6 +37,7 @@ final class CompiledRoute: Sendable {
             throw ServeError("route \(spec.route): \(spec.path): \(error)")
         }
         let (engine, module) = (engine, module)
+        usesFaasm = module.imports.contains { $0.module == "env" && $0.name.hasPrefix("__faasm_") }
         if let name = spec.initExport {
             snapshot = try Self.snapshot(after: name, spec, engine, module)
         } else {
