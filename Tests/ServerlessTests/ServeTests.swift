@@ -70,6 +70,30 @@ enum ServeFunctions {
             (i32.store8 (i32.add (i32.const 1024) (local.get $len)) (i32.add (i32.const 48) (i32.load8_u (i32.const 40))))
             (call $out (i32.const 1024) (i32.add (local.get $len) (i32.const 1)))))
         """
+    /// Chains `faasm` (above) with "hi", awaits its output, and answers it followed by
+    /// the call's status and the status of a call to a function that does not exist.
+    static let faasmChain = """
+        (module
+          (import "env" "__faasm_chain_name" (func $chain (param i32 i32 i32) (result i32)))
+          (import "env" "__faasm_await_call_output" (func $await (param i32 i32 i32) (result i32)))
+          (import "env" "__faasm_await_call" (func $awaitCall (param i32) (result i32)))
+          (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+          \(wasi)
+          (global $heap (mut i32) (i32.const 8192))
+          (func (export "malloc") (param $n i32) (result i32) (local $p i32)
+            (local.set $p (global.get $heap)) (global.set $heap (i32.add (global.get $heap) (local.get $n))) (local.get $p))
+          (data (i32.const 32) "faasm\\00")
+          (data (i32.const 48) "hi")
+          (data (i32.const 56) "nowhere\\00")
+          (func (export "_start") (local $status i32) (local $len i32)
+            (local.set $status (call $await (call $chain (i32.const 32) (i32.const 48) (i32.const 2)) (i32.const 100) (i32.const 104)))
+            (local.set $len (i32.load (i32.const 104)))
+            (memory.copy (i32.const 300) (i32.load (i32.const 100)) (local.get $len))
+            (i32.store8 (i32.add (i32.const 300) (local.get $len)) (i32.add (i32.const 48) (local.get $status)))
+            (i32.store8 (i32.add (i32.const 301) (local.get $len))
+              (i32.add (i32.const 48) (call $awaitCall (call $chain (i32.const 56) (i32.const 48) (i32.const 0)))))
+            (call $out (i32.const 300) (i32.add (local.get $len) (i32.const 2)))))
+        """
     static let trap = "(module \(wasi) (func (export \"_start\") unreachable))"
     static let exit3 = "(module \(wasi) (func (export \"_start\") (call $exit (i32.const 3))))"
     static let spin = "(module \(wasi) (func (export \"_start\") (loop br 0)))"
@@ -90,7 +114,7 @@ final class TestServer: @unchecked Sendable {
                                          ("counter", ServeFunctions.counter), ("trap", ServeFunctions.trap),
                                          ("exit3", ServeFunctions.exit3), ("spin", ServeFunctions.spin),
                                          ("notfound", ServeFunctions.notFound), ("zygote", ServeFunctions.zygote),
-                                         ("faasm", ServeFunctions.faasmCount)]
+                                         ("faasm", ServeFunctions.faasmCount), ("chain", ServeFunctions.faasmChain)]
         for (name, text) in files {
             let path = folder + "/" + name + ".wat"
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -109,7 +133,8 @@ final class TestServer: @unchecked Sendable {
               {"route": "/spin", "path": "spin.wat", "relative-deadline-us": 50000, "timeout-ms": 300},
               {"route": "/zygote", "path": "zygote.wat", "relative-deadline-us": 50000, "init": "init"},
               {"route": "/nozygote", "path": "zygote.wat", "relative-deadline-us": 50000},
-              {"route": "/faasm", "path": "faasm.wat", "relative-deadline-us": 50000}\(extraRoutes)
+              {"route": "/faasm", "path": "faasm.wat", "relative-deadline-us": 50000},
+              {"route": "/chain", "path": "chain.wat", "relative-deadline-us": 50000}\(extraRoutes)
             ]}]
             """
         var options = ServeOptions()
@@ -218,6 +243,15 @@ struct ServeTests {
         #expect(c.request("/faasm", method: "POST", body: "ab")?.body == "ab1")
         #expect(c.request("/faasm", method: "POST", body: "xyz")?.body == "xyz2")
         #expect(c.request("/faasm")?.body == "3")
+    }
+
+    @Test(arguments: [1, 2])
+    func chainedCallsRunAsSandboxesAndAwaitWithoutHoldingAWorker(workers: Int) throws {
+        // With one worker, the parent's await must park its fiber so the child can run.
+        let server = try TestServer(workers: workers)
+        let c = try server.client()
+        #expect(c.request("/chain")?.body == "hi101")
+        #expect(c.request("/chain")?.body == "hi201")
     }
 
     @Test func chunkedBodiesReachStdin() throws {

@@ -59,6 +59,20 @@ final class FaasmHost: LazyDefinitions {
             ("__faasm_clear_appended_state", [i], [], { call, c in
                 try Guest(c).value(call, key: c.i32(0), size: 0).clearAppended()
             }),
+            ("__faasm_chain_name", [i, i, i], [i], { call, c in
+                let guest = try Guest(c)
+                let name = try guest.string(c.i32(0))
+                let input = try guest.bytes(c.i32(1), c.i32(2))
+                guard let chain = call.chain, let id = chain(name, input) else {
+                    throw FaasmHost.error("chaining is not available here")
+                }
+                c.setI32(0, id)
+            }),
+            ("__faasm_await_call", [i], [i], { call, c in
+                let result = call.calls?.await(c.i32(0))
+                c.setI32(0, UInt32(bitPattern: result?.status ?? 1))
+            }),
+            ("__faasm_await_call_output", [i, i, i], [i], awaitOutput),
             ("__faasm_conf_flag", [i], [i], { call, c in
                 let flag = try Guest(c).string(c.i32(0))
                 c.setI32(0, flag == "ALWAYS_ON" ? 1 : 0)
@@ -114,6 +128,25 @@ final class FaasmHost: LazyDefinitions {
         let value = try guest.value(call, key: c.i32(0), size: length)
         try guest.write(value.read(0, min(length, value.size)), at: c.i32(1), room: c.i32(2))
         c.setI32(0, UInt32(value.size))
+    }
+
+    /// Waits for the call, allocates its output in the guest with the module's exported
+    /// `malloc` (Faasm's newest form), stores the address at `out` and the size at
+    /// `outLen`, and returns the call's status (1 when unknown: nothing is stored).
+    private static func awaitOutput(_ call: FaasmCall, _ c: inout HostCall) throws {
+        let guest = try Guest(c)
+        guard let result = call.calls?.await(c.i32(0)) else { return c.setI32(0, 1) }
+        guard case .function(let malloc)? = c.caller?.export("malloc"),
+              malloc.type == FunctionType(parameters: [.i32], results: [.i32]) else {
+            throw error("__faasm_await_call_output needs the module to export malloc(i32) -> i32")
+        }
+        guard case .i32(let address)? = try malloc.invoke([.i32(UInt32(result.output.count))]).first, address != 0 else {
+            throw error("malloc of \(result.output.count) bytes failed in the guest")
+        }
+        try guest.write(result.output, at: address)
+        try guest.memory.store(address, at: UInt64(c.i32(1)))
+        try guest.memory.store(UInt32(result.output.count), at: UInt64(c.i32(2)))
+        c.setI32(0, UInt32(bitPattern: result.status))
     }
 
     /// The first `n` appended elements, back to back into `buf`; a trap before `len` would

@@ -95,32 +95,21 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func run(context: ChannelHandlerContext, head: HTTPRequestHead, request: CGI.Request,
                      route: CompiledRoute, share: Int, id: UInt64) {
         let server = self.server, arrival = self.arrival, maxOutput = server.options.maxResponseBytes
-        let stdin = MemoryStream(contents: request.body), stdout = MemoryStream(limit: maxOutput),
-            stderr = MemoryStream(limit: 64 << 10)
-        var wasi = WASIConfiguration(arguments: CGI.arguments(request, route: route.spec.route),
-                                     environment: CGI.environment(request, route: route.spec.route,
-                                                                  extra: route.spec.environment),
-                                     preopens: route.spec.directories.map { .init(hostPath: $0, readOnly: true) })
-        (wasi.stdinStream, wasi.stdoutStream, wasi.stderrStream) = (stdin, stdout, stderr)
         let deadline = arrival + route.spec.relativeDeadlineUs * 1000
-        var sandbox = SandboxRequest(engine: route.engine, module: route.module, entry: .command(wasi), deadline: deadline,
-                                     timeout: (route.spec.timeoutMs ?? server.options.defaultTimeoutMs) * 1_000_000)
-        sandbox.limits.maxMemoryPages = route.spec.memoryLimitPages
-        sandbox.snapshot = route.snapshot
-        // Faasm's functions get the body as their input too, and their output as the body.
-        let faasm = route.usesFaasm
-            ? FaasmCall(input: request.body, user: server.table(tenant).tenant, state: server.state) : nil
-        if let faasm { sandbox.link = { faasm.define(into: $0) } }
+        let (made, stdout, stderr, faasm) = server.sandbox(
+            for: route, tenant: tenant, input: request.body, arguments: CGI.arguments(request, route: route.spec.route),
+            environment: CGI.environment(request, route: route.spec.route, extra: route.spec.environment), deadline: deadline)
+        var job = made
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         server.queueChange(queued: 1)
         let started = SendableBox<UInt64>(0)
         do {
-            sandbox.onStart = {
+            job.onStart = {
                 started.value = MonotonicClock.now()
                 server.queueChange(queued: -1, running: 1)
             }
-            try server.runner.start(sandbox) { outcome in
+            try server.runner.start(job) { outcome in
                 let finished = MonotonicClock.now()
                 server.queueChange(running: -1)
                 server.admission.release(share)

@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import Platform
 import Synchronization
+import WASI
 import WasmRuntime
 
 /// How `wasmlab serve` runs, beyond the spec.
@@ -41,6 +42,8 @@ public final class ServeServer: @unchecked Sendable {
     let metrics = ServeMetrics()
     /// Faasm's state, node-local tier, shared by every route (one namespace per tenant).
     let state = StateStore()
+    /// Calls chained by Faasm functions (`__faasm_chain_name`).
+    let calls = ChainedCalls()
     private let group: MultiThreadedEventLoopGroup
     private var channels: [Channel] = []
     private let inFlight = Mutex<(queued: Int, running: Int)>((0, 0))
@@ -141,3 +144,58 @@ public final class ServeServer: @unchecked Sendable {
 
     var queuedCount: Int { inFlight.withLock { $0.queued + $0.running } }
 }
+
+extension ServeServer {
+    /// A sandbox of `route` with `input` on stdin (and as Faasm's input), stdout and
+    /// stderr captured; for a module that imports Faasm's interface, its call (chaining
+    /// reaches the routes of the same tenant).
+    func sandbox(for route: CompiledRoute, tenant: Int, input: [UInt8], arguments: [String], environment: [String],
+                 deadline: UInt64) -> (SandboxRequest, stdout: MemoryStream, stderr: MemoryStream, faasm: FaasmCall?) {
+        let stdout = MemoryStream(limit: options.maxResponseBytes), stderr = MemoryStream(limit: 64 << 10)
+        var wasi = WASIConfiguration(arguments: arguments, environment: environment,
+                                     preopens: route.spec.directories.map { .init(hostPath: $0, readOnly: true) })
+        (wasi.stdinStream, wasi.stdoutStream, wasi.stderrStream) = (MemoryStream(contents: input), stdout, stderr)
+        var request = SandboxRequest(engine: route.engine, module: route.module, entry: .command(wasi), deadline: deadline,
+                                     timeout: (route.spec.timeoutMs ?? options.defaultTimeoutMs) * 1_000_000)
+        request.limits.maxMemoryPages = route.spec.memoryLimitPages
+        request.snapshot = route.snapshot
+        var faasm: FaasmCall?
+        if route.usesFaasm {
+            let call = FaasmCall(input: input, user: table(tenant).tenant, state: state,
+                                 chain: { [unowned self] name, input in self.chain(name, input, tenant: tenant, deadline: deadline) },
+                                 calls: calls)
+            request.link = { call.define(into: $0) }
+            faasm = call
+        }
+        return (request, stdout, stderr, faasm)
+    }
+
+    /// Starts the function `name` (the route `/name` of the tenant) as a chained call with
+    /// `input`; its id. An unknown function's call ends at once with status 1, as Faasm's
+    /// does.
+    func chain(_ name: String, _ input: [UInt8], tenant: Int, deadline: UInt64) -> UInt32? {
+        let id = calls.register()
+        let calls = self.calls
+        guard let route = table(tenant).routes.first(where: { $0.spec.route == "/" + name }) else {
+            calls.finish(id, .init(status: 1, output: Array("no function \(name)\n".utf8)))
+            return id
+        }
+        let (request, stdout, _, faasm) = sandbox(for: route, tenant: tenant, input: input, arguments: [route.spec.route],
+                                                   environment: route.spec.environment, deadline: deadline)
+        do {
+            try runner.start(request) { outcome in
+                let status: Int32
+                switch outcome {
+                case .exited(let code): status = Int32(bitPattern: code)
+                case .returned: status = 0
+                case .trapped, .killed, .failed: status = 1
+                }
+                calls.finish(id, .init(status: status, output: faasm?.output ?? stdout.bytes))
+            }
+        } catch {
+            calls.finish(id, .init(status: 1, output: []))
+        }
+        return id
+    }
+}
+
