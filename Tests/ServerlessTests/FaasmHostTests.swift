@@ -1,4 +1,6 @@
 @testable import Serverless
+import Atomics
+import Platform
 import TestSupport
 import Testing
 import Tiers
@@ -19,6 +21,10 @@ private let faasmGuest = """
       (import "env" "__faasm_read_appended_state" (func $read_appended (param i32 i32 i32 i32)))
       (import "env" "__faasm_push_state" (func $push (param i32)))
       (import "env" "__faasm_conf_flag" (func $flag (param i32) (result i32)))
+      (import "env" "__faasm_lock_state_write" (func $lockW (param i32)))
+      (import "env" "__faasm_unlock_state_write" (func $unlockW (param i32)))
+      (import "env" "__faasm_lock_state_read" (func $lockR (param i32)))
+      (import "env" "__faasm_unlock_state_read" (func $unlockR (param i32)))
       (memory (export "memory") 1)
       (data (i32.const 0) "k\\00")
       (data (i32.const 10) "ALWAYS_ON\\00")
@@ -36,8 +42,18 @@ private let faasmGuest = """
       (func (export "append") (call $append (i32.const 0) (i32.const 100) (i32.const 5)))
       (func (export "readAppended") (param i32 i32) (call $read_appended (i32.const 0) (i32.const 1000) (local.get 0) (local.get 1)))
       (func (export "push") (call $push (i32.const 0)))
-      (func (export "flag") (result i32) (call $flag (i32.const 10))))
+      (func (export "flag") (result i32) (call $flag (i32.const 10)))
+      (func (export "lockWrite") (call $lockW (i32.const 0)))
+      (func (export "unlockWrite") (call $unlockW (i32.const 0)))
+      (func (export "lockRead") (call $lockR (i32.const 0)))
+      (func (export "unlockRead") (call $unlockR (i32.const 0))))
     """
+
+/// Hands a store's instance to the one other thread that uses it meanwhile.
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
 
 /// Instances whose stores live as long as the test (an instance does not keep its store).
 final class FaasmSandboxes {
@@ -99,4 +115,34 @@ struct FaasmHostTests {
         #expect(throws: Trap.self) { try a.function("readAppended")?.invoke([.i32(9), .i32(2)]) }  // buffer too small
         #expect(try a.function("read")?.invoke([]) == [.i32(11)])
     }
+
+    @Test func locksExcludeWritersAndEndWithTheCall() throws {
+        let sandboxes = FaasmSandboxes(), state = StateStore()
+        let configuration = EngineConfiguration(tier: "interp", bounds: .software)
+        let writerCall = FaasmCall(input: [], user: "u", state: state)
+        let writer = try sandboxes.instance(writerCall, configuration)
+        let reader = try sandboxes.instance(FaasmCall(input: [], user: "u", state: state), configuration)
+        #expect(throws: Trap.self) { try writer.function("lockWrite")?.invoke([]) }  // no value yet
+        _ = try writer.function("write")?.invoke([])
+        _ = try writer.function("lockWrite")?.invoke([])
+        // The reader waits on another thread until the writer's call ends holding the lock.
+        let acquired = ManagedAtomic<Bool>(false)
+        let box = UncheckedBox(reader)
+        let waiting = TestThread {
+            _ = try? box.value.function("lockRead")?.invoke([])
+            acquired.store(true, ordering: .sequentiallyConsistent)
+            _ = try? box.value.function("unlockRead")?.invoke([])
+        }
+        usleep(50_000)
+        let early = acquired.load(ordering: .sequentiallyConsistent)
+        #expect(!early)
+        writerCall.releaseLocks()
+        waiting.join()
+        let late = acquired.load(ordering: .sequentiallyConsistent)
+        #expect(late)
+        #expect(throws: Trap.self) { try writer.function("unlockWrite")?.invoke([]) }  // not held any more
+        _ = try writer.function("lockRead")?.invoke([])
+        _ = try writer.function("unlockRead")?.invoke([])
+    }
 }
+

@@ -14,6 +14,8 @@ public final class FaasmCall: Sendable {
     /// The registry chained calls finish into.
     let calls: ChainedCalls?
     private let outputBytes = Mutex<[UInt8]?>(nil)
+    /// State locks the call holds (value, exclusive), released when it ends.
+    private let heldLocks = Mutex<[(value: StateValue, exclusive: Bool)]>([])
 
     /// A call of `user` with `input`, on `state`; `chain` and `calls` make chaining work.
     public init(input: [UInt8], user: String, state: StateStore,
@@ -29,4 +31,31 @@ public final class FaasmCall: Sendable {
     public var output: [UInt8]? { outputBytes.withLock { $0 } }
 
     func setOutput(_ bytes: [UInt8]) { outputBytes.withLock { $0 = bytes } }
+
+    func lock(_ value: StateValue, exclusive: Bool) {
+        value.acquire(exclusive: exclusive)
+        heldLocks.withLock { $0.append((value, exclusive)) }
+    }
+
+    /// Releases a lock this call holds; false when it holds none of that kind.
+    func unlock(_ value: StateValue, exclusive: Bool) -> Bool {
+        let held = heldLocks.withLock { locks -> Bool in
+            guard let i = locks.lastIndex(where: { $0.value === value && $0.exclusive == exclusive }) else { return false }
+            locks.remove(at: i)
+            return true
+        }
+        if held { value.release(exclusive: exclusive) }
+        return held
+    }
+
+    /// Releases every lock the call still holds (it ended, or was killed, holding them).
+    public func releaseLocks() {
+        let held = heldLocks.withLock { locks -> [(value: StateValue, exclusive: Bool)] in
+            let all = locks
+            locks = []
+            return all
+        }
+        for lock in held { lock.value.release(exclusive: lock.exclusive) }
+    }
 }
+

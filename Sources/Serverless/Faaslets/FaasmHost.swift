@@ -73,6 +73,10 @@ final class FaasmHost: LazyDefinitions {
                 c.setI32(0, UInt32(bitPattern: result?.status ?? 1))
             }),
             ("__faasm_await_call_output", [i, i, i], [i], awaitOutput),
+            ("__faasm_lock_state_read", [i], [], { call, c in call.lock(try Guest(c).existing(call, key: c.i32(0)), exclusive: false) }),
+            ("__faasm_lock_state_write", [i], [], { call, c in call.lock(try Guest(c).existing(call, key: c.i32(0)), exclusive: true) }),
+            ("__faasm_unlock_state_read", [i], [], { call, c in try FaasmHost.unlock(call, &c, exclusive: false) }),
+            ("__faasm_unlock_state_write", [i], [], { call, c in try FaasmHost.unlock(call, &c, exclusive: true) }),
             ("__faasm_conf_flag", [i], [i], { call, c in
                 let flag = try Guest(c).string(c.i32(0))
                 c.setI32(0, flag == "ALWAYS_ON" ? 1 : 0)
@@ -128,6 +132,14 @@ final class FaasmHost: LazyDefinitions {
         let value = try guest.value(call, key: c.i32(0), size: length)
         try guest.write(value.read(0, min(length, value.size)), at: c.i32(1), room: c.i32(2))
         c.setI32(0, UInt32(value.size))
+    }
+
+    /// Unlock of a lock the call does not hold: a trap.
+    private static func unlock(_ call: FaasmCall, _ c: inout HostCall, exclusive: Bool) throws {
+        let guest = try Guest(c)
+        guard call.unlock(try guest.existing(call, key: c.i32(0)), exclusive: exclusive) else {
+            throw error("unlock of a state lock this call does not hold")
+        }
     }
 
     /// Waits for the call, allocates its output in the guest with the module's exported

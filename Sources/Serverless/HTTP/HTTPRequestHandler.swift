@@ -111,6 +111,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             try server.runner.start(job) { outcome in
                 let finished = MonotonicClock.now()
+                faasm?.releaseLocks()
                 server.queueChange(running: -1)
                 server.admission.release(share)
                 let runStart = started.value == 0 ? finished : started.value

@@ -184,6 +184,7 @@ extension ServeServer {
                                                    environment: route.spec.environment, deadline: deadline)
         do {
             try runner.start(request) { outcome in
+                faasm?.releaseLocks()
                 let status: Int32
                 switch outcome {
                 case .exited(let code): status = Int32(bitPattern: code)
