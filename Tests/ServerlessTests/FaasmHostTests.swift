@@ -21,6 +21,7 @@ private let faasmGuest = """
       (import "env" "__faasm_read_appended_state" (func $read_appended (param i32 i32 i32 i32)))
       (import "env" "__faasm_push_state" (func $push (param i32)))
       (import "env" "__faasm_conf_flag" (func $flag (param i32) (result i32)))
+      (import "env" "__faasm_read_state_ptr" (func $ptr (param i32 i32) (result i32)))
       (import "env" "__faasm_lock_state_write" (func $lockW (param i32)))
       (import "env" "__faasm_unlock_state_write" (func $unlockW (param i32)))
       (import "env" "__faasm_lock_state_read" (func $lockR (param i32)))
@@ -43,6 +44,9 @@ private let faasmGuest = """
       (func (export "readAppended") (param i32 i32) (call $read_appended (i32.const 0) (i32.const 1000) (local.get 0) (local.get 1)))
       (func (export "push") (call $push (i32.const 0)))
       (func (export "flag") (result i32) (call $flag (i32.const 10)))
+      (func (export "pointer") (result i32) (call $ptr (i32.const 0) (i32.const 11)))
+      (func (export "storeAt") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+      (func (export "loadAt") (param i32) (result i32) (i32.load (local.get 0)))
       (func (export "lockWrite") (call $lockW (i32.const 0)))
       (func (export "unlockWrite") (call $unlockW (i32.const 0)))
       (func (export "lockRead") (call $lockR (i32.const 0)))
@@ -143,6 +147,38 @@ struct FaasmHostTests {
         #expect(throws: Trap.self) { try writer.function("unlockWrite")?.invoke([]) }  // not held any more
         _ = try writer.function("lockRead")?.invoke([])
         _ = try writer.function("unlockRead")?.invoke([])
+    }
+
+    @Test(arguments: TierMatrix.configurations)
+    func statePointersAliasTheReplicaAndLeaveNothingBehind(configuration: EngineConfiguration) throws {
+        let state = StateStore()
+        var pointer: UInt32 = 0
+        do {
+            let sandboxes = FaasmSandboxes()
+            let a = try sandboxes.instance(FaasmCall(input: [], user: "u", state: state), configuration)
+            let b = try sandboxes.instance(FaasmCall(input: [], user: "u", state: state), configuration)
+            _ = try a.function("write")?.invoke([])  // "hello state"
+            guard case .i32(let pa)? = try a.function("pointer")?.invoke([]).first,
+                  case .i32(let pb)? = try b.function("pointer")?.invoke([]).first else { Issue.record("no pointer"); return }
+            pointer = pa
+            #expect(try a.function("pointer")?.invoke([]) == [.i32(pa)])  // once per key and call
+            let hell = UInt32(littleEndian: Array("hell".utf8).withUnsafeBytes { $0.load(as: UInt32.self) })
+            #expect(try a.function("loadAt")?.invoke([.i32(pa)]) == [.i32(hell)])
+            // A write through one sandbox's pointer is the replica: the other sandbox and
+            // the copying calls see it.
+            _ = try b.function("storeAt")?.invoke([.i32(pb), .i32(0x4c4c_4548)])  // "HELL"
+            #expect(try a.function("loadAt")?.invoke([.i32(pa)]) == [.i32(0x4c4c_4548)])
+            #expect(try a.function("read")?.invoke([]) == [.i32(11)])
+            #expect(try String(decoding: a.memories[0].linear.read(at: 1000, count: 11), as: UTF8.self) == "HELLo state")
+        }
+        // Released memories go back to the pool as private zero pages: hold enough new
+        // ones at once that the released reservations are among them.
+        let later = FaasmSandboxes()
+        for _ in 0 ..< 40 {
+            let fresh = try later.instance(FaasmCall(input: [], user: "other", state: StateStore()), configuration)
+            #expect(fresh.memories[0].grow(by: 1) == 1)
+            #expect(try fresh.function("loadAt")?.invoke([.i32(pointer)]) == [.i32(0)])
+        }
     }
 }
 

@@ -14,6 +14,8 @@ public final class FaasmCall: Sendable {
     /// The registry chained calls finish into.
     let calls: ChainedCalls?
     private let outputBytes = Mutex<[UInt8]?>(nil)
+    /// Where each state value is mapped in the call's memory (`__faasm_read_state_ptr`).
+    let mappedState = Mutex<[String: UInt32]>([:])
     /// State locks the call holds (value, exclusive), released when it ends.
     private let heldLocks = Mutex<[(value: StateValue, exclusive: Bool)]>([])
 

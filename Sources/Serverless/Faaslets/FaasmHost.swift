@@ -17,6 +17,7 @@ final class FaasmHost: LazyDefinitions {
                 call.setOutput(try Guest(c).bytes(c.i32(0), c.i32(1)))
             }),
             ("__faasm_read_state", [i, i, i], [i], readState),
+            ("__faasm_read_state_ptr", [i, i], [i], readStatePointer),
             ("__faasm_write_state", [i, i, i], [], { call, c in
                 let guest = try Guest(c)
                 let data = try guest.bytes(c.i32(1), c.i32(2))
@@ -132,6 +133,29 @@ final class FaasmHost: LazyDefinitions {
         let value = try guest.value(call, key: c.i32(0), size: length)
         try guest.write(value.read(0, min(length, value.size)), at: c.i32(1), room: c.i32(2))
         c.setI32(0, UInt32(value.size))
+    }
+
+    /// The value's bytes inside the caller's memory: the memory grows by the pages the
+    /// value needs and the value's shared pages are mapped there, so the guest reads and
+    /// writes the node's replica itself, as every other sandbox mapping it does. Once per
+    /// key and call; later calls return the same address.
+    private static func readStatePointer(_ call: FaasmCall, _ c: inout HostCall) throws {
+        let guest = try Guest(c)
+        let key = try guest.string(c.i32(0))
+        if let address = call.mappedState.withLock({ $0[key] }) { return c.setI32(0, address) }
+        let value = try guest.value(call, key: c.i32(0), size: Int(Int32(bitPattern: c.i32(1))))
+        guard value.size > 0 else { throw error("state value \(key) is empty") }
+        let memory = guest.memory
+        let pages = (UInt64(value.mappedSize) + LinearMemory.pageSize - 1) / LinearMemory.pageSize
+        guard let old = memory.grow(by: pages) else { throw error("no room in memory for state value \(key)") }
+        let offset = Int(old * LinearMemory.pageSize)
+        do {
+            try memory.mapShared(fd: value.fd, at: offset, length: value.mappedSize)
+        } catch {
+            throw FaasmHost.error("\(error)")
+        }
+        call.mappedState.withLock { $0[key] = UInt32(offset) }
+        c.setI32(0, UInt32(offset))
     }
 
     /// Unlock of a lock the call does not hold: a trap.

@@ -10,13 +10,12 @@ public final class StateStore: Sendable {
     public init() {}
 
     /// The value of `key` for `user`; made zero-filled with `size` bytes when missing
-    /// and a size is given, nil otherwise.
+    /// and a size is given, nil otherwise (or when the system refuses the memory).
     func value(user: String, key: String, size: Int?) -> StateValue? {
         values.withLock { values in
             let name = user + "/" + key
             if let value = values[name] { return value }
-            guard let size else { return nil }
-            let value = StateValue(size: size)
+            guard let size, let value = StateValue(size: size) else { return nil }
             values[name] = value
             return value
         }

@@ -63,6 +63,9 @@ public final class LinearMemory {
     /// Whether the accessible prefix maps a `MemoryImage` (copy-on-write) rather than
     /// anonymous memory: dropping its pages would bring the image back, not zeros.
     private var imageBacked = false
+    /// Ranges of the memory mapped from shared files (`mapShared`): they must become
+    /// private anonymous pages again before anything else sees the reservation.
+    private var sharedRanges: [Range<Int>] = []
     /// The image mapped at the start of the memory, while it is (held: the mapping is its).
     private var mappedImage: MemoryImage?
 
@@ -137,6 +140,7 @@ public final class LinearMemory {
 
     deinit {
         if let guardRegion { TrapGuard.shared?.unregister(guardRegion) }
+        dropShared()
         dropImage()
         Self.release((base, reservedByteCount), accessible: protectionsUncertain ? nil : byteCount)
         view.deallocate()
@@ -158,7 +162,7 @@ public final class LinearMemory {
         // Already this image, same size: dropping the private copies brings the file's
         // pages back (Linux's MADV_DONTNEED on a private file mapping), without a new
         // mapping.
-        if mappedImage === image, byteCount == image.byteCount, image.byteCount > 0,
+        if mappedImage === image, sharedRanges.isEmpty, byteCount == image.byteCount, image.byteCount > 0,
            madvise(base, image.byteCount, MADV_DONTNEED) == 0 {
             return
         }
@@ -178,9 +182,38 @@ public final class LinearMemory {
         }
         imageBacked = image.byteCount > 0
         mappedImage = imageBacked ? image : nil
+        sharedRanges = []
         byteCount = image.byteCount
         pageCount = image.pageCount
         view.pointee = MemoryView(base: base, byteCount: byteCount)
+    }
+
+    /// Maps `length` bytes of the shared file `fd` (from its start) at `offset` of the
+    /// memory, read-write and shared: writes through the memory reach the file and every
+    /// other mapping of it (Faasm's state pointers). The range must lie in the accessible
+    /// bytes and be page-aligned; the pages go back to private anonymous memory on
+    /// restore, relocation and release.
+    ///
+    /// - Throws: `WasmError` for a range outside the memory or a refused mapping.
+    public func mapShared(fd: Int32, at offset: Int, length: Int) throws(WasmError) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard offset >= 0, length > 0, offset % page == 0, length % page == 0, offset + length <= byteCount else {
+            throw WasmError(.uninstantiable, "a shared mapping must be page-aligned and inside the memory")
+        }
+        guard mmap(base + offset, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == base + offset else {
+            protectionsUncertain = true
+            throw WasmError(.uninstantiable, "cannot map shared memory: \(String(cString: strerror(errno)))")
+        }
+        sharedRanges.append(offset ..< offset + length)
+    }
+
+    /// Puts private zero pages back over the shared ranges.
+    private func dropShared() {
+        for range in sharedRanges where mmap(base + range.lowerBound, range.count, PROT_READ | PROT_WRITE,
+                                             Self.anonymous | MAP_FIXED, -1, 0) != base + range.lowerBound {
+            protectionsUncertain = true
+        }
+        sharedRanges = []
     }
 
     /// Puts fresh anonymous pages back under an image-backed prefix, so that the
@@ -232,6 +265,7 @@ public final class LinearMemory {
         guard let mapping = (try? Self.reserve(target, accessible: newBytes)) ?? (try? Self.reserve(newBytes, accessible: newBytes))
         else { return false }
         mapping.base.copyMemory(from: base, byteCount: byteCount)
+        dropShared()
         dropImage()
         Self.release((base, reservedByteCount), accessible: protectionsUncertain ? nil : byteCount)
         protectionsUncertain = false
