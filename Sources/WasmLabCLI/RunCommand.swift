@@ -63,6 +63,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Say on stderr which tier and bounds strategy run the module.")
     var verbose = false
 
+    @Option(help: "Start from a snapshot made by `wasmlab snapshot` (the module's segments and start function do not run again).")
+    var snapshot: String?
+
     @Argument(help: "The module file (.wasm or .wat).")
     var file: String
 
@@ -91,7 +94,7 @@ struct RunCommand: ParsableCommand {
                       fuel: fuel, timeout: timeout,
                       maxMemoryPages: maxMemory.flatMap(Self.bytes).map { UInt64($0 / 65536) },
                       valueStackSlots: maxStack.flatMap(Self.bytes).map { $0 / 8 },
-                      profile: profile, verbose: verbose, file: file, arguments: arguments)
+                      profile: profile, verbose: verbose, snapshot: snapshot, file: file, arguments: arguments)
     }
 
     func run() throws { try invocation.run() }

@@ -29,6 +29,8 @@ struct RunInvocation: Equatable {
     var valueStackSlots: Int?
     var profile: ProfileOption?
     var verbose = false
+    /// A `wasmlab snapshot` file the instance starts from.
+    var snapshot: String?
     var file = ""
     var arguments: [String] = []
 
@@ -74,6 +76,13 @@ struct RunInvocation: Equatable {
         } catch {
             throw loadFailure("\(error)")
         }
+        if snapshot != nil && precompiled != nil { throw usageError("--snapshot needs the module itself, not a .cwasm file") }
+        let snapshotBytes: [UInt8]?
+        do {
+            snapshotBytes = try snapshot.map { try readFile($0) }
+        } catch {
+            throw loadFailure("\(error)")
+        }
         // The clock starts before compilation and instantiation: a start function is bounded too.
         if let timeout, let seconds = RunCommand.seconds(timeout) { stop.fire(after: seconds) }
 
@@ -102,9 +111,20 @@ struct RunInvocation: Equatable {
             let instance: Instance
             do {
                 let engine = try Engine(configuration: configuration.engine)
-                instance = try linker.instantiate(precompiled != nil
-                    ? engine.load(precompiled: module, producer: CompileCommand.producer)
-                    : engine.compile(module))
+                if let snapshotBytes, let path = snapshot {
+                    let compiled = try engine.compile(module)
+                    let state: InstanceSnapshot
+                    do {
+                        state = try InstanceSnapshot(serialized: snapshotBytes, module: module, code: compiled.code)
+                    } catch {
+                        throw CLIError("\(path): \(error.message)")
+                    }
+                    instance = try linker.instantiate(compiled, from: state)
+                } else {
+                    instance = try linker.instantiate(precompiled != nil
+                        ? engine.load(precompiled: module, producer: CompileCommand.producer)
+                        : engine.compile(module))
+                }
             } catch let error as WasmError where error.kind == .uninstantiable && attempt + 1 < tiers.count {
                 // The default tier could not take the module (e.g. no address space for guard
                 // pages): the next one runs it.

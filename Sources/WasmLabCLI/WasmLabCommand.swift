@@ -12,7 +12,7 @@ struct WasmLabCommand: ParsableCommand {
         subcommands: [
             RunCommand.self, CompileCommand.self, SpecCommand.self, ValidateCommand.self, Wat2WasmCommand.self, ObjdumpCommand.self,
             CompileStatsCommand.self, DisasmCommand.self, ExploreCommand.self, BenchEngineCommand.self, BenchSchedCommand.self, ServeCommand.self,
-            DiffCommand.self,
+            DiffCommand.self, SnapshotCommand.self,
         ])
 }
 

@@ -23,15 +23,16 @@ public final class InstanceSnapshot: @unchecked Sendable {
         case local(UInt64, UInt64)
     }
 
-    private let source: ObjectIdentifier
+    /// The instance taken of (nil: read from a file).
+    private let source: ObjectIdentifier?
     /// The compiled code of the module (one per compilation: instances of it share it).
     private let module: ObjectIdentifier
     /// The images of the instance's memories, in index order.
     public let memories: [MemoryImage]
-    private let globals: [(index: Int, cell: Cell)]
-    private let tables: [[Cell]]
-    private let droppedElements: [Bool]
-    private let droppedData: [Bool]
+    let globals: [(index: Int, cell: Cell)]
+    let tables: [[Cell]]
+    let droppedElements: [Bool]
+    let droppedData: [Bool]
     /// Values referenced by `local` cells, kept alive with the snapshot.
     private let retained: [Value]
 
@@ -66,6 +67,19 @@ public final class InstanceSnapshot: @unchecked Sendable {
         self.retained = retained
     }
 
+    /// A snapshot of instances of the module compiled as `code`, from its parts.
+    init(code: ObjectIdentifier, memories: [MemoryImage], globals: [(index: Int, cell: Cell)], tables: [[Cell]],
+         droppedElements: [Bool], droppedData: [Bool]) {
+        source = nil
+        module = code
+        self.memories = memories
+        self.globals = globals
+        self.tables = tables
+        self.droppedElements = droppedElements
+        self.droppedData = droppedData
+        retained = []
+    }
+
     /// Whether the snapshot can restore into other instances of its module.
     public var isPortable: Bool {
         let local: (Cell) -> Bool = { if case .local = $0 { true } else { false } }
@@ -81,6 +95,13 @@ public final class InstanceSnapshot: @unchecked Sendable {
         guard ObjectIdentifier(instance.compiled.code) == module, instance.memories.count == memories.count,
               ObjectIdentifier(instance) == source || isPortable else {
             throw WasmError(.uninstantiable, "the snapshot was taken of another module or holds references of its own instance")
+        }
+        guard instance.tables.count == tables.count, instance.elements.count == droppedElements.count,
+              instance.data.count == droppedData.count,
+              globals.allSatisfy({ $0.index < instance.globals.count && instance.globals[$0.index].type.isMutable }),
+              tables.allSatisfy({ $0.allSatisfy { if case .function(let i) = $0 { i < instance.functions.count } else { true } } }),
+              globals.allSatisfy({ if case .function(let i) = $0.cell { i < instance.functions.count } else { true } }) else {
+            throw WasmError(.malformed, "the snapshot does not fit the module's instances")
         }
         for (memory, image) in zip(instance.memories, memories) { try memory.linear.restore(image) }
         func bits(_ cell: Cell) -> (UInt64, UInt64) {

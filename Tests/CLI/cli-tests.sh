@@ -359,5 +359,34 @@ kill -TERM $server
 wait $server
 expect "serve exits 0 on SIGTERM" test $? -eq 0
 
+# snapshot: an init export's state written once, started from on every tier; damaged or
+# foreign snapshots are refused (125), a missing init is an error.
+cat > zygote.wat <<'EOF'
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1) (global $n (mut i32) (i32.const 0)) (data (i32.const 100) "fresh\n")
+  (func (export "setup") (i32.store (i32.const 100) (i32.const 0x64616572)) (global.set $n (i32.const 5)))
+  (func (export "_start")
+    (i32.store8 (i32.const 105) (i32.add (i32.const 48) (global.get $n)))
+    (i32.store (i32.const 0) (i32.const 100)) (i32.store (i32.const 4) (i32.const 6))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+EOF
+"$wasmlab" snapshot zygote.wat --init setup -o zygote.snap
+expect "snapshot writes the file" test -s zygote.snap
+for tier in jit interp; do
+    expect "run --snapshot on $tier starts from the init's state" test "$("$wasmlab" run --tier $tier --snapshot zygote.snap zygote.wat)" = "readh5"
+done
+expect "run without --snapshot starts fresh" test "$("$wasmlab" run zygote.wat)" = "fresh0"
+cp zygote.snap damaged.snap
+printf 'x' >> damaged.snap
+"$wasmlab" run --snapshot damaged.snap zygote.wat 2> err.txt
+expect "a damaged snapshot exits 125" test $? -eq 125
+expect "a damaged snapshot is named" grep -q "damaged.snap: the snapshot is damaged" err.txt
+"$wasmlab" run --snapshot zygote.snap ok.wat 2> err.txt
+expect "another module's snapshot exits 125" test $? -eq 125
+"$wasmlab" snapshot zygote.wat --init nope -o none.snap 2> err.txt
+expect "snapshot of a missing export fails" test $? -ne 0
+expect "snapshot names the missing export" grep -q "exports no function 'nope'" err.txt
+
 echo "cli tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -96,6 +96,34 @@ struct InstanceSnapshotTests {
         #expect(restored.globals[0].value == .i32(40))
     }
 
+    @Test(arguments: TierMatrix.configurations)
+    func aSnapshotFileRestoresOnAnyTier(configuration: EngineConfiguration) throws {
+        BuiltinTiers.register()
+        let bytes = try WAT.encode(stateful)
+        // Taken on the JIT with guard pages; read back on every configuration.
+        let source = try Engine(configuration: EngineConfiguration(tier: "jit", bounds: .guard))
+        let store = Store(engine: source)
+        let instance = try Linker(store: store).instantiate(try source.compile(bytes))
+        _ = try instance.function("init")?.invoke([])
+        let expected = try instance.function("probe")?.invoke([])
+        let file = try InstanceSnapshot(of: instance).serialized(module: bytes)
+
+        let engine = try Engine(configuration: configuration)
+        let module = try engine.compile(bytes)
+        let snapshot = try InstanceSnapshot(serialized: file, module: bytes, code: module.code)
+        let targetStore = Store(engine: engine)
+        let restored = try Linker(store: targetStore).instantiate(module, from: snapshot)
+        #expect(try restored.function("probe")?.invoke([]) == expected)
+        #expect(throws: Trap.self) { try restored.function("reinit")?.invoke([]) }
+
+        var damaged = file
+        damaged[damaged.count / 2] ^= 1
+        #expect(throws: WasmError.self) { try InstanceSnapshot(serialized: damaged, module: bytes, code: module.code) }
+        #expect(throws: WasmError.self) { try InstanceSnapshot(serialized: Array(file.prefix(40)), module: bytes, code: module.code) }
+        let other = try WAT.encode("(module (memory 1))")
+        #expect(throws: WasmError.self) { try InstanceSnapshot(serialized: file, module: other, code: module.code) }
+    }
+
     @Test func aSegmentDroppedAfterTheSnapshotComesBack() throws {
         BuiltinTiers.register()
         let engine = try Engine(configuration: EngineConfiguration(tier: "jit", bounds: .guard))

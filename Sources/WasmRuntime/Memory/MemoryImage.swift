@@ -36,7 +36,49 @@ public final class MemoryImage: @unchecked Sendable {
         }
     }
 
+    /// An image of `pageCount` Wasm pages holding `pages` (system-page index and its bytes,
+    /// a system page each); the rest reads as zero.
+    ///
+    /// - Throws: `WasmError` when a page lies outside the image or the system refuses the file.
+    public init(pageCount: UInt64, pages: [(index: Int, bytes: ArraySlice<UInt8>)]) throws(WasmError) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard pageCount <= LinearMemory.maxPages32 else { throw WasmError(.malformed, "memory image of \(pageCount) pages") }
+        self.pageCount = pageCount
+        byteCount = Int(pageCount * LinearMemory.pageSize)
+        fd = "wasmlab-memory-image".withCString { memfd_create($0, Self.cloexec | Self.allowSealing) }
+        guard fd >= 0 else { throw WasmError(.uninstantiable, "cannot make a memory image: \(String(cString: strerror(errno)))") }
+        guard ftruncate(fd, off_t(byteCount)) == 0 else {
+            close(fd)
+            throw WasmError(.uninstantiable, "cannot make a memory image: \(String(cString: strerror(errno)))")
+        }
+        for (index, bytes) in pages {
+            guard index >= 0, bytes.count == page, (index + 1) * page <= byteCount,
+                  bytes.withUnsafeBytes({ pwrite(fd, $0.baseAddress, page, off_t(index * page)) }) == page else {
+                close(fd)
+                throw WasmError(.malformed, "memory image page \(index) does not fit or cannot be written")
+            }
+        }
+        guard fcntl(fd, Self.addSeals, Self.sealShrink | Self.sealGrow | Self.sealWrite) == 0 else {
+            close(fd)
+            throw WasmError(.uninstantiable, "cannot seal a memory image")
+        }
+    }
+
     deinit { close(fd) }
+
+    /// The image's non-zero system pages: index and bytes.
+    public func pages() -> [(index: Int, bytes: [UInt8])] {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard byteCount > 0, let mapping = mmap(nil, byteCount, PROT_READ, MAP_PRIVATE, fd, 0),
+              mapping != UnsafeMutableRawPointer(bitPattern: -1) else { return [] }
+        defer { munmap(mapping, byteCount) }
+        var result: [(Int, [UInt8])] = []
+        for index in 0 ..< byteCount / page {
+            let chunk = UnsafeRawBufferPointer(start: mapping + index * page, count: page)
+            if !Self.isZero(chunk) { result.append((index, Array(chunk))) }
+        }
+        return result
+    }
 
     /// Writes the non-zero system pages of `bytes` at `base` to the same offsets of `fd`.
     private static func write(_ base: UnsafeMutableRawPointer, _ bytes: Int, to fd: Int32) -> Bool {
