@@ -45,13 +45,13 @@ let package = Package(
     targets: [
         .target(name: "Assembler", dependencies: ["Platform"], swiftSettings: strict),
         // The host's C library under one import name.
-        .target(name: "Platform", swiftSettings: strict),
+        .target(name: "Platform", swiftSettings: strict + [.enableExperimentalFeature("Extern")]),
         .target(name: "WasmCore", exclude: ["Instructions.def"], swiftSettings: strict),
         .target(name: "WasmDecoder", dependencies: ["WasmCore"], swiftSettings: strict),
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WasmRuntime", dependencies: ["Platform", "WasmValidator", "Assembler",
-                                                   .product(name: "Atomics", package: "swift-atomics")], swiftSettings: hot + [.enableExperimentalFeature("Extern")]),
+                                                   .product(name: "Atomics", package: "swift-atomics")], swiftSettings: hot),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], exclude: ["Instructions.iops"], swiftSettings: dispatch),
         .target(name: "JIT", dependencies: ["Platform", "WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
         // Debian: libcapstone-dev (tools/test installs it when missing). Headers only at build

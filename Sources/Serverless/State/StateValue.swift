@@ -2,8 +2,6 @@ import GreenThreads
 import Platform
 import Synchronization
 
-@_extern(c, "memfd_create") private func memfd_create(_ name: UnsafePointer<CChar>, _ flags: UInt32) -> Int32
-
 /// One named value of Faasm's state on this node (the local replica): its bytes, sized by
 /// the first call that names it with a length, and the list of appended elements. The
 /// bytes live in a shared in-memory file, so that `__faasm_read_state_ptr` can map the
@@ -39,7 +37,7 @@ final class StateValue: @unchecked Sendable {
             base = nil
             return
         }
-        fd = "wasmlab-state".withCString { memfd_create($0, 1) }  // MFD_CLOEXEC
+        fd = "wasmlab-state".withCString { memfd_create($0, MFD_CLOEXEC) }
         guard fd >= 0 else { return nil }
         guard ftruncate(fd, off_t(mappedSize)) == 0,
               let mapping = mmap(nil, mappedSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),

@@ -1,8 +1,6 @@
 import Platform
 import WasmCore
 
-@_extern(c, "memfd_create") private func memfd_create(_ name: UnsafePointer<CChar>, _ flags: UInt32) -> Int32
-
 /// The bytes of a linear memory at one moment, kept in a sealed in-memory file so that a
 /// memory can be reset to them copy-on-write: `LinearMemory.restore(_:)` maps the file
 /// privately over the memory's reservation, which costs page-table work, not a copy, and
@@ -16,7 +14,6 @@ public final class MemoryImage: @unchecked Sendable {
     /// The sealed file (no writes, no size change).
     let fd: Int32
 
-    private static let cloexec: UInt32 = 1, allowSealing: UInt32 = 2
     private static let addSeals: Int32 = 1033
     private static let sealShrink: Int32 = 2, sealGrow: Int32 = 4, sealWrite: Int32 = 8
 
@@ -26,7 +23,7 @@ public final class MemoryImage: @unchecked Sendable {
     public init(of memory: LinearMemory) throws(WasmError) {
         pageCount = memory.pageCount
         byteCount = memory.byteCount
-        fd = "wasmlab-memory-image".withCString { memfd_create($0, Self.cloexec | Self.allowSealing) }
+        fd = "wasmlab-memory-image".withCString { memfd_create($0, MFD_CLOEXEC | MFD_ALLOW_SEALING) }
         guard fd >= 0 else { throw WasmError(.uninstantiable, "cannot make a memory image: \(String(cString: strerror(errno)))") }
         guard ftruncate(fd, off_t(byteCount)) == 0, Self.write(memory.base, byteCount, to: fd),
               fcntl(fd, Self.addSeals, Self.sealShrink | Self.sealGrow | Self.sealWrite) == 0 else {
@@ -45,7 +42,7 @@ public final class MemoryImage: @unchecked Sendable {
         guard pageCount <= LinearMemory.maxPages32 else { throw WasmError(.malformed, "memory image of \(pageCount) pages") }
         self.pageCount = pageCount
         byteCount = Int(pageCount * LinearMemory.pageSize)
-        fd = "wasmlab-memory-image".withCString { memfd_create($0, Self.cloexec | Self.allowSealing) }
+        fd = "wasmlab-memory-image".withCString { memfd_create($0, MFD_CLOEXEC | MFD_ALLOW_SEALING) }
         guard fd >= 0 else { throw WasmError(.uninstantiable, "cannot make a memory image: \(String(cString: strerror(errno)))") }
         guard ftruncate(fd, off_t(byteCount)) == 0 else {
             close(fd)
