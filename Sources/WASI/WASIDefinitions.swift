@@ -20,37 +20,25 @@ final class WASIDefinitions: LazyDefinitions {
         let body: Body
     }
 
-    /// Every preview1 function, sorted by UTF-8 name (searched by bisection: cheaper than
-    /// hashing the name).
-    static let entries: [(name: [UInt8], entry: Entry)] = {
+    /// Every preview1 function.
+    static let table: SortedDefinitions<Entry> = {
         var entries = (WASI.environmentFunctions() + WASI.descriptorFunctions() + WASI.pathFunctions()
             + WASI.pollAndSocketFunctions()).map { name, parameters, body in
-            (Array(name.utf8), Entry(name: name, type: FunctionType(parameters: parameters, results: [.i32]),
-                                     body: .returningErrno(body)))
+            (name, Entry(name: name, type: FunctionType(parameters: parameters, results: [.i32]), body: .returningErrno(body)))
         }
-        entries.append((Array("proc_exit".utf8), Entry(name: "proc_exit", type: FunctionType(parameters: [.i32]), body: .exit)))
-        return entries.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        entries.append(("proc_exit", Entry(name: "proc_exit", type: FunctionType(parameters: [.i32]), body: .exit)))
+        return SortedDefinitions(entries)
     }()
-
-    /// The function named `name`, if preview1 has one.
-    static func entry(_ name: [UInt8]) -> Entry? {
-        var low = 0, high = entries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if entries[middle].name.lexicographicallyPrecedes(name) { low = middle + 1 } else { high = middle }
-        }
-        return low < entries.count && entries[low].name == name ? entries[low].entry : nil
-    }
 
     /// The WASI the functions serve (they keep it alive).
     let wasi: WASI
 
     init(_ wasi: WASI) { self.wasi = wasi }
 
-    func defines(_ name: [UInt8]) -> Bool { Self.entry(name) != nil }
+    func defines(_ name: [UInt8]) -> Bool { Self.table.entry(name) != nil }
 
     func make(_ name: [UInt8]) -> ExternalValue? {
-        guard let entry = Self.entry(name) else { return nil }
+        guard let entry = Self.table.entry(name) else { return nil }
         let wasi = self.wasi
         switch entry.body {
         case .exit:

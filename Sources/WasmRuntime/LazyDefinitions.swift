@@ -11,3 +11,24 @@ public protocol LazyDefinitions: AnyObject {
     /// for a name it defines).
     func make(_ name: [UInt8]) -> ExternalValue?
 }
+
+/// A host API's definitions by UTF-8 name, sorted once and searched by bisection (cheaper
+/// than hashing the name), for `LazyDefinitions` made from a fixed table.
+public struct SortedDefinitions<Entry: Sendable>: Sendable {
+    private let entries: [(name: [UInt8], entry: Entry)]
+
+    /// The table of `entries` (names unique).
+    public init(_ entries: [(name: String, entry: Entry)]) {
+        self.entries = entries.map { (Array($0.name.utf8), $0.entry) }.sorted { $0.name.lexicographicallyPrecedes($1.name) }
+    }
+
+    /// The entry named `name`, if there is one.
+    public func entry(_ name: [UInt8]) -> Entry? {
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].name.lexicographicallyPrecedes(name) { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].name == name ? entries[low].entry : nil
+    }
+}

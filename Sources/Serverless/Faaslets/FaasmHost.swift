@@ -8,8 +8,15 @@ import WasmRuntime
 final class FaasmHost: LazyDefinitions {
     typealias Body = @Sendable (FaasmCall, inout HostCall) throws -> Void
 
-    /// The functions, sorted by UTF-8 name (searched by bisection).
-    static let entries: [(name: [UInt8], type: FunctionType, body: Body)] = {
+    /// One function: its name, type and body.
+    struct Entry: Sendable {
+        let name: String
+        let type: FunctionType
+        let body: Body
+    }
+
+    /// Every function.
+    static let table: SortedDefinitions<Entry> = {
         let i = ValueType.i32
         let list: [(String, [ValueType], [ValueType], Body)] = [
             ("__faasm_read_input", [i, i], [i], readInput),
@@ -83,29 +90,19 @@ final class FaasmHost: LazyDefinitions {
                 c.setI32(0, flag == "ALWAYS_ON" ? 1 : 0)
             }),
         ]
-        return list.map { (Array($0.0.utf8), FunctionType(parameters: $0.1, results: $0.2), $0.3) }
-            .sorted { $0.name.lexicographicallyPrecedes($1.name) }
+        return SortedDefinitions(list.map { ($0.0, Entry(name: $0.0, type: FunctionType(parameters: $0.1, results: $0.2), body: $0.3)) })
     }()
-
-    static func entry(_ name: [UInt8]) -> (name: [UInt8], type: FunctionType, body: Body)? {
-        var low = 0, high = entries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if entries[middle].name.lexicographicallyPrecedes(name) { low = middle + 1 } else { high = middle }
-        }
-        return low < entries.count && entries[low].name == name ? entries[low] : nil
-    }
 
     let call: FaasmCall
 
     init(_ call: FaasmCall) { self.call = call }
 
-    func defines(_ name: [UInt8]) -> Bool { Self.entry(name) != nil }
+    func defines(_ name: [UInt8]) -> Bool { Self.table.entry(name) != nil }
 
     func make(_ name: [UInt8]) -> ExternalValue? {
-        guard let entry = Self.entry(name) else { return nil }
+        guard let entry = Self.table.entry(name) else { return nil }
         let call = self.call, body = entry.body
-        return .function(Function.host(entry.type, name: String(decoding: entry.name, as: UTF8.self)) { c in
+        return .function(Function.host(entry.type, name: entry.name) { c in
             try body(call, &c)
         })
     }
