@@ -50,13 +50,7 @@ struct CompileCommand: ParsableCommand {
                 countsFuel: countsFuel))
             let bytes = try ModuleFile.read(file, features: features.features)
             let precompiled = try engine.precompile(bytes, producer: Self.producer)
-            try OutputFile.write(precompiled, to: output ?? Self.defaultOutput(for: file))
+            try OutputFile.write(precompiled, to: output ?? OutputFile.defaultPath(for: file, extension: "cwasm"))
         }
-    }
-
-    static func defaultOutput(for file: String) -> String {
-        let name = file.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? file
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return file + ".cwasm" }
-        return String(file.dropLast(name.distance(from: dot, to: name.endIndex))) + ".cwasm"
     }
 }

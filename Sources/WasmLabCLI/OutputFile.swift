@@ -6,6 +6,14 @@ import Platform
 /// (`/dev/stdout`, `/dev/null`, a pipe) stay what they are. Nothing is renamed over the
 /// path, so a failed write leaves it truncated but never replaced by another file.
 enum OutputFile {
+    /// `file` with its extension replaced by `suffix` (added when it has none):
+    /// `app.wasm` -> `app.cwasm`.
+    static func defaultPath(for file: String, extension suffix: String) -> String {
+        let name = file.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? file
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return file + "." + suffix }
+        return String(file.dropLast(name.distance(from: dot, to: name.endIndex))) + "." + suffix
+    }
+
     /// `-` or nil: standard output.
     static func write(_ bytes: [UInt8], to path: String?) throws {
         guard let path, path != "-" else {

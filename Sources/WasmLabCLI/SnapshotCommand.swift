@@ -52,13 +52,8 @@ struct SnapshotCommand: ParsableCommand {
             let status = try wasi.run { () throws(Trap) in _ = try initialize.invoke([]) }
             if wasi.exitCode != nil && status != 0 { throw CLIError("'\(initExport)' exited with \(status)") }
             let snapshot = try InstanceSnapshot(of: instance)
-            try OutputFile.write(try snapshot.serialized(module: module), to: output ?? Self.defaultOutput(for: file))
+            try OutputFile.write(try snapshot.serialized(module: module),
+                                 to: output ?? OutputFile.defaultPath(for: file, extension: "snap"))
         }
-    }
-
-    static func defaultOutput(for file: String) -> String {
-        let name = file.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? file
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return file + ".snap" }
-        return String(file.dropLast(name.distance(from: dot, to: name.endIndex))) + ".snap"
     }
 }

@@ -276,10 +276,11 @@ public final class LinearMemory {
 
     // MARK: - mmap plumbing
 
+    /// Flags of a private anonymous mapping reserved without swap (also the pool's).
     #if canImport(Glibc)
-    private static let anonymous = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+    static let anonymous = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
     #else
-    private static let anonymous = MAP_PRIVATE | MAP_ANON
+    static let anonymous = MAP_PRIVATE | MAP_ANON
     #endif
 
     /// Maps `size` bytes (at least one page) of address space whose first `accessible`

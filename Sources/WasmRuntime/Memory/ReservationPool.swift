@@ -42,11 +42,7 @@ enum ReservationPool {
 
     private static let free = Mutex<[Int: [Slot]]>([:])
 
-    #if canImport(Glibc)
-    private static let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
-    #else
-    private static let flags = MAP_PRIVATE | MAP_ANON
-    #endif
+    private static let flags = LinearMemory.anonymous
 
     /// A reservation of `size` bytes whose budget is claimed, zero-filled, with exactly
     /// its first `accessible` bytes (a multiple of the system page size) read-write; nil
