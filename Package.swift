@@ -58,6 +58,8 @@ let package = Package(
         // time (no pkgConfig: it would add -lcapstone); Disassembly dlopens the library.
         .systemLibrary(name: "CCapstone", providers: [.apt(["libcapstone-dev"])]),
         .target(name: "Disassembly", dependencies: ["CCapstone", "Platform"], swiftSettings: strict),
+        // Debian: libhiredis-dev (tools/setup installs it): the global state tier's Redis client.
+        .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         // Research tooling over the JIT: interleaved Wasm/machine-code listings.
         .target(name: "JITTools", dependencies: ["JIT", "Disassembly", "WasmDecoder", "WasmRuntime"], swiftSettings: strict),
         .target(name: "WASI", dependencies: ["Platform", "WasmRuntime"], swiftSettings: strict),
@@ -72,7 +74,7 @@ let package = Package(
         // The serverless layer: sandboxes on green threads (Sandbox/), `wasmlab serve`'s
         // HTTP front (HTTP/, Routes/, Admission/, Metrics/). memfd_create via @_extern(c).
         .target(name: "Serverless",
-                dependencies: ["Platform", "WasmRuntime", "WASI", "WAT", "GreenThreads",
+                dependencies: ["Platform", "WasmRuntime", "WASI", "WAT", "GreenThreads", "CHiredis",
                                .product(name: "Atomics", package: "swift-atomics"),
                                .product(name: "HeapModule", package: "swift-collections"),
                                .product(name: "NIOCore", package: "swift-nio"),

@@ -47,6 +47,10 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("timeout-ms"), help: "Hard kill of routes without their own timeout-ms, in milliseconds.")
     var timeoutMs = 10_000
 
+    @Option(help: ArgumentHelp("Faasm's global state tier: a Redis server at HOST:PORT (default: node-local state only).",
+                               valueName: "host:port"))
+    var redis: String?
+
     @OptionGroup var engine: EngineOptions
 
     /// The spec file, read and checked.
@@ -60,6 +64,9 @@ struct ServeCommand: ParsableCommand {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be from 1 to 256") }
         guard quantum >= 50 else { throw ValidationError("--quantum must be at least 50 µs") }
         guard timeoutMs >= 1 else { throw ValidationError("--timeout-ms must be at least 1") }
+        if let redis {
+            do { _ = try RedisTier(address: redis) } catch { throw ValidationError("--redis: \(error)") }
+        }
     }
 
     func run() throws {
@@ -86,6 +93,7 @@ struct ServeCommand: ParsableCommand {
         var options = ServeOptions()
         options.host = listen
         options.defaultTimeoutMs = UInt64(timeoutMs)
+        options.redis = redis
         options.scheduler = SchedulerConfiguration(workers: workers, policy: policy, quantum: UInt64(quantum) * 1000,
                                                    preemption: preempt)
         options.engine = EngineConfiguration(tier: engine.tier, bounds: engine.bounds, allowUnsafeStrategies: engine.allowUnsafe)

@@ -359,6 +359,66 @@ kill -TERM $server
 wait $server
 expect "serve exits 0 on SIGTERM" test $? -eq 0
 
+# serve --redis: two nodes (two processes) share Faasm state through Redis under its
+# global lock; with Redis down, calls that need it get 503 and the others are served.
+cat > gcount.wat <<'EOF'
+(module
+  (import "env" "__faasm_read_state" (func $get (param i32 i32 i32) (result i32)))
+  (import "env" "__faasm_write_state" (func $set (param i32 i32 i32)))
+  (import "env" "__faasm_pull_state" (func $pull (param i32 i32)))
+  (import "env" "__faasm_push_state" (func $push (param i32)))
+  (import "env" "__faasm_lock_state_global" (func $lock (param i32)))
+  (import "env" "__faasm_unlock_state_global" (func $unlock (param i32)))
+  (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "n\00")
+  (func (export "_start")
+    (drop (call $get (i32.const 0) (i32.const 16) (i32.const 4)))
+    (call $lock (i32.const 0))
+    (call $pull (i32.const 0) (i32.const 4))
+    (drop (call $get (i32.const 0) (i32.const 16) (i32.const 4)))
+    (i32.store (i32.const 16) (i32.add (i32.load (i32.const 16)) (i32.const 1)))
+    (call $set (i32.const 0) (i32.const 16) (i32.const 4))
+    (call $push (i32.const 0))
+    (call $unlock (i32.const 0))
+    (i32.store8 (i32.const 32) (i32.add (i32.load (i32.const 16)) (i32.const 48)))
+    (call $out (i32.const 32) (i32.const 1))))
+EOF
+"$wasmlab" serve serve.json --redis nowhere 2> err.txt
+expect "serve --redis without a port exits 64" test $? -eq 64
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+node_spec() {  # node_spec PORT TENANT FILE
+    printf '[{"name": "%s", "port": %s, "routes": [{"route": "/count", "path": "gcount.wat", "relative-deadline-us": 100000},
+      {"route": "/hello", "path": "one.wat", "relative-deadline-us": 100000}]}]' "$2" "$1" > "$3"
+}
+if [ -n "${WASMLAB_TEST_REDIS:-}" ]; then
+    tenant="cli$RANDOM$RANDOM"
+    port1=$(free_port); port2=$(free_port)
+    node_spec "$port1" "$tenant" node1.json; node_spec "$port2" "$tenant" node2.json
+    "$wasmlab" serve node1.json --redis "$WASMLAB_TEST_REDIS" > /dev/null 2> node1.log & node1=$!
+    "$wasmlab" serve node2.json --redis "$WASMLAB_TEST_REDIS" > /dev/null 2> node2.log & node2=$!
+    curl -s --retry 20 --retry-connrefused --retry-delay 1 -o /dev/null "http://127.0.0.1:$port1/hello"
+    curl -s --retry 20 --retry-connrefused --retry-delay 1 -o /dev/null "http://127.0.0.1:$port2/hello"
+    counts=""
+    for i in 1 2 3 4 5 6; do
+        p=$port1; [ $((i % 2)) -eq 0 ] && p=$port2
+        counts="$counts$(curl -s "http://127.0.0.1:$p/count")"
+    done
+    expect "two serve processes count together through Redis (got '$counts')" test "$counts" = 123456
+    kill -TERM $node1 $node2; wait $node1 $node2
+else
+    echo "skipped: two serve nodes over Redis (WASMLAB_TEST_REDIS is not set)"
+fi
+port1=$(free_port)
+node_spec "$port1" down node1.json
+"$wasmlab" serve node1.json --redis 127.0.0.1:1 > /dev/null 2> node1.log & node1=$!
+hello_status=$(curl -s --retry 20 --retry-connrefused --retry-delay 1 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port1/hello")
+expect "with Redis down a node-local route is served (got $hello_status)" test "$hello_status" = 200
+count_status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port1/count")
+expect "with Redis down a call that needs it gets 503 (got $count_status)" test "$count_status" = 503
+expect "the server warns that the global tier does not answer" grep -q "global state tier does not answer" node1.log
+kill -TERM $node1; wait $node1
+
 # snapshot: an init export's state written once, started from on every tier; damaged or
 # foreign snapshots are refused (125), a missing init is an error.
 cat > zygote.wat <<'EOF'

@@ -94,6 +94,50 @@ enum ServeFunctions {
               (i32.add (i32.const 48) (call $awaitCall (call $chain (i32.const 56) (i32.const 48) (i32.const 0)))))
             (call $out (i32.const 300) (i32.add (local.get $len) (i32.const 2)))))
         """
+    /// The newer 4-argument `__faasm_chain_name` (with a command line): chains `faasm`
+    /// and answers its status as a digit.
+    static let faasmChainWithCommandLine = """
+        (module
+          (import "env" "__faasm_chain_name" (func $chain (param i32 i32 i32 i32) (result i32)))
+          (import "env" "__faasm_await_call" (func $await (param i32) (result i32)))
+          (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 32) "faasm\\00")
+          (data (i32.const 40) "a b\\00")
+          (func (export "_start")
+            (i32.store8 (i32.const 300)
+              (i32.add (i32.const 48) (call $await (call $chain (i32.const 32) (i32.const 40) (i32.const 48) (i32.const 2)))))
+            (call $out (i32.const 300) (i32.const 1))))
+        """
+    /// Imports a Faasm call WasmLab leaves out: refused when the route is loaded.
+    static let faasmUnsupported = """
+        (module (import "env" "__faasm_migrate_point" (func (param i32 i32))) (func (export "_start")))
+        """
+    /// Faasm's global tier: under the global lock of "n", pulls it, adds one, pushes it and
+    /// answers the new count as a digit.
+    static let globalCount = """
+        (module
+          (import "env" "__faasm_read_state" (func $get (param i32 i32 i32) (result i32)))
+          (import "env" "__faasm_write_state" (func $set (param i32 i32 i32)))
+          (import "env" "__faasm_pull_state" (func $pull (param i32 i32)))
+          (import "env" "__faasm_push_state" (func $push (param i32)))
+          (import "env" "__faasm_lock_state_global" (func $lock (param i32)))
+          (import "env" "__faasm_unlock_state_global" (func $unlock (param i32)))
+          (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 0) "n\\00")
+          (func (export "_start")
+            (drop (call $get (i32.const 0) (i32.const 16) (i32.const 4)))
+            (call $lock (i32.const 0))
+            (call $pull (i32.const 0) (i32.const 4))
+            (drop (call $get (i32.const 0) (i32.const 16) (i32.const 4)))
+            (i32.store (i32.const 16) (i32.add (i32.load (i32.const 16)) (i32.const 1)))
+            (call $set (i32.const 0) (i32.const 16) (i32.const 4))
+            (call $push (i32.const 0))
+            (call $unlock (i32.const 0))
+            (i32.store8 (i32.const 32) (i32.add (i32.load (i32.const 16)) (i32.const 48)))
+            (call $out (i32.const 32) (i32.const 1))))
+        """
     static let trap = "(module \(wasi) (func (export \"_start\") unreachable))"
     static let exit3 = "(module \(wasi) (func (export \"_start\") (call $exit (i32.const 3))))"
     static let spin = "(module \(wasi) (func (export \"_start\") (loop br 0)))"
@@ -106,7 +150,7 @@ final class TestServer: @unchecked Sendable {
     let folder: String
 
     init(preemption: PreemptionMode = .signal, workers: Int = 2, defaultTimeoutMs: UInt64 = 10_000,
-         extraRoutes: String = "") throws {
+         extraRoutes: String = "", redis: String? = nil, tenant: String = "test") throws {
         BuiltinTiers.register()
         var template = Array("/tmp/wasmlab-serve-XXXXXX".utf8CString)
         folder = String(cString: mkdtemp(&template))
@@ -114,7 +158,10 @@ final class TestServer: @unchecked Sendable {
                                          ("counter", ServeFunctions.counter), ("trap", ServeFunctions.trap),
                                          ("exit3", ServeFunctions.exit3), ("spin", ServeFunctions.spin),
                                          ("notfound", ServeFunctions.notFound), ("zygote", ServeFunctions.zygote),
-                                         ("faasm", ServeFunctions.faasmCount), ("chain", ServeFunctions.faasmChain)]
+                                         ("faasm", ServeFunctions.faasmCount), ("chain", ServeFunctions.faasmChain),
+                                         ("gcount", ServeFunctions.globalCount),
+                                         ("chain4", ServeFunctions.faasmChainWithCommandLine),
+                                         ("unsupported", ServeFunctions.faasmUnsupported)]
         for (name, text) in files {
             let path = folder + "/" + name + ".wat"
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -122,7 +169,7 @@ final class TestServer: @unchecked Sendable {
             close(fd)
         }
         let spec = """
-            [{"name": "test", "port": 0, "routes": [
+            [{"name": "\(tenant)", "port": 0, "routes": [
               {"route": "/hello", "path": "hello.wat", "relative-deadline-us": 50000},
               {"route": "/echo", "path": "echo.wat", "relative-deadline-us": 50000, "max-request-bytes": 100000},
               {"route": "/small", "path": "echo.wat", "relative-deadline-us": 50000, "max-request-bytes": 10},
@@ -134,12 +181,15 @@ final class TestServer: @unchecked Sendable {
               {"route": "/zygote", "path": "zygote.wat", "relative-deadline-us": 50000, "init": "init"},
               {"route": "/nozygote", "path": "zygote.wat", "relative-deadline-us": 50000},
               {"route": "/faasm", "path": "faasm.wat", "relative-deadline-us": 50000},
-              {"route": "/chain", "path": "chain.wat", "relative-deadline-us": 50000}\(extraRoutes)
+              {"route": "/chain", "path": "chain.wat", "relative-deadline-us": 50000},
+              {"route": "/gcount", "path": "gcount.wat", "relative-deadline-us": 50000},
+              {"route": "/chain4", "path": "chain4.wat", "relative-deadline-us": 50000}\(extraRoutes)
             ]}]
             """
         var options = ServeOptions()
         options.scheduler = SchedulerConfiguration(workers: workers, policy: .edf, preemption: preemption)
         options.defaultTimeoutMs = defaultTimeoutMs
+        options.redis = redis
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         server = try ServeServer(spec: try ServeSpec(json: Array(spec.utf8), folder: folder), options: options, logger: logger)
         port = try server.start()[0].port
@@ -252,6 +302,19 @@ struct ServeTests {
         let c = try server.client()
         #expect(c.request("/chain")?.body == "hi101")
         #expect(c.request("/chain")?.body == "hi201")
+    }
+
+    @Test func theNewerChainNameWithACommandLineLinks() throws {
+        let server = try TestServer()
+        #expect(try server.client().request("/chain4")?.body == "0")
+    }
+
+    @Test func aFaasmImportThatIsNotProvidedIsRefusedWhenLoaded() throws {
+        #expect {
+            _ = try TestServer(extraRoutes: #", {"route": "/u", "path": "unsupported.wat", "relative-deadline-us": 50000}"#)
+        } throws: { error in
+            "\(error)".contains("env.__faasm_migrate_point is not provided")
+        }
     }
 
     @Test func chunkedBodiesReachStdin() throws {

@@ -1,10 +1,14 @@
+import GreenThreads
+import Platform
 import WasmCore
 import WasmRuntime
 
 /// Faasm's host interface (`__faasm_*`, imported from module `env`; Docs/Faaslets.md) for
 /// one call, made by a `Linker` only for the names a module imports. Every guest pointer
 /// and length is checked against the caller's memory: a bad one is a trap, never a host
-/// access out of the sandbox. State calls work on the node-local tier.
+/// access out of the sandbox. State calls work on the node-local replica and, when the
+/// store has one, the global tier (Redis); a global-tier failure is a trap that marks
+/// the call (`FaasmCall.globalTierFailure`), so the server answers 503.
 final class FaasmHost: LazyDefinitions {
     typealias Body = @Sendable (FaasmCall, inout HostCall) throws -> Void
 
@@ -30,51 +34,66 @@ final class FaasmHost: LazyDefinitions {
                 let data = try guest.bytes(c.i32(1), c.i32(2))
                 let value = try guest.value(call, key: c.i32(0), size: data.count)
                 guard value.size == data.count else { throw FaasmHost.error("state value size \(value.size), written \(data.count)") }
-                value.write(data, at: 0)
+                try tier(call) { () throws(RedisError) in try value.write(data, at: 0) }
             }),
             ("__faasm_read_state_offset", [i, i, i, i, i], [], { call, c in
                 let guest = try Guest(c)
                 let value = try guest.value(call, key: c.i32(0), size: Int(c.i32(1)))
                 let (offset, count) = try FaasmHost.range(value, c.i32(2), c.i32(4))
-                try guest.write(value.read(offset, count), at: c.i32(3))
+                try guest.write(tier(call) { () throws(RedisError) in try value.read(offset, count) }, at: c.i32(3))
             }),
             ("__faasm_write_state_offset", [i, i, i, i, i], [], { call, c in
                 let guest = try Guest(c)
                 let value = try guest.value(call, key: c.i32(0), size: Int(c.i32(1)))
                 let data = try guest.bytes(c.i32(3), c.i32(4))
                 let (offset, _) = try FaasmHost.range(value, c.i32(2), c.i32(4))
-                value.write(data, at: offset)
+                try tier(call) { () throws(RedisError) in try value.write(data, at: offset) }
             }),
             ("__faasm_flag_state_dirty", [i, i], [], { call, c in
                 try Guest(c).value(call, key: c.i32(0), size: Int(c.i32(1))).markDirty()
             }),
             ("__faasm_flag_state_offset_dirty", [i, i, i, i], [], { call, c in
                 let value = try Guest(c).value(call, key: c.i32(0), size: Int(c.i32(1)))
-                _ = try FaasmHost.range(value, c.i32(2), c.i32(3))
-                value.markDirty()
+                let (offset, count) = try FaasmHost.range(value, c.i32(2), c.i32(3))
+                value.markDirty(offset, count)
             }),
-            // Without a global tier, push and pull have nothing to move; the value must
-            // exist, as Faasm requires.
-            ("__faasm_push_state", [i], [], { call, c in _ = try Guest(c).existing(call, key: c.i32(0)) }),
-            ("__faasm_push_state_partial", [i], [], { call, c in _ = try Guest(c).existing(call, key: c.i32(0)) }),
-            ("__faasm_pull_state", [i, i], [], { call, c in _ = try Guest(c).value(call, key: c.i32(0), size: Int(c.i32(1))) }),
+            // Without a global tier, push and pull have nothing to move (they clear the
+            // dirty flags); the value must exist, as Faasm requires.
+            ("__faasm_push_state", [i], [], { call, c in
+                let value = try Guest(c).existing(call, key: c.i32(0))
+                try tier(call) { () throws(RedisError) in try value.push() }
+            }),
+            ("__faasm_push_state_partial", [i], [], { call, c in
+                let value = try Guest(c).existing(call, key: c.i32(0))
+                try tier(call) { () throws(RedisError) in try value.pushPartial() }
+            }),
+            ("__faasm_push_state_partial_mask", [i, i], [], pushWithMask),
+            ("__faasm_pull_state", [i, i], [], { call, c in
+                let value = try Guest(c).value(call, key: c.i32(0), size: Int(c.i32(1)))
+                try tier(call) { () throws(RedisError) in try value.pull() }
+            }),
             ("__faasm_append_state", [i, i, i], [], { call, c in
                 let guest = try Guest(c)
                 let data = try guest.bytes(c.i32(1), c.i32(2))
-                try guest.value(call, key: c.i32(0), size: 0).append(data)
+                let value = try guest.value(call, key: c.i32(0), size: 0)
+                try tier(call) { () throws(RedisError) in try value.append(data) }
             }),
             ("__faasm_read_appended_state", [i, i, i, i], [], readAppended),
             ("__faasm_clear_appended_state", [i], [], { call, c in
-                try Guest(c).value(call, key: c.i32(0), size: 0).clearAppended()
+                let value = try Guest(c).value(call, key: c.i32(0), size: 0)
+                try tier(call) { () throws(RedisError) in try value.clearAppended() }
+            }),
+            ("__faasm_read_state_offset_ptr", [i, i, i, i], [i], { call, c in
+                let guest = try Guest(c)
+                let value = try guest.value(call, key: c.i32(0), size: Int(Int32(bitPattern: c.i32(1))))
+                let (offset, _) = try FaasmHost.range(value, c.i32(2), c.i32(3))
+                c.setI32(0, try mapValue(call, guest, key: c.i32(0), size: c.i32(1)) + UInt32(offset))
             }),
             ("__faasm_chain_name", [i, i, i], [i], { call, c in
                 let guest = try Guest(c)
                 let name = try guest.string(c.i32(0))
                 let input = try guest.bytes(c.i32(1), c.i32(2))
-                guard let chain = call.chain, let id = chain(name, input) else {
-                    throw FaasmHost.error("chaining is not available here")
-                }
-                c.setI32(0, id)
+                c.setI32(0, try chain(call, name, input, commandLine: ""))
             }),
             ("__faasm_await_call", [i], [i], { call, c in
                 let result = call.calls?.await(c.i32(0))
@@ -85,6 +104,14 @@ final class FaasmHost: LazyDefinitions {
             ("__faasm_lock_state_write", [i], [], { call, c in call.lock(try Guest(c).existing(call, key: c.i32(0)), exclusive: true) }),
             ("__faasm_unlock_state_read", [i], [], { call, c in try FaasmHost.unlock(call, &c, exclusive: false) }),
             ("__faasm_unlock_state_write", [i], [], { call, c in try FaasmHost.unlock(call, &c, exclusive: true) }),
+            ("__faasm_lock_state_global", [i], [], lockGlobal),
+            ("__faasm_unlock_state_global", [i], [], { call, c in
+                let guest = try Guest(c)
+                let value = try guest.existing(call, key: c.i32(0))
+                guard try tier(call, { () throws(RedisError) in try call.unlockGlobal(value) }) else {
+                    throw error("unlock of a global state lock this call does not hold")
+                }
+            }),
             ("__faasm_conf_flag", [i], [i], { call, c in
                 let flag = try Guest(c).string(c.i32(0))
                 c.setI32(0, flag == "ALWAYS_ON" ? 1 : 0)
@@ -92,6 +119,31 @@ final class FaasmHost: LazyDefinitions {
         ]
         return SortedDefinitions(list.map { ($0.0, Entry(name: $0.0, type: FunctionType(parameters: $0.1, results: $0.2), body: $0.3)) })
     }()
+
+    /// The newer `__faasm_chain_name(name, cmdline, input, len)`: same name, another
+    /// type, so it is defined explicitly for a module that imports it in this form.
+    static let chainWithCommandLine = Entry(
+        name: "__faasm_chain_name", type: FunctionType(parameters: [.i32, .i32, .i32, .i32], results: [.i32])) { call, c in
+            let guest = try Guest(c)
+            let name = try guest.string(c.i32(0)), commandLine = try guest.string(c.i32(1))
+            let input = try guest.bytes(c.i32(2), c.i32(3))
+            c.setI32(0, try chain(call, name, input, commandLine: commandLine))
+        }
+
+    /// Why `module` cannot run with this interface: an `env.__faasm_*` import that is not
+    /// provided or has another type (nil: every one links). Checked when a function is
+    /// loaded, so the error shows then and not on each call.
+    static func unsupportedImport(of module: CompiledModule) -> String? {
+        for entry in module.imports where entry.module == "env" && entry.name.hasPrefix("__faasm_") {
+            let provided = [table.entry(Array(entry.name.utf8)), entry.name == chainWithCommandLine.name ? chainWithCommandLine : nil]
+            guard provided.contains(where: { $0.map { .function($0.type) == entry.type } ?? false }) else {
+                return provided.contains(where: { $0 != nil })
+                    ? "env.\(entry.name) is imported with another type than Faasm's (Docs/Faaslets.md)"
+                    : "env.\(entry.name) is not provided (Docs/Faaslets.md lists what is left out and why)"
+            }
+        }
+        return nil
+    }
 
     let call: FaasmCall
 
@@ -109,6 +161,16 @@ final class FaasmHost: LazyDefinitions {
 
     // MARK: - Bodies
 
+    /// Starts a chained call; a non-empty command line (space-separated) becomes its
+    /// arguments after argv[0].
+    private static func chain(_ call: FaasmCall, _ name: String, _ input: [UInt8], commandLine: String) throws -> UInt32 {
+        let arguments = commandLine.split(separator: " ").map(String.init)
+        guard let chain = call.chain, let id = chain(name, input, arguments) else {
+            throw error("chaining is not available here")
+        }
+        return id
+    }
+
     /// `len == 0`: the input's size; otherwise copies at most `len` bytes, returns how many.
     private static func readInput(_ call: FaasmCall, _ c: inout HostCall) throws {
         let length = Int(Int32(bitPattern: c.i32(1)))
@@ -125,10 +187,12 @@ final class FaasmHost: LazyDefinitions {
         let length = Int(Int32(bitPattern: c.i32(2)))
         guard length != 0 else {
             let key = try guest.string(c.i32(0))
-            return c.setI32(0, UInt32(call.state.value(user: call.user, key: key, size: nil)?.size ?? 0))
+            let value = try tier(call) { () throws(RedisError) in try call.state.value(user: call.user, key: key, size: nil) }
+            return c.setI32(0, UInt32(value?.size ?? 0))
         }
         let value = try guest.value(call, key: c.i32(0), size: length)
-        try guest.write(value.read(0, min(length, value.size)), at: c.i32(1), room: c.i32(2))
+        let bytes = try tier(call) { () throws(RedisError) in try value.read(0, min(length, value.size)) }
+        try guest.write(bytes, at: c.i32(1), room: c.i32(2))
         c.setI32(0, UInt32(value.size))
     }
 
@@ -138,10 +202,18 @@ final class FaasmHost: LazyDefinitions {
     /// key and call; later calls return the same address.
     private static func readStatePointer(_ call: FaasmCall, _ c: inout HostCall) throws {
         let guest = try Guest(c)
-        let key = try guest.string(c.i32(0))
-        if let address = call.mappedState.withLock({ $0[key] }) { return c.setI32(0, address) }
-        let value = try guest.value(call, key: c.i32(0), size: Int(Int32(bitPattern: c.i32(1))))
+        c.setI32(0, try mapValue(call, guest, key: c.i32(0), size: c.i32(1)))
+    }
+
+    /// Maps the whole value named at `key` into the caller's memory (pulled first), once
+    /// per key and call; its address. `read_state_offset_ptr` returns an address inside
+    /// the same mapping.
+    private static func mapValue(_ call: FaasmCall, _ guest: Guest, key pointer: UInt32, size: UInt32) throws -> UInt32 {
+        let key = try guest.string(pointer)
+        if let address = call.mappedState.withLock({ $0[key] }) { return address }
+        let value = try guest.value(call, key: pointer, size: Int(Int32(bitPattern: size)))
         guard value.size > 0 else { throw error("state value \(key) is empty") }
+        try tier(call) { () throws(RedisError) in try value.pullIfNeeded() }
         let memory = guest.memory
         let pages = (UInt64(value.mappedSize) + LinearMemory.pageSize - 1) / LinearMemory.pageSize
         guard let old = memory.grow(by: pages) else { throw error("no room in memory for state value \(key)") }
@@ -152,7 +224,59 @@ final class FaasmHost: LazyDefinitions {
             throw FaasmHost.error("\(error)")
         }
         call.mappedState.withLock { $0[key] = UInt32(offset) }
-        c.setI32(0, UInt32(offset))
+        return UInt32(offset)
+    }
+
+    /// `push_state_partial` with the runs given by another value, the mask: the value's
+    /// bytes under the mask's non-zero bytes are pushed (and no others). The mask's
+    /// replica is zeroed afterwards, as in Faasm.
+    private static func pushWithMask(_ call: FaasmCall, _ c: inout HostCall) throws {
+        let guest = try Guest(c)
+        let value = try guest.existing(call, key: c.i32(0)), mask = try guest.existing(call, key: c.i32(1))
+        guard mask.size == value.size else {
+            throw error("state mask of \(mask.size) bytes for a value of \(value.size)")
+        }
+        try tier(call) { () throws(RedisError) in
+            let bytes = try mask.read(0, mask.size)
+            var runs: [(offset: Int, count: Int)] = []
+            var start: Int?
+            for index in 0...bytes.count {
+                let set = index < bytes.count && bytes[index] != 0
+                if set, start == nil { start = index }
+                if !set, let s = start { runs.append((s, index - s)); start = nil }
+            }
+            try value.pushPartial(runs: runs)
+            try mask.write(Array(repeating: 0, count: mask.size), at: 0)
+        }
+    }
+
+    /// Takes the global (cross-node) lock of a value: a Redis lock with an expiry, so a
+    /// node that dies does not hold it forever; while another holds it the fiber sleeps
+    /// and tries again, until the call is killed. Without a global tier, the value's
+    /// node-local write lock.
+    private static func lockGlobal(_ call: FaasmCall, _ c: inout HostCall) throws {
+        let value = try Guest(c).existing(call, key: c.i32(0))
+        guard value.global != nil else { return call.lock(value, exclusive: true) }
+        while true {
+            if try tier(call, { () throws(RedisError) in try call.tryLockGlobal(value) }) { return }
+            if let fiber = Fiber.current {
+                guard !fiber.isCancelled else { throw error("killed while waiting for a global state lock") }
+                Sandbox.sleep(nanoseconds: 1_000_000)
+            } else {
+                usleep(1000)
+            }
+        }
+    }
+
+    /// Runs a state operation; a failure of the global tier becomes a trap and marks
+    /// the call, so that the server answers 503 rather than 500.
+    static func tier<R>(_ call: FaasmCall, _ body: () throws(RedisError) -> R) throws -> R {
+        do {
+            return try body()
+        } catch {
+            call.globalTierFailed(error)
+            throw FaasmHost.error("global state tier: \(error)")
+        }
     }
 
     /// Unlock of a lock the call does not hold: a trap.
@@ -186,7 +310,8 @@ final class FaasmHost: LazyDefinitions {
     /// be exceeded.
     private static func readAppended(_ call: FaasmCall, _ c: inout HostCall) throws {
         let guest = try Guest(c)
-        let elements = try guest.value(call, key: c.i32(0), size: 0).appended(Int(Int32(bitPattern: c.i32(3))))
+        let value = try guest.value(call, key: c.i32(0), size: 0)
+        let elements = try tier(call) { () throws(RedisError) in try value.appended(Int(Int32(bitPattern: c.i32(3)))) }
         let joined = elements.flatMap { $0 }
         guard joined.count <= Int(Int32(bitPattern: c.i32(2))) else {
             throw error("appended state of \(joined.count) bytes does not fit a buffer of \(c.i32(2))")
@@ -246,7 +371,8 @@ private struct Guest {
     /// The value named by the key at `key`, made with `size` bytes when missing.
     func value(_ call: FaasmCall, key: UInt32, size: Int) throws -> StateValue {
         guard size >= 0 else { throw FaasmHost.error("negative state size") }
-        guard let value = call.state.value(user: call.user, key: try string(key), size: size) else {
+        let name = try string(key)
+        guard let value = try FaasmHost.tier(call, { () throws(RedisError) in try call.state.value(user: call.user, key: name, size: size) }) else {
             throw FaasmHost.error("no state value")
         }
         return value
@@ -255,7 +381,7 @@ private struct Guest {
     /// The value named by the key at `key`, which must exist.
     func existing(_ call: FaasmCall, key: UInt32) throws -> StateValue {
         let name = try string(key)
-        guard let value = call.state.value(user: call.user, key: name, size: nil) else {
+        guard let value = try FaasmHost.tier(call, { () throws(RedisError) in try call.state.value(user: call.user, key: name, size: nil) }) else {
             throw FaasmHost.error("state value \(name) has no size set")
         }
         return value
@@ -263,8 +389,15 @@ private struct Guest {
 }
 
 extension FaasmCall {
-    /// Defines the Faasm host interface for this call into `linker` (module `env`).
-    public func define(into linker: Linker) {
+    /// Defines the Faasm host interface for this call into `linker` (module `env`);
+    /// `module`, when given, may import the 4-argument `__faasm_chain_name`.
+    public func define(into linker: Linker, for module: CompiledModule? = nil) {
         linker.define(module: "env", lazily: FaasmHost(self))
+        let entry = FaasmHost.chainWithCommandLine
+        if let module, module.imports.contains(where: { $0.module == "env" && $0.name == entry.name && $0.type == .function(entry.type) }) {
+            linker.define(module: "env", name: entry.name, .function(Function.host(entry.type, name: entry.name) { [self] c in
+                try entry.body(self, &c)
+            }))
+        }
     }
 }

@@ -116,7 +116,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 server.admission.release(share)
                 let runStart = started.value == 0 ? finished : started.value
                 route.statistics.record(runUs: (finished - runStart) / 1000)
-                let response = ServeResponse.make(outcome, stdout: stdout, faasmOutput: faasm?.output, maxOutput: maxOutput,
+                let response = ServeResponse.make(outcome, stdout: stdout, faasmOutput: faasm?.output,
+                                                  globalTierFailure: faasm?.globalTierFailure, maxOutput: maxOutput,
                                                   contentType: route.spec.contentType)
                 let missed = finished > deadline
                 server.metrics.request(route: route.spec.route, status: response.status, latencyNs: finished - arrival,

@@ -12,9 +12,13 @@ struct ServeResponse {
     /// A line for the log beside the status (the trap with its backtrace, an exit status).
     var note: String?
 
-    static func make(_ outcome: SandboxOutcome, stdout: MemoryStream, faasmOutput: [UInt8]? = nil, maxOutput: Int,
-                     contentType: String) -> ServeResponse {
+    static func make(_ outcome: SandboxOutcome, stdout: MemoryStream, faasmOutput: [UInt8]? = nil,
+                     globalTierFailure: RedisError? = nil, maxOutput: Int, contentType: String) -> ServeResponse {
         let plain: [(name: String, value: String)] = [("Content-Type", "text/plain")]
+        if case .trapped = outcome, let failure = globalTierFailure {
+            return ServeResponse(status: 503, headers: plain + [("Retry-After", "1")],
+                                 body: Array("the global state tier is unavailable\n".utf8), note: "global state tier: \(failure)")
+        }
         switch outcome {
         case .killed:
             return ServeResponse(status: 504, headers: plain, body: Array("the function ran past its timeout\n".utf8),

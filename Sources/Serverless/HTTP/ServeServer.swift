@@ -24,6 +24,8 @@ public struct ServeOptions: Sendable {
     /// The hard kill of routes without their own `timeout-ms`: no request holds a worker
     /// forever.
     public var defaultTimeoutMs: UInt64 = 10_000
+    /// Faasm's global state tier, a Redis server at `HOST:PORT`; nil: node-local state.
+    public var redis: String?
 
     /// The defaults: loopback, two workers under EDF, JIT with guard pages.
     public init() {}
@@ -40,8 +42,9 @@ public final class ServeServer: @unchecked Sendable {
     let runner: SandboxRunner
     let admission: AdmissionControl
     let metrics = ServeMetrics()
-    /// Faasm's state, node-local tier, shared by every route (one namespace per tenant).
-    let state = StateStore()
+    /// Faasm's state, shared by every route (one namespace per tenant): the node-local
+    /// tier, over the global one when `options.redis` names it.
+    let state: StateStore
     /// Calls chained by Faasm functions (`__faasm_chain_name`).
     let calls = ChainedCalls()
     private let group: MultiThreadedEventLoopGroup
@@ -56,6 +59,19 @@ public final class ServeServer: @unchecked Sendable {
         self.spec = Mutex(spec)
         self.options = options
         self.logger = logger
+        if let address = options.redis {
+            let global = try RedisTier(address: address)
+            // Not fatal: calls that need the tier get 503 until Redis answers.
+            do {
+                try global.ping()
+            } catch {
+                logger.warning("the global state tier does not answer; calls that need it get 503 until it does",
+                               metadata: ["redis": "\(address)", "error": "\(error)"])
+            }
+            state = StateStore(global: global)
+        } else {
+            state = StateStore()
+        }
         runner = SandboxRunner(scheduler: try Scheduler(options.scheduler))
         admission = AdmissionControl(workers: options.scheduler.workers)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -162,25 +178,28 @@ extension ServeServer {
         var faasm: FaasmCall?
         if route.usesFaasm {
             let call = FaasmCall(input: input, user: table(tenant).tenant, state: state,
-                                 chain: { [unowned self] name, input in self.chain(name, input, tenant: tenant, deadline: deadline) },
+                                 chain: { [unowned self] name, input, arguments in
+                                     self.chain(name, input, arguments: arguments, tenant: tenant, deadline: deadline)
+                                 },
                                  calls: calls)
-            request.link = { call.define(into: $0) }
+            let module = route.module
+            request.link = { call.define(into: $0, for: module) }
             faasm = call
         }
         return (request, stdout, stderr, faasm)
     }
 
     /// Starts the function `name` (the route `/name` of the tenant) as a chained call with
-    /// `input`; its id. An unknown function's call ends at once with status 1, as Faasm's
-    /// does.
-    func chain(_ name: String, _ input: [UInt8], tenant: Int, deadline: UInt64) -> UInt32? {
+    /// `input` and `arguments` after argv[0]; its id. An unknown function's call ends at
+    /// once with status 1, as Faasm's does.
+    func chain(_ name: String, _ input: [UInt8], arguments: [String] = [], tenant: Int, deadline: UInt64) -> UInt32? {
         let id = calls.register()
         let calls = self.calls
         guard let route = table(tenant).routes.first(where: { $0.spec.route == "/" + name }) else {
             calls.finish(id, .init(status: 1, output: Array("no function \(name)\n".utf8)))
             return id
         }
-        let (request, stdout, _, faasm) = sandbox(for: route, tenant: tenant, input: input, arguments: [route.spec.route],
+        let (request, stdout, _, faasm) = sandbox(for: route, tenant: tenant, input: input, arguments: [route.spec.route] + arguments,
                                                    environment: route.spec.environment, deadline: deadline)
         do {
             try runner.start(request) { outcome in

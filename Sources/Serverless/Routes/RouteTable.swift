@@ -38,6 +38,9 @@ final class CompiledRoute: Sendable {
         }
         let (engine, module) = (engine, module)
         usesFaasm = module.imports.contains { $0.module == "env" && $0.name.hasPrefix("__faasm_") }
+        if usesFaasm, let problem = FaasmHost.unsupportedImport(of: module) {
+            throw ServeError("route \(spec.route): \(problem)")
+        }
         if let name = spec.initExport {
             snapshot = try Self.snapshot(after: name, spec, engine, module)
         } else {

@@ -78,6 +78,10 @@ public struct ServeSpec: Sendable, Equatable {
             guard names.insert(tenant.name).inserted else {
                 throw ServeSpecError(at: ["tenant \"\(tenant.name)\""], "the name is used by another tenant")
             }
+            // The name is the user of Faasm's state and invoke API: a path segment.
+            guard !tenant.name.isEmpty, !tenant.name.contains("/") else {
+                throw ServeSpecError(at: ["tenant \"\(tenant.name)\"", "field \"name\""], "a tenant's name is not empty and has no \"/\"")
+            }
             if let other = ports[tenant.port] {
                 throw ServeSpecError(at: ["tenant \"\(tenant.name)\"", "field \"port\""],
                                      "port \(tenant.port) is tenant \"\(other)\"'s too")

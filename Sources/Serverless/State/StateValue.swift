@@ -6,6 +6,8 @@ import Synchronization
 /// the first call that names it with a length, and the list of appended elements. The
 /// bytes live in a shared in-memory file, so that `__faasm_read_state_ptr` can map the
 /// very same pages into a sandbox's linear memory: writes there are the replica's.
+/// With a global tier, the replica is pulled from Redis on first use (or on demand),
+/// and pushed whole or by its dirty runs; appended elements live in Redis only.
 /// Thread-safe: sandboxes on every worker share it.
 final class StateValue: @unchecked Sendable {
     /// The value's size in bytes.
@@ -16,21 +18,34 @@ final class StateValue: @unchecked Sendable {
     let mappedSize: Int
     /// The host's own mapping of the file.
     private let base: UnsafeMutableRawPointer?
+    /// The global tier, and the value's name there (`user/key`); nil: node-local.
+    let global: RedisTier?
+    let name: String
 
     private struct Contents {
         var appended: [[UInt8]] = []
+        /// Set by writes and `__faasm_flag_state_dirty`; a push sends only a dirty value.
         var dirty = false
+        var mask: DirtyMask
+        /// The replica holds the global value (or there is no global tier).
+        var pulled: Bool
     }
 
-    private let contents = Mutex(Contents())
+    private let contents: Mutex<Contents>
+    /// Serialises this value's pulls and pushes (network I/O happens outside `contents`).
+    private let transfer = Mutex(())
     /// The guest-visible reader/writer lock (`__faasm_lock_state_*`): readers, or -1 for
     /// a writer; fibers that wait for it.
     private let lock = Mutex<(holders: Int, waiters: [Fiber])>((0, []))
 
-    /// A zero-filled value of `size` bytes; nil when the system refuses the memory.
-    init?(size: Int) {
+    /// A zero-filled value of `size` bytes named `name`; nil when the system refuses the
+    /// memory.
+    init?(size: Int, name: String = "", global: RedisTier? = nil) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         self.size = size
+        self.name = name
+        self.global = global
+        contents = Mutex(Contents(mask: DirtyMask(size: size), pulled: global == nil))
         mappedSize = (size + page - 1) / page * page
         guard size > 0 else {
             fd = -1
@@ -53,26 +68,110 @@ final class StateValue: @unchecked Sendable {
         if fd >= 0 { close(fd) }
     }
 
-    /// Bytes `offset ..< offset + count` (the caller checked the range).
-    func read(_ offset: Int, _ count: Int) -> [UInt8] {
+    private var buffer: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: base, count: size) }
+
+    /// Bytes `offset ..< offset + count` (the caller checked the range), pulled first.
+    func read(_ offset: Int, _ count: Int) throws(RedisError) -> [UInt8] {
+        try pullIfNeeded()
         guard let base, count > 0 else { return [] }
         return Array(UnsafeRawBufferPointer(start: base + offset, count: count))
     }
 
-    /// Writes `bytes` at `offset` (the caller checked the range) and marks the value dirty.
-    func write(_ bytes: [UInt8], at offset: Int) {
+    /// Writes `bytes` at `offset` (the caller checked the range) and marks them dirty. A
+    /// write of part of the value pulls it first, so a later pull cannot undo it.
+    func write(_ bytes: [UInt8], at offset: Int) throws(RedisError) {
+        let whole = offset == 0 && bytes.count == size
+        if !whole { try pullIfNeeded() }
         if let base, !bytes.isEmpty { bytes.withUnsafeBytes { (base + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
-        markDirty()
+        contents.withLock {
+            $0.mask.mark(offset, bytes.count)
+            $0.dirty = true
+            if whole { $0.pulled = true }
+        }
     }
 
+    /// Sets the dirty flag only (writes made through a mapped pointer): a push then sends
+    /// the whole value, a partial push only the runs marked by `markDirty(_:_:)`.
     func markDirty() { contents.withLock { $0.dirty = true } }
 
-    func append(_ element: [UInt8]) { contents.withLock { $0.appended.append(element) } }
+    /// Marks `offset ..< offset + count` written (the caller checked the range).
+    func markDirty(_ offset: Int, _ count: Int) {
+        contents.withLock {
+            $0.mask.mark(offset, count)
+            $0.dirty = true
+        }
+    }
+
+    /// Pulls the global value into the replica unless it already holds it.
+    func pullIfNeeded() throws(RedisError) {
+        guard global != nil, !contents.withLock({ $0.pulled }) else { return }
+        try transfer.withLock { _ throws(RedisError) in
+            guard !contents.withLock({ $0.pulled }) else { return }
+            try pullLocked()
+        }
+    }
+
+    /// Replaces the replica with the global value (a missing one reads as zeros);
+    /// unpushed local writes are lost, as in Faasm.
+    func pull() throws(RedisError) {
+        try transfer.withLock { _ throws(RedisError) in try pullLocked() }
+    }
+
+    private func pullLocked() throws(RedisError) {
+        if let global { _ = try global.pull(name, into: buffer) }
+        contents.withLock {
+            $0.pulled = true
+            $0.dirty = false
+            $0.mask.clear()
+        }
+    }
+
+    /// Sends the whole value to the global tier if it is dirty.
+    func push() throws(RedisError) {
+        try transfer.withLock { _ throws(RedisError) in
+            guard contents.withLock({ $0.dirty }) else { return }
+            if let global { try global.push(name, from: UnsafeRawBufferPointer(buffer), runs: [(0, size)], whole: true) }
+            contents.withLock {
+                $0.dirty = false
+                $0.mask.clear()
+            }
+        }
+    }
+
+    /// Sends only the dirty runs (or the given `runs` instead), then pulls the whole
+    /// value again so the replica sees what other nodes pushed meanwhile. Nothing when
+    /// the value is not dirty and no runs are given.
+    func pushPartial(runs given: [(offset: Int, count: Int)]? = nil) throws(RedisError) {
+        try transfer.withLock { _ throws(RedisError) in
+            let runs = given ?? contents.withLock { c -> [(offset: Int, count: Int)]? in c.dirty ? c.mask.runs() : nil }
+            guard let runs else { return }
+            if let global {
+                try global.push(name, from: UnsafeRawBufferPointer(buffer), runs: runs, whole: false)
+                try pullLocked()
+            } else {
+                contents.withLock {
+                    $0.dirty = false
+                    $0.mask.clear()
+                }
+            }
+        }
+    }
+
+    func append(_ element: [UInt8]) throws(RedisError) {
+        if let global { return try global.append(name, element) }
+        contents.withLock { $0.appended.append(element) }
+    }
 
     /// The first `count` appended elements (fewer when there are fewer).
-    func appended(_ count: Int) -> [[UInt8]] { contents.withLock { Array($0.appended.prefix(max(count, 0))) } }
+    func appended(_ count: Int) throws(RedisError) -> [[UInt8]] {
+        if let global { return try global.appended(name, count) }
+        return contents.withLock { Array($0.appended.prefix(max(count, 0))) }
+    }
 
-    func clearAppended() { contents.withLock { $0.appended.removeAll() } }
+    func clearAppended() throws(RedisError) {
+        if let global { return try global.clearAppended(name) }
+        contents.withLock { $0.appended.removeAll() }
+    }
 
     /// Takes the lock shared (`exclusive` false) or alone; a sandbox that must wait parks
     /// its fiber (the worker runs others), a thread without a fiber yields between tries.
