@@ -1,0 +1,77 @@
+// build: wasm-only
+// Fan-out/fan-in with Faasm's chaining and state: estimates pi by Monte Carlo over N
+// chained calls of fanout_worker (the route /fanout_worker of the same tenant), each of
+// which counts its hits into its own slot of the state value fanout_hits; the parent awaits
+// them all, then sums the slots. Input "N [SAMPLES]" (default "4 100000": 4 workers of
+// 100000 samples each). Deterministic: worker i's PRNG is seeded from i.
+//   $ curl -s -d '4 100000' http://127.0.0.1:8080/fanout
+//   pi ~= 3.14076 (4 workers, 400000 samples)
+#include <faasm/host_interface.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fanout.h"
+
+// The output of a call that fails is not shown over HTTP (Faasm replaces it too): the
+// message also goes to stderr, the server's log.
+static int fail(const char *message) {
+    __faasm_write_output(message, (long)strlen(message));
+    fputs(message, stderr);
+    return 1;
+}
+
+int main(void) {
+    char text[64], *end;
+    long n = __faasm_read_input((unsigned char *)text, sizeof text - 1);
+    text[n > 0 ? n : 0] = '\0';
+    long workers = strtol(text, &end, 10);
+    if (end == text) workers = 4;
+    char *rest = end;
+    long samples = strtol(rest, &end, 10);
+    if (end == rest) samples = 100000;
+    if (workers < 1 || workers > FANOUT_MAX_WORKERS || samples < 1 || samples > 100000000)
+        return fail("usage: N [SAMPLES], 1 <= N <= 64, 1 <= SAMPLES <= 100000000\n");
+
+    // Locks need the value to exist.
+    unsigned char zero = 0;
+    __faasm_write_state(FANOUT_RUN_KEY, &zero, 1);
+    __faasm_lock_state_write(FANOUT_RUN_KEY);
+    // A worker that fails leaves its slot zero rather than an earlier run's count.
+    uint64_t hits[FANOUT_MAX_WORKERS] = {0};
+    __faasm_write_state_offset(FANOUT_HITS_KEY, FANOUT_HITS_SIZE, 0, (unsigned char *)hits,
+                               workers * (long)sizeof hits[0]);
+
+    unsigned int ids[FANOUT_MAX_WORKERS];
+    for (long i = 0; i < workers; i++) {
+        char arg[48];
+        int len = snprintf(arg, sizeof arg, "%ld %ld", i, samples);
+        ids[i] = __faasm_chain_name("fanout_worker", (unsigned char *)arg, len);
+    }
+    // Await every call, even after a failure, so none still writes once the lock is released.
+    long failed = -1;
+    int status = 0;
+    for (long i = 0; i < workers; i++) {
+        int s = __faasm_await_call(ids[i]);
+        if (s != 0 && failed < 0) {
+            failed = i;
+            status = s;
+        }
+    }
+    __faasm_read_state(FANOUT_HITS_KEY, (unsigned char *)hits, FANOUT_HITS_SIZE);
+    __faasm_unlock_state_write(FANOUT_RUN_KEY);
+
+    char out[128];
+    if (failed >= 0) {
+        snprintf(out, sizeof out, "fanout: worker %ld failed (status %d)\n", failed, status);
+        return fail(out);
+    }
+    uint64_t total = 0;
+    for (long i = 0; i < workers; i++) total += hits[i];
+    double all = (double)workers * (double)samples;
+    int len = snprintf(out, sizeof out, "pi ~= %.5f (%ld workers, %.0f samples)\n", 4.0 * (double)total / all,
+                       workers, all);
+    __faasm_write_output(out, len);
+    return 0;
+}
