@@ -38,6 +38,12 @@ struct ExampleFunctionTests {
             #expect(response.status == status && response.body.contains(text), "\(path): \(response.status) \(response.body)")
         }
         #expect(c.request("/hello")?.status == 200)
+        // Faasm workloads: fan-out/fan-in over chained calls and state, and data-parallel
+        // training on a shared weight vector; both deterministic.
+        #expect(c.request("/fanout", method: "POST", body: "4 100000")?.body == "pi ~= 3.14076 (4 workers, 400000 samples)\n")
+        #expect(c.request("/fanout", method: "POST", body: "8 100000")?.body == "pi ~= 3.14187 (8 workers, 800000 samples)\n")
+        #expect(c.request("/sgd", method: "POST", body: "20 4")?.body == "epochs 20 workers 4 loss 1.571059e-10\n")
+        #expect(c.request("/sgd", method: "POST", body: "0 4")?.status == 500)
     }
 
     @Test func deepBacktracesAreCollapsedInTheLog() {
