@@ -51,6 +51,9 @@ struct ServeCommand: ParsableCommand {
                                valueName: "host:port"))
     var redis: String?
 
+    @Option(help: ArgumentHelp("With --redis: the host other nodes reach this one at (default: --listen).", valueName: "host"))
+    var advertise: String?
+
     @OptionGroup var engine: EngineOptions
 
     /// The spec file, read and checked.
@@ -94,6 +97,7 @@ struct ServeCommand: ParsableCommand {
         options.host = listen
         options.defaultTimeoutMs = UInt64(timeoutMs)
         options.redis = redis
+        options.advertise = advertise
         options.scheduler = SchedulerConfiguration(workers: workers, policy: policy, quantum: UInt64(quantum) * 1000,
                                                    preemption: preempt)
         options.engine = EngineConfiguration(tier: engine.tier, bounds: engine.bounds, allowUnsafeStrategies: engine.allowUnsafe)

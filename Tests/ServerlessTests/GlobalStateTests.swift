@@ -255,4 +255,23 @@ struct TwoNodeServeTests {
         for i in 0 ..< 6 { answers.append((i % 2 == 0 ? c1 : c2).request("/gcount")?.body ?? "-") }
         #expect(answers == ["1", "2", "3", "4", "5", "6"])
     }
+
+    @Test func aChainedCallGoesToTheNodeThatServesTheFunction() throws {
+        let tenant = TestRedis.user()
+        let one = try TestServer(redis: TestRedis.address, tenant: tenant)
+        let two = try TestServer(extraRoutes: #", {"route": "/only_two", "path": "faasm.wat", "relative-deadline-us": 50000}"#,
+                                 redis: TestRedis.address, tenant: tenant)
+        let c1 = try one.client()
+        // Node two registers its functions in Redis from its own thread: give it a moment.
+        var answer = ""
+        for _ in 0 ..< 40 {
+            answer = c1.request("/relay", method: "POST", body: "only_two")?.body ?? ""
+            if answer == "hi1" { break }
+            usleep(50_000)
+        }
+        #expect(answer == "hi1")
+        #expect(try two.client().request("/faasm")?.body == "2")  // node two's own state counted it
+        #expect(c1.request("/relay", method: "POST", body: "nowhere")?.body == "no function nowhere\n")
+        #expect(c1.request("/metrics")?.body.contains("wasmlab_chained_calls_forwarded_total 1") == true)
+    }
 }

@@ -109,6 +109,23 @@ enum ServeFunctions {
               (i32.add (i32.const 48) (call $await (call $chain (i32.const 32) (i32.const 40) (i32.const 48) (i32.const 2)))))
             (call $out (i32.const 300) (i32.const 1))))
         """
+    /// Chains the function its input names with "hi" and answers that call's output.
+    static let relay = """
+        (module
+          (import "env" "__faasm_read_input" (func $in (param i32 i32) (result i32)))
+          (import "env" "__faasm_chain_name" (func $chain (param i32 i32 i32) (result i32)))
+          (import "env" "__faasm_await_call_output" (func $await (param i32 i32 i32) (result i32)))
+          (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+          (memory (export "memory") 1)
+          (global $heap (mut i32) (i32.const 8192))
+          (func (export "malloc") (param $n i32) (result i32) (local $p i32)
+            (local.set $p (global.get $heap)) (global.set $heap (i32.add (global.get $heap) (local.get $n))) (local.get $p))
+          (data (i32.const 48) "hi")
+          (func (export "_start")
+            (drop (call $in (i32.const 64) (i32.const 63)))
+            (drop (call $await (call $chain (i32.const 64) (i32.const 48) (i32.const 2)) (i32.const 16) (i32.const 20)))
+            (call $out (i32.load (i32.const 16)) (i32.load (i32.const 20)))))
+        """
     /// Imports a Faasm call WasmLab leaves out: refused when the route is loaded.
     static let faasmUnsupported = """
         (module (import "env" "__faasm_migrate_point" (func (param i32 i32))) (func (export "_start")))
@@ -160,7 +177,7 @@ final class TestServer: @unchecked Sendable {
                                          ("notfound", ServeFunctions.notFound), ("zygote", ServeFunctions.zygote),
                                          ("faasm", ServeFunctions.faasmCount), ("chain", ServeFunctions.faasmChain),
                                          ("gcount", ServeFunctions.globalCount),
-                                         ("chain4", ServeFunctions.faasmChainWithCommandLine),
+                                         ("chain4", ServeFunctions.faasmChainWithCommandLine), ("relay", ServeFunctions.relay),
                                          ("unsupported", ServeFunctions.faasmUnsupported)]
         for (name, text) in files {
             let path = folder + "/" + name + ".wat"
@@ -183,7 +200,8 @@ final class TestServer: @unchecked Sendable {
               {"route": "/faasm", "path": "faasm.wat", "relative-deadline-us": 50000},
               {"route": "/chain", "path": "chain.wat", "relative-deadline-us": 50000},
               {"route": "/gcount", "path": "gcount.wat", "relative-deadline-us": 50000},
-              {"route": "/chain4", "path": "chain4.wat", "relative-deadline-us": 50000}\(extraRoutes)
+              {"route": "/chain4", "path": "chain4.wat", "relative-deadline-us": 50000},
+              {"route": "/relay", "path": "relay.wat", "relative-deadline-us": 50000}\(extraRoutes)
             ]}]
             """
         var options = ServeOptions()

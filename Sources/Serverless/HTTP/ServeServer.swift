@@ -25,7 +25,10 @@ public struct ServeOptions: Sendable {
     /// forever.
     public var defaultTimeoutMs: UInt64 = 10_000
     /// Faasm's global state tier, a Redis server at `HOST:PORT`; nil: node-local state.
+    /// With it, nodes find each other through Redis and forward chained calls.
     public var redis: String?
+    /// The host other nodes reach this one at (nil: `host`).
+    public var advertise: String?
 
     /// The defaults: loopback, two workers under EDF, JIT with guard pages.
     public init() {}
@@ -49,6 +52,10 @@ public final class ServeServer: @unchecked Sendable {
     let calls = ChainedCalls()
     private let group: MultiThreadedEventLoopGroup
     private var channels: [Channel] = []
+    /// With a global tier: where the tenants' functions are served (this node's entries
+    /// renewed), and the client that sends chained calls to other nodes.
+    private var warmHosts: WarmHosts?
+    private let forwarder: CallForwarder
     private let inFlight = Mutex<(queued: Int, running: Int)>((0, 0))
     private let nextID = Mutex<UInt64>(0)
     private let stopped = Mutex<Bool>(false)
@@ -75,6 +82,7 @@ public final class ServeServer: @unchecked Sendable {
         runner = SandboxRunner(scheduler: try Scheduler(options.scheduler))
         admission = AdmissionControl(workers: options.scheduler.workers)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        forwarder = CallForwarder(group: group)
         tables = Mutex(try Self.compile(spec, engine: options.engine))
     }
 
@@ -104,6 +112,12 @@ public final class ServeServer: @unchecked Sendable {
         let compiled = try Self.compile(newSpec, engine: options.engine)
         spec.withLock { $0 = newSpec }
         tables.withLock { $0 = compiled }
+        warmHosts?.update(functions: compiled.map(Self.functionNames))
+    }
+
+    /// The routes of a tenant that chaining can name: one path segment, without the "/".
+    private static func functionNames(_ table: RouteTable) -> [String] {
+        table.routes.map { String($0.spec.route.dropFirst()) }.filter { !$0.isEmpty && !$0.contains("/") }
     }
 
     /// Binds every tenant's port and starts accepting; returns the bound ports (a spec
@@ -132,6 +146,13 @@ public final class ServeServer: @unchecked Sendable {
             channels.append(channel)
             bound.append((tenant.name, channel.localAddress?.port ?? tenant.port))
         }
+        if let global = state.global {
+            let host = options.advertise ?? options.host
+            let hosts = WarmHosts(tier: global, users: bound.map(\.tenant), addresses: bound.map { "\(host):\($0.port)" },
+                                  functions: tables.withLock { $0.map(Self.functionNames) })
+            hosts.start()
+            warmHosts = hosts
+        }
         return bound
     }
 
@@ -139,6 +160,7 @@ public final class ServeServer: @unchecked Sendable {
     /// event loops.
     public func shutdown() {
         guard stopped.withLock({ done in defer { done = true }; return !done }) else { return }
+        warmHosts?.stop()
         for channel in channels { try? channel.close().wait() }
         channels.removeAll()
         runner.scheduler.shutdown()
@@ -192,10 +214,25 @@ extension ServeServer {
     /// Starts the function `name` (the route `/name` of the tenant) as a chained call with
     /// `input` and `arguments` after argv[0]; its id. An unknown function's call ends at
     /// once with status 1, as Faasm's does.
+    /// With several nodes, a call goes to another node that serves the function when this
+    /// one does not or is over capacity (as many sandboxes queued or running as workers).
     func chain(_ name: String, _ input: [UInt8], arguments: [String] = [], tenant: Int, deadline: UInt64) -> UInt32? {
         let id = calls.register()
         let calls = self.calls
-        guard let route = table(tenant).routes.first(where: { $0.spec.route == "/" + name }) else {
+        let local = table(tenant).routes.first(where: { $0.spec.route == "/" + name })
+        if let warmHosts, local == nil || queuedCount >= options.scheduler.workers,
+           let node = warmHosts.otherHost(tenant: tenant, function: name) {
+            logger.debug("chained call forwarded", metadata: ["function": "\(name)", "node": "\(node)"])
+            metrics.forwarded()
+            forwarder.post(to: node, path: "/" + name, body: input, timeoutMs: Int64(options.defaultTimeoutMs) + 1000) { response in
+                guard let response else {
+                    return calls.finish(id, .init(status: 1, output: Array("node \(node) did not answer\n".utf8)))
+                }
+                calls.finish(id, .init(status: response.status == 200 ? 0 : 1, output: response.body))
+            }
+            return id
+        }
+        guard let route = local else {
             calls.finish(id, .init(status: 1, output: Array("no function \(name)\n".utf8)))
             return id
         }

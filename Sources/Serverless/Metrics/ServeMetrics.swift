@@ -5,7 +5,7 @@ import Prometheus
 /// The server's metrics, through swift-metrics with a Prometheus factory of its own (no
 /// process-wide bootstrap, so several servers can live in one process): request latency
 /// per route, requests by route and status, deadline misses, admission refusals, queued
-/// and running sandboxes, scheduler preemptions. `GET /metrics` emits them.
+/// and running sandboxes, scheduler preemptions, chained calls sent to other nodes. `GET /metrics` emits them.
 final class ServeMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
@@ -42,6 +42,11 @@ final class ServeMetrics: Sendable {
     /// A request of `route` was refused by admission control (or a full queue).
     func refused(route: String) {
         CoreMetrics.Counter(label: "wasmlab_admission_refusals_total", dimensions: [("route", route)], factory: factory).increment()
+    }
+
+    /// A chained call went to another node.
+    func forwarded() {
+        CoreMetrics.Counter(label: "wasmlab_chained_calls_forwarded_total", factory: factory).increment()
     }
 
     func sandboxes(queued q: Int, running r: Int) {

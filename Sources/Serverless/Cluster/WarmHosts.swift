@@ -1,0 +1,110 @@
+import GreenThreads
+import Platform
+import Synchronization
+
+/// Faasm's warm-host sets, in Redis: for each (user, function), the nodes that serve it,
+/// as a sorted set `w:user/function` of `host:port` members scored by when their entry
+/// expires (ms since the epoch). Each node renews its entries every second from its own
+/// thread; a node that stops renewing drops out within `ttlMs`. Chaining reads the set
+/// to find another node for a call this one cannot take.
+final class WarmHosts: Sendable {
+    let tier: RedisTier
+    /// This node's address for each tenant, `host:port` (the tenant's port).
+    let addresses: [String]
+    /// How long an entry lives without renewal.
+    static let ttlMs: Int64 = 5_000
+    private let functions: Mutex<[[String]]>
+    private let stopped = Mutex(false)
+    /// A short cache of the sets read, so a burst of chained calls makes one query.
+    private let cache = Mutex<[String: (hosts: [String], until: UInt64)]>([:])
+    private let next = Mutex(0)
+
+    /// Registers, per tenant index, `functions` (names without "/") under `users` at
+    /// `addresses`.
+    init(tier: RedisTier, users: [String], addresses: [String], functions: [[String]]) {
+        self.tier = tier
+        self.users = users
+        self.addresses = addresses
+        self.functions = Mutex(functions)
+    }
+
+    /// The tenants' names, by index.
+    let users: [String]
+
+    /// Replaces what the tenants serve (after a reload); registered at the next renewal.
+    func update(functions: [[String]]) { self.functions.withLock { $0 = functions } }
+
+    /// Starts renewing on a thread of its own (it holds the registry until `stop`);
+    /// returns at once.
+    func start() {
+        var thread = pthread_t()
+        let box = Unmanaged.passRetained(self).toOpaque()
+        guard pthread_create(&thread, nil, { raw in
+            let hosts = Unmanaged<WarmHosts>.fromOpaque(raw!).takeRetainedValue()
+            while !hosts.stopped.withLock({ $0 }) {
+                try? hosts.renew()
+                usleep(250_000)
+                guard !hosts.stopped.withLock({ $0 }) else { break }
+                usleep(750_000)
+            }
+            return nil
+        }, box) == 0 else {
+            Unmanaged<WarmHosts>.fromOpaque(box).release()
+            return
+        }
+        pthread_detach(thread)
+    }
+
+    /// Stops renewing and removes this node's entries.
+    func stop() {
+        stopped.withLock { $0 = true }
+        let all = functions.withLock { $0 }
+        var commands: [[RedisArgument]] = []
+        for (index, names) in all.enumerated() {
+            for name in names { commands.append(["ZREM", .bytes(Self.key(users[index], name)), .bytes(Array(addresses[index].utf8))]) }
+        }
+        if !commands.isEmpty { _ = try? tier.with { c throws(RedisError) in try c.pipeline(commands) } }
+    }
+
+    func renew() throws(RedisError) {
+        let expiry = Self.nowMs() + Self.ttlMs
+        let all = functions.withLock { $0 }
+        var commands: [[RedisArgument]] = []
+        for (index, names) in all.enumerated() {
+            for name in names {
+                commands.append(["ZADD", .bytes(Self.key(users[index], name)), .bytes(Array(String(expiry).utf8)),
+                                 .bytes(Array(addresses[index].utf8))])
+            }
+        }
+        guard !commands.isEmpty else { return }
+        for reply in try tier.with({ c throws(RedisError) in try c.pipeline(commands) }) { _ = try reply.integer() }
+    }
+
+    /// Another node that serves `function` for tenant `index`, taken in turn; nil when
+    /// there is none (or Redis does not answer).
+    func otherHost(tenant index: Int, function: String) -> String? {
+        let key = Self.key(users[index], function)
+        let keyName = String(decoding: key, as: UTF8.self)
+        let now = MonotonicClock.now()
+        var hosts = cache.withLock { c -> [String]? in c[keyName].flatMap { $0.until > now ? $0.hosts : nil } }
+        if hosts == nil {
+            let reply = try? tier.with { c throws(RedisError) in
+                try c.command(["ZRANGEBYSCORE", .bytes(key), .bytes(Array(String(Self.nowMs()).utf8)), "+inf"])
+            }
+            let members = ((try? reply?.strings()) ?? []).map { String(decoding: $0, as: UTF8.self) }
+            let others = members.filter { $0 != addresses[index] }
+            cache.withLock { $0[keyName] = (others, now + 500_000_000) }
+            hosts = others
+        }
+        guard let hosts, !hosts.isEmpty else { return nil }
+        return hosts[next.withLock { n in n += 1; return n } % hosts.count]
+    }
+
+    static func key(_ user: String, _ function: String) -> [UInt8] { Array("w:\(user)/\(function)".utf8) }
+
+    static func nowMs() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+    }
+}
