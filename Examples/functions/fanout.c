@@ -34,14 +34,16 @@ int main(void) {
     if (workers < 1 || workers > FANOUT_MAX_WORKERS || samples < 1 || samples > 100000000)
         return fail("usage: N [SAMPLES], 1 <= N <= 64, 1 <= SAMPLES <= 100000000\n");
 
-    // Locks need the value to exist.
+    // Locks need the value to exist. The lock is global: with several nodes (serve
+    // --redis) runs on every node share the slots; on one node it is the local write lock.
     unsigned char zero = 0;
     __faasm_write_state(FANOUT_RUN_KEY, &zero, 1);
-    __faasm_lock_state_write(FANOUT_RUN_KEY);
+    __faasm_lock_state_global(FANOUT_RUN_KEY);
     // A worker that fails leaves its slot zero rather than an earlier run's count.
     uint64_t hits[FANOUT_MAX_WORKERS] = {0};
     __faasm_write_state_offset(FANOUT_HITS_KEY, FANOUT_HITS_SIZE, 0, (unsigned char *)hits,
                                workers * (long)sizeof hits[0]);
+    __faasm_push_state_partial(FANOUT_HITS_KEY);
 
     unsigned int ids[FANOUT_MAX_WORKERS];
     for (long i = 0; i < workers; i++) {
@@ -59,8 +61,10 @@ int main(void) {
             status = s;
         }
     }
+    // Workers on other nodes pushed their slots: take the global value.
+    __faasm_pull_state(FANOUT_HITS_KEY, FANOUT_HITS_SIZE);
     __faasm_read_state(FANOUT_HITS_KEY, (unsigned char *)hits, FANOUT_HITS_SIZE);
-    __faasm_unlock_state_write(FANOUT_RUN_KEY);
+    __faasm_unlock_state_global(FANOUT_RUN_KEY);
 
     char out[128];
     if (failed >= 0) {

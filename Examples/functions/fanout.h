@@ -7,7 +7,7 @@
 // state value keeps the size it was first made with.
 #define FANOUT_HITS_KEY "fanout_hits"
 #define FANOUT_HITS_SIZE (FANOUT_MAX_WORKERS * 8)
-// A parent holds this key's write lock for its whole run: runs of one tenant share the slots.
+// A parent holds this key's global lock for its whole run: runs of one tenant share the slots.
 #define FANOUT_RUN_KEY "fanout_run"
 
 #endif

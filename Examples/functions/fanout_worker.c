@@ -43,6 +43,9 @@ int main(void) {
         hits += x * x + y * y < 1.0;
     }
     __faasm_write_state_offset(FANOUT_HITS_KEY, FANOUT_HITS_SIZE, index * 8, (unsigned char *)&hits, sizeof hits);
+    // Only this slot goes to the global tier (a no-op without one): other workers' slots
+    // are not overwritten.
+    __faasm_push_state_partial(FANOUT_HITS_KEY);
     char out[32];
     int len = snprintf(out, sizeof out, "%llu\n", (unsigned long long)hits);
     __faasm_write_output(out, len);

@@ -236,10 +236,15 @@ extension ServeServer {
             calls.finish(id, .init(status: 1, output: Array("no function \(name)\n".utf8)))
             return id
         }
-        let (request, stdout, _, faasm) = sandbox(for: route, tenant: tenant, input: input, arguments: [route.spec.route] + arguments,
-                                                   environment: route.spec.environment, deadline: deadline)
+        let (made, stdout, _, faasm) = sandbox(for: route, tenant: tenant, input: input, arguments: [route.spec.route] + arguments,
+                                                environment: route.spec.environment, deadline: deadline)
+        var request = made
+        // Chained sandboxes count toward the load (and the gauges) as requests do.
+        queueChange(queued: 1)
+        request.onStart = { [unowned self] in queueChange(queued: -1, running: 1) }
         do {
-            try runner.start(request) { outcome in
+            try runner.start(request) { [unowned self] outcome in
+                queueChange(running: -1)
                 faasm?.releaseLocks()
                 let status: Int32
                 switch outcome {
@@ -250,6 +255,7 @@ extension ServeServer {
                 calls.finish(id, .init(status: status, output: faasm?.output ?? stdout.bytes))
             }
         } catch {
+            queueChange(queued: -1)
             calls.finish(id, .init(status: 1, output: []))
         }
         return id

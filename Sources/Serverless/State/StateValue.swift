@@ -82,8 +82,9 @@ final class StateValue: @unchecked Sendable {
     func write(_ bytes: [UInt8], at offset: Int) throws(RedisError) {
         let whole = offset == 0 && bytes.count == size
         if !whole { try pullIfNeeded() }
-        if let base, !bytes.isEmpty { bytes.withUnsafeBytes { (base + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+        // Copied and marked under the lock: a partial push's refresh skips marked bytes.
         contents.withLock {
+            if let base, !bytes.isEmpty { bytes.withUnsafeBytes { (base + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
             $0.mask.mark(offset, bytes.count)
             $0.dirty = true
             if whole { $0.pulled = true }
@@ -139,20 +140,42 @@ final class StateValue: @unchecked Sendable {
     }
 
     /// Sends only the dirty runs (or the given `runs` instead), then pulls the whole
-    /// value again so the replica sees what other nodes pushed meanwhile. Nothing when
-    /// the value is not dirty and no runs are given.
+    /// value again so the replica sees what other nodes pushed meanwhile; bytes written
+    /// here after the runs were taken keep their new contents (and stay dirty). Nothing
+    /// when the value is not dirty and no runs are given.
     func pushPartial(runs given: [(offset: Int, count: Int)]? = nil) throws(RedisError) {
         try transfer.withLock { _ throws(RedisError) in
-            let runs = given ?? contents.withLock { c -> [(offset: Int, count: Int)]? in c.dirty ? c.mask.runs() : nil }
-            guard let runs else { return }
-            if let global {
-                try global.push(name, from: UnsafeRawBufferPointer(buffer), runs: runs, whole: false)
-                try pullLocked()
-            } else {
-                contents.withLock {
-                    $0.dirty = false
-                    $0.mask.clear()
+            let taken = contents.withLock { c -> [(offset: Int, count: Int)]? in
+                let runs = given ?? (c.dirty ? c.mask.runs() : nil)
+                if runs != nil, given == nil {
+                    c.mask.clear()
+                    c.dirty = false
                 }
+                return runs
+            }
+            guard let runs = taken, let global else { return }
+            do {
+                try global.push(name, from: UnsafeRawBufferPointer(buffer), runs: runs, whole: false)
+                var fresh = [UInt8](repeating: 0, count: size)
+                _ = try fresh.withUnsafeMutableBytes { b throws(RedisError) in try global.pull(name, into: b) }
+                contents.withLock { c in
+                    guard let base else { return }
+                    var at = 0
+                    for run in c.mask.runs() + [(offset: size, count: 0)] {
+                        if run.offset > at { fresh.withUnsafeBytes { (base + at).copyMemory(from: $0.baseAddress! + at, byteCount: run.offset - at) } }
+                        at = run.offset + run.count
+                    }
+                    c.pulled = true
+                }
+            } catch {
+                // Not sent: the runs stay dirty for the next push.
+                if given == nil {
+                    contents.withLock { c in
+                        for run in runs { c.mask.mark(run.offset, run.count) }
+                        c.dirty = true
+                    }
+                }
+                throw (error as? RedisError) ?? RedisError("\(error)")
             }
         }
     }
