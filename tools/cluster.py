@@ -84,12 +84,13 @@ class Cluster:
         self.redis = f"127.0.0.1:{port}"
         return self.redis
 
-    def start_node(self, extra=()):
-        """A `wasmlab serve --redis` node serving the spec's tenants (first tenant only, on a
-        free port); returns its base URL."""
-        with open(self.spec) as f:
+    def start_node(self, extra=(), spec=None, workers=None):
+        """A `wasmlab serve --redis` node serving the first tenant of `spec` (default: the
+        cluster's) on a free port; returns its base URL."""
+        spec = spec or self.spec
+        with open(spec) as f:
             tenants = json.load(f)
-        folder = os.path.dirname(os.path.abspath(self.spec))
+        folder = os.path.dirname(os.path.abspath(spec))
         tenant = tenants[0]
         port = free_port()
         tenant["port"] = port
@@ -99,7 +100,7 @@ class Cluster:
         spec = os.path.join(self.folder, f"node{index}.json")
         with open(spec, "w") as f:
             json.dump([tenant], f)
-        argv = [self.wasmlab, "serve", spec, "--workers", str(self.workers)] + list(extra)
+        argv = [self.wasmlab, "serve", spec, "--workers", str(workers or self.workers)] + list(extra)
         if self.redis:
             argv += ["--redis", self.redis]
         self._spawn(f"node{index}", argv)

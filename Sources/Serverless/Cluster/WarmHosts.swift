@@ -80,9 +80,9 @@ final class WarmHosts: Sendable {
         for reply in try tier.with({ c throws(RedisError) in try c.pipeline(commands) }) { _ = try reply.integer() }
     }
 
-    /// Another node that serves `function` for tenant `index`, taken in turn; nil when
-    /// there is none (or Redis does not answer).
-    func otherHost(tenant index: Int, function: String) -> String? {
+    /// The other nodes that serve `function` for tenant `index` (none when Redis does
+    /// not answer); read at most every half second.
+    func otherHosts(tenant index: Int, function: String) -> [String] {
         let key = Self.key(users[index], function)
         let keyName = String(decoding: key, as: UTF8.self)
         let now = MonotonicClock.now()
@@ -96,9 +96,11 @@ final class WarmHosts: Sendable {
             cache.withLock { $0[keyName] = (others, now + 500_000_000) }
             hosts = others
         }
-        guard let hosts, !hosts.isEmpty else { return nil }
-        return hosts[next.withLock { n in n += 1; return n } % hosts.count]
+        return hosts ?? []
     }
+
+    /// One of `hosts`, taken in turn.
+    func pick(_ hosts: [String]) -> String { hosts[next.withLock { n in n += 1; return n } % hosts.count] }
 
     static func key(_ user: String, _ function: String) -> [UInt8] { Array("w:\(user)/\(function)".utf8) }
 

@@ -351,7 +351,9 @@ private struct Guest {
 
     /// Writes `bytes` at `pointer`, whose buffer holds `room` bytes (both checked).
     func write(_ bytes: some Collection<UInt8>, at pointer: UInt32, room: UInt32? = nil) throws {
-        if let room { _ = try self.bytes(pointer, room) }
+        if let room, !memory.contains(UInt64(pointer), count: Int(Int32(bitPattern: room))) {
+            throw Trap(.outOfBoundsMemoryAccess)
+        }
         try memory.write(bytes, at: UInt64(pointer))
     }
 

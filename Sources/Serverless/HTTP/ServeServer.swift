@@ -56,6 +56,8 @@ public final class ServeServer: @unchecked Sendable {
     /// renewed), and the client that sends chained calls to other nodes.
     private var warmHosts: WarmHosts?
     private let forwarder: CallForwarder
+    /// Chained calls sent to other nodes and not yet answered.
+    private let forwardedInFlight = Mutex(0)
     private let inFlight = Mutex<(queued: Int, running: Int)>((0, 0))
     private let nextID = Mutex<UInt64>(0)
     private let stopped = Mutex<Bool>(false)
@@ -215,16 +217,23 @@ extension ServeServer {
     /// `input` and `arguments` after argv[0]; its id. An unknown function's call ends at
     /// once with status 1, as Faasm's does.
     /// With several nodes, a call goes to another node that serves the function when this
-    /// one does not or is over capacity (as many sandboxes queued or running as workers).
+    /// one does not, or when this one is full (as many sandboxes as workers) and has
+    /// fewer calls out per other node than its sandboxes beyond that: a burst of calls
+    /// spreads evenly over the nodes that serve the function.
     func chain(_ name: String, _ input: [UInt8], arguments: [String] = [], tenant: Int, deadline: UInt64) -> UInt32? {
         let id = calls.register()
         let calls = self.calls
         let local = table(tenant).routes.first(where: { $0.spec.route == "/" + name })
-        if let warmHosts, local == nil || queuedCount >= options.scheduler.workers,
-           let node = warmHosts.otherHost(tenant: tenant, function: name) {
+        let beyond = queuedCount - options.scheduler.workers + 1
+        if let warmHosts, local == nil || beyond > 0,
+           case let others = warmHosts.otherHosts(tenant: tenant, function: name), !others.isEmpty,
+           local == nil || forwardedInFlight.withLock({ $0 }) < beyond * others.count {
+            let node = warmHosts.pick(others)
             logger.debug("chained call forwarded", metadata: ["function": "\(name)", "node": "\(node)"])
             metrics.forwarded()
-            forwarder.post(to: node, path: "/" + name, body: input, timeoutMs: Int64(options.defaultTimeoutMs) + 1000) { response in
+            forwardedInFlight.withLock { $0 += 1 }
+            forwarder.post(to: node, path: "/" + name, body: input, timeoutMs: Int64(options.defaultTimeoutMs) + 1000) { [self] response in
+                forwardedInFlight.withLock { $0 -= 1 }
                 guard let response else {
                     return calls.finish(id, .init(status: 1, output: Array("node \(node) did not answer\n".utf8)))
                 }

@@ -69,9 +69,18 @@ extension LinearMemory {
         return Array(UnsafeRawBufferPointer(start: base + index, count: count))
     }
 
+    /// Whether `count` bytes at `address` lie inside the memory.
+    public func contains(_ address: UInt64, count: Int) -> Bool {
+        count >= 0 && (try? Self.checkedRange(address, UInt64(count), within: byteCount)) != nil
+    }
+
     /// Writes `bytes` at `address` (host convenience); traps before writing if they do not fit.
     public func write(_ bytes: some Collection<UInt8>, at address: UInt64) throws(TrapReason) {
         let index = try Self.checkedRange(address, UInt64(bytes.count), within: byteCount)
+        guard !bytes.isEmpty else { return }
+        // Arrays and slices in one copy; the loop below is for other collections.
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { (base + index).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        if copied != nil { return }
         var cursor = base + index
         for byte in bytes {
             cursor.storeBytes(of: byte, as: UInt8.self)
