@@ -89,48 +89,16 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let request = CGI.Request(method: head.method.rawValue, path: path, query: query,
                                   headers: head.headers.map { ($0.name, $0.value) }, body: body)
         body = []
-        run(context: context, head: head, request: request, route: route, share: share, id: id)
-    }
-
-    private func run(context: ChannelHandlerContext, head: HTTPRequestHead, request: CGI.Request,
-                     route: CompiledRoute, share: Int, id: UInt64) {
-        let server = self.server, arrival = self.arrival, maxOutput = server.options.maxResponseBytes
-        let deadline = arrival + route.spec.relativeDeadlineUs * 1000
-        let (made, stdout, stderr, faasm) = server.sandbox(
-            for: route, tenant: tenant, input: request.body, arguments: CGI.arguments(request, route: route.spec.route),
-            environment: CGI.environment(request, route: route.spec.route, extra: route.spec.environment), deadline: deadline)
-        var job = made
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        server.queueChange(queued: 1)
-        let started = SendableBox<UInt64>(0)
         do {
-            job.onStart = {
-                started.value = MonotonicClock.now()
-                server.queueChange(queued: -1, running: 1)
-            }
-            try server.runner.start(job) { outcome in
-                let finished = MonotonicClock.now()
-                faasm?.releaseLocks()
-                server.queueChange(running: -1)
-                server.admission.release(share)
-                let runStart = started.value == 0 ? finished : started.value
-                route.statistics.record(runUs: (finished - runStart) / 1000)
-                let response = ServeResponse.make(outcome, stdout: stdout, faasmOutput: faasm?.output, maxOutput: maxOutput,
-                                                  contentType: route.spec.contentType)
-                let missed = finished > deadline
-                server.metrics.request(route: route.spec.route, status: response.status, latencyNs: finished - arrival,
-                                       missedDeadline: missed)
-                server.log(id: id, route: route.spec.route, response: response, queuedNs: runStart - arrival,
-                           runNs: finished - runStart, missed: missed, stderr: stderr.bytes)
+            try server.run(request, route: route, tenant: tenant, share: share, id: id, arrival: arrival) { response, _ in
                 loop.execute {
                     let (handler, context) = bound.value
                     handler.write(context, head, status: response.status, headers: response.headers, body: response.body)
                 }
             }
         } catch {
-            server.queueChange(queued: -1)
-            server.admission.release(share)
             write(context, head, status: 503, headers: [("Content-Type", "text/plain")],
                   body: Array("the server is shutting down\n".utf8))
         }

@@ -20,23 +20,31 @@ final class CompiledRoute: Sendable {
     /// Whether the module imports Faasm's host interface (`env.__faasm_*`).
     let usesFaasm: Bool
 
-    init(_ spec: ServeSpec.Route, defaults: EngineConfiguration) throws {
-        self.spec = spec
-        var configuration = defaults
-        if let tier = spec.tier { configuration.tier = tier }
-        if let bounds = spec.bounds { configuration.bounds = bounds }
+    /// The route of `spec` with its module read from `spec.path` (.wat: the text format)
+    /// and compiled.
+    convenience init(_ spec: ServeSpec.Route, defaults: EngineConfiguration) throws {
         guard let bytes = FileManager.default.contents(atPath: spec.path) else {
             throw ServeError("route \(spec.route): cannot read \(spec.path)")
         }
+        let engine: Engine, module: CompiledModule
         do {
-            engine = try Engine(configuration: configuration)
+            engine = try Engine(configuration: Self.configuration(spec, defaults: defaults))
             let binary = spec.path.hasSuffix(".wat")
-                ? try WAT.encode(String(decoding: bytes, as: UTF8.self), features: configuration.features) : [UInt8](bytes)
+                ? try WAT.encode(String(decoding: bytes, as: UTF8.self), features: engine.configuration.features)
+                : [UInt8](bytes)
             module = try engine.compile(binary)
         } catch {
             throw ServeError("route \(spec.route): \(spec.path): \(error)")
         }
-        let (engine, module) = (engine, module)
+        try self.init(spec, engine: engine, module: module)
+    }
+
+    /// The route of `spec` serving `module`, compiled by `engine`; runs the route's `init`
+    /// export, if any, for the snapshot.
+    init(_ spec: ServeSpec.Route, engine: Engine, module: CompiledModule) throws {
+        self.spec = spec
+        self.engine = engine
+        self.module = module
         usesFaasm = module.imports.contains { $0.module == "env" && $0.name.hasPrefix("__faasm_") }
         if let name = spec.initExport {
             snapshot = try Self.snapshot(after: name, spec, engine, module)
@@ -45,6 +53,14 @@ final class CompiledRoute: Sendable {
         }
         statistics = RouteStatistics(percentile: spec.admissionsPercentile, relativeDeadlineUs: spec.relativeDeadlineUs,
                                      expectedExecutionUs: spec.expectedExecutionUs)
+    }
+
+    /// The engine configuration of `spec`: the server's, with the route's tier and bounds.
+    static func configuration(_ spec: ServeSpec.Route, defaults: EngineConfiguration) -> EngineConfiguration {
+        var configuration = defaults
+        if let tier = spec.tier { configuration.tier = tier }
+        if let bounds = spec.bounds { configuration.bounds = bounds }
+        return configuration
     }
 }
 
