@@ -103,10 +103,14 @@ enum ServeFunctions {
 final class TestServer: @unchecked Sendable {
     let server: ServeServer
     let port: Int
+    /// Every tenant's port, in the spec's order (`port` is the first's).
+    let ports: [Int]
     let folder: String
 
+    /// `extraTenants` follows the tenant "test" in the spec (`, {...}`); `configure`
+    /// changes the options.
     init(preemption: PreemptionMode = .signal, workers: Int = 2, defaultTimeoutMs: UInt64 = 10_000,
-         extraRoutes: String = "") throws {
+         extraRoutes: String = "", extraTenants: String = "", configure: (inout ServeOptions) -> Void = { _ in }) throws {
         BuiltinTiers.register()
         var template = Array("/tmp/wasmlab-serve-XXXXXX".utf8CString)
         folder = String(cString: mkdtemp(&template))
@@ -135,17 +139,19 @@ final class TestServer: @unchecked Sendable {
               {"route": "/nozygote", "path": "zygote.wat", "relative-deadline-us": 50000},
               {"route": "/faasm", "path": "faasm.wat", "relative-deadline-us": 50000},
               {"route": "/chain", "path": "chain.wat", "relative-deadline-us": 50000}\(extraRoutes)
-            ]}]
+            ]}\(extraTenants)]
             """
         var options = ServeOptions()
         options.scheduler = SchedulerConfiguration(workers: workers, policy: .edf, preemption: preemption)
         options.defaultTimeoutMs = defaultTimeoutMs
+        configure(&options)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         server = try ServeServer(spec: try ServeSpec(json: Array(spec.utf8), folder: folder), options: options, logger: logger)
-        port = try server.start()[0].port
+        ports = try server.start().map(\.port)
+        port = ports[0]
     }
 
-    func client() throws -> HTTPTestClient { try #require(HTTPTestClient(port: port)) }
+    func client(port: Int? = nil) throws -> HTTPTestClient { try #require(HTTPTestClient(port: port ?? self.port)) }
 
     deinit { server.shutdown() }
 }

@@ -14,6 +14,16 @@ final class AsyncCalls: Sendable {
         var exitStatus: UInt32?
         /// The response the synchronous call would have had.
         var response: ServeResponse
+
+        /// The result of a sandbox that ended with `outcome`, answering `response`.
+        init(_ outcome: SandboxOutcome, response: ServeResponse) {
+            switch outcome {
+            case .returned: (completed, exitStatus) = (true, 0)
+            case .exited(let code): (completed, exitStatus) = (true, code)
+            case .trapped, .killed, .failed: (completed, exitStatus) = (false, nil)
+            }
+            self.response = response
+        }
     }
 
     /// Where a call is.

@@ -24,6 +24,15 @@ public struct ServeOptions: Sendable {
     /// The hard kill of routes without their own `timeout-ms`: no request holds a worker
     /// forever.
     public var defaultTimeoutMs: UInt64 = 10_000
+    /// Largest body of an upload (`PUT /f/...`, a module) or of a state value (`PUT /s/...`);
+    /// 413 above it.
+    public var maxUploadBytes = 64 << 20
+    /// The relative deadline of uploaded functions, µs (their other keys are a spec
+    /// route's defaults).
+    public var uploadedDeadlineUs: UInt64 = 100_000
+    /// Most finished asynchronous calls whose results are kept for `GET /status/<id>`;
+    /// past it the oldest are forgotten.
+    public var maxAsyncResults = 10_000
 
     /// The defaults: loopback, two workers under EDF, JIT with guard pages.
     public init() {}
@@ -44,6 +53,10 @@ public final class ServeServer: @unchecked Sendable {
     let state = StateStore()
     /// Calls chained by Faasm functions (`__faasm_chain_name`).
     let calls = ChainedCalls()
+    /// Calls invoked with `POST /f/<user>/<function>?async=1`.
+    let asyncCalls: AsyncCalls
+    /// Compiles uploaded modules off the event loop, one at a time.
+    let compiler = NIOThreadPool(numberOfThreads: 1)
     private let group: MultiThreadedEventLoopGroup
     private var channels: [Channel] = []
     private let inFlight = Mutex<(queued: Int, running: Int)>((0, 0))
@@ -59,10 +72,13 @@ public final class ServeServer: @unchecked Sendable {
         runner = SandboxRunner(scheduler: try Scheduler(options.scheduler))
         admission = AdmissionControl(workers: options.scheduler.workers)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        asyncCalls = AsyncCalls(limit: options.maxAsyncResults)
         tables = Mutex(try Self.compile(spec, engine: options.engine))
+        warnAboutShadowedRoutes(spec)
     }
 
-    /// Each tenant's routes, by tenant index; a reload swaps them whole.
+    /// Each tenant's routes, by tenant index: the spec's (a reload swaps them) and the
+    /// uploaded functions (kept across reloads).
     private let tables: Mutex<[RouteTable]>
 
     /// The routes of the tenant at `index`, as of now.
@@ -78,7 +94,8 @@ public final class ServeServer: @unchecked Sendable {
     /// changes: a module that does not compile leaves the old routes serving. Requests
     /// already admitted finish on the routes they matched. Tenants and their ports are
     /// fixed at start (a listening socket is not moved): a spec that changes them is
-    /// refused.
+    /// refused. Uploaded functions stay, except one whose route the new spec defines:
+    /// the spec's wins and the upload is dropped (logged).
     public func reload(_ newSpec: ServeSpec) throws {
         let current = spec.withLock { $0 }
         guard newSpec.tenants.map(\.name) == current.tenants.map(\.name),
@@ -87,13 +104,59 @@ public final class ServeServer: @unchecked Sendable {
         }
         let compiled = try Self.compile(newSpec, engine: options.engine)
         spec.withLock { $0 = newSpec }
-        tables.withLock { $0 = compiled }
+        let dropped = tables.withLock { tables -> [String] in
+            var dropped: [String] = []
+            for index in compiled.indices {
+                var uploaded = tables[index].uploaded
+                for name in uploaded.keys.sorted() where compiled[index].specRoute(named: name) != nil {
+                    uploaded[name] = nil
+                    dropped.append("\(compiled[index].tenant)/\(name)")
+                }
+                tables[index] = compiled[index].with(uploaded: uploaded)
+            }
+            return dropped
+        }
+        for name in dropped {
+            logger.warning("uploaded function dropped: the reloaded spec defines its route", metadata: ["function": "\(name)"])
+        }
+        warnAboutShadowedRoutes(newSpec)
+    }
+
+    /// How `install` went.
+    enum Installation {
+        case created, replaced
+        /// The spec defines the function's route: uploads cannot replace it.
+        case specRoute
+    }
+
+    /// Serves `function` as the route `/name` of the tenant at `index` from now on.
+    func install(_ function: UploadedFunction, tenant index: Int) -> Installation {
+        tables.withLock { tables in
+            let table = tables[index]
+            guard table.specRoute(named: function.name) == nil else { return .specRoute }
+            var uploaded = table.uploaded
+            let replaced = uploaded.updateValue(function, forKey: function.name) != nil
+            tables[index] = table.with(uploaded: uploaded)
+            return replaced ? .replaced : .created
+        }
+    }
+
+    /// Logs the spec routes that the invoke API's paths (`/f/`, `/s/`, `/status/`) hide in
+    /// part: requests below those prefixes go to the API.
+    private func warnAboutShadowedRoutes(_ spec: ServeSpec) {
+        for tenant in spec.tenants {
+            for route in tenant.routes where InvokeAPI.shadows(route.route) {
+                logger.warning("the invoke API answers the paths below /f/, /s/ and /status/ of this route",
+                               metadata: ["tenant": "\(tenant.name)", "route": "\(route.route)"])
+            }
+        }
     }
 
     /// Binds every tenant's port and starts accepting; returns the bound ports (a spec
     /// port of 0 gets an ephemeral one).
     @discardableResult
     public func start() throws -> [(tenant: String, port: Int)] {
+        compiler.start()
         var bound: [(tenant: String, port: Int)] = []
         for (index, tenant) in spec.withLock({ $0 }).tenants.enumerated() {
             let bootstrap = ServerBootstrap(group: group)
@@ -126,7 +189,9 @@ public final class ServeServer: @unchecked Sendable {
         for channel in channels { try? channel.close().wait() }
         channels.removeAll()
         runner.scheduler.shutdown()
-        // Responses of the last sandboxes are written on the event loop: let it drain.
+        try? compiler.syncShutdownGracefully()
+        // Responses of the last sandboxes and uploads are written on the event loop: let
+        // it drain.
         try? group.next().submit {}.wait()
         try? group.syncShutdownGracefully()
     }
@@ -176,7 +241,7 @@ extension ServeServer {
     func chain(_ name: String, _ input: [UInt8], tenant: Int, deadline: UInt64) -> UInt32? {
         let id = calls.register()
         let calls = self.calls
-        guard let route = table(tenant).routes.first(where: { $0.spec.route == "/" + name }) else {
+        guard let route = table(tenant).function(named: name) else {
             calls.finish(id, .init(status: 1, output: Array("no function \(name)\n".utf8)))
             return id
         }

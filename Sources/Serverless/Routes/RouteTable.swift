@@ -99,18 +99,48 @@ extension CompiledRoute {
 
 /// The routes of one tenant (one port), matched by path: exactly, or as a prefix
 /// followed by `/` (the rest is the function's `PATH_INFO`); the longest route wins.
+/// The spec's routes and the functions uploaded through the invoke API (each served at
+/// `/name`) are kept apart, so that a reload replaces only the former.
 struct RouteTable: Sendable {
     let tenant: String
+    /// The spec's routes.
     let routes: [CompiledRoute]
+    /// Uploaded functions by name; none has the route of a spec route.
+    let uploaded: [String: UploadedFunction]
+    /// Both, matched together.
+    private let all: [CompiledRoute]
+
+    init(tenant: String, routes: [CompiledRoute], uploaded: [String: UploadedFunction] = [:]) {
+        self.tenant = tenant
+        self.routes = routes
+        self.uploaded = uploaded
+        all = routes + uploaded.values.map(\.route)
+    }
+
+    /// The same spec routes with `uploaded` as the uploaded functions.
+    func with(uploaded: [String: UploadedFunction]) -> RouteTable {
+        RouteTable(tenant: tenant, routes: routes, uploaded: uploaded)
+    }
 
     func match(_ path: String) -> CompiledRoute? {
         var best: CompiledRoute?
-        for route in routes {
+        for route in all {
             let r = route.spec.route
             let matches = path == r || (path.hasPrefix(r) && (r.hasSuffix("/") || path.dropFirst(r.count).hasPrefix("/")))
             if matches && r.count > (best?.spec.route.count ?? -1) { best = route }
         }
         return best
+    }
+
+    /// The function `name` (chaining, the invoke API): the route `/name` exactly, from the
+    /// spec or uploaded.
+    func function(named name: String) -> CompiledRoute? {
+        specRoute(named: name) ?? uploaded[name]?.route
+    }
+
+    /// The spec's route `/name`, if it has one.
+    func specRoute(named name: String) -> CompiledRoute? {
+        routes.first { $0.spec.route == "/" + name }
     }
 }
 
