@@ -23,7 +23,9 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             SIGINT or SIGTERM: stop accepting, answer what was admitted, exit 0. SIGHUP: read the \
             spec again and swap in its routes (modules compiled first; on any error the old \
-            routes keep serving).
+            routes keep serving; uploaded functions stay). Each tenant's port also serves \
+            Faasm's invoke API: PUT/GET/POST /f/<tenant>/<function>, PUT/GET /s/<tenant>/<key>, \
+            GET /status/<id>.
             """)
 
     @Argument(help: "The spec: a JSON array of tenants with their routes (Sledge's format; Docs/Serverless.md).")
@@ -47,6 +49,10 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("timeout-ms"), help: "Hard kill of routes without their own timeout-ms, in milliseconds.")
     var timeoutMs = 10_000
 
+    @Option(name: .customLong("max-upload-bytes"),
+            help: "Largest module (PUT /f/...) or state value (PUT /s/...) the invoke API accepts, in bytes.")
+    var maxUploadBytes = 64 << 20
+
     @OptionGroup var engine: EngineOptions
 
     /// The spec file, read and checked.
@@ -60,6 +66,9 @@ struct ServeCommand: ParsableCommand {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be from 1 to 256") }
         guard quantum >= 50 else { throw ValidationError("--quantum must be at least 50 µs") }
         guard timeoutMs >= 1 else { throw ValidationError("--timeout-ms must be at least 1") }
+        guard maxUploadBytes >= 1 && maxUploadBytes <= Int(Int32.max) else {
+            throw ValidationError("--max-upload-bytes must be from 1 to \(Int32.max)")
+        }
     }
 
     func run() throws {
@@ -86,6 +95,7 @@ struct ServeCommand: ParsableCommand {
         var options = ServeOptions()
         options.host = listen
         options.defaultTimeoutMs = UInt64(timeoutMs)
+        options.maxUploadBytes = maxUploadBytes
         options.scheduler = SchedulerConfiguration(workers: workers, policy: policy, quantum: UInt64(quantum) * 1000,
                                                    preemption: preempt)
         options.engine = EngineConfiguration(tier: engine.tier, bounds: engine.bounds, allowUnsafeStrategies: engine.allowUnsafe)
