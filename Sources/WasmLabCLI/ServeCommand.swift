@@ -23,7 +23,9 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             SIGINT or SIGTERM: stop accepting, answer what was admitted, exit 0. SIGHUP: read the \
             spec again and swap in its routes (modules compiled first; on any error the old \
-            routes keep serving).
+            routes keep serving; uploaded functions stay). Each tenant's port also serves \
+            Faasm's invoke API: PUT/GET/POST /f/<tenant>/<function>, PUT/GET /s/<tenant>/<key>, \
+            GET /status/<id>.
             """)
 
     @Argument(help: "The spec: a JSON array of tenants with their routes (Sledge's format; Docs/Serverless.md).")
@@ -54,6 +56,10 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --redis: the host other nodes reach this one at (default: --listen).", valueName: "host"))
     var advertise: String?
 
+    @Option(name: .customLong("max-upload-bytes"),
+            help: "Largest module (PUT /f/...) or state value (PUT /s/...) the invoke API accepts, in bytes.")
+    var maxUploadBytes = 64 << 20
+
     @OptionGroup var engine: EngineOptions
 
     /// The spec file, read and checked.
@@ -69,6 +75,9 @@ struct ServeCommand: ParsableCommand {
         guard timeoutMs >= 1 else { throw ValidationError("--timeout-ms must be at least 1") }
         if let redis {
             do { _ = try RedisTier(address: redis) } catch { throw ValidationError("--redis: \(error)") }
+        }
+        guard maxUploadBytes >= 1 && maxUploadBytes <= Int(Int32.max) else {
+            throw ValidationError("--max-upload-bytes must be from 1 to \(Int32.max)")
         }
     }
 
@@ -98,6 +107,7 @@ struct ServeCommand: ParsableCommand {
         options.defaultTimeoutMs = UInt64(timeoutMs)
         options.redis = redis
         options.advertise = advertise
+        options.maxUploadBytes = maxUploadBytes
         options.scheduler = SchedulerConfiguration(workers: workers, policy: policy, quantum: UInt64(quantum) * 1000,
                                                    preemption: preempt)
         options.engine = EngineConfiguration(tier: engine.tier, bounds: engine.bounds, allowUnsafeStrategies: engine.allowUnsafe)

@@ -341,6 +341,8 @@ expect "serve names tenant, route and field" grep -q 'tenant "t", route "/f", fi
 expect "serve of a missing spec exits 64" test $? -eq 64
 "$wasmlab" serve serve.json --workers 0 2> /dev/null
 expect "serve --workers 0 exits 64" test $? -eq 64
+"$wasmlab" serve serve.json --max-upload-bytes 0 2> /dev/null
+expect "serve --max-upload-bytes 0 exits 64" test $? -eq 64
 spec one.wat
 "$wasmlab" serve serve.json > serve-out.txt 2> serve-log.txt &
 server=$!
@@ -355,6 +357,28 @@ kill -HUP $server
 sleep 1
 expect "a reload that fails keeps the old routes" test "$(curl -s "http://127.0.0.1:$port/f")" = two
 expect "a refused reload is logged" grep -q "reload refused" serve-log.txt
+# The invoke API: a Faasm function uploaded in the text format is live at once (by the API
+# and as a route), stays across a reload, and another tenant's name is refused.
+cat > greet.wat <<'EOF'
+(module
+  (import "env" "__faasm_read_input" (func $in (param i32 i32) (result i32)))
+  (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+  (memory (export "memory") 1) (data (i32.const 1018) "hello ")
+  (func (export "_start") (call $out (i32.const 1018) (i32.add (call $in (i32.const 1024) (i32.const 1000)) (i32.const 6)))))
+EOF
+api="http://127.0.0.1:$port"
+status=$(curl -s -o /dev/null -w '%{http_code}' -X PUT --data-binary @greet.wat "$api/f/t/greet")
+expect "PUT /f/t/greet uploads (got $status)" test "$status" = 201
+expect "POST /f/t/greet invokes it" test "$(curl -s --data-binary bob "$api/f/t/greet")" = "hello bob"
+expect "the upload is the route /greet" test "$(curl -s --data-binary ann "$api/greet")" = "hello ann"
+spec one.wat
+kill -HUP $server
+sleep 1
+expect "uploads stay across a reload" test "$(curl -s --data-binary eve "$api/f/t/greet")" = "hello eve"
+expect "the reload took" test "$(curl -s "$api/f")" = one
+status=$(curl -s -o /dev/null -w '%{http_code}' -X PUT --data-binary @greet.wat "$api/f/u/greet")
+expect "another tenant's functions are 403 (got $status)" test "$status" = 403
+expect "a spec route below /f/ hidden by the API is logged" grep -q "the invoke API answers the paths below" serve-log.txt
 kill -TERM $server
 wait $server
 expect "serve exits 0 on SIGTERM" test $? -eq 0

@@ -7,6 +7,7 @@ final class HTTPTestClient {
         var status: Int
         var headers: [String: String]
         var body: String
+        var bytes: [UInt8]
     }
 
     private let fd: Int32
@@ -32,8 +33,9 @@ final class HTTPTestClient {
 
     deinit { close(fd) }
 
-    func send(_ text: String) {
-        let bytes = Array(text.utf8)
+    func send(_ text: String) { send(bytes: Array(text.utf8)) }
+
+    func send(bytes: [UInt8]) {
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + sent, bytes.count - sent) }
@@ -44,10 +46,15 @@ final class HTTPTestClient {
 
     /// `GET PATH` (or a request with a body), keep-alive.
     func request(_ path: String, method: String = "GET", body: String = "", headers: [String] = []) -> Response? {
+        request(path, method: method, bytes: Array(body.utf8), headers: headers)
+    }
+
+    /// A request whose body is any bytes.
+    func request(_ path: String, method: String, bytes: [UInt8], headers: [String] = []) -> Response? {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\n"
         for h in headers { text += h + "\r\n" }
-        if !body.isEmpty || method == "POST" { text += "Content-Length: \(body.utf8.count)\r\n" }
-        send(text + "\r\n" + body)
+        if !bytes.isEmpty || method == "POST" || method == "PUT" { text += "Content-Length: \(bytes.count)\r\n" }
+        send(bytes: Array((text + "\r\n").utf8) + bytes)
         return read()
     }
 
@@ -66,9 +73,9 @@ final class HTTPTestClient {
                 }
                 let length = Int(headers["content-length"] ?? "0") ?? 0
                 while pending.count < end + 4 + length { guard fill() else { return nil } }
-                let body = String(decoding: pending[(end + 4) ..< (end + 4 + length)], as: UTF8.self)
+                let bytes = Array(pending[(end + 4) ..< (end + 4 + length)])
                 pending.removeFirst(end + 4 + length)
-                return Response(status: status, headers: headers, body: body)
+                return Response(status: status, headers: headers, body: String(decoding: bytes, as: UTF8.self), bytes: bytes)
             }
             guard fill() else { return nil }
         }

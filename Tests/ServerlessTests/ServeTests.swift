@@ -164,10 +164,15 @@ enum ServeFunctions {
 final class TestServer: @unchecked Sendable {
     let server: ServeServer
     let port: Int
+    /// Every tenant's port, in the spec's order (`port` is the first's).
+    let ports: [Int]
     let folder: String
 
+    /// `extraTenants` follows the tenant "test" in the spec (`, {...}`); `configure`
+    /// changes the options.
     init(preemption: PreemptionMode = .signal, workers: Int = 2, defaultTimeoutMs: UInt64 = 10_000,
-         extraRoutes: String = "", redis: String? = nil, tenant: String = "test") throws {
+         extraRoutes: String = "", extraTenants: String = "", redis: String? = nil, tenant: String = "test",
+         configure: (inout ServeOptions) -> Void = { _ in }) throws {
         BuiltinTiers.register()
         var template = Array("/tmp/wasmlab-serve-XXXXXX".utf8CString)
         folder = String(cString: mkdtemp(&template))
@@ -202,18 +207,20 @@ final class TestServer: @unchecked Sendable {
               {"route": "/gcount", "path": "gcount.wat", "relative-deadline-us": 50000},
               {"route": "/chain4", "path": "chain4.wat", "relative-deadline-us": 50000},
               {"route": "/relay", "path": "relay.wat", "relative-deadline-us": 50000}\(extraRoutes)
-            ]}]
+            ]}\(extraTenants)]
             """
         var options = ServeOptions()
         options.scheduler = SchedulerConfiguration(workers: workers, policy: .edf, preemption: preemption)
         options.defaultTimeoutMs = defaultTimeoutMs
         options.redis = redis
+        configure(&options)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         server = try ServeServer(spec: try ServeSpec(json: Array(spec.utf8), folder: folder), options: options, logger: logger)
-        port = try server.start()[0].port
+        ports = try server.start().map(\.port)
+        port = ports[0]
     }
 
-    func client() throws -> HTTPTestClient { try #require(HTTPTestClient(port: port)) }
+    func client(port: Int? = nil) throws -> HTTPTestClient { try #require(HTTPTestClient(port: port ?? self.port)) }
 
     deinit { server.shutdown() }
 }

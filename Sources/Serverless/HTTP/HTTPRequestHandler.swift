@@ -6,18 +6,23 @@ import WASI
 import WasmRuntime
 
 /// One connection's requests: collects a request (head, body up to the route's limit),
-/// answers what the server answers itself (404, 413, 429, `/healthz`, `/metrics`) and
-/// hands the rest to a sandbox, writing its response back on this event loop. NIO's
-/// pipelining handler in front of it holds later requests of the connection until the
-/// current one is answered, so every request gets exactly one response, in order.
+/// answers what the server answers itself (404, 413, 429, `/healthz`, `/metrics`, the
+/// invoke API below `/f/`, `/s/` and `/status/`) and hands the rest to a sandbox, writing
+/// its response back on this event loop. NIO's pipelining handler in front of it holds
+/// later requests of the connection until the current one is answered, so every request
+/// gets exactly one response, in order.
 final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let server: ServeServer
     private let tenant: Int
+    private let api: InvokeAPI
     private var head: HTTPRequestHead?
     private var route: CompiledRoute?
+    /// The request's target when it is the invoke API's.
+    private var target: InvokeAPI.Target?
+    private var limit = 0
     private var body: [UInt8] = []
     private var tooLarge = false
     private var arrival: UInt64 = 0
@@ -25,6 +30,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     init(server: ServeServer, tenant: Int) {
         self.server = server
         self.tenant = tenant
+        api = InvokeAPI(server: server, tenant: tenant)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -34,10 +40,17 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             arrival = MonotonicClock.now()
             body = []
             tooLarge = false
-            route = server.table(tenant).match(Self.split(h.uri).path)
+            let (path, query) = Self.split(h.uri)
+            target = api.target(method: h.method, path: path, query: query)
+            if let target {
+                route = api.route(for: target)
+                limit = api.bodyLimit(target, route: route)
+            } else {
+                route = server.table(tenant).match(path)
+                limit = route?.spec.maxRequestBytes ?? 0
+            }
         case .body(var buffer):
             guard !tooLarge else { return }
-            let limit = route?.spec.maxRequestBytes ?? 0
             if body.count + buffer.readableBytes > limit {
                 // Keep reading (and dropping) the rest: the connection stays usable.
                 tooLarge = true
@@ -68,72 +81,102 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             let text = server.metrics.exposition(scheduler: server.runner.scheduler, load: server.admission.load)
             return write(context, head, status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: text)
         }
+        if let target {
+            self.target = nil
+            return dispatchAPI(context: context, head: head, target: target, path: path, id: id)
+        }
         guard let route else {
             server.logger.info("request", metadata: ["id": "\(id)", "path": "\(path)", "status": "404"])
             return write(context, head, status: 404, headers: [("Content-Type", "text/plain")],
                          body: Array("no route for \(path)\n".utf8))
         }
-        let name = route.spec.route
         if tooLarge {
-            server.logger.info("request", metadata: ["id": "\(id)", "route": "\(name)", "status": "413"])
-            server.metrics.request(route: name, status: 413, latencyNs: MonotonicClock.now() - arrival, missedDeadline: false)
-            return write(context, head, status: 413, headers: [("Content-Type", "text/plain")],
-                         body: Array("request body over \(route.spec.maxRequestBytes) bytes\n".utf8))
+            return refuseTooLarge(context, head, route: route, id: id)
         }
+        let request = CGI.Request(method: head.method.rawValue, path: path, query: query,
+                                  headers: head.headers.map { ($0.name, $0.value) }, body: body)
+        body = []
+        admitAndRun(context: context, head: head, request: request, route: route, async: false, id: id)
+    }
+
+    /// A request of the invoke API: answered now, once its upload has compiled, or by
+    /// running its function as its route's requests run.
+    private func dispatchAPI(context: ChannelHandlerContext, head: HTTPRequestHead, target: InvokeAPI.Target,
+                             path: String, id: UInt64) {
+        let request = body
+        body = []
+        switch api.answer(target, route: route, body: request, tooLarge: tooLarge, eventLoop: context.eventLoop) {
+        case .now(let response):
+            respond(context, head, response, path: path, id: id)
+        case .later(let future):
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            future.whenSuccess { response in
+                let (handler, context) = bound.value
+                handler.respond(context, head, response, path: path, id: id)
+            }
+        case .invoke(let route, let async, let query):
+            let cgi = CGI.Request(method: head.method.rawValue, path: route.spec.route, query: query,
+                                  headers: head.headers.map { ($0.name, $0.value) }, body: request)
+            admitAndRun(context: context, head: head, request: cgi, route: route, async: async, id: id)
+        }
+    }
+
+    /// Writes an API response and logs it.
+    private func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: ServeResponse,
+                         path: String, id: UInt64) {
+        server.logger.info("request", metadata: ["id": "\(id)", "method": "\(head.method.rawValue)", "path": "\(path)",
+                                                 "status": "\(response.status)"])
+        write(context, head, status: response.status, headers: response.headers, body: response.body)
+    }
+
+    private func refuseTooLarge(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, route: CompiledRoute, id: UInt64) {
+        let name = route.spec.route
+        server.logger.info("request", metadata: ["id": "\(id)", "route": "\(name)", "status": "413"])
+        server.metrics.request(route: name, status: 413, latencyNs: MonotonicClock.now() - arrival, missedDeadline: false)
+        write(context, head, status: 413, headers: [("Content-Type", "text/plain")],
+              body: Array("request body over \(route.spec.maxRequestBytes) bytes\n".utf8))
+    }
+
+    /// Admission control (429 when refused), then a sandbox of `route` for `request`: its
+    /// response is written when it ends, or, for an asynchronous call, 202 with the call's
+    /// id at once and the response kept for `GET /status/<id>`.
+    private func admitAndRun(context: ChannelHandlerContext, head: HTTPRequestHead, request: CGI.Request,
+                             route: CompiledRoute, async: Bool, id: UInt64) {
+        let name = route.spec.route
         guard server.queuedCount < server.options.maxQueued, let share = server.admission.admit(route.statistics) else {
             server.metrics.refused(route: name)
             server.logger.info("request", metadata: ["id": "\(id)", "route": "\(name)", "status": "429"])
             return write(context, head, status: 429, headers: [("Content-Type", "text/plain"), ("Retry-After", "1")],
                          body: Array("over capacity, retry later\n".utf8))
         }
-        let request = CGI.Request(method: head.method.rawValue, path: path, query: query,
-                                  headers: head.headers.map { ($0.name, $0.value) }, body: body)
-        body = []
-        run(context: context, head: head, request: request, route: route, share: share, id: id)
-    }
-
-    private func run(context: ChannelHandlerContext, head: HTTPRequestHead, request: CGI.Request,
-                     route: CompiledRoute, share: Int, id: UInt64) {
-        let server = self.server, arrival = self.arrival, maxOutput = server.options.maxResponseBytes
-        let deadline = arrival + route.spec.relativeDeadlineUs * 1000
-        let (made, stdout, stderr, faasm) = server.sandbox(
-            for: route, tenant: tenant, input: request.body, arguments: CGI.arguments(request, route: route.spec.route),
-            environment: CGI.environment(request, route: route.spec.route, extra: route.spec.environment), deadline: deadline)
-        var job = made
-        let loop = context.eventLoop
-        let bound = NIOLoopBound((self, context), eventLoop: loop)
-        server.queueChange(queued: 1)
-        let started = SendableBox<UInt64>(0)
-        do {
-            job.onStart = {
-                started.value = MonotonicClock.now()
-                server.queueChange(queued: -1, running: 1)
-            }
-            try server.runner.start(job) { outcome in
-                let finished = MonotonicClock.now()
-                faasm?.releaseLocks()
-                server.queueChange(running: -1)
-                server.admission.release(share)
-                let runStart = started.value == 0 ? finished : started.value
-                route.statistics.record(runUs: (finished - runStart) / 1000)
-                let response = ServeResponse.make(outcome, stdout: stdout, faasmOutput: faasm?.output,
-                                                  globalTierFailure: faasm?.globalTierFailure, maxOutput: maxOutput,
-                                                  contentType: route.spec.contentType)
-                let missed = finished > deadline
-                server.metrics.request(route: route.spec.route, status: response.status, latencyNs: finished - arrival,
-                                       missedDeadline: missed)
-                server.log(id: id, route: route.spec.route, response: response, queuedNs: runStart - arrival,
-                           runNs: finished - runStart, missed: missed, stderr: stderr.bytes)
+        let completion: @Sendable (ServeResponse, SandboxOutcome) -> Void
+        var call: UInt64 = 0
+        if async {
+            let calls = server.asyncCalls
+            call = calls.start(tenant: tenant)
+            completion = { [call] response, outcome in calls.finish(call, .init(outcome, response: response)) }
+        } else {
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((self, context), eventLoop: loop)
+            completion = { response, _ in
                 loop.execute {
                     let (handler, context) = bound.value
                     handler.write(context, head, status: response.status, headers: response.headers, body: response.body)
                 }
             }
+        }
+        do {
+            try server.run(request, route: route, tenant: tenant, share: share, id: id, arrival: arrival,
+                           completion: completion)
         } catch {
-            server.queueChange(queued: -1)
-            server.admission.release(share)
-            write(context, head, status: 503, headers: [("Content-Type", "text/plain")],
-                  body: Array("the server is shutting down\n".utf8))
+            if async { server.asyncCalls.cancel(call) }
+            return write(context, head, status: 503, headers: [("Content-Type", "text/plain")],
+                         body: Array("the server is shutting down\n".utf8))
+        }
+        if async {
+            let response = InvokeAPI.accepted(call)
+            server.logger.info("request", metadata: ["id": "\(id)", "route": "\(name)", "status": "202", "call": "\(call)"])
+            write(context, head, status: response.status, headers: response.headers, body: response.body)
         }
     }
 

@@ -29,6 +29,15 @@ public struct ServeOptions: Sendable {
     public var redis: String?
     /// The host other nodes reach this one at (nil: `host`).
     public var advertise: String?
+    /// Largest body of an upload (`PUT /f/...`, a module) or of a state value (`PUT /s/...`);
+    /// 413 above it.
+    public var maxUploadBytes = 64 << 20
+    /// The relative deadline of uploaded functions, µs (their other keys are a spec
+    /// route's defaults).
+    public var uploadedDeadlineUs: UInt64 = 100_000
+    /// Most finished asynchronous calls whose results are kept for `GET /status/<id>`;
+    /// past it the oldest are forgotten.
+    public var maxAsyncResults = 10_000
 
     /// The defaults: loopback, two workers under EDF, JIT with guard pages.
     public init() {}
@@ -50,6 +59,10 @@ public final class ServeServer: @unchecked Sendable {
     let state: StateStore
     /// Calls chained by Faasm functions (`__faasm_chain_name`).
     let calls = ChainedCalls()
+    /// Calls invoked with `POST /f/<user>/<function>?async=1`.
+    let asyncCalls: AsyncCalls
+    /// Compiles uploaded modules off the event loop, one at a time.
+    let compiler = NIOThreadPool(numberOfThreads: 1)
     private let group: MultiThreadedEventLoopGroup
     private var channels: [Channel] = []
     /// With a global tier: where the tenants' functions are served (this node's entries
@@ -85,10 +98,13 @@ public final class ServeServer: @unchecked Sendable {
         admission = AdmissionControl(workers: options.scheduler.workers)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         forwarder = CallForwarder(group: group)
+        asyncCalls = AsyncCalls(limit: options.maxAsyncResults)
         tables = Mutex(try Self.compile(spec, engine: options.engine))
+        warnAboutShadowedRoutes(spec)
     }
 
-    /// Each tenant's routes, by tenant index; a reload swaps them whole.
+    /// Each tenant's routes, by tenant index: the spec's (a reload swaps them) and the
+    /// uploaded functions (kept across reloads).
     private let tables: Mutex<[RouteTable]>
 
     /// The routes of the tenant at `index`, as of now.
@@ -104,7 +120,8 @@ public final class ServeServer: @unchecked Sendable {
     /// changes: a module that does not compile leaves the old routes serving. Requests
     /// already admitted finish on the routes they matched. Tenants and their ports are
     /// fixed at start (a listening socket is not moved): a spec that changes them is
-    /// refused.
+    /// refused. Uploaded functions stay, except one whose route the new spec defines:
+    /// the spec's wins and the upload is dropped (logged).
     public func reload(_ newSpec: ServeSpec) throws {
         let current = spec.withLock { $0 }
         guard newSpec.tenants.map(\.name) == current.tenants.map(\.name),
@@ -113,19 +130,69 @@ public final class ServeServer: @unchecked Sendable {
         }
         let compiled = try Self.compile(newSpec, engine: options.engine)
         spec.withLock { $0 = newSpec }
-        tables.withLock { $0 = compiled }
-        warmHosts?.update(functions: compiled.map(Self.functionNames))
+        let dropped = tables.withLock { tables -> [String] in
+            var dropped: [String] = []
+            for index in compiled.indices {
+                var uploaded = tables[index].uploaded
+                for name in uploaded.keys.sorted() where compiled[index].specRoute(named: name) != nil {
+                    uploaded[name] = nil
+                    dropped.append("\(compiled[index].tenant)/\(name)")
+                }
+                tables[index] = compiled[index].with(uploaded: uploaded)
+            }
+            return dropped
+        }
+        for name in dropped {
+            logger.warning("uploaded function dropped: the reloaded spec defines its route", metadata: ["function": "\(name)"])
+        }
+        warnAboutShadowedRoutes(newSpec)
+        warmHosts?.update(functions: tables.withLock { $0.map(Self.functionNames) })
     }
 
-    /// The routes of a tenant that chaining can name: one path segment, without the "/".
+    /// The functions of a tenant that chaining can name (and other nodes can be sent):
+    /// spec routes of one path segment, without the "/", and uploaded functions.
     private static func functionNames(_ table: RouteTable) -> [String] {
         table.routes.map { String($0.spec.route.dropFirst()) }.filter { !$0.isEmpty && !$0.contains("/") }
+            + table.uploaded.keys.sorted()
+    }
+
+    /// How `install` went.
+    enum Installation {
+        case created, replaced
+        /// The spec defines the function's route: uploads cannot replace it.
+        case specRoute
+    }
+
+    /// Serves `function` as the route `/name` of the tenant at `index` from now on.
+    func install(_ function: UploadedFunction, tenant index: Int) -> Installation {
+        let installation = tables.withLock { tables -> Installation in
+            let table = tables[index]
+            guard table.specRoute(named: function.name) == nil else { return .specRoute }
+            var uploaded = table.uploaded
+            let replaced = uploaded.updateValue(function, forKey: function.name) != nil
+            tables[index] = table.with(uploaded: uploaded)
+            return replaced ? .replaced : .created
+        }
+        if installation != .specRoute { warmHosts?.update(functions: tables.withLock { $0.map(Self.functionNames) }) }
+        return installation
+    }
+
+    /// Logs the spec routes that the invoke API's paths (`/f/`, `/s/`, `/status/`) hide in
+    /// part: requests below those prefixes go to the API.
+    private func warnAboutShadowedRoutes(_ spec: ServeSpec) {
+        for tenant in spec.tenants {
+            for route in tenant.routes where InvokeAPI.shadows(route.route) {
+                logger.warning("the invoke API answers the paths below /f/, /s/ and /status/ of this route",
+                               metadata: ["tenant": "\(tenant.name)", "route": "\(route.route)"])
+            }
+        }
     }
 
     /// Binds every tenant's port and starts accepting; returns the bound ports (a spec
     /// port of 0 gets an ephemeral one).
     @discardableResult
     public func start() throws -> [(tenant: String, port: Int)] {
+        compiler.start()
         var bound: [(tenant: String, port: Int)] = []
         for (index, tenant) in spec.withLock({ $0 }).tenants.enumerated() {
             let bootstrap = ServerBootstrap(group: group)
@@ -166,7 +233,9 @@ public final class ServeServer: @unchecked Sendable {
         for channel in channels { try? channel.close().wait() }
         channels.removeAll()
         runner.scheduler.shutdown()
-        // Responses of the last sandboxes are written on the event loop: let it drain.
+        try? compiler.syncShutdownGracefully()
+        // Responses of the last sandboxes and uploads are written on the event loop: let
+        // it drain.
         try? group.next().submit {}.wait()
         try? group.syncShutdownGracefully()
     }
@@ -223,7 +292,7 @@ extension ServeServer {
     func chain(_ name: String, _ input: [UInt8], arguments: [String] = [], tenant: Int, deadline: UInt64) -> UInt32? {
         let id = calls.register()
         let calls = self.calls
-        let local = table(tenant).routes.first(where: { $0.spec.route == "/" + name })
+        let local = table(tenant).function(named: name)
         let beyond = queuedCount - options.scheduler.workers + 1
         if let warmHosts, local == nil || beyond > 0,
            case let others = warmHosts.otherHosts(tenant: tenant, function: name), !others.isEmpty,

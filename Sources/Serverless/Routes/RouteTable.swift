@@ -20,23 +20,31 @@ final class CompiledRoute: Sendable {
     /// Whether the module imports Faasm's host interface (`env.__faasm_*`).
     let usesFaasm: Bool
 
-    init(_ spec: ServeSpec.Route, defaults: EngineConfiguration) throws {
-        self.spec = spec
-        var configuration = defaults
-        if let tier = spec.tier { configuration.tier = tier }
-        if let bounds = spec.bounds { configuration.bounds = bounds }
+    /// The route of `spec` with its module read from `spec.path` (.wat: the text format)
+    /// and compiled.
+    convenience init(_ spec: ServeSpec.Route, defaults: EngineConfiguration) throws {
         guard let bytes = FileManager.default.contents(atPath: spec.path) else {
             throw ServeError("route \(spec.route): cannot read \(spec.path)")
         }
+        let engine: Engine, module: CompiledModule
         do {
-            engine = try Engine(configuration: configuration)
+            engine = try Engine(configuration: Self.configuration(spec, defaults: defaults))
             let binary = spec.path.hasSuffix(".wat")
-                ? try WAT.encode(String(decoding: bytes, as: UTF8.self), features: configuration.features) : [UInt8](bytes)
+                ? try WAT.encode(String(decoding: bytes, as: UTF8.self), features: engine.configuration.features)
+                : [UInt8](bytes)
             module = try engine.compile(binary)
         } catch {
             throw ServeError("route \(spec.route): \(spec.path): \(error)")
         }
-        let (engine, module) = (engine, module)
+        try self.init(spec, engine: engine, module: module)
+    }
+
+    /// The route of `spec` serving `module`, compiled by `engine`; runs the route's `init`
+    /// export, if any, for the snapshot.
+    init(_ spec: ServeSpec.Route, engine: Engine, module: CompiledModule) throws {
+        self.spec = spec
+        self.engine = engine
+        self.module = module
         usesFaasm = module.imports.contains { $0.module == "env" && $0.name.hasPrefix("__faasm_") }
         if usesFaasm, let problem = FaasmHost.unsupportedImport(of: module) {
             throw ServeError("route \(spec.route): \(problem)")
@@ -48,6 +56,14 @@ final class CompiledRoute: Sendable {
         }
         statistics = RouteStatistics(percentile: spec.admissionsPercentile, relativeDeadlineUs: spec.relativeDeadlineUs,
                                      expectedExecutionUs: spec.expectedExecutionUs)
+    }
+
+    /// The engine configuration of `spec`: the server's, with the route's tier and bounds.
+    static func configuration(_ spec: ServeSpec.Route, defaults: EngineConfiguration) -> EngineConfiguration {
+        var configuration = defaults
+        if let tier = spec.tier { configuration.tier = tier }
+        if let bounds = spec.bounds { configuration.bounds = bounds }
+        return configuration
     }
 }
 
@@ -86,18 +102,48 @@ extension CompiledRoute {
 
 /// The routes of one tenant (one port), matched by path: exactly, or as a prefix
 /// followed by `/` (the rest is the function's `PATH_INFO`); the longest route wins.
+/// The spec's routes and the functions uploaded through the invoke API (each served at
+/// `/name`) are kept apart, so that a reload replaces only the former.
 struct RouteTable: Sendable {
     let tenant: String
+    /// The spec's routes.
     let routes: [CompiledRoute]
+    /// Uploaded functions by name; none has the route of a spec route.
+    let uploaded: [String: UploadedFunction]
+    /// Both, matched together.
+    private let all: [CompiledRoute]
+
+    init(tenant: String, routes: [CompiledRoute], uploaded: [String: UploadedFunction] = [:]) {
+        self.tenant = tenant
+        self.routes = routes
+        self.uploaded = uploaded
+        all = routes + uploaded.values.map(\.route)
+    }
+
+    /// The same spec routes with `uploaded` as the uploaded functions.
+    func with(uploaded: [String: UploadedFunction]) -> RouteTable {
+        RouteTable(tenant: tenant, routes: routes, uploaded: uploaded)
+    }
 
     func match(_ path: String) -> CompiledRoute? {
         var best: CompiledRoute?
-        for route in routes {
+        for route in all {
             let r = route.spec.route
             let matches = path == r || (path.hasPrefix(r) && (r.hasSuffix("/") || path.dropFirst(r.count).hasPrefix("/")))
             if matches && r.count > (best?.spec.route.count ?? -1) { best = route }
         }
         return best
+    }
+
+    /// The function `name` (chaining, the invoke API): the route `/name` exactly, from the
+    /// spec or uploaded.
+    func function(named name: String) -> CompiledRoute? {
+        specRoute(named: name) ?? uploaded[name]?.route
+    }
+
+    /// The spec's route `/name`, if it has one.
+    func specRoute(named name: String) -> CompiledRoute? {
+        routes.first { $0.spec.route == "/" + name }
     }
 }
 

@@ -51,6 +51,20 @@ public struct ServeSpec: Sendable, Equatable {
         /// An export run once when the route is loaded (Faasm's zygote); the instance's
         /// state after it is the snapshot every request starts from. Nil: none.
         public var initExport: String? = nil
+
+        static let defaultAdmissionsPercentile = 70
+        static let defaultExpectedExecutionUs: UInt64 = 1000
+        static let defaultContentType = "text/plain"
+        static let defaultMaxRequestBytes = 1 << 20
+
+        /// A route with every optional key at its default (what a spec that gives only
+        /// `route`, `path` and `relative-deadline-us` gets).
+        static func defaults(route: String, path: String, relativeDeadlineUs: UInt64) -> Route {
+            Route(route: route, path: path, relativeDeadlineUs: relativeDeadlineUs,
+                  admissionsPercentile: defaultAdmissionsPercentile, expectedExecutionUs: defaultExpectedExecutionUs,
+                  contentType: defaultContentType, tier: nil, bounds: nil, timeoutMs: nil, memoryLimitPages: nil,
+                  maxRequestBytes: defaultMaxRequestBytes, environment: [], directories: [])
+        }
     }
 
     /// The tenants, in the spec's order.
@@ -162,15 +176,18 @@ public struct ServeSpec: Sendable, Equatable {
             route: path,
             path: resolve(module, in: folder),
             relativeDeadlineUs: UInt64(try reader.integer("relative-deadline-us", in: 1 ... Int.max)),
-            admissionsPercentile: try reader.integer("admissions-percentile", in: 50 ... 99, default: 70),
-            expectedExecutionUs: UInt64(try reader.integer("expected-execution-us", in: 1 ... Int.max, default: 1000)),
-            contentType: reader.has("http-resp-content-type") ? try reader.string("http-resp-content-type") : "text/plain",
+            admissionsPercentile: try reader.integer("admissions-percentile", in: 50 ... 99,
+                                                 default: Route.defaultAdmissionsPercentile),
+            expectedExecutionUs: UInt64(try reader.integer("expected-execution-us", in: 1 ... Int.max,
+                                                           default: Int(Route.defaultExpectedExecutionUs))),
+            contentType: reader.has("http-resp-content-type") ? try reader.string("http-resp-content-type") : Route.defaultContentType,
             tier: reader.has("tier") ? try reader.string("tier") : nil,
             bounds: bounds,
             timeoutMs: reader.has("timeout-ms") ? UInt64(try reader.integer("timeout-ms", in: 1 ... Int.max)) : nil,
             memoryLimitPages: reader.has("memory-limit-pages")
                 ? UInt64(try reader.integer("memory-limit-pages", in: 0 ... 65536)) : nil,
-            maxRequestBytes: try reader.integer("max-request-bytes", in: 0 ... Int(Int32.max), default: 1 << 20),
+            maxRequestBytes: try reader.integer("max-request-bytes", in: 0 ... Int(Int32.max),
+                                           default: Route.defaultMaxRequestBytes),
             environment: try reader.environment("env"),
             directories: try reader.strings("dirs").map { resolve($0, in: folder) })
         route.initExport = reader.has("init") ? try reader.string("init") : nil

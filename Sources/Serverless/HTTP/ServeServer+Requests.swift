@@ -1,0 +1,49 @@
+import GreenThreads
+import Platform
+import WasmRuntime
+
+extension ServeServer {
+    /// Runs `request` on `route` in a fresh sandbox, for a request admitted with `share`
+    /// that arrived at `arrival`: queue accounting, the route's run-time statistics,
+    /// metrics and the log line; `completion` gets the response (and how the sandbox
+    /// ended) on the sandbox's worker. The share is given back when the sandbox ends, or
+    /// here when the scheduler refuses it (it is shutting down: the error is thrown).
+    func run(_ request: CGI.Request, route: CompiledRoute, tenant: Int, share: Int, id: UInt64, arrival: UInt64,
+             completion: @escaping @Sendable (ServeResponse, SandboxOutcome) -> Void) throws(SchedulerError) {
+        let maxOutput = options.maxResponseBytes
+        let deadline = arrival + route.spec.relativeDeadlineUs * 1000
+        let (made, stdout, stderr, faasm) = sandbox(
+            for: route, tenant: tenant, input: request.body, arguments: CGI.arguments(request, route: route.spec.route),
+            environment: CGI.environment(request, route: route.spec.route, extra: route.spec.environment), deadline: deadline)
+        var job = made
+        queueChange(queued: 1)
+        let started = SendableBox<UInt64>(0)
+        job.onStart = { [self] in
+            started.value = MonotonicClock.now()
+            queueChange(queued: -1, running: 1)
+        }
+        do {
+            try runner.start(job) { [self] outcome in
+                let finished = MonotonicClock.now()
+                faasm?.releaseLocks()
+                queueChange(running: -1)
+                admission.release(share)
+                let runStart = started.value == 0 ? finished : started.value
+                route.statistics.record(runUs: (finished - runStart) / 1000)
+                let response = ServeResponse.make(outcome, stdout: stdout, faasmOutput: faasm?.output,
+                                                  globalTierFailure: faasm?.globalTierFailure, maxOutput: maxOutput,
+                                                  contentType: route.spec.contentType)
+                let missed = finished > deadline
+                metrics.request(route: route.spec.route, status: response.status, latencyNs: finished - arrival,
+                                missedDeadline: missed)
+                log(id: id, route: route.spec.route, response: response, queuedNs: runStart - arrival,
+                    runNs: finished - runStart, missed: missed, stderr: stderr.bytes)
+                completion(response, outcome)
+            }
+        } catch {
+            queueChange(queued: -1)
+            admission.release(share)
+            throw error
+        }
+    }
+}
