@@ -51,7 +51,7 @@ class Cluster:
     `with` block)."""
 
     def __init__(self, wasmlab, spec=os.path.join(ROOT, "Examples", "serve.json"), workers=2):
-        self.wasmlab = wasmlab
+        self.wasmlab = os.path.abspath(wasmlab)
         self.spec = spec
         self.workers = workers
         self.folder = tempfile.mkdtemp(prefix="wasmlab-cluster-")
