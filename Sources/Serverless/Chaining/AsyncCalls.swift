@@ -17,11 +17,8 @@ final class AsyncCalls: Sendable {
 
         /// The result of a sandbox that ended with `outcome`, answering `response`.
         init(_ outcome: SandboxOutcome, response: ServeResponse) {
-            switch outcome {
-            case .returned: (completed, exitStatus) = (true, 0)
-            case .exited(let code): (completed, exitStatus) = (true, code)
-            case .trapped, .killed, .failed: (completed, exitStatus) = (false, nil)
-            }
+            exitStatus = outcome.exitStatus
+            completed = exitStatus != nil
             self.response = response
         }
     }

@@ -16,17 +16,12 @@ extension ServeServer {
             for: route, tenant: tenant, input: request.body, arguments: CGI.arguments(request, route: route.spec.route),
             environment: CGI.environment(request, route: route.spec.route, extra: route.spec.environment), deadline: deadline)
         var job = made
-        queueChange(queued: 1)
         let started = SendableBox<UInt64>(0)
-        job.onStart = { [self] in
-            started.value = MonotonicClock.now()
-            queueChange(queued: -1, running: 1)
-        }
+        job.onStart = { started.value = MonotonicClock.now() }
         do {
-            try runner.start(job) { [self] outcome in
+            try startCounted(job) { [self] outcome in
                 let finished = MonotonicClock.now()
                 faasm?.releaseLocks()
-                queueChange(running: -1)
                 admission.release(share)
                 let runStart = started.value == 0 ? finished : started.value
                 route.statistics.record(runUs: (finished - runStart) / 1000)
@@ -41,7 +36,6 @@ extension ServeServer {
                 completion(response, outcome)
             }
         } catch {
-            queueChange(queued: -1)
             admission.release(share)
             throw error
         }

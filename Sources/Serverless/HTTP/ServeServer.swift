@@ -146,14 +146,18 @@ public final class ServeServer: @unchecked Sendable {
             logger.warning("uploaded function dropped: the reloaded spec defines its route", metadata: ["function": "\(name)"])
         }
         warnAboutShadowedRoutes(newSpec)
-        warmHosts?.update(functions: tables.withLock { $0.map(Self.functionNames) })
+        warmHosts?.update(functions: functionNames)
     }
 
-    /// The functions of a tenant that chaining can name (and other nodes can be sent):
+    /// Per tenant, the functions that chaining can name (and other nodes can be sent):
     /// spec routes of one path segment, without the "/", and uploaded functions.
-    private static func functionNames(_ table: RouteTable) -> [String] {
-        table.routes.map { String($0.spec.route.dropFirst()) }.filter { !$0.isEmpty && !$0.contains("/") }
-            + table.uploaded.keys.sorted()
+    private var functionNames: [[String]] {
+        tables.withLock { tables in
+            tables.map { table in
+                table.routes.map { String($0.spec.route.dropFirst()) }.filter { !$0.isEmpty && !$0.contains("/") }
+                    + table.uploaded.keys.sorted()
+            }
+        }
     }
 
     /// How `install` went.
@@ -173,7 +177,7 @@ public final class ServeServer: @unchecked Sendable {
             tables[index] = table.with(uploaded: uploaded)
             return replaced ? .replaced : .created
         }
-        if installation != .specRoute { warmHosts?.update(functions: tables.withLock { $0.map(Self.functionNames) }) }
+        if installation != .specRoute { warmHosts?.update(functions: functionNames) }
         return installation
     }
 
@@ -218,7 +222,7 @@ public final class ServeServer: @unchecked Sendable {
         if let global = state.global {
             let host = options.advertise ?? options.host
             let hosts = WarmHosts(tier: global, users: bound.map(\.tenant), addresses: bound.map { "\(host):\($0.port)" },
-                                  functions: tables.withLock { $0.map(Self.functionNames) })
+                                  functions: functionNames)
             hosts.start()
             warmHosts = hosts
         }
@@ -316,27 +320,39 @@ extension ServeServer {
         }
         let (made, stdout, _, faasm) = sandbox(for: route, tenant: tenant, input: input, arguments: [route.spec.route] + arguments,
                                                 environment: route.spec.environment, deadline: deadline)
-        var request = made
-        // Chained sandboxes count toward the load (and the gauges) as requests do.
-        queueChange(queued: 1)
-        request.onStart = { [unowned self] in queueChange(queued: -1, running: 1) }
         do {
-            try runner.start(request) { [unowned self] outcome in
-                queueChange(running: -1)
+            try startCounted(made) { outcome in
                 faasm?.releaseLocks()
-                let status: Int32
-                switch outcome {
-                case .exited(let code): status = Int32(bitPattern: code)
-                case .returned: status = 0
-                case .trapped, .killed, .failed: status = 1
-                }
+                let status = outcome.exitStatus.map { Int32(bitPattern: $0) } ?? 1
                 calls.finish(id, .init(status: status, output: faasm?.output ?? stdout.bytes))
             }
         } catch {
-            queueChange(queued: -1)
             calls.finish(id, .init(status: 1, output: []))
         }
         return id
+    }
+
+    /// Starts `job` counted in the queued and running sandboxes (the load chaining and
+    /// admission see, and the gauges): queued until it starts (when `job.onStart` runs
+    /// too), running until it ends. Not counted when the scheduler refuses it.
+    func startCounted(_ job: SandboxRequest,
+                      completion: @escaping @Sendable (SandboxOutcome) -> Void) throws(SchedulerError) {
+        var job = job
+        let onStart = job.onStart
+        job.onStart = { [self] in
+            onStart?()
+            queueChange(queued: -1, running: 1)
+        }
+        queueChange(queued: 1)
+        do {
+            try runner.start(job) { [self] outcome in
+                queueChange(running: -1)
+                completion(outcome)
+            }
+        } catch {
+            queueChange(queued: -1)
+            throw error
+        }
     }
 }
 

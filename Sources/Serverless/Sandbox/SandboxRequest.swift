@@ -63,6 +63,16 @@ public enum SandboxOutcome: Sendable, CustomStringConvertible {
     /// The sandbox could not be set up (instantiation, linking, a missing export).
     case failed(String)
 
+    /// The exit status of a function that ran to its end (0 when it returned); nil when
+    /// it trapped, was killed or could not start.
+    public var exitStatus: UInt32? {
+        switch self {
+        case .returned: 0
+        case .exited(let code): code
+        case .trapped, .killed, .failed: nil
+        }
+    }
+
     /// How it ended, in words.
     public var description: String {
         switch self {
