@@ -9,6 +9,8 @@ import Synchronization
 /// to find another node for a call this one cannot take.
 final class WarmHosts: Sendable {
     let tier: RedisTier
+    /// The tenants' names, by index.
+    let users: [String]
     /// This node's address for each tenant, `host:port` (the tenant's port).
     let addresses: [String]
     /// How long an entry lives without renewal.
@@ -28,9 +30,6 @@ final class WarmHosts: Sendable {
         self.functions = Mutex(functions)
     }
 
-    /// The tenants' names, by index.
-    let users: [String]
-
     /// Replaces what the tenants serve (after a reload); registered at the next renewal.
     func update(functions: [[String]]) { self.functions.withLock { $0 = functions } }
 
@@ -43,9 +42,8 @@ final class WarmHosts: Sendable {
             let hosts = Unmanaged<WarmHosts>.fromOpaque(raw!).takeRetainedValue()
             while !hosts.stopped.withLock({ $0 }) {
                 try? hosts.renew()
-                usleep(250_000)
-                guard !hosts.stopped.withLock({ $0 }) else { break }
-                usleep(750_000)
+                // A second, in steps: a stopped registry lets go of itself soon.
+                for _ in 0 ..< 10 where !hosts.stopped.withLock({ $0 }) { usleep(100_000) }
             }
             return nil
         }, box) == 0 else {
@@ -58,45 +56,37 @@ final class WarmHosts: Sendable {
     /// Stops renewing and removes this node's entries.
     func stop() {
         stopped.withLock { $0 = true }
-        let all = functions.withLock { $0 }
-        var commands: [[RedisArgument]] = []
-        for (index, names) in all.enumerated() {
-            for name in names { commands.append(["ZREM", .bytes(Self.key(users[index], name)), .bytes(Array(addresses[index].utf8))]) }
-        }
+        let commands = entries().map { entry -> [RedisArgument] in ["ZREM", .bytes(entry.key), .bytes(entry.member)] }
         if !commands.isEmpty { _ = try? tier.with { c throws(RedisError) in try c.pipeline(commands) } }
     }
 
     func renew() throws(RedisError) {
-        let expiry = Self.nowMs() + Self.ttlMs
-        let all = functions.withLock { $0 }
-        var commands: [[RedisArgument]] = []
-        for (index, names) in all.enumerated() {
-            for name in names {
-                commands.append(["ZADD", .bytes(Self.key(users[index], name)), .bytes(Array(String(expiry).utf8)),
-                                 .bytes(Array(addresses[index].utf8))])
-            }
-        }
+        let expiry = Int(Self.nowMs() + Self.ttlMs)
+        let commands = entries().map { entry -> [RedisArgument] in ["ZADD", .bytes(entry.key), .int(expiry), .bytes(entry.member)] }
         guard !commands.isEmpty else { return }
         for reply in try tier.with({ c throws(RedisError) in try c.pipeline(commands) }) { _ = try reply.integer() }
+    }
+
+    /// This node's entries: per tenant and function, the set's key and this node's member.
+    private func entries() -> [(key: [UInt8], member: [UInt8])] {
+        functions.withLock { $0 }.enumerated().flatMap { index, names in
+            names.map { (Self.key(users[index], $0), Array(addresses[index].utf8)) }
+        }
     }
 
     /// The other nodes that serve `function` for tenant `index` (none when Redis does
     /// not answer); read at most every half second.
     func otherHosts(tenant index: Int, function: String) -> [String] {
-        let key = Self.key(users[index], function)
-        let keyName = String(decoding: key, as: UTF8.self)
+        let key = Self.key(users[index], function), name = users[index] + "/" + function
         let now = MonotonicClock.now()
-        var hosts = cache.withLock { c -> [String]? in c[keyName].flatMap { $0.until > now ? $0.hosts : nil } }
-        if hosts == nil {
-            let reply = try? tier.with { c throws(RedisError) in
-                try c.command(["ZRANGEBYSCORE", .bytes(key), .bytes(Array(String(Self.nowMs()).utf8)), "+inf"])
-            }
-            let members = ((try? reply?.strings()) ?? []).map { String(decoding: $0, as: UTF8.self) }
-            let others = members.filter { $0 != addresses[index] }
-            cache.withLock { $0[keyName] = (others, now + 500_000_000) }
-            hosts = others
+        if let hosts = cache.withLock({ c in c[name].flatMap { $0.until > now ? $0.hosts : nil } }) { return hosts }
+        let reply = try? tier.with { c throws(RedisError) in
+            try c.command(["ZRANGEBYSCORE", .bytes(key), .int(Int(Self.nowMs())), "+inf"])
         }
-        return hosts ?? []
+        let members = ((try? reply?.strings()) ?? []).map { String(decoding: $0, as: UTF8.self) }
+        let others = members.filter { $0 != addresses[index] }
+        cache.withLock { $0[name] = (others, now + 500_000_000) }
+        return others
     }
 
     /// One of `hosts`, taken in turn.

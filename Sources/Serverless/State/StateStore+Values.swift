@@ -30,16 +30,10 @@ extension StateStore {
     /// The bytes of `user`'s value `key`; nil when it does not exist.
     func get(user: String, key: String) throws(RedisError) -> [UInt8]? {
         if let global {
-            let name = user + "/" + key
+            let name = Self.name(user: user, key: key)
             let size = try global.size(name)
             guard size > 0 else { return try value(user: user, key: key, size: nil).map { _ in [] } }
-            var bytes = [UInt8](repeating: 0, count: size)
-            var failure: RedisError?
-            bytes.withUnsafeMutableBytes { buffer in
-                do { _ = try global.pull(name, into: buffer) } catch let error as RedisError { failure = error } catch {}
-            }
-            if let failure { throw failure }
-            return bytes
+            return try global.pull(name, count: size)
         }
         guard let value = try value(user: user, key: key, size: nil) else { return nil }
         return try value.read(0, value.size)

@@ -16,7 +16,7 @@ public final class StateStore: Sendable {
     /// a size is given, else with the global value's length if there is one; nil
     /// otherwise (or when the system refuses the memory).
     func value(user: String, key: String, size: Int?) throws(RedisError) -> StateValue? {
-        let name = user + "/" + key
+        let name = Self.name(user: user, key: key)
         if let value = values.withLock({ $0[name] }) { return value }
         var length = size
         if length == nil, let global {
@@ -30,4 +30,8 @@ public final class StateStore: Sendable {
             return made
         }
     }
+
+    /// A value's name in the store and in the global tier: `user/key` (a tenant's name
+    /// has no "/").
+    static func name(user: String, key: String) -> String { user + "/" + key }
 }

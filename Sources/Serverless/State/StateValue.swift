@@ -154,10 +154,9 @@ final class StateValue: @unchecked Sendable {
                 return runs
             }
             guard let runs = taken, let global else { return }
-            do {
+            do throws(RedisError) {
                 try global.push(name, from: UnsafeRawBufferPointer(buffer), runs: runs, whole: false)
-                var fresh = [UInt8](repeating: 0, count: size)
-                _ = try fresh.withUnsafeMutableBytes { b throws(RedisError) in try global.pull(name, into: b) }
+                let fresh = try global.pull(name, count: size)
                 contents.withLock { c in
                     guard let base else { return }
                     var at = 0
@@ -175,7 +174,7 @@ final class StateValue: @unchecked Sendable {
                         c.dirty = true
                     }
                 }
-                throw (error as? RedisError) ?? RedisError("\(error)")
+                throw error
             }
         }
     }

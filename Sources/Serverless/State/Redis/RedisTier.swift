@@ -75,6 +75,17 @@ public final class RedisTier: Sendable {
         return try replies[0].integer() == 1
     }
 
+    /// The value's first `count` bytes (zeros past its end or for a missing key).
+    func pull(_ name: String, count: Int) throws(RedisError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let failure = bytes.withUnsafeMutableBytes { buffer -> RedisError? in
+            do throws(RedisError) { _ = try pull(name, into: buffer) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
     /// Writes `runs` of `bytes` (offset, count) with SETRANGE, each cut in chunks, in one
     /// pipelined round trip. `whole` first truncates the stored value to `bytes.count`.
     func push(_ name: String, from bytes: UnsafeRawBufferPointer, runs: [(offset: Int, count: Int)],
