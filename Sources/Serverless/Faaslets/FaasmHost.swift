@@ -138,7 +138,7 @@ final class FaasmHost: LazyDefinitions {
             let provided = [table.entry(Array(entry.name.utf8)), entry.name == chainWithCommandLine.name ? chainWithCommandLine : nil]
             guard provided.contains(where: { $0.map { .function($0.type) == entry.type } ?? false }) else {
                 return provided.contains(where: { $0 != nil })
-                    ? "env.\(entry.name) is imported with another type than Faasm's (Docs/Faaslets.md)"
+                    ? "link error: incompatible import type env.\(entry.name) (not Faasm's; Docs/Faaslets.md)"
                     : "env.\(entry.name) is not provided (Docs/Faaslets.md lists what is left out and why)"
             }
         }
@@ -186,9 +186,7 @@ final class FaasmHost: LazyDefinitions {
         let guest = try Guest(c)
         let length = Int(Int32(bitPattern: c.i32(2)))
         guard length != 0 else {
-            let key = try guest.string(c.i32(0))
-            let value = try tier(call) { () throws(RedisError) in try call.state.value(user: call.user, key: key, size: nil) }
-            return c.setI32(0, UInt32(value?.size ?? 0))
+            return c.setI32(0, UInt32(try call.stateValue(try guest.string(c.i32(0)), size: nil)?.size ?? 0))
         }
         let value = try guest.value(call, key: c.i32(0), size: length)
         let bytes = try tier(call) { () throws(RedisError) in try value.read(0, min(length, value.size)) }
@@ -237,15 +235,9 @@ final class FaasmHost: LazyDefinitions {
             throw error("state mask of \(mask.size) bytes for a value of \(value.size)")
         }
         try tier(call) { () throws(RedisError) in
-            let bytes = try mask.read(0, mask.size)
-            var runs: [(offset: Int, count: Int)] = []
-            var start: Int?
-            for index in 0...bytes.count {
-                let set = index < bytes.count && bytes[index] != 0
-                if set, start == nil { start = index }
-                if !set, let s = start { runs.append((s, index - s)); start = nil }
-            }
-            try value.pushPartial(runs: runs)
+            var runs = DirtyMask(size: mask.size)
+            for (index, byte) in try mask.read(0, mask.size).enumerated() where byte != 0 { runs.mark(index, 1) }
+            try value.pushPartial(runs: runs.runs())
             try mask.write(Array(repeating: 0, count: mask.size), at: 0)
         }
     }
@@ -373,20 +365,23 @@ private struct Guest {
     /// The value named by the key at `key`, made with `size` bytes when missing.
     func value(_ call: FaasmCall, key: UInt32, size: Int) throws -> StateValue {
         guard size >= 0 else { throw FaasmHost.error("negative state size") }
-        let name = try string(key)
-        guard let value = try FaasmHost.tier(call, { () throws(RedisError) in try call.state.value(user: call.user, key: name, size: size) }) else {
-            throw FaasmHost.error("no state value")
-        }
+        guard let value = try call.stateValue(try string(key), size: size) else { throw FaasmHost.error("no state value") }
         return value
     }
 
     /// The value named by the key at `key`, which must exist.
     func existing(_ call: FaasmCall, key: UInt32) throws -> StateValue {
         let name = try string(key)
-        guard let value = try FaasmHost.tier(call, { () throws(RedisError) in try call.state.value(user: call.user, key: name, size: nil) }) else {
-            throw FaasmHost.error("state value \(name) has no size set")
-        }
+        guard let value = try call.stateValue(name, size: nil) else { throw FaasmHost.error("state value \(name) has no size set") }
         return value
+    }
+}
+
+extension FaasmCall {
+    /// The call's user's value `key`, as `StateStore.value(user:key:size:)` finds or makes
+    /// it; a global-tier failure is a trap.
+    func stateValue(_ key: String, size: Int?) throws -> StateValue? {
+        try FaasmHost.tier(self) { () throws(RedisError) in try state.value(user: user, key: key, size: size) }
     }
 }
 
