@@ -12,20 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faaslet.h"
 #include "fanout.h"
-
-// The output of a call that fails is not shown over HTTP (Faasm replaces it too): the
-// message also goes to stderr, the server's log.
-static int fail(const char *message) {
-    __faasm_write_output(message, (long)strlen(message));
-    fputs(message, stderr);
-    return 1;
-}
 
 int main(void) {
     char text[64], *end;
-    long n = __faasm_read_input((unsigned char *)text, sizeof text - 1);
-    text[n > 0 ? n : 0] = '\0';
+    read_text_input(text, sizeof text);
     long workers = strtol(text, &end, 10);
     if (end == text) workers = 4;
     char *rest = end;
@@ -51,16 +43,9 @@ int main(void) {
         int len = snprintf(arg, sizeof arg, "%ld %ld", i, samples);
         ids[i] = __faasm_chain_name("fanout_worker", (unsigned char *)arg, len);
     }
-    // Await every call, even after a failure, so none still writes once the lock is released.
-    long failed = -1;
+    // All of them, so none still writes once the lock is released.
     int status = 0;
-    for (long i = 0; i < workers; i++) {
-        int s = __faasm_await_call(ids[i]);
-        if (s != 0 && failed < 0) {
-            failed = i;
-            status = s;
-        }
-    }
+    long failed = await_all(ids, workers, &status);
     // Workers on other nodes pushed their slots: take the global value.
     __faasm_pull_state(FANOUT_HITS_KEY, FANOUT_HITS_SIZE);
     __faasm_read_state(FANOUT_HITS_KEY, (unsigned char *)hits, FANOUT_HITS_SIZE);

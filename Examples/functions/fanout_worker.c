@@ -10,30 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faaslet.h"
 #include "fanout.h"
 
-static uint64_t next(uint64_t *state) {
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *state = x;
-}
-
 // A double in [0, 1) from the top 53 bits.
-static double uniform(uint64_t *state) { return (double)(next(state) >> 11) * 0x1.0p-53; }
+static double uniform(uint64_t *state) { return (double)(xorshift64(state) >> 11) * 0x1.0p-53; }
 
 int main(void) {
     char text[64], *end;
-    long n = __faasm_read_input((unsigned char *)text, sizeof text - 1);
-    text[n > 0 ? n : 0] = '\0';
+    read_text_input(text, sizeof text);
     long index = strtol(text, &end, 10);
     long samples = strtol(end, NULL, 10);
     if (index < 0 || index >= FANOUT_MAX_WORKERS || samples < 1) {
-        const char *usage = "usage: I SAMPLES, 0 <= I < 64, SAMPLES >= 1\n";
-        __faasm_write_output(usage, (long)strlen(usage));
-        fputs(usage, stderr);
-        return 1;
+        return fail("usage: I SAMPLES, 0 <= I < 64, SAMPLES >= 1\n");
     }
     // An odd multiplier times I + 1 is never 0, the one seed xorshift cannot use.
     uint64_t state = (uint64_t)(index + 1) * 0x9E3779B97F4A7C15ull;

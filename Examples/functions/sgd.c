@@ -13,37 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faaslet.h"
 #include "sgd.h"
 
 #define MAX_WORKERS 64
 
-// The output of a call that fails is not shown over HTTP (Faasm replaces it too): the
-// message also goes to stderr, the server's log.
-static int fail(const char *message) {
-    __faasm_write_output(message, (long)strlen(message));
-    fputs(message, stderr);
-    return 1;
-}
-
-static uint64_t next(uint64_t *state) {
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *state = x;
-}
-
 // A float in [-scale, scale) with 24 random bits.
 static float uniform(uint64_t *state, float scale) {
-    return ((float)(next(state) >> 40) * 0x1.0p-23f - 1.0f) * scale;
+    return ((float)(xorshift64(state) >> 40) * 0x1.0p-23f - 1.0f) * scale;
 }
 
 static float x[SGD_ROWS][SGD_DIMS], y[SGD_ROWS];
 
 int main(void) {
     char text[64], *end;
-    long n = __faasm_read_input((unsigned char *)text, sizeof text - 1);
-    text[n > 0 ? n : 0] = '\0';
+    read_text_input(text, sizeof text);
     long epochs = strtol(text, &end, 10);
     if (end == text) epochs = 20;
     char *rest = end;
@@ -83,16 +67,9 @@ int main(void) {
             int len = snprintf(arg, sizeof arg, "%ld %ld %ld", e, k * SGD_ROWS / workers, (k + 1) * SGD_ROWS / workers);
             ids[k] = __faasm_chain_name("sgd_worker", (unsigned char *)arg, len);
         }
-        // Await every call, even after a failure, so none still writes once the lock is released.
-        long failed = -1;
+        // All of them, so none still writes once the lock is released.
         int status = 0;
-        for (long k = 0; k < workers; k++) {
-            int s = __faasm_await_call(ids[k]);
-            if (s != 0 && failed < 0) {
-                failed = k;
-                status = s;
-            }
-        }
+        long failed = await_all(ids, workers, &status);
         if (failed >= 0) {
             __faasm_unlock_state_write(SGD_RUN_KEY);
             char out[96];

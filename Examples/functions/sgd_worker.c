@@ -10,22 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faaslet.h"
 #include "sgd.h"
 
 static float x[SGD_ROWS][SGD_DIMS], y[SGD_ROWS];
 
 int main(void) {
     char text[64], *end;
-    long n = __faasm_read_input((unsigned char *)text, sizeof text - 1);
-    text[n > 0 ? n : 0] = '\0';
+    read_text_input(text, sizeof text);
     long epoch = strtol(text, &end, 10);
     long from = strtol(end, &end, 10);
     long to = strtol(end, NULL, 10);
     if (epoch < 0 || from < 0 || to <= from || to > SGD_ROWS) {
-        const char *usage = "usage: E FROM END, 0 <= FROM < END <= 256\n";
-        __faasm_write_output(usage, (long)strlen(usage));
-        fputs(usage, stderr);
-        return 1;
+        return fail("usage: E FROM END, 0 <= FROM < END <= 256\n");
     }
     long rows = to - from;
     __faasm_read_state_offset(SGD_X_KEY, sizeof x, from * (long)sizeof x[0], (unsigned char *)x, rows * (long)sizeof x[0]);
