@@ -36,6 +36,12 @@ def wait_for(url, timeout=20.0):
             time.sleep(0.1)
 
 
+def get(url, timeout=10):
+    """GETs `url`; returns the body as text."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode()
+
+
 def post(url, body=b"", timeout=60):
     """POSTs `body`; returns (status, body bytes)."""
     request = urllib.request.Request(url, data=body, method="POST")
@@ -162,7 +168,3 @@ http {{
                 process.kill()
         self.processes = []
         shutil.rmtree(self.folder, ignore_errors=True)
-
-    def log(self, name):
-        with open(os.path.join(self.folder, name + ".log")) as f:
-            return f.read()
