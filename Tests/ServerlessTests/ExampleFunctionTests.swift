@@ -44,6 +44,10 @@ struct ExampleFunctionTests {
         #expect(c.request("/fanout", method: "POST", body: "8 100000")?.body == "pi ~= 3.14187 (8 workers, 800000 samples)\n")
         #expect(c.request("/sgd", method: "POST", body: "20 4")?.body == "epochs 20 workers 4 loss 1.571059e-10\n")
         #expect(c.request("/sgd", method: "POST", body: "0 4")?.status == 500)
+        // Chained calls of its own function by pointer.
+        let text = "the quick brown fox\njumps over\tthe lazy dog  and keeps   running"
+        #expect(c.request("/wordcount", method: "POST", body: text)?.body == "12 words (4 calls)\n")
+        #expect(c.request("/wordcount", method: "POST", body: "one")?.body == "1 words (1 calls)\n")
     }
 
     @Test func deepBacktracesAreCollapsedInTheLog() {

@@ -126,6 +126,89 @@ enum ServeFunctions {
             (drop (call $await (call $chain (i32.const 64) (i32.const 48) (i32.const 2)) (i32.const 16) (i32.const 20)))
             (call $out (i32.load (i32.const 16)) (i32.load (i32.const 20)))))
         """
+    /// Chains its own table functions by pointer (`chain_ptr`) and answers: the output of
+    /// element 1 (its input and how often the constructors ran, as a digit), then the
+    /// statuses of element 2 with "42" (its argument minus 40), of element 3 (wrong
+    /// type), 4 (null) and 99 (outside the table), as digits.
+    static let chainPointer = """
+        (module
+          (import "env" "__faasm_read_input" (func $in (param i32 i32) (result i32)))
+          (import "env" "__faasm_chain_ptr" (func $chain (param i32 i32 i32) (result i32)))
+          (import "env" "__faasm_await_call" (func $await (param i32) (result i32)))
+          (import "env" "__faasm_await_call_output" (func $awaitOutput (param i32 i32 i32) (result i32)))
+          (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+          (memory (export "memory") 1)
+          (global $constructed (mut i32) (i32.const 0))
+          (global $heap (mut i32) (i32.const 8192))
+          (table 5 funcref)
+          (elem (i32.const 1) $echo $status $wrong)
+          (func (export "malloc") (param $n i32) (result i32) (local $p i32)
+            (local.set $p (global.get $heap)) (global.set $heap (i32.add (global.get $heap) (local.get $n))) (local.get $p))
+          (func (export "__wasm_call_ctors") (global.set $constructed (i32.add (global.get $constructed) (i32.const 1))))
+          (func $echo (result i32) (local $len i32)
+            (local.set $len (call $in (i32.const 1024) (i32.const 100)))
+            (i32.store8 (i32.add (i32.const 1024) (local.get $len)) (i32.add (i32.const 48) (global.get $constructed)))
+            (call $out (i32.const 1024) (i32.add (local.get $len) (i32.const 1)))
+            (i32.const 0))
+          (func $status (param i32) (result i32) (i32.sub (local.get 0) (i32.const 40)))
+          (func $wrong (param i64) (result i32) (i32.const 0))
+          (data (i32.const 48) "hi42")
+          (func $digit (param $at i32) (param $element i32)
+            (i32.store8 (local.get $at)
+              (i32.add (i32.const 48) (call $await (call $chain (local.get $element) (i32.const 50) (i32.const 2))))))
+          (func (export "_start") (local $end i32)
+            (drop (call $awaitOutput (call $chain (i32.const 1) (i32.const 48) (i32.const 2)) (i32.const 100) (i32.const 104)))
+            (memory.copy (i32.const 300) (i32.load (i32.const 100)) (i32.load (i32.const 104)))
+            (local.set $end (i32.add (i32.const 300) (i32.load (i32.const 104))))
+            (call $digit (local.get $end) (i32.const 2))
+            (call $digit (i32.add (local.get $end) (i32.const 1)) (i32.const 3))
+            (call $digit (i32.add (local.get $end) (i32.const 2)) (i32.const 4))
+            (call $digit (i32.add (local.get $end) (i32.const 3)) (i32.const 99))
+            (call $out (i32.const 300) (i32.sub (i32.add (local.get $end) (i32.const 4)) (i32.const 300)))))
+        """
+    /// Chains its table function by pointer without exporting its constructors: answers
+    /// the call's status as a digit, then its output.
+    static let chainPointerWithoutConstructors = """
+        (module
+          (import "env" "__faasm_chain_ptr" (func $chain (param i32 i32 i32) (result i32)))
+          (import "env" "__faasm_await_call_output" (func $awaitOutput (param i32 i32 i32) (result i32)))
+          (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+          (memory (export "memory") 1)
+          (global $heap (mut i32) (i32.const 8192))
+          (table 2 funcref)
+          (elem (i32.const 1) $zero)
+          (func $zero (result i32) (i32.const 0))
+          (func (export "malloc") (param $n i32) (result i32) (local $p i32)
+            (local.set $p (global.get $heap)) (global.set $heap (i32.add (global.get $heap) (local.get $n))) (local.get $p))
+          (func (export "_start")
+            (i32.store8 (i32.const 299)
+              (i32.add (i32.const 48) (call $awaitOutput (call $chain (i32.const 1) (i32.const 0) (i32.const 0)) (i32.const 100) (i32.const 104))))
+            (memory.copy (i32.const 300) (i32.load (i32.const 100)) (i32.load (i32.const 104)))
+            (call $out (i32.const 299) (i32.add (i32.load (i32.const 104)) (i32.const 1)))))
+        """
+    /// Faasm's zygote: its init writes the state value "z" ("seeded"), each call answers it.
+    static let faasmZygote = """
+        (module
+          (import "env" "__faasm_read_state" (func $get (param i32 i32 i32) (result i32)))
+          (import "env" "__faasm_write_state" (func $set (param i32 i32 i32)))
+          (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 0) "z\\00")
+          (data (i32.const 16) "seeded")
+          (func (export "init") (call $set (i32.const 0) (i32.const 16) (i32.const 6)))
+          (func (export "_start")
+            (drop (call $get (i32.const 0) (i32.const 64) (i32.const 6)))
+            (call $out (i32.const 64) (i32.const 6))))
+        """
+    /// An init that maps state into memory (refused: the snapshot would hold a stale copy).
+    static let faasmZygoteMapping = """
+        (module
+          (import "env" "__faasm_read_state_ptr" (func $map (param i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 0) "z\\00")
+          (func (export "init") (drop (call $map (i32.const 0) (i32.const 6))))
+          (func (export "_start")))
+        """
     /// Imports a Faasm call WasmLab leaves out: refused when the route is loaded.
     static let faasmUnsupported = """
         (module (import "env" "__faasm_migrate_point" (func (param i32 i32))) (func (export "_start")))
@@ -183,7 +266,11 @@ final class TestServer: @unchecked Sendable {
                                          ("faasm", ServeFunctions.faasmCount), ("chain", ServeFunctions.faasmChain),
                                          ("gcount", ServeFunctions.globalCount),
                                          ("chain4", ServeFunctions.faasmChainWithCommandLine), ("relay", ServeFunctions.relay),
-                                         ("unsupported", ServeFunctions.faasmUnsupported)]
+                                         ("unsupported", ServeFunctions.faasmUnsupported),
+                                         ("chainptr", ServeFunctions.chainPointer),
+                                         ("chainptr_bare", ServeFunctions.chainPointerWithoutConstructors),
+                                         ("faasmzygote", ServeFunctions.faasmZygote),
+                                         ("zygotemap", ServeFunctions.faasmZygoteMapping)]
         for (name, text) in files {
             let path = folder + "/" + name + ".wat"
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -206,7 +293,10 @@ final class TestServer: @unchecked Sendable {
               {"route": "/chain", "path": "chain.wat", "relative-deadline-us": 50000},
               {"route": "/gcount", "path": "gcount.wat", "relative-deadline-us": 50000},
               {"route": "/chain4", "path": "chain4.wat", "relative-deadline-us": 50000},
-              {"route": "/relay", "path": "relay.wat", "relative-deadline-us": 50000}\(extraRoutes)
+              {"route": "/relay", "path": "relay.wat", "relative-deadline-us": 50000},
+              {"route": "/chainptr", "path": "chainptr.wat", "relative-deadline-us": 50000},
+              {"route": "/chainptr_zygote", "path": "chainptr.wat", "relative-deadline-us": 50000, "init": "__wasm_call_ctors"},
+              {"route": "/chainptr_bare", "path": "chainptr_bare.wat", "relative-deadline-us": 50000}\(extraRoutes)
             ]}\(extraTenants)]
             """
         var options = ServeOptions()
@@ -332,6 +422,29 @@ struct ServeTests {
     @Test func theNewerChainNameWithACommandLineLinks() throws {
         let server = try TestServer()
         #expect(try server.client().request("/chain4")?.body == "0")
+    }
+
+    @Test(arguments: [1, 2])
+    func chainPointerRunsTheCallersTableFunctionAfterItsConstructors(workers: Int) throws {
+        let server = try TestServer(workers: workers)
+        let c = try server.client()
+        // Wrong type, null element and outside the table fail the child, not the parent.
+        #expect(c.request("/chainptr")?.body == "hi12111")
+        // From the init snapshot the constructors already ran: not again.
+        #expect(c.request("/chainptr_zygote")?.body == "hi12111")
+        let bare = try #require(c.request("/chainptr_bare"))
+        #expect(bare.status == 200 && bare.body.hasPrefix("1/chainptr_bare cannot be chained by pointer"), "\(bare.body)")
+    }
+
+    @Test func aFaasmInitReachesTheNodesStateButCannotMapIt() throws {
+        let route = #", {"route": "/fz", "path": "faasmzygote.wat", "relative-deadline-us": 50000, "init": "init"}"#
+        let server = try TestServer(extraRoutes: route)
+        #expect(try server.client().request("/fz")?.body == "seeded")
+        #expect {
+            _ = try TestServer(extraRoutes: #", {"route": "/zm", "path": "zygotemap.wat", "relative-deadline-us": 50000, "init": "init"}"#)
+        } throws: { error in
+            "\(error)".contains("read_state_ptr of z in a route's init")
+        }
     }
 
     @Test func aFaasmImportThatIsNotProvidedIsRefusedWhenLoaded() throws {

@@ -1,5 +1,13 @@
 import Synchronization
 
+/// What a chained call runs.
+public enum ChainTarget: Sendable, Equatable {
+    /// The function of that name, from its main entry (`chain_name`).
+    case function(String)
+    /// The caller's own function, from this element of its table (`chain_ptr`).
+    case pointer(UInt32)
+}
+
 /// What one Faasm-style call sees beyond WASI: its input, the output it sets with
 /// `__faasm_write_output`, and the state of its user.
 public final class FaasmCall: Sendable {
@@ -8,11 +16,14 @@ public final class FaasmCall: Sendable {
     /// The user (tenant) whose state the call reads and writes.
     public let user: String
     let state: StateStore
-    /// Starts a chained call of a function (by name) with an input and arguments after
-    /// argv[0]; returns its id, or nil when chaining is not available.
-    let chain: (@Sendable (String, [UInt8], [String]) -> UInt32?)?
+    /// Starts a chained call of a function with an input and arguments after argv[0];
+    /// returns its id, or nil when chaining is not available.
+    let chain: (@Sendable (ChainTarget, [UInt8], [String]) -> UInt32?)?
     /// The registry chained calls finish into.
     let calls: ChainedCalls?
+    /// The call runs a route's init for its snapshot: it cannot map state (the snapshot
+    /// would hold a stale private copy of the node's shared pages).
+    let isInit: Bool
     private let outputBytes = Mutex<[UInt8]?>(nil)
     /// Where each state value is mapped in the call's memory (`__faasm_read_state_ptr`).
     let mappedState = Mutex<[String: UInt32]>([:])
@@ -22,9 +33,12 @@ public final class FaasmCall: Sendable {
     private let globalLocks = Mutex<[(value: StateValue, token: [UInt8])]>([])
     private let tierFailure = Mutex<RedisError?>(nil)
 
-    /// A call of `user` with `input`, on `state`; `chain` and `calls` make chaining work.
+    /// A call of `user` with `input`, on `state`; `chain` and `calls` make chaining work;
+    /// `isInit`: the call is a route's init.
     public init(input: [UInt8], user: String, state: StateStore,
-                chain: (@Sendable (String, [UInt8], [String]) -> UInt32?)? = nil, calls: ChainedCalls? = nil) {
+                chain: (@Sendable (ChainTarget, [UInt8], [String]) -> UInt32?)? = nil, calls: ChainedCalls? = nil,
+                isInit: Bool = false) {
+        self.isInit = isInit
         self.input = input
         self.user = user
         self.state = state

@@ -93,7 +93,12 @@ final class FaasmHost: LazyDefinitions {
                 let guest = try Guest(c)
                 let name = try guest.string(c.i32(0))
                 let input = try guest.bytes(c.i32(1), c.i32(2))
-                c.setI32(0, try chain(call, name, input, commandLine: ""))
+                c.setI32(0, try chain(call, .function(name), input, commandLine: ""))
+            }),
+            ("__faasm_chain_ptr", [i, i, i], [i], { call, c in
+                let guest = try Guest(c)
+                let input = try guest.bytes(c.i32(1), c.i32(2))
+                c.setI32(0, try chain(call, .pointer(c.i32(0)), input, commandLine: ""))
             }),
             ("__faasm_await_call", [i], [i], { call, c in
                 let result = call.calls?.await(c.i32(0))
@@ -127,7 +132,7 @@ final class FaasmHost: LazyDefinitions {
             let guest = try Guest(c)
             let name = try guest.string(c.i32(0)), commandLine = try guest.string(c.i32(1))
             let input = try guest.bytes(c.i32(2), c.i32(3))
-            c.setI32(0, try chain(call, name, input, commandLine: commandLine))
+            c.setI32(0, try chain(call, .function(name), input, commandLine: commandLine))
         }
 
     /// Why `module` cannot run with this interface: an `env.__faasm_*` import that is not
@@ -163,10 +168,10 @@ final class FaasmHost: LazyDefinitions {
 
     /// Starts a chained call; a non-empty command line (space-separated) becomes its
     /// arguments after argv[0].
-    private static func chain(_ call: FaasmCall, _ name: String, _ input: [UInt8], commandLine: String) throws -> UInt32 {
+    private static func chain(_ call: FaasmCall, _ target: ChainTarget, _ input: [UInt8], commandLine: String) throws -> UInt32 {
         let arguments = commandLine.split(separator: " ").map(String.init)
-        guard let chain = call.chain, let id = chain(name, input, arguments) else {
-            throw error("chaining is not available here")
+        guard let chain = call.chain, let id = chain(target, input, arguments) else {
+            throw error(call.isInit ? "chaining in a route's init: no calls run while a function loads" : "chaining is not available here")
         }
         return id
     }
@@ -208,6 +213,9 @@ final class FaasmHost: LazyDefinitions {
     /// the same mapping.
     private static func mapValue(_ call: FaasmCall, _ guest: Guest, key pointer: UInt32, size: UInt32) throws -> UInt32 {
         let key = try guest.string(pointer)
+        guard !call.isInit else {
+            throw error("read_state_ptr of \(key) in a route's init: a snapshot cannot hold the node's shared state pages (read the value in the call instead)")
+        }
         if let address = call.mappedState.withLock({ $0[key] }) { return address }
         let value = try guest.value(call, key: pointer, size: Int(Int32(bitPattern: size)))
         guard value.size > 0 else { throw error("state value \(key) is empty") }

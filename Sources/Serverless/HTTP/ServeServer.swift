@@ -99,7 +99,7 @@ public final class ServeServer: @unchecked Sendable {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         forwarder = CallForwarder(group: group)
         asyncCalls = AsyncCalls(limit: options.maxAsyncResults)
-        tables = Mutex(try Self.compile(spec, engine: options.engine))
+        tables = Mutex(try Self.compile(spec, engine: options.engine, state: state))
         warnAboutShadowedRoutes(spec)
     }
 
@@ -110,9 +110,13 @@ public final class ServeServer: @unchecked Sendable {
     /// The routes of the tenant at `index`, as of now.
     func table(_ index: Int) -> RouteTable { tables.withLock { $0[index] } }
 
-    private static func compile(_ spec: ServeSpec, engine: EngineConfiguration) throws -> [RouteTable] {
+    /// The tenants' routes compiled; a route's init may use the node's `state` (no
+    /// chaining: the server does not run yet).
+    private static func compile(_ spec: ServeSpec, engine: EngineConfiguration, state: StateStore) throws -> [RouteTable] {
         try spec.tenants.map { tenant in
-            RouteTable(tenant: tenant.name, routes: try tenant.routes.map { try CompiledRoute($0, defaults: engine) })
+            RouteTable(tenant: tenant.name, routes: try tenant.routes.map {
+                try CompiledRoute($0, defaults: engine, initCall: FaasmCall(input: [], user: tenant.name, state: state, isInit: true))
+            })
         }
     }
 
@@ -128,7 +132,7 @@ public final class ServeServer: @unchecked Sendable {
               newSpec.tenants.map(\.port) == current.tenants.map(\.port) else {
             throw ServeError("a reload cannot add, remove, rename or move tenants (restart the server for that)")
         }
-        let compiled = try Self.compile(newSpec, engine: options.engine)
+        let compiled = try Self.compile(newSpec, engine: options.engine, state: state)
         spec.withLock { $0 = newSpec }
         let dropped = tables.withLock { tables -> [String] in
             var dropped: [String] = []
@@ -260,23 +264,35 @@ public final class ServeServer: @unchecked Sendable {
 
 extension ServeServer {
     /// A sandbox of `route` with `input` on stdin (and as Faasm's input), stdout and
-    /// stderr captured; for a module that imports Faasm's interface, its call (chaining
+    /// stderr captured, running its `_start` (or, for `chain_ptr`, the table function
+    /// `pointer`); for a module that imports Faasm's interface, its call (chaining
     /// reaches the routes of the same tenant).
     func sandbox(for route: CompiledRoute, tenant: Int, input: [UInt8], arguments: [String], environment: [String],
-                 deadline: UInt64) -> (SandboxRequest, stdout: MemoryStream, stderr: MemoryStream, faasm: FaasmCall?) {
+                 deadline: UInt64, pointer: UInt32? = nil)
+        -> (SandboxRequest, stdout: MemoryStream, stderr: MemoryStream, faasm: FaasmCall?) {
         let stdout = MemoryStream(limit: options.maxResponseBytes), stderr = MemoryStream(limit: 64 << 10)
         var wasi = WASIConfiguration(arguments: arguments, environment: environment,
                                      preopens: route.spec.directories.map { .init(hostPath: $0, readOnly: true) })
         (wasi.stdinStream, wasi.stdoutStream, wasi.stderrStream) = (MemoryStream(contents: input), stdout, stderr)
-        var request = SandboxRequest(engine: route.engine, module: route.module, entry: .command(wasi), deadline: deadline,
+        // Faasm passes a one-parameter function its input as a decimal integer.
+        let entry: SandboxRequest.Entry = pointer.map {
+            .tableFunction($0, argument: String(decoding: input, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+                .first.flatMap { Int32($0) } ?? 0, wasi)
+        } ?? .command(wasi)
+        var request = SandboxRequest(engine: route.engine, module: route.module, entry: entry, deadline: deadline,
                                      timeout: (route.spec.timeoutMs ?? options.defaultTimeoutMs) * 1_000_000)
         request.limits.maxMemoryPages = route.spec.memoryLimitPages
         request.snapshot = route.snapshot
         var faasm: FaasmCall?
         if route.usesFaasm {
             let call = FaasmCall(input: input, user: table(tenant).tenant, state: state,
-                                 chain: { [unowned self] name, input, arguments in
-                                     self.chain(name, input, arguments: arguments, tenant: tenant, deadline: deadline)
+                                 chain: { [unowned self] target, input, arguments in
+                                     switch target {
+                                     case .function(let name):
+                                         self.chain(name, input, arguments: arguments, tenant: tenant, deadline: deadline)
+                                     case .pointer(let pointer):
+                                         self.chain(route, pointer: pointer, input, tenant: tenant, deadline: deadline)
+                                     }
                                  },
                                  calls: calls)
             let module = route.module
@@ -318,8 +334,33 @@ extension ServeServer {
             calls.finish(id, .init(status: 1, output: Array("no function \(name)\n".utf8)))
             return id
         }
+        startChained(id, route, input, arguments: arguments, tenant: tenant, deadline: deadline, pointer: nil)
+        return id
+    }
+
+    /// Starts `route`'s own table function `pointer` as a chained call with `input`
+    /// (`chain_ptr`), on this node; its id. A module whose constructors cannot run first
+    /// (Docs/Faaslets.md, "Entry convention") has its call end at once with status 1.
+    func chain(_ route: CompiledRoute, pointer: UInt32, _ input: [UInt8], tenant: Int, deadline: UInt64) -> UInt32? {
+        let id = calls.register()
+        guard route.snapshot != nil || route.module.module.exports.contains(where: { $0.kind == .function && Sandbox.constructorExports.contains($0.name) }) else {
+            calls.finish(id, .init(status: 1, output: Array("""
+                \(route.spec.route) cannot be chained by pointer: it exports neither _initialize nor __wasm_call_ctors \
+                (link it with -Wl,--export=__wasm_call_ctors)
+
+                """.utf8)))
+            return id
+        }
+        startChained(id, route, input, arguments: [], tenant: tenant, deadline: deadline, pointer: pointer)
+        return id
+    }
+
+    /// Runs the chained call `id` of `route` in a new sandbox on this node.
+    private func startChained(_ id: UInt32, _ route: CompiledRoute, _ input: [UInt8], arguments: [String], tenant: Int,
+                              deadline: UInt64, pointer: UInt32?) {
+        let calls = self.calls
         let (made, stdout, _, faasm) = sandbox(for: route, tenant: tenant, input: input, arguments: [route.spec.route] + arguments,
-                                                environment: route.spec.environment, deadline: deadline)
+                                                environment: route.spec.environment, deadline: deadline, pointer: pointer)
         do {
             try startCounted(made) { outcome in
                 faasm?.releaseLocks()
@@ -329,7 +370,6 @@ extension ServeServer {
         } catch {
             calls.finish(id, .init(status: 1, output: []))
         }
-        return id
     }
 
     /// Starts `job` counted in the queued and running sandboxes (the load chaining and

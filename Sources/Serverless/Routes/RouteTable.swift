@@ -21,8 +21,8 @@ final class CompiledRoute: Sendable {
     let usesFaasm: Bool
 
     /// The route of `spec` with its module read from `spec.path` (.wat: the text format)
-    /// and compiled.
-    convenience init(_ spec: ServeSpec.Route, defaults: EngineConfiguration) throws {
+    /// and compiled; `initCall` serves Faasm's interface to its init.
+    convenience init(_ spec: ServeSpec.Route, defaults: EngineConfiguration, initCall: FaasmCall? = nil) throws {
         guard let bytes = FileManager.default.contents(atPath: spec.path) else {
             throw ServeError("route \(spec.route): cannot read \(spec.path)")
         }
@@ -36,12 +36,13 @@ final class CompiledRoute: Sendable {
         } catch {
             throw ServeError("route \(spec.route): \(spec.path): \(error)")
         }
-        try self.init(spec, engine: engine, module: module)
+        try self.init(spec, engine: engine, module: module, initCall: initCall)
     }
 
     /// The route of `spec` serving `module`, compiled by `engine`; runs the route's `init`
-    /// export, if any, for the snapshot.
-    init(_ spec: ServeSpec.Route, engine: Engine, module: CompiledModule) throws {
+    /// export, if any, for the snapshot (with `initCall` as its Faasm call: Faasm's zygote
+    /// may read and write state).
+    init(_ spec: ServeSpec.Route, engine: Engine, module: CompiledModule, initCall: FaasmCall? = nil) throws {
         self.spec = spec
         self.engine = engine
         self.module = module
@@ -50,7 +51,7 @@ final class CompiledRoute: Sendable {
             throw ServeError("route \(spec.route): \(problem)")
         }
         if let name = spec.initExport {
-            snapshot = try Self.snapshot(after: name, spec, engine, module)
+            snapshot = try Self.snapshot(after: name, spec, engine, module, faasm: usesFaasm ? initCall : nil)
         } else {
             snapshot = nil
         }
@@ -68,13 +69,15 @@ final class CompiledRoute: Sendable {
 }
 
 extension CompiledRoute {
-    /// Runs `name` once on a fresh instance (WASI with no arguments, stdio discarded) and
-    /// takes the snapshot requests start from.
+    /// Runs `name` once on a fresh instance (WASI with no arguments, stdio discarded;
+    /// `faasm` linked when given) and takes the snapshot requests start from.
     static func snapshot(after name: String, _ spec: ServeSpec.Route, _ engine: Engine,
-                         _ module: CompiledModule) throws(ServeError) -> InstanceSnapshot {
+                         _ module: CompiledModule, faasm: FaasmCall? = nil) throws(ServeError) -> InstanceSnapshot {
         let store = Store(engine: engine)
         let linker = Linker(store: store)
+        defer { faasm?.releaseLocks() }
         do {
+            faasm?.define(into: linker, for: module)
             var configuration = WASIConfiguration(arguments: [spec.route])
             let devNull = open("/dev/null", O_RDWR)
             defer { if devNull >= 0 { close(devNull) } }
@@ -87,6 +90,7 @@ extension CompiledRoute {
             }
             wasi.bind(instance)
             _ = try wasi.run { () throws(Trap) in _ = try initialize.invoke([]) }
+            if let failure = faasm?.globalTierFailure { throw ServeError("route \(spec.route): init \"\(name)\": \(failure)") }
             let snapshot = try InstanceSnapshot(of: instance)
             guard snapshot.isPortable else {
                 throw ServeError("route \(spec.route): after \"\(name)\" the instance holds references of its own (it cannot be a snapshot)")

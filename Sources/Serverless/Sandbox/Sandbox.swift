@@ -73,7 +73,7 @@ public final class Sandbox: @unchecked Sendable {
         var wasi: WASI?
         let configuration: WASIConfiguration?
         switch request.entry {
-        case .command(let c): configuration = c
+        case .command(let c), .tableFunction(_, _, let c): configuration = c
         case .export: configuration = request.module.imports.contains { $0.module == WASI.moduleName } ? WASIConfiguration() : nil
         }
         if var configuration {
@@ -110,6 +110,15 @@ public final class Sandbox: @unchecked Sendable {
                 var results: [Value] = []
                 let code = try wasi.run { () throws(Trap) in results = try function.invoke(arguments) }
                 return wasi.exitCode != nil ? .exited(code) : .returned(results)
+            case .tableFunction(let index, let argument, _):
+                guard let wasi else { return .failed("no WASI") }
+                wasi.bind(instance)
+                var status: UInt32 = 0
+                let code = try wasi.run { () throws(Trap) in
+                    status = try callTableFunction(index, argument: argument, in: instance,
+                                                   constructors: request.snapshot == nil)
+                }
+                return .exited(wasi.exitCode != nil ? code : status)
             }
         } catch {
             return .trapped(error)
@@ -118,6 +127,41 @@ public final class Sandbox: @unchecked Sendable {
 }
 
 extension Sandbox {
+    /// The exports that run a module's constructors without its `main`: a reactor's
+    /// `_initialize`, or the linker's `__wasm_call_ctors` when a command exports it.
+    static let constructorExports = ["_initialize", "__wasm_call_ctors"]
+
+    /// Runs the constructors (when `constructors`), then table 0's element `index` as
+    /// `() -> i32` or `(i32) -> i32`; its result.
+    private static func callTableFunction(_ index: UInt32, argument: Int32, in instance: Instance,
+                                          constructors: Bool) throws(Trap) -> UInt32 {
+        guard let table = instance.tables.first else {
+            throw Trap(.hostError, detail: "function pointer \(index): the module has no table")
+        }
+        let element: Value
+        do {
+            element = try table.get(Int(index))
+        } catch {
+            throw Trap(.hostError, detail: "function pointer \(index) is outside the table (size \(table.size))")
+        }
+        guard case .ref(.function(let handle)) = element else {
+            throw Trap(.hostError, detail: "function pointer \(index) is a null table element")
+        }
+        let function = handle.function, type = function.type
+        guard type.results == [.i32], type.parameters.isEmpty || type.parameters == [.i32] else {
+            throw Trap(.hostError, detail: "function pointer \(index) has type \(type), not () -> i32 or (i32) -> i32")
+        }
+        if constructors {
+            guard let initialize = constructorExports.lazy.compactMap({ instance.function($0) }).first else {
+                throw Trap(.hostError, detail: "function pointer \(index): the module exports neither _initialize nor __wasm_call_ctors, so its constructors cannot run first (link with -Wl,--export=__wasm_call_ctors)")
+            }
+            _ = try initialize.invoke([])
+        }
+        let results = try function.invoke(type.parameters.isEmpty ? [] : [.int32(argument)])
+        guard case .i32(let status)? = results.first else { return 0 }
+        return status
+    }
+
     /// Suspends the calling sandbox's fiber until `fiber.unpark()` (from a host function:
     /// the worker runs other sandboxes meanwhile). Wake-ups may be spurious.
     public static func park() { switchingAway { Fiber.park() } }

@@ -11,6 +11,12 @@ public struct SandboxRequest: @unchecked Sendable {
         /// An export, with arguments (WASI is linked, with no arguments and the host's
         /// stdio, if the module imports it).
         case export(String, [Value])
+        /// Element `index` of table 0, run as a WASI command with this configuration:
+        /// `() -> i32`, or `(i32) -> i32` called with `argument`; its result is the exit
+        /// status (Faasm's `chain_ptr` entry). The module's constructors run first
+        /// (`_initialize` or `__wasm_call_ctors`), unless the instance starts from a
+        /// snapshot (its init ran after them).
+        case tableFunction(UInt32, argument: Int32, WASIConfiguration)
     }
 
     /// The engine the module was compiled with (stores of other engines refuse it).
