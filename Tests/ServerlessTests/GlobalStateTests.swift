@@ -38,6 +38,8 @@ private let globalGuest = """
       (import "env" "__faasm_lock_state_global" (func $lock (param i32)))
       (import "env" "__faasm_unlock_state_global" (func $unlock (param i32)))
       (import "env" "__faasm_read_state_offset_ptr" (func $offsetPtr (param i32 i32 i32 i32) (result i32)))
+      (import "env" "__faasm_flag_state_dirty" (func $flag (param i32 i32)))
+      (import "env" "__faasm_flag_state_offset_dirty" (func $flagRange (param i32 i32 i32 i32)))
       (memory (export "memory") 1)
       (data (i32.const 0) "k\\00")
       (data (i32.const 4) "m\\00")
@@ -61,7 +63,10 @@ private let globalGuest = """
       (func (export "lock") (call $lock (i32.const 0)))
       (func (export "unlock") (call $unlock (i32.const 0)))
       (func (export "offsetPointer") (param i32) (result i32) (call $offsetPtr (i32.const 0) (i32.const 8) (local.get 0) (i32.const 2)))
-      (func (export "loadByte") (param i32) (result i32) (i32.load8_u (local.get 0))))
+      (func (export "loadByte") (param i32) (result i32) (i32.load8_u (local.get 0)))
+      (func (export "storeByte") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+      (func (export "flagDirty") (call $flag (i32.const 0) (i32.const 8)))
+      (func (export "flagRange") (param i32 i32) (call $flagRange (i32.const 0) (i32.const 8) (local.get 0) (local.get 1))))
     """
 
 /// A node: its own state store (local replicas) over the shared Redis server.
@@ -159,6 +164,44 @@ struct GlobalStateTests {
         _ = try b.function("pull")?.invoke([])
         _ = try b.function("read")?.invoke([])
         #expect(try text(b) == "aBCDyFGb")
+    }
+
+    @Test func writesThroughAPointerReachRedisOnlyOnceFlagged() throws {
+        let user = TestRedis.user()
+        let nodeA = try Node(redis: redis, user: user)
+        let (a, _) = try nodeA.sandbox()
+        let nodeB = try Node(redis: redis, user: user)
+        let (b, _) = try nodeB.sandbox()
+        _ = try a.function("write")?.invoke([])
+        _ = try a.function("push")?.invoke([])
+        guard case .i32(let base)? = try a.function("offsetPointer")?.invoke([.i32(0)]).first else {
+            Issue.record("no pointer")
+            return
+        }
+        func bText() throws -> String {
+            _ = try b.function("pull")?.invoke([])
+            _ = try b.function("read")?.invoke([])
+            return try text(b)
+        }
+        _ = try a.function("storeByte")?.invoke([.i32(base + 1), .i32(0x78)])  // "x"
+        _ = try a.function("storeByte")?.invoke([.i32(base + 3), .i32(0x7a)])  // "z"
+        _ = try a.function("push")?.invoke([])  // not flagged: nothing goes
+        #expect(try bText() == "ABCDEFGH")
+        // Only the flagged range goes; the partial push then refreshes A's replica, which
+        // takes back the unflagged byte.
+        _ = try a.function("flagRange")?.invoke([.i32(1), .i32(1)])
+        _ = try a.function("pushPartial")?.invoke([])
+        #expect(try bText() == "AxCDEFGH")
+        #expect(try a.function("loadByte")?.invoke([.i32(base + 3)]) == [.i32(0x44)])
+        // The whole-value flag makes push_state send everything.
+        _ = try a.function("storeByte")?.invoke([.i32(base + 6), .i32(0x79)])  // "y"
+        _ = try a.function("push")?.invoke([])
+        #expect(try bText() == "AxCDEFGH")
+        _ = try a.function("flagDirty")?.invoke([])
+        _ = try a.function("push")?.invoke([])
+        #expect(try bText() == "AxCDEFyH")
+        // A range outside the value traps.
+        #expect(throws: Trap.self) { try a.function("flagRange")?.invoke([.i32(6), .i32(4)]) }
     }
 
     @Test func appendedElementsAreGlobal() throws {
