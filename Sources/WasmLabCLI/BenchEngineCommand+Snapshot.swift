@@ -2,12 +2,14 @@ import Platform
 import WasmRuntime
 
 /// `bench-engine --snapshot [--init-export NAME] [--call EXPORT] FILE`: what starting from
-/// a snapshot costs (Faasm's proto-sandbox), for `tools/bench-snapshot`. Each round:
+/// a snapshot costs (Faasm's proto-sandbox), for `tools/bench-snapshot`. Rounds of each,
+/// one figure after the other:
 ///
 ///     instantiate             a fresh store + instantiate of a module compiled once
 ///                             (segments copied, start run)
 ///     instantiate-from-snapshot  a fresh store + `Linker.instantiate(_:from:)`
-///                             (memories mapped copy-on-write, no segments, no start)
+///                             (memories mapped copy-on-write, no segments, no start),
+///                             then --call, then the store released (as a request does)
 ///     reset                   `InstanceSnapshot.restore(into:)` of an instance after
 ///                             --call dirtied it (nothing dirtied without --call)
 ///
@@ -28,20 +30,33 @@ extension BenchEngineCommand {
         let snapshot = try InstanceSnapshot(of: source)
         guard snapshot.isPortable else { throw CLIError("the snapshot holds references of its own instance") }
         let clock = ContinuousClock()
+        // Each figure in a loop of its own: a fresh instantiation copies 16 MiB, which
+        // would leave the caches cold for whatever ran next in a shared loop.
         var fresh: [Double] = [], fromSnapshot: [Double] = [], reset: [Double] = []
         for _ in 0 ..< max(rounds, 1) {
-            let freshStore = Store(engine: shared)
-            var t = clock.now
-            let a = try Linker(store: freshStore).instantiate(module)
-            fresh.append(Self.nanoseconds(clock.now - t))
-            withExtendedLifetime((freshStore, a)) {}
             let store = Store(engine: shared)
-            t = clock.now
-            let b = try Linker(store: store).instantiate(module, from: snapshot)
+            let t = clock.now
+            let instance = try Linker(store: store).instantiate(module)
+            fresh.append(Self.nanoseconds(clock.now - t))
+            withExtendedLifetime((store, instance)) {}
+        }
+        let touch = { (instance: Instance) throws in
+            if let call, let f = instance.function(call) { _ = try f.invoke(arg.map { .i32(UInt32(bitPattern: $0)) }) }
+        }
+        for _ in 0 ..< max(rounds, 1) {
+            let store = Store(engine: shared)
+            let t = clock.now
+            let instance = try Linker(store: store).instantiate(module, from: snapshot)
             fromSnapshot.append(Self.nanoseconds(clock.now - t))
-            if let call, let f = b.function(call) { _ = try f.invoke(arg.map { .i32(UInt32(bitPattern: $0)) }) }
-            t = clock.now
-            try snapshot.restore(into: b)
+            try touch(instance)
+            withExtendedLifetime(store) {}
+        }
+        let resetStore = Store(engine: shared)
+        let restored = try Linker(store: resetStore).instantiate(module, from: snapshot)
+        for _ in 0 ..< max(rounds, 1) {
+            try touch(restored)
+            let t = clock.now
+            try snapshot.restore(into: restored)
             reset.append(Self.nanoseconds(clock.now - t))
         }
         // Resident memory of idle instances restored from the snapshot.

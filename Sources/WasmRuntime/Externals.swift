@@ -186,11 +186,12 @@ public final class Memory {
 
     /// - Parameter allowUnsafe: permits `BoundsStrategy.unchecked` (see
     ///   `StoreConfiguration.allowUnsafeStrategies`).
-    ///   `pageLimit`: see `LinearMemory.init`.
+    ///   `pageLimit`, `image`: see `LinearMemory.init`.
     public init(type: MemoryType, strategy: BoundsStrategy = .software, allowUnsafe: Bool = false,
-                pageLimit: UInt64? = nil) throws(WasmError) {
+                pageLimit: UInt64? = nil, image: MemoryImage? = nil) throws(WasmError) {
         self.type = type
-        linear = try LinearMemory(type: type, strategy: strategy, allowUnsafe: allowUnsafe, pageLimit: pageLimit)
+        linear = try LinearMemory(type: type, strategy: strategy, allowUnsafe: allowUnsafe, pageLimit: pageLimit,
+                                  image: image)
     }
 
     /// Size in bytes.

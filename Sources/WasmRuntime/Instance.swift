@@ -71,7 +71,9 @@ public final class Instance {
         return nil
     }
 
-    init(compiled: CompiledModule, imports: [ExternalValue], store: Store) throws(WasmError) {
+    /// `memoryImages` (one per memory, imports first): the module's own memories start
+    /// in these images' state.
+    init(compiled: CompiledModule, imports: [ExternalValue], store: Store, memoryImages: [MemoryImage]? = nil) throws(WasmError) {
         self.compiled = compiled
         storeLink = store.link
         context = .allocate(capacity: 1)
@@ -118,10 +120,12 @@ public final class Instance {
             defined.canonicalElementType = Linker.canonical(table.type.elementType, compiled.typeIDs)
             tables.append(defined)
         }
-        for memory in module.memories {
+        let imported = memories.count
+        for (i, memory) in module.memories.enumerated() {
+            let image = memoryImages.flatMap { imported + i < $0.count ? $0[imported + i] : nil }
             memories.append(try Memory(type: memory, strategy: store.configuration.bounds,
                                        allowUnsafe: store.configuration.allowUnsafeStrategies,
-                                       pageLimit: store.configuration.maxMemoryPages))
+                                       pageLimit: store.configuration.maxMemoryPages, image: image))
         }
         for tag in module.tags {
             let type = Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)] : FunctionType()

@@ -26,7 +26,7 @@ public final class InstanceSnapshot: @unchecked Sendable {
     /// The instance taken of (nil: read from a file).
     private let source: ObjectIdentifier?
     /// The compiled code of the module (one per compilation: instances of it share it).
-    private let module: ObjectIdentifier
+    let module: ObjectIdentifier
     /// The images of the instance's memories, in index order.
     public let memories: [MemoryImage]
     let globals: [(index: Int, cell: Cell)]
@@ -92,6 +92,12 @@ public final class InstanceSnapshot: @unchecked Sendable {
     ///   the snapshot is not portable), or when a memory cannot be reset (the instance must
     ///   then not run again).
     public func restore(into instance: Instance) throws(WasmError) {
+        try restore(into: instance, ownMemoriesRestored: false)
+    }
+
+    /// `restore(into:)`, but the module's own memories only when `ownMemoriesRestored` is
+    /// false (true: the instance was just made with them in the images' state).
+    func restore(into instance: Instance, ownMemoriesRestored: Bool) throws(WasmError) {
         guard ObjectIdentifier(instance.compiled.code) == module, instance.memories.count == memories.count,
               ObjectIdentifier(instance) == source || isPortable else {
             throw WasmError(.uninstantiable, "the snapshot was taken of another module or holds references of its own instance")
@@ -103,7 +109,10 @@ public final class InstanceSnapshot: @unchecked Sendable {
               globals.allSatisfy({ if case .function(let i) = $0.cell { i < instance.functions.count } else { true } }) else {
             throw WasmError(.malformed, "the snapshot does not fit the module's instances")
         }
-        for (memory, image) in zip(instance.memories, memories) { try memory.linear.restore(image) }
+        let imported = instance.memories.count - instance.module.memories.count
+        for (i, (memory, image)) in zip(instance.memories, memories).enumerated() where !ownMemoriesRestored || i < imported {
+            try memory.linear.restore(image)
+        }
         func bits(_ cell: Cell) -> (UInt64, UInt64) {
             switch cell {
             case .bits(let low, let high), .local(let low, let high): (low, high)

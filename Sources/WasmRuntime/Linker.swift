@@ -79,9 +79,14 @@ public final class Linker {
     public func instantiate(_ module: CompiledModule, from snapshot: InstanceSnapshot) throws -> Instance {
         try Self.checkCompatible(module.configuration, with: store.configuration)
         let imports = try resolveImports(of: module)
-        let instance = try Instance(compiled: module, imports: imports, store: store)
+        // The module's own memories are made in the image's state (the cheap path).
+        let importedMemories = imports.count(where: { if case .memory = $0 { true } else { false } })
+        let fits = snapshot.module == ObjectIdentifier(module.code)
+            && snapshot.memories.count == importedMemories + module.module.memories.count
+        let instance = try Instance(compiled: module, imports: imports, store: store,
+                                    memoryImages: fits ? snapshot.memories : nil)
         store.retain(instance)
-        try snapshot.restore(into: instance)
+        try snapshot.restore(into: instance, ownMemoriesRestored: fits)
         return instance
     }
 

@@ -112,4 +112,52 @@ private let page = Int(LinearMemory.pageSize)
         try mem.restore(image)
         #expect(bytes(mem, 0, 8) == Array("original".utf8))
     }
+
+    /// Every strategy with a pooled reservation (a 32-bit memory without a maximum under
+    /// `.software`), so released reservations are reused.
+    func pooledMemory(_ strategy: BoundsStrategy, image: MemoryImage? = nil) throws -> LinearMemory {
+        try LinearMemory(type: MemoryType(Limits(min: 1)), strategy: strategy, image: image)
+    }
+
+    @Test(arguments: strategies)
+    func aMemoryMadeFromAnImageStartsInItsStateInAReusedReservation(strategy: BoundsStrategy) throws {
+        let source = try pooledMemory(strategy)
+        #expect(source.grow(by: 1) == 1)
+        write(source, 0, "image")
+        let image = try MemoryImage(of: source)
+        for _ in 0 ..< 3 {
+            // The last round's reservation comes back with the image still mapped.
+            let mem = try pooledMemory(strategy, image: image)
+            #expect(mem.pageCount == 2 && mem.byteCount == 2 * page)
+            #expect(bytes(mem, 0, 5) == Array("image".utf8))
+            #expect(bytes(mem, page + 9, 6) == [0, 0, 0, 0, 0, 0])
+            #expect(throws: TrapReason.outOfBoundsMemoryAccess) { try mem.load(at: UInt64(2 * page), as: UInt8.self) }
+            write(mem, 0, "dirty")
+            write(mem, page + 9, "secret")
+            #expect(mem.grow(by: 1) == 2)
+            write(mem, 2 * page + 3, "grown")
+        }
+    }
+
+    @Test(arguments: strategies)
+    func reservationsThatHeldAnImageReadAsZeroForOtherMemories(strategy: BoundsStrategy) throws {
+        var image: MemoryImage? = try {
+            let source = try pooledMemory(strategy)
+            write(source, 0, "image")
+            return try MemoryImage(of: source)
+        }()
+        for round in 0 ..< 2 {
+            // Two reservations holding the image go back to the pool (dirtied first).
+            var mapped = [try pooledMemory(strategy, image: image), try pooledMemory(strategy, image: image)]
+            for mem in mapped { write(mem, 0, "dirty"); write(mem, 100, "secret") }
+            mapped.removeAll()
+            // The second round, the image is gone first: its free slots turn anonymous.
+            if round == 1 { image = nil }
+            // More memories than the pool keeps free: every free reservation is taken.
+            let plain = try (0 ..< ReservationPool.maxFree + 1).map { _ in try pooledMemory(strategy) }
+            for mem in plain {
+                #expect(bytes(mem, 0, 5) == [0, 0, 0, 0, 0] && bytes(mem, 100, 6) == [0, 0, 0, 0, 0, 0])
+            }
+        }
+    }
 }

@@ -69,7 +69,9 @@ public final class LinearMemory {
     /// The image mapped at the start of the memory, while it is (held: the mapping is its).
     private var mappedImage: MemoryImage?
 
-    /// Creates a memory of `type.limits.min` zeroed pages.
+    /// Creates a memory of `type.limits.min` zeroed pages, or, with `image`, in the
+    /// image's state (as `restore(_:)` would leave it; a reservation released by a memory
+    /// of the same image is taken as it is, without a system call).
     ///
     /// - Parameters:
     ///   - allowUnsafe: permits a strategy whose `isUnsafe` is true (see
@@ -80,7 +82,7 @@ public final class LinearMemory {
     ///   type or `pageLimit` allows, the system refuses the mapping, or the strategy is
     ///   unsafe and not allowed, or needs fault handling this platform lacks.
     public init(type: MemoryType, strategy: BoundsStrategy, allowUnsafe: Bool = false,
-                pageLimit: UInt64? = nil) throws(WasmError) {
+                pageLimit: UInt64? = nil, image: MemoryImage? = nil) throws(WasmError) {
         guard !strategy.isUnsafe || allowUnsafe else {
             throw WasmError(.uninstantiable, "bounds strategy '\(strategy.rawValue)' gives no isolation; it must be allowed explicitly")
         }
@@ -112,8 +114,11 @@ public final class LinearMemory {
         // Once half the budget is taken, growable memories reserve only what they need, so
         // that many small sandboxes do not use up the space guard regions need.
         let generous = fixed || AddressSpaceBudget.claimed < AddressSpaceBudget.limit / 2
-        var reserved = generous ? try Self.reserve(Int(max(wanted, initialBytes)), accessible: Int(initialBytes)) : nil
-        if reserved == nil && !fixed { reserved = try Self.reserve(Int(initialBytes), accessible: Int(initialBytes)) }
+        // From an image, the image's bytes are accessible (restore checks that they fit).
+        let accessible = image.map { UInt64($0.byteCount) } ?? initialBytes
+        var reserved = generous
+            ? try Self.reserve(Int(max(wanted, accessible)), accessible: Int(accessible), image: image) : nil
+        if reserved == nil && !fixed { reserved = try Self.reserve(Int(accessible), accessible: Int(accessible), image: image) }
         guard let mapping = reserved else {
             let size = Int(fixed ? max(wanted, initialBytes) : initialBytes)
             let why = fixed ? " (bounds \(strategy.rawValue) needs the whole reservation)" : ""
@@ -121,13 +126,13 @@ public final class LinearMemory {
         }
         self.base = mapping.base
         self.reservedByteCount = mapping.size
-        self.byteCount = Int(initialBytes)
-        self.pageCount = limits.min
+        self.byteCount = Int(accessible)
+        self.pageCount = image?.pageCount ?? limits.min
         self.maximumPages = maximum
         self.is64 = limits.is64
         self.strategy = strategy
         view = .allocate(capacity: 1)
-        view.initialize(to: MemoryView(base: mapping.base, byteCount: Int(initialBytes)))
+        view.initialize(to: MemoryView(base: mapping.base, byteCount: Int(accessible)))
         if fixed {
             guard let handle = TrapGuard.shared?.registerRegion(start: mapping.base, byteCount: mapping.size) else {
                 // Every stored property is set, so `deinit` runs for this throw and releases
@@ -136,13 +141,24 @@ public final class LinearMemory {
             }
             guardRegion = handle
         }
+        if let image {
+            if mapping.imageMapped {
+                imageBacked = image.byteCount > 0
+                mappedImage = imageBacked ? image : nil
+            } else {
+                try restore(image)
+            }
+        }
     }
 
     deinit {
         if let guardRegion { TrapGuard.shared?.unregister(guardRegion) }
         dropShared()
-        dropImage()
-        Self.release((base, reservedByteCount), accessible: protectionsUncertain ? nil : byteCount)
+        // A pooled reservation keeps its image (ReservationPool: the next memory of that
+        // image takes it as it is); anything else gets anonymous pages back first.
+        let image = protectionsUncertain || !ReservationPool.pools(reservedByteCount) ? nil : mappedImage
+        if image == nil { dropImage() }
+        Self.release((base, reservedByteCount), accessible: protectionsUncertain ? nil : byteCount, image: image)
         view.deallocate()
     }
 
@@ -262,7 +278,8 @@ public final class LinearMemory {
         let maxBytes = maximumPages <= UInt64(Int.max) / Self.pageSize
             ? Int(maximumPages * Self.pageSize) : newBytes
         let target = max(newBytes, min(doubled, maxBytes))
-        guard let mapping = (try? Self.reserve(target, accessible: newBytes)) ?? (try? Self.reserve(newBytes, accessible: newBytes))
+        guard let mapping = (try? Self.reserve(target, accessible: newBytes, image: nil))
+                ?? (try? Self.reserve(newBytes, accessible: newBytes, image: nil))
         else { return false }
         mapping.base.copyMemory(from: base, byteCount: byteCount)
         dropShared()
@@ -288,9 +305,12 @@ public final class LinearMemory {
     /// space is not available.
     ///
     /// - Throws: `WasmError` (`.uninstantiable`) when the accessible bytes cannot be committed.
-    private static func reserve(_ size: Int, accessible: Int) throws(WasmError) -> (base: UnsafeMutableRawPointer, size: Int)? {
+    private static func reserve(_ size: Int, accessible: Int, image: MemoryImage?) throws(WasmError)
+        -> (base: UnsafeMutableRawPointer, size: Int, imageMapped: Bool)? {
         let size = max(size, Int(pageSize))
-        if let pooled = ReservationPool.take(size, accessible: accessible) { return (pooled, size) }
+        if let pooled = ReservationPool.take(size, accessible: accessible, image: image) {
+            return (pooled.base, size, pooled.imageMapped)
+        }
         guard AddressSpaceBudget.claim(size) else { return nil }
         guard let pointer = mmap(nil, size, PROT_NONE, anonymous, -1, 0),
               pointer != UnsafeMutableRawPointer(bitPattern: -1)
@@ -303,7 +323,7 @@ public final class LinearMemory {
             AddressSpaceBudget.release(size)
             throw WasmError(.uninstantiable, "out of memory")
         }
-        return (pointer, size)
+        return (pointer, size, false)
     }
 
     /// Makes bytes `start ..< end` of a reservation readable and writable.
@@ -313,10 +333,11 @@ public final class LinearMemory {
     }
 
     /// Gives back a reservation whose first `accessible` bytes are read-write and the rest
-    /// inaccessible (nil: not known).
-    private static func release(_ mapping: (base: UnsafeMutableRawPointer, size: Int), accessible: Int?) {
+    /// inaccessible (nil: not known); `image` when it maps one at its start.
+    private static func release(_ mapping: (base: UnsafeMutableRawPointer, size: Int), accessible: Int?,
+                                image: MemoryImage? = nil) {
         if ReservationPool.pools(mapping.size) {
-            ReservationPool.give(mapping.base, size: mapping.size, accessible: accessible)
+            ReservationPool.give(mapping.base, size: mapping.size, accessible: accessible, image: image)
             return
         }
         _ = munmap(mapping.base, mapping.size)

@@ -61,7 +61,10 @@ public final class MemoryImage: @unchecked Sendable {
         }
     }
 
-    deinit { close(fd) }
+    deinit {
+        ReservationPool.forget(self)
+        close(fd)
+    }
 
     /// The image's non-zero system pages: index and bytes.
     public func pages() -> [(index: Int, bytes: [UInt8])] {
