@@ -251,11 +251,11 @@ final class TestServer: @unchecked Sendable {
     let ports: [Int]
     let folder: String
 
-    /// `extraTenants` follows the tenant "test" in the spec (`, {...}`); `configure`
-    /// changes the options.
+    /// `extraTenants` follows the tenant "test" in the spec (`, {...}`); `extraFiles` are
+    /// more functions (name, text) in the folder; `configure` changes the options.
     init(preemption: PreemptionMode = .signal, workers: Int = 2, defaultTimeoutMs: UInt64 = 10_000,
          extraRoutes: String = "", extraTenants: String = "", redis: String? = nil, tenant: String = "test",
-         configure: (inout ServeOptions) -> Void = { _ in }) throws {
+         extraFiles: [(String, String)] = [], configure: (inout ServeOptions) -> Void = { _ in }) throws {
         BuiltinTiers.register()
         var template = Array("/tmp/wasmlab-serve-XXXXXX".utf8CString)
         folder = String(cString: mkdtemp(&template))
@@ -271,7 +271,7 @@ final class TestServer: @unchecked Sendable {
                                          ("chainptr_bare", ServeFunctions.chainPointerWithoutConstructors),
                                          ("faasmzygote", ServeFunctions.faasmZygote),
                                          ("zygotemap", ServeFunctions.faasmZygoteMapping)]
-        for (name, text) in files {
+        for (name, text) in files + extraFiles {
             let path = folder + "/" + name + ".wat"
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             _ = text.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress, $0.count - 1) }

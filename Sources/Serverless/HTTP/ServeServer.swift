@@ -264,22 +264,24 @@ public final class ServeServer: @unchecked Sendable {
 
 extension ServeServer {
     /// A sandbox of `route` with `input` on stdin (and as Faasm's input), stdout and
-    /// stderr captured, running its `_start` (or, for `chain_ptr`, the table function
-    /// `pointer`); for a module that imports Faasm's interface, its call (chaining
-    /// reaches the routes of the same tenant).
+    /// stderr captured, running `entry`; for a module that imports Faasm's interface, its
+    /// call (chaining reaches the routes of the same tenant), and CWASI's where imported.
     func sandbox(for route: CompiledRoute, tenant: Int, input: [UInt8], arguments: [String], environment: [String],
-                 deadline: UInt64, pointer: UInt32? = nil)
+                 deadline: UInt64, entry: RouteEntry = .main)
         -> (SandboxRequest, stdout: MemoryStream, stderr: MemoryStream, faasm: FaasmCall?) {
         let stdout = MemoryStream(limit: options.maxResponseBytes), stderr = MemoryStream(limit: 64 << 10)
         var wasi = WASIConfiguration(arguments: arguments, environment: environment,
                                      preopens: route.spec.directories.map { .init(hostPath: $0, readOnly: true) })
         (wasi.stdinStream, wasi.stdoutStream, wasi.stderrStream) = (MemoryStream(contents: input), stdout, stderr)
+        let start: SandboxRequest.Entry = switch entry {
+        case .main: .command(wasi)
         // Faasm passes a one-parameter function its input as a decimal integer.
-        let entry: SandboxRequest.Entry = pointer.map {
-            .tableFunction($0, argument: String(decoding: input, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        case .tableFunction(let index):
+            .tableFunction(index, argument: String(decoding: input, as: UTF8.self).split(whereSeparator: \.isWhitespace)
                 .first.flatMap { Int32($0) } ?? 0, wasi)
-        } ?? .command(wasi)
-        var request = SandboxRequest(engine: route.engine, module: route.module, entry: entry, deadline: deadline,
+        case .export(let name): .exportCommand(name, wasi)
+        }
+        var request = SandboxRequest(engine: route.engine, module: route.module, entry: start, deadline: deadline,
                                      timeout: (route.spec.timeoutMs ?? options.defaultTimeoutMs) * 1_000_000)
         request.limits.maxMemoryPages = route.spec.memoryLimitPages
         request.snapshot = route.snapshot
@@ -298,6 +300,16 @@ extension ServeServer {
             let module = route.module
             request.link = { call.define(into: $0, for: module) }
             faasm = call
+        }
+        if route.usesCWASI {
+            let cwasi = CWASICall { [unowned self] target, payload in
+                self.connect(target, payload: payload, tenant: tenant, deadline: deadline)
+            }
+            let linkFaasm = request.link
+            request.link = { linker in
+                linkFaasm?(linker)
+                cwasi.define(into: linker)
+            }
         }
         return (request, stdout, stderr, faasm)
     }
@@ -334,7 +346,7 @@ extension ServeServer {
             calls.finish(id, .init(status: 1, output: Array("no function \(name)\n".utf8)))
             return id
         }
-        startChained(id, route, input, arguments: arguments, tenant: tenant, deadline: deadline, pointer: nil)
+        startChained(id, route, input, arguments: arguments, tenant: tenant, deadline: deadline)
         return id
     }
 
@@ -351,19 +363,23 @@ extension ServeServer {
                 """.utf8)))
             return id
         }
-        startChained(id, route, input, arguments: [], tenant: tenant, deadline: deadline, pointer: pointer)
+        startChained(id, route, input, arguments: [], tenant: tenant, deadline: deadline, entry: .tableFunction(pointer))
         return id
     }
 
-    /// Runs the chained call `id` of `route` in a new sandbox on this node.
-    private func startChained(_ id: UInt32, _ route: CompiledRoute, _ input: [UInt8], arguments: [String], tenant: Int,
-                              deadline: UInt64, pointer: UInt32?) {
+    /// Runs the chained call `id` of `route`'s `entry` in a new sandbox on this node;
+    /// `result` makes the call's result of how it ended and its stdout (default: the
+    /// exit status, and Faasm's output or else stdout).
+    func startChained(_ id: UInt32, _ route: CompiledRoute, _ input: [UInt8], arguments: [String], tenant: Int,
+                      deadline: UInt64, entry: RouteEntry = .main,
+                      result: (@Sendable (SandboxOutcome, _ stdout: [UInt8]) -> ChainedCalls.Result)? = nil) {
         let calls = self.calls
         let (made, stdout, _, faasm) = sandbox(for: route, tenant: tenant, input: input, arguments: [route.spec.route] + arguments,
-                                                environment: route.spec.environment, deadline: deadline, pointer: pointer)
+                                                environment: route.spec.environment, deadline: deadline, entry: entry)
         do {
             try startCounted(made) { outcome in
                 faasm?.releaseLocks()
+                if let result { return calls.finish(id, result(outcome, stdout.bytes)) }
                 let status = outcome.exitStatus.map { Int32(bitPattern: $0) } ?? 1
                 calls.finish(id, .init(status: status, output: faasm?.output ?? stdout.bytes))
             }

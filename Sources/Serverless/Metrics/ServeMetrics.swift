@@ -45,6 +45,13 @@ final class ServeMetrics: Sendable {
     }
 
     /// A chained call went to another node.
+    /// A channel call (CWASI's `func_connect`) in `mode`, answered or not.
+    func channelCall(mode: ChannelMode, failed: Bool) {
+        CoreMetrics.Counter(label: "wasmlab_channel_calls_total",
+                            dimensions: [("mode", mode.rawValue), ("result", failed ? "failed" : "replied")],
+                            factory: factory).increment()
+    }
+
     func forwarded() {
         CoreMetrics.Counter(label: "wasmlab_chained_calls_forwarded_total", factory: factory).increment()
     }

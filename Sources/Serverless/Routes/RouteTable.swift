@@ -19,6 +19,8 @@ final class CompiledRoute: Sendable {
     let snapshot: InstanceSnapshot?
     /// Whether the module imports Faasm's host interface (`env.__faasm_*`).
     let usesFaasm: Bool
+    /// Whether the module imports CWASI's interface (`cwasi_export.func_connect`).
+    let usesCWASI: Bool
 
     /// The route of `spec` with its module read from `spec.path` (.wat: the text format)
     /// and compiled; `initCall` serves Faasm's interface to its init.
@@ -50,6 +52,10 @@ final class CompiledRoute: Sendable {
         if usesFaasm, let problem = FaasmHost.unsupportedImport(of: module) {
             throw ServeError("route \(spec.route): \(problem)")
         }
+        usesCWASI = CWASICall.isImported(by: module)
+        if usesCWASI, let problem = CWASICall.unsupportedImport(of: module) {
+            throw ServeError("route \(spec.route): \(problem)")
+        }
         if let name = spec.initExport {
             snapshot = try Self.snapshot(after: name, spec, engine, module, faasm: usesFaasm ? initCall : nil)
         } else {
@@ -78,6 +84,9 @@ extension CompiledRoute {
         defer { faasm?.releaseLocks() }
         do {
             faasm?.define(into: linker, for: module)
+            if CWASICall.isImported(by: module) {
+                CWASICall { _, _ in .failure(.calleeFailed) }.define(into: linker)  // no calls run while loading
+            }
             var configuration = WASIConfiguration(arguments: [spec.route])
             let devNull = open("/dev/null", O_RDWR)
             defer { if devNull >= 0 { close(devNull) } }

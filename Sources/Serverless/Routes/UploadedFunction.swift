@@ -58,8 +58,8 @@ struct UploadedFunction: Sendable {
     }
 
     /// Refuses a module that would fail in every sandbox: an import the server does not
-    /// provide, or no `_start` to call. Faasm's imports are the route's to check
-    /// (`CompiledRoute`, as for the spec's routes).
+    /// provide, or no `_start` to call. Faasm's and CWASI's imports are the route's to
+    /// check (`CompiledRoute`, as for the spec's routes).
     private static func checkRunnable(_ module: CompiledModule, engine: Engine) throws(ServeError) {
         let linker = Linker(store: Store(engine: engine))
         var configuration = WASIConfiguration()
@@ -70,9 +70,10 @@ struct UploadedFunction: Sendable {
         } catch {
             throw ServeError("cannot check the module's WASI imports: \(error)")
         }
-        for (moduleName, name, type) in module.imports where !(moduleName == "env" && name.hasPrefix("__faasm_")) {
+        for (moduleName, name, type) in module.imports
+        where !(moduleName == "env" && name.hasPrefix("__faasm_")) && moduleName != CWASICall.moduleName {
             guard let value = linker.resolve(module: moduleName, name: name) else {
-                throw ServeError("link error: unknown import \(moduleName).\(name) (the server provides WASI preview 1 and Faasm's env.__faasm_* functions)")
+                throw ServeError("link error: unknown import \(moduleName).\(name) (the server provides WASI preview 1, Faasm's env.__faasm_* functions and CWASI's cwasi_export.func_connect)")
             }
             guard case .function(let expected) = type, case .function(let function) = value,
                   function.type == expected else {

@@ -73,7 +73,7 @@ public final class Sandbox: @unchecked Sendable {
         var wasi: WASI?
         let configuration: WASIConfiguration?
         switch request.entry {
-        case .command(let c), .tableFunction(_, _, let c): configuration = c
+        case .command(let c), .tableFunction(_, _, let c), .exportCommand(_, let c): configuration = c
         case .export: configuration = request.module.imports.contains { $0.module == WASI.moduleName } ? WASIConfiguration() : nil
         }
         if var configuration {
@@ -119,6 +119,15 @@ public final class Sandbox: @unchecked Sendable {
                                                    constructors: request.snapshot == nil)
                 }
                 return .exited(wasi.exitCode != nil ? code : status)
+            case .exportCommand(let name, _):
+                guard let wasi else { return .failed("no WASI") }
+                guard let function = instance.function(name), function.type.parameters.isEmpty else {
+                    return .failed("no exported function \"\(name)\" taking no arguments")
+                }
+                wasi.bind(instance)
+                var results: [Value] = []
+                let code = try wasi.run { () throws(Trap) in results = try function.invoke([]) }
+                return wasi.exitCode != nil ? .exited(code) : .returned(results)
             }
         } catch {
             return .trapped(error)

@@ -17,6 +17,9 @@ public struct SandboxRequest: @unchecked Sendable {
         /// (`_initialize` or `__wasm_call_ctors`), unless the instance starts from a
         /// snapshot (its init ran after them).
         case tableFunction(UInt32, argument: Int32, WASIConfiguration)
+        /// An export taking nothing, run as a WASI command with this configuration
+        /// (CWASI's `cwasi_function`): it returns its results, unless it calls `proc_exit`.
+        case exportCommand(String, WASIConfiguration)
     }
 
     /// The engine the module was compiled with (stores of other engines refuse it).

@@ -1,0 +1,65 @@
+import WasmCore
+import WasmRuntime
+
+/// CWASI's guest interface for one sandbox: `cwasi_export.func_connect(ptr, len) -> i32`
+/// takes the JSON message at `ptr`, runs the callee named by its `target_channel` with the
+/// payload (argv[1] of its `cwasi_function`), writes the callee's reply back at `ptr` and
+/// returns its length; or a `ChannelFailure` code. As in CWASI the reply may be longer
+/// than the message: it is written from `ptr` on as far as the memory reaches.
+final class CWASICall: Sendable {
+    static let moduleName = "cwasi_export"
+    static let connectName = "func_connect"
+    static let connectType = FunctionType(parameters: [.i32, .i32], results: [.i32])
+
+    /// Runs the callee (by function name) with the payload and awaits its reply.
+    let connect: @Sendable (_ target: String, _ payload: [UInt8]) -> Result<[UInt8], ChannelFailure>
+
+    init(connect: @escaping @Sendable (_ target: String, _ payload: [UInt8]) -> Result<[UInt8], ChannelFailure>) {
+        self.connect = connect
+    }
+
+    /// Whether `module` imports CWASI's interface.
+    static func isImported(by module: CompiledModule) -> Bool {
+        module.imports.contains { $0.module == moduleName }
+    }
+
+    /// Why `module` cannot link against this interface (nil: it can).
+    static func unsupportedImport(of module: CompiledModule) -> String? {
+        for entry in module.imports where entry.module == moduleName {
+            guard entry.name == connectName else {
+                return "\(moduleName).\(entry.name) is not provided (CWASI's interface is \(moduleName).\(connectName))"
+            }
+            guard entry.type == .function(connectType) else {
+                return "link error: incompatible import type \(moduleName).\(connectName) (CWASI's is (i32, i32) -> i32)"
+            }
+        }
+        return nil
+    }
+
+    func define(into linker: Linker) {
+        linker.define(module: Self.moduleName, name: Self.connectName, .function(Function.host(Self.connectType, name: Self.connectName) { [self] c in
+            c.setI32(0, UInt32(bitPattern: try functionConnect(&c)))
+        }))
+    }
+
+    private func functionConnect(_ c: inout HostCall) throws -> Int32 {
+        guard let memory = c.memory?.linear else {
+            throw Trap(.hostError, detail: "\(Self.connectName): the caller exports no memory")
+        }
+        let pointer = UInt64(c.i32(0)), count = Int(Int32(bitPattern: c.i32(1)))
+        guard count >= 0 else { return ChannelFailure.malformedMessage.rawValue }
+        guard let message = CWASIMessage(json: try memory.read(at: pointer, count: count)) else {
+            return ChannelFailure.malformedMessage.rawValue
+        }
+        switch connect(message.targetFunction, Array(message.payload.utf8)) {
+        case .failure(let failure):
+            return failure.rawValue
+        case .success(let reply):
+            guard reply.count <= Int(Int32.max), memory.contains(pointer, count: reply.count) else {
+                return ChannelFailure.replyTooLarge.rawValue
+            }
+            try memory.write(reply, at: pointer)
+            return Int32(reply.count)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Serverless
+import TestSupport
+import Testing
+
+/// CWASI's interface: callers and callees in the text format.
+enum ChannelFunctions {
+    /// Sends its stdin (the request's body) as CWASI's message and answers "reply:" and
+    /// the reply, or "code:" and the failure code's digit.
+    static let caller = """
+        (module
+          (import "cwasi_export" "func_connect" (func $connect (param i32 i32) (result i32)))
+          \(ServeFunctions.wasi)
+          (data (i32.const 100) "reply:code:")
+          (func (export "_start") (local $len i32) (local $n i32) (local $r i32)
+            (loop $read
+              (i32.store (i32.const 16) (i32.add (i32.const 4096) (local.get $len)))
+              (i32.store (i32.const 20) (i32.const 100000))
+              (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+              (local.set $n (i32.load (i32.const 24)))
+              (local.set $len (i32.add (local.get $len) (local.get $n)))
+              (br_if $read (local.get $n)))
+            (local.set $r (call $connect (i32.const 4096) (local.get $len)))
+            (if (i32.lt_s (local.get $r) (i32.const 0))
+              (then
+                (i32.store8 (i32.const 120) (i32.sub (i32.const 48) (local.get $r)))
+                (call $print (i32.const 106) (i32.const 5))
+                (call $print (i32.const 120) (i32.const 1)))
+              (else
+                (call $print (i32.const 100) (i32.const 6))
+                (call $print (i32.const 4096) (local.get $r))))))
+        """
+    /// CWASI's callee: writes "B got: " and its argv[1] to stdout, returns 7.
+    static let echoCallee = """
+        (module
+          (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "args_get" (func $args (param i32 i32) (result i32)))
+          \(ServeFunctions.wasi)
+          (data (i32.const 200) "B got: ")
+          (func (export "_start"))
+          (func (export "cwasi_function") (result i32) (local $start i32)
+            (drop (call $sizes (i32.const 300) (i32.const 304)))
+            (drop (call $args (i32.const 400) (i32.const 1024)))
+            (local.set $start (i32.load (i32.const 404)))
+            (call $print (i32.const 200) (i32.const 7))
+            (call $print (local.get $start)
+              (i32.sub (i32.sub (i32.add (i32.const 1024) (i32.load (i32.const 304))) (local.get $start)) (i32.const 1)))
+            (i32.const 7)))
+        """
+    /// A callee that writes nothing: its reply is its result.
+    static let numberCallee = """
+        (module (memory (export "memory") 1) (func (export "_start")) (func (export "cwasi_function") (result i32) (i32.const -42)))
+        """
+    static let trapCallee = """
+        (module (memory (export "memory") 1) (func (export "_start")) (func (export "cwasi_function") (result i32) unreachable))
+        """
+    static let spinCallee = """
+        (module (memory (export "memory") 1) (func (export "_start")) (func (export "cwasi_function") (result i32) (loop (br 0)) (i32.const 0)))
+        """
+    /// Imports a CWASI function that does not exist.
+    static let wrongImport = """
+        (module (import "cwasi_export" "func_send" (func (param i32 i32) (result i32))) (memory (export "memory") 1) (func (export "_start")))
+        """
+}
+
+struct ChannelTests {
+    static let routes = [("caller", ChannelFunctions.caller, ""), ("echo_b", ChannelFunctions.echoCallee, ""),
+                         ("number_b", ChannelFunctions.numberCallee, ""), ("trap_b", ChannelFunctions.trapCallee, ""),
+                         ("spin_b", ChannelFunctions.spinCallee, #", "timeout-ms": 300"#),
+                         ("small_b", ChannelFunctions.echoCallee, #", "max-request-bytes": 100"#)]
+
+    func server(workers: Int = 2) throws -> TestServer {
+        try TestServer(workers: workers, extraRoutes: Self.routes.map { name, _, extra in
+            #", {"route": "/\#(name)", "path": "\#(name).wat", "relative-deadline-us": 50000\#(extra)}"#
+        }.joined(), extraFiles: Self.routes.map { ($0.0, $0.1) })
+    }
+
+    static func message(_ target: String, _ payload: String, source: String = "caller.wasm") -> String {
+        #"{"source_channel": "\#(source)", "target_channel": "\#(target)", "payload": "\#(payload)"}"#
+    }
+
+    @Test(arguments: [1, 2])
+    func aCallerGetsItsCalleesReplyInPlace(workers: Int) throws {
+        // One worker: the caller's fiber parks while the callee runs.
+        let server = try server(workers: workers)
+        let c = try server.client()
+        #expect(c.request("/caller", method: "POST", body: Self.message("echo_b.wasm", "hello"))?.body == "reply:B got: hello")
+        // A path before the name and JSON escapes are CWASI's too.
+        #expect(c.request("/caller", method: "POST", body: Self.message("/echo_b.wasm", #"a \"q\" \\ \u00e9"#))?.body
+                == "reply:B got: a \"q\" \\ é")
+        #expect(c.request("/caller", method: "POST", body: Self.message("echo_b.wasm", ""))?.body == "reply:B got: ")
+        // Nothing on stdout: the reply is the result.
+        #expect(c.request("/caller", method: "POST", body: Self.message("number_b.wasm", "x"))?.body == "reply:-42")
+        // Extra keys (later CWASI versions send "start") are ignored.
+        let withStart = #"{"source_channel": "a", "target_channel": "echo_b", "payload": "p", "start": "1"}"#
+        #expect(c.request("/caller", method: "POST", body: withStart)?.body == "reply:B got: p")
+    }
+
+    @Test func failuresAreCodesNeverHangsOrCrashes() throws {
+        let server = try server()
+        let c = try server.client()
+        for bad in ["not json", "{}", #"{"source_channel": "a", "target_channel": "echo_b"}"#,
+                    #"{"source_channel": "a", "target_channel": "echo_b", "payload": 5}"#, "[1, 2]", ""] {
+            #expect(c.request("/caller", method: "POST", body: bad)?.body == "code:1", "\(bad)")
+        }
+        #expect(c.request("/caller", method: "POST", body: Self.message("nowhere.wasm", "x"))?.body == "code:2")
+        // A function that is no CWASI callee (no cwasi_function).
+        #expect(c.request("/caller", method: "POST", body: Self.message("hello.wasm", "x"))?.body == "code:2")
+        #expect(c.request("/caller", method: "POST", body: Self.message("trap_b.wasm", "x"))?.body == "code:3")
+        let started = ContinuousClock.now
+        #expect(c.request("/caller", method: "POST", body: Self.message("spin_b.wasm", "x"))?.body == "code:3")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        // The largest payload the callee's route takes, and one byte more.
+        let largest = String(repeating: "z", count: 100)
+        #expect(c.request("/caller", method: "POST", body: Self.message("small_b.wasm", largest))?.body == "reply:B got: " + largest)
+        #expect(c.request("/caller", method: "POST", body: Self.message("small_b.wasm", largest + "z"))?.body == "code:5")
+        // Each call that reached a callee is counted with its mode (the trap and the timeout
+        // failed, the largest payload was answered).
+        let metrics = try #require(c.request("/metrics")).body
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="local",result="replied"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="local",result="failed"} 2"#))
+    }
+
+    @Test func aCWASIImportThatIsNotProvidedIsRefusedWhenLoaded() throws {
+        #expect {
+            _ = try TestServer(extraRoutes: #", {"route": "/w", "path": "wrong.wat", "relative-deadline-us": 50000}"#,
+                               extraFiles: [("wrong", ChannelFunctions.wrongImport)])
+        } throws: { error in
+            "\(error)".contains("cwasi_export.func_send is not provided")
+        }
+    }
+}
