@@ -27,6 +27,17 @@ public final class MemoryStream: @unchecked Sendable {
         self.limit = max(limit, 0)
     }
 
+    /// The contents, leaving the stream empty with its position at the start (an output
+    /// stream used again).
+    public func take() -> [UInt8] {
+        defer {
+            bytes = []
+            position = 0
+            isTruncated = false
+        }
+        return bytes
+    }
+
     /// Bytes between the position and the end.
     var remaining: Int { max(bytes.count - position, 0) }
 

@@ -81,7 +81,7 @@ public final class WASI {
     public private(set) var exitCode: UInt32?
     /// Whether a write already got EPIPE (see `brokenPipe()`).
     var wroteToBrokenPipe = false
-    let arguments: [[UInt8]]
+    private(set) var arguments: [[UInt8]]
     let environment: [[UInt8]]
 
     /// Opens the preopened directories and duplicates the stdio descriptors.
@@ -118,6 +118,12 @@ public final class WASI {
             _ = try table.insert(FileDescriptorEntry(
                 hostFD: fd, fileType: try wasiFileType(hostFD: fd), rights: .socketBase, inheriting: .socketBase))
         }
+    }
+
+    /// Replaces the arguments the guest reads (`args_get`), for an instance called again
+    /// with other arguments (a function embedded in its caller).
+    public func setArguments(_ arguments: [String]) {
+        self.arguments = arguments.map { Array($0.utf8) + [0] }
     }
 
     /// Uses the instance's exported memory for host calls.

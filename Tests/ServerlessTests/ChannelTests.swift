@@ -30,7 +30,9 @@ enum ChannelFunctions {
                 (call $print (i32.const 4096) (local.get $r))))))
         """
     /// CWASI's callee: writes "B got: " and its argv[1] to stdout, returns 7.
-    static let echoCallee = """
+    static let echoCallee = echo(more: "")
+    /// `echoCallee` with `more` definitions.
+    static func echo(more: String) -> String { """
         (module
           (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
           (import "wasi_snapshot_preview1" "args_get" (func $args (param i32 i32) (result i32)))
@@ -44,7 +46,46 @@ enum ChannelFunctions {
             (call $print (i32.const 200) (i32.const 7))
             (call $print (local.get $start)
               (i32.sub (i32.sub (i32.add (i32.const 1024) (i32.load (i32.const 304))) (local.get $start)) (i32.const 1)))
-            (i32.const 7)))
+            (i32.const 7))
+          \(more))
+        """ }
+    /// CWASI's callee with more exports, for embedding: `add`, and `bump` (a counter kept
+    /// in the instance).
+    static let library = echo(more: """
+        (global $count (mut i32) (i32.const 0))
+          (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+          (func (export "bump") (result i32) (global.set $count (i32.add (global.get $count) (i32.const 1))) (global.get $count))
+        """)
+    /// Embeds `library` (imports its functions as module "library"): answers the reply of
+    /// its message sent with `func_connect`, then digits of `add(2, 3)` and of two `bump`s.
+    static let embedder = """
+        (module
+          (import "cwasi_export" "func_connect" (func $connect (param i32 i32) (result i32)))
+          (import "library" "add" (func $add (param i32 i32) (result i32)))
+          (import "library" "bump" (func $bump (result i32)))
+          \(ServeFunctions.wasi)
+          (func (export "_start") (local $len i32) (local $n i32) (local $r i32)
+            (loop $read
+              (i32.store (i32.const 16) (i32.add (i32.const 4096) (local.get $len)))
+              (i32.store (i32.const 20) (i32.const 100000))
+              (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+              (local.set $n (i32.load (i32.const 24)))
+              (local.set $len (i32.add (local.get $len) (local.get $n)))
+              (br_if $read (local.get $n)))
+            (local.set $r (call $connect (i32.const 4096) (local.get $len)))
+            (if (i32.ge_s (local.get $r) (i32.const 0)) (then (call $print (i32.const 4096) (local.get $r))))
+            (i32.store8 (i32.const 200) (i32.add (i32.const 48) (call $add (i32.const 2) (i32.const 3))))
+            (i32.store8 (i32.const 201) (i32.add (i32.const 48) (call $bump)))
+            (i32.store8 (i32.const 202) (i32.add (i32.const 48) (call $bump)))
+            (call $print (i32.const 200) (i32.const 3))))
+        """
+    /// Imports from a module that is no function of the tenant.
+    static let embedsNothing = """
+        (module (import "nolibrary" "f" (func)) (memory (export "memory") 1) (func (export "_start")))
+        """
+    /// Imports a name `library` does not export.
+    static let embedsMissing = """
+        (module (import "library" "missing" (func)) (memory (export "memory") 1) (func (export "_start")))
         """
     /// A callee that writes nothing: its reply is its result.
     static let numberCallee = """
@@ -66,12 +107,14 @@ struct ChannelTests {
     static let routes = [("caller", ChannelFunctions.caller, ""), ("echo_b", ChannelFunctions.echoCallee, ""),
                          ("number_b", ChannelFunctions.numberCallee, ""), ("trap_b", ChannelFunctions.trapCallee, ""),
                          ("spin_b", ChannelFunctions.spinCallee, #", "timeout-ms": 300"#),
-                         ("small_b", ChannelFunctions.echoCallee, #", "max-request-bytes": 100"#)]
+                         ("small_b", ChannelFunctions.echoCallee, #", "max-request-bytes": 100"#),
+                         ("library", ChannelFunctions.library, ""), ("embedder", ChannelFunctions.embedder, "")]
+    static let badEmbedders = [("nolib", ChannelFunctions.embedsNothing), ("missing", ChannelFunctions.embedsMissing)]
 
     func server(workers: Int = 2) throws -> TestServer {
         try TestServer(workers: workers, extraRoutes: Self.routes.map { name, _, extra in
             #", {"route": "/\#(name)", "path": "\#(name).wat", "relative-deadline-us": 50000\#(extra)}"#
-        }.joined(), extraFiles: Self.routes.map { ($0.0, $0.1) })
+        }.joined(), extraFiles: Self.routes.map { ($0.0, $0.1) } + Self.badEmbedders)
     }
 
     static func message(_ target: String, _ payload: String, source: String = "caller.wasm") -> String {
@@ -118,6 +161,40 @@ struct ChannelTests {
         let metrics = try #require(c.request("/metrics")).body
         #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="local",result="replied"} 1"#), "\(metrics)")
         #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="local",result="failed"} 2"#))
+    }
+
+    @Test(arguments: [1, 2])
+    func anEmbeddedCalleeIsCalledInPlaceWithinOneSandbox(workers: Int) throws {
+        let server = try server(workers: workers)
+        let c = try server.client()
+        // func_connect to the embedded function, then direct calls of its exports; its
+        // state lives as long as the caller's sandbox (a fresh one per request).
+        #expect(c.request("/embedder", method: "POST", body: Self.message("library.wasm", "hi"))?.body == "B got: hi512")
+        #expect(c.request("/embedder", method: "POST", body: Self.message("library", "again"))?.body == "B got: again512")
+        // A function it does not embed is still reached, in another sandbox.
+        #expect(c.request("/embedder", method: "POST", body: Self.message("echo_b", "x"))?.body == "B got: x512")
+        let metrics = try #require(c.request("/metrics")).body
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="embedding",result="replied"} 2"#), "\(metrics)")
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="local",result="replied"} 1"#))
+    }
+
+    @Test func embeddingWhatCannotBeEmbeddedIsRefusedWhenLoaded() throws {
+        func route(_ path: String, _ file: String) -> String {
+            #", {"route": "\#(path)", "path": "\#(file).wat", "relative-deadline-us": 50000}"#
+        }
+        let cases = [(route("/nolib", "nolib"), "the tenant has no function nolibrary to embed"),
+                     (route("/library", "library") + route("/missing", "missing"),
+                      "imports library.missing, and library exports no missing"),
+                     // A "library" that itself imports CWASI's interface.
+                     (route("/library", "caller") + route("/e", "embedder"),
+                      "the embedded function library imports cwasi_export.func_connect")]
+        for (routes, message) in cases {
+            #expect {
+                _ = try TestServer(extraRoutes: routes, extraFiles: Self.routes.map { ($0.0, $0.1) } + Self.badEmbedders)
+            } throws: { error in
+                "\(error)".contains(message)
+            }
+        }
     }
 
     @Test func aCWASIImportThatIsNotProvidedIsRefusedWhenLoaded() throws {

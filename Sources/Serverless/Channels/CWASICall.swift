@@ -11,10 +11,11 @@ final class CWASICall: Sendable {
     static let connectName = "func_connect"
     static let connectType = FunctionType(parameters: [.i32, .i32], results: [.i32])
 
-    /// Runs the callee (by function name) with the payload and awaits its reply.
-    let connect: @Sendable (_ target: String, _ payload: [UInt8]) -> Result<[UInt8], ChannelFailure>
+    /// Runs the callee (by function name) with the payload and awaits its reply; a trap
+    /// ends the caller too (it was killed meanwhile).
+    let connect: @Sendable (_ target: String, _ payload: [UInt8]) throws(Trap) -> Result<[UInt8], ChannelFailure>
 
-    init(connect: @escaping @Sendable (_ target: String, _ payload: [UInt8]) -> Result<[UInt8], ChannelFailure>) {
+    init(connect: @escaping @Sendable (_ target: String, _ payload: [UInt8]) throws(Trap) -> Result<[UInt8], ChannelFailure>) {
         self.connect = connect
     }
 
@@ -51,7 +52,7 @@ final class CWASICall: Sendable {
         guard let message = CWASIMessage(json: try memory.read(at: pointer, count: count)) else {
             return ChannelFailure.malformedMessage.rawValue
         }
-        switch connect(message.targetFunction, Array(message.payload.utf8)) {
+        switch try connect(message.targetFunction, Array(message.payload.utf8)) {
         case .failure(let failure):
             return failure.rawValue
         case .success(let reply):

@@ -1,5 +1,6 @@
 import GreenThreads
 import Platform
+import WasmRuntime
 
 extension ServeServer {
     /// The export a CWASI callee runs.
@@ -26,13 +27,28 @@ extension ServeServer {
         let result = calls.await(id)
         let reply: Result<[UInt8], ChannelFailure> = result.map { $0.status == 0 ? .success($0.output) : .failure(.calleeFailed) }
             ?? .failure(.calleeFailed)
-        let elapsed = MonotonicClock.now() - start
+        record(mode, target: target, payload: payload.count, reply: reply, ns: MonotonicClock.now() - start)
+        return reply
+    }
+
+    /// `func_connect` to a function embedded in the caller's sandbox: its `cwasi_function`
+    /// called in place.
+    func connectEmbedded(_ callee: EmbeddedCallee, payload: [UInt8]) throws(Trap) -> Result<[UInt8], ChannelFailure> {
+        let start = MonotonicClock.now()
+        guard let (outcome, stdout) = try callee.call(payload) else { return .failure(.unknownTarget) }
+        let result = Self.cwasiResult(outcome, stdout: stdout)
+        let reply: Result<[UInt8], ChannelFailure> = result.status == 0 ? .success(result.output) : .failure(.calleeFailed)
+        record(.embedding, target: callee.name, payload: payload.count, reply: reply, ns: MonotonicClock.now() - start)
+        return reply
+    }
+
+    /// Counts and logs a channel call that reached its callee.
+    private func record(_ mode: ChannelMode, target: String, payload: Int, reply: Result<[UInt8], ChannelFailure>, ns: UInt64) {
         metrics.channelCall(mode: mode, failed: (try? reply.get()) == nil)
         logger.info("channel call", metadata: [
-            "mode": "\(mode.rawValue)", "target": "\(target)", "bytes": "\(payload.count)",
-            "us": "\(elapsed / 1000)", "reply": "\((try? reply.get()).map { "\($0.count) bytes" } ?? "\(reply)")",
+            "mode": "\(mode.rawValue)", "target": "\(target)", "bytes": "\(payload)", "us": "\(ns / 1000)",
+            "reply": "\((try? reply.get()).map { "\($0.count) bytes" } ?? "\(reply)")",
         ])
-        return reply
     }
 
     /// A CWASI callee's reply: its stdout, or else its `i32` result in decimal; status 1

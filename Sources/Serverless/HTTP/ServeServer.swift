@@ -114,9 +114,13 @@ public final class ServeServer: @unchecked Sendable {
     /// chaining: the server does not run yet).
     private static func compile(_ spec: ServeSpec, engine: EngineConfiguration, state: StateStore) throws -> [RouteTable] {
         try spec.tenants.map { tenant in
-            RouteTable(tenant: tenant.name, routes: try tenant.routes.map {
+            let table = RouteTable(tenant: tenant.name, routes: try tenant.routes.map {
                 try CompiledRoute($0, defaults: engine, initCall: FaasmCall(input: [], user: tenant.name, state: state, isInit: true))
             })
+            for route in table.routes {
+                if let problem = table.embeddingProblem(route) { throw ServeError(problem) }
+            }
+            return table
         }
     }
 
@@ -301,14 +305,25 @@ extension ServeServer {
             request.link = { call.define(into: $0, for: module) }
             faasm = call
         }
-        if route.usesCWASI {
-            let cwasi = CWASICall { [unowned self] target, payload in
-                self.connect(target, payload: payload, tenant: tenant, deadline: deadline)
+        if route.usesCWASI || !route.embeds.isEmpty {
+            let embedded = EmbeddedCallees()
+            let cwasi = CWASICall { [unowned self] target, payload throws(Trap) in
+                if let callee = embedded.byName[target] {
+                    return try self.connectEmbedded(callee, payload: payload)
+                }
+                return self.connect(target, payload: payload, tenant: tenant, deadline: deadline)
             }
-            let linkFaasm = request.link
-            request.link = { linker in
-                linkFaasm?(linker)
-                cwasi.define(into: linker)
+            let linkFaasm = request.link, embeds = route.embeds, maxOutput = options.maxResponseBytes
+            request.link = { [unowned self] linker in
+                try linkFaasm?(linker)
+                if route.usesCWASI { cwasi.define(into: linker) }
+                let table = self.table(tenant)
+                if let problem = table.embeddingProblem(route) { throw ServeError(problem) }
+                for name in embeds {
+                    guard let callee = table.function(named: name) else { continue }
+                    embedded.byName[name] = try EmbeddedCallee(name, route: callee, into: linker, stderr: stderr,
+                                                               maxOutput: maxOutput)
+                }
             }
         }
         return (request, stdout, stderr, faasm)

@@ -21,6 +21,9 @@ final class CompiledRoute: Sendable {
     let usesFaasm: Bool
     /// Whether the module imports CWASI's interface (`cwasi_export.func_connect`).
     let usesCWASI: Bool
+    /// The functions of the tenant linked into each sandbox of this route (CWASI's
+    /// embedding): the module names it imports from that the server does not provide.
+    let embeds: [String]
 
     /// The route of `spec` with its module read from `spec.path` (.wat: the text format)
     /// and compiled; `initCall` serves Faasm's interface to its init.
@@ -53,6 +56,11 @@ final class CompiledRoute: Sendable {
             throw ServeError("route \(spec.route): \(problem)")
         }
         usesCWASI = CWASICall.isImported(by: module)
+        var embeds: [String] = []
+        for entry in module.imports where !EmbeddedCallee.hostModules.contains(entry.module) && !embeds.contains(entry.module) {
+            embeds.append(entry.module)
+        }
+        self.embeds = embeds
         if usesCWASI, let problem = CWASICall.unsupportedImport(of: module) {
             throw ServeError("route \(spec.route): \(problem)")
         }
@@ -131,6 +139,22 @@ struct RouteTable: Sendable {
         self.routes = routes
         self.uploaded = uploaded
         all = routes + uploaded.values.map(\.route)
+    }
+
+    /// Why a route cannot link the functions it embeds (nil: all can): each must be a
+    /// function of the tenant that embeds none itself and exports every name imported.
+    func embeddingProblem(_ route: CompiledRoute) -> String? {
+        for name in route.embeds {
+            guard let callee = function(named: name) else {
+                return "route \(route.spec.route) imports from module \"\(name)\", and the tenant has no function \(name) to embed"
+            }
+            if let problem = EmbeddedCallee.unembeddable(callee) { return "route \(route.spec.route): \(problem)" }
+            let exported = Set(callee.module.exports.map(\.name))
+            for entry in route.module.imports where entry.module == name && !exported.contains(entry.name) {
+                return "route \(route.spec.route) imports \(name).\(entry.name), and \(name) exports no \(entry.name)"
+            }
+        }
+        return nil
     }
 
     /// The same spec routes with `uploaded` as the uploaded functions.

@@ -85,9 +85,9 @@ public final class Sandbox: @unchecked Sendable {
             }
             wasi?.define(into: linker)
         }
-        request.link?(linker)
         let instance: Instance
         do {
+            try request.link?(linker)
             if let snapshot = request.snapshot {
                 instance = try linker.instantiate(request.module, from: snapshot)
             } else {

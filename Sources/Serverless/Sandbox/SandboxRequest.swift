@@ -35,8 +35,8 @@ public struct SandboxRequest: @unchecked Sendable {
     public var deadline: UInt64
     /// Kills the sandbox this many ns after it starts running; nil: no limit.
     public var timeout: UInt64?
-    /// Defines further imports before instantiation.
-    public var link: ((Linker) -> Void)?
+    /// Defines further imports before instantiation (an error fails the sandbox).
+    public var link: ((Linker) throws -> Void)?
     /// Called on the sandbox's fiber when it starts running (after its time in the queue).
     public var onStart: (() -> Void)?
     /// The state the instance starts from (instead of running the module's segments and
@@ -45,7 +45,7 @@ public struct SandboxRequest: @unchecked Sendable {
 
     /// A request to run `entry` of `module`.
     public init(engine: Engine, module: CompiledModule, entry: Entry, deadline: UInt64 = UInt64.max,
-                timeout: UInt64? = nil, link: ((Linker) -> Void)? = nil) {
+                timeout: UInt64? = nil, link: ((Linker) throws -> Void)? = nil) {
         self.engine = engine
         self.module = module
         self.entry = entry

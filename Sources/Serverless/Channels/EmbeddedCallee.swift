@@ -1,0 +1,75 @@
+import GreenThreads
+import WASI
+import WasmCore
+import WasmRuntime
+
+/// A function linked into its caller's store (CWASI's embedding): instantiated before
+/// the caller in the same store, its exports are what the caller imports under the
+/// function's name, so calls between them are direct Wasm calls. `func_connect` to it
+/// runs its `cwasi_function` in place, with the payload as argv[1] and what it writes to
+/// stdout as the reply. It lives as long as the caller's sandbox: state it keeps between
+/// calls is the caller's to see (the two are one sandbox).
+final class EmbeddedCallee {
+    /// Modules the server provides: imports from any other name embed a function.
+    static let hostModules: Set<String> = [WASI.moduleName, "env", CWASICall.moduleName]
+
+    let name: String
+    let instance: Instance
+    private let wasi: WASI?
+    private let stdout: MemoryStream
+
+    /// Why `route` cannot be embedded (nil: it can): an embedded module imports WASI only.
+    static func unembeddable(_ route: CompiledRoute) -> String? {
+        let other = route.module.imports.first { $0.module != WASI.moduleName }
+        return other.map { "the embedded function \(route.spec.route.dropFirst()) imports \($0.module).\($0.name) (an embedded module may import WASI only)" }
+    }
+
+    /// Instantiates `route` (from its snapshot when it has one) in `linker`'s store and
+    /// defines its exports under module `name` in `linker`.
+    init(_ name: String, route: CompiledRoute, into linker: Linker, stderr: MemoryStream, maxOutput: Int) throws {
+        if let problem = Self.unembeddable(route) { throw ServeError(problem) }
+        let own = Linker(store: linker.store)
+        stdout = MemoryStream(limit: maxOutput)
+        if route.module.imports.contains(where: { $0.module == WASI.moduleName }) {
+            var configuration = WASIConfiguration(arguments: [route.spec.route])
+            (configuration.stdinStream, configuration.stdoutStream, configuration.stderrStream) =
+                (MemoryStream(contents: []), stdout, stderr)
+            let wasi = try WASI(configuration: configuration)
+            wasi.define(into: own)
+            self.wasi = wasi
+        } else {
+            wasi = nil
+        }
+        instance = try route.snapshot.map { try own.instantiate(route.module, from: $0) } ?? own.instantiate(route.module)
+        wasi?.bind(instance)
+        for (exportName, value) in instance.exports { linker.define(module: name, name: exportName, value) }
+        self.name = name
+    }
+
+    /// Runs `cwasi_function` with `payload` as argv[1]: how it ended and what it wrote.
+    /// A trap from a kill (the caller's sandbox is being ended) is thrown on.
+    func call(_ payload: [UInt8]) throws(Trap) -> (SandboxOutcome, stdout: [UInt8])? {
+        guard let function = instance.function(ServeServer.cwasiEntry), function.type.parameters.isEmpty else { return nil }
+        wasi?.setArguments([name, String(decoding: payload, as: UTF8.self)])
+        _ = stdout.take()
+        var results: [Value] = []
+        do {
+            if let wasi {
+                let code = try wasi.run { () throws(Trap) in results = try function.invoke([]) }
+                if wasi.exitCode != nil { return (.exited(code), stdout.take()) }
+            } else {
+                results = try function.invoke([])
+            }
+        } catch {
+            if error.reason == .interrupted { throw error }
+            return (.trapped(error), [])
+        }
+        return (.returned(results), stdout.take())
+    }
+}
+
+/// The functions embedded in one sandbox, by name (set while it links, read by its
+/// `func_connect` calls: both on the sandbox's fiber).
+final class EmbeddedCallees: @unchecked Sendable {
+    var byName: [String: EmbeddedCallee] = [:]
+}
