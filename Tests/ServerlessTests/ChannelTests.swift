@@ -79,6 +79,18 @@ enum ChannelFunctions {
             (i32.store8 (i32.const 202) (i32.add (i32.const 48) (call $bump)))
             (call $print (i32.const 200) (i32.const 3))))
         """
+    /// Imports `library`'s memory as its first memory and answers the 7 bytes at 200
+    /// there ("B got: "), copied memory to memory.
+    static let memoryEmbedder = """
+        (module
+          (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+          (import "library" "memory" (memory $library 2))
+          (memory $own (export "memory") 1)
+          (func (export "_start")
+            (memory.copy $own $library (i32.const 100) (i32.const 200) (i32.const 7))
+            (i32.store $own (i32.const 0) (i32.const 100)) (i32.store $own (i32.const 4) (i32.const 7))
+            (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+        """
     /// Imports from a module that is no function of the tenant.
     static let embedsNothing = """
         (module (import "nolibrary" "f" (func)) (memory (export "memory") 1) (func (export "_start")))
@@ -108,7 +120,8 @@ struct ChannelTests {
                          ("number_b", ChannelFunctions.numberCallee, ""), ("trap_b", ChannelFunctions.trapCallee, ""),
                          ("spin_b", ChannelFunctions.spinCallee, #", "timeout-ms": 300"#),
                          ("small_b", ChannelFunctions.echoCallee, #", "max-request-bytes": 100"#),
-                         ("library", ChannelFunctions.library, ""), ("embedder", ChannelFunctions.embedder, "")]
+                         ("library", ChannelFunctions.library, ""), ("embedder", ChannelFunctions.embedder, ""),
+                         ("memory_embedder", ChannelFunctions.memoryEmbedder, "")]
     static let badEmbedders = [("nolib", ChannelFunctions.embedsNothing), ("missing", ChannelFunctions.embedsMissing)]
 
     func server(workers: Int = 2) throws -> TestServer {
@@ -173,6 +186,8 @@ struct ChannelTests {
         #expect(c.request("/embedder", method: "POST", body: Self.message("library", "again"))?.body == "B got: again512")
         // A function it does not embed is still reached, in another sandbox.
         #expect(c.request("/embedder", method: "POST", body: Self.message("echo_b", "x"))?.body == "B got: x512")
+        // The embedded function's memory, imported as a second memory.
+        #expect(c.request("/memory_embedder")?.body == "B got: ")
         let metrics = try #require(c.request("/metrics")).body
         #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="embedding",result="replied"} 2"#), "\(metrics)")
         #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="local",result="replied"} 1"#))
