@@ -240,7 +240,7 @@ struct ForwardConnectionPoolTests {
 
     @Test func idleConnectionsAreBoundedPerAddressAndExpire() throws {
         let server = try CountingServer(.delay(.milliseconds(100)))
-        let client = Client(maxIdle: 2, idleTimeout: .milliseconds(300))
+        let client = Client(maxIdle: 2, idleTimeout: .seconds(1))
         defer { client.stop(); server.stop() }
         // Four calls at once: a connection each.
         let calls = (0 ..< 4).map { client.start(server.address, "\($0)") }
