@@ -317,4 +317,54 @@ struct TwoNodeServeTests {
         #expect(c1.request("/relay", method: "POST", body: "nowhere")?.body == "no function nowhere\n")
         #expect(c1.request("/metrics")?.body.contains("wasmlab_chained_calls_forwarded_total 1") == true)
     }
+
+    @Test func forwardedCallsReuseOneConnectionAndDropItWhenTheNodeStops() throws {
+        let tenant = TestRedis.user()
+        let one = try TestServer(redis: TestRedis.address, tenant: tenant)
+        var two: TestServer? = try TestServer(
+            extraRoutes: #", {"route": "/only_two", "path": "faasm.wat", "relative-deadline-us": 50000}"#,
+            redis: TestRedis.address, tenant: tenant)
+        let c1 = try one.client()
+        var answer = ""
+        for _ in 0 ..< 40 {
+            answer = c1.request("/relay", method: "POST", body: "only_two")?.body ?? ""
+            if answer == "hi1" { break }
+            usleep(50_000)
+        }
+        #expect(answer == "hi1")
+        for count in 2 ... 5 {
+            #expect(c1.request("/relay", method: "POST", body: "only_two")?.body == "hi\(count)")
+        }
+        // Five calls one after another: one connection, taken again four times.
+        #expect(one.server.forwarding == .init(opened: 1, reused: 4, retried: 0))
+        let metrics = c1.request("/metrics")?.body ?? ""
+        #expect(metrics.contains("wasmlab_chained_calls_forwarded_total 5"))
+        #expect(metrics.contains("wasmlab_forward_connections_opened 1"))
+        #expect(metrics.contains("wasmlab_forward_connection_reuses 4"))
+
+        // Node two stops: its end of the connection closes, and node one's pool lets it go.
+        let address = "127.0.0.1:\(two!.port)"
+        #expect(one.server.forwarder.pool.idleChannels(to: address).count == 1)
+        two = nil
+        var dropped = false
+        for _ in 0 ..< 100 where !dropped {
+            dropped = one.server.forwarder.pool.idleChannels(to: address).isEmpty
+            usleep(10_000)
+        }
+        #expect(dropped)
+        // A node serving the function again (on another port, counting from its own
+        // replica): reached over a new connection once its entry is seen (node two's may
+        // be picked until it expires, and fails at once).
+        let three = try TestServer(
+            extraRoutes: #", {"route": "/only_two", "path": "faasm.wat", "relative-deadline-us": 50000}"#,
+            redis: TestRedis.address, tenant: tenant)
+        for _ in 0 ..< 200 {
+            answer = c1.request("/relay", method: "POST", body: "only_two")?.body ?? ""
+            if answer == "hi1" { break }
+            usleep(50_000)
+        }
+        #expect(answer == "hi1")
+        #expect(one.server.forwarding.opened == 2 && one.server.forwarding.retried == 0)
+        _ = three
+    }
 }

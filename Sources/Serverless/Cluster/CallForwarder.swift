@@ -3,78 +3,73 @@ import NIOHTTP1
 import NIOPosix
 
 /// Sends a chained call to another node over HTTP: `POST /<function>` on the tenant's
-/// port there, the input as the body (that node runs it as a request of its own).
-/// One connection per call.
+/// port there, the input as the body (that node runs it as a request of its own), on a
+/// keep-alive connection of `pool`.
+///
+/// A call is sent again, once, on a new connection only when the pooled connection it took
+/// was found closed before any byte of the request was written (the other node or the idle
+/// timer closed it meanwhile). Once the request is written, a failure is final even if no
+/// byte of the response came: a POST runs a function, and the other node may have run it.
 final class CallForwarder: Sendable {
-    private let group: any EventLoopGroup
-    init(group: any EventLoopGroup) { self.group = group }
+    let pool: ForwardConnectionPool
+
+    init(group: any EventLoopGroup, maxIdle: Int = 8, idleTimeout: TimeAmount = .seconds(5)) {
+        pool = ForwardConnectionPool(group: group, maxIdle: maxIdle, idleTimeout: idleTimeout)
+    }
 
     /// Posts `body` to `path` at `address` (`host:port`); `completion` gets the status and
-    /// body, or nil when the node cannot be reached or the connection fails.
+    /// body, or nil when the node cannot be reached, the connection fails, or no response
+    /// came within `timeoutMs` (that connection is then closed).
     func post(to address: String, path: String, body: [UInt8], timeoutMs: Int64,
               completion: @escaping @Sendable ((status: Int, body: [UInt8])?) -> Void) {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
             return completion(nil)
         }
-        let host = String(address[..<colon])
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.milliseconds(min(timeoutMs, 2000)))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ResponseCollector(completion: completion))
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: address)
+        headers.add(name: "Content-Length", value: String(body.count))
+        // No `Connection` header: HTTP/1.1 keeps the connection open by default.
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)
+        let call = Call(address: address, host: String(address[..<colon]), port: port, head: head,
+                        body: ByteBuffer(bytes: body), timeoutMs: timeoutMs, completion: completion)
+        send(call, fresh: false)
+    }
+
+    /// Closes the idle connections; later calls fail.
+    func shutdown() { pool.shutdown() }
+
+    private struct Call: Sendable {
+        let address: String, host: String, port: Int
+        let head: HTTPRequestHead
+        let body: ByteBuffer
+        let timeoutMs: Int64
+        let completion: @Sendable ((status: Int, body: [UInt8])?) -> Void
+    }
+
+    private func send(_ call: Call, fresh: Bool) {
+        let pool = self.pool
+        pool.connection(to: call.address, host: call.host, port: call.port,
+                        connectTimeout: .milliseconds(min(call.timeoutMs, 2000)), fresh: fresh).whenComplete { [self] result in
+            guard case .success(let lease) = result else { return call.completion(nil) }
+            let request = ForwardConnectionHandler.Request(head: call.head, body: call.body,
+                                                           timeout: .milliseconds(call.timeoutMs)) { outcome in
+                switch outcome {
+                case .response(let status, let body, let reusable):
+                    // Back in the pool before the caller hears of it, so that a call it
+                    // chains next can take this connection.
+                    if reusable { pool.release(lease) }
+                    call.completion((status, body))
+                case .failed:
+                    call.completion(nil)
                 }
             }
-        bootstrap.connect(host: host, port: port).whenComplete { result in
-            guard case .success(let channel) = result else { return completion(nil) }
-            var headers = HTTPHeaders()
-            headers.add(name: "Host", value: address)
-            headers.add(name: "Content-Length", value: String(body.count))
-            headers.add(name: "Connection", value: "close")
-            let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)
-            var buffer = channel.allocator.buffer(capacity: body.count)
-            buffer.writeBytes(body)
-            channel.write(HTTPClientRequestPart.head(head), promise: nil)
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(buffer)), promise: nil)
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-            // A node that never answers does not hold the caller forever.
-            channel.eventLoop.scheduleTask(in: .milliseconds(timeoutMs)) { channel.close(promise: nil) }
+            lease.channel.writeAndFlush(request).whenFailure { [self] _ in
+                // Not taken, so nothing of it was written (ForwardConnectionHandler.Request).
+                lease.channel.close(promise: nil)
+                guard lease.reused else { return call.completion(nil) }
+                pool.noteRetry()
+                send(call, fresh: true)
+            }
         }
-    }
-}
-
-/// Collects one response and reports it once (or nil when the connection ends first).
-private final class ResponseCollector: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-
-    private let completion: @Sendable ((status: Int, body: [UInt8])?) -> Void
-    private var status = 0
-    private var body: [UInt8] = []
-    private var reported = false
-
-    init(completion: @escaping @Sendable ((status: Int, body: [UInt8])?) -> Void) { self.completion = completion }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head): status = Int(head.status.code)
-        case .body(var buffer): body += buffer.readBytes(length: buffer.readableBytes) ?? []
-        case .end:
-            report((status, body))
-            context.close(promise: nil)
-        }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) { report(nil) }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        report(nil)
-        context.close(promise: nil)
-    }
-
-    private func report(_ result: (status: Int, body: [UInt8])?) {
-        guard !reported else { return }
-        reported = true
-        completion(result)
     }
 }

@@ -78,7 +78,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             return write(context, head, status: 200, headers: [("Content-Type", "text/plain")], body: Array("ok\n".utf8))
         }
         if head.method == .GET && path == "/metrics" {
-            let text = server.metrics.exposition(scheduler: server.runner.scheduler, load: server.admission.load)
+            let text = server.metrics.exposition(scheduler: server.runner.scheduler, load: server.admission.load,
+                                                   forwarding: server.forwarding)
             return write(context, head, status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: text)
         }
         if let target {

@@ -68,7 +68,7 @@ public final class ServeServer: @unchecked Sendable {
     /// With a global tier: where the tenants' functions are served (this node's entries
     /// renewed), and the client that sends chained calls to other nodes.
     private var warmHosts: WarmHosts?
-    private let forwarder: CallForwarder
+    let forwarder: CallForwarder
     /// Chained calls sent to other nodes and not yet answered.
     private let forwardedInFlight = Mutex(0)
     private let inFlight = Mutex<(queued: Int, running: Int)>((0, 0))
@@ -237,8 +237,8 @@ public final class ServeServer: @unchecked Sendable {
         return bound
     }
 
-    /// Stops accepting, answers what was admitted, then stops the scheduler and the
-    /// event loops.
+    /// Stops accepting, answers what was admitted, then stops the scheduler, closes the
+    /// idle connections to other nodes and stops the event loops.
     public func shutdown() {
         guard stopped.withLock({ done in defer { done = true }; return !done }) else { return }
         warmHosts?.stop()
@@ -246,11 +246,16 @@ public final class ServeServer: @unchecked Sendable {
         channels.removeAll()
         runner.scheduler.shutdown()
         try? compiler.syncShutdownGracefully()
+        // No sandbox chains calls any more: the idle connections to other nodes can go.
+        forwarder.shutdown()
         // Responses of the last sandboxes and uploads are written on the event loop: let
         // it drain.
         try? group.next().submit {}.wait()
         try? group.syncShutdownGracefully()
     }
+
+    /// What the pool of connections to other nodes did (the forwarded calls' connections).
+    var forwarding: ForwardConnectionPool.Statistics { forwarder.pool.statistics }
 
     func requestID() -> UInt64 { nextID.withLock { $0 += 1; return $0 } }
 

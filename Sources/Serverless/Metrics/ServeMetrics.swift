@@ -5,7 +5,8 @@ import Prometheus
 /// The server's metrics, through swift-metrics with a Prometheus factory of its own (no
 /// process-wide bootstrap, so several servers can live in one process): request latency
 /// per route, requests by route and status, deadline misses, admission refusals, queued
-/// and running sandboxes, scheduler preemptions, chained calls sent to other nodes. `GET /metrics` emits them.
+/// and running sandboxes, scheduler preemptions, chained calls sent to other nodes and the
+/// connections they used. `GET /metrics` emits them.
 final class ServeMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
@@ -13,6 +14,8 @@ final class ServeMetrics: Sendable {
     private let running: CoreMetrics.Gauge
     private let preemptions: CoreMetrics.Gauge
     private let admittedLoad: CoreMetrics.Gauge
+    private let forwardConnections: CoreMetrics.Gauge
+    private let forwardReuses: CoreMetrics.Gauge
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -26,6 +29,8 @@ final class ServeMetrics: Sendable {
         running = CoreMetrics.Gauge(label: "wasmlab_sandboxes_running", factory: factory)
         preemptions = CoreMetrics.Gauge(label: "wasmlab_scheduler_preemptions", factory: factory)
         admittedLoad = CoreMetrics.Gauge(label: "wasmlab_admitted_load_workers", factory: factory)
+        forwardConnections = CoreMetrics.Gauge(label: "wasmlab_forward_connections_opened", factory: factory)
+        forwardReuses = CoreMetrics.Gauge(label: "wasmlab_forward_connection_reuses", factory: factory)
     }
 
     /// A request of `route` finished with `status` after `latencyNs` (arrival to response).
@@ -61,10 +66,13 @@ final class ServeMetrics: Sendable {
         running.record(r)
     }
 
-    /// The Prometheus text exposition, with the scheduler's counters read now.
-    func exposition(scheduler: Scheduler, load: Int) -> [UInt8] {
+    /// The Prometheus text exposition, with the scheduler's and the forwarding pool's
+    /// counters read now.
+    func exposition(scheduler: Scheduler, load: Int, forwarding: ForwardConnectionPool.Statistics) -> [UInt8] {
         preemptions.record(scheduler.preemptions)
         admittedLoad.record(Double(load) / 1_000_000)
+        forwardConnections.record(forwarding.opened)
+        forwardReuses.record(forwarding.reused)
         return registry.emitToBuffer()
     }
 }
