@@ -1,3 +1,4 @@
+import Platform
 import Serverless
 import TestSupport
 import Testing
@@ -212,6 +213,39 @@ struct ChannelTests {
         }
     }
 
+    @Test func aRouteMayForceItsMode() throws {
+        let forced = [("/net_caller", "caller", "network"), ("/local_embedder", "embedder", "local"),
+                      ("/embedding_caller", "caller", "embedding")].map { route, file, mode in
+            #", {"route": "\#(route)", "path": "\#(file).wat", "relative-deadline-us": 50000, "channel-mode": "\#(mode)"}"#
+        }.joined()
+        let server = try TestServer(extraRoutes: Self.routes.map { name, _, extra in
+            #", {"route": "/\#(name)", "path": "\#(name).wat", "relative-deadline-us": 50000\#(extra)}"#
+        }.joined() + forced, extraFiles: Self.routes.map { ($0.0, $0.1) })
+        let c = try server.client()
+        // Network on one node: over loopback HTTP to this node's own port.
+        #expect(c.request("/net_caller", method: "POST", body: Self.message("echo_b.wasm", "far"))?.body == "reply:B got: far")
+        #expect(c.request("/net_caller", method: "POST", body: Self.message("number_b", ""))?.body == "reply:-42")
+        #expect(c.request("/net_caller", method: "POST", body: Self.message("trap_b", ""))?.body == "code:3")
+        let largest = String(repeating: "z", count: 100)
+        #expect(c.request("/net_caller", method: "POST", body: Self.message("small_b", largest))?.body == "reply:B got: " + largest)
+        #expect(c.request("/net_caller", method: "POST", body: Self.message("small_b", largest + "z"))?.body == "code:5")
+        #expect(c.request("/net_caller", method: "POST", body: Self.message("nowhere", ""))?.body == "code:2")
+        // Local although the callee is embedded: another sandbox; the direct calls remain.
+        #expect(c.request("/local_embedder", method: "POST", body: Self.message("library", "hi"))?.body == "B got: hi512")
+        // Embedding when the callee is not embedded: no such callee.
+        #expect(c.request("/embedding_caller", method: "POST", body: Self.message("echo_b", "x"))?.body == "code:2")
+        let metrics = try #require(c.request("/metrics")).body
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="network",result="replied"} 3"#), "\(metrics)")
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="network",result="failed"} 1"#))
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="local",result="replied"} 1"#))
+        #expect(!metrics.contains(#"mode="embedding""#))
+        #expect {
+            _ = try TestServer(extraRoutes: #", {"route": "/x", "path": "hello.wat", "relative-deadline-us": 50000, "channel-mode": "pigeon"}"#)
+        } throws: { error in
+            "\(error)".contains("unknown channel mode \"pigeon\"")
+        }
+    }
+
     @Test func aCWASIImportThatIsNotProvidedIsRefusedWhenLoaded() throws {
         #expect {
             _ = try TestServer(extraRoutes: #", {"route": "/w", "path": "wrong.wat", "relative-deadline-us": 50000}"#,
@@ -219,5 +253,38 @@ struct ChannelTests {
         } throws: { error in
             "\(error)".contains("cwasi_export.func_send is not provided")
         }
+    }
+}
+
+@Suite(.enabled(if: TestRedis.address != nil, "WASMLAB_TEST_REDIS names no Redis server"))
+struct TwoNodeChannelTests {
+    @Test func theModeFollowsTheCalleeWhenItMovesToAnotherNode() throws {
+        let tenant = TestRedis.user()
+        let files = ChannelTests.routes.map { ($0.0, $0.1) }
+        func route(_ name: String) -> String { #", {"route": "/\#(name)", "path": "\#(name).wat", "relative-deadline-us": 50000}"# }
+        let one = try TestServer(extraRoutes: route("caller") + route("echo_b"), redis: TestRedis.address, tenant: tenant,
+                                 extraFiles: files)
+        let two = try TestServer(extraRoutes: route("echo_b"), redis: TestRedis.address, tenant: tenant, extraFiles: files)
+        let c1 = try one.client()
+        #expect(c1.request("/caller", method: "POST", body: ChannelTests.message("echo_b", "a"))?.body == "reply:B got: a")
+        // The callee leaves node one: the next calls go to node two over the network.
+        let without = """
+            [{"name": "\(tenant)", "port": 0, "routes": [{"route": "/caller", "path": "caller.wat", "relative-deadline-us": 50000}]}]
+            """
+        try one.server.reload(try ServeSpec(json: Array(without.utf8), folder: one.folder))
+        var answer = ""
+        for _ in 0 ..< 40 {
+            answer = c1.request("/caller", method: "POST", body: ChannelTests.message("echo_b", "b"))?.body ?? ""
+            if answer == "reply:B got: b" { break }
+            usleep(50_000)  // node two registers its functions within a second
+        }
+        #expect(answer == "reply:B got: b")
+        let metrics = try #require(c1.request("/metrics")).body
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="local",result="replied"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="network",result="replied"} 1"#))
+        // Node two ran it.
+        let served = try #require(two.client().request("/metrics")).body
+        #expect(served.contains(#"wasmlab_requests_total{route="/echo_b",status="200"} 1"#), "\(served)")
+        _ = two
     }
 }

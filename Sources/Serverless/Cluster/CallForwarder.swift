@@ -17,17 +17,18 @@ final class CallForwarder: Sendable {
         pool = ForwardConnectionPool(group: group, maxIdle: maxIdle, idleTimeout: idleTimeout)
     }
 
-    /// Posts `body` to `path` at `address` (`host:port`); `completion` gets the status and
+    /// Posts `body` to `path` at `address` (`host:port`), with `extra` headers; `completion` gets the status and
     /// body, or nil when the node cannot be reached, the connection fails, or no response
     /// came within `timeoutMs` (that connection is then closed).
-    func post(to address: String, path: String, body: [UInt8], timeoutMs: Int64,
-              completion: @escaping @Sendable ((status: Int, body: [UInt8])?) -> Void) {
+    func post(to address: String, path: String, body: [UInt8], headers extra: [(name: String, value: String)] = [],
+              timeoutMs: Int64, completion: @escaping @Sendable ((status: Int, body: [UInt8])?) -> Void) {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
             return completion(nil)
         }
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: address)
         headers.add(name: "Content-Length", value: String(body.count))
+        for (name, value) in extra { headers.add(name: name, value: value) }
         // No `Connection` header: HTTP/1.1 keeps the connection open by default.
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)
         let call = Call(address: address, host: String(address[..<colon]), port: port, head: head,

@@ -1,5 +1,6 @@
 import GreenThreads
 import Platform
+import WASI
 import WasmRuntime
 
 extension ServeServer {
@@ -12,9 +13,16 @@ extension ServeServer {
              completion: @escaping @Sendable (ServeResponse, SandboxOutcome) -> Void) throws(SchedulerError) {
         let maxOutput = options.maxResponseBytes
         let deadline = arrival + route.spec.relativeDeadlineUs * 1000
+        // Another node's channel call runs the route's `cwasi_function` (Docs/Channels.md).
+        let channelCall = request.headers.contains {
+            $0.name.lowercased() == Self.entryHeader.lowercased() && $0.value == Self.cwasiEntry
+        }
         let (made, stdout, stderr, faasm) = sandbox(
-            for: route, tenant: tenant, input: request.body, arguments: CGI.arguments(request, route: route.spec.route),
-            environment: CGI.environment(request, route: route.spec.route, extra: route.spec.environment), deadline: deadline)
+            for: route, tenant: tenant, input: request.body,
+            arguments: channelCall ? [route.spec.route, String(decoding: request.body, as: UTF8.self)]
+                : CGI.arguments(request, route: route.spec.route),
+            environment: CGI.environment(request, route: route.spec.route, extra: route.spec.environment), deadline: deadline,
+            entry: channelCall ? .export(Self.cwasiEntry) : .main)
         var job = made
         let started = SendableBox<UInt64>(0)
         job.onStart = { started.value = MonotonicClock.now() }
@@ -25,9 +33,11 @@ extension ServeServer {
                 admission.release(share)
                 let runStart = started.value == 0 ? finished : started.value
                 route.statistics.record(runUs: (finished - runStart) / 1000)
-                let response = ServeResponse.make(outcome, stdout: stdout, faasmOutput: faasm?.output,
-                                                  globalTierFailure: faasm?.globalTierFailure, maxOutput: maxOutput,
-                                                  contentType: route.spec.contentType)
+                let response = channelCall
+                    ? Self.channelResponse(outcome, stdout: stdout)
+                    : ServeResponse.make(outcome, stdout: stdout, faasmOutput: faasm?.output,
+                                         globalTierFailure: faasm?.globalTierFailure, maxOutput: maxOutput,
+                                         contentType: route.spec.contentType)
                 let missed = finished > deadline
                 metrics.request(route: route.spec.route, status: response.status, latencyNs: finished - arrival,
                                 missedDeadline: missed)
@@ -39,5 +49,19 @@ extension ServeServer {
             admission.release(share)
             throw error
         }
+    }
+}
+
+extension ServeServer {
+    /// The answer to another node's channel call: the reply (200), or 502 when the
+    /// callee failed.
+    static func channelResponse(_ outcome: SandboxOutcome, stdout: MemoryStream) -> ServeResponse {
+        let result = cwasiResult(outcome, stdout: stdout.bytes)
+        guard result.status == 0, !stdout.isTruncated else {
+            return ServeResponse(status: 502, headers: [("Content-Type", "text/plain")],
+                                 body: Array("the callee failed\n".utf8), note: "channel call: \(outcome)")
+        }
+        return ServeResponse(status: 200, headers: [("Content-Type", "application/octet-stream")], body: result.output,
+                             note: nil)
     }
 }

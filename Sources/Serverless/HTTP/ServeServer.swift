@@ -65,9 +65,11 @@ public final class ServeServer: @unchecked Sendable {
     let compiler = NIOThreadPool(numberOfThreads: 1)
     private let group: MultiThreadedEventLoopGroup
     private var channels: [Channel] = []
+    /// This node's address for each tenant (`host:port`), set when it starts listening.
+    private(set) var ownAddresses: [String] = []
     /// With a global tier: where the tenants' functions are served (this node's entries
     /// renewed), and the client that sends chained calls to other nodes.
-    private var warmHosts: WarmHosts?
+    private(set) var warmHosts: WarmHosts?
     let forwarder: CallForwarder
     /// Chained calls sent to other nodes and not yet answered.
     private let forwardedInFlight = Mutex(0)
@@ -227,6 +229,8 @@ public final class ServeServer: @unchecked Sendable {
             channels.append(channel)
             bound.append((tenant.name, channel.localAddress?.port ?? tenant.port))
         }
+        let reachable = options.advertise ?? (options.host == "0.0.0.0" ? "127.0.0.1" : options.host)
+        ownAddresses = bound.map { "\(reachable):\($0.port)" }
         if let global = state.global {
             let host = options.advertise ?? options.host
             let hosts = WarmHosts(tier: global, users: bound.map(\.tenant), addresses: bound.map { "\(host):\($0.port)" },
@@ -312,11 +316,13 @@ extension ServeServer {
         }
         if route.usesCWASI || !route.embeds.isEmpty {
             let embedded = EmbeddedCallees()
+            let forced = route.spec.channelMode
             let cwasi = CWASICall { [unowned self] target, payload throws(Trap) in
-                if let callee = embedded.byName[target] {
-                    return try self.connectEmbedded(callee, payload: payload)
+                if forced == nil || forced == .embedding {
+                    if let callee = embedded.byName[target] { return try self.connectEmbedded(callee, payload: payload) }
+                    if forced == .embedding { return .failure(.unknownTarget) }
                 }
-                return self.connect(target, payload: payload, tenant: tenant, deadline: deadline)
+                return self.connect(target, payload: payload, tenant: tenant, forced: forced, deadline: deadline)
             }
             let linkFaasm = request.link, embeds = route.embeds, maxOutput = options.maxResponseBytes
             request.link = { [unowned self] linker in

@@ -51,6 +51,9 @@ public struct ServeSpec: Sendable, Equatable {
         /// An export run once when the route is loaded (Faasm's zygote); the instance's
         /// state after it is the snapshot every request starts from. Nil: none.
         public var initExport: String? = nil
+        /// The mode every channel call of the function takes (Docs/Channels.md), for
+        /// experiments; nil: chosen from where the callee runs.
+        public var channelMode: ChannelMode? = nil
 
         static let defaultAdmissionsPercentile = 70
         static let defaultExpectedExecutionUs: UInt64 = 1000
@@ -108,7 +111,7 @@ public struct ServeSpec: Sendable, Equatable {
     private static let routeKeys: Set<String> = [
         "route", "path", "relative-deadline-us", "admissions-percentile", "expected-execution-us",
         "http-resp-content-type", "request-type", "tier", "bounds", "timeout-ms", "memory-limit-pages",
-        "max-request-bytes", "env", "dirs", "init",
+        "max-request-bytes", "env", "dirs", "init", "channel-mode",
     ]
 
     private static func tenant(_ value: JSONValue, index: Int, folder: String) throws(ServeSpecError) -> Tenant {
@@ -191,6 +194,14 @@ public struct ServeSpec: Sendable, Equatable {
             environment: try reader.environment("env"),
             directories: try reader.strings("dirs").map { resolve($0, in: folder) })
         route.initExport = reader.has("init") ? try reader.string("init") : nil
+        if reader.has("channel-mode") {
+            let name = try reader.string("channel-mode")
+            guard let mode = ChannelMode(rawValue: name) else {
+                throw ServeSpecError(at: reader.location + ["field \"channel-mode\""],
+                                     "unknown channel mode \"\(name)\" (\(ChannelMode.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            route.channelMode = mode
+        }
         return route
     }
 
