@@ -1,6 +1,7 @@
 import Platform
 import Serverless
 import TestSupport
+import Synchronization
 import Testing
 
 /// CWASI's interface: callers and callees in the text format.
@@ -286,5 +287,129 @@ struct TwoNodeChannelTests {
         let served = try #require(two.client().request("/metrics")).body
         #expect(served.contains(#"wasmlab_requests_total{route="/echo_b",status="200"} 1"#), "\(served)")
         _ = two
+    }
+}
+
+/// WasmLab's own channel API in the text format.
+enum NamedChannelFunctions {
+    static let imports = """
+        (import "wasmlab_channel" "send" (func $send (param i32 i32 i32 i32) (result i32)))
+        (import "wasmlab_channel" "receive" (func $receive (param i32 i32 i32 i32) (result i32)))
+        (import "wasmlab_channel" "receive_mapped" (func $receiveMapped (param i32 i32 i32 i32) (result i32)))
+        """
+    /// Sends its stdin on channel "c"; answers "sent" and the result's digit.
+    static let sender = """
+        (module \(imports) \(ServeFunctions.wasi)
+          (data (i32.const 64) "csent")
+          (func (export "_start") (local $len i32) (local $n i32)
+            (loop $read
+              (i32.store (i32.const 16) (i32.add (i32.const 4096) (local.get $len)))
+              (i32.store (i32.const 20) (i32.const 100000))
+              (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+              (local.set $n (i32.load (i32.const 24)))
+              (local.set $len (i32.add (local.get $len) (local.get $n)))
+              (br_if $read (local.get $n)))
+            (i32.store8 (i32.const 69) (i32.sub (i32.const 48) (call $send (i32.const 64) (i32.const 1) (i32.const 4096) (local.get $len))))
+            (call $print (i32.const 65) (i32.const 5))))
+        """
+    /// Receives from channel "c" into a buffer of `room` bytes; answers "got:" and the
+    /// message, or "code:" and the failure code's digit.
+    static func receiver(room: Int) -> String { """
+        (module \(imports) \(ServeFunctions.wasi)
+          (data (i32.const 64) "cgot:code:")
+          (func (export "_start") (local $r i32)
+            (local.set $r (call $receive (i32.const 64) (i32.const 1) (i32.const 4096) (i32.const \(room))))
+            (if (i32.lt_s (local.get $r) (i32.const 0))
+              (then
+                (i32.store8 (i32.const 80) (i32.sub (i32.const 48) (local.get $r)))
+                (call $print (i32.const 69) (i32.const 5))
+                (call $print (i32.const 80) (i32.const 1)))
+              (else
+                (call $print (i32.const 65) (i32.const 4))
+                (call $print (i32.const 4096) (local.get $r))))))
+        """ }
+    /// Sends 10 MiB on channel "big": "abc", then "x"s, then "xyz".
+    static let bigSender = """
+        (module \(imports) \(ServeFunctions.wasi)
+          (data (i32.const 64) "big")
+          (func (export "_start")
+            (drop (memory.grow (i32.const 161)))
+            (memory.fill (i32.const 65536) (i32.const 120) (i32.const 10485760))
+            (i32.store16 (i32.const 65536) (i32.const 0x6261)) (i32.store8 (i32.const 65538) (i32.const 0x63))
+            (i32.store8 (i32.const 10551294) (i32.const 0x79)) (i32.store8 (i32.const 10551295) (i32.const 0x7a))
+            (drop (call $send (i32.const 64) (i32.const 3) (i32.const 65536) (i32.const 10485760)))))
+        """
+    /// Receives from "big" mapped into its memory; answers the first and last three bytes
+    /// and "1" when the length is 10 MiB.
+    static let bigReceiver = """
+        (module \(imports) \(ServeFunctions.wasi)
+          (data (i32.const 64) "big")
+          (func (export "_start") (local $at i32) (local $len i32)
+            (drop (call $receiveMapped (i32.const 64) (i32.const 3) (i32.const 80) (i32.const 84)))
+            (local.set $at (i32.load (i32.const 80)))
+            (local.set $len (i32.load (i32.const 84)))
+            (call $print (local.get $at) (i32.const 3))
+            (call $print (i32.sub (i32.add (local.get $at) (local.get $len)) (i32.const 3)) (i32.const 3))
+            (i32.store8 (i32.const 90) (i32.add (i32.const 48) (i32.eq (local.get $len) (i32.const 10485760))))
+            (call $print (i32.const 90) (i32.const 1))))
+        """
+}
+
+/// An answer another thread sets.
+final class Answer: Sendable {
+    let text = Mutex("")
+}
+
+struct NamedChannelTests {
+    static let files = [("ch_send", NamedChannelFunctions.sender), ("ch_recv", NamedChannelFunctions.receiver(room: 100_000)),
+                        ("ch_small", NamedChannelFunctions.receiver(room: 4)), ("ch_big_send", NamedChannelFunctions.bigSender),
+                        ("ch_big_recv", NamedChannelFunctions.bigReceiver)]
+
+    func server(workers: Int) throws -> TestServer {
+        let routes = Self.files.map { name, _ in
+            #", {"route": "/\#(name)", "path": "\#(name).wat", "relative-deadline-us": 50000, "timeout-ms": 2000}"#
+        }.joined() + #", {"route": "/ch_wait", "path": "ch_recv.wat", "relative-deadline-us": 50000, "timeout-ms": 300}"#
+        return try TestServer(workers: workers, extraRoutes: routes, extraFiles: Self.files)
+    }
+
+    @Test(arguments: [1, 2])
+    func messagesGoFromSenderToReceiverInOrder(workers: Int) throws {
+        let server = try server(workers: workers)
+        let c = try server.client()
+        #expect(c.request("/ch_send", method: "POST", body: "first")?.body == "sent0")
+        #expect(c.request("/ch_send", method: "POST", body: "")?.body == "sent0")
+        #expect(c.request("/ch_send", method: "POST", body: "third")?.body == "sent0")
+        #expect(c.request("/ch_recv")?.body == "got:first")
+        #expect(c.request("/ch_recv")?.body == "got:")
+        // Too small a buffer: -4, and the message stays for a larger one.
+        #expect(c.request("/ch_small")?.body == "code:4")
+        #expect(c.request("/ch_recv")?.body == "got:third")
+    }
+
+    @Test(arguments: [1, 2])
+    func aReceiverWaitsWithoutHoldingItsWorker(workers: Int) throws {
+        let server = try server(workers: workers)
+        let port = server.port
+        let received = Answer()
+        let waiting = TestThread {
+            let answer = HTTPTestClient(port: port)?.request("/ch_recv")?.body ?? "-"
+            received.text.withLock { $0 = answer }
+        }
+        usleep(200_000)
+        // With one worker the parked receiver leaves it to the sender.
+        #expect(try server.client().request("/ch_send", method: "POST", body: "late")?.body == "sent0")
+        waiting.join()
+        #expect(received.text.withLock { $0 } == "got:late")
+        // Nobody sends: the receiver ends at its route's timeout.
+        let started = ContinuousClock.now
+        #expect(try server.client().request("/ch_wait")?.status == 504)
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func aLargeMessageIsMappedIntoTheReceiversMemory() throws {
+        let server = try server(workers: 2)
+        let c = try server.client()
+        #expect(c.request("/ch_big_send")?.status == 200)
+        #expect(c.request("/ch_big_recv")?.body == "abcxyz1")
     }
 }

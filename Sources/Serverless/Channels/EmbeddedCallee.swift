@@ -11,7 +11,7 @@ import WasmRuntime
 /// calls is the caller's to see (the two are one sandbox).
 final class EmbeddedCallee {
     /// Modules the server provides: imports from any other name embed a function.
-    static let hostModules: Set<String> = [WASI.moduleName, "env", CWASICall.moduleName]
+    static let hostModules: Set<String> = [WASI.moduleName, "env", CWASICall.moduleName, ChannelHost.moduleName]
 
     let name: String
     let instance: Instance

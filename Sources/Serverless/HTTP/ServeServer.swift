@@ -71,6 +71,8 @@ public final class ServeServer: @unchecked Sendable {
     /// renewed), and the client that sends chained calls to other nodes.
     private(set) var warmHosts: WarmHosts?
     let forwarder: CallForwarder
+    /// The named channels of WasmLab's channel API on this node.
+    let namedChannels = NamedChannels()
     /// Chained calls sent to other nodes and not yet answered.
     private let forwardedInFlight = Mutex(0)
     private let inFlight = Mutex<(queued: Int, running: Int)>((0, 0))
@@ -313,6 +315,14 @@ extension ServeServer {
             let module = route.module
             request.link = { call.define(into: $0, for: module) }
             faasm = call
+        }
+        if route.usesChannels {
+            let host = ChannelHost(channels: namedChannels, tenant: table(tenant).tenant)
+            let linkBefore = request.link
+            request.link = { linker in
+                try linkBefore?(linker)
+                host.define(into: linker)
+            }
         }
         if route.usesCWASI || !route.embeds.isEmpty {
             let embedded = EmbeddedCallees()

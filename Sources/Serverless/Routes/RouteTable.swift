@@ -21,6 +21,8 @@ final class CompiledRoute: Sendable {
     let usesFaasm: Bool
     /// Whether the module imports CWASI's interface (`cwasi_export.func_connect`).
     let usesCWASI: Bool
+    /// Whether the module imports WasmLab's channel API (`wasmlab_channel`).
+    let usesChannels: Bool
     /// The functions of the tenant linked into each sandbox of this route (CWASI's
     /// embedding): the module names it imports from that the server does not provide.
     let embeds: [String]
@@ -53,6 +55,10 @@ final class CompiledRoute: Sendable {
         self.module = module
         usesFaasm = module.imports.contains { $0.module == "env" && $0.name.hasPrefix("__faasm_") }
         if usesFaasm, let problem = FaasmHost.unsupportedImport(of: module) {
+            throw ServeError("route \(spec.route): \(problem)")
+        }
+        usesChannels = module.imports.contains { $0.module == ChannelHost.moduleName }
+        if usesChannels, let problem = ChannelHost.unsupportedImport(of: module) {
             throw ServeError("route \(spec.route): \(problem)")
         }
         usesCWASI = CWASICall.isImported(by: module)
@@ -92,6 +98,10 @@ extension CompiledRoute {
         defer { faasm?.releaseLocks() }
         do {
             faasm?.define(into: linker, for: module)
+            if module.imports.contains(where: { $0.module == ChannelHost.moduleName }) {
+                // Sends go nowhere and receives answer -3 at once: nothing else runs yet.
+                ChannelHost(channels: NamedChannels(), tenant: "").define(into: linker)
+            }
             if CWASICall.isImported(by: module) {
                 CWASICall { _, _ in .failure(.calleeFailed) }.define(into: linker)  // no calls run while loading
             }

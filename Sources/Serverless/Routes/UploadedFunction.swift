@@ -71,9 +71,10 @@ struct UploadedFunction: Sendable {
             throw ServeError("cannot check the module's WASI imports: \(error)")
         }
         for (moduleName, name, type) in module.imports
-        where !(moduleName == "env" && name.hasPrefix("__faasm_")) && moduleName != CWASICall.moduleName {
+        where !(moduleName == "env" && name.hasPrefix("__faasm_")) && moduleName != CWASICall.moduleName
+            && moduleName != ChannelHost.moduleName {
             guard let value = linker.resolve(module: moduleName, name: name) else {
-                throw ServeError("link error: unknown import \(moduleName).\(name) (the server provides WASI preview 1, Faasm's env.__faasm_* functions and CWASI's cwasi_export.func_connect)")
+                throw ServeError("link error: unknown import \(moduleName).\(name) (the server provides WASI preview 1, Faasm's env.__faasm_* functions, CWASI's cwasi_export.func_connect and the wasmlab_channel API)")
             }
             guard case .function(let expected) = type, case .function(let function) = value,
                   function.type == expected else {
