@@ -49,10 +49,11 @@ final class CWASICall: Sendable {
         }
         let pointer = UInt64(c.i32(0)), count = Int(Int32(bitPattern: c.i32(1)))
         guard count >= 0 else { return ChannelFailure.malformedMessage.rawValue }
-        guard let message = CWASIMessage(json: try memory.read(at: pointer, count: count)) else {
-            return ChannelFailure.malformedMessage.rawValue
-        }
-        switch try connect(message.targetFunction, Array(message.payload.utf8)) {
+        guard memory.contains(pointer, count: count) else { throw Trap(.outOfBoundsMemoryAccess) }
+        // Read in place: the caller's memory cannot change during its own host call.
+        let bytes = UnsafeBufferPointer(start: (memory.base + Int(pointer)).assumingMemoryBound(to: UInt8.self), count: count)
+        guard let message = CWASIMessage(json: bytes) else { return ChannelFailure.malformedMessage.rawValue }
+        switch try connect(message.targetFunction, message.payload) {
         case .failure(let failure):
             return failure.rawValue
         case .success(let reply):

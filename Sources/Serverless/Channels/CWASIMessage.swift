@@ -1,25 +1,41 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// CWASI's message from a caller: a JSON object with the strings `source_channel` (the
 /// caller), `target_channel` (the callee, as its module's file name: `func_b.wasm`) and
-/// `payload`. Other keys are ignored (later CWASI versions add `start`).
-struct CWASIMessage: Decodable, Equatable {
+/// `payload`. Other keys, of any JSON type, are ignored (later CWASI versions add `start`).
+///
+/// Read by a scanner of its own rather than a general JSON decoder: the payload is
+/// megabytes, and a string without escapes is sliced out as it is, in one pass.
+struct CWASIMessage: Equatable {
     var sourceChannel: String
     var targetChannel: String
-    var payload: String
+    /// The payload's bytes (UTF-8, escapes decoded).
+    var payload: [UInt8]
 
-    private enum CodingKeys: String, CodingKey {
-        case sourceChannel = "source_channel", targetChannel = "target_channel", payload
+    /// Deepest nesting of an ignored value.
+    static let maxDepth = 64
+
+    /// The message encoded in `bytes`; nil when they are not such an object (RFC 8259).
+    init?(json bytes: [UInt8]) {
+        guard let message = bytes.withUnsafeBufferPointer({ Self(json: $0) }) else { return nil }
+        self = message
     }
 
-    /// The message encoded in `bytes`; nil when they are not such an object.
-    init?(json bytes: [UInt8]) {
-        guard let message = try? JSONDecoder().decode(Self.self, from: Data(bytes)) else { return nil }
-        self = message
+    /// The message encoded in `buffer` (read in place: a guest's memory, say).
+    init?(json buffer: UnsafeBufferPointer<UInt8>) {
+        var fields: (source: [UInt8]?, target: [UInt8]?, payload: [UInt8]?)
+        var scanner = Scanner(bytes: buffer)
+        let parsed = scanner.object { key, scanner in
+            switch key {
+            case Array("source_channel".utf8): fields.source = scanner.string()
+            case Array("target_channel".utf8): fields.target = scanner.string()
+            case Array("payload".utf8): fields.payload = scanner.string()
+            default: return scanner.skipValue(depth: 1)
+            }
+            return true
+        } && scanner.atEnd
+        guard parsed, let source = fields.source, let target = fields.target, let payload = fields.payload else { return nil }
+        sourceChannel = String(decoding: source, as: UTF8.self)
+        targetChannel = String(decoding: target, as: UTF8.self)
+        self.payload = payload
     }
 
     /// The function `target_channel` names: the file name without a leading path and
@@ -29,5 +45,190 @@ struct CWASIMessage: Decodable, Equatable {
         if let slash = name.lastIndex(of: "/") { name = name[name.index(after: slash)...] }
         if name.hasSuffix(".wasm") { name = name.dropLast(5) }
         return String(name)
+    }
+}
+
+/// Reads JSON text from the front; each method returns nil (or false) on malformed input.
+private struct Scanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var at = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    var atEnd: Bool {
+        mutating get {
+            skipSpace()
+            return at == bytes.count
+        }
+    }
+
+    mutating func skipSpace() {
+        while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x0A || bytes[at] == 0x0D || bytes[at] == 0x09 { at += 1 }
+    }
+
+    mutating func take(_ byte: UInt8) -> Bool {
+        skipSpace()
+        guard at < bytes.count, bytes[at] == byte else { return false }
+        at += 1
+        return true
+    }
+
+    /// An object: `member` reads each value after its key (false: malformed).
+    mutating func object(_ member: (_ key: [UInt8], inout Scanner) -> Bool) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        if take(UInt8(ascii: "}")) { return true }
+        repeat {
+            skipSpace()
+            guard let key = string(), take(UInt8(ascii: ":")) else { return false }
+            skipSpace()
+            guard member(key, &self) else { return false }
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}"))
+    }
+
+    /// A string at the current position, escapes decoded.
+    mutating func string() -> [UInt8]? {
+        skipSpace()
+        guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
+        at += 1
+        let start = at
+        // Fast path: up to the closing quote without an escape, eight bytes at a time
+        // while none of them is a quote, a backslash or a control character.
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while at + 8 <= bytes.count, !Self.special(raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) { at += 8 }
+        }
+        while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\") {
+            guard bytes[at] >= 0x20 else { return nil }
+            at += 1
+        }
+        guard at < bytes.count else { return nil }
+        var result = Array(bytes[start ..< at])
+        while at < bytes.count {
+            let byte = bytes[at]
+            at += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return result
+            case UInt8(ascii: "\\"):
+                guard at < bytes.count else { return nil }
+                let escape = bytes[at]
+                at += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): result.append(escape)
+                case UInt8(ascii: "b"): result.append(0x08)
+                case UInt8(ascii: "f"): result.append(0x0C)
+                case UInt8(ascii: "n"): result.append(0x0A)
+                case UInt8(ascii: "r"): result.append(0x0D)
+                case UInt8(ascii: "t"): result.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard var scalar = hex4() else { return nil }
+                    // A surrogate pair is one scalar; a lone surrogate is not text.
+                    if scalar >= 0xD800 && scalar < 0xDC00, at + 1 < bytes.count,
+                       bytes[at] == UInt8(ascii: "\\"), bytes[at + 1] == UInt8(ascii: "u") {
+                        at += 2
+                        guard let low = hex4() else { return nil }
+                        if low >= 0xDC00 && low < 0xE000 {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            result.append(contentsOf: Array("\u{FFFD}".utf8))
+                            scalar = low
+                        }
+                    }
+                    result.append(contentsOf: Array(String(Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8))
+                default:
+                    return nil
+                }
+            default:
+                guard byte >= 0x20 else { return nil }
+                result.append(byte)
+            }
+        }
+        return nil
+    }
+
+    /// Whether any byte of `word` is `"`, `\` or below 0x20 (the bytes a string's fast
+    /// path stops at), tested on all eight at once.
+    static func special(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        let below = (word &- ones &* 0x20) & ~word & highs
+        return (zeroByte(word ^ (ones &* 0x22)) | zeroByte(word ^ (ones &* 0x5C)) | below) != 0
+    }
+
+    private mutating func hex4() -> UInt32? {
+        guard at + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for _ in 0 ..< 4 {
+            let b = bytes[at]
+            let digit: UInt8
+            switch b {
+            case UInt8(ascii: "0") ... UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
+            case UInt8(ascii: "a") ... UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A") ... UInt8(ascii: "F"): digit = b - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+            at += 1
+        }
+        return value
+    }
+
+    /// Skips any JSON value nested at most `maxDepth` deep.
+    mutating func skipValue(depth: Int) -> Bool {
+        guard depth <= CWASIMessage.maxDepth else { return false }
+        skipSpace()
+        guard at < bytes.count else { return false }
+        switch bytes[at] {
+        case UInt8(ascii: "\""):
+            return string() != nil
+        case UInt8(ascii: "{"):
+            return object { _, scanner in scanner.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            at += 1
+            if take(UInt8(ascii: "]")) { return true }
+            repeat {
+                guard skipValue(depth: depth + 1) else { return false }
+            } while take(UInt8(ascii: ","))
+            return take(UInt8(ascii: "]"))
+        case UInt8(ascii: "t"): return literal("true")
+        case UInt8(ascii: "f"): return literal("false")
+        case UInt8(ascii: "n"): return literal("null")
+        default:
+            return number()
+        }
+    }
+
+    private mutating func literal(_ word: String) -> Bool {
+        let text = Array(word.utf8)
+        guard at + text.count <= bytes.count, Array(bytes[at ..< at + text.count]) == text else { return false }
+        at += text.count
+        return true
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    private mutating func number() -> Bool {
+        func digits(_ s: inout Scanner) -> Int {
+            let from = s.at
+            while s.at < s.bytes.count, s.bytes[s.at] >= UInt8(ascii: "0"), s.bytes[s.at] <= UInt8(ascii: "9") { s.at += 1 }
+            return s.at - from
+        }
+        if at < bytes.count, bytes[at] == UInt8(ascii: "-") { at += 1 }
+        guard at < bytes.count else { return false }
+        if bytes[at] == UInt8(ascii: "0") {
+            at += 1
+        } else if digits(&self) == 0 {
+            return false
+        }
+        if at < bytes.count, bytes[at] == UInt8(ascii: ".") {
+            at += 1
+            guard digits(&self) > 0 else { return false }
+        }
+        if at < bytes.count, bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E") {
+            at += 1
+            if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") { at += 1 }
+            guard digits(&self) > 0 else { return false }
+        }
+        return true
     }
 }

@@ -6,12 +6,18 @@ import WasmRuntime
 /// `wasmlab_channel` (Docs/Channels.md):
 ///
 ///     send(name, name_len, data, len) -> i32             0, or a ChannelFailure code
+///     alloc(len, addr) -> i32                            0; *addr: a buffer of len bytes
+///                                                        mapped at the end of memory
+///     send_buffer(name, name_len, addr, len) -> i32      0; sends the first len bytes
+///                                                        of that buffer without a copy
 ///     receive(name, name_len, buf, cap) -> i32           the message's length (copied)
 ///     receive_mapped(name, name_len, addr, len) -> i32   0; *addr, *len: the message
 ///                                                        mapped at the end of memory
 ///
 /// Both receives wait for a message (the fiber parks); a killed receiver stops waiting.
-struct ChannelHost {
+/// A sent buffer leaves the sender's memory (its pages read as zero there afterwards),
+/// so a receiver never sees later writes of the sender.
+final class ChannelHost: @unchecked Sendable {
     static let moduleName = "wasmlab_channel"
     /// Longest channel name.
     static let maxName = 256
@@ -20,10 +26,17 @@ struct ChannelHost {
 
     let channels: NamedChannels
     let tenant: String
+    /// Buffers from `alloc` not yet sent, by address (the sandbox's fiber only).
+    private var buffers: [UInt32: ChannelBuffer] = [:]
+
+    init(channels: NamedChannels, tenant: String) {
+        self.channels = channels
+        self.tenant = tenant
+    }
 
     private static let functions: [(String, [ValueType])] = [
         ("send", [.i32, .i32, .i32, .i32]), ("receive", [.i32, .i32, .i32, .i32]),
-        ("receive_mapped", [.i32, .i32, .i32, .i32]),
+        ("receive_mapped", [.i32, .i32, .i32, .i32]), ("alloc", [.i32, .i32]), ("send_buffer", [.i32, .i32, .i32, .i32]),
     ]
 
     /// Why `module` cannot link against this API (nil: it can).
@@ -51,6 +64,51 @@ struct ChannelHost {
         linker.define(module: Self.moduleName, name: "receive_mapped", .function(Function.host(type, name: "receive_mapped") { c in
             c.setI32(0, UInt32(bitPattern: try Self.receive(&c, channels, tenant, mapped: true)))
         }))
+        linker.define(module: Self.moduleName, name: "alloc", .function(Function.host(
+            FunctionType(parameters: [.i32, .i32], results: [.i32]), name: "alloc") { [self] c in
+            c.setI32(0, UInt32(bitPattern: try alloc(&c)))
+        }))
+        linker.define(module: Self.moduleName, name: "send_buffer", .function(Function.host(type, name: "send_buffer") { [self] c in
+            c.setI32(0, UInt32(bitPattern: try sendBuffer(&c)))
+        }))
+    }
+
+    /// Maps `buffer`'s file at the end of `memory` (grown for it), its pages faulted in;
+    /// its address, nil when the memory cannot grow that far.
+    private static func map(_ buffer: ChannelBuffer, into memory: LinearMemory) throws -> UInt32? {
+        let pages = (UInt64(buffer.mappedSize) + LinearMemory.pageSize - 1) / LinearMemory.pageSize
+        guard let old = memory.grow(by: pages) else { return nil }
+        let offset = Int(old * LinearMemory.pageSize)
+        guard offset + buffer.mappedSize <= Int(UInt32.max) else { return nil }
+        try memory.mapShared(fd: buffer.fd, at: offset, length: buffer.mappedSize, populate: true)
+        return UInt32(offset)
+    }
+
+    private func alloc(_ c: inout HostCall) throws -> Int32 {
+        let memory = try Self.memory(c)
+        let count = Int(Int32(bitPattern: c.i32(0)))
+        guard count > 0 else { return ChannelFailure.malformedMessage.rawValue }
+        guard count <= Self.maxMessage else { return ChannelFailure.payloadTooLarge.rawValue }
+        guard memory.contains(UInt64(c.i32(1)), count: 4) else { throw Trap(.outOfBoundsMemoryAccess) }
+        guard let buffer = ChannelBuffer(count: count), let address = try Self.map(buffer, into: memory) else {
+            return ChannelFailure.replyTooLarge.rawValue
+        }
+        buffers[address] = buffer
+        try memory.store(address, at: UInt64(c.i32(1)))
+        return 0
+    }
+
+    private func sendBuffer(_ c: inout HostCall) throws -> Int32 {
+        let memory = try Self.memory(c)
+        guard let name = try Self.name(memory, c.i32(0), c.i32(1)) else { return ChannelFailure.malformedMessage.rawValue }
+        let address = c.i32(2), count = Int(Int32(bitPattern: c.i32(3)))
+        guard let buffer = buffers[address], count >= 0, count <= buffer.count else {
+            return ChannelFailure.malformedMessage.rawValue
+        }
+        guard let message = buffer.prefix(count) else { return ChannelFailure.payloadTooLarge.rawValue }
+        buffers[address] = nil
+        try memory.unmapShared(at: Int(address))
+        return channels.send(message, on: name, tenant: tenant) ? 0 : ChannelFailure.payloadTooLarge.rawValue
     }
 
     private static func memory(_ c: HostCall) throws -> LinearMemory {
@@ -103,12 +161,8 @@ struct ChannelHost {
         }
         var address: UInt32 = 0
         if buffer.count > 0 {
-            let pages = (UInt64(buffer.mappedSize) + LinearMemory.pageSize - 1) / LinearMemory.pageSize
-            guard let old = memory.grow(by: pages) else { return ChannelFailure.replyTooLarge.rawValue }
-            let offset = Int(old * LinearMemory.pageSize)
-            guard offset + buffer.mappedSize <= Int(UInt32.max) else { return ChannelFailure.replyTooLarge.rawValue }
-            try memory.mapShared(fd: buffer.fd, at: offset, length: buffer.mappedSize)
-            address = UInt32(offset)
+            guard let mapped = try map(buffer, into: memory) else { return ChannelFailure.replyTooLarge.rawValue }
+            address = mapped
         }
         try memory.store(address, at: target)
         try memory.store(UInt32(buffer.count), at: UInt64(c.i32(3)))

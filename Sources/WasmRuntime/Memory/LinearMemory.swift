@@ -208,19 +208,42 @@ public final class LinearMemory {
     /// memory, read-write and shared: writes through the memory reach the file and every
     /// other mapping of it (Faasm's state pointers). The range must lie in the accessible
     /// bytes and be page-aligned; the pages go back to private anonymous memory on
-    /// restore, relocation and release.
+    /// restore, relocation and release. `populate` faults the pages in at once (one
+    /// system call rather than a fault per page on first touch).
     ///
     /// - Throws: `WasmError` for a range outside the memory or a refused mapping.
-    public func mapShared(fd: Int32, at offset: Int, length: Int) throws(WasmError) {
+    public func mapShared(fd: Int32, at offset: Int, length: Int, populate: Bool = false) throws(WasmError) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         guard offset >= 0, length > 0, offset % page == 0, length % page == 0, offset + length <= byteCount else {
             throw WasmError(.uninstantiable, "a shared mapping must be page-aligned and inside the memory")
         }
-        guard mmap(base + offset, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == base + offset else {
+        #if os(Linux)
+        let flags = MAP_SHARED | MAP_FIXED | (populate ? MAP_POPULATE : 0)
+        #else
+        let flags = MAP_SHARED | MAP_FIXED
+        #endif
+        guard mmap(base + offset, length, PROT_READ | PROT_WRITE, flags, fd, 0) == base + offset else {
             protectionsUncertain = true
             throw WasmError(.uninstantiable, "cannot map shared memory: \(String(cString: strerror(errno)))")
         }
         sharedRanges.append(offset ..< offset + length)
+    }
+
+    /// Puts private zero pages back over the shared mapping at `offset` (from
+    /// `mapShared`): the memory no longer reaches the file there.
+    ///
+    /// - Throws: `WasmError` when no shared mapping starts at `offset` or the system
+    ///   refuses (the memory is then unusable).
+    public func unmapShared(at offset: Int) throws(WasmError) {
+        guard let index = sharedRanges.firstIndex(where: { $0.lowerBound == offset }) else {
+            throw WasmError(.uninstantiable, "no shared mapping at \(offset)")
+        }
+        let range = sharedRanges.remove(at: index)
+        guard mmap(base + range.lowerBound, range.count, PROT_READ | PROT_WRITE, Self.anonymous | MAP_FIXED, -1, 0)
+                == base + range.lowerBound else {
+            protectionsUncertain = true
+            throw WasmError(.uninstantiable, "cannot unmap shared memory: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Puts private zero pages back over the shared ranges.

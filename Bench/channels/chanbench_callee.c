@@ -1,0 +1,68 @@
+// build: wasm-only
+// tools/bench-channels' callee: gets the bytes the caller moved and answers their
+// checksum. As a chained call (input "MODE SIZE"): from the channel (mapped or copied)
+// or from Redis; as CWASI's callee (cwasi_function): from argv[1].
+#include <faasm/host_interface.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wasi/api.h>
+#include <wasmlab/channel.h>
+
+#include "chanbench.h"
+
+static void reply(uint32_t sum) {
+    char out[24];
+    int n = snprintf(out, sizeof out, "%lu", (unsigned long)sum);
+    __faasm_write_output(out, n);
+}
+
+// CWASI's entry: the payload is argv[1]; the reply goes to stdout.
+__attribute__((export_name("cwasi_function"))) int cwasi_function(void) {
+    size_t count = 0, size = 0;
+    if (__wasi_args_sizes_get(&count, &size) != 0 || count != 2) return 1;
+    char **argv = malloc(count * sizeof(char *));
+    char *strings = malloc(size);
+    if (!argv || !strings || __wasi_args_get((uint8_t **)argv, (uint8_t *)strings) != 0) return 1;
+    char out[24];
+    // argv[1] runs to the end of the strings, less its NUL (no strlen over megabytes).
+    long length = (long)(strings + size - argv[1]) - 1;
+    int n = snprintf(out, sizeof out, "%lu", (unsigned long)checksum(argv[1], length));
+    write(1, out, (size_t)n);
+    free(argv);
+    free(strings);
+    return 0;
+}
+
+int main(void) {
+    char input[64] = {0}, mode[16] = {0};
+    __faasm_read_input((unsigned char *)input, sizeof input - 1);
+    long size = 0;
+    if (sscanf(input, "%15s %ld", mode, &size) != 2 || size < 0 || size > CHANBENCH_MAX) return 1;
+    char name[32];
+    snprintf(name, sizeof name, CHANBENCH_KEY "%ld", size);
+    if (strcmp(mode, "mapped") == 0) {
+        void *data = NULL;
+        int len = 0;
+        if (wasmlab_channel_receive_mapped(name, (int)strlen(name), &data, &len) != 0 || len != size) return 1;
+        reply(checksum(data, len));
+    } else if (strcmp(mode, "copy") == 0) {
+        char *data = malloc((size_t)size + 1);
+        if (!data || wasmlab_channel_receive(name, (int)strlen(name), data, (int)size) != size) return 1;
+        reply(checksum(data, size));
+    } else if (strcmp(mode, "redis") == 0) {
+        char *data = malloc((size_t)size + 1);
+        if (!data) return 1;
+        __faasm_pull_state(name, size);
+        __faasm_read_state(name, (unsigned char *)data, size);
+        reply(checksum(data, size));
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
+// The route's init (a snapshot every call starts from, instead of instantiating afresh).
+__attribute__((export_name("init"))) void init(void) {}
