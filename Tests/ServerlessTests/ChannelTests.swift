@@ -328,6 +328,25 @@ enum NamedChannelFunctions {
                 (call $print (i32.const 65) (i32.const 4))
                 (call $print (i32.const 4096) (local.get $r))))))
         """ }
+    /// Fills a buffer from `alloc` with "zero-copy" and sends it on "c" without a copy;
+    /// answers "sent", the result's digit, the digit of the buffer's first byte after the
+    /// send (it left this memory: 0) and the digit of a send of a non-buffer (-1).
+    static let zeroCopySender = """
+        (module
+          (import "wasmlab_channel" "alloc" (func $alloc (param i32 i32) (result i32)))
+          (import "wasmlab_channel" "send_buffer" (func $sendBuffer (param i32 i32 i32 i32) (result i32)))
+          \(ServeFunctions.wasi)
+          (data (i32.const 64) "csent")
+          (data (i32.const 128) "zero-copy")
+          (func (export "_start") (local $at i32)
+            (drop (call $alloc (i32.const 100) (i32.const 80)))
+            (local.set $at (i32.load (i32.const 80)))
+            (memory.copy (local.get $at) (i32.const 128) (i32.const 9))
+            (i32.store8 (i32.const 69) (i32.sub (i32.const 48) (call $sendBuffer (i32.const 64) (i32.const 1) (local.get $at) (i32.const 9))))
+            (i32.store8 (i32.const 70) (i32.add (i32.const 48) (i32.load8_u (local.get $at))))
+            (i32.store8 (i32.const 71) (i32.sub (i32.const 48) (call $sendBuffer (i32.const 64) (i32.const 1) (i32.const 128) (i32.const 9))))
+            (call $print (i32.const 65) (i32.const 7))))
+        """
     /// Sends 10 MiB on channel "big": "abc", then "x"s, then "xyz".
     static let bigSender = """
         (module \(imports) \(ServeFunctions.wasi)
@@ -363,7 +382,7 @@ final class Answer: Sendable {
 struct NamedChannelTests {
     static let files = [("ch_send", NamedChannelFunctions.sender), ("ch_recv", NamedChannelFunctions.receiver(room: 100_000)),
                         ("ch_small", NamedChannelFunctions.receiver(room: 4)), ("ch_big_send", NamedChannelFunctions.bigSender),
-                        ("ch_big_recv", NamedChannelFunctions.bigReceiver)]
+                        ("ch_big_recv", NamedChannelFunctions.bigReceiver), ("ch_zero", NamedChannelFunctions.zeroCopySender)]
 
     func server(workers: Int) throws -> TestServer {
         let routes = Self.files.map { name, _ in
@@ -404,6 +423,13 @@ struct NamedChannelTests {
         let started = ContinuousClock.now
         #expect(try server.client().request("/ch_wait")?.status == 504)
         #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func aBufferIsSentWithoutACopyAndLeavesTheSender() throws {
+        let server = try server(workers: 2)
+        let c = try server.client()
+        #expect(c.request("/ch_zero")?.body == "sent001")
+        #expect(c.request("/ch_recv")?.body == "got:zero-copy")
     }
 
     @Test func aLargeMessageIsMappedIntoTheReceiversMemory() throws {
