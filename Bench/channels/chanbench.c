@@ -22,6 +22,16 @@
 
 #include "chanbench.h"
 
+// The function CWASI's message names (chanbench_embedder.c names an embedded one).
+#ifndef CHANBENCH_TARGET
+#define CHANBENCH_TARGET "chanbench_callee"
+#endif
+
+#ifdef CHANBENCH_EMBEDS
+// Importing from module chanbench_lib is what makes the server embed that function.
+__attribute__((import_module("chanbench_lib"), import_name("lib_ready"))) int lib_ready(void);
+#endif
+
 static uint64_t now_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -40,8 +50,11 @@ int main(void) {
     if (sscanf(input, "%15s %ld", mode, &size) != 2 || size < 0 || size > CHANBENCH_MAX)
         return answer("error: input MODE SIZE\n");
     int cwasi = strcmp(mode, "cwasi") == 0;
+#ifdef CHANBENCH_EMBEDS
+    if (lib_ready() != 1) return answer("error: the embedded library is not ready\n");
+#endif
     // CWASI's message wraps the payload; its reply comes back over it.
-    const char *head = "{\"source_channel\":\"chanbench.wasm\",\"target_channel\":\"chanbench_callee.wasm\",\"payload\":\"";
+    const char *head = "{\"source_channel\":\"chanbench.wasm\",\"target_channel\":\"" CHANBENCH_TARGET ".wasm\",\"payload\":\"";
     long headLen = (long)strlen(head), offset = cwasi ? headLen : 0;
     int mapped = strcmp(mode, "mapped") == 0;
     char *buffer = NULL;

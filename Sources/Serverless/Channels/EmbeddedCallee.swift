@@ -15,6 +15,8 @@ final class EmbeddedCallee {
 
     let name: String
     let instance: Instance
+    /// The largest payload (its route's `max-request-bytes`, as for other modes).
+    let maxPayload: Int
     private let wasi: WASI?
     private let stdout: MemoryStream
 
@@ -44,6 +46,7 @@ final class EmbeddedCallee {
         wasi?.bind(instance)
         for (exportName, value) in instance.exports { linker.define(module: name, name: exportName, value) }
         self.name = name
+        maxPayload = route.spec.maxRequestBytes
     }
 
     /// Runs `cwasi_function` with `payload` as argv[1]: how it ended and what it wrote.

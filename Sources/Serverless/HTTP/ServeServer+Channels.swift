@@ -90,6 +90,7 @@ extension ServeServer {
     /// called in place.
     func connectEmbedded(_ callee: EmbeddedCallee, payload: [UInt8]) throws(Trap) -> Result<[UInt8], ChannelFailure> {
         let start = MonotonicClock.now()
+        guard payload.count <= callee.maxPayload else { return .failure(.payloadTooLarge) }
         guard let (outcome, stdout) = try callee.call(payload) else { return .failure(.unknownTarget) }
         let result = Self.cwasiResult(outcome, stdout: stdout)
         let reply: Result<[UInt8], ChannelFailure> = result.status == 0 ? .success(result.output) : .failure(.calleeFailed)
