@@ -23,6 +23,9 @@ public struct WASIConfiguration: Sendable {
 
     /// `argv`, program name first.
     public var arguments: [String] = []
+    /// `argv` as bytes (any bytes but NUL, which would end an argument early), used
+    /// instead of `arguments` when set: a payload passed as an argument goes in as it is.
+    public var argumentBytes: [[UInt8]]?
     /// `KEY=VALUE` strings.
     public var environment: [String] = []
     /// Directories the guest may reach, numbered from fd 3 in this order.
@@ -89,7 +92,7 @@ public final class WASI {
     /// - Throws: `WASIErrno` when a preopen cannot be opened as a directory.
     public init(configuration: WASIConfiguration) throws(WASIErrno) {
         self.configuration = configuration
-        arguments = configuration.arguments.map { Array($0.utf8) + [0] }
+        arguments = configuration.argumentBytes?.map { $0 + [0] } ?? configuration.arguments.map { Array($0.utf8) + [0] }
         environment = configuration.environment.map { Array($0.utf8) + [0] }
         let streams = [configuration.stdinStream, configuration.stdoutStream, configuration.stderrStream]
         for (index, (host, mode)) in [(configuration.stdin, O_RDONLY), (configuration.stdout, O_WRONLY),
@@ -122,8 +125,8 @@ public final class WASI {
 
     /// Replaces the arguments the guest reads (`args_get`), for an instance called again
     /// with other arguments (a function embedded in its caller).
-    public func setArguments(_ arguments: [String]) {
-        self.arguments = arguments.map { Array($0.utf8) + [0] }
+    public func setArguments(_ arguments: [[UInt8]]) {
+        self.arguments = arguments.map { $0 + [0] }
     }
 
     /// Uses the instance's exported memory for host calls.

@@ -53,7 +53,7 @@ final class EmbeddedCallee {
     /// A trap from a kill (the caller's sandbox is being ended) is thrown on.
     func call(_ payload: [UInt8]) throws(Trap) -> (SandboxOutcome, stdout: [UInt8])? {
         guard let function = instance.function(ServeServer.cwasiEntry), function.type.parameters.isEmpty else { return nil }
-        wasi?.setArguments([name, String(decoding: payload, as: UTF8.self)])
+        wasi?.setArguments([Array(name.utf8), payload])
         _ = stdout.take()
         var results: [Value] = []
         do {

@@ -46,7 +46,7 @@ extension ServeServer {
         }
         guard payload.count <= route.spec.maxRequestBytes else { return .failure(.payloadTooLarge) }
         let id = calls.register()
-        startChained(id, route, payload, arguments: [String(decoding: payload, as: UTF8.self)], tenant: tenant,
+        startChained(id, route, payload, arguments: [], tenant: tenant,
                      deadline: deadline, entry: .export(Self.cwasiEntry)) { outcome, stdout in
             Self.cwasiResult(outcome, stdout: stdout)
         }

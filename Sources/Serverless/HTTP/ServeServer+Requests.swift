@@ -19,8 +19,7 @@ extension ServeServer {
         }
         let (made, stdout, stderr, faasm) = sandbox(
             for: route, tenant: tenant, input: request.body,
-            arguments: channelCall ? [route.spec.route, String(decoding: request.body, as: UTF8.self)]
-                : CGI.arguments(request, route: route.spec.route),
+            arguments: channelCall ? [] : CGI.arguments(request, route: route.spec.route),
             environment: CGI.environment(request, route: route.spec.route, extra: route.spec.environment), deadline: deadline,
             entry: channelCall ? .export(Self.cwasiEntry) : .main)
         var job = made

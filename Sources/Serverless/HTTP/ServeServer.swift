@@ -288,6 +288,8 @@ extension ServeServer {
         var wasi = WASIConfiguration(arguments: arguments, environment: environment,
                                      preopens: route.spec.directories.map { .init(hostPath: $0, readOnly: true) })
         (wasi.stdinStream, wasi.stdoutStream, wasi.stderrStream) = (MemoryStream(contents: input), stdout, stderr)
+        // CWASI's callee reads its input as argv[1], byte for byte.
+        if case .export = entry { wasi.argumentBytes = [Array(route.spec.route.utf8), input] }
         let start: SandboxRequest.Entry = switch entry {
         case .main: .command(wasi)
         // Faasm passes a one-parameter function its input as a decimal integer.
