@@ -3,6 +3,10 @@
 #define CHANBENCH_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <wasi/api.h>
 
 #define CHANBENCH_KEY "chanbench"
 #define CHANBENCH_MAX (128L << 20)
@@ -19,6 +23,23 @@ static inline uint32_t checksum(const char *p, long size) {
     for (long i = 0; i < size; i += 256) sum = sum * 31u + (unsigned char)p[i];
     if (size > 0) sum = sum * 31u + (unsigned char)p[size - 1];
     return sum;
+}
+
+// CWASI's callee: its payload is argv[1]; writes the checksum to stdout (the reply).
+static inline int reply_checksum_of_argument(void) {
+    size_t count = 0, size = 0;
+    if (__wasi_args_sizes_get(&count, &size) != 0 || count != 2) return 1;
+    char **argv = malloc(count * sizeof(char *));
+    char *strings = malloc(size);
+    if (!argv || !strings || __wasi_args_get((uint8_t **)argv, (uint8_t *)strings) != 0) return 1;
+    // argv[1] runs to the end of the strings, less its NUL (no strlen over megabytes).
+    long length = (long)(strings + size - argv[1]) - 1;
+    char out[24];
+    int n = snprintf(out, sizeof out, "%lu", (unsigned long)checksum(argv[1], length));
+    write(1, out, (size_t)n);
+    free(argv);
+    free(strings);
+    return 0;
 }
 
 #endif

@@ -20,21 +20,7 @@ static void reply(uint32_t sum) {
 }
 
 // CWASI's entry: the payload is argv[1]; the reply goes to stdout.
-__attribute__((export_name("cwasi_function"))) int cwasi_function(void) {
-    size_t count = 0, size = 0;
-    if (__wasi_args_sizes_get(&count, &size) != 0 || count != 2) return 1;
-    char **argv = malloc(count * sizeof(char *));
-    char *strings = malloc(size);
-    if (!argv || !strings || __wasi_args_get((uint8_t **)argv, (uint8_t *)strings) != 0) return 1;
-    char out[24];
-    // argv[1] runs to the end of the strings, less its NUL (no strlen over megabytes).
-    long length = (long)(strings + size - argv[1]) - 1;
-    int n = snprintf(out, sizeof out, "%lu", (unsigned long)checksum(argv[1], length));
-    write(1, out, (size_t)n);
-    free(argv);
-    free(strings);
-    return 0;
-}
+__attribute__((export_name("cwasi_function"))) int cwasi_function(void) { return reply_checksum_of_argument(); }
 
 int main(void) {
     char input[64] = {0}, mode[16] = {0};

@@ -6,6 +6,17 @@ import Testing
 
 /// CWASI's interface: callers and callees in the text format.
 enum ChannelFunctions {
+    /// Reads all of stdin to 4096 on, its length in $len (the function declares $len and
+    /// $n).
+    static let readStdin = """
+        (loop $read
+              (i32.store (i32.const 16) (i32.add (i32.const 4096) (local.get $len)))
+              (i32.store (i32.const 20) (i32.const 100000))
+              (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+              (local.set $n (i32.load (i32.const 24)))
+              (local.set $len (i32.add (local.get $len) (local.get $n)))
+              (br_if $read (local.get $n)))
+        """
     /// Sends its stdin (the request's body) as CWASI's message and answers "reply:" and
     /// the reply, or "code:" and the failure code's digit.
     static let caller = """
@@ -14,13 +25,7 @@ enum ChannelFunctions {
           \(ServeFunctions.wasi)
           (data (i32.const 100) "reply:code:")
           (func (export "_start") (local $len i32) (local $n i32) (local $r i32)
-            (loop $read
-              (i32.store (i32.const 16) (i32.add (i32.const 4096) (local.get $len)))
-              (i32.store (i32.const 20) (i32.const 100000))
-              (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
-              (local.set $n (i32.load (i32.const 24)))
-              (local.set $len (i32.add (local.get $len) (local.get $n)))
-              (br_if $read (local.get $n)))
+            \(ChannelFunctions.readStdin)
             (local.set $r (call $connect (i32.const 4096) (local.get $len)))
             (if (i32.lt_s (local.get $r) (i32.const 0))
               (then
@@ -67,13 +72,7 @@ enum ChannelFunctions {
           (import "library" "bump" (func $bump (result i32)))
           \(ServeFunctions.wasi)
           (func (export "_start") (local $len i32) (local $n i32) (local $r i32)
-            (loop $read
-              (i32.store (i32.const 16) (i32.add (i32.const 4096) (local.get $len)))
-              (i32.store (i32.const 20) (i32.const 100000))
-              (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
-              (local.set $n (i32.load (i32.const 24)))
-              (local.set $len (i32.add (local.get $len) (local.get $n)))
-              (br_if $read (local.get $n)))
+            \(ChannelFunctions.readStdin)
             (local.set $r (call $connect (i32.const 4096) (local.get $len)))
             (if (i32.ge_s (local.get $r) (i32.const 0)) (then (call $print (i32.const 4096) (local.get $r))))
             (i32.store8 (i32.const 200) (i32.add (i32.const 48) (call $add (i32.const 2) (i32.const 3))))
@@ -273,13 +272,7 @@ struct TwoNodeChannelTests {
             [{"name": "\(tenant)", "port": 0, "routes": [{"route": "/caller", "path": "caller.wat", "relative-deadline-us": 50000}]}]
             """
         try one.server.reload(try ServeSpec(json: Array(without.utf8), folder: one.folder))
-        var answer = ""
-        for _ in 0 ..< 40 {
-            answer = c1.request("/caller", method: "POST", body: ChannelTests.message("echo_b", "b"))?.body ?? ""
-            if answer == "reply:B got: b" { break }
-            usleep(50_000)  // node two registers its functions within a second
-        }
-        #expect(answer == "reply:B got: b")
+        #expect(c1.post("/caller", body: ChannelTests.message("echo_b", "b"), until: "reply:B got: b") == "reply:B got: b")
         let metrics = try #require(c1.request("/metrics")).body
         #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="local",result="replied"} 1"#), "\(metrics)")
         #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="network",result="replied"} 1"#))
@@ -302,13 +295,7 @@ enum NamedChannelFunctions {
         (module \(imports) \(ServeFunctions.wasi)
           (data (i32.const 64) "csent")
           (func (export "_start") (local $len i32) (local $n i32)
-            (loop $read
-              (i32.store (i32.const 16) (i32.add (i32.const 4096) (local.get $len)))
-              (i32.store (i32.const 20) (i32.const 100000))
-              (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
-              (local.set $n (i32.load (i32.const 24)))
-              (local.set $len (i32.add (local.get $len) (local.get $n)))
-              (br_if $read (local.get $n)))
+            \(ChannelFunctions.readStdin)
             (i32.store8 (i32.const 69) (i32.sub (i32.const 48) (call $send (i32.const 64) (i32.const 1) (i32.const 4096) (local.get $len))))
             (call $print (i32.const 65) (i32.const 5))))
         """

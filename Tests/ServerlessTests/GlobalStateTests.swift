@@ -108,17 +108,14 @@ struct GlobalStateTests {
     let redis = TestRedis.address ?? ""
 
     @Test func pushAndPullMoveValuesBetweenNodes() throws {
-        let user = TestRedis.user()
-        let nodeA = try Node(redis: redis, user: user)
-        let (a, _) = try nodeA.sandbox()
-        let nodeB = try Node(redis: redis, user: user)
-        let (b, _) = try nodeB.sandbox()
+        let (a, b, nodes) = try twoNodes()
+        defer { withExtendedLifetime(nodes) {} }
         #expect(try b.function("size")?.invoke([]) == [.i32(0)])  // nowhere yet
         _ = try a.function("write")?.invoke([])
         #expect(try b.function("size")?.invoke([]) == [.i32(0)])  // not pushed
         _ = try a.function("push")?.invoke([])
         // A node that has no replica yet sizes it from Redis and pulls it on first read.
-        let nodeC = try Node(redis: redis, user: user)
+        let nodeC = try Node(redis: redis, user: nodes.0.user)
         let (b2, _) = try nodeC.sandbox()
         #expect(try b2.function("size")?.invoke([]) == [.i32(8)])
         #expect(try b2.function("read")?.invoke([]) == [.i32(8)])
@@ -137,12 +134,16 @@ struct GlobalStateTests {
         #expect(try other.function("size")?.invoke([]) == [.i32(0)])
     }
 
-    @Test func partialPushesSendOnlyTheWrittenBytes() throws {
+    /// A sandbox on each of two nodes of one new user (the nodes hold their stores).
+    private func twoNodes() throws -> (a: Instance, b: Instance, nodes: (Node, Node)) {
         let user = TestRedis.user()
-        let nodeA = try Node(redis: redis, user: user)
-        let (a, _) = try nodeA.sandbox()
-        let nodeB = try Node(redis: redis, user: user)
-        let (b, _) = try nodeB.sandbox()
+        let nodeA = try Node(redis: redis, user: user), nodeB = try Node(redis: redis, user: user)
+        return (try nodeA.sandbox().0, try nodeB.sandbox().0, (nodeA, nodeB))
+    }
+
+    @Test func partialPushesSendOnlyTheWrittenBytes() throws {
+        let (a, b, nodes) = try twoNodes()
+        defer { withExtendedLifetime(nodes) {} }
         _ = try a.function("write")?.invoke([])
         _ = try a.function("push")?.invoke([])
         _ = try b.function("read")?.invoke([])
@@ -167,11 +168,8 @@ struct GlobalStateTests {
     }
 
     @Test func writesThroughAPointerReachRedisOnlyOnceFlagged() throws {
-        let user = TestRedis.user()
-        let nodeA = try Node(redis: redis, user: user)
-        let (a, _) = try nodeA.sandbox()
-        let nodeB = try Node(redis: redis, user: user)
-        let (b, _) = try nodeB.sandbox()
+        let (a, b, nodes) = try twoNodes()
+        defer { withExtendedLifetime(nodes) {} }
         _ = try a.function("write")?.invoke([])
         _ = try a.function("push")?.invoke([])
         guard case .i32(let base)? = try a.function("offsetPointer")?.invoke([.i32(0)]).first else {
@@ -205,18 +203,15 @@ struct GlobalStateTests {
     }
 
     @Test func appendedElementsAreGlobal() throws {
-        let user = TestRedis.user()
-        let nodeA = try Node(redis: redis, user: user)
-        let (a, _) = try nodeA.sandbox()
-        let nodeB = try Node(redis: redis, user: user)
-        let (b, _) = try nodeB.sandbox()
+        let (a, b, nodes) = try twoNodes()
+        defer { withExtendedLifetime(nodes) {} }
         _ = try a.function("append")?.invoke([])
         _ = try a.function("append")?.invoke([])
         _ = try b.function("readAppended")?.invoke([.i32(6), .i32(2)])
         #expect(String(decoding: try b.memories[0].linear.read(at: 1000, count: 6), as: UTF8.self) == "ABCABC")
         _ = try b.function("clearAppended")?.invoke([])
         let tier = try RedisTier(address: redis)
-        #expect(try tier.appended(user + "/k", 10).isEmpty)
+        #expect(try tier.appended(nodes.0.user + "/k", 10).isEmpty)
     }
 
     @Test func globalLocksExcludeOtherNodesAndEndWithTheCall() throws {
@@ -305,14 +300,7 @@ struct TwoNodeServeTests {
         let two = try TestServer(extraRoutes: #", {"route": "/only_two", "path": "faasm.wat", "relative-deadline-us": 50000}"#,
                                  redis: TestRedis.address, tenant: tenant)
         let c1 = try one.client()
-        // Node two registers its functions in Redis from its own thread: give it a moment.
-        var answer = ""
-        for _ in 0 ..< 40 {
-            answer = c1.request("/relay", method: "POST", body: "only_two")?.body ?? ""
-            if answer == "hi1" { break }
-            usleep(50_000)
-        }
-        #expect(answer == "hi1")
+        #expect(c1.post("/relay", body: "only_two", until: "hi1") == "hi1")
         #expect(try two.client().request("/faasm")?.body == "2")  // node two's own state counted it
         #expect(c1.request("/relay", method: "POST", body: "nowhere")?.body == "no function nowhere\n")
         #expect(c1.request("/metrics")?.body.contains("wasmlab_chained_calls_forwarded_total 1") == true)
@@ -325,13 +313,7 @@ struct TwoNodeServeTests {
             extraRoutes: #", {"route": "/only_two", "path": "faasm.wat", "relative-deadline-us": 50000}"#,
             redis: TestRedis.address, tenant: tenant)
         let c1 = try one.client()
-        var answer = ""
-        for _ in 0 ..< 40 {
-            answer = c1.request("/relay", method: "POST", body: "only_two")?.body ?? ""
-            if answer == "hi1" { break }
-            usleep(50_000)
-        }
-        #expect(answer == "hi1")
+        #expect(c1.post("/relay", body: "only_two", until: "hi1") == "hi1")
         for count in 2 ... 5 {
             #expect(c1.request("/relay", method: "POST", body: "only_two")?.body == "hi\(count)")
         }
@@ -358,12 +340,7 @@ struct TwoNodeServeTests {
         let three = try TestServer(
             extraRoutes: #", {"route": "/only_two", "path": "faasm.wat", "relative-deadline-us": 50000}"#,
             redis: TestRedis.address, tenant: tenant)
-        for _ in 0 ..< 200 {
-            answer = c1.request("/relay", method: "POST", body: "only_two")?.body ?? ""
-            if answer == "hi1" { break }
-            usleep(50_000)
-        }
-        #expect(answer == "hi1")
+        #expect(c1.post("/relay", body: "only_two", until: "hi1", attempts: 200) == "hi1")
         #expect(one.server.forwarding.opened == 2 && one.server.forwarding.retried == 0)
         _ = three
     }

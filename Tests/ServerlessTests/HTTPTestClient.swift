@@ -103,3 +103,18 @@ final class HTTPTestClient {
         return nil
     }
 }
+
+extension HTTPTestClient {
+    /// Repeats a POST until it answers `expected` (at most `attempts` times, 50 ms apart);
+    /// the last body. Another node registers its functions in Redis from its own thread,
+    /// a moment after it starts.
+    func post(_ path: String, body: String, until expected: String, attempts: Int = 40) -> String {
+        var answer = ""
+        for _ in 0 ..< attempts {
+            answer = request(path, method: "POST", body: body)?.body ?? ""
+            if answer == expected { break }
+            usleep(50_000)
+        }
+        return answer
+    }
+}

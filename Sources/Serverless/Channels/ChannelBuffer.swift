@@ -11,27 +11,12 @@ final class ChannelBuffer: @unchecked Sendable {
 
     /// A buffer holding the `count` bytes at `bytes` (copied once, into the file); nil
     /// when the system refuses the file.
-    init?(_ bytes: UnsafeRawPointer, count: Int) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        self.count = count
-        mappedSize = (count + page - 1) / page * page
-        guard count > 0 else {
-            fd = -1
-            return
-        }
-        fd = "wasmlab-channel".withCString { memfd_create($0, MFD_CLOEXEC) }
-        guard fd >= 0 else { return nil }
-        guard ftruncate(fd, off_t(mappedSize)) == 0 else {
-            close(fd)
-            return nil
-        }
+    convenience init?(_ bytes: UnsafeRawPointer, count: Int) {
+        self.init(count: count)
         var done = 0
         while done < count {
             let n = pwrite(fd, bytes + done, count - done, off_t(done))
-            guard n > 0 else {
-                close(fd)
-                return nil
-            }
+            guard n > 0 else { return nil }
             done += n
         }
     }
