@@ -1,6 +1,7 @@
 // build: wasm-only
 // tools/bench-channels' callee: gets the bytes the caller moved and answers their
-// checksum. As a chained call (input "MODE SIZE"): from the channel (mapped or copied)
+// checksum. As a chained call (input "MODE SIZE INDEX", INDEX naming its channel or
+// state value): from the channel (mapped or copied)
 // or from Redis; as CWASI's callee (cwasi_function): from argv[1].
 #include <faasm/host_interface.h>
 #include <stdint.h>
@@ -26,9 +27,10 @@ int main(void) {
     char input[64] = {0}, mode[16] = {0};
     __faasm_read_input((unsigned char *)input, sizeof input - 1);
     long size = 0;
-    if (sscanf(input, "%15s %ld", mode, &size) != 2 || size < 0 || size > CHANBENCH_MAX) return 1;
-    char name[32];
-    snprintf(name, sizeof name, CHANBENCH_KEY "%ld", size);
+    int index = 0;
+    if (sscanf(input, "%15s %ld %d", mode, &size, &index) != 3 || size < 0 || size > CHANBENCH_MAX) return 1;
+    char name[48];
+    snprintf(name, sizeof name, CHANBENCH_KEY "%ld-%d", size, index);
     if (strcmp(mode, "mapped") == 0) {
         void *data = NULL;
         int len = 0;
