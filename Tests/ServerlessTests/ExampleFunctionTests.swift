@@ -7,6 +7,8 @@ import Logging
 @testable import Serverless
 import Testing
 import Tiers
+import WASI
+import WasmRuntime
 
 /// Examples/serve.json with its committed C functions: each answers as its comment says.
 struct ExampleFunctionTests {
@@ -48,6 +50,13 @@ struct ExampleFunctionTests {
         let text = "the quick brown fox\njumps over\tthe lazy dog  and keeps   running"
         #expect(c.request("/wordcount", method: "POST", body: text)?.body == "12 words (4 calls)\n")
         #expect(c.request("/wordcount", method: "POST", body: "one")?.body == "1 words (1 calls)\n")
+    }
+
+    @Test func aTrapsDetailReachesTheLogNotTheResponse() {
+        let response = ServeResponse.make(.trapped(Trap(.hostError, detail: "state value k has 4 bytes")),
+                                          stdout: MemoryStream(limit: 16), maxOutput: 16, contentType: "text/plain")
+        #expect(response.status == 500 && String(decoding: response.body, as: UTF8.self) == "wasm trap: host error\n")
+        #expect(response.note?.hasPrefix("trap: host error (state value k has 4 bytes); backtrace: ") == true)
     }
 
     @Test func deepBacktracesAreCollapsedInTheLog() {

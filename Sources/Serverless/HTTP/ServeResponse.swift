@@ -25,7 +25,7 @@ struct ServeResponse {
                                  note: "killed at its timeout")
         case .trapped(let trap):
             return ServeResponse(status: 500, headers: plain, body: Array("wasm trap: \(trap.reason.message)\n".utf8),
-                                 note: "trap: \(trap.reason.message); backtrace: \(collapsed(trap.backtrace))")
+                                 note: "trap: \(trap.reason.message)\(trap.detail.map { " (\($0))" } ?? ""); backtrace: \(collapsed(trap.backtrace))")
         case .failed(let message):
             return ServeResponse(status: 500, headers: plain, body: Array("the function could not start\n".utf8),
                                  note: message)
