@@ -18,6 +18,13 @@ enum ServeFunctions {
           (i32.store (i32.const 0) (local.get $at)) (i32.store (i32.const 4) (local.get $len))
           (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
         """
+    /// A `malloc` export that never frees (for `__faasm_await_call_output`): a bump
+    /// pointer from 8192 on.
+    static let bumpMalloc = """
+        (global $heap (mut i32) (i32.const 8192))
+          (func (export "malloc") (param $n i32) (result i32) (local $p i32)
+            (local.set $p (global.get $heap)) (global.set $heap (i32.add (global.get $heap) (local.get $n))) (local.get $p))
+        """
     static let hello = "(module \(wasi) (data (i32.const 64) \"Content-Type: text/plain\\n\\nhello\\n\") (func (export \"_start\") (call $print (i32.const 64) (i32.const 32))))"
     static let notFound = "(module \(wasi) (data (i32.const 64) \"Status: 404 Not Found\\n\\ngone\") (func (export \"_start\") (call $print (i32.const 64) (i32.const 27))))"
     /// Copies stdin to stdout.
@@ -79,9 +86,7 @@ enum ServeFunctions {
           (import "env" "__faasm_await_call" (func $awaitCall (param i32) (result i32)))
           (import "env" "__faasm_write_output" (func $out (param i32 i32)))
           \(wasi)
-          (global $heap (mut i32) (i32.const 8192))
-          (func (export "malloc") (param $n i32) (result i32) (local $p i32)
-            (local.set $p (global.get $heap)) (global.set $heap (i32.add (global.get $heap) (local.get $n))) (local.get $p))
+          \(ServeFunctions.bumpMalloc)
           (data (i32.const 32) "faasm\\00")
           (data (i32.const 48) "hi")
           (data (i32.const 56) "nowhere\\00")
@@ -117,9 +122,7 @@ enum ServeFunctions {
           (import "env" "__faasm_await_call_output" (func $await (param i32 i32 i32) (result i32)))
           (import "env" "__faasm_write_output" (func $out (param i32 i32)))
           (memory (export "memory") 1)
-          (global $heap (mut i32) (i32.const 8192))
-          (func (export "malloc") (param $n i32) (result i32) (local $p i32)
-            (local.set $p (global.get $heap)) (global.set $heap (i32.add (global.get $heap) (local.get $n))) (local.get $p))
+          \(ServeFunctions.bumpMalloc)
           (data (i32.const 48) "hi")
           (func (export "_start")
             (drop (call $in (i32.const 64) (i32.const 63)))
@@ -139,11 +142,9 @@ enum ServeFunctions {
           (import "env" "__faasm_write_output" (func $out (param i32 i32)))
           (memory (export "memory") 1)
           (global $constructed (mut i32) (i32.const 0))
-          (global $heap (mut i32) (i32.const 8192))
           (table 5 funcref)
           (elem (i32.const 1) $echo $status $wrong)
-          (func (export "malloc") (param $n i32) (result i32) (local $p i32)
-            (local.set $p (global.get $heap)) (global.set $heap (i32.add (global.get $heap) (local.get $n))) (local.get $p))
+          \(ServeFunctions.bumpMalloc)
           (func (export "__wasm_call_ctors") (global.set $constructed (i32.add (global.get $constructed) (i32.const 1))))
           (func $echo (result i32) (local $len i32)
             (local.set $len (call $in (i32.const 1024) (i32.const 100)))
@@ -174,12 +175,10 @@ enum ServeFunctions {
           (import "env" "__faasm_await_call_output" (func $awaitOutput (param i32 i32 i32) (result i32)))
           (import "env" "__faasm_write_output" (func $out (param i32 i32)))
           (memory (export "memory") 1)
-          (global $heap (mut i32) (i32.const 8192))
           (table 2 funcref)
           (elem (i32.const 1) $zero)
           (func $zero (result i32) (i32.const 0))
-          (func (export "malloc") (param $n i32) (result i32) (local $p i32)
-            (local.set $p (global.get $heap)) (global.set $heap (i32.add (global.get $heap) (local.get $n))) (local.get $p))
+          \(ServeFunctions.bumpMalloc)
           (func (export "_start")
             (i32.store8 (i32.const 299)
               (i32.add (i32.const 48) (call $awaitOutput (call $chain (i32.const 1) (i32.const 0) (i32.const 0)) (i32.const 100) (i32.const 104))))
