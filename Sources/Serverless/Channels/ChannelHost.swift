@@ -76,11 +76,8 @@ final class ChannelHost: @unchecked Sendable {
     /// Maps `buffer`'s file at the end of `memory` (grown for it), its pages faulted in;
     /// its address, nil when the memory cannot grow that far.
     private static func map(_ buffer: ChannelBuffer, into memory: LinearMemory) throws -> UInt32? {
-        let pages = (UInt64(buffer.mappedSize) + LinearMemory.pageSize - 1) / LinearMemory.pageSize
-        guard let old = memory.grow(by: pages) else { return nil }
-        let offset = Int(old * LinearMemory.pageSize)
-        guard offset + buffer.mappedSize <= Int(UInt32.max) else { return nil }
-        try memory.mapShared(fd: buffer.fd, at: offset, length: buffer.mappedSize, populate: true)
+        guard let offset = try memory.growMappingShared(fd: buffer.fd, length: buffer.mappedSize, populate: true),
+              offset + buffer.mappedSize <= Int(UInt32.max) else { return nil }
         return UInt32(offset)
     }
 

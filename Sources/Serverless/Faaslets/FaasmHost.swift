@@ -220,14 +220,15 @@ final class FaasmHost: LazyDefinitions {
         let value = try guest.value(call, key: pointer, size: Int(Int32(bitPattern: size)))
         guard value.size > 0 else { throw error("state value \(key) is empty") }
         try tier(call) { () throws(RedisError) in try value.pullIfNeeded() }
-        let memory = guest.memory
-        let pages = (UInt64(value.mappedSize) + LinearMemory.pageSize - 1) / LinearMemory.pageSize
-        guard let old = memory.grow(by: pages) else { throw error("no room in memory for state value \(key)") }
-        let offset = Int(old * LinearMemory.pageSize)
+        let mapped: Int?
         do {
-            try memory.mapShared(fd: value.fd, at: offset, length: value.mappedSize)
+            mapped = try guest.memory.growMappingShared(fd: value.fd, length: value.mappedSize)
         } catch {
             throw FaasmHost.error("\(error)")
+        }
+        // The address must be a wasm32 pointer.
+        guard let offset = mapped, offset + value.mappedSize <= Int(UInt32.max) else {
+            throw error("no room in memory for state value \(key)")
         }
         call.mappedState.withLock { $0[key] = UInt32(offset) }
         return UInt32(offset)

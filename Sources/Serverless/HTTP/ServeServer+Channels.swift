@@ -64,7 +64,7 @@ extension ServeServer {
             nodes = [ownAddresses[tenant]]
         }
         guard !nodes.isEmpty else { return .failure(.unknownTarget) }
-        let node = nodes.count == 1 ? nodes[0] : (warmHosts?.pick(nodes) ?? nodes[0])
+        let node = warmHosts?.pick(nodes) ?? nodes[0]
         return post(target, payload: payload, to: node)
     }
 

@@ -302,6 +302,8 @@ extension ServeServer {
                                      timeout: (route.spec.timeoutMs ?? options.defaultTimeoutMs) * 1_000_000)
         request.limits.maxMemoryPages = route.spec.memoryLimitPages
         request.snapshot = route.snapshot
+        // What the module imports beyond WASI, each linked in turn before instantiation.
+        var links: [(Linker) throws -> Void] = []
         var faasm: FaasmCall?
         if route.usesFaasm {
             let call = FaasmCall(input: input, user: table(tenant).tenant, state: state,
@@ -315,16 +317,11 @@ extension ServeServer {
                                  },
                                  calls: calls)
             let module = route.module
-            request.link = { call.define(into: $0, for: module) }
+            links.append { call.define(into: $0, for: module) }
             faasm = call
         }
         if route.usesChannels {
-            let host = ChannelHost(channels: namedChannels, tenant: table(tenant).tenant)
-            let linkBefore = request.link
-            request.link = { linker in
-                try linkBefore?(linker)
-                host.define(into: linker)
-            }
+            links.append(ChannelHost(channels: namedChannels, tenant: table(tenant).tenant).define(into:))
         }
         if route.usesCWASI || !route.embeds.isEmpty {
             let embedded = EmbeddedCallees()
@@ -336,9 +333,8 @@ extension ServeServer {
                 }
                 return self.connect(target, payload: payload, tenant: tenant, forced: forced, deadline: deadline)
             }
-            let linkFaasm = request.link, embeds = route.embeds, maxOutput = options.maxResponseBytes
-            request.link = { [unowned self] linker in
-                try linkFaasm?(linker)
+            let embeds = route.embeds, maxOutput = options.maxResponseBytes
+            links.append { [unowned self] linker in
                 if route.usesCWASI { cwasi.define(into: linker) }
                 let table = self.table(tenant)
                 if let problem = table.embeddingProblem(route) { throw ServeError(problem) }
@@ -347,6 +343,11 @@ extension ServeServer {
                     embedded.byName[name] = try EmbeddedCallee(name, route: callee, into: linker, stderr: stderr,
                                                                maxOutput: maxOutput)
                 }
+            }
+        }
+        if !links.isEmpty {
+            request.link = { linker in
+                for link in links { try link(linker) }
             }
         }
         return (request, stdout, stderr, faasm)

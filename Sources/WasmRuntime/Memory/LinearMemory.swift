@@ -229,6 +229,19 @@ public final class LinearMemory {
         sharedRanges.append(offset ..< offset + length)
     }
 
+    /// Grows the memory by the pages `length` bytes need and maps `length` bytes of the
+    /// shared file `fd` over the start of them (as `mapShared`); their offset, nil when the
+    /// memory cannot grow that far.
+    ///
+    /// - Throws: `WasmError` when the system refuses the mapping.
+    public func growMappingShared(fd: Int32, length: Int, populate: Bool = false) throws(WasmError) -> Int? {
+        let pages = (UInt64(length) + Self.pageSize - 1) / Self.pageSize
+        guard let old = grow(by: pages) else { return nil }
+        let offset = Int(old * Self.pageSize)
+        try mapShared(fd: fd, at: offset, length: length, populate: populate)
+        return offset
+    }
+
     /// Puts private zero pages back over the shared mapping at `offset` (from
     /// `mapShared`): the memory no longer reaches the file there.
     ///
