@@ -3,6 +3,8 @@
 # checks its output, exit status and the files it leaves. Usage: cli-tests.sh WASMLAB
 set -uo pipefail
 wasmlab=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+# Test functions shared with the Swift tests.
+functions=$(cd "$(dirname "$0")/../Functions" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -385,29 +387,7 @@ expect "serve exits 0 on SIGTERM" test $? -eq 0
 
 # serve --redis: two nodes (two processes) share Faasm state through Redis under its
 # global lock; with Redis down, calls that need it get 503 and the others are served.
-cat > gcount.wat <<'EOF'
-(module
-  (import "env" "__faasm_read_state" (func $get (param i32 i32 i32) (result i32)))
-  (import "env" "__faasm_write_state" (func $set (param i32 i32 i32)))
-  (import "env" "__faasm_pull_state" (func $pull (param i32 i32)))
-  (import "env" "__faasm_push_state" (func $push (param i32)))
-  (import "env" "__faasm_lock_state_global" (func $lock (param i32)))
-  (import "env" "__faasm_unlock_state_global" (func $unlock (param i32)))
-  (import "env" "__faasm_write_output" (func $out (param i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 0) "n\00")
-  (func (export "_start")
-    (drop (call $get (i32.const 0) (i32.const 16) (i32.const 4)))
-    (call $lock (i32.const 0))
-    (call $pull (i32.const 0) (i32.const 4))
-    (drop (call $get (i32.const 0) (i32.const 16) (i32.const 4)))
-    (i32.store (i32.const 16) (i32.add (i32.load (i32.const 16)) (i32.const 1)))
-    (call $set (i32.const 0) (i32.const 16) (i32.const 4))
-    (call $push (i32.const 0))
-    (call $unlock (i32.const 0))
-    (i32.store8 (i32.const 32) (i32.add (i32.load (i32.const 16)) (i32.const 48)))
-    (call $out (i32.const 32) (i32.const 1))))
-EOF
+cp "$functions/gcount.wat" .
 "$wasmlab" serve serve.json --redis nowhere 2> err.txt
 expect "serve --redis without a port exits 64" test $? -eq 64
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import GreenThreads
 import Logging
 import Platform
@@ -6,6 +11,13 @@ import TestSupport
 import Testing
 import Tiers
 import WasmRuntime
+
+/// The text of `name` in Tests/Functions (functions the CLI tests use too).
+func testFunction(_ name: String) -> String {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    let path = folder.appendingPathComponent("Functions").appendingPathComponent(name).path
+    return FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "missing \(path)"
+}
 
 /// Functions in the text format (the tests need no C toolchain).
 enum ServeFunctions {
@@ -213,30 +225,8 @@ enum ServeFunctions {
         (module (import "env" "__faasm_migrate_point" (func (param i32 i32))) (func (export "_start")))
         """
     /// Faasm's global tier: under the global lock of "n", pulls it, adds one, pushes it and
-    /// answers the new count as a digit.
-    static let globalCount = """
-        (module
-          (import "env" "__faasm_read_state" (func $get (param i32 i32 i32) (result i32)))
-          (import "env" "__faasm_write_state" (func $set (param i32 i32 i32)))
-          (import "env" "__faasm_pull_state" (func $pull (param i32 i32)))
-          (import "env" "__faasm_push_state" (func $push (param i32)))
-          (import "env" "__faasm_lock_state_global" (func $lock (param i32)))
-          (import "env" "__faasm_unlock_state_global" (func $unlock (param i32)))
-          (import "env" "__faasm_write_output" (func $out (param i32 i32)))
-          (memory (export "memory") 1)
-          (data (i32.const 0) "n\\00")
-          (func (export "_start")
-            (drop (call $get (i32.const 0) (i32.const 16) (i32.const 4)))
-            (call $lock (i32.const 0))
-            (call $pull (i32.const 0) (i32.const 4))
-            (drop (call $get (i32.const 0) (i32.const 16) (i32.const 4)))
-            (i32.store (i32.const 16) (i32.add (i32.load (i32.const 16)) (i32.const 1)))
-            (call $set (i32.const 0) (i32.const 16) (i32.const 4))
-            (call $push (i32.const 0))
-            (call $unlock (i32.const 0))
-            (i32.store8 (i32.const 32) (i32.add (i32.load (i32.const 16)) (i32.const 48)))
-            (call $out (i32.const 32) (i32.const 1))))
-        """
+    /// answers the new count as a digit (Tests/Functions, shared with the CLI tests).
+    static let globalCount = testFunction("gcount.wat")
     static let trap = "(module \(wasi) (func (export \"_start\") unreachable))"
     static let exit3 = "(module \(wasi) (func (export \"_start\") (call $exit (i32.const 3))))"
     static let spin = "(module \(wasi) (func (export \"_start\") (loop br 0)))"

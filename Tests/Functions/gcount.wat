@@ -1,0 +1,23 @@
+;; Faasm's global tier: under the global lock of "n", pulls it, adds one, pushes it and
+;; answers the new count as a digit. Served by the CLI tests and ServeTests.
+(module
+  (import "env" "__faasm_read_state" (func $get (param i32 i32 i32) (result i32)))
+  (import "env" "__faasm_write_state" (func $set (param i32 i32 i32)))
+  (import "env" "__faasm_pull_state" (func $pull (param i32 i32)))
+  (import "env" "__faasm_push_state" (func $push (param i32)))
+  (import "env" "__faasm_lock_state_global" (func $lock (param i32)))
+  (import "env" "__faasm_unlock_state_global" (func $unlock (param i32)))
+  (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "n\00")
+  (func (export "_start")
+    (drop (call $get (i32.const 0) (i32.const 16) (i32.const 4)))
+    (call $lock (i32.const 0))
+    (call $pull (i32.const 0) (i32.const 4))
+    (drop (call $get (i32.const 0) (i32.const 16) (i32.const 4)))
+    (i32.store (i32.const 16) (i32.add (i32.load (i32.const 16)) (i32.const 1)))
+    (call $set (i32.const 0) (i32.const 16) (i32.const 4))
+    (call $push (i32.const 0))
+    (call $unlock (i32.const 0))
+    (i32.store8 (i32.const 32) (i32.add (i32.load (i32.const 16)) (i32.const 48)))
+    (call $out (i32.const 32) (i32.const 1))))
