@@ -325,14 +325,46 @@ enum NamedChannelFunctions {
           \(ServeFunctions.wasi)
           (data (i32.const 64) "csent")
           (data (i32.const 128) "zero-copy")
+          (data (i32.const 140) "secret")
           (func (export "_start") (local $at i32)
             (drop (call $alloc (i32.const 100) (i32.const 80)))
             (local.set $at (i32.load (i32.const 80)))
             (memory.copy (local.get $at) (i32.const 128) (i32.const 9))
+            ;; Past the 9 bytes sent: must not reach the receiver.
+            (memory.copy (i32.add (local.get $at) (i32.const 9)) (i32.const 140) (i32.const 6))
             (i32.store8 (i32.const 69) (i32.sub (i32.const 48) (call $sendBuffer (i32.const 64) (i32.const 1) (local.get $at) (i32.const 9))))
             (i32.store8 (i32.const 70) (i32.add (i32.const 48) (i32.load8_u (local.get $at))))
             (i32.store8 (i32.const 71) (i32.sub (i32.const 48) (call $sendBuffer (i32.const 64) (i32.const 1) (i32.const 128) (i32.const 9))))
             (call $print (i32.const 65) (i32.const 7))))
+        """
+    /// Fills 3 MiB and 5 bytes from `alloc` ("abc", "x"s, "xyz") and sends them on "big"
+    /// without a copy (pages of 2 MiB, where the system has them).
+    static let bigZeroCopySender = """
+        (module
+          (import "wasmlab_channel" "alloc" (func $alloc (param i32 i32) (result i32)))
+          (import "wasmlab_channel" "send_buffer" (func $sendBuffer (param i32 i32 i32 i32) (result i32)))
+          \(ServeFunctions.wasi)
+          (data (i32.const 64) "big")
+          (func (export "_start") (local $at i32)
+            (drop (call $alloc (i32.const 3145733) (i32.const 80)))
+            (local.set $at (i32.load (i32.const 80)))
+            (memory.fill (local.get $at) (i32.const 120) (i32.const 3145733))
+            (i32.store16 (local.get $at) (i32.const 0x6261)) (i32.store8 offset=2 (local.get $at) (i32.const 0x63))
+            (i32.store16 offset=3145731 (local.get $at) (i32.const 0x7a79)) (i32.store8 offset=3145730 (local.get $at) (i32.const 0x78))
+            (drop (call $sendBuffer (i32.const 64) (i32.const 3) (local.get $at) (i32.const 3145733)))))
+        """
+    /// Receives from "c" mapped into its memory; answers the message and the digit of the
+    /// byte after it (0: nothing else of the sender came along).
+    static let mappedReceiver = """
+        (module \(imports) \(ServeFunctions.wasi)
+          (data (i32.const 64) "c")
+          (func (export "_start") (local $at i32) (local $len i32)
+            (drop (call $receiveMapped (i32.const 64) (i32.const 1) (i32.const 80) (i32.const 84)))
+            (local.set $at (i32.load (i32.const 80)))
+            (local.set $len (i32.load (i32.const 84)))
+            (call $print (local.get $at) (local.get $len))
+            (i32.store8 (i32.const 90) (i32.add (i32.const 48) (i32.load8_u (i32.add (local.get $at) (local.get $len)))))
+            (call $print (i32.const 90) (i32.const 1))))
         """
     /// Sends 10 MiB on channel "big": "abc", then "x"s, then "xyz".
     static let bigSender = """
@@ -346,8 +378,8 @@ enum NamedChannelFunctions {
             (drop (call $send (i32.const 64) (i32.const 3) (i32.const 65536) (i32.const 10485760)))))
         """
     /// Receives from "big" mapped into its memory; answers the first and last three bytes
-    /// and "1" when the length is 10 MiB.
-    static let bigReceiver = """
+    /// and "1" when the length is `length`.
+    static func bigReceiver(length: Int) -> String { """
         (module \(imports) \(ServeFunctions.wasi)
           (data (i32.const 64) "big")
           (func (export "_start") (local $at i32) (local $len i32)
@@ -356,9 +388,9 @@ enum NamedChannelFunctions {
             (local.set $len (i32.load (i32.const 84)))
             (call $print (local.get $at) (i32.const 3))
             (call $print (i32.sub (i32.add (local.get $at) (local.get $len)) (i32.const 3)) (i32.const 3))
-            (i32.store8 (i32.const 90) (i32.add (i32.const 48) (i32.eq (local.get $len) (i32.const 10485760))))
+            (i32.store8 (i32.const 90) (i32.add (i32.const 48) (i32.eq (local.get $len) (i32.const \(length)))))
             (call $print (i32.const 90) (i32.const 1))))
-        """
+        """ }
 }
 
 /// An answer another thread sets.
@@ -369,7 +401,10 @@ final class Answer: Sendable {
 struct NamedChannelTests {
     static let files = [("ch_send", NamedChannelFunctions.sender), ("ch_recv", NamedChannelFunctions.receiver(room: 100_000)),
                         ("ch_small", NamedChannelFunctions.receiver(room: 4)), ("ch_big_send", NamedChannelFunctions.bigSender),
-                        ("ch_big_recv", NamedChannelFunctions.bigReceiver), ("ch_zero", NamedChannelFunctions.zeroCopySender)]
+                        ("ch_big_recv", NamedChannelFunctions.bigReceiver(length: 10_485_760)),
+                        ("ch_zero", NamedChannelFunctions.zeroCopySender), ("ch_mapped_recv", NamedChannelFunctions.mappedReceiver),
+                        ("ch_big_zero", NamedChannelFunctions.bigZeroCopySender),
+                        ("ch_big_zero_recv", NamedChannelFunctions.bigReceiver(length: 3_145_733))]
 
     func server(workers: Int) throws -> TestServer {
         let routes = Self.files.map { name, _ in
@@ -417,6 +452,12 @@ struct NamedChannelTests {
         let c = try server.client()
         #expect(c.request("/ch_zero")?.body == "sent001")
         #expect(c.request("/ch_recv")?.body == "got:zero-copy")
+        // Received mapped: the bytes after the message on its last page are zero.
+        #expect(c.request("/ch_zero")?.body == "sent001")
+        #expect(c.request("/ch_mapped_recv")?.body == "zero-copy0")
+        // Megabytes move as whole pages, from a buffer to the receiver's memory.
+        #expect(c.request("/ch_big_zero")?.status == 200)
+        #expect(c.request("/ch_big_zero_recv")?.body == "abcxyz1")
     }
 
     @Test func aLargeMessageIsMappedIntoTheReceiversMemory() throws {

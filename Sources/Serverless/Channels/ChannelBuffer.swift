@@ -1,67 +1,57 @@
 import Platform
+import WasmCore
+import WasmRuntime
 
-/// One message on a named channel: its bytes in an in-memory file, so that a receiver can
-/// have them mapped into its memory instead of copied (`receive_mapped`).
+/// One message on a named channel: its bytes in pages of their own, outside every
+/// memory, so that a receiver can have them moved into its memory instead of copied
+/// (`receive_mapped`), as a sender can move them out of its own (`send_buffer`).
 final class ChannelBuffer: @unchecked Sendable {
     /// The message's length in bytes.
     let count: Int
-    /// The file, `mappedSize` bytes: `count` rounded up to the system page (-1: empty).
-    let fd: Int32
-    let mappedSize: Int
+    /// Its pages (nil when empty), `count` rounded up to the system page; bytes past
+    /// `count` are zero.
+    private let pages: MovedPages?
 
-    /// A buffer holding the `count` bytes at `bytes` (copied once, into the file); nil
-    /// when the system refuses the file.
-    convenience init?(_ bytes: UnsafeRawPointer, count: Int) {
-        self.init(count: count)
-        var done = 0
-        while done < count {
-            let n = pwrite(fd, bytes + done, count - done, off_t(done))
-            guard n > 0 else { return nil }
-            done += n
-        }
-    }
-
-    /// An empty buffer of `count` bytes for a sender to fill in place (`alloc`); nil when
-    /// the system refuses the file.
-    init?(count: Int) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    /// A message of the `count` bytes at `bytes` (copied once); nil when the system
+    /// refuses the pages.
+    init?(copying bytes: UnsafeRawPointer, count: Int) {
         self.count = count
-        mappedSize = (count + page - 1) / page * page
         guard count > 0 else {
-            fd = -1
+            pages = nil
             return
         }
-        fd = "wasmlab-channel".withCString { memfd_create($0, MFD_CLOEXEC) }
-        guard fd >= 0 else { return nil }
-        guard ftruncate(fd, off_t(mappedSize)) == 0 else {
-            close(fd)
-            return nil
-        }
+        guard let pages = MovedPages(zeroed: count), let base = pages.base else { return nil }
+        base.copyMemory(from: bytes, byteCount: count)
+        self.pages = pages
     }
 
-    /// The first `count` bytes as a message of their own (the same file).
-    private init(sharing other: ChannelBuffer, count: Int) {
+    /// A message of the first `count` bytes of the pages at `offset` of `memory`, moved
+    /// out of it (zero pages take their place); the bytes past `count` on its last page
+    /// are cleared first, so that nothing else of the sender goes along.
+    init(moving count: Int, at offset: Int, of memory: LinearMemory) throws(WasmError) {
         self.count = count
-        mappedSize = other.mappedSize
-        fd = other.fd >= 0 ? dup(other.fd) : -1
-    }
-
-    /// This buffer's first `count` bytes as a message; nil when the system refuses.
-    func prefix(_ count: Int) -> ChannelBuffer? {
-        let message = ChannelBuffer(sharing: self, count: count)
-        return message.fd >= 0 || count == 0 ? message : nil
-    }
-
-    /// Copies the message to `destination` (room for `count` bytes).
-    func copy(to destination: UnsafeMutableRawPointer) -> Bool {
-        var done = 0
-        while done < count {
-            let n = pread(fd, destination + done, count - done, off_t(done))
-            guard n > 0 else { return false }
-            done += n
+        guard count > 0 else {
+            pages = nil
+            return
         }
+        let length = MovedPages.roundedToPage(count)
+        (memory.base + offset + count).initializeMemory(as: UInt8.self, repeating: 0, count: length - count)
+        pages = try memory.movePagesOut(at: offset, length: length)
+    }
+
+    /// Copies the message to `destination` (room for `count` bytes); false when its pages
+    /// were moved away already.
+    func copy(to destination: UnsafeMutableRawPointer) -> Bool {
+        guard count > 0 else { return true }
+        guard let base = pages?.base else { return false }
+        destination.copyMemory(from: base, byteCount: count)
         return true
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    /// Moves the message's pages into `memory` (grown for them); their offset, nil when
+    /// the memory cannot grow that far or they were moved away already.
+    func move(into memory: LinearMemory) throws(WasmError) -> Int? {
+        guard let pages else { return nil }
+        return try memory.growMovingIn(pages)
+    }
 }

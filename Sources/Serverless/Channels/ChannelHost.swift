@@ -7,16 +7,17 @@ import WasmRuntime
 ///
 ///     send(name, name_len, data, len) -> i32             0, or a ChannelFailure code
 ///     alloc(len, addr) -> i32                            0; *addr: a buffer of len bytes
-///                                                        mapped at the end of memory
+///                                                        grown at the end of memory
 ///     send_buffer(name, name_len, addr, len) -> i32      0; sends the first len bytes
 ///                                                        of that buffer without a copy
 ///     receive(name, name_len, buf, cap) -> i32           the message's length (copied)
-///     receive_mapped(name, name_len, addr, len) -> i32   0; *addr, *len: the message
-///                                                        mapped at the end of memory
+///     receive_mapped(name, name_len, addr, len) -> i32   0; *addr, *len: the message's
+///                                                        pages, grown at the end of memory
 ///
 /// Both receives wait for a message (the fiber parks); a killed receiver stops waiting.
-/// A sent buffer leaves the sender's memory (its pages read as zero there afterwards),
-/// so a receiver never sees later writes of the sender.
+/// A sent buffer's pages move out of the sender's memory (zero pages take their place)
+/// and into the receiver's (`MovedPages`): no byte is copied, and a receiver never sees
+/// later writes of the sender.
 final class ChannelHost: @unchecked Sendable {
     static let moduleName = "wasmlab_channel"
     /// Longest channel name.
@@ -26,8 +27,9 @@ final class ChannelHost: @unchecked Sendable {
 
     let channels: NamedChannels
     let tenant: String
-    /// Buffers from `alloc` not yet sent, by address (the sandbox's fiber only).
-    private var buffers: [UInt32: ChannelBuffer] = [:]
+    /// Sizes of the buffers from `alloc` not yet sent, by address (the sandbox's fiber
+    /// only).
+    private var buffers: [UInt32: Int] = [:]
 
     init(channels: NamedChannels, tenant: String) {
         self.channels = channels
@@ -73,25 +75,17 @@ final class ChannelHost: @unchecked Sendable {
         }))
     }
 
-    /// Maps `buffer`'s file at the end of `memory` (grown for it), its pages faulted in;
-    /// its address, nil when the memory cannot grow that far.
-    private static func map(_ buffer: ChannelBuffer, into memory: LinearMemory) throws -> UInt32? {
-        guard let offset = try memory.growMappingShared(fd: buffer.fd, length: buffer.mappedSize, populate: true),
-              offset + buffer.mappedSize <= Int(UInt32.max) else { return nil }
-        return UInt32(offset)
-    }
-
     private func alloc(_ c: inout HostCall) throws -> Int32 {
         let memory = try Self.memory(c)
         let count = Int(Int32(bitPattern: c.i32(0)))
         guard count > 0 else { return ChannelFailure.malformedMessage.rawValue }
         guard count <= Self.maxMessage else { return ChannelFailure.payloadTooLarge.rawValue }
         guard memory.contains(UInt64(c.i32(1)), count: 4) else { throw Trap(.outOfBoundsMemoryAccess) }
-        guard let buffer = ChannelBuffer(count: count), let address = try Self.map(buffer, into: memory) else {
+        guard let offset = memory.growAligned(byteCount: count), offset + count <= Int(UInt32.max) else {
             return ChannelFailure.replyTooLarge.rawValue
         }
-        buffers[address] = buffer
-        try memory.store(address, at: UInt64(c.i32(1)))
+        buffers[UInt32(offset)] = count
+        try memory.store(UInt32(offset), at: UInt64(c.i32(1)))
         return 0
     }
 
@@ -99,12 +93,11 @@ final class ChannelHost: @unchecked Sendable {
         let memory = try Self.memory(c)
         guard let name = try Self.name(memory, c.i32(0), c.i32(1)) else { return ChannelFailure.malformedMessage.rawValue }
         let address = c.i32(2), count = Int(Int32(bitPattern: c.i32(3)))
-        guard let buffer = buffers[address], count >= 0, count <= buffer.count else {
+        guard let capacity = buffers[address], count >= 0, count <= capacity else {
             return ChannelFailure.malformedMessage.rawValue
         }
-        guard let message = buffer.prefix(count) else { return ChannelFailure.payloadTooLarge.rawValue }
         buffers[address] = nil
-        try memory.unmapShared(at: Int(address))
+        let message = try ChannelBuffer(moving: count, at: Int(address), of: memory)
         return channels.send(message, on: name, tenant: tenant) ? 0 : ChannelFailure.payloadTooLarge.rawValue
     }
 
@@ -128,7 +121,7 @@ final class ChannelHost: @unchecked Sendable {
         guard count <= maxMessage else { return ChannelFailure.payloadTooLarge.rawValue }
         let address = UInt64(c.i32(2))
         guard memory.contains(address, count: count) else { throw Trap(.outOfBoundsMemoryAccess) }
-        guard let buffer = ChannelBuffer(memory.base + Int(address), count: count),
+        guard let buffer = ChannelBuffer(copying: memory.base + Int(address), count: count),
               channels.send(buffer, on: name, tenant: tenant) else {
             return ChannelFailure.payloadTooLarge.rawValue
         }
@@ -153,13 +146,16 @@ final class ChannelHost: @unchecked Sendable {
         }
         guard taken else { return ChannelFailure.replyTooLarge.rawValue }
         if !mapped {
-            guard buffer.count == 0 || buffer.copy(to: memory.base + Int(target)) else { return ChannelFailure.calleeFailed.rawValue }
+            memory.adviseHugePages(at: Int(target), count: buffer.count)
+            guard buffer.copy(to: memory.base + Int(target)) else { return ChannelFailure.calleeFailed.rawValue }
             return Int32(buffer.count)
         }
         var address: UInt32 = 0
         if buffer.count > 0 {
-            guard let mapped = try map(buffer, into: memory) else { return ChannelFailure.replyTooLarge.rawValue }
-            address = mapped
+            guard let offset = try buffer.move(into: memory), offset + buffer.count <= Int(UInt32.max) else {
+                return ChannelFailure.replyTooLarge.rawValue
+            }
+            address = UInt32(offset)
         }
         try memory.store(address, at: target)
         try memory.store(UInt32(buffer.count), at: UInt64(c.i32(3)))

@@ -59,13 +59,14 @@ public final class LinearMemory {
     private var guardRegion: TrapGuard.RegionHandle?
     /// Whether bytes past `byteCount` may be accessible (a commit failed part way), so the
     /// reservation must not be reused as it is.
-    private var protectionsUncertain = false
+    var protectionsUncertain = false
     /// Whether the accessible prefix maps a `MemoryImage` (copy-on-write) rather than
     /// anonymous memory: dropping its pages would bring the image back, not zeros.
     private var imageBacked = false
-    /// Ranges of the memory mapped from shared files (`mapShared`): they must become
-    /// private anonymous pages again before anything else sees the reservation.
-    private var sharedRanges: [Range<Int>] = []
+    /// Ranges whose mapping is not the reservation's own: shared files (`mapShared`),
+    /// pages moved in (`growMovingIn`), huge-page advice (`growAligned`). They become
+    /// plain private anonymous pages again before anything else sees the reservation.
+    private var remappedRanges: [Range<Int>] = []
     /// The image mapped at the start of the memory, while it is (held: the mapping is its).
     private var mappedImage: MemoryImage?
 
@@ -153,7 +154,7 @@ public final class LinearMemory {
 
     deinit {
         if let guardRegion { TrapGuard.shared?.unregister(guardRegion) }
-        dropShared()
+        dropRemapped()
         // A pooled reservation keeps its image (ReservationPool: the next memory of that
         // image takes it as it is); anything else gets anonymous pages back first.
         let image = protectionsUncertain || !ReservationPool.pools(reservedByteCount) ? nil : mappedImage
@@ -178,7 +179,7 @@ public final class LinearMemory {
         // Already this image, same size: dropping the private copies brings the file's
         // pages back (Linux's MADV_DONTNEED on a private file mapping), without a new
         // mapping.
-        if mappedImage === image, sharedRanges.isEmpty, byteCount == image.byteCount, image.byteCount > 0,
+        if mappedImage === image, remappedRanges.isEmpty, byteCount == image.byteCount, image.byteCount > 0,
            madvise(base, image.byteCount, MADV_DONTNEED) == 0 {
             return
         }
@@ -198,7 +199,7 @@ public final class LinearMemory {
         }
         imageBacked = image.byteCount > 0
         mappedImage = imageBacked ? image : nil
-        sharedRanges = []
+        remappedRanges = []
         byteCount = image.byteCount
         pageCount = image.pageCount
         view.pointee = MemoryView(base: base, byteCount: byteCount)
@@ -226,7 +227,7 @@ public final class LinearMemory {
             protectionsUncertain = true
             throw WasmError(.uninstantiable, "cannot map shared memory: \(String(cString: strerror(errno)))")
         }
-        sharedRanges.append(offset ..< offset + length)
+        remappedRanges.append(offset ..< offset + length)
     }
 
     /// Grows the memory by the pages `length` bytes need and maps `length` bytes of the
@@ -242,31 +243,17 @@ public final class LinearMemory {
         return offset
     }
 
-    /// Puts private zero pages back over the shared mapping at `offset` (from
-    /// `mapShared`): the memory no longer reaches the file there.
-    ///
-    /// - Throws: `WasmError` when no shared mapping starts at `offset` or the system
-    ///   refuses (the memory is then unusable).
-    public func unmapShared(at offset: Int) throws(WasmError) {
-        guard let index = sharedRanges.firstIndex(where: { $0.lowerBound == offset }) else {
-            throw WasmError(.uninstantiable, "no shared mapping at \(offset)")
-        }
-        let range = sharedRanges.remove(at: index)
-        guard mmap(base + range.lowerBound, range.count, PROT_READ | PROT_WRITE, Self.anonymous | MAP_FIXED, -1, 0)
-                == base + range.lowerBound else {
+    /// Puts private zero pages back over the remapped ranges.
+    private func dropRemapped() {
+        for range in remappedRanges where mmap(base + range.lowerBound, range.count, PROT_READ | PROT_WRITE,
+                                               Self.anonymous | MAP_FIXED, -1, 0) != base + range.lowerBound {
             protectionsUncertain = true
-            throw WasmError(.uninstantiable, "cannot unmap shared memory: \(String(cString: strerror(errno)))")
         }
+        remappedRanges = []
     }
 
-    /// Puts private zero pages back over the shared ranges.
-    private func dropShared() {
-        for range in sharedRanges where mmap(base + range.lowerBound, range.count, PROT_READ | PROT_WRITE,
-                                             Self.anonymous | MAP_FIXED, -1, 0) != base + range.lowerBound {
-            protectionsUncertain = true
-        }
-        sharedRanges = []
-    }
+    /// Notes `range` as remapped (see `remappedRanges`).
+    func noteRemapped(_ range: Range<Int>) { remappedRanges.append(range) }
 
     /// Puts fresh anonymous pages back under an image-backed prefix, so that the
     /// reservation can be pooled (or copied from) like any other.
@@ -318,7 +305,7 @@ public final class LinearMemory {
                 ?? (try? Self.reserve(newBytes, accessible: newBytes, image: nil))
         else { return false }
         mapping.base.copyMemory(from: base, byteCount: byteCount)
-        dropShared()
+        dropRemapped()
         dropImage()
         Self.release((base, reservedByteCount), accessible: protectionsUncertain ? nil : byteCount)
         protectionsUncertain = false

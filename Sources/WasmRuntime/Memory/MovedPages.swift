@@ -1,0 +1,77 @@
+import Platform
+
+/// Private anonymous pages held outside any linear memory, on their way from one memory
+/// to another: `LinearMemory.movePagesOut` takes them out of a sender's memory and
+/// `LinearMemory.growMovingIn` puts them into a receiver's, each with one `mremap`, which
+/// moves page-table entries and never the bytes (whole 2 MiB entries when both sides are
+/// aligned to them and the pages are huge ones). Unmapped when released.
+public final class MovedPages: @unchecked Sendable {
+    /// Alignment of runs of at least this size, so that they can be backed by huge pages
+    /// and moved an entry of the page directory at a time.
+    public static let hugePage = 2 << 20
+
+    /// Bytes held: a multiple of the system page.
+    public let byteCount: Int
+    /// Where they are mapped now; nil once moved into a memory.
+    public private(set) var base: UnsafeMutableRawPointer?
+
+    /// `byteCount` zero bytes (rounded up to the system page) of fresh pages, to be
+    /// filled by the host; nil when the system refuses the mapping.
+    public init?(zeroed byteCount: Int) {
+        self.byteCount = Self.roundedToPage(byteCount)
+        guard self.byteCount > 0, let run = Self.reserve(self.byteCount),
+              mmap(run, self.byteCount, PROT_READ | PROT_WRITE, LinearMemory.anonymous | MAP_FIXED, -1, 0) == run else {
+            return nil
+        }
+        base = run
+        Self.adviseHuge(run, self.byteCount)
+    }
+
+    /// Takes over the pages already moved to `base` (`byteCount` bytes).
+    init(movedTo base: UnsafeMutableRawPointer, byteCount: Int) {
+        self.base = base
+        self.byteCount = byteCount
+    }
+
+    deinit { if let base { _ = munmap(base, byteCount) } }
+
+    /// The pages' address, given up: whoever moves them elsewhere owns them.
+    func take() -> UnsafeMutableRawPointer? {
+        defer { base = nil }
+        return base
+    }
+
+    /// `count` rounded up to the system page.
+    public static func roundedToPage(_ count: Int) -> Int {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        return (count + page - 1) / page * page
+    }
+
+    /// The alignment a run of `byteCount` bytes is placed at.
+    static func alignment(of byteCount: Int) -> Int {
+        byteCount >= hugePage ? hugePage : Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// Free address space for `byteCount` bytes at their alignment (inaccessible); nil
+    /// when there is none.
+    static func reserve(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+        let alignment = alignment(of: byteCount)
+        let padded = byteCount + alignment
+        guard let raw = mmap(nil, padded, PROT_NONE, LinearMemory.anonymous, -1, 0),
+              raw != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        let address = Int(bitPattern: raw)
+        let aligned = (address + alignment - 1) / alignment * alignment
+        if aligned > address { _ = munmap(raw, aligned - address) }
+        let end = aligned + byteCount
+        if address + padded > end, let tail = UnsafeMutableRawPointer(bitPattern: end) { _ = munmap(tail, address + padded - end) }
+        return UnsafeMutableRawPointer(bitPattern: aligned)
+    }
+
+    /// Asks for huge pages where a run is large enough to hold one (a hint: without it,
+    /// or when none is free, the kernel uses small pages).
+    static func adviseHuge(_ base: UnsafeMutableRawPointer, _ byteCount: Int) {
+        #if os(Linux)
+        if byteCount >= hugePage { _ = madvise(base, byteCount, MADV_HUGEPAGE) }
+        #endif
+    }
+}
