@@ -10,10 +10,12 @@ import WasmRuntime
 struct GuestMemory {
     let base: UnsafeMutableRawPointer
     let size: Int
+    private let memory: LinearMemory
 
     init(_ memory: LinearMemory) {
         base = memory.base
         size = memory.byteCount
+        self.memory = memory
     }
 
     /// The bytes `pointer ..< pointer + count`, checked.
@@ -36,6 +38,7 @@ struct GuestMemory {
     func write(_ data: some Collection<UInt8>, at pointer: UInt32) throws(WASIErrno) {
         guard data.count <= Int(UInt32.max) else { throw .fault }
         let buffer = try bytes(pointer, UInt32(data.count))
+        memory.adviseHugePages(at: Int(pointer), count: data.count)
         buffer.copyBytes(from: data)
     }
 

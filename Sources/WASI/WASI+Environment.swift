@@ -5,8 +5,12 @@ import WasmCore
 extension WASI {
     static func environmentFunctions() -> [(String, [ValueType], HostBody)] {
         [
-            ("args_get", [.i32, .i32], { wasi, a in try wasi.writeStrings(wasi.arguments, list: a.u32(0), buffer: a.u32(1)) }),
-            ("args_sizes_get", [.i32, .i32], { wasi, a in try wasi.writeSizes(wasi.arguments, count: a.u32(0), size: a.u32(1)) }),
+            ("args_get", [.i32, .i32], { wasi, a in
+                try wasi.writeStrings(wasi.arguments, then: wasi.borrowedArgument, list: a.u32(0), buffer: a.u32(1))
+            }),
+            ("args_sizes_get", [.i32, .i32], { wasi, a in
+                try wasi.writeSizes(wasi.arguments, then: wasi.borrowedArgument, count: a.u32(0), size: a.u32(1))
+            }),
             ("environ_get", [.i32, .i32], { wasi, a in try wasi.writeStrings(wasi.environment, list: a.u32(0), buffer: a.u32(1)) }),
             ("environ_sizes_get", [.i32, .i32], { wasi, a in try wasi.writeSizes(wasi.environment, count: a.u32(0), size: a.u32(1)) }),
             ("clock_res_get", [.i32, .i32], { wasi, a in
@@ -27,24 +31,32 @@ extension WASI {
         ]
     }
 
-    /// `*_get`: NUL-terminated strings packed into `buffer`, their addresses at `list`.
-    private func writeStrings(_ strings: [[UInt8]], list: UInt32, buffer: UInt32) throws(WASIErrno) {
+    /// `*_get`: NUL-terminated strings packed into `buffer`, their addresses at `list`;
+    /// `last` after them when there is one.
+    private func writeStrings(_ strings: [[UInt8]], then last: UnsafeRawBufferPointer? = nil,
+                              list: UInt32, buffer: UInt32) throws(WASIErrno) {
         let memory = try guestMemory()
         var offset: UInt64 = 0
-        for (i, string) in strings.enumerated() {
+        func write(_ string: some Collection<UInt8>, index: Int) throws(WASIErrno) {
             let address = UInt64(buffer) + offset
-            guard address <= UInt64(UInt32.max), UInt64(list) + UInt64(i) * 4 <= UInt64(UInt32.max) else { throw .fault }
-            try memory.store(UInt32(address), at: list + UInt32(i) * 4)
+            guard address + UInt64(string.count) < UInt64(UInt32.max),
+                  UInt64(list) + UInt64(index) * 4 <= UInt64(UInt32.max) else { throw .fault }
+            try memory.store(UInt32(address), at: list + UInt32(index) * 4)
             try memory.write(string, at: UInt32(address))
-            offset += UInt64(string.count)
+            try memory.store(UInt8(0), at: UInt32(address + UInt64(string.count)))
+            offset += UInt64(string.count) + 1
         }
+        for (i, string) in strings.enumerated() { try write(string, index: i) }
+        if let last { try write(last, index: strings.count) }
     }
 
     /// `*_sizes_get`: the number of strings and the bytes they need with their NULs.
-    private func writeSizes(_ strings: [[UInt8]], count: UInt32, size: UInt32) throws(WASIErrno) {
+    private func writeSizes(_ strings: [[UInt8]], then last: UnsafeRawBufferPointer? = nil,
+                            count: UInt32, size: UInt32) throws(WASIErrno) {
         let memory = try guestMemory()
-        try memory.store(UInt32(strings.count), at: count)
-        try memory.store(UInt32(truncatingIfNeeded: strings.reduce(0) { $0 + $1.count }), at: size)
+        let bytes = strings.reduce(0) { $0 + $1.count + 1 } + (last.map { $0.count + 1 } ?? 0)
+        try memory.store(UInt32(strings.count + (last == nil ? 0 : 1)), at: count)
+        try memory.store(UInt32(truncatingIfNeeded: bytes), at: size)
     }
 
     /// The host clock behind a WASI clock id (realtime, monotonic, process and thread CPU time).

@@ -84,7 +84,11 @@ public final class WASI {
     public private(set) var exitCode: UInt32?
     /// Whether a write already got EPIPE (see `brokenPipe()`).
     var wroteToBrokenPipe = false
+    /// The strings of `args_get` and `environ_get`, without their NULs (added as they are
+    /// written: a large argument is not copied to append one).
     private(set) var arguments: [[UInt8]]
+    /// The argument after `arguments`, borrowed (see `setArguments(_:borrowing:)`).
+    private(set) var borrowedArgument: UnsafeRawBufferPointer?
     let environment: [[UInt8]]
 
     /// Opens the preopened directories and duplicates the stdio descriptors.
@@ -92,8 +96,8 @@ public final class WASI {
     /// - Throws: `WASIErrno` when a preopen cannot be opened as a directory.
     public init(configuration: WASIConfiguration) throws(WASIErrno) {
         self.configuration = configuration
-        arguments = configuration.argumentBytes?.map { $0 + [0] } ?? configuration.arguments.map { Array($0.utf8) + [0] }
-        environment = configuration.environment.map { Array($0.utf8) + [0] }
+        arguments = configuration.argumentBytes ?? configuration.arguments.map { Array($0.utf8) }
+        environment = configuration.environment.map { Array($0.utf8) }
         let streams = [configuration.stdinStream, configuration.stdoutStream, configuration.stderrStream]
         for (index, (host, mode)) in [(configuration.stdin, O_RDONLY), (configuration.stdout, O_WRONLY),
                                       (configuration.stderr, O_WRONLY)].enumerated() {
@@ -126,7 +130,16 @@ public final class WASI {
     /// Replaces the arguments the guest reads (`args_get`), for an instance called again
     /// with other arguments (a function embedded in its caller).
     public func setArguments(_ arguments: [[UInt8]]) {
-        self.arguments = arguments.map { $0 + [0] }
+        self.arguments = arguments
+        borrowedArgument = nil
+    }
+
+    /// `setArguments` with one more argument after them, read where it lies instead of
+    /// copied first (a payload in another memory of the store). Unsafe: `last` must stay
+    /// valid and unchanged until the arguments are replaced again.
+    public func setArguments(_ arguments: [[UInt8]], borrowing last: UnsafeRawBufferPointer) {
+        self.arguments = arguments
+        borrowedArgument = last
     }
 
     /// Uses the instance's exported memory for host calls.

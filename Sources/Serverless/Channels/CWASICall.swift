@@ -12,10 +12,11 @@ final class CWASICall: Sendable {
     static let connectType = FunctionType(parameters: [.i32, .i32], results: [.i32])
 
     /// Runs the callee (by function name) with the payload and awaits its reply; a trap
-    /// ends the caller too (it was killed meanwhile).
-    let connect: @Sendable (_ target: String, _ payload: [UInt8]) throws(Trap) -> Result<[UInt8], ChannelFailure>
+    /// ends the caller too (it was killed meanwhile). A borrowed payload lies in the
+    /// caller's memory, valid until `connect` returns.
+    let connect: @Sendable (_ target: String, _ payload: CWASIPayload) throws(Trap) -> Result<[UInt8], ChannelFailure>
 
-    init(connect: @escaping @Sendable (_ target: String, _ payload: [UInt8]) throws(Trap) -> Result<[UInt8], ChannelFailure>) {
+    init(connect: @escaping @Sendable (_ target: String, _ payload: CWASIPayload) throws(Trap) -> Result<[UInt8], ChannelFailure>) {
         self.connect = connect
     }
 
@@ -53,7 +54,7 @@ final class CWASICall: Sendable {
         // Read in place: the caller's memory cannot change during its own host call.
         let bytes = UnsafeBufferPointer(start: (memory.base + Int(pointer)).assumingMemoryBound(to: UInt8.self), count: count)
         guard let message = CWASIMessage(json: bytes) else { return ChannelFailure.malformedMessage.rawValue }
-        switch try connect(message.targetFunction, message.payload) {
+        switch try connect(message.targetFunction, message.body) {
         case .failure(let failure):
             return failure.rawValue
         case .success(let reply):

@@ -7,21 +7,27 @@
 struct CWASIMessage: Equatable {
     var sourceChannel: String
     var targetChannel: String
-    /// The payload's bytes (UTF-8, escapes decoded).
-    var payload: [UInt8]
+    /// The payload's bytes (UTF-8, escapes decoded): in place, when read from a buffer
+    /// and free of escapes.
+    var body: CWASIPayload
+
+    /// The payload's bytes, copied.
+    var payload: [UInt8] { body.copy() }
 
     /// Deepest nesting of an ignored value.
     static let maxDepth = 64
 
     /// The message encoded in `bytes`; nil when they are not such an object (RFC 8259).
     init?(json bytes: [UInt8]) {
-        guard let message = bytes.withUnsafeBufferPointer({ Self(json: $0) }) else { return nil }
+        guard var message = bytes.withUnsafeBufferPointer({ Self(json: $0) }) else { return nil }
+        message.body = .decoded(message.payload)
         self = message
     }
 
-    /// The message encoded in `buffer` (read in place: a guest's memory, say).
+    /// The message encoded in `buffer` (read in place: a guest's memory, say); a
+    /// payload without escapes stays there (valid as long as `buffer` is).
     init?(json buffer: UnsafeBufferPointer<UInt8>) {
-        var fields: (source: [UInt8]?, target: [UInt8]?, payload: [UInt8]?)
+        var fields: (source: ScannedString?, target: ScannedString?, payload: ScannedString?)
         var scanner = Scanner(bytes: buffer)
         let parsed = scanner.object { key, scanner in
             switch key {
@@ -33,9 +39,16 @@ struct CWASIMessage: Equatable {
             return true
         } && scanner.atEnd
         guard parsed, let source = fields.source, let target = fields.target, let payload = fields.payload else { return nil }
-        sourceChannel = String(decoding: source, as: UTF8.self)
-        targetChannel = String(decoding: target, as: UTF8.self)
-        self.payload = payload
+        sourceChannel = String(decoding: source.bytes(in: buffer), as: UTF8.self)
+        targetChannel = String(decoding: target.bytes(in: buffer), as: UTF8.self)
+        switch payload {
+        case .slice(let range): body = .borrowed(UnsafeBufferPointer(rebasing: buffer[range]))
+        case .decoded(let bytes): body = .decoded(bytes)
+        }
+    }
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.sourceChannel == b.sourceChannel && a.targetChannel == b.targetChannel && a.payload == b.payload
     }
 
     /// The function `target_channel` names: the file name without a leading path and
@@ -45,6 +58,41 @@ struct CWASIMessage: Equatable {
         if let slash = name.lastIndex(of: "/") { name = name[name.index(after: slash)...] }
         if name.hasSuffix(".wasm") { name = name.dropLast(5) }
         return String(name)
+    }
+}
+
+/// A message's payload: the bytes between its quotes where the string has no escape
+/// (borrowed from the buffer the message was read from), or else decoded.
+enum CWASIPayload {
+    case borrowed(UnsafeBufferPointer<UInt8>)
+    case decoded([UInt8])
+
+    var count: Int {
+        switch self {
+        case .borrowed(let bytes): bytes.count
+        case .decoded(let bytes): bytes.count
+        }
+    }
+
+    /// The bytes, owned.
+    func copy() -> [UInt8] {
+        switch self {
+        case .borrowed(let bytes): Array(bytes)
+        case .decoded(let bytes): bytes
+        }
+    }
+}
+
+/// A JSON string as read: where it lies in the text when it has no escape, or decoded.
+private enum ScannedString {
+    case slice(Range<Int>)
+    case decoded([UInt8])
+
+    func bytes(in text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        switch self {
+        case .slice(let range): Array(text[range])
+        case .decoded(let bytes): bytes
+        }
     }
 }
 
@@ -79,7 +127,7 @@ private struct Scanner {
         if take(UInt8(ascii: "}")) { return true }
         repeat {
             skipSpace()
-            guard let key = string(), take(UInt8(ascii: ":")) else { return false }
+            guard let key = string()?.bytes(in: bytes), take(UInt8(ascii: ":")) else { return false }
             skipSpace()
             guard member(key, &self) else { return false }
         } while take(UInt8(ascii: ","))
@@ -87,29 +135,34 @@ private struct Scanner {
     }
 
     /// A string at the current position, escapes decoded.
-    mutating func string() -> [UInt8]? {
+    mutating func string() -> ScannedString? {
         skipSpace()
         guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
         at += 1
         let start = at
-        // Fast path: up to the closing quote without an escape, eight bytes at a time
+        // Fast path: up to the closing quote without an escape, sixteen bytes at a time
         // while none of them is a quote, a backslash or a control character.
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
-            while at + 8 <= bytes.count, !Self.special(raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) { at += 8 }
+            func special(_ offset: Int) -> UInt64 { Self.special(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+            while at + 32 <= bytes.count, special(at) | special(at + 8) | special(at + 16) | special(at + 24) == 0 { at += 32 }
         }
         while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\") {
             guard bytes[at] >= 0x20 else { return nil }
             at += 1
         }
         guard at < bytes.count else { return nil }
+        if bytes[at] == UInt8(ascii: "\"") {
+            at += 1
+            return .slice(start ..< at - 1)
+        }
         var result = Array(bytes[start ..< at])
         while at < bytes.count {
             let byte = bytes[at]
             at += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return result
+                return .decoded(result)
             case UInt8(ascii: "\\"):
                 guard at < bytes.count else { return nil }
                 let escape = bytes[at]
@@ -147,13 +200,13 @@ private struct Scanner {
         return nil
     }
 
-    /// Whether any byte of `word` is `"`, `\` or below 0x20 (the bytes a string's fast
-    /// path stops at), tested on all eight at once.
-    static func special(_ word: UInt64) -> Bool {
+    /// Non-zero when any byte of `word` is `"`, `\` or below 0x20 (the bytes a string's
+    /// fast path stops at), tested on all eight at once.
+    static func special(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         func zeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
         let below = (word &- ones &* 0x20) & ~word & highs
-        return (zeroByte(word ^ (ones &* 0x22)) | zeroByte(word ^ (ones &* 0x5C)) | below) != 0
+        return zeroByte(word ^ (ones &* 0x22)) | zeroByte(word ^ (ones &* 0x5C)) | below
     }
 
     private mutating func hex4() -> UInt32? {

@@ -50,10 +50,18 @@ final class EmbeddedCallee {
     }
 
     /// Runs `cwasi_function` with `payload` as argv[1]: how it ended and what it wrote.
-    /// A trap from a kill (the caller's sandbox is being ended) is thrown on.
-    func call(_ payload: [UInt8]) throws(Trap) -> (SandboxOutcome, stdout: [UInt8])? {
+    /// A trap from a kill (the caller's sandbox is being ended) is thrown on. A borrowed
+    /// payload is read where it lies (the caller's memory, which cannot change while the
+    /// caller waits), unless it lies in this function's own memory, which the call may
+    /// change.
+    func call(_ payload: CWASIPayload) throws(Trap) -> (SandboxOutcome, stdout: [UInt8])? {
         guard let function = instance.function(ServeServer.cwasiEntry), function.type.parameters.isEmpty else { return nil }
-        wasi?.setArguments([Array(name.utf8), payload])
+        if case .borrowed(let bytes) = payload, !ownMemoryHolds(bytes) {
+            wasi?.setArguments([Array(name.utf8)], borrowing: UnsafeRawBufferPointer(bytes))
+        } else {
+            wasi?.setArguments([Array(name.utf8), payload.copy()])
+        }
+        defer { wasi?.setArguments([]) }
         _ = stdout.take()
         var results: [Value] = []
         do {
@@ -68,6 +76,17 @@ final class EmbeddedCallee {
             return (.trapped(error), [])
         }
         return (.returned(results), stdout.take())
+    }
+}
+
+extension EmbeddedCallee {
+    /// Whether `bytes` lie in the address space of one of this instance's memories.
+    private func ownMemoryHolds(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let start = bytes.baseAddress.map({ UInt(bitPattern: $0) }) else { return false }
+        return instance.memories.contains { memory in
+            let base = UInt(bitPattern: memory.linear.base)
+            return start < base + UInt(memory.linear.reservedByteCount) && start + UInt(bytes.count) > base
+        }
     }
 }
 

@@ -20,7 +20,7 @@ final class CallForwarder: Sendable {
     /// Posts `body` to `path` at `address` (`host:port`), with `extra` headers; `completion` gets the status and
     /// body, or nil when the node cannot be reached, the connection fails, or no response
     /// came within `timeoutMs` (that connection is then closed).
-    func post(to address: String, path: String, body: [UInt8], headers extra: [(name: String, value: String)] = [],
+    func post(to address: String, path: String, body: some Collection<UInt8>, headers extra: [(name: String, value: String)] = [],
               timeoutMs: Int64, completion: @escaping @Sendable ((status: Int, body: [UInt8])?) -> Void) {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
             return completion(nil)

@@ -49,14 +49,18 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 route = server.table(tenant).match(path)
                 limit = route?.spec.maxRequestBytes ?? 0
             }
-        case .body(var buffer):
+            // One allocation for a body whose length is announced (and allowed).
+            if let length = h.headers.first(name: "Content-Length").flatMap({ Int($0) }), length > 0, length <= limit {
+                body.reserveCapacity(length)
+            }
+        case .body(let buffer):
             guard !tooLarge else { return }
             if body.count + buffer.readableBytes > limit {
                 // Keep reading (and dropping) the rest: the connection stays usable.
                 tooLarge = true
                 body = []
-            } else if let bytes = buffer.readBytes(length: buffer.readableBytes) {
-                body += bytes
+            } else {
+                body.append(contentsOf: buffer.readableBytesView)
             }
         case .end:
             guard let head else { return }

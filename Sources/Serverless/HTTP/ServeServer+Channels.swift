@@ -16,7 +16,7 @@ extension ServeServer {
     /// result as a decimal number. The mode is `forced`, or chosen from where the callee
     /// runs: this node (local) before another (network). The payload may be as large as
     /// the callee's route takes a request's body.
-    func connect(_ target: String, payload: [UInt8], tenant: Int, forced: ChannelMode?,
+    func connect(_ target: String, payload: CWASIPayload, tenant: Int, forced: ChannelMode?,
                  deadline: UInt64) -> Result<[UInt8], ChannelFailure> {
         let start = MonotonicClock.now()
         let local = table(tenant).function(named: target)
@@ -39,14 +39,14 @@ extension ServeServer {
     }
 
     /// The callee in a new sandbox on this node.
-    private func connectLocal(_ route: CompiledRoute?, target: String, payload: [UInt8], tenant: Int,
+    private func connectLocal(_ route: CompiledRoute?, target: String, payload: CWASIPayload, tenant: Int,
                               deadline: UInt64) -> Result<[UInt8], ChannelFailure> {
         guard let route, route.module.exports.contains(where: { $0.name == Self.cwasiEntry }) else {
             return .failure(.unknownTarget)
         }
         guard payload.count <= route.spec.maxRequestBytes else { return .failure(.payloadTooLarge) }
         let id = calls.register()
-        startChained(id, route, payload, arguments: [], tenant: tenant,
+        startChained(id, route, payload.copy(), arguments: [], tenant: tenant,
                      deadline: deadline, entry: .export(Self.cwasiEntry)) { outcome, stdout in
             Self.cwasiResult(outcome, stdout: stdout)
         }
@@ -57,7 +57,7 @@ extension ServeServer {
     /// The callee on another node that serves it (`sameNodeToo`: or this one, over
     /// loopback, when no other does: a forced network mode), over HTTP: `POST /target`
     /// with the payload as the body and `X-WasmLab-Entry: cwasi_function`.
-    private func connectRemote(_ target: String, payload: [UInt8], tenant: Int,
+    private func connectRemote(_ target: String, payload: CWASIPayload, tenant: Int,
                                sameNodeToo: Bool) -> Result<[UInt8], ChannelFailure> {
         var nodes = warmHosts?.otherHosts(tenant: tenant, function: target) ?? []
         if nodes.isEmpty && sameNodeToo && table(tenant).function(named: target) != nil && tenant < ownAddresses.count {
@@ -65,11 +65,15 @@ extension ServeServer {
         }
         guard !nodes.isEmpty else { return .failure(.unknownTarget) }
         let node = warmHosts?.pick(nodes) ?? nodes[0]
-        return post(target, payload: payload, to: node)
+        return switch payload {
+        case .borrowed(let bytes): post(target, payload: bytes, to: node)
+        case .decoded(let bytes): post(target, payload: bytes, to: node)
+        }
     }
 
-    /// Sends the call to `node` and parks the caller's fiber until its answer.
-    private func post(_ target: String, payload: [UInt8], to node: String) -> Result<[UInt8], ChannelFailure> {
+    /// Sends the call to `node` (the payload copied once, into the request) and parks the
+    /// caller's fiber until its answer.
+    private func post(_ target: String, payload: some Collection<UInt8>, to node: String) -> Result<[UInt8], ChannelFailure> {
         let id = calls.register()
         let calls = self.calls
         forwarder.post(to: node, path: "/" + target, body: payload, headers: [(Self.entryHeader, Self.cwasiEntry)],
@@ -88,7 +92,7 @@ extension ServeServer {
 
     /// `func_connect` to a function embedded in the caller's sandbox: its `cwasi_function`
     /// called in place.
-    func connectEmbedded(_ callee: EmbeddedCallee, payload: [UInt8]) throws(Trap) -> Result<[UInt8], ChannelFailure> {
+    func connectEmbedded(_ callee: EmbeddedCallee, payload: CWASIPayload) throws(Trap) -> Result<[UInt8], ChannelFailure> {
         let start = MonotonicClock.now()
         guard payload.count <= callee.maxPayload else { return .failure(.payloadTooLarge) }
         guard let (outcome, stdout) = try callee.call(payload) else { return .failure(.unknownTarget) }
