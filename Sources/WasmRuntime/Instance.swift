@@ -77,7 +77,7 @@ public final class Instance {
         self.compiled = compiled
         storeLink = store.link
         context = .allocate(capacity: 1)
-        let module = compiled.module
+        let module = compiled.parts.module
         for value in imports {
             switch value {
             case .function(let f): functions.append(f)
