@@ -95,7 +95,7 @@ public final class Instance {
         // Defined functions exist before globals and tables: their initialisers may use ref.func.
         let importedFunctionCount = functions.count
         let contextPointer = context
-        let names = ModuleNames(module)
+        let names = compiled.parts
         functions.reserveCapacity(importedFunctionCount + module.functions.count)
         for (i, typeIndex) in module.functions.enumerated() {
             guard Int(typeIndex) < module.types.count else { throw WasmError(.invalid, "unknown type") }
