@@ -102,7 +102,15 @@ public final class Scheduler: @unchecked Sendable {
     func makeRunnable(_ fiber: Fiber, from worker: Worker?) {
         if let worker, worker.scheduler === self {
             worker.queue.push(fiber)
-            notifyIdleWorker(except: worker)
+            // From a running fiber under a preemptive policy, the wake-up waits for the
+            // fiber's next switch (at the latest its quantum's end): a fiber that chains a
+            // call and awaits it at once runs the call on this worker, and waking another
+            // for it would cost a system call and an idle worker's cycles for nothing.
+            if worker.current != nil && configuration.policy.preempts {
+                worker.wakePending = true
+            } else {
+                notifyIdleWorker(except: worker)
+            }
         } else {
             globalQueue.push(fiber)
             notifyIdleWorker(except: nil)

@@ -39,6 +39,9 @@ final class Worker: @unchecked Sendable {
     /// Preemptions so far, readable while the worker runs (metrics).
     let preemptionCount = ManagedAtomic<Int>(0)
     private var pickCount = 0
+    /// Fibers were queued here while one ran and no idle worker was woken for them yet
+    /// (`Scheduler.makeRunnable`); owner thread.
+    var wakePending = false
     private var altStack: UnsafeMutableRawPointer?
 
     init?(index: Int, scheduler: Scheduler) {
@@ -233,6 +236,11 @@ final class Worker: @unchecked Sendable {
         case .finish:
             fiber.retire()
             scheduler.fiberFinished()
+        }
+        // This worker takes one queued fiber next; another worker is woken for the rest.
+        if wakePending {
+            wakePending = false
+            if queue.count > 1 { scheduler.notifyIdleWorker(except: self) }
         }
     }
 

@@ -6,26 +6,27 @@ import WasmValidator
 /// be instantiated any number of times, in any store of the same engine configuration,
 /// on any thread, with no further validation or compilation.
 public struct CompiledModule: Sendable {
+    /// Everything behind one reference: a module travels by value (in every sandbox
+    /// request, into every instance), and a copy then retains once instead of once per
+    /// array of the decoded module. Instantiation reads `parts.module` in place: the
+    /// `module` getter returns a copy.
+    let parts: Parts
+
     /// The decoded module.
-    public let module: Module
+    public var module: Module { parts.module }
     /// The tier's code for the defined functions.
-    public let code: any CompiledCode
+    public var code: any CompiledCode { parts.code }
     /// Id of the tier that produced `code`.
-    public let tierID: Int
+    public var tierID: Int { parts.tierID }
     /// Process-wide type ids of the module's types, by type index.
-    public let typeIDs: [Int]
+    public var typeIDs: [Int] { parts.typeIDs }
     /// The same ids at a fixed address, for `InstanceContext.typeIDs`.
-    let typeIDTable: TypeIDTable
+    var typeIDTable: TypeIDTable { parts.typeIDTable }
     /// What the code was compiled for; stores that instantiate it must match.
-    public let configuration: EngineConfiguration
+    public var configuration: EngineConfiguration { parts.configuration }
 
     init(module: Module, code: any CompiledCode, tierID: Int, configuration: EngineConfiguration) {
-        self.module = module
-        self.code = code
-        self.tierID = tierID
-        self.configuration = configuration
-        typeIDs = module.types.map { TypeRegistry.id(for: $0) }
-        typeIDTable = TypeIDTable(typeIDs)
+        parts = Parts(module: module, code: code, tierID: tierID, configuration: configuration)
     }
 
     /// Decodes, validates and compiles `bytes` for `store`'s configuration (an `Engine`
@@ -83,6 +84,26 @@ public enum ExternalType: Hashable, Sendable {
     case memory(MemoryType)
     case global(GlobalType)
     case tag(TagType)
+}
+
+extension CompiledModule {
+    final class Parts: Sendable {
+        let module: Module
+        let code: any CompiledCode
+        let tierID: Int
+        let typeIDs: [Int]
+        let typeIDTable: TypeIDTable
+        let configuration: EngineConfiguration
+
+        init(module: Module, code: any CompiledCode, tierID: Int, configuration: EngineConfiguration) {
+            self.module = module
+            self.code = code
+            self.tierID = tierID
+            self.configuration = configuration
+            typeIDs = module.types.map { TypeRegistry.id(for: $0) }
+            typeIDTable = TypeIDTable(typeIDs)
+        }
+    }
 }
 
 /// A module's type ids in memory that never moves and is never written after creation.

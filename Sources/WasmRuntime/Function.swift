@@ -1,12 +1,6 @@
 import WasmCore
 import WasmDecoder
 
-/// The module functions take their names from, held once per instance.
-final class ModuleNames {
-    let module: Module
-    init(_ module: Module) { self.module = module }
-}
-
 /// A function: defined by a Wasm instance, or provided by the host.
 public final class Function {
     /// The function's signature.
@@ -39,9 +33,9 @@ public final class Function {
         return computed
     }
     private var name: String?
-    /// Where `debugName` is looked up (shared by an instance's functions), and the
-    /// function's index in its module.
-    private let names: ModuleNames?
+    /// Where `debugName` is looked up (the compiled module, shared by every instance's
+    /// functions), and the function's index in its module.
+    private let names: CompiledModule.Parts?
     private let index: UInt32
 
     /// A host function: `body` receives arguments matching `type.parameters` and must
@@ -76,7 +70,7 @@ public final class Function {
 
     /// A Wasm function defined by an instance.
     init(type: FunctionType, typeID: Int, tierID: Int, code: any CompiledCode, definedIndex: Int,
-         context: UnsafeMutablePointer<InstanceContext>, store: Store, names: ModuleNames, index: UInt32) {
+         context: UnsafeMutablePointer<InstanceContext>, store: Store, names: CompiledModule.Parts, index: UInt32) {
         self.type = type
         self.hostBody = nil
         self.hostLayout = nil

@@ -77,7 +77,7 @@ public final class Instance {
         self.compiled = compiled
         storeLink = store.link
         context = .allocate(capacity: 1)
-        let module = compiled.module
+        let module = compiled.parts.module
         for value in imports {
             switch value {
             case .function(let f): functions.append(f)
@@ -95,7 +95,7 @@ public final class Instance {
         // Defined functions exist before globals and tables: their initialisers may use ref.func.
         let importedFunctionCount = functions.count
         let contextPointer = context
-        let names = ModuleNames(module)
+        let names = compiled.parts
         functions.reserveCapacity(importedFunctionCount + module.functions.count)
         for (i, typeIndex) in module.functions.enumerated() {
             guard Int(typeIndex) < module.types.count else { throw WasmError(.invalid, "unknown type") }

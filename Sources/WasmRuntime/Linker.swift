@@ -110,7 +110,7 @@ public final class Linker {
     }
 
     func resolveImports(of compiled: CompiledModule) throws(WasmError) -> [ExternalValue] {
-        let module = compiled.module
+        let module = compiled.parts.module
         var values: [ExternalValue] = []
         for imp in module.imports {
             guard let value = resolve(module: imp.module, name: imp.name) else {

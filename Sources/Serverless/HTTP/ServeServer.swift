@@ -104,6 +104,7 @@ public final class ServeServer: @unchecked Sendable {
         forwarder = CallForwarder(group: group)
         asyncCalls = AsyncCalls(limit: options.maxAsyncResults)
         tables = Mutex(try Self.compile(spec, engine: options.engine, state: state))
+        tenantNames = spec.tenants.map(\.name)
         warnAboutShadowedRoutes(spec)
     }
 
@@ -113,6 +114,15 @@ public final class ServeServer: @unchecked Sendable {
 
     /// The routes of the tenant at `index`, as of now.
     func table(_ index: Int) -> RouteTable { tables.withLock { $0[index] } }
+
+    /// The function `name` of the tenant at `index` (see `RouteTable.function(named:)`),
+    /// as of now; looked up under the lock, without copying the table out.
+    func function(named name: String, tenant index: Int) -> CompiledRoute? {
+        tables.withLock { $0[index].function(named: name) }
+    }
+
+    /// The tenants' names, by index: fixed at start (a reload cannot rename them).
+    let tenantNames: [String]
 
     /// The tenants' routes compiled; a route's init may use the node's `state` (no
     /// chaining: the server does not run yet).
@@ -306,7 +316,7 @@ extension ServeServer {
         var links: [(Linker) throws -> Void] = []
         var faasm: FaasmCall?
         if route.usesFaasm {
-            let call = FaasmCall(input: input, user: table(tenant).tenant, state: state,
+            let call = FaasmCall(input: input, user: tenantNames[tenant], state: state,
                                  chain: { [unowned self] target, input, arguments in
                                      switch target {
                                      case .function(let name):
@@ -321,7 +331,7 @@ extension ServeServer {
             faasm = call
         }
         if route.usesChannels {
-            links.append(ChannelHost(channels: namedChannels, tenant: table(tenant).tenant).define(into:))
+            links.append(ChannelHost(channels: namedChannels, tenant: tenantNames[tenant]).define(into:))
         }
         if route.usesCWASI || !route.embeds.isEmpty {
             let embedded = EmbeddedCallees()
@@ -363,7 +373,7 @@ extension ServeServer {
     func chain(_ name: String, _ input: [UInt8], arguments: [String] = [], tenant: Int, deadline: UInt64) -> UInt32? {
         let id = calls.register()
         let calls = self.calls
-        let local = table(tenant).function(named: name)
+        let local = function(named: name, tenant: tenant)
         let beyond = queuedCount - options.scheduler.workers + 1
         if let warmHosts, local == nil || beyond > 0,
            case let others = warmHosts.otherHosts(tenant: tenant, function: name), !others.isEmpty,
@@ -430,9 +440,8 @@ extension ServeServer {
     /// Starts `job` counted in the queued and running sandboxes (the load chaining and
     /// admission see, and the gauges): queued until it starts (when `job.onStart` runs
     /// too), running until it ends. Not counted when the scheduler refuses it.
-    func startCounted(_ job: SandboxRequest,
+    func startCounted(_ job: consuming SandboxRequest,
                       completion: @escaping @Sendable (SandboxOutcome) -> Void) throws(SchedulerError) {
-        var job = job
         let onStart = job.onStart
         job.onStart = { [self] in
             onStart?()

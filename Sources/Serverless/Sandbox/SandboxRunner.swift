@@ -32,12 +32,12 @@ public final class SandboxRunner: Sendable {
     /// ends, with how it ended. The sandbox's Wasm code yields to the scheduler when its
     /// quantum ends (preemptive policies) and is killed after `request.timeout`.
     @discardableResult
-    public func start(_ request: SandboxRequest,
+    public func start(_ request: consuming SandboxRequest,
                       completion: @escaping @Sendable (SandboxOutcome) -> Void) throws(SchedulerError) -> Sandbox {
         let sandbox = Sandbox()
         let watchdog = self.watchdog
         let timeout = request.timeout
-        let fiber = try scheduler.spawn(deadline: request.deadline) {
+        let fiber = try scheduler.spawn(deadline: request.deadline) { [request] in
             if let timeout { watchdog.watch(sandbox, until: MonotonicClock.now() &+ timeout) }
             sandbox.run(request, completion: completion)
             if timeout != nil { watchdog.finished() }
