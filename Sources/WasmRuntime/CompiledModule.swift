@@ -8,12 +8,11 @@ import WasmValidator
 public struct CompiledModule: Sendable {
     /// Everything behind one reference: a module travels by value (in every sandbox
     /// request, into every instance), and a copy then retains once instead of once per
-    /// array of the decoded module. Instantiation reads `parts.module` in place: the
-    /// `module` getter returns a copy.
+    /// array of the decoded module.
     let parts: Parts
 
-    /// The decoded module.
-    public var module: Module { parts.module }
+    /// The decoded module, read in place (no copy of it per access).
+    public var module: Module { _read { yield parts.module } }
     /// The tier's code for the defined functions.
     public var code: any CompiledCode { parts.code }
     /// Id of the tier that produced `code`.

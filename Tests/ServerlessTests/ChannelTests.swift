@@ -283,6 +283,50 @@ struct TwoNodeChannelTests {
     }
 }
 
+extension TwoNodeChannelTests {
+    @Test func aRouteMayForceTheRedisPath() throws {
+        let tenant = TestRedis.user()
+        let files = ChannelTests.routes.map { ($0.0, $0.1) }
+        let routes = #", {"route": "/caller", "path": "caller.wat", "relative-deadline-us": 50000, "channel-mode": "network-redis"}"#
+            + #", {"route": "/echo_b", "path": "echo_b.wat", "relative-deadline-us": 50000}"#
+            + #", {"route": "/small_b", "path": "echo_b.wat", "relative-deadline-us": 50000, "max-request-bytes": 100}"#
+            + #", {"route": "/trap_b", "path": "trap_b.wat", "relative-deadline-us": 50000}"#
+        let node = try TestServer(extraRoutes: routes, redis: TestRedis.address, tenant: tenant, extraFiles: files)
+        let c = try node.client()
+        // Through Redis to the callee on this same node (no other serves it).
+        #expect(c.request("/caller", method: "POST", body: ChannelTests.message("echo_b", "via redis"))?.body
+                == "reply:B got: via redis")
+        #expect(c.request("/caller", method: "POST", body: ChannelTests.message("echo_b", ""))?.body == "reply:B got: ")
+        #expect(c.request("/caller", method: "POST", body: ChannelTests.message("trap_b", "x"))?.body == "code:3")
+        let largest = String(repeating: "z", count: 100)
+        #expect(c.request("/caller", method: "POST", body: ChannelTests.message("small_b", largest))?.body == "reply:B got: " + largest)
+        #expect(c.request("/caller", method: "POST", body: ChannelTests.message("small_b", largest + "z"))?.body == "code:5")
+        let metrics = try #require(c.request("/metrics")).body
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="network-redis",result="replied"} 3"#), "\(metrics)")
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="network-redis",result="failed"} 1"#))
+    }
+
+    @Test func aNodeThatCannotBeReachedDirectlyIsReachedThroughRedis() throws {
+        let tenant = TestRedis.user()
+        let files = ChannelTests.routes.map { ($0.0, $0.1) }
+        func route(_ name: String) -> String { #", {"route": "/\#(name)", "path": "\#(name).wat", "relative-deadline-us": 50000}"# }
+        let one = try TestServer(extraRoutes: route("caller"), redis: TestRedis.address, tenant: tenant, extraFiles: files)
+        // Node two listens on 127.0.0.2 but is known as 127.0.0.3, where nothing listens.
+        let two = try TestServer(extraRoutes: route("echo_b"), redis: TestRedis.address, tenant: tenant, extraFiles: files) {
+            $0.host = "127.0.0.2"
+            $0.advertise = "127.0.0.3"
+        }
+        let c1 = try one.client()
+        #expect(c1.post("/caller", body: ChannelTests.message("echo_b", "around"), until: "reply:B got: around")
+                == "reply:B got: around")
+        let metrics = try #require(c1.request("/metrics")).body
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="network-redis",result="replied"} 1"#), "\(metrics)")
+        #expect(!metrics.contains(#"mode="network",result="replied""#))
+        let served = try #require(HTTPTestClient(port: two.port, host: 2)?.request("/metrics")).body
+        #expect(served.contains(#"wasmlab_requests_total{route="/echo_b",status="200"} 1"#), "\(served)")
+    }
+}
+
 /// WasmLab's own channel API in the text format.
 enum NamedChannelFunctions {
     static let imports = """

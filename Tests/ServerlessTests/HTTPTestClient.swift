@@ -13,13 +13,14 @@ final class HTTPTestClient {
     private let fd: Int32
     private var pending: [UInt8] = []
 
-    init?(port: Int) {
+    /// Connects to `port` on 127.0.0.1, or on the loopback address `127.0.0.host`.
+    init?(port: Int, host: UInt8 = 1) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        address.sin_addr.s_addr = (UInt32(0x7F00_0000) | UInt32(host)).bigEndian
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

@@ -32,9 +32,11 @@ public final class ChainedCalls: Sendable {
         }
     }
 
-    /// Records how call `id` ended and wakes whoever awaits it.
-    func finish(_ id: UInt32, _ result: Result) {
+    /// Records how call `id` ended and wakes whoever awaits it; `unlessFinished`: only
+    /// when it has no result yet (a timeout that may come after the answer).
+    func finish(_ id: UInt32, _ result: Result, unlessFinished: Bool = false) {
         let waiters = calls.withLock { state -> [Fiber] in
+            if unlessFinished && state.byID[id]?.result != nil { return [] }
             state.byID[id]?.result = result
             defer { state.byID[id]?.waiters = [] }
             return state.byID[id]?.waiters ?? []

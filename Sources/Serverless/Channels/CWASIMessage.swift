@@ -74,6 +74,14 @@ enum CWASIPayload {
         }
     }
 
+    /// Runs `body` on the bytes where they are.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        switch self {
+        case .borrowed(let bytes): body(UnsafeRawBufferPointer(bytes))
+        case .decoded(let bytes): bytes.withUnsafeBytes(body)
+        }
+    }
+
     /// The bytes, owned.
     func copy() -> [UInt8] {
         switch self {

@@ -5,6 +5,9 @@ public enum ChannelMode: String, Sendable, CaseIterable {
     case embedding
     /// The callee runs in another sandbox on this node; data moves through host memory.
     case local
-    /// The callee runs on another node; data moves over TCP.
+    /// The callee runs on another node; data moves over TCP (or, when that node cannot
+    /// be reached directly, through Redis: `networkRedis`).
     case network
+    /// The network mode through Redis pub/sub (`RedisRelay`): CWASI's fallback path.
+    case networkRedis = "network-redis"
 }

@@ -20,18 +20,19 @@ extension ServeServer {
                  deadline: UInt64) -> Result<[UInt8], ChannelFailure> {
         let start = MonotonicClock.now()
         let local = table(tenant).function(named: target)
-        let mode: ChannelMode
+        var mode: ChannelMode
         switch forced {
-        case .local?, .embedding?:
-            mode = .local
-        case .network?:
-            mode = .network
-        case nil:
-            mode = local != nil || warmHosts == nil ? .local : .network
+        case .local?, .embedding?: mode = .local
+        case .network?: mode = .network
+        case .networkRedis?: mode = .networkRedis
+        case nil: mode = local != nil || warmHosts == nil ? .local : .network
         }
-        let reply = mode == .local
-            ? connectLocal(local, target: target, payload: payload, tenant: tenant, deadline: deadline)
-            : connectRemote(target, payload: payload, tenant: tenant, sameNodeToo: forced == .network)
+        let reply: Result<[UInt8], ChannelFailure>
+        if mode == .local {
+            reply = connectLocal(local, target: target, payload: payload, tenant: tenant, deadline: deadline)
+        } else {
+            (reply, mode) = connectRemote(target, payload: payload, tenant: tenant, mode: mode, sameNodeToo: forced != nil)
+        }
         if case .failure(.unknownTarget) = reply { return reply }
         if case .failure(.payloadTooLarge) = reply { return reply }
         record(mode, target: target, payload: payload.count, reply: reply, ns: MonotonicClock.now() - start)
@@ -54,40 +55,96 @@ extension ServeServer {
         return result.status == 0 ? .success(result.output) : .failure(.calleeFailed)
     }
 
-    /// The callee on another node that serves it (`sameNodeToo`: or this one, over
-    /// loopback, when no other does: a forced network mode), over HTTP: `POST /target`
-    /// with the payload as the body and `X-WasmLab-Entry: cwasi_function`.
-    private func connectRemote(_ target: String, payload: CWASIPayload, tenant: Int,
-                               sameNodeToo: Bool) -> Result<[UInt8], ChannelFailure> {
+    /// The callee on another node that serves it (`sameNodeToo`: or this one, over its
+    /// own port, when no other does: a forced mode), over HTTP: `POST /target` with the
+    /// payload as the body and `X-WasmLab-Entry: cwasi_function`; through Redis when that
+    /// node cannot be reached or the mode is `networkRedis`. The mode the call took.
+    private func connectRemote(_ target: String, payload: CWASIPayload, tenant: Int, mode: ChannelMode,
+                               sameNodeToo: Bool) -> (Result<[UInt8], ChannelFailure>, ChannelMode) {
         var nodes = warmHosts?.otherHosts(tenant: tenant, function: target) ?? []
-        if nodes.isEmpty && sameNodeToo && table(tenant).function(named: target) != nil && tenant < ownAddresses.count {
-            nodes = [ownAddresses[tenant]]
+        if nodes.isEmpty && sameNodeToo && table(tenant).function(named: target) != nil {
+            let own = mode == .networkRedis ? warmHosts?.addresses : ownAddresses
+            if let own, tenant < own.count { nodes = [own[tenant]] }
         }
-        guard !nodes.isEmpty else { return .failure(.unknownTarget) }
+        guard !nodes.isEmpty else { return (.failure(.unknownTarget), mode) }
         let node = warmHosts?.pick(nodes) ?? nodes[0]
-        return switch payload {
-        case .borrowed(let bytes): post(target, payload: bytes, to: node)
-        case .decoded(let bytes): post(target, payload: bytes, to: node)
+        return payload.withBytes { bytes in
+            if mode == .network {
+                let direct = post(target, payload: bytes, to: node)
+                guard direct == nil, relay != nil else { return (direct ?? .failure(.calleeFailed), .network) }
+            }
+            return (relayed(target, payload: bytes, tenant: tenant, to: node), .networkRedis)
         }
     }
 
     /// Sends the call to `node` (the payload copied once, into the request) and parks the
-    /// caller's fiber until its answer.
-    private func post(_ target: String, payload: some Collection<UInt8>, to node: String) -> Result<[UInt8], ChannelFailure> {
+    /// caller's fiber until its answer; nil when the node cannot be reached.
+    private func post(_ target: String, payload: UnsafeRawBufferPointer, to node: String) -> Result<[UInt8], ChannelFailure>? {
         let id = calls.register()
         let calls = self.calls
         forwarder.post(to: node, path: "/" + target, body: payload, headers: [(Self.entryHeader, Self.cwasiEntry)],
                        timeoutMs: Int64(options.defaultTimeoutMs) + 1000) { response in
-            // 413: over the callee's max-request-bytes; anything but 200: it failed.
-            let status: Int32 = switch response?.status { case 200?: 0; case 413?: 413; default: 1 }
-            calls.finish(id, .init(status: status, output: response?.body ?? []))
+            calls.finish(id, .init(status: Self.relayStatus(response?.status), output: response?.body ?? []))
         }
-        guard let result = calls.await(id) else { return .failure(.calleeFailed) }
-        switch result.status {
-        case 0: return .success(result.output)
-        case 413: return .failure(.payloadTooLarge)
-        default: return .failure(.calleeFailed)
+        let result = calls.await(id)
+        return result?.status == -1 ? nil : Self.reply(result)
+    }
+
+    /// Relays the call to `node` through Redis and parks the caller's fiber until its
+    /// answer, or the route's timeout and a second more.
+    private func relayed(_ target: String, payload: UnsafeRawBufferPointer, tenant: Int, to node: String) -> Result<[UInt8], ChannelFailure> {
+        guard let relay else { return .failure(.calleeFailed) }
+        let id = calls.register()
+        do {
+            try relay.send(id, tenant: tenant, to: node, target: target, payload: payload)
+        } catch {
+            logger.warning("channel call through Redis failed", metadata: ["target": "\(target)", "error": "\(error)"])
+            calls.finish(id, .init(status: 1, output: []))
+            return Self.reply(calls.await(id))
         }
+        let calls = self.calls
+        group.next().scheduleTask(in: .milliseconds(Int64(options.defaultTimeoutMs) + 1000)) {
+            calls.finish(id, .init(status: 1, output: []), unlessFinished: true)
+        }
+        return Self.reply(calls.await(id))
+    }
+
+    /// The status a channel call's HTTP answer stands for: 0 replied, 413 payload over the
+    /// callee's limit, -1 no answer (the node cannot be reached), 1 anything else.
+    static func relayStatus(_ status: Int?) -> Int32 {
+        switch status {
+        case 200?: 0
+        case 413?: 413
+        case nil: -1
+        default: 1
+        }
+    }
+
+    private static func reply(_ result: ChainedCalls.Result?) -> Result<[UInt8], ChannelFailure> {
+        switch result?.status {
+        case 0?: .success(result?.output ?? [])
+        case 413?: .failure(.payloadTooLarge)
+        default: .failure(.calleeFailed)
+        }
+    }
+
+    /// Relays channel calls through Redis to and from this node's tenants (known to other
+    /// nodes as `addresses`): a call that comes in runs over the tenant's own port, at
+    /// `listening`.
+    func startRelay(_ tier: RedisTier, addresses: [String], listening: [String]) -> RedisRelay {
+        let forwarder = self.forwarder, calls = self.calls
+        let timeoutMs = Int64(options.defaultTimeoutMs) + 1000
+        let relay = RedisRelay(tier: tier, addresses: addresses, listening: listening, run: { node, target, payload, answer in
+            forwarder.post(to: node, path: "/" + target, body: payload, headers: [(Self.entryHeader, Self.cwasiEntry)],
+                           timeoutMs: timeoutMs) { response in
+                let status = Self.relayStatus(response?.status)
+                answer(Int(status == -1 ? 1 : status), response?.body ?? [])
+            }
+        }, deliver: { id, status, reply in
+            calls.finish(id, .init(status: Int32(clamping: status), output: reply))
+        })
+        relay.start()
+        return relay
     }
 
     /// `func_connect` to a function embedded in the caller's sandbox: its `cwasi_function`

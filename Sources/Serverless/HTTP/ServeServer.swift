@@ -63,13 +63,16 @@ public final class ServeServer: @unchecked Sendable {
     let asyncCalls: AsyncCalls
     /// Compiles uploaded modules off the event loop, one at a time.
     let compiler = NIOThreadPool(numberOfThreads: 1)
-    private let group: MultiThreadedEventLoopGroup
+    let group: MultiThreadedEventLoopGroup
     private var channels: [Channel] = []
     /// This node's address for each tenant (`host:port`), set when it starts listening.
     private(set) var ownAddresses: [String] = []
     /// With a global tier: where the tenants' functions are served (this node's entries
     /// renewed), and the client that sends chained calls to other nodes.
     private(set) var warmHosts: WarmHosts?
+    /// With a global tier: channel calls to and from other nodes through Redis, where a
+    /// node cannot be reached directly.
+    private(set) var relay: RedisRelay?
     let forwarder: CallForwarder
     /// The named channels of WasmLab's channel API on this node.
     let namedChannels = NamedChannels()
@@ -249,6 +252,8 @@ public final class ServeServer: @unchecked Sendable {
                                   functions: functionNames)
             hosts.start()
             warmHosts = hosts
+            let local = options.host == "0.0.0.0" ? "127.0.0.1" : options.host
+            relay = startRelay(global, addresses: hosts.addresses, listening: bound.map { "\(local):\($0.port)" })
         }
         return bound
     }
@@ -258,6 +263,7 @@ public final class ServeServer: @unchecked Sendable {
     public func shutdown() {
         guard stopped.withLock({ done in defer { done = true }; return !done }) else { return }
         warmHosts?.stop()
+        relay?.stop()
         for channel in channels { try? channel.close().wait() }
         channels.removeAll()
         runner.scheduler.shutdown()

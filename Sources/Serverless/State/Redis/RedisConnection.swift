@@ -23,6 +23,9 @@ final class RedisConnection {
 
     deinit { redisFree(context) }
 
+    /// Makes reads wait as long as `timeout` (zero: without a limit, for a subscriber).
+    func setReadTimeout(_ timeout: timeval) { redisSetTimeout(context, timeout) }
+
     /// False once an I/O or protocol error broke the connection.
     var isUsable: Bool { context.pointee.err == 0 }
 
@@ -48,6 +51,20 @@ final class RedisConnection {
             freeReplyObject(raw)
         }
         return replies
+    }
+
+    /// Sends a command without reading its reply (SUBSCRIBE's come as pushed messages).
+    func send(_ arguments: [RedisArgument]) throws(RedisError) {
+        let status = Self.withArgv(arguments) { argc, argv, lengths in redisAppendCommandArgv(context, argc, argv, lengths) }
+        guard status == REDIS_OK else { throw failure() }
+    }
+
+    /// The next reply or pushed message, waiting for it (up to the connection's timeout).
+    func next() throws(RedisError) -> RedisReply {
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw failure() }
+        defer { freeReplyObject(raw) }
+        return RedisReply(raw.assumingMemoryBound(to: redisReply.self))
     }
 
     private func failure() -> RedisError {
