@@ -50,6 +50,12 @@ struct ExampleFunctionTests {
         let text = "the quick brown fox\njumps over\tthe lazy dog  and keeps   running"
         #expect(c.request("/wordcount", method: "POST", body: text)?.body == "12 words (4 calls)\n")
         #expect(c.request("/wordcount", method: "POST", body: "one")?.body == "1 words (1 calls)\n")
+        // A workflow over channels: sequential (one part) and fan-out/fan-in.
+        #expect(c.request("/histogram", method: "POST", body: "2 1")?.body
+                == "2097152 bytes in 1 part: o 9.1%, e 6.8%, u 4.5%, h 4.5%, r 4.5%\n")
+        #expect(c.request("/histogram", method: "POST", body: "10 4")?.body
+                == "10485760 bytes in 4 parts: o 9.1%, e 6.8%, r 4.5%, t 4.5%, u 4.5%\n")
+        #expect(c.request("/histogram", method: "POST", body: "2 17")?.status == 500)
     }
 
     @Test func aTrapsDetailReachesTheLogNotTheResponse() {

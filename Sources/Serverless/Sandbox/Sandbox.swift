@@ -61,8 +61,10 @@ public final class Sandbox: @unchecked Sendable {
         }
         pollWord.withLock { $0 = 0 }
         // The store (its memories, instance and WASI descriptors) goes after the
-        // completion: the response need not wait for the teardown.
+        // completion: the response need not wait for the teardown, nor a caller the
+        // completion woke on this worker (a chained call's), which runs first.
         completion(outcome)
+        Self.switchingAway { Fiber.yield() }
         withExtendedLifetime(store) {}
         finished.store(true, ordering: .releasing)
     }
