@@ -51,6 +51,3 @@ int main(void) {
     }
     return 0;
 }
-
-// The route's init (a snapshot every call starts from, instead of instantiating afresh).
-__attribute__((export_name("init"))) void init(void) {}
