@@ -56,6 +56,12 @@ public final class MovedPages: @unchecked Sendable {
     /// when there is none.
     static func reserve(_ byteCount: Int) -> UnsafeMutableRawPointer? {
         let alignment = alignment(of: byteCount)
+        // Linux places a run of whole 2 MiB there already: one call then.
+        if byteCount % hugePage == 0, let raw = mmap(nil, byteCount, PROT_NONE, LinearMemory.anonymous, -1, 0),
+           raw != UnsafeMutableRawPointer(bitPattern: -1) {
+            if Int(bitPattern: raw) % alignment == 0 { return raw }
+            _ = munmap(raw, byteCount)
+        }
         let padded = byteCount + alignment
         guard let raw = mmap(nil, padded, PROT_NONE, LinearMemory.anonymous, -1, 0),
               raw != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
