@@ -28,6 +28,8 @@ final class RedisRelay: Sendable {
     /// How long a payload or reply waits in Redis for its reader.
     static let expiryMs = 120_000
     private let stopped = Mutex(false)
+    /// Whether the listener's subscriptions stand.
+    private let subscribed = Mutex(false)
     private let sequence = Mutex(0)
 
     init(tier: RedisTier, addresses: [String], listening: [String],
@@ -57,19 +59,12 @@ final class RedisRelay: Sendable {
         }
     }
 
-    /// Listens on a thread of its own until `stop`; returns at once.
+    /// Listens on a thread of its own until `stop`; returns once it listens (or after two
+    /// seconds when Redis does not answer: it keeps trying).
     func start() {
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(self).toOpaque()
-        guard pthread_create(&thread, nil, { raw in
-            let relay = Unmanaged<RedisRelay>.fromOpaque(raw!).takeRetainedValue()
-            relay.listen()
-            return nil
-        }, box) == 0 else {
-            Unmanaged<RedisRelay>.fromOpaque(box).release()
-            return
-        }
-        pthread_detach(thread)
+        runDetached { [self] in listen() }
+        // A node is reachable through Redis once it listens: wait for that a little.
+        for _ in 0 ..< 2000 where !subscribed.withLock({ $0 }) && !isStopped { usleep(1000) }
     }
 
     /// Stops listening: a message of its own wakes the listener, which then ends.
@@ -89,6 +84,9 @@ final class RedisRelay: Sendable {
                 let connection = try RedisConnection(host: tier.host, port: tier.port, timeout: tier.timeout)
                 connection.setReadTimeout(timeval(tv_sec: 0, tv_usec: 0))
                 try connection.send(["SUBSCRIBE"] + addresses.map { .bytes(Self.channel($0)) })
+                for _ in addresses { _ = try connection.next() }
+                subscribed.withLock { $0 = true }
+                defer { subscribed.withLock { $0 = false } }
                 while !isStopped {
                     guard case .array(let parts) = try connection.next(), parts.count == 3,
                           parts[0] == .string(Array("message".utf8)), case .string(let channel) = parts[1],
@@ -106,7 +104,8 @@ final class RedisRelay: Sendable {
         let fields = message.split(separator: " ").map(String.init)
         if fields.count == 5, fields[0] == "call", let id = UInt32(fields[1]) {
             let (caller, target, key) = (fields[2], fields[3], fields[4])
-            Self.detach { [self] in serve(id, tenant: tenant, caller: caller, target: target, key: key) }
+            let work: @Sendable () -> Void = { [self] in serve(id, tenant: tenant, caller: caller, target: target, key: key) }
+            if !runDetached(work) { work() }
         } else if fields.count == 4, fields[0] == "reply", let id = UInt32(fields[1]), let status = Int(fields[2]) {
             let reply = try? tier.with { c throws(RedisError) in try c.command(["GETDEL", .bytes(Array(fields[3].utf8))]) }.bytes()
             deliver(id, reply == nil ? 1 : status, reply ?? [])
@@ -120,34 +119,17 @@ final class RedisRelay: Sendable {
         let answer: @Sendable (Int, [UInt8]) -> Void = { status, reply in
             let replyKey = Array((key + ":reply").utf8)
             let message = Array("reply \(id) \(status) ".utf8) + replyKey
-            Self.detach {
+            let send: @Sendable () -> Void = {
                 _ = try? tier.with { c throws(RedisError) in
                     try c.pipeline([["SET", .bytes(replyKey), .bytes(reply), "PX", .int(Self.expiryMs)],
                                     ["PUBLISH", .bytes(Self.channel(caller)), .bytes(message)]])
                 }
             }
+            if !runDetached(send) { send() }
         }
         guard let payload = try? tier.with({ c throws(RedisError) in try c.command(["GETDEL", .bytes(Array(key.utf8))]) }).bytes() else {
             return answer(1, [])
         }
         run(listening[tenant], target, payload, answer)
-    }
-
-    /// Runs `body` on a detached thread of its own.
-    private static func detach(_ body: @escaping @Sendable () -> Void) {
-        final class Box: Sendable {
-            let body: @Sendable () -> Void
-            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-        }
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        guard pthread_create(&thread, nil, { raw in
-            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-            return nil
-        }, box) == 0 else {
-            Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body()
-            return
-        }
-        pthread_detach(thread)
     }
 }

@@ -36,21 +36,13 @@ final class WarmHosts: Sendable {
     /// Starts renewing on a thread of its own (it holds the registry until `stop`);
     /// returns at once.
     func start() {
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(self).toOpaque()
-        guard pthread_create(&thread, nil, { raw in
-            let hosts = Unmanaged<WarmHosts>.fromOpaque(raw!).takeRetainedValue()
-            while !hosts.stopped.withLock({ $0 }) {
-                try? hosts.renew()
+        runDetached { [self] in
+            while !stopped.withLock({ $0 }) {
+                try? renew()
                 // A second, in steps: a stopped registry lets go of itself soon.
-                for _ in 0 ..< 10 where !hosts.stopped.withLock({ $0 }) { usleep(100_000) }
+                for _ in 0 ..< 10 where !stopped.withLock({ $0 }) { usleep(100_000) }
             }
-            return nil
-        }, box) == 0 else {
-            Unmanaged<WarmHosts>.fromOpaque(box).release()
-            return
         }
-        pthread_detach(thread)
     }
 
     /// Stops renewing and removes this node's entries.
