@@ -28,6 +28,12 @@ extension LinearMemory {
             throw WasmError(.uninstantiable, "pages to move must be page-aligned and inside the memory")
         }
         let source = base + offset
+        // One call where the kernel has it: the pages go where it finds room (a run of whole
+        // 2 MiB aligned for huge pages) and the range stays, empty, reading as zero.
+        if let target = mremap(source, length, length, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, nil),
+           target != UnsafeMutableRawPointer(bitPattern: -1) {
+            return MovedPages(movedTo: target, byteCount: length)
+        }
         let pages: MovedPages
         if let target = MovedPages.reserve(length), mremap(source, length, length, MREMAP_MAYMOVE | MREMAP_FIXED, target) == target {
             pages = MovedPages(movedTo: target, byteCount: length)
