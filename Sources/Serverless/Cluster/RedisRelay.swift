@@ -44,8 +44,8 @@ final class RedisRelay: Sendable {
 
     static func channel(_ address: String) -> [UInt8] { Array("wasmlab:relay:\(address)".utf8) }
 
-    /// Sends call `id` of tenant `tenant` for `target` on `node` (blocking: two round
-    /// trips to Redis); its reply comes to `deliver`.
+    /// Sends call `id` of tenant `tenant` for `target` on `node` (blocking: one pipelined
+    /// round trip to Redis); its reply comes to `deliver`.
     func send(_ id: UInt32, tenant: Int, to node: String, target: String, payload: UnsafeRawBufferPointer) throws(RedisError) {
         let key = Array("relay:\(addresses[tenant]):\(id):\(sequence.withLock { $0 += 1; return $0 })".utf8)
         let message = Array("call \(id) \(addresses[tenant]) \(target) ".utf8) + key
