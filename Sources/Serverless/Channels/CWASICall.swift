@@ -45,9 +45,7 @@ final class CWASICall: Sendable {
     }
 
     private func functionConnect(_ c: inout HostCall) throws -> Int32 {
-        guard let memory = c.memory?.linear else {
-            throw Trap(.hostError, detail: "\(Self.connectName): the caller exports no memory")
-        }
+        let memory = try c.callerMemory(Self.connectName)
         let pointer = UInt64(c.i32(0)), count = Int(Int32(bitPattern: c.i32(1)))
         guard count >= 0 else { return ChannelFailure.malformedMessage.rawValue }
         guard memory.contains(pointer, count: count) else { throw Trap(.outOfBoundsMemoryAccess) }

@@ -102,8 +102,7 @@ final class ChannelHost: @unchecked Sendable {
     }
 
     private static func memory(_ c: HostCall) throws -> LinearMemory {
-        guard let memory = c.memory?.linear else { throw Trap(.hostError, detail: "\(moduleName): the caller exports no memory") }
-        return memory
+        try c.callerMemory(moduleName)
     }
 
     /// The channel name at (pointer, length); nil when the length is out of range.

@@ -339,8 +339,7 @@ private struct Guest {
     static let maxString = 4096
 
     init(_ call: HostCall) throws {
-        guard let memory = call.memory?.linear else { throw FaasmHost.error("the caller exports no memory") }
-        self.memory = memory
+        memory = try call.callerMemory("env (Faasm)")
     }
 
     /// `length` bytes at `pointer`; a negative length or a range outside memory traps.
