@@ -359,14 +359,17 @@ enum NamedChannelFunctions {
                 (call $print (i32.const 65) (i32.const 4))
                 (call $print (i32.const 4096) (local.get $r))))))
         """ }
+    /// The zero-copy half of the API.
+    static let bufferImports = """
+        (import "wasmlab_channel" "alloc" (func $alloc (param i32 i32) (result i32)))
+        (import "wasmlab_channel" "send_buffer" (func $sendBuffer (param i32 i32 i32 i32) (result i32)))
+        """
     /// Fills a buffer from `alloc` with "zero-copy" and sends it on "c" without a copy;
     /// answers "sent", the result's digit, the digit of the buffer's first byte after the
     /// send (it left this memory: 0) and the digit of a send of a non-buffer (-1).
     static let zeroCopySender = """
         (module
-          (import "wasmlab_channel" "alloc" (func $alloc (param i32 i32) (result i32)))
-          (import "wasmlab_channel" "send_buffer" (func $sendBuffer (param i32 i32 i32 i32) (result i32)))
-          \(ServeFunctions.wasi)
+          \(bufferImports) \(ServeFunctions.wasi)
           (data (i32.const 64) "csent")
           (data (i32.const 128) "zero-copy")
           (data (i32.const 140) "secret")
@@ -385,9 +388,7 @@ enum NamedChannelFunctions {
     /// without a copy (pages of 2 MiB, where the system has them).
     static let bigZeroCopySender = """
         (module
-          (import "wasmlab_channel" "alloc" (func $alloc (param i32 i32) (result i32)))
-          (import "wasmlab_channel" "send_buffer" (func $sendBuffer (param i32 i32 i32 i32) (result i32)))
-          \(ServeFunctions.wasi)
+          \(bufferImports) \(ServeFunctions.wasi)
           (data (i32.const 64) "big")
           (func (export "_start") (local $at i32)
             (drop (call $alloc (i32.const 3145733) (i32.const 80)))
