@@ -19,7 +19,7 @@ extension ServeServer {
     func connect(_ target: String, payload: CWASIPayload, tenant: Int, forced: ChannelMode?,
                  deadline: UInt64) -> Result<[UInt8], ChannelFailure> {
         let start = MonotonicClock.now()
-        let local = table(tenant).function(named: target)
+        let local = function(named: target, tenant: tenant)
         var mode: ChannelMode
         switch forced {
         case .local?, .embedding?: mode = .local
@@ -62,7 +62,7 @@ extension ServeServer {
     private func connectRemote(_ target: String, payload: CWASIPayload, tenant: Int, mode: ChannelMode,
                                sameNodeToo: Bool) -> (Result<[UInt8], ChannelFailure>, ChannelMode) {
         var nodes = warmHosts?.otherHosts(tenant: tenant, function: target) ?? []
-        if nodes.isEmpty && sameNodeToo && table(tenant).function(named: target) != nil {
+        if nodes.isEmpty && sameNodeToo && function(named: target, tenant: tenant) != nil {
             let own = mode == .networkRedis ? warmHosts?.addresses : ownAddresses
             if let own, tenant < own.count { nodes = [own[tenant]] }
         }
@@ -82,9 +82,8 @@ extension ServeServer {
     private func post(_ target: String, payload: UnsafeRawBufferPointer, to node: String) -> Result<[UInt8], ChannelFailure>? {
         let id = calls.register()
         let calls = self.calls
-        forwarder.post(to: node, path: "/" + target, body: payload, headers: [(Self.entryHeader, Self.cwasiEntry)],
-                       timeoutMs: Int64(options.defaultTimeoutMs) + 1000) { response in
-            calls.finish(id, .init(status: Self.relayStatus(response?.status), output: response?.body ?? []))
+        Self.postCall(forwarder, to: node, target: target, payload: payload, timeoutMs: forwardTimeoutMs) { status, reply in
+            calls.finish(id, .init(status: status, output: reply))
         }
         let result = calls.await(id)
         return result?.status == -1 ? nil : Self.reply(result)
@@ -99,19 +98,32 @@ extension ServeServer {
             try relay.send(id, tenant: tenant, to: node, target: target, payload: payload)
         } catch {
             logger.warning("channel call through Redis failed", metadata: ["target": "\(target)", "error": "\(error)"])
+            // Finished and taken at once: the registry forgets the call.
             calls.finish(id, .init(status: 1, output: []))
-            return Self.reply(calls.await(id))
+            _ = calls.await(id)
+            return .failure(.calleeFailed)
         }
         let calls = self.calls
-        group.next().scheduleTask(in: .milliseconds(Int64(options.defaultTimeoutMs) + 1000)) {
+        group.next().scheduleTask(in: .milliseconds(forwardTimeoutMs)) {
             calls.finish(id, .init(status: 1, output: []), unlessFinished: true)
         }
         return Self.reply(calls.await(id))
     }
 
+    /// Posts a channel call to `node` over HTTP: `POST /target` with the payload as the
+    /// body and `X-WasmLab-Entry: cwasi_function`; `completion` gets its status
+    /// (`callStatus`) and reply.
+    static func postCall(_ forwarder: CallForwarder, to node: String, target: String, payload: some Collection<UInt8>,
+                         timeoutMs: Int64, completion: @escaping @Sendable (Int32, [UInt8]) -> Void) {
+        forwarder.post(to: node, path: "/" + target, body: payload, headers: [(entryHeader, cwasiEntry)],
+                       timeoutMs: timeoutMs) { response in
+            completion(callStatus(response?.status), response?.body ?? [])
+        }
+    }
+
     /// The status a channel call's HTTP answer stands for: 0 replied, 413 payload over the
     /// callee's limit, -1 no answer (the node cannot be reached), 1 anything else.
-    static func relayStatus(_ status: Int?) -> Int32 {
+    static func callStatus(_ status: Int?) -> Int32 {
         switch status {
         case 200?: 0
         case 413?: 413
@@ -132,13 +144,10 @@ extension ServeServer {
     /// nodes as `addresses`): a call that comes in runs over the tenant's own port, at
     /// `listening`.
     func startRelay(_ tier: RedisTier, addresses: [String], listening: [String]) -> RedisRelay {
-        let forwarder = self.forwarder, calls = self.calls
-        let timeoutMs = Int64(options.defaultTimeoutMs) + 1000
+        let forwarder = self.forwarder, calls = self.calls, timeoutMs = forwardTimeoutMs
         let relay = RedisRelay(tier: tier, addresses: addresses, listening: listening, run: { node, target, payload, answer in
-            forwarder.post(to: node, path: "/" + target, body: payload, headers: [(Self.entryHeader, Self.cwasiEntry)],
-                           timeoutMs: timeoutMs) { response in
-                let status = Self.relayStatus(response?.status)
-                answer(Int(status == -1 ? 1 : status), response?.body ?? [])
+            Self.postCall(forwarder, to: node, target: target, payload: payload, timeoutMs: timeoutMs) { status, reply in
+                answer(Int(status == -1 ? 1 : status), reply)
             }
         }, deliver: { id, status, reply in
             calls.finish(id, .init(status: Int32(clamping: status), output: reply))

@@ -127,6 +127,10 @@ public final class ServeServer: @unchecked Sendable {
     /// The tenants' names, by index: fixed at start (a reload cannot rename them).
     let tenantNames: [String]
 
+    /// How long a call sent to another node (or through Redis) may take: the default
+    /// timeout of a route there, and a second for the way.
+    var forwardTimeoutMs: Int64 { Int64(options.defaultTimeoutMs) + 1000 }
+
     /// The tenants' routes compiled; a route's init may use the node's `state` (no
     /// chaining: the server does not run yet).
     private static func compile(_ spec: ServeSpec, engine: EngineConfiguration, state: StateStore) throws -> [RouteTable] {
@@ -388,7 +392,7 @@ extension ServeServer {
             logger.debug("chained call forwarded", metadata: ["function": "\(name)", "node": "\(node)"])
             metrics.forwarded()
             forwardedInFlight.withLock { $0 += 1 }
-            forwarder.post(to: node, path: "/" + name, body: input, timeoutMs: Int64(options.defaultTimeoutMs) + 1000) { [self] response in
+            forwarder.post(to: node, path: "/" + name, body: input, timeoutMs: forwardTimeoutMs) { [self] response in
                 forwardedInFlight.withLock { $0 -= 1 }
                 guard let response else {
                     return calls.finish(id, .init(status: 1, output: Array("node \(node) did not answer\n".utf8)))
