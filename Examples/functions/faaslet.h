@@ -6,12 +6,25 @@
 #include <faasm/host_interface.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 // The call's input as a NUL-terminated string (cut to size - 1 bytes).
 static inline void read_text_input(char *text, long size) {
     long n = __faasm_read_input((unsigned char *)text, size - 1);
     text[n > 0 ? n : 0] = '\0';
+}
+
+// The call's input as up to two whole numbers, "A [B]": each left as it is (its default)
+// where the input does not give it.
+static inline void read_two_numbers(long *a, long *b) {
+    char text[64], *end;
+    read_text_input(text, sizeof text);
+    long value = strtol(text, &end, 10);
+    if (end != text) *a = value;
+    char *rest = end;
+    value = strtol(rest, &end, 10);
+    if (end != rest) *b = value;
 }
 
 // Ends the call with `message` as its output and status 1. The output of a call that fails

@@ -16,13 +16,8 @@
 #include "fanout.h"
 
 int main(void) {
-    char text[64], *end;
-    read_text_input(text, sizeof text);
-    long workers = strtol(text, &end, 10);
-    if (end == text) workers = 4;
-    char *rest = end;
-    long samples = strtol(rest, &end, 10);
-    if (end == rest) samples = 100000;
+    long workers = 4, samples = 100000;
+    read_two_numbers(&workers, &samples);
     if (workers < 1 || workers > FANOUT_MAX_WORKERS || samples < 1 || samples > 100000000)
         return fail("usage: N [SAMPLES], 1 <= N <= 64, 1 <= SAMPLES <= 100000000\n");
 

@@ -19,13 +19,8 @@
 #include "histogram.h"
 
 int main(void) {
-    char text[64], *end;
-    read_text_input(text, sizeof text);
-    long mib = strtol(text, &end, 10);
-    if (end == text) mib = 2;
-    char *rest = end;
-    long parts = strtol(rest, &end, 10);
-    if (end == rest) parts = 1;
+    long mib = 2, parts = 1;
+    read_two_numbers(&mib, &parts);
     if (mib < 1 || mib > HISTOGRAM_MAX_MIB || parts < 1 || parts > HISTOGRAM_MAX_PARTS)
         return fail("usage: MIB [N], 1 <= MIB <= 128, 1 <= N <= 16\n");
     long size = mib << 20, length = (long)strlen(histogram_text);

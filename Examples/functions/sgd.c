@@ -26,13 +26,8 @@ static float uniform(uint64_t *state, float scale) {
 static float x[SGD_ROWS][SGD_DIMS], y[SGD_ROWS];
 
 int main(void) {
-    char text[64], *end;
-    read_text_input(text, sizeof text);
-    long epochs = strtol(text, &end, 10);
-    if (end == text) epochs = 20;
-    char *rest = end;
-    long workers = strtol(rest, &end, 10);
-    if (end == rest) workers = 4;
+    long epochs = 20, workers = 4;
+    read_two_numbers(&epochs, &workers);
     if (epochs < 1 || epochs > 1000 || workers < 1 || workers > MAX_WORKERS)
         return fail("usage: E K, 1 <= E <= 1000, 1 <= K <= 64\n");
 
