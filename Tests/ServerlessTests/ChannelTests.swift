@@ -398,19 +398,24 @@ enum NamedChannelFunctions {
             (i32.store16 offset=3145731 (local.get $at) (i32.const 0x7a79)) (i32.store8 offset=3145730 (local.get $at) (i32.const 0x78))
             (drop (call $sendBuffer (i32.const 64) (i32.const 3) (local.get $at) (i32.const 3145733)))))
         """
-    /// Receives from "c" mapped into its memory; answers the message and the digit of the
-    /// byte after it (0: nothing else of the sender came along).
-    static let mappedReceiver = """
+    /// Receives from `channel` mapped into its memory, the message's address in $at and
+    /// its length in $len, then runs `answer`.
+    static func receivingMapped(_ channel: String, answer: String) -> String { """
         (module \(imports) \(ServeFunctions.wasi)
-          (data (i32.const 64) "c")
+          (data (i32.const 64) "\(channel)")
           (func (export "_start") (local $at i32) (local $len i32)
-            (drop (call $receiveMapped (i32.const 64) (i32.const 1) (i32.const 80) (i32.const 84)))
+            (drop (call $receiveMapped (i32.const 64) (i32.const \(channel.utf8.count)) (i32.const 80) (i32.const 84)))
             (local.set $at (i32.load (i32.const 80)))
             (local.set $len (i32.load (i32.const 84)))
-            (call $print (local.get $at) (local.get $len))
+            \(answer)))
+        """ }
+    /// Receives from "c" mapped into its memory; answers the message and the digit of the
+    /// byte after it (0: nothing else of the sender came along).
+    static let mappedReceiver = receivingMapped("c", answer: """
+        (call $print (local.get $at) (local.get $len))
             (i32.store8 (i32.const 90) (i32.add (i32.const 48) (i32.load8_u (i32.add (local.get $at) (local.get $len)))))
-            (call $print (i32.const 90) (i32.const 1))))
-        """
+            (call $print (i32.const 90) (i32.const 1))
+        """)
     /// Sends 10 MiB on channel "big": "abc", then "x"s, then "xyz".
     static let bigSender = """
         (module \(imports) \(ServeFunctions.wasi)
@@ -424,18 +429,14 @@ enum NamedChannelFunctions {
         """
     /// Receives from "big" mapped into its memory; answers the first and last three bytes
     /// and "1" when the length is `length`.
-    static func bigReceiver(length: Int) -> String { """
-        (module \(imports) \(ServeFunctions.wasi)
-          (data (i32.const 64) "big")
-          (func (export "_start") (local $at i32) (local $len i32)
-            (drop (call $receiveMapped (i32.const 64) (i32.const 3) (i32.const 80) (i32.const 84)))
-            (local.set $at (i32.load (i32.const 80)))
-            (local.set $len (i32.load (i32.const 84)))
+    static func bigReceiver(length: Int) -> String {
+        receivingMapped("big", answer: """
             (call $print (local.get $at) (i32.const 3))
-            (call $print (i32.sub (i32.add (local.get $at) (local.get $len)) (i32.const 3)) (i32.const 3))
-            (i32.store8 (i32.const 90) (i32.add (i32.const 48) (i32.eq (local.get $len) (i32.const \(length)))))
-            (call $print (i32.const 90) (i32.const 1))))
-        """ }
+                (call $print (i32.sub (i32.add (local.get $at) (local.get $len)) (i32.const 3)) (i32.const 3))
+                (i32.store8 (i32.const 90) (i32.add (i32.const 48) (i32.eq (local.get $len) (i32.const \(length)))))
+                (call $print (i32.const 90) (i32.const 1))
+            """)
+    }
 }
 
 /// An answer another thread sets.
