@@ -38,7 +38,7 @@ struct GuestMemory {
     func write(_ data: some Collection<UInt8>, at pointer: UInt32) throws(WASIErrno) {
         guard data.count <= Int(UInt32.max) else { throw .fault }
         let buffer = try bytes(pointer, UInt32(data.count))
-        memory.adviseHugePages(at: Int(pointer), count: data.count)
+        memory.prepareLargeWrite(at: Int(pointer), count: data.count)
         buffer.copyBytes(from: data)
     }
 

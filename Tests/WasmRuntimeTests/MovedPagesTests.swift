@@ -73,14 +73,24 @@ private func pattern(_ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: i % 251 + 1)
         #expect(try second.read(at: 0, count: second.byteCount).allSatisfy { $0 == 0 }, "same reservation: \(second.base == base)")
     }
 
-    @Test func hugePageAdviceKeepsContents() throws {
+    @Test func preparingALargeWriteChangesNoByte() throws {
         let mem = try memory(1)
-        let count = 5 << 20
-        let at = try #require(mem.grow(by: UInt64(count) / LinearMemory.pageSize)) * LinearMemory.pageSize
-        mem.adviseHugePages(at: Int(at), count: count)
-        try mem.write((0 ..< count).map(pattern), at: at)
-        #expect(try mem.read(at: at, count: count) == (0 ..< count).map(pattern))
+        let count = 5 << 20, page = 4096
+        let at = Int(try #require(mem.grow(by: UInt64(count + (6 << 20)) / LinearMemory.pageSize)) * LinearMemory.pageSize)
+        // Bytes on a few pages before and after the range, in the 2 MiB runs it touches
+        // (few enough there that those runs are collapsed into huge pages).
+        let start = at + 8 * page + 1234, end = start + count
+        let before = (0 ..< 8 * page + 1234).map { pattern($0 + 7) }, after = (0 ..< 3 * page).map { pattern($0 + 3) }
+        try mem.write(before, at: UInt64(at))
+        try mem.write(after, at: UInt64(end))
+        mem.prepareLargeWrite(at: start, count: count)
+        #expect(try mem.read(at: UInt64(at), count: before.count) == before)
+        #expect(try mem.read(at: UInt64(end), count: after.count) == after)
+        #expect(try mem.read(at: UInt64(start), count: count).allSatisfy { $0 == 0 })
+        try mem.write((0 ..< count).map(pattern), at: UInt64(start))
+        #expect(try mem.read(at: UInt64(start), count: count) == (0 ..< count).map(pattern))
         // Out of range: ignored.
-        mem.adviseHugePages(at: mem.byteCount, count: count)
+        mem.prepareLargeWrite(at: mem.byteCount, count: count)
+        mem.prepareLargeWrite(at: -1, count: count)
     }
 }

@@ -1,3 +1,5 @@
+import WasmRuntime
+
 /// CWASI's message from a caller: a JSON object with the strings `source_channel` (the
 /// caller), `target_channel` (the callee, as its module's file name: `func_b.wasm`) and
 /// `payload`. Other keys, of any JSON type, are ignored (later CWASI versions add `start`).
@@ -82,10 +84,16 @@ enum CWASIPayload {
         }
     }
 
-    /// The bytes, owned.
+    /// The bytes, owned (a large copy lands in pages filled in beforehand).
     func copy() -> [UInt8] {
         switch self {
-        case .borrowed(let bytes): Array(bytes)
+        case .borrowed(let bytes):
+            [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+                guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return }
+                _ = MovedPages.prepareForWrite(0 ..< bytes.count, in: UnsafeMutableRawBufferPointer(buffer))
+                target.initialize(from: source, count: bytes.count)
+                count = bytes.count
+            }
         case .decoded(let bytes): bytes
         }
     }

@@ -145,7 +145,7 @@ final class ChannelHost: @unchecked Sendable {
         }
         guard taken else { return ChannelFailure.replyTooLarge.rawValue }
         if !mapped {
-            memory.adviseHugePages(at: Int(target), count: buffer.count)
+            memory.prepareLargeWrite(at: Int(target), count: buffer.count)
             guard buffer.copy(to: memory.base + Int(target)) else { return ChannelFailure.calleeFailed.rawValue }
             return Int32(buffer.count)
         }

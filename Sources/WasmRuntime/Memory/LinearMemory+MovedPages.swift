@@ -70,17 +70,12 @@ extension LinearMemory {
         return offset
     }
 
-    /// Asks for huge pages under the whole 2 MiB runs of the `count` bytes at `offset`,
-    /// before the host fills them in one go (a large argument): one fault per run instead
-    /// of one per small page, where the pages are not there yet.
-    public func adviseHugePages(at offset: Int, count: Int) {
-        let hugePage = MovedPages.hugePage, start = Int(bitPattern: base)
-        guard offset >= 0, count >= hugePage, offset <= byteCount - count else { return }
-        let first = (start + offset + hugePage - 1) / hugePage * hugePage - start
-        let last = (start + offset + count) / hugePage * hugePage - start
-        guard last > first else { return }
-        MovedPages.adviseHuge(base + first, last - first)
-        noteRemapped(first ..< last)
+    /// Readies the `count` bytes at `offset` for the host to fill in one go (a large
+    /// argument or message): `MovedPages.prepareForWrite` within the memory.
+    public func prepareLargeWrite(at offset: Int, count: Int) {
+        guard offset >= 0, count >= 0, offset <= byteCount - count else { return }
+        let region = UnsafeMutableRawBufferPointer(start: base, count: byteCount)
+        if let advised = MovedPages.prepareForWrite(offset ..< offset + count, in: region) { noteRemapped(advised) }
     }
 
     /// Grows by whole Wasm pages for `byteCount` bytes at `MovedPages`'s alignment when
