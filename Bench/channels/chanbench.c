@@ -6,7 +6,8 @@
 // "MODE SIZE [N]": with N > 1 (not for cwasi), a fan-out and fan-in: SIZE bytes to each of
 // N callees at once, until the last one's answer.
 //   mapped  filled in a wasmlab_channel buffer and sent without a copy, then a chained
-//           call that receives it mapped (no copy on either side)
+//           call that receives it mapped (no copy on either side); with the callee
+//           embedded (chanbench_embedder), a direct call to it that receives it mapped
 //   copy    wasmlab_channel send (one copy), then a chained call that receives it by
 //           copy (another)
 //   cwasi   CWASI's func_connect with the bytes as the JSON payload (the route's
@@ -32,6 +33,7 @@
 #ifdef CHANBENCH_EMBEDS
 // Importing from module chanbench_lib is what makes the server embed that function.
 __attribute__((import_module("chanbench_lib"), import_name("lib_ready"))) int lib_ready(void);
+__attribute__((import_module("chanbench_lib"), import_name("lib_receive_mapped"))) uint32_t lib_receive_mapped(long size, int index);
 #endif
 
 static uint64_t now_ns(void) {
@@ -108,7 +110,17 @@ int main(void) {
         if (n < 0 || n > 63) return answer("error: func_connect failed\n");
         memcpy(reply, message, (size_t)n);
         ok = strtoul(reply, NULL, 10) == expected;
-    } else {
+    }
+#ifdef CHANBENCH_EMBEDS
+    // The own API with the callee embedded: sent mapped, received mapped by a direct call.
+    else if (strcmp(mode, "mapped") == 0 && fanout == 1) {
+        char key[48];
+        snprintf(key, sizeof key, CHANBENCH_KEY "%ld-%d", size, -1);
+        if (wasmlab_channel_send_buffer(key, (int)strlen(key), payloads[0], (int)size) != 0) return answer("error: send failed\n");
+        ok = lib_receive_mapped(size, -1) == expected;
+    }
+#endif
+    else {
         unsigned int ids[CHANBENCH_FANOUT_MAX];
         for (int i = 0; i < fanout; i++) {
             ids[i] = start_callee(mode, payloads[i], size, i);

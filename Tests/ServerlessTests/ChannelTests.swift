@@ -398,6 +398,40 @@ enum NamedChannelFunctions {
             (i32.store16 offset=3145731 (local.get $at) (i32.const 0x7a79)) (i32.store8 offset=3145730 (local.get $at) (i32.const 0x78))
             (drop (call $sendBuffer (i32.const 64) (i32.const 3) (local.get $at) (i32.const 3145733)))))
         """
+    /// An embeddable function: `take` receives from "e" mapped into its own memory and
+    /// returns the message's first byte, plus one when its length is 3 MiB and 5 bytes and
+    /// the byte after it is zero.
+    static let embeddedTaker = """
+        (module \(imports) \(ServeFunctions.wasi)
+          (data (i32.const 64) "e")
+          (func (export "_start"))
+          (func (export "take") (result i32) (local $at i32) (local $len i32)
+            (drop (call $receiveMapped (i32.const 64) (i32.const 1) (i32.const 80) (i32.const 84)))
+            (local.set $at (i32.load (i32.const 80)))
+            (local.set $len (i32.load (i32.const 84)))
+            (i32.add (i32.load8_u (local.get $at))
+                     (i32.and (i32.eq (local.get $len) (i32.const 3145733))
+                              (i32.eqz (i32.load8_u (i32.add (local.get $at) (local.get $len))))))))
+        """
+    /// Embeds `ch_lib` (`embeddedTaker`): sends 3 MiB and 5 bytes ("a", then "x"s) from a
+    /// buffer on "e", calls its `take` directly and answers what it returned, as a
+    /// character, and the digit of its buffer's first byte after the send (0: moved out).
+    static let embeddingSender = """
+        (module
+          \(bufferImports)
+          (import "ch_lib" "take" (func $take (result i32)))
+          \(ServeFunctions.wasi)
+          (data (i32.const 64) "e")
+          (func (export "_start") (local $at i32)
+            (drop (call $alloc (i32.const 3145733) (i32.const 80)))
+            (local.set $at (i32.load (i32.const 80)))
+            (memory.fill (local.get $at) (i32.const 120) (i32.const 3145733))
+            (i32.store8 (local.get $at) (i32.const 97))
+            (drop (call $sendBuffer (i32.const 64) (i32.const 1) (local.get $at) (i32.const 3145733)))
+            (i32.store8 (i32.const 90) (call $take))
+            (i32.store8 (i32.const 91) (i32.add (i32.const 48) (i32.load8_u (local.get $at))))
+            (call $print (i32.const 90) (i32.const 2))))
+        """
     /// Receives from `channel` mapped into its memory, the message's address in $at and
     /// its length in $len, then runs `answer`.
     static func receivingMapped(_ channel: String, answer: String) -> String { """
@@ -450,7 +484,8 @@ struct NamedChannelTests {
                         ("ch_big_recv", NamedChannelFunctions.bigReceiver(length: 10_485_760)),
                         ("ch_zero", NamedChannelFunctions.zeroCopySender), ("ch_mapped_recv", NamedChannelFunctions.mappedReceiver),
                         ("ch_big_zero", NamedChannelFunctions.bigZeroCopySender),
-                        ("ch_big_zero_recv", NamedChannelFunctions.bigReceiver(length: 3_145_733))]
+                        ("ch_big_zero_recv", NamedChannelFunctions.bigReceiver(length: 3_145_733)),
+                        ("ch_lib", NamedChannelFunctions.embeddedTaker), ("ch_embedder", NamedChannelFunctions.embeddingSender)]
 
     func server(workers: Int) throws -> TestServer {
         let routes = Self.files.map { name, _ in
@@ -504,6 +539,14 @@ struct NamedChannelTests {
         // Megabytes move as whole pages, from a buffer to the receiver's memory.
         #expect(c.request("/ch_big_zero")?.status == 200)
         #expect(c.request("/ch_big_zero_recv")?.body == "abcxyz1")
+    }
+
+    @Test func anEmbeddedFunctionReceivesMappedInADirectCall() throws {
+        let server = try server(workers: 1)
+        let c = try server.client()
+        // Twice: each request links a fresh instance of the function into its sandbox.
+        #expect(c.request("/ch_embedder")?.body == "b0")
+        #expect(c.request("/ch_embedder")?.body == "b0")
     }
 
     @Test func aLargeMessageIsMappedIntoTheReceiversMemory() throws {

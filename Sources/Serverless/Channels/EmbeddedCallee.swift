@@ -20,17 +20,21 @@ final class EmbeddedCallee {
     private let wasi: WASI?
     private let stdout: MemoryStream
 
-    /// Why `route` cannot be embedded (nil: it can): an embedded module imports WASI only.
+    /// Why `route` cannot be embedded (nil: it can): an embedded module imports WASI and
+    /// the channel API only.
     static func unembeddable(_ route: CompiledRoute) -> String? {
-        let other = route.module.imports.first { $0.module != WASI.moduleName }
-        return other.map { "the embedded function \(route.spec.route.dropFirst()) imports \($0.module).\($0.name) (an embedded module may import WASI only)" }
+        let other = route.module.imports.first { $0.module != WASI.moduleName && $0.module != ChannelHost.moduleName }
+        return other.map { "the embedded function \(route.spec.route.dropFirst()) imports \($0.module).\($0.name) (an embedded module may import WASI and \(ChannelHost.moduleName) only)" }
     }
 
     /// Instantiates `route` (from its snapshot when it has one) in `linker`'s store and
-    /// defines its exports under module `name` in `linker`.
-    init(_ name: String, route: CompiledRoute, into linker: Linker, stderr: MemoryStream, maxOutput: Int) throws {
+    /// defines its exports under module `name` in `linker`; `channels` serves its channel
+    /// imports, on its own memory.
+    init(_ name: String, route: CompiledRoute, into linker: Linker, channels: ChannelHost?, stderr: MemoryStream,
+         maxOutput: Int) throws {
         if let problem = Self.unembeddable(route) { throw ServeError(problem) }
         let own = Linker(store: linker.store)
+        if route.usesChannels { channels?.define(into: own) }
         stdout = MemoryStream(limit: maxOutput)
         if route.module.imports.contains(where: { $0.module == WASI.moduleName }) {
             var configuration = WASIConfiguration(arguments: [route.spec.route])

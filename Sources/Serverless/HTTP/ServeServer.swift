@@ -360,8 +360,9 @@ extension ServeServer {
                 if let problem = table.embeddingProblem(route) { throw ServeError(problem) }
                 for name in embeds {
                     guard let callee = table.function(named: name) else { continue }
-                    embedded.byName[name] = try EmbeddedCallee(name, route: callee, into: linker, stderr: stderr,
-                                                               maxOutput: maxOutput)
+                    let channels = callee.usesChannels ? ChannelHost(channels: self.namedChannels, tenant: self.tenantNames[tenant]) : nil
+                    embedded.byName[name] = try EmbeddedCallee(name, route: callee, into: linker, channels: channels,
+                                                               stderr: stderr, maxOutput: maxOutput)
                 }
             }
         }
