@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import WasmRuntime
 
 /// Sends a chained call to another node over HTTP: `POST /<function>` on the tenant's
 /// port there, the input as the body (that node runs it as a request of its own), on a
@@ -32,8 +33,20 @@ final class CallForwarder: Sendable {
         // No `Connection` header: HTTP/1.1 keeps the connection open by default.
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)
         let call = Call(address: address, host: String(address[..<colon]), port: port, head: head,
-                        body: ByteBuffer(bytes: body), timeoutMs: timeoutMs, completion: completion)
+                        body: Self.buffer(holding: body), timeoutMs: timeoutMs, completion: completion)
         send(call, fresh: false)
+    }
+
+    /// `body` in a buffer of its own, whose pages are filled in before the copy (a large
+    /// payload: `MovedPages.prepareForWrite`).
+    private static func buffer(holding body: some Collection<UInt8>) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: body.count)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: body.count) { target in
+            _ = MovedPages.prepareForWrite(0 ..< body.count, in: target)
+            target.copyBytes(from: body)
+            return body.count
+        }
+        return buffer
     }
 
     /// Closes the idle connections; later calls fail.
