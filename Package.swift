@@ -51,7 +51,10 @@ let package = Package(
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WAT", dependencies: ["WasmDecoder"], swiftSettings: strict),
         .target(name: "WasmRuntime", dependencies: ["Platform", "WasmValidator", "Assembler",
-                                                   .product(name: "Atomics", package: "swift-atomics")], swiftSettings: hot),
+                                                   .product(name: "Atomics", package: "swift-atomics")],
+                swiftSettings: hot + [.enableExperimentalFeature("SymbolLinkageMarkers")],
+                // GDB's JIT interface looks for a variable of this C name (DebuggerRegistration).
+                linkerSettings: [.unsafeFlags(["-Xlinker", "--defsym=__jit_debug_descriptor=$s11WasmRuntime18jitDebugDescriptors6UInt32V_ADS2utvp"])]),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], exclude: ["Instructions.iops"], swiftSettings: dispatch),
         .target(name: "JIT", dependencies: ["Platform", "WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
         // Debian: libcapstone-dev (tools/test installs it when missing). Headers only at build

@@ -21,13 +21,18 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     private let trampoline: Trampoline
     private let totals = Mutex(JITStatistics())
 
+    /// The trampoline's entry in the debugger's list (for as long as the process runs).
+    private let trampolineSymbols: DebuggerRegistration.Entry
+
     private init() {
         var a = X64Assembler()
-        X64Frames.emitTrampoline(&a)
+        let unwind = X64Frames.emitTrampoline(&a)
         let bytes = a.bytes
         // Failing to map one page at startup leaves no tier to run anything with.
         trampolineBuffer = try! CodeBuffer(byteCount: bytes.count) { _ in bytes }
         trampoline = unsafeBitCast(trampolineBuffer.base, to: Trampoline.self)
+        trampolineSymbols = DebuggerRegistration.add(X64Frames.trampolineSymbolFile(
+            base: UnsafeRawPointer(trampolineBuffer.base), size: bytes.count, changes: unwind))
     }
 
     /// The registered JIT (registers it on first use).
@@ -196,6 +201,8 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     private let sortedEntries: [(offset: Int, index: Int)]
     /// Where each chunk of a parallel compile ends (padding follows; `ModuleCodeLayout`).
     let chunkEnds: [Int]
+    /// This code's entry in the debugger's list (`DebuggerRegistration`).
+    private var debuggerSymbols: DebuggerRegistration.Entry?
 
     init(buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
          handlers: HandlerTable, statistics: JITStatistics, module: Module, compiled: [Bool], moduleStubsOffset: Int,
@@ -216,6 +223,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
         sortedEntries = entries.enumerated().map { ($0.element.0 - base, $0.offset) }.sorted { $0.offset < $1.offset }
         JITCodeRegistry.shared.add(self)
         PerfMap.record(self)
+        debuggerSymbols = DebuggerRegistration.add(X64Frames.debugSymbolFile(for: self))
     }
 
     /// Number of imported functions (defined function `i` is function `importCount + i`).
@@ -292,6 +300,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     }
 
     deinit {
+        if let debuggerSymbols { DebuggerRegistration.remove(debuggerSymbols) }
         JITCodeRegistry.shared.remove(self)
         // Unregister before the code and its site table go away.
         if let guardHandle { TrapGuard.shared?.unregister(guardHandle) }

@@ -2,34 +2,6 @@ import WasmCore
 
 /// Primitive encoders of the binary format, appended to a byte buffer.
 extension Array where Element == UInt8 {
-    mutating func appendULEB(_ value: UInt64) {
-        var v = value
-        repeat {
-            var byte = UInt8(v & 0x7F)
-            v >>= 7
-            if v != 0 { byte |= 0x80 }
-            append(byte)
-        } while v != 0
-    }
-
-    mutating func appendULEB(_ value: UInt32) { appendULEB(UInt64(value)) }
-    mutating func appendULEB(_ value: Int) { appendULEB(UInt64(value)) }
-
-    mutating func appendSLEB(_ value: Int64) {
-        var v = value
-        while true {
-            let byte = UInt8(v & 0x7F)
-            v >>= 7
-            let done = (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0)
-            append(done ? byte : byte | 0x80)
-            if done { return }
-        }
-    }
-
-    mutating func appendFixed(_ bits: UInt64, bytes count: Int) {
-        for k in 0..<count { append(UInt8(truncatingIfNeeded: bits >> UInt64(8 * k))) }
-    }
-
     /// A length-prefixed byte string (names, data).
     mutating func appendVector(_ bytes: [UInt8]) {
         appendULEB(bytes.count)

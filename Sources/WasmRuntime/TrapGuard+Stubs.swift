@@ -36,14 +36,21 @@ struct TrapGuardStubs {
     let enter: Enter
     let trapExit: UInt
     let signalThunk: UnsafeRawPointer
+    /// The stubs' entry in the debugger's list (they live as long as the process).
+    private(set) var debuggerSymbols: DebuggerRegistration.Entry?
 
     init?(state: UnsafeMutableRawPointer, handler: UInt) {
         #if arch(x86_64)
         var a = X64Assembler()
         let done = a.newLabel(), trapExit = a.newLabel()
         let saved: [X64Register] = [.rbp, .rbx, .r12, .r13, .r14, .r15]
-        for r in saved { a.push(r) }
+        var unwind: [(offset: Int, rule: CallFrameInfo.Rule)] = []
+        for (k, r) in saved.enumerated() {
+            a.push(r)
+            unwind += CallFrameInfo.x64Push(r, depth: 16 + 8 * k).map { (a.offset, $0) }
+        }
         a.sub(.rsp, imm: 8)
+        unwind.append((a.offset, .cfaOffset(16 + 8 * saved.count)))
         a.store(mem(.rdi, Int32(MemoryLayout<TrapActivation>.offset(of: \.savedSP)!)), .rsp)
         a.mov(.rax, .rsi)
         a.mov(.rdi, .rdx)
@@ -61,6 +68,7 @@ struct TrapGuardStubs {
         a.finish()
         let code = a.bytes
         guard let exitOffset = a.offset(of: trapExit) else { return nil }
+        let enterSize = thunkOffset
         #else
         return nil
         #endif
@@ -73,5 +81,14 @@ struct TrapGuardStubs {
         enter = unsafeBitCast(mapping, to: Enter.self)
         self.trapExit = UInt(bitPattern: mapping + exitOffset)
         signalThunk = UnsafeRawPointer(mapping + thunkOffset)
+        #if arch(x86_64)
+        var frames = CallFrameInfo.x64()
+        frames.addRange(address: UInt(bitPattern: mapping), length: enterSize, changes: unwind)
+        debuggerSymbols = DebuggerRegistration.add(DebugSymbolFile.make(
+            machine: CallFrameInfo.x64ELFMachine, textAddress: UInt(bitPattern: mapping), textSize: code.count,
+            symbols: [.init(name: "wasm::<trap guard entry>", offset: 0, size: enterSize),
+                      .init(name: "wasm::<signal thunk>", offset: thunkOffset, size: code.count - thunkOffset)],
+            debugFrame: frames.bytes))
+        #endif
     }
 }

@@ -299,6 +299,28 @@ else
 fi
 grep -l "wasm::hot_loop" /tmp/perf-*.map 2> /dev/null | xargs -r rm -f
 
+# The GDB JIT interface: stopped in the host's write under a Wasm call, gdb names the
+# Wasm frames and unwinds through them, the entry trampoline and the trap guard to the CLI.
+printf '(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1) (data (i32.const 16) "hi\\n")
+  (func $inner (result i32)
+    (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 3))
+    (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+  (func $middle (result i32) (i32.add (call $inner) (i32.const 1)))
+  (func (export "_start") (drop (call $middle))))\n' > nested.wat
+if command -v gdb > /dev/null; then
+    timeout 300 gdb -batch -nx -iex 'set debuginfod enabled off' -ex 'set complaints 0' -ex 'catch syscall writev' \
+        -ex run -ex bt --args "$wasmlab" run --tier jit nested.wat 2>&1 | grep '^#' > gdb-bt.txt
+    # The frames in order, innermost first: each name's first line number.
+    order=$(for name in 'wasm::inner ' 'wasm::middle ' 'wasm::_start ' 'wasm::<entry trampoline>' 'wasm::<trap guard entry>' 'RunInvocation'; do
+        grep -n -m1 -F "$name" gdb-bt.txt | cut -d: -f1; done | tr '\n' ' ')
+    expect "gdb shows the Wasm frames, in order, and the host's beyond them ($order)" \
+        test "$(echo $order | wc -w)" -eq 6 -a "$(echo $order | tr ' ' '\n' | sort -n | tr '\n' ' ')" = "$order"
+else
+    fail "gdb is installed (the GDB JIT interface test)"
+fi
+
 # diff: tiers agree on a module, and the exit status says so.
 "$wasmlab" diff ok.wasm > diff.txt
 expect "diff exits 0 when configurations agree" test $? -eq 0

@@ -1,4 +1,5 @@
 import Assembler
+import WasmRuntime
 import WasmCore
 
 /// Native frames of compiled x86-64 code, the entry trampoline and the trap exits.
@@ -60,9 +61,16 @@ enum X64Frames {
     }
 
     /// `entry(context rdi, instance rsi, fp rdx, code rcx) -> trap code (0 = returned)`.
-    static func emitTrampoline(_ a: inout X64Assembler) {
-        for r in savedRegisters { a.push(r) }
+    /// Returns its call-frame rule changes (offset from its start, rule).
+    @discardableResult
+    static func emitTrampoline(_ a: inout X64Assembler) -> [(offset: Int, rule: CallFrameInfo.Rule)] {
+        var changes: [(offset: Int, rule: CallFrameInfo.Rule)] = []
+        for (k, r) in savedRegisters.enumerated() {
+            a.push(r)
+            changes += CallFrameInfo.x64Push(r, depth: 16 + 8 * k).map { (a.offset, $0) }
+        }
         a.sub(.rsp, imm: 8)
+        changes.append((a.offset, .cfaOffset(16 + 8 * savedRegisters.count)))
         a.mov(X64Regs.vm, .rdi)
         a.mov(X64Regs.instance, .rsi)
         a.mov(X64Regs.fp, .rdx)
@@ -70,6 +78,7 @@ enum X64Frames {
         a.call(.rcx)
         a.xor(.rax, .rax, .b32)
         emitReturnToSwift(&a)
+        return changes
     }
 
     /// The common tail of the trampoline and the trap exit (rsp == entrySP).

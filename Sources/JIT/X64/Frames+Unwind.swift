@@ -1,0 +1,42 @@
+import Assembler
+import WasmRuntime
+
+/// What debuggers are told about compiled x86-64 code (`DebuggerRegistration`).
+extension X64Frames {
+    /// A Wasm function's rules after its first instruction, `push r14`, which is all its
+    /// body pushes (`frameBytes`). Not described: the one instruction after each `pop r14`
+    /// (a return, or a tail call's jump), where the CFA is rsp + 8 again.
+    static let functionUnwindChanges: [(offset: Int, rule: CallFrameInfo.Rule)] = {
+        var a = X64Assembler()
+        a.push(X64Regs.instance)
+        return CallFrameInfo.x64Push(X64Regs.instance, depth: Int(frameBytes)).map { (a.offset, $0) }
+    }()
+
+    /// The symbol file of `code`: a symbol and frame rules per compiled function, and a
+    /// symbol for the module's stubs.
+    static func debugSymbolFile(for code: JITCode) -> [UInt8] {
+        let base = UInt(bitPattern: code.buffer.base)
+        var frames = CallFrameInfo.x64()
+        var symbols: [DebugSymbolFile.Symbol] = []
+        for index in 0 ..< code.entries.count where !code.isInterpreted(definedIndex: index) {
+            let range = code.codeRange(definedIndex: index)
+            guard !range.isEmpty else { continue }
+            let name = Instance.functionName(code.module, UInt32(code.importCount + index))
+            symbols.append(.init(name: "wasm::\(name)", offset: range.lowerBound, size: range.count))
+            frames.addRange(address: base + UInt(range.lowerBound), length: range.count, changes: functionUnwindChanges)
+        }
+        let stubs = code.buffer.codeSize - code.moduleStubsOffset
+        if stubs > 0 { symbols.append(.init(name: "wasm::<module stubs>", offset: code.moduleStubsOffset, size: stubs)) }
+        return DebugSymbolFile.make(machine: CallFrameInfo.x64ELFMachine, textAddress: base, textSize: code.buffer.codeSize,
+                                    symbols: symbols, debugFrame: frames.bytes)
+    }
+
+    /// The symbol file of the entry trampoline at `base` (`size` bytes, rules `changes`).
+    static func trampolineSymbolFile(base: UnsafeRawPointer, size: Int, changes: [(offset: Int, rule: CallFrameInfo.Rule)]) -> [UInt8] {
+        var frames = CallFrameInfo.x64()
+        frames.addRange(address: UInt(bitPattern: base), length: size, changes: changes)
+        return DebugSymbolFile.make(machine: CallFrameInfo.x64ELFMachine, textAddress: UInt(bitPattern: base), textSize: size,
+                                    symbols: [.init(name: "wasm::<entry trampoline>", offset: 0, size: size)],
+                                    debugFrame: frames.bytes)
+    }
+}
