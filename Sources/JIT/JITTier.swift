@@ -245,6 +245,20 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
         return sortedEntries[k].offset ..< max(end, sortedEntries[k].offset)
     }
 
+    /// The code offsets of every compiled function (not those left to the interpreter),
+    /// in code order: as `codeRange(definedIndex:)` gives them, in one pass.
+    public func compiledRanges() -> [(definedIndex: Int, range: Range<Int>)] {
+        var ranges: [(definedIndex: Int, range: Range<Int>)] = []
+        var chunk = 0
+        for (k, entry) in sortedEntries.enumerated() where !isInterpreted(definedIndex: entry.index) {
+            var end = k + 1 < sortedEntries.count ? sortedEntries[k + 1].offset : moduleStubsOffset
+            while chunk < chunkEnds.count && chunkEnds[chunk] <= entry.offset { chunk += 1 }
+            if chunk < chunkEnds.count { end = min(end, chunkEnds[chunk]) }
+            if end > entry.offset { ranges.append((entry.index, entry.offset ..< end)) }
+        }
+        return ranges
+    }
+
     /// The defined function whose code contains `offset`.
     func definedIndex(atOffset offset: Int) -> Int? {
         guard offset < moduleStubsOffset else { return nil }

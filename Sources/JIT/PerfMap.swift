@@ -24,9 +24,7 @@ public enum PerfMap {
         guard isEnabled else { return }
         let base = UInt(bitPattern: code.buffer.base)
         var text = ""
-        for definedIndex in 0 ..< code.entries.count where !code.isInterpreted(definedIndex: definedIndex) {
-            let range = code.codeRange(definedIndex: definedIndex)
-            guard !range.isEmpty else { continue }
+        for (definedIndex, range) in code.compiledRanges() {
             let name = Instance.functionName(code.module, UInt32(code.importCount + definedIndex))
             text += "\(String(base + UInt(range.lowerBound), radix: 16)) \(String(range.count, radix: 16)) wasm::\(name)\n"
         }

@@ -84,6 +84,12 @@ import WasmValidator
                                                     parallelism: Self.twoWorkers)
         #expect(code.statistics.workers == 2)
         #expect(code.statistics.compiledFunctions == module.functions.count)
+        // The ranges in one pass (perf map, debugger symbols) are each function's own,
+        // the first chunk's last one cut before the padding.
+        let ranges = code.compiledRanges()
+        #expect(ranges.count == module.functions.count)
+        for (index, range) in ranges { #expect(range == code.codeRange(definedIndex: index), "function \(index)") }
+        #expect(ranges.map(\.range.lowerBound) == ranges.map(\.range.lowerBound).sorted())
     }
 
     @Test(arguments: [BoundsStrategy.software, .guard])

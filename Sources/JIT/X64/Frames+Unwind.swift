@@ -17,16 +17,18 @@ extension X64Frames {
     static func debugSymbolFile(for code: JITCode) -> [UInt8] {
         let base = UInt(bitPattern: code.buffer.base)
         var frames = CallFrameInfo.x64()
+        let program = frames.program(functionUnwindChanges)
+        let ranges = code.compiledRanges()
+        frames.reserve(ranges: ranges.count, program: program)
         var symbols: [DebugSymbolFile.Symbol] = []
-        for index in 0 ..< code.entries.count where !code.isInterpreted(definedIndex: index) {
-            let range = code.codeRange(definedIndex: index)
-            guard !range.isEmpty else { continue }
+        symbols.reserveCapacity(ranges.count + 1)
+        for (index, range) in ranges {
             let name = Instance.functionName(code.module, UInt32(code.importCount + index))
-            symbols.append(.init(name: "wasm::\(name)", offset: range.lowerBound, size: range.count))
-            frames.addRange(address: base + UInt(range.lowerBound), length: range.count, changes: functionUnwindChanges)
+            symbols.append(.init("wasm::", name: name, offset: range.lowerBound, size: range.count))
+            frames.addRange(address: base + UInt(range.lowerBound), length: range.count, program: program)
         }
         let stubs = code.buffer.codeSize - code.moduleStubsOffset
-        if stubs > 0 { symbols.append(.init(name: "wasm::<module stubs>", offset: code.moduleStubsOffset, size: stubs)) }
+        if stubs > 0 { symbols.append(.init("wasm::", name: "<module stubs>", offset: code.moduleStubsOffset, size: stubs)) }
         return DebugSymbolFile.make(machine: CallFrameInfo.x64ELFMachine, textAddress: base, textSize: code.buffer.codeSize,
                                     symbols: symbols, debugFrame: frames.bytes)
     }

@@ -42,20 +42,45 @@ public struct CallFrameInfo {
         appendEntry(body)
     }
 
+    /// Rule changes encoded once, for the many ranges that share them.
+    public struct Program: Sendable {
+        fileprivate let bytes: [UInt8]
+    }
+
+    /// `changes` (offset, rule) in ascending offsets, encoded for this section.
+    public func program(_ changes: [(offset: Int, rule: Rule)]) -> Program {
+        var out: [UInt8] = []
+        var at = 0
+        for (offset, rule) in changes {
+            Self.advance(by: offset - at, to: &out)
+            at = offset
+            Self.encode(rule, dataAlignment: dataAlignment, to: &out)
+        }
+        return Program(bytes: out)
+    }
+
     /// Adds an FDE for the `length` bytes at `address`, with `changes` (offset, rule) in
     /// ascending offsets.
     public mutating func addRange(address: UInt, length: Int, changes: [(offset: Int, rule: Rule)]) {
-        var body: [UInt8] = []
-        body.appendLittleEndian(UInt32(0))      // the CIE, at offset 0 of the section
-        body.appendLittleEndian(UInt64(address))
-        body.appendLittleEndian(UInt64(length))
-        var at = 0
-        for (offset, rule) in changes {
-            Self.advance(by: offset - at, to: &body)
-            at = offset
-            Self.encode(rule, dataAlignment: dataAlignment, to: &body)
-        }
-        appendEntry(body)
+        addRange(address: address, length: length, program: program(changes))
+    }
+
+    /// Adds an FDE for the `length` bytes at `address` whose rules change by `program`.
+    public mutating func addRange(address: UInt, length: Int, program: Program) {
+        // CIE pointer, address and length, the program, no-ops to 8 bytes.
+        let body = 4 + 8 + 8 + program.bytes.count
+        let padded = (body + 4 + 7) / 8 * 8 - 4
+        bytes.appendLittleEndian(UInt32(padded))
+        bytes.appendLittleEndian(UInt32(0))     // the CIE, at offset 0 of the section
+        bytes.appendLittleEndian(UInt64(address))
+        bytes.appendLittleEndian(UInt64(length))
+        bytes.append(contentsOf: program.bytes)
+        bytes.append(contentsOf: repeatElement(0, count: padded - body))  // DW_CFA_nop
+    }
+
+    /// Makes room for `count` more ranges of `program`.
+    public mutating func reserve(ranges count: Int, program: Program) {
+        bytes.reserveCapacity(bytes.count + count * (24 + program.bytes.count + 8))
     }
 
     /// `body` with its length in front, padded with no-ops to 8 bytes.

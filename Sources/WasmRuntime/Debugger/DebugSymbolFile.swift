@@ -8,12 +8,15 @@ import WasmCore
 public struct DebugSymbolFile {
     /// A function: its name, offset from the start of the code and size.
     public struct Symbol: Sendable {
+        let prefix: StaticString
         let name: String
         let offset: Int
         let size: Int
 
-        /// The symbol `name` for the `size` bytes at `offset` from the start of the code.
-        public init(name: String, offset: Int, size: Int) {
+        /// The symbol `prefix` and `name` for the `size` bytes at `offset` from the start
+        /// of the code.
+        public init(_ prefix: StaticString = "", name: String, offset: Int, size: Int) {
+            self.prefix = prefix
             self.name = name
             self.offset = offset
             self.size = size
@@ -33,9 +36,13 @@ public struct DebugSymbolFile {
         // Symbols: the null one, then each function (global, in .text, section 1).
         var strtab: [UInt8] = [0]
         var symtab = [UInt8](repeating: 0, count: 24)
+        symtab.reserveCapacity(24 * (symbols.count + 1))
+        strtab.reserveCapacity(symbols.count * 16)
         for symbol in symbols {
             symtab.appendLittleEndian(UInt32(strtab.count))
-            strtab += Array(symbol.name.utf8) + [0]
+            symbol.prefix.withUTF8Buffer { strtab.append(contentsOf: $0) }
+            strtab.append(contentsOf: symbol.name.utf8)
+            strtab.append(0)
             symtab.append(0x12)                 // STB_GLOBAL, STT_FUNC
             symtab.append(0)                    // default visibility
             symtab.appendLittleEndian(UInt16(1))
@@ -44,9 +51,10 @@ public struct DebugSymbolFile {
         }
         // Layout: header, then each section's bytes (8-aligned), then the section headers.
         var image = [UInt8](repeating: 0, count: 64)
+        image.reserveCapacity(64 + debugFrame.count + symtab.count + strtab.count + shstrtab.count + 4 * 8 + 6 * 64)
         func place(_ bytes: [UInt8]) -> UInt64 {
             while image.count % 8 != 0 { image.append(0) }
-            defer { image += bytes }
+            defer { image.append(contentsOf: bytes) }
             return UInt64(image.count)
         }
         let frameAt = place(debugFrame), symtabAt = place(symtab), strtabAt = place(strtab), shstrtabAt = place(shstrtab)
@@ -88,7 +96,7 @@ public struct DebugSymbolFile {
         elf.appendLittleEndian(UInt16(64))      // section header size
         elf.appendLittleEndian(UInt16(6))       // sections
         elf.appendLittleEndian(UInt16(5))       // .shstrtab's index
-        image.replaceSubrange(0 ..< 64, with: elf)
+        image.withUnsafeMutableBytes { $0.copyBytes(from: elf) }
         return image
     }
 }
