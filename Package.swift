@@ -63,6 +63,7 @@ let package = Package(
         .target(name: "Disassembly", dependencies: ["CCapstone", "Platform"], swiftSettings: strict),
         // Debian: libhiredis-dev (tools/setup installs it): the global state tier's Redis client.
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CLibunwind", providers: [.apt(["libunwind-dev"])]),
         // Research tooling over the JIT: interleaved Wasm/machine-code listings.
         .target(name: "JITTools", dependencies: ["JIT", "Disassembly", "WasmDecoder", "WasmRuntime"], swiftSettings: strict),
         .target(name: "WASI", dependencies: ["Platform", "WasmRuntime"], swiftSettings: strict),
@@ -116,7 +117,8 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"],
                                          .when(platforms: [.linux], configuration: .release))],
             plugins: ["BuildInfo"]),
-        .testTarget(name: "JITTests", dependencies: ["JIT", "JITTools", "WAT", "WasmRuntime", "Interpreter", "Disassembly", "TestSupport"],
+        .testTarget(name: "JITTests", dependencies: ["JIT", "JITTools", "WAT", "WasmRuntime", "Interpreter", "Disassembly", "TestSupport",
+                                                   "CLibunwind"],
                     exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "GreenThreadsTests", dependencies: ["GreenThreads", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ServerlessTests", dependencies: ["Serverless", "GreenThreads", "WAT", "Tiers", "WasmRuntime", "TestSupport",

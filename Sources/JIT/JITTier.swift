@@ -23,6 +23,8 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
 
     /// The trampoline's entry in the debugger's list (for as long as the process runs).
     private let trampolineSymbols: DebuggerRegistration.Entry
+    /// The trampoline's rules for an in-process unwinder (nil without libunwind).
+    private let trampolineUnwindInfo: UnwinderRegistration.Entry?
 
     private init() {
         var a = X64Assembler()
@@ -31,8 +33,11 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         // Failing to map one page at startup leaves no tier to run anything with.
         trampolineBuffer = try! CodeBuffer(byteCount: bytes.count) { _ in bytes }
         trampoline = unsafeBitCast(trampolineBuffer.base, to: Trampoline.self)
-        trampolineSymbols = DebuggerRegistration.add(X64Frames.trampolineSymbolFile(
-            base: UnsafeRawPointer(trampolineBuffer.base), size: bytes.count, changes: unwind))
+        let base = UnsafeRawPointer(trampolineBuffer.base)
+        trampolineSymbols = DebuggerRegistration.add(X64Frames.trampolineSymbolFile(base: base, size: bytes.count, changes: unwind))
+        trampolineUnwindInfo = UnwinderRegistration.add(start: UInt(bitPattern: base), end: UInt(bitPattern: base) + UInt(bytes.count)) {
+            X64Frames.trampolineFrames(base: base, size: bytes.count, changes: unwind, format: .ehFrame)
+        }
     }
 
     /// The registered JIT (registers it on first use).
@@ -203,6 +208,9 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     let chunkEnds: [Int]
     /// This code's entry in the debugger's list (`DebuggerRegistration`).
     private var debuggerSymbols: DebuggerRegistration.Entry?
+    /// This code's rules for an in-process unwinder (`UnwinderRegistration`; nil without
+    /// libunwind).
+    private var unwindInfo: UnwinderRegistration.Entry?
 
     init(buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
          handlers: HandlerTable, statistics: JITStatistics, module: Module, compiled: [Bool], moduleStubsOffset: Int,
@@ -224,6 +232,10 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
         JITCodeRegistry.shared.add(self)
         PerfMap.record(self)
         debuggerSymbols = DebuggerRegistration.add(X64Frames.debugSymbolFile(for: self))
+        let start = UInt(bitPattern: buffer.base)
+        unwindInfo = UnwinderRegistration.add(start: start, end: start + UInt(buffer.codeSize)) {
+            X64Frames.callFrames(for: self, format: .ehFrame)
+        }
     }
 
     /// Number of imported functions (defined function `i` is function `importCount + i`).
@@ -315,6 +327,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
 
     deinit {
         if let debuggerSymbols { DebuggerRegistration.remove(debuggerSymbols) }
+        if let unwindInfo { UnwinderRegistration.remove(unwindInfo) }
         JITCodeRegistry.shared.remove(self)
         // Unregister before the code and its site table go away.
         if let guardHandle { TrapGuard.shared?.unregister(guardHandle) }

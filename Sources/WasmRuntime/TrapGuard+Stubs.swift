@@ -38,6 +38,8 @@ struct TrapGuardStubs {
     let signalThunk: UnsafeRawPointer
     /// The stubs' entry in the debugger's list (they live as long as the process).
     private(set) var debuggerSymbols: DebuggerRegistration.Entry?
+    /// The entry stub's rules for an in-process unwinder (nil without libunwind).
+    private(set) var unwindInfo: UnwinderRegistration.Entry?
 
     init?(state: UnsafeMutableRawPointer, handler: UInt) {
         #if arch(x86_64)
@@ -82,13 +84,18 @@ struct TrapGuardStubs {
         self.trapExit = UInt(bitPattern: mapping + exitOffset)
         signalThunk = UnsafeRawPointer(mapping + thunkOffset)
         #if arch(x86_64)
-        var frames = CallFrameInfo.x64()
-        frames.addRange(address: UInt(bitPattern: mapping), length: enterSize, changes: unwind)
+        let start = UInt(bitPattern: mapping)
+        func frames(_ format: CallFrameInfo.Format) -> CallFrameInfo {
+            var frames = CallFrameInfo.x64(format)
+            frames.addRange(address: start, length: enterSize, changes: unwind)
+            return frames
+        }
         debuggerSymbols = DebuggerRegistration.add(DebugSymbolFile.make(
-            machine: CallFrameInfo.x64ELFMachine, textAddress: UInt(bitPattern: mapping), textSize: code.count,
-            symbols: [.init(name: "wasm::<trap guard entry>", offset: 0, size: enterSize),
-                      .init(name: "wasm::<signal thunk>", offset: thunkOffset, size: code.count - thunkOffset)],
-            debugFrame: frames.bytes))
+            machine: CallFrameInfo.x64ELFMachine, textAddress: start, textSize: code.count,
+            symbols: [.init("wasm::", name: "<trap guard entry>", offset: 0, size: enterSize),
+                      .init("wasm::", name: "<signal thunk>", offset: thunkOffset, size: code.count - thunkOffset)],
+            debugFrame: frames(.debugFrame).bytes))
+        unwindInfo = UnwinderRegistration.add(start: start, end: start + UInt(enterSize)) { frames(.ehFrame) }
         #endif
     }
 }

@@ -8,9 +8,9 @@ extension CallFrameInfo {
 
     /// A section whose CIE holds the rules at any x86-64 function's first instruction:
     /// the CFA is rsp + 8, the return address just below it.
-    public static func x64() -> CallFrameInfo {
+    public static func x64(_ format: Format = .debugFrame) -> CallFrameInfo {
         CallFrameInfo(initial: [.cfa(register: X64Register.rsp.dwarfNumber, offset: 8), .saved(register: x64ReturnAddress, offset: -8)],
-                      returnAddressColumn: x64ReturnAddress, dataAlignment: -8)
+                      returnAddressColumn: x64ReturnAddress, dataAlignment: -8, format: format)
     }
 
     /// The rules after a `push` of `register` that brings the CFA to rsp + `depth`.

@@ -1,10 +1,16 @@
 import WasmCore
 
-/// DWARF call-frame information (`.debug_frame`, DWARF 4 §6.4) for compiled code: one
-/// CIE with the rules at a function's first instruction, then an FDE per code range with
-/// the rule changes after it. Debuggers and unwinders read it to walk through frames of
-/// compiled code. The rules themselves are the ISA's (`CallFrameInfo.x64`).
+/// DWARF call-frame information for compiled code: one CIE with the rules at a function's
+/// first instruction, then an FDE per code range with the rule changes after it, in
+/// either form: `.debug_frame` (DWARF 4 §6.4), which debuggers read from a symbol file,
+/// or `.eh_frame` (the LSB's), which unwinders read from memory. The rules themselves are
+/// the ISA's (`CallFrameInfo.x64`).
 public struct CallFrameInfo {
+    /// The section's form.
+    public enum Format: Sendable {
+        case debugFrame, ehFrame
+    }
+
     /// A rule change at a code offset from the start of a range.
     public enum Rule: Sendable {
         /// The CFA is `register` plus `offset`.
@@ -21,23 +27,39 @@ public struct CallFrameInfo {
     public let returnAddressColumn: UInt8
     /// The factor saved-register offsets are divided by (the stack slot size).
     public let dataAlignment: Int
+    /// Which of the two forms the section takes.
+    public let format: Format
     /// The section's bytes so far.
     public private(set) var bytes: [UInt8] = []
+    /// Where each FDE starts in `bytes`, in the order added.
+    public private(set) var entryOffsets: [Int] = []
 
     /// A section with the CIE of `initial` rules.
-    public init(initial: [Rule], returnAddressColumn: UInt8, dataAlignment: Int) {
+    public init(initial: [Rule], returnAddressColumn: UInt8, dataAlignment: Int, format: Format = .debugFrame) {
         self.initial = initial
         self.returnAddressColumn = returnAddressColumn
         self.dataAlignment = dataAlignment
+        self.format = format
         var body: [UInt8] = []
-        body.appendLittleEndian(UInt32.max)     // CIE id of .debug_frame
-        body.append(4)                          // version
-        body.append(0)                          // no augmentation
-        body.append(8)                          // address size
-        body.append(0)                          // segment selector size
+        switch format {
+        case .debugFrame:
+            body.appendLittleEndian(UInt32.max) // CIE id
+            body.append(4)                      // version
+            body.append(0)                      // no augmentation
+            body.append(8)                      // address size
+            body.append(0)                      // segment selector size
+        case .ehFrame:
+            body.appendLittleEndian(UInt32(0))  // CIE id
+            body.append(1)                      // version
+            body += Array("zR".utf8) + [0]      // augmentation data follows; pointer encoding
+        }
         body.appendULEB(1)                      // code alignment
         body.appendSLEB(Int64(dataAlignment))
         body.appendULEB(UInt64(returnAddressColumn))
+        if format == .ehFrame {
+            body.appendULEB(1)                  // augmentation data: 1 byte,
+            body.append(0)                      // DW_EH_PE_absptr (8-byte addresses)
+        }
         for rule in initial { Self.encode(rule, dataAlignment: dataAlignment, to: &body) }
         appendEntry(body)
     }
@@ -67,13 +89,17 @@ public struct CallFrameInfo {
 
     /// Adds an FDE for the `length` bytes at `address` whose rules change by `program`.
     public mutating func addRange(address: UInt, length: Int, program: Program) {
-        // CIE pointer, address and length, the program, no-ops to 8 bytes.
-        let body = 4 + 8 + 8 + program.bytes.count
+        // CIE pointer, address and length, (no augmentation data), the program, no-ops to
+        // 8 bytes.
+        let body = 4 + 8 + 8 + (format == .ehFrame ? 1 : 0) + program.bytes.count
         let padded = (body + 4 + 7) / 8 * 8 - 4
+        entryOffsets.append(bytes.count)
         bytes.appendLittleEndian(UInt32(padded))
-        bytes.appendLittleEndian(UInt32(0))     // the CIE, at offset 0 of the section
+        // The CIE, at offset 0: .debug_frame gives its offset, .eh_frame the distance back.
+        bytes.appendLittleEndian(UInt32(format == .debugFrame ? 0 : bytes.count))
         bytes.appendLittleEndian(UInt64(address))
         bytes.appendLittleEndian(UInt64(length))
+        if format == .ehFrame { bytes.append(0) }
         bytes.append(contentsOf: program.bytes)
         bytes.append(contentsOf: repeatElement(0, count: padded - body))  // DW_CFA_nop
     }
