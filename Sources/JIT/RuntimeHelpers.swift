@@ -17,7 +17,6 @@ enum RuntimeHelpers {
                                           UnsafeMutableRawPointer?) -> Void
     typealias CallInterpreted = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer,
                                                 UnsafeMutableRawPointer, Int) -> UInt
-    typealias ResolveIndirect = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> UInt
 
     @inline(__always) static func vm(_ p: UnsafeMutableRawPointer) -> UnsafeMutablePointer<JITContext> {
         p.assumingMemoryBound(to: JITContext.self)
@@ -100,26 +99,6 @@ enum RuntimeHelpers {
         return UInt(bitPattern: callee)
     }
 
-    /// The callee of `call_indirect` with type `typeIndex` of the caller's module: checks
-    /// the index, null and the signature. Returns the record address, or 0 after setting the trap.
-    static let resolveIndirect: ResolveIndirect = { vmp, contextp, table, index, typeIndex in
-        let vm = vm(vmp), context = instance(contextp)
-        let storage = context.pointee.tables[Int(table)]
-        guard index < UInt64(storage.pointee.count) else {
-            vm.pointee.trap = UInt(TrapReason.undefinedElement.rawValue) + 1
-            return 0
-        }
-        guard let callee = UnsafeMutablePointer<FunctionRecord>(bitPattern: UInt(storage.pointee.elements[Int(index)])) else {
-            vm.pointee.trap = UInt(TrapReason.uninitializedElement.rawValue) + 1
-            return 0
-        }
-        guard callee.pointee.typeID == context.pointee.typeIDs[Int(typeIndex)] else {
-            vm.pointee.trap = UInt(TrapReason.indirectCallTypeMismatch.rawValue) + 1
-            return 0
-        }
-        return UInt(bitPattern: callee)
-    }
-
     static func address<T>(_ f: T) -> UInt64 { UInt64(UInt(bitPattern: unsafeBitCast(f, to: UnsafeRawPointer.self))) }
 
     /// The helpers compiled code calls, by their slot in `table`. Code calls through the
@@ -127,7 +106,7 @@ enum RuntimeHelpers {
     /// module runs in any process image that has the same table layout.
     enum Slot: Int, CaseIterable {
         // Slot 0 stays empty: every call then has a displacement a listing can name.
-        case generic = 1, callOther, callInterpreted, resolveIndirect, throwException, rethrow, unwind, captureBacktrace
+        case generic = 1, callOther, callInterpreted, throwException, rethrow, unwind, captureBacktrace
         case servicePoll
 
         var name: String { "\(self)" }
@@ -138,7 +117,6 @@ enum RuntimeHelpers {
             case .generic: value = RuntimeHelpers.address(RuntimeHelpers.generic)
             case .callOther: value = RuntimeHelpers.address(RuntimeHelpers.callOther)
             case .callInterpreted: value = RuntimeHelpers.address(RuntimeHelpers.callInterpreted)
-            case .resolveIndirect: value = RuntimeHelpers.address(RuntimeHelpers.resolveIndirect)
             case .throwException: value = RuntimeHelpers.address(RuntimeHelpers.throwException)
             case .rethrow: value = RuntimeHelpers.address(RuntimeHelpers.rethrow)
             case .unwind: value = RuntimeHelpers.address(RuntimeHelpers.unwind)

@@ -317,16 +317,24 @@ extension X64MacroAssembler {
         }
     }
 
+    /// The record `call_indirect` calls, checked inline: the index against the table's
+    /// count (as a u64, so table64 indices need nothing more), a null element, the
+    /// callee's canonical type id against the one of `typeIndex`; each failure a trap.
+    /// `dst` may be `index`.
     mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeIndex: Int) {
-        a.mov(.rcx, index)
-        a.mov(.rdi, X64Regs.vm)
-        a.mov(.rsi, X64Regs.instance)
-        a.mov(.rdx, imm: UInt64(table))
-        a.mov(.r8, imm: UInt64(typeIndex))
-        callHelper(.resolveIndirect)
-        a.mov(X64Regs.scratch3, .rax)
-        checkHelperTrap()
-        a.mov(dst, X64Regs.scratch3)
+        let storage = X64Regs.scratch, other = X64Regs.scratch2
+        a.load(storage, mem(X64Regs.instance, RuntimeLayout.contextTables))
+        a.load(storage, mem(storage, Int32(table * 8)))
+        a.cmp(index, mem(storage, RuntimeLayout.tableCount))
+        trapIf(.aboveOrEqual, .undefinedElement)
+        a.load(other, mem(storage, RuntimeLayout.tableElements))
+        a.load(dst, mem(other, index, scale: 8))
+        a.test(dst, dst)
+        trapIf(.equal, .uninitializedElement)
+        a.load(other, mem(X64Regs.instance, RuntimeLayout.contextTypeIDs))
+        a.load(other, mem(other, Int32(typeIndex * 8)))
+        a.cmp(other, mem(dst, RuntimeLayout.recordTypeID))
+        trapIf(.notEqual, .indirectCallTypeMismatch)
     }
 
     mutating func callGeneric(_ op: Opcode, operandsSlot: Int32, imm1: UInt64, imm2: UInt64) {
