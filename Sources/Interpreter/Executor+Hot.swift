@@ -46,26 +46,29 @@ extension Executor {
             switch IOp.decode(at: pc) {
             // Calls and returns within one instance and tier; anything else (host or
             // other-tier callees, instance switches, stack exhaustion, an interrupt at the
-            // call, strategies that publish the frame count) is left to `run`, untouched.
+            // call) is left to `run`, untouched. Strategies whose faults abandon the frames
+            // publish the frame count at each (`publish`).
             case .call:
                 let callee = context.pointee.functions[Int(pc[1])]
                 let newFP = fp + Int(pc[2])
-                guard !publishesFrameCount, callee.pointee.kind == .wasm, callee.pointee.tierID == limits.tierID,
+                guard callee.pointee.kind == .wasm, callee.pointee.tierID == limits.tierID,
                       let code = callee.pointee.code, callee.pointee.context == context,
                       frameCount < limits.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= limits.slotEnd,
                       fuel != 0, interrupt.pointee == 0 else { break frame }
                 fuel &-= 1
                 frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee)
                 frameCount &+= 1
+                if publishesFrameCount { publish(frameCount, interrupt) }
                 fp = newFP
                 pc = code.assumingMemoryBound(to: UInt32.self)
                 continue frame
             case .ret:
                 let top = frames[frameCount &- 1]
                 // A frame with a return pc has a caller frame below it.
-                guard !publishesFrameCount, let returnPC = top.returnPC,
+                guard let returnPC = top.returnPC,
                       frames[frameCount &- 2].function.pointee.context.map({ $0 == context }) ?? true else { break frame }
                 frameCount &-= 1
+                if publishesFrameCount { publish(frameCount, interrupt) }
                 pc = returnPC.assumingMemoryBound(to: UInt32.self)
                 fp = top.callerFP
                 continue frame
@@ -973,6 +976,15 @@ struct HotState {
 }
 
 /// What `runHot` needs to push and pop frames itself; fixed for one `run`.
+extension Executor {
+    /// Stores `count` as `ExecutionStack.frameCount`, reached from the poll word.
+    @inline(__always)
+    static func publish(_ count: Int, _ interrupt: UnsafeMutablePointer<UInt32>) {
+        UnsafeMutableRawPointer(interrupt).storeBytes(
+            of: count, toByteOffset: ExecutionStack.pollFrameCountOffset - ExecutionStack.pollInterruptOffset, as: Int.self)
+    }
+}
+
 struct HotLimits {
     var frames: UnsafeMutablePointer<CallFrame>
     var maxFrames: Int

@@ -33,8 +33,13 @@ public final class ExecutionStack {
     public let frames: UnsafeMutablePointer<CallFrame>
     /// Capacity of `frames` (`StoreConfiguration.maxCallDepth`).
     public let maxFrames: Int
-    /// Number of frames in use.
-    public var frameCount: Int = 0
+    /// Number of frames in use. In the poll words, so that the interpreter's hot loop
+    /// can publish it at each call and return through the one pointer it has
+    /// (`interruptFlag`) when a fault may abandon its frames.
+    public var frameCount: Int {
+        get { pollWords.load(fromByteOffset: Self.pollFrameCountOffset, as: Int.self) }
+        set { pollWords.storeBytes(of: newValue, toByteOffset: Self.pollFrameCountOffset, as: Int.self) }
+    }
     /// Fuel left when fuel metering is on (decremented at loop headers and calls).
     public var fuel: UInt64 {
         get { pollWords.load(as: UInt64.self) }
@@ -55,6 +60,7 @@ public final class ExecutionStack {
     ///         12  hot trap   UInt32, the interpreter's: why its hot loop stopped (reason + 1)
     ///         16  yield handler   @convention(c) (context) -> Void, or 0
     ///         24  yield context   its argument
+    ///         32  frame count     Int (`frameCount`)
     /// ```
     public let pollWords: UnsafeMutableRawPointer
     /// Byte offset of the fuel counter in `pollWords`.
@@ -65,6 +71,8 @@ public final class ExecutionStack {
     public static let pollHotTrapOffset = 12
     static let pollYieldHandlerOffset = 16
     static let pollYieldContextOffset = 24
+    /// Byte offset of `frameCount` in `pollWords`.
+    public static let pollFrameCountOffset = 32
     /// The poll word's stop request.
     public static let interruptBit: UInt32 = 1
     /// The poll word's yield request.
@@ -98,8 +106,8 @@ public final class ExecutionStack {
         }
         slotEnd = slotBase + byteCount
         slotTop = slotBase
-        pollWords = .allocate(byteCount: 32, alignment: 16)
-        pollWords.initializeMemory(as: UInt64.self, repeating: 0, count: 4)
+        pollWords = .allocate(byteCount: 48, alignment: 16)
+        pollWords.initializeMemory(as: UInt64.self, repeating: 0, count: 6)
         interruptFlag = (pollWords + Self.pollInterruptOffset).assumingMemoryBound(to: UInt32.self)
         meteringEnabled = fuel != nil
         self.fuel = fuel ?? UInt64.max
