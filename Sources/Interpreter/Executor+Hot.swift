@@ -51,8 +51,11 @@ extension Executor {
             case .call:
                 let callee = context.pointee.functions[Int(pc[1])]
                 let newFP = fp + Int(pc[2])
-                guard callee.pointee.kind == .wasm, callee.pointee.tierID == limits.tierID,
-                      let code = callee.pointee.code, callee.pointee.context == context,
+                // A host record's tier id is -1 and its context nil: these two compares
+                // (the context's as bits, one instruction) leave it to `run`.
+                guard callee.pointee.tierID == limits.tierID,
+                      UInt(bitPattern: callee.pointee.context) == UInt(bitPattern: context),
+                      let code = callee.pointee.code,
                       frameCount < limits.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= limits.slotEnd,
                       fuel != 0, interrupt.pointee == 0 else { break frame }
                 fuel &-= 1
@@ -64,9 +67,11 @@ extension Executor {
                 continue frame
             case .ret:
                 let top = frames[frameCount &- 1]
-                // A frame with a return pc has a caller frame below it.
-                guard let returnPC = top.returnPC,
-                      frames[frameCount &- 2].function.pointee.context.map({ $0 == context }) ?? true else { break frame }
+                // A frame with a return pc has a caller frame below it, which runs in this
+                // instance or is a host entry (no context).
+                guard let returnPC = top.returnPC else { break frame }
+                let callerContext = UInt(bitPattern: frames[frameCount &- 2].function.pointee.context)
+                guard callerContext == UInt(bitPattern: context) || callerContext == 0 else { break frame }
                 frameCount &-= 1
                 if publishesFrameCount { publish(frameCount, interrupt) }
                 pc = returnPC.assumingMemoryBound(to: UInt32.self)
