@@ -88,13 +88,10 @@ enum CWASIPayload {
     func copy() -> [UInt8] {
         switch self {
         case .borrowed(let bytes):
-            [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
-                guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return }
-                _ = MovedPages.prepareForWrite(0 ..< bytes.count, in: UnsafeMutableRawBufferPointer(buffer))
-                target.initialize(from: source, count: bytes.count)
-                count = bytes.count
-            }
-        case .decoded(let bytes): bytes
+            var copy = MovedPages.byteArray(capacity: bytes.count)
+            copy.append(contentsOf: bytes)
+            return copy
+        case .decoded(let bytes): return bytes
         }
     }
 }

@@ -52,10 +52,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             // One allocation for a body whose length is announced (and allowed), its pages
             // filled in before the body is copied there.
             if let length = h.headers.first(name: "Content-Length").flatMap({ Int($0) }), length > 0, length <= limit {
-                body = [UInt8](unsafeUninitializedCapacity: length) { storage, count in
-                    _ = MovedPages.prepareForWrite(0 ..< length, in: UnsafeMutableRawBufferPointer(storage))
-                    count = 0
-                }
+                body = MovedPages.byteArray(capacity: length)
             }
         case .body(let buffer):
             guard !tooLarge else { return }

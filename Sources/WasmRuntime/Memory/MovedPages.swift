@@ -108,6 +108,15 @@ public final class MovedPages: @unchecked Sendable {
         return last > first ? first ..< last : nil
     }
 
+    /// An empty byte array with room for `capacity` bytes, its pages readied for the one
+    /// large copy that will fill it (`prepareForWrite`).
+    public static func byteArray(capacity: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: capacity) { storage, count in
+            _ = prepareForWrite(0 ..< capacity, in: UnsafeMutableRawBufferPointer(storage))
+            count = 0
+        }
+    }
+
     /// Makes the 2 MiB run at `base` (aligned, advised huge) one huge page now, keeping
     /// the bytes of the small pages there; a hint, skipped where the kernel lacks it or
     /// has no huge page free.
