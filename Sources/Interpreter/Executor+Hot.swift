@@ -980,7 +980,6 @@ struct HotState {
     var frameCount: Int
 }
 
-/// What `runHot` needs to push and pop frames itself; fixed for one `run`.
 extension Executor {
     /// Stores `count` as `ExecutionStack.frameCount`, reached from the poll word.
     @inline(__always)
@@ -990,6 +989,7 @@ extension Executor {
     }
 }
 
+/// What `runHot` needs to push and pop frames itself; fixed for one `run`.
 struct HotLimits {
     var frames: UnsafeMutablePointer<CallFrame>
     var maxFrames: Int

@@ -21,10 +21,8 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     private let trampoline: Trampoline
     private let totals = Mutex(JITStatistics())
 
-    /// The trampoline's entry in the debugger's list (for as long as the process runs).
-    private let trampolineSymbols: DebuggerRegistration.Entry
-    /// The trampoline's rules for an in-process unwinder (nil without libunwind).
-    private let trampolineUnwindInfo: UnwinderRegistration.Entry?
+    /// The trampoline as debuggers and unwinders see it (for as long as the process runs).
+    private let trampolineRegistration: CodeRegistration
 
     private init() {
         var a = X64Assembler()
@@ -33,11 +31,8 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         // Failing to map one page at startup leaves no tier to run anything with.
         trampolineBuffer = try! CodeBuffer(byteCount: bytes.count) { _ in bytes }
         trampoline = unsafeBitCast(trampolineBuffer.base, to: Trampoline.self)
-        let base = UnsafeRawPointer(trampolineBuffer.base)
-        trampolineSymbols = DebuggerRegistration.add(X64Frames.trampolineSymbolFile(base: base, size: bytes.count, changes: unwind))
-        trampolineUnwindInfo = UnwinderRegistration.add(start: UInt(bitPattern: base), end: UInt(bitPattern: base) + UInt(bytes.count)) {
-            X64Frames.trampolineFrames(base: base, size: bytes.count, changes: unwind, format: .ehFrame)
-        }
+        trampolineRegistration = X64Frames.trampolineRegistration(base: UnsafeRawPointer(trampolineBuffer.base),
+                                                                  size: bytes.count, changes: unwind)
     }
 
     /// The registered JIT (registers it on first use).
@@ -206,11 +201,8 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     private let sortedEntries: [(offset: Int, index: Int)]
     /// Where each chunk of a parallel compile ends (padding follows; `ModuleCodeLayout`).
     let chunkEnds: [Int]
-    /// This code's entry in the debugger's list (`DebuggerRegistration`).
-    private var debuggerSymbols: DebuggerRegistration.Entry?
-    /// This code's rules for an in-process unwinder (`UnwinderRegistration`; nil without
-    /// libunwind).
-    private var unwindInfo: UnwinderRegistration.Entry?
+    /// This code as debuggers and unwinders see it (`CodeRegistration`).
+    private var registration: CodeRegistration?
 
     init(buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
          handlers: HandlerTable, statistics: JITStatistics, module: Module, compiled: [Bool], moduleStubsOffset: Int,
@@ -231,11 +223,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
         sortedEntries = entries.enumerated().map { ($0.element.0 - base, $0.offset) }.sorted { $0.offset < $1.offset }
         JITCodeRegistry.shared.add(self)
         PerfMap.record(self)
-        debuggerSymbols = DebuggerRegistration.add(X64Frames.debugSymbolFile(for: self))
-        let start = UInt(bitPattern: buffer.base)
-        unwindInfo = UnwinderRegistration.add(start: start, end: start + UInt(buffer.codeSize)) {
-            X64Frames.callFrames(for: self, format: .ehFrame)
-        }
+        registration = X64Frames.registration(for: self)
     }
 
     /// Number of imported functions (defined function `i` is function `importCount + i`).
@@ -251,10 +239,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     /// code order, or to the module-level stubs after the last function.
     public func codeRange(definedIndex index: Int) -> Range<Int> {
         guard let k = sortedEntries.firstIndex(where: { $0.index == index }) else { return 0 ..< 0 }
-        var end = k + 1 < sortedEntries.count ? sortedEntries[k + 1].offset : moduleStubsOffset
-        // The last function of a chunk ends before the padding to the next chunk.
-        if let chunkEnd = chunkEnds.first(where: { $0 > sortedEntries[k].offset }) { end = min(end, chunkEnd) }
-        return sortedEntries[k].offset ..< max(end, sortedEntries[k].offset)
+        return range(ofSortedEntry: k, chunkEnd: chunkEnds.first { $0 > sortedEntries[k].offset })
     }
 
     /// The code offsets of every compiled function (not those left to the interpreter),
@@ -263,12 +248,21 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
         var ranges: [(definedIndex: Int, range: Range<Int>)] = []
         var chunk = 0
         for (k, entry) in sortedEntries.enumerated() where !isInterpreted(definedIndex: entry.index) {
-            var end = k + 1 < sortedEntries.count ? sortedEntries[k + 1].offset : moduleStubsOffset
             while chunk < chunkEnds.count && chunkEnds[chunk] <= entry.offset { chunk += 1 }
-            if chunk < chunkEnds.count { end = min(end, chunkEnds[chunk]) }
-            if end > entry.offset { ranges.append((entry.index, entry.offset ..< end)) }
+            let range = range(ofSortedEntry: k, chunkEnd: chunk < chunkEnds.count ? chunkEnds[chunk] : nil)
+            if !range.isEmpty { ranges.append((entry.index, range)) }
         }
         return ranges
+    }
+
+    /// The code of the `k`th entry in code order: up to the next entry, or to the
+    /// module-level stubs after the last; and the last function of a chunk ends before
+    /// the padding to the next chunk, at `chunkEnd` (the first chunk end after its entry).
+    private func range(ofSortedEntry k: Int, chunkEnd: Int?) -> Range<Int> {
+        let start = sortedEntries[k].offset
+        var end = k + 1 < sortedEntries.count ? sortedEntries[k + 1].offset : moduleStubsOffset
+        if let chunkEnd { end = min(end, chunkEnd) }
+        return start ..< max(end, start)
     }
 
     /// The defined function whose code contains `offset`.
@@ -326,8 +320,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     }
 
     deinit {
-        if let debuggerSymbols { DebuggerRegistration.remove(debuggerSymbols) }
-        if let unwindInfo { UnwinderRegistration.remove(unwindInfo) }
+        registration?.remove()
         JITCodeRegistry.shared.remove(self)
         // Unregister before the code and its site table go away.
         if let guardHandle { TrapGuard.shared?.unregister(guardHandle) }

@@ -36,23 +36,15 @@ struct TrapGuardStubs {
     let enter: Enter
     let trapExit: UInt
     let signalThunk: UnsafeRawPointer
-    /// The stubs' entry in the debugger's list (they live as long as the process).
-    private(set) var debuggerSymbols: DebuggerRegistration.Entry?
-    /// The entry stub's rules for an in-process unwinder (nil without libunwind).
-    private(set) var unwindInfo: UnwinderRegistration.Entry?
+    /// The stubs as debuggers and unwinders see them (they live as long as the process).
+    private(set) var registration: CodeRegistration?
 
     init?(state: UnsafeMutableRawPointer, handler: UInt) {
         #if arch(x86_64)
         var a = X64Assembler()
         let done = a.newLabel(), trapExit = a.newLabel()
         let saved: [X64Register] = [.rbp, .rbx, .r12, .r13, .r14, .r15]
-        var unwind: [(offset: Int, rule: CallFrameInfo.Rule)] = []
-        for (k, r) in saved.enumerated() {
-            a.push(r)
-            unwind += CallFrameInfo.x64Push(r, depth: 16 + 8 * k).map { (a.offset, $0) }
-        }
-        a.sub(.rsp, imm: 8)
-        unwind.append((a.offset, .cfaOffset(16 + 8 * saved.count)))
+        let unwind = a.pushFrame(saving: saved, padding: 8)
         a.store(mem(.rdi, Int32(MemoryLayout<TrapActivation>.offset(of: \.savedSP)!)), .rsp)
         a.mov(.rax, .rsi)
         a.mov(.rdi, .rdx)
@@ -85,17 +77,14 @@ struct TrapGuardStubs {
         signalThunk = UnsafeRawPointer(mapping + thunkOffset)
         #if arch(x86_64)
         let start = UInt(bitPattern: mapping)
-        func frames(_ format: CallFrameInfo.Format) -> CallFrameInfo {
+        registration = CodeRegistration(
+            machine: CallFrameInfo.x64ELFMachine, base: start, size: code.count, unwound: enterSize,
+            symbols: [.init("wasm::", name: "<trap guard entry>", offset: 0, size: enterSize),
+                      .init("wasm::", name: "<signal thunk>", offset: thunkOffset, size: code.count - thunkOffset)]) { format in
             var frames = CallFrameInfo.x64(format)
             frames.addRange(address: start, length: enterSize, changes: unwind)
             return frames
         }
-        debuggerSymbols = DebuggerRegistration.add(DebugSymbolFile.make(
-            machine: CallFrameInfo.x64ELFMachine, textAddress: start, textSize: code.count,
-            symbols: [.init("wasm::", name: "<trap guard entry>", offset: 0, size: enterSize),
-                      .init("wasm::", name: "<signal thunk>", offset: thunkOffset, size: code.count - thunkOffset)],
-            debugFrame: frames(.debugFrame).bytes))
-        unwindInfo = UnwinderRegistration.add(start: start, end: start + UInt(enterSize)) { frames(.ehFrame) }
         #endif
     }
 }

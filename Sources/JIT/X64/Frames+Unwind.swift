@@ -1,7 +1,7 @@
 import Assembler
 import WasmRuntime
 
-/// What debuggers are told about compiled x86-64 code (`DebuggerRegistration`).
+/// What debuggers and unwinders are told about compiled x86-64 code (`CodeRegistration`).
 extension X64Frames {
     /// A Wasm function's rules after its first instruction, `push r14`, which is all its
     /// body pushes (`frameBytes`). Not described: the one instruction after each `pop r14`
@@ -12,22 +12,9 @@ extension X64Frames {
         return CallFrameInfo.x64Push(X64Regs.instance, depth: Int(frameBytes)).map { (a.offset, $0) }
     }()
 
-    /// The rules of `code`'s compiled functions, in code order.
-    static func callFrames(for code: JITCode, format: CallFrameInfo.Format) -> CallFrameInfo {
-        let base = UInt(bitPattern: code.buffer.base)
-        var frames = CallFrameInfo.x64(format)
-        let program = frames.program(functionUnwindChanges)
-        let ranges = code.compiledRanges()
-        frames.reserve(ranges: ranges.count, program: program)
-        for (_, range) in ranges {
-            frames.addRange(address: base + UInt(range.lowerBound), length: range.count, program: program)
-        }
-        return frames
-    }
-
-    /// The symbol file of `code`: a symbol and frame rules per compiled function, and a
-    /// symbol for the module's stubs.
-    static func debugSymbolFile(for code: JITCode) -> [UInt8] {
+    /// `code` as debuggers and unwinders see it: a symbol and frame rules per compiled
+    /// function, and a symbol for the module's stubs.
+    static func registration(for code: JITCode) -> CodeRegistration {
         let ranges = code.compiledRanges()
         var symbols: [DebugSymbolFile.Symbol] = []
         symbols.reserveCapacity(ranges.count + 1)
@@ -37,23 +24,29 @@ extension X64Frames {
         }
         let stubs = code.buffer.codeSize - code.moduleStubsOffset
         if stubs > 0 { symbols.append(.init("wasm::", name: "<module stubs>", offset: code.moduleStubsOffset, size: stubs)) }
-        return DebugSymbolFile.make(machine: CallFrameInfo.x64ELFMachine, textAddress: UInt(bitPattern: code.buffer.base),
-                                    textSize: code.buffer.codeSize, symbols: symbols,
-                                    debugFrame: callFrames(for: code, format: .debugFrame).bytes)
+        let base = UInt(bitPattern: code.buffer.base)
+        return CodeRegistration(machine: CallFrameInfo.x64ELFMachine, base: base, size: code.buffer.codeSize,
+                                symbols: symbols) { format in
+            var frames = CallFrameInfo.x64(format)
+            let program = frames.program(functionUnwindChanges)
+            frames.reserve(ranges: ranges.count, program: program)
+            for (_, range) in ranges {
+                frames.addRange(address: base + UInt(range.lowerBound), length: range.count, program: program)
+            }
+            return frames
+        }
     }
 
-    /// The rules of the entry trampoline at `base` (`size` bytes, rule changes `changes`).
-    static func trampolineFrames(base: UnsafeRawPointer, size: Int, changes: [(offset: Int, rule: CallFrameInfo.Rule)],
-                                 format: CallFrameInfo.Format) -> CallFrameInfo {
-        var frames = CallFrameInfo.x64(format)
-        frames.addRange(address: UInt(bitPattern: base), length: size, changes: changes)
-        return frames
-    }
-
-    /// The symbol file of the entry trampoline at `base` (`size` bytes, rule changes `changes`).
-    static func trampolineSymbolFile(base: UnsafeRawPointer, size: Int, changes: [(offset: Int, rule: CallFrameInfo.Rule)]) -> [UInt8] {
-        DebugSymbolFile.make(machine: CallFrameInfo.x64ELFMachine, textAddress: UInt(bitPattern: base), textSize: size,
-                             symbols: [.init("wasm::", name: "<entry trampoline>", offset: 0, size: size)],
-                             debugFrame: trampolineFrames(base: base, size: size, changes: changes, format: .debugFrame).bytes)
+    /// The entry trampoline at `base` (`size` bytes, rule changes `changes`) as debuggers
+    /// and unwinders see it.
+    static func trampolineRegistration(base: UnsafeRawPointer, size: Int,
+                                       changes: [(offset: Int, rule: CallFrameInfo.Rule)]) -> CodeRegistration {
+        let address = UInt(bitPattern: base)
+        return CodeRegistration(machine: CallFrameInfo.x64ELFMachine, base: address, size: size,
+                                symbols: [.init("wasm::", name: "<entry trampoline>", offset: 0, size: size)]) { format in
+            var frames = CallFrameInfo.x64(format)
+            frames.addRange(address: address, length: size, changes: changes)
+            return frames
+        }
     }
 }

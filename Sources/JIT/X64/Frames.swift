@@ -62,15 +62,8 @@ enum X64Frames {
 
     /// `entry(context rdi, instance rsi, fp rdx, code rcx) -> trap code (0 = returned)`.
     /// Returns its call-frame rule changes (offset from its start, rule).
-    @discardableResult
     static func emitTrampoline(_ a: inout X64Assembler) -> [(offset: Int, rule: CallFrameInfo.Rule)] {
-        var changes: [(offset: Int, rule: CallFrameInfo.Rule)] = []
-        for (k, r) in savedRegisters.enumerated() {
-            a.push(r)
-            changes += CallFrameInfo.x64Push(r, depth: 16 + 8 * k).map { (a.offset, $0) }
-        }
-        a.sub(.rsp, imm: 8)
-        changes.append((a.offset, .cfaOffset(16 + 8 * savedRegisters.count)))
+        let changes = a.pushFrame(saving: savedRegisters, padding: 8)
         a.mov(X64Regs.vm, .rdi)
         a.mov(X64Regs.instance, .rsi)
         a.mov(X64Regs.fp, .rdx)

@@ -38,3 +38,20 @@ extension X64Register {
         }
     }
 }
+
+extension X64Assembler {
+    /// Pushes `registers` at the first instruction of a stub (the CFA at rsp + 8), then
+    /// moves rsp down by `padding` bytes; the call-frame rule changes, at offsets from
+    /// where the pushes start.
+    public mutating func pushFrame(saving registers: [X64Register], padding: Int32) -> [(offset: Int, rule: CallFrameInfo.Rule)] {
+        let start = offset
+        var changes: [(offset: Int, rule: CallFrameInfo.Rule)] = []
+        for (k, register) in registers.enumerated() {
+            push(register)
+            changes += CallFrameInfo.x64Push(register, depth: 16 + 8 * k).map { (offset - start, $0) }
+        }
+        sub(.rsp, imm: padding)
+        changes.append((offset - start, .cfaOffset(8 + 8 * registers.count + Int(padding))))
+        return changes
+    }
+}

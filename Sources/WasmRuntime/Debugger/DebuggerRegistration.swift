@@ -9,9 +9,9 @@ import Synchronization
 /// The descriptor's C name comes from the linker (`--defsym` in Package.swift): Swift
 /// cannot name a variable for C. It is a tuple of words so that it is initialised
 /// statically (a debugger may read it before any Swift code ran).
-public enum DebuggerRegistration {
+enum DebuggerRegistration {
     /// One registered symbol file (`jit_code_entry`: next, previous, address, size).
-    public final class Entry: @unchecked Sendable {
+    final class Entry: @unchecked Sendable {
         fileprivate let node: UnsafeMutablePointer<(UInt, UInt, UInt, UInt64)>
         let image: UnsafeMutableRawBufferPointer
 
@@ -32,7 +32,7 @@ public enum DebuggerRegistration {
     private static let register: UInt32 = 1, unregister: UInt32 = 2
 
     /// Adds the symbol file `image` to the list and tells an attached debugger.
-    public static func add(_ image: [UInt8]) -> Entry {
+    static func add(_ image: [UInt8]) -> Entry {
         let entry = Entry(image)
         lock.withLock { _ in
             withUnsafeMutablePointer(to: &jitDebugDescriptor) { descriptor in
@@ -64,7 +64,7 @@ public enum DebuggerRegistration {
     }
 
     /// Takes `entry` off the list and tells an attached debugger (before its code goes).
-    public static func remove(_ entry: Entry) {
+    static func remove(_ entry: Entry) {
         lock.withLock { _ in
             withUnsafeMutablePointer(to: &jitDebugDescriptor) { descriptor in
                 let (next, previous) = (entry.node.pointee.0, entry.node.pointee.1)

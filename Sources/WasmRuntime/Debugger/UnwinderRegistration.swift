@@ -8,7 +8,7 @@ import Synchronization
 /// made when the process has it (found with `dlsym`), and is a no-op otherwise.
 public enum UnwinderRegistration {
     /// One registered region: libunwind's `unw_dyn_info_t`, the rules and the table.
-    public final class Entry: @unchecked Sendable {
+    final class Entry: @unchecked Sendable {
         fileprivate let info: UnsafeMutableRawPointer
         private let frames: UnsafeMutableRawBufferPointer
         private let table: UnsafeMutableBufferPointer<(Int32, Int32)>
@@ -64,7 +64,7 @@ public enum UnwinderRegistration {
     /// Registers the rules `frames()` (`.eh_frame` form, ranges in ascending addresses)
     /// for the code from `start` to `end`; nil without libunwind (then `frames` is not
     /// called).
-    public static func add(start: UInt, end: UInt, frames: () -> CallFrameInfo) -> Entry? {
+    static func add(start: UInt, end: UInt, frames: () -> CallFrameInfo) -> Entry? {
         guard let functions else { return nil }
         let entry = Entry(frames(), start: start, end: end)
         lock.withLock { _ in functions.register(entry.info) }
@@ -72,7 +72,7 @@ public enum UnwinderRegistration {
     }
 
     /// Cancels `entry` (before its code goes).
-    public static func remove(_ entry: Entry) {
+    static func remove(_ entry: Entry) {
         guard let functions else { return }
         lock.withLock { _ in functions.cancel(entry.info) }
     }
