@@ -31,14 +31,8 @@ enum PreemptionSignal {
             previous.initialize(to: sigaction())
             sigaction(signal, nil, previous)
             words[0] = UInt(bitPattern: previous)
-            #if arch(x86_64)
-            var a = X64Assembler()
-            a.signalThunk(state: UnsafeMutableRawPointer(words), handler: unsafeBitCast(handler, to: UInt.self))
-            a.finish()
-            guard let page = ExecutablePage(a.bytes) else { return nil }
-            #else
-            return nil
-            #endif
+            guard let thunk = signalThunk(state: UnsafeMutableRawPointer(words), handler: unsafeBitCast(handler, to: UInt.self)),
+                  let page = ExecutablePage(thunk) else { return nil }
             var action = sigaction()
             action.__sigaction_handler.sa_sigaction = unsafeBitCast(
                 page.base, to: (@convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void).self)
@@ -173,3 +167,10 @@ func timerCreate(_ clock: clockid_t, _ event: UnsafeMutablePointer<sigevent>, _ 
 func timerSetTime(_ id: UInt, _ flags: Int32, _ new: UnsafePointer<itimerspec>, _ old: UnsafeMutablePointer<itimerspec>?) -> Int32
 @_extern(c, "timer_delete")
 func timerDelete(_ id: UInt) -> Int32
+
+#if !arch(x86_64)
+extension PreemptionSignal {
+    /// No thunk for this host yet: the `signal` mechanism is unavailable.
+    static func signalThunk(state: UnsafeMutableRawPointer, handler: UInt) -> [UInt8]? { nil }
+}
+#endif

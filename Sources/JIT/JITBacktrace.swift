@@ -83,7 +83,8 @@ extension RuntimeHelpers {
     /// PC and frame in the context: walks the frames up to the entry and keeps their PCs.
     static let captureBacktrace: CaptureBacktrace = { vmp in
         let vm = vm(vmp)
-        let walked = X64Frames.walk(pc: vm.pointee.trapPC, sp: vm.pointee.trapSP, entrySP: vm.pointee.entrySP)
+        let isa = (ExecutionTiers.tier(id: vm.pointee.tierID) as? JITTier)?.instructionSet ?? .x64
+        let walked = isa.walk(pc: vm.pointee.trapPC, sp: vm.pointee.trapSP, entrySP: vm.pointee.entrySP)
         if let old = vm.pointee.backtrace { Unmanaged<RawBacktrace>.fromOpaque(old).release() }
         vm.pointee.backtrace = Unmanaged.passRetained(RawBacktrace(walked.frames, omitted: walked.omitted)).toOpaque()
     }

@@ -9,7 +9,6 @@ import WasmValidator
 // "Parallel compilation"), then the functions left to the interpreter, then linking the
 // chunks into one code buffer laid out by `ModuleCodeLayout`.
 extension JITTier {
-    typealias Compiler = SinglePassCompiler<X64MacroAssembler>
 
     /// Compiles `module` for memories of the given strategy (also used by `wasmlab
     /// compile-stats`). With `recordListing`, the code keeps a `JITListing` (machine-code
@@ -20,6 +19,17 @@ extension JITTier {
     public func compileModule(_ module: Module, validator: ModuleValidator,
                               bounds: BoundsStrategy = .software, recordListing: Bool = false,
                               countsFuel: Bool = true, parallelism: JITParallelism? = nil) throws -> JITCode {
+        switch instructionSet {
+        case .x64:
+            return try compileModule(X64Backend.self, module, validator: validator, bounds: bounds, recordListing: recordListing,
+                              countsFuel: countsFuel, parallelism: parallelism)
+        }
+    }
+
+    private func compileModule<B: JITBackend>(_ backend: B.Type, _ module: Module, validator: ModuleValidator,
+                                              bounds: BoundsStrategy, recordListing: Bool, countsFuel: Bool,
+                                              parallelism: JITParallelism?) throws -> JITCode {
+        typealias Compiler = SinglePassCompiler<B.Masm>
         guard Self.isSupported else { throw WasmError(.uninstantiable, "the jit tier needs an x86-64 host") }
         if bounds.usesFaultHandling && TrapGuard.shared == nil {
             throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
@@ -34,7 +44,7 @@ extension JITTier {
             chunks.deallocate()
         }
         if ranges.count == 1 {
-            chunks.initializeElement(at: 0, to: try compileChunk(ranges[0], module: module, validator: validator,
+            chunks.initializeElement(at: 0, to: try compileChunk(B.self, ranges[0], module: module, validator: validator,
                                                                   bounds: bounds, recordListing: recordListing,
                                                                   countsFuel: countsFuel))
             initialized = 1
@@ -49,7 +59,7 @@ extension JITTier {
                         own = module.workerCopy()
                         ownValidator = try ModuleValidator(module: own, features: validator.features)
                     }
-                    return try self.compileChunk(ranges[k], module: own, validator: ownValidator, bounds: bounds,
+                    return try self.compileChunk(B.self, ranges[k], module: own, validator: ownValidator, bounds: bounds,
                                                  recordListing: recordListing, countsFuel: countsFuel)
                 }
             }
@@ -60,26 +70,26 @@ extension JITTier {
                 initialized += 1
             }
         }
-        let code = try link(chunks, ranges: ranges, module: module, validator: validator, recordListing: recordListing)
+        let code = try link(B.self, chunks, ranges: ranges, module: module, validator: validator, recordListing: recordListing)
         if bounds.usesFaultHandling { try code.registerWithTrapGuard() } else { code.registerForPreemption() }
         return code
     }
 
     /// Validates and compiles defined functions `functions` into a fresh assembler (one
     /// worker's share; nothing here is shared with other workers but read-only state).
-    func compileChunk(_ functions: Range<Int>, module: Module, validator: ModuleValidator, bounds: BoundsStrategy,
-                      recordListing: Bool, countsFuel: Bool) throws -> Compiler {
+    func compileChunk<B: JITBackend>(_ backend: B.Type, _ functions: Range<Int>, module: Module, validator: ModuleValidator,
+                                     bounds: BoundsStrategy, recordListing: Bool,
+                                     countsFuel: Bool) throws -> SinglePassCompiler<B.Masm> {
         // About 3 bytes of machine code per byte of Wasm code (Docs/JIT.md statistics).
         var wasmBytes = 0
         for i in functions { wasmBytes += module.codes[i].code.count }
-        var masm = X64MacroAssembler(addressing: bounds.addressing(is64: false), capacity: max(1 << 12, wasmBytes * 4),
-                                     countsFuel: countsFuel)
+        var masm = B.macroAssembler(bounds: bounds, capacity: max(1 << 12, wasmBytes * 4), countsFuel: countsFuel)
         masm.recordsListing = recordListing
         var compiler = SinglePassCompiler(masm: consume masm, tierID: id, module: module)
         compiler.recording = recordListing
         // Moved, not copied, into the sink and back: a second live copy would make every
         // first write to each of the compiler's arrays copy it.
-        var sink = X64Sink(compiler: consume compiler)
+        var sink = CompilerSink(compiler: consume compiler)
         for i in functions {
             try validator.validateFunction(definedIndex: i, sink: &sink)
         }
@@ -89,7 +99,8 @@ extension JITTier {
     /// Emits the tail (interpreter shims, module stubs) after the last chunk, places the
     /// chunks by `ModuleCodeLayout`, resolves the labels that cross chunks and builds the
     /// module's code with every table in module offsets.
-    private func link(_ chunks: UnsafeMutableBufferPointer<Compiler>, ranges: [Range<Int>], module: Module,
+    private func link<B: JITBackend>(_ backend: B.Type, _ chunks: UnsafeMutableBufferPointer<SinglePassCompiler<B.Masm>>,
+                                     ranges: [Range<Int>], module: Module,
                       validator: ModuleValidator, recordListing: Bool) throws -> JITCode {
         let n = chunks.count, last = n - 1
         var compiled = chunks[0].compiled
@@ -120,7 +131,7 @@ extension JITTier {
         var entryOffsets = [Int](repeating: 0, count: compiled.count)
         for c in 0 ..< n {
             for i in ranges[c] where compiled[i] {
-                entryOffsets[i] = layout.moduleOffset(chunks[c].masm.a.offset(of: chunks[c].entryLabels[i])!, inChunk: c)
+                entryOffsets[i] = layout.moduleOffset(chunks[c].masm.offset(of: chunks[c].entryLabels[i])!, inChunk: c)
             }
         }
         for (i, offset) in shimOffsets { entryOffsets[i] = layout.moduleOffset(offset, inChunk: last) }
@@ -129,7 +140,7 @@ extension JITTier {
             resolved = Array(repeating: [:], count: n)
             var stubOffsets: [ModuleStub: Int] = [:]
             for (stub, label) in chunks[last].masm.moduleStubLabels() {
-                stubOffsets[stub] = layout.moduleOffset(chunks[last].masm.a.offset(of: label)!, inChunk: last)
+                stubOffsets[stub] = layout.moduleOffset(chunks[last].masm.offset(of: label)!, inChunk: last)
             }
             // A chunk's labels it never bound, as offsets from its own start.
             for c in 0 ..< n {
@@ -143,11 +154,10 @@ extension JITTier {
             for c in 0 ..< n where unbound == nil {
                 let start = layout.starts[c]
                 let external = n > 1 ? resolved[c] : [:]
-                unbound = chunks[c].masm.a.link(baseAddress: base + UInt64(start)) { external[$0.id] }?.id
-                _ = chunks[c].masm.a.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: destination[start...]))
+                unbound = chunks[c].masm.link(baseAddress: base + UInt64(start)) { external[$0.id] }?.id
+                _ = chunks[c].masm.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: destination[start...]))
                 let padding = layout.padding(after: c)
-                (destination.baseAddress! + padding.lowerBound).initializeMemory(as: UInt8.self, repeating: 0xCC,
-                                                                                 count: padding.count)
+                B.fillPadding(UnsafeMutableRawBufferPointer(rebasing: destination[padding]))
             }
             return layout.size
         }
@@ -188,7 +198,7 @@ extension JITTier {
             listing = JITListing(functions: functions, module: layout.rebase(chunks[last].masm.moduleMarks, chunk: last),
                                  notes: notes, isolation: isolation)
         }
-        return JITCode(buffer: buffer, entries: entries, interpreted: interpreted,
+        return JITCode(instructionSet: instructionSet, buffer: buffer, entries: entries, interpreted: interpreted,
                        trapTable: layout.mergeTrapTables { chunks[$0].masm.trapTable },
                        handlers: layout.mergeHandlerTables { chunks[$0].masm.handlerTable },
                        statistics: stats, module: module, compiled: compiled,

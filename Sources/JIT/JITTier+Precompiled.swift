@@ -11,7 +11,7 @@ import WasmValidator
 // interpreter code holds process-wide type ids.
 extension JITTier: PrecompilingTier {
     /// The instruction set of the code.
-    public var isa: String { "x86-64" }
+    public var isa: String { instructionSet.rawValue }
 
     /// The context and record layouts and helper slots compiled code relies on.
     public var codeABI: String {
@@ -150,7 +150,7 @@ extension JITTier: PrecompilingTier {
         statistics.compiledFunctions = compiled.filter { $0 }.count
         statistics.interpretedFunctions = compiled.count - statistics.compiledFunctions
         statistics.codeBytes = buffer.codeSize
-        let code = JITCode(buffer: buffer,
+        let code = JITCode(instructionSet: instructionSet, buffer: buffer,
                            entries: entryOffsets.map { (UnsafeRawPointer(buffer.base + $0.0), $0.1) },
                            interpreted: interpreted, trapTable: TrapTable(stubs: stubs, sites: sites),
                            handlers: HandlerTable(returnOffsets: returnOffsets, frameOffsets: frameOffsets, regions: regions),

@@ -15,6 +15,8 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     public let name = "jit"
     /// The JIT's id in `ExecutionTiers` (-1 until registered).
     public private(set) var id: Int = -1
+    /// The instruction set it compiles for.
+    public let instructionSet = JITISA.x64
     typealias Trampoline = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer?,
                                            UnsafeMutableRawPointer, UnsafeRawPointer) -> UInt
     private let trampolineBuffer: CodeBuffer
@@ -25,14 +27,12 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     private let trampolineRegistration: CodeRegistration
 
     private init() {
-        var a = X64Assembler()
-        let unwind = X64Frames.emitTrampoline(&a)
-        let bytes = a.bytes
+        let (bytes, unwind) = instructionSet.trampoline()
         // Failing to map one page at startup leaves no tier to run anything with.
         trampolineBuffer = try! CodeBuffer(byteCount: bytes.count) { _ in bytes }
         trampoline = unsafeBitCast(trampolineBuffer.base, to: Trampoline.self)
-        trampolineRegistration = X64Frames.trampolineRegistration(base: UnsafeRawPointer(trampolineBuffer.base),
-                                                                  size: bytes.count, changes: unwind)
+        trampolineRegistration = instructionSet.trampolineRegistration(base: UnsafeRawPointer(trampolineBuffer.base),
+                                                                       size: bytes.count, changes: unwind)
     }
 
     /// The registered JIT (registers it on first use).
@@ -127,26 +127,6 @@ private let guardedEntryBody: TrapGuard.Body = { raw in
                                                                entry.pointee.code))
 }
 
-/// The compiler as a non-generic `CodeSink`: the validator calls sinks through their
-/// conformance, and a conformance of the generic compiler would run it unspecialised.
-struct X64Sink: CodeSink {
-    var compiler: SinglePassCompiler<X64MacroAssembler>
-
-    mutating func beginFunction(index: UInt32, type: FunctionType, localTypes: [ValueType]) throws {
-        try compiler.beginFunction(index: index, type: type, localTypes: localTypes)
-    }
-
-    @inline(__always)  // into each of the validation loop's paths (see validateFunction)
-    mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) throws {
-        if compiler.recording { compiler.mark(.instruction(wasmOffset: offset)) }
-        compiler.visit(instruction, facts: SinglePassCompiler<X64MacroAssembler>.facts(instruction, context))
-    }
-
-    mutating func endFunction(maxStackHeight: Int) throws {
-        try compiler.endFunction(maxStackHeight: maxStackHeight)
-    }
-}
-
 /// Counts of what the JIT produced.
 public struct JITStatistics: Sendable {
     /// Functions compiled to machine code.
@@ -204,7 +184,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     /// This code as debuggers and unwinders see it (`CodeRegistration`).
     private var registration: CodeRegistration?
 
-    init(buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
+    init(instructionSet: JITISA, buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
          handlers: HandlerTable, statistics: JITStatistics, module: Module, compiled: [Bool], moduleStubsOffset: Int,
          faultResumeOffset: Int, listing: JITListing?, chunkEnds: [Int] = []) {
         self.chunkEnds = chunkEnds
@@ -223,7 +203,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
         sortedEntries = entries.enumerated().map { ($0.element.0 - base, $0.offset) }.sorted { $0.offset < $1.offset }
         JITCodeRegistry.shared.add(self)
         PerfMap.record(self)
-        registration = X64Frames.registration(for: self)
+        registration = instructionSet.registration(for: self)
     }
 
     /// Number of imported functions (defined function `i` is function `importCount + i`).

@@ -4,7 +4,7 @@
 ///
 /// ```
 ///  0                 chunk 0: functions of worker 0 (the calling thread)
-///                    int3 padding up to a multiple of `chunkAlignment`
+///                    padding that traps (`JITBackend.fillPadding`) up to a multiple of `chunkAlignment`
 ///  start(1)          chunk 1: functions of worker 1
 ///  ...
 ///  start(n - 1)      chunk n-1: its functions, then the tail emitted after the join:

@@ -6,19 +6,8 @@ import Platform
 // every register the code may hold a value in, calls a yield function (which switches
 // fibers and returns when the fiber is resumed), restores them and returns to the
 // interrupted instruction. Code anywhere else (Swift, host calls, the interpreter) is left
-// to yield at its next safe point.
-//
-//   interrupted stack               after the redirect
-//   rsp -> ...                      rsp - 128 ... rsp - 1   red zone, left alone
-//                                   rsp - 136  interrupted PC   <- new rsp, PC = stub
-//
-//   stub:  pushfq; push rax rcx rdx rsi rdi r8 r9 r10 r11     (callee-saved: kept by the callee)
-//          push rbp; mov rbp, rsp; and rsp, -16; sub rsp, 256
-//          movdqu [rsp + 16 i], xmm_i   (i = 0 ... 15)
-//          mov rax, &yield; call [rax]
-//          movdqu xmm_i, [rsp + 16 i]; mov rsp, rbp; pop rbp
-//          pop r11 ... rax; popfq
-//          ret 128                      ; to the interrupted PC, rsp as it was
+// to yield at its next safe point. Each host's stub is in its ISA folder
+// (`X64/PreemptionStub+X64.swift`).
 
 /// What the redirect handler reads: the guard's state, the stub, the yield function.
 struct PreemptionRedirect {
@@ -47,33 +36,15 @@ extension TrapGuard {
         context.pointee.stub = UInt(bitPattern: page.base)
         return (redirectHandler, UnsafeMutableRawPointer(context))
     }
-
-    private static func preemptionStub(yieldSlot: UInt) -> [UInt8]? {
-        #if arch(x86_64)
-        var a = X64Assembler()
-        let saved: [X64Register] = [.rax, .rcx, .rdx, .rsi, .rdi, .r8, .r9, .r10, .r11]
-        a.pushFlags()
-        for r in saved { a.push(r) }
-        a.push(.rbp)
-        a.mov(.rbp, .rsp)
-        a.alu(.and, .rsp, imm: -16, .b64)
-        a.sub(.rsp, imm: 256)
-        for i in 0 ..< 16 { a.storeVector(mem(.rsp, Int32(i * 16)), XMMRegister(UInt8(i))) }
-        a.mov(.rax, imm: UInt64(yieldSlot))
-        a.call(mem(.rax))
-        for i in 0 ..< 16 { a.loadVector(XMMRegister(UInt8(i)), mem(.rsp, Int32(i * 16))) }
-        a.mov(.rsp, .rbp)
-        a.pop(.rbp)
-        for r in saved.reversed() { a.pop(r) }
-        a.popFlags()
-        a.ret(releasing: 128)
-        a.finish()
-        return a.bytes
-        #else
-        return nil
-        #endif
-    }
 }
+
+#if !arch(x86_64)
+extension TrapGuard {
+    @inline(__always) static var preemptionStackDrop: UInt { 0 }
+    /// No stub for this host yet: code is preempted at its safe points only.
+    static func preemptionStub(yieldSlot: UInt) -> [UInt8]? { nil }
+}
+#endif
 
 /// Runs in signal context (the rules of TrapGuard+Handler.swift): typed pointer reads,
 /// `pthread_self`, no Swift runtime.
@@ -96,7 +67,7 @@ private let redirectHandler: @convention(c) (UnsafeMutableRawPointer, UnsafeMuta
         i &+= 1
     }
     guard inCode else { return false }
-    let sp = registers[MachineContext.sp] &- 136
+    let sp = registers[MachineContext.sp] &- TrapGuard.preemptionStackDrop
     guard let slot = UnsafeMutablePointer<UInt>(bitPattern: sp) else { return false }
     slot.pointee = pc
     registers[MachineContext.sp] = sp

@@ -10,7 +10,7 @@ import WasmRuntime
 import WasmValidator
 
 /// The code the JIT emits for small functions, as `wasmlab disasm` prints it, compared with
-/// `Golden/NAME.STRATEGY.txt` next to `Golden/NAME.wat`. A difference is a change of the
+/// `Golden/ISA/NAME.STRATEGY.txt` for `Golden/NAME.wat`. A difference is a change of the
 /// code generator: check it is intended, then rewrite the files with
 /// `WASMLAB_BLESS=1 swift test --filter GoldenDisassemblyTests`.
 @Suite(.enabled(if: JITTier.isSupported && TrapGuard.isSupported)) struct GoldenDisassemblyTests {
@@ -35,7 +35,8 @@ import WasmValidator
     func listingMatchesTheGoldenFile(kernel: String, bounds: BoundsStrategy) throws {
         let wat = try String(contentsOf: Self.directory.appendingPathComponent("\(kernel).wat"), encoding: .utf8)
         let actual = try Self.listing(wat, bounds: bounds)
-        let golden = Self.directory.appendingPathComponent("\(kernel).\(bounds.rawValue).txt")
+        let golden = Self.directory.appendingPathComponent(JITTier.shared.isa)
+            .appendingPathComponent("\(kernel).\(bounds.rawValue).txt")
         if ProcessInfo.processInfo.environment["WASMLAB_BLESS"] == "1" {
             try actual.write(to: golden, atomically: true, encoding: .utf8)
             return

@@ -1,24 +1,10 @@
 import Assembler
 import WasmCore
 
-/// A module-level stub that function code calls or jumps to (emitted once, after every
-/// function, by `emitTrapStubs`).
-enum ModuleStub: Hashable {
-    case trap(TrapReason)
-    /// The exit for traps a helper or callee reported in `JITContext.trap`.
-    case helperTrap
-    case unwind
-    case tailCallOther
-    /// Serves a nonzero poll word: saves the live registers, calls the poll helper.
-    case pollService
-}
-
 // A module compiled in chunks has one macro assembler per chunk; only the last one emits
 // the module stubs, so it must emit every stub any chunk used, and the other chunks'
 // uses of them are resolved when the chunks are linked (`ModuleCodeLayout`).
-extension X64MacroAssembler {
-    /// The module stubs this code uses (or, in the chunk that emits them, provides), with
-    /// this assembler's labels for them.
+extension X64MacroAssembler: ModuleMacroAssembler {
     func moduleStubLabels() -> [(stub: ModuleStub, label: Label)] {
         var list: [(stub: ModuleStub, label: Label)] = []
         var traps = moduleTrapLabels  // a copy: `sortedReasons` sorts in place
@@ -30,7 +16,6 @@ extension X64MacroAssembler {
         return list
     }
 
-    /// Makes `emitTrapStubs` emit `stubs` too (used by code of other chunks).
     mutating func requireModuleStubs(_ stubs: [ModuleStub]) {
         for stub in stubs {
             switch stub {
@@ -42,4 +27,12 @@ extension X64MacroAssembler {
             }
         }
     }
+
+    func offset(of label: Label) -> Int? { a.offset(of: label) }
+
+    mutating func link(baseAddress: UInt64, external: (Label) -> Int?) -> Label? {
+        a.link(baseAddress: baseAddress, external: external)
+    }
+
+    func copyBytes(to destination: UnsafeMutableRawBufferPointer) -> Int { a.copyBytes(to: destination) }
 }
