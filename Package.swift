@@ -61,6 +61,10 @@ let package = Package(
         // time (no pkgConfig: it would add -lcapstone); Disassembly dlopens the library.
         .systemLibrary(name: "CCapstone", providers: [.apt(["libcapstone-dev"])]),
         .target(name: "Disassembly", dependencies: ["CCapstone", "Platform"], swiftSettings: strict),
+        // Debian: libunicorn-dev (tools/setup installs it), headers only as for capstone:
+        // Emulation dlopens the library and runs AArch64 code on this host.
+        .systemLibrary(name: "CUnicorn", providers: [.apt(["libunicorn-dev"])]),
+        .target(name: "Emulation", dependencies: ["CUnicorn", "Platform"], swiftSettings: strict),
         // Debian: libhiredis-dev (tools/setup installs it): the global state tier's Redis client.
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CLibunwind", providers: [.apt(["libunwind-dev"])]),
@@ -128,6 +132,7 @@ let package = Package(
                                                            .product(name: "NIOHTTP1", package: "swift-nio")],
                     swiftSettings: strict),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler"], swiftSettings: strict),
+        .testTarget(name: "EmulationTests", dependencies: ["Emulation"], swiftSettings: strict),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"], swiftSettings: strict),
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "WATTests", dependencies: ["WAT", "TestSupport"], swiftSettings: strict),
