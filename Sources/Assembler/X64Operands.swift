@@ -86,9 +86,3 @@ public func mem(_ base: X64Register, _ displacement: Int32 = 0) -> X64Memory {
 public func mem(_ base: X64Register, _ index: X64Register, scale: Int, _ displacement: Int32 = 0) -> X64Memory {
     X64Memory(base: base, index: index, scale: scale, displacement: displacement)
 }
-
-/// A position in the code, bound once; uses before binding are patched when the code is finished.
-public struct Label: Hashable, Sendable {
-    /// The label's number in its assembler.
-    public let id: Int32
-}
