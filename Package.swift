@@ -122,7 +122,7 @@ let package = Package(
                                          .when(platforms: [.linux], configuration: .release))],
             plugins: ["BuildInfo"]),
         .testTarget(name: "JITTests", dependencies: ["JIT", "JITTools", "WAT", "WasmRuntime", "Interpreter", "Disassembly", "TestSupport",
-                                                   "CLibunwind"],
+                                                   "CLibunwind", "Emulation"],
                     exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "GreenThreadsTests", dependencies: ["GreenThreads", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ServerlessTests", dependencies: ["Serverless", "GreenThreads", "WAT", "Tiers", "WasmRuntime", "TestSupport",

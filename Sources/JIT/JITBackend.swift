@@ -19,8 +19,8 @@ protocol JITBackend: SendableMetatype {
     /// Fills the padding between chunks with instructions that trap.
     static func fillPadding(_ padding: UnsafeMutableRawBufferPointer)
 
-    /// `code` as debuggers and unwinders see it.
-    static func registration(for code: JITCode) -> CodeRegistration
+    /// `code` as debuggers and unwinders see it (nil: code no host debugger runs).
+    static func registration(for code: JITCode) -> CodeRegistration?
 
     /// The entry trampoline's code (`JITTier.Trampoline`) and its call-frame rule changes.
     static func trampoline() -> (code: [UInt8], changes: [(offset: Int, rule: CallFrameInfo.Rule)])
@@ -45,8 +45,9 @@ protocol ModuleMacroAssembler: MacroAssembler where Label == Assembler.Label {
     /// The bound offset of `label`, nil while unbound.
     func offset(of label: Label) -> Int?
     /// Resolves the label uses (`external` gives the offsets of labels bound in other
-    /// chunks, relative to this chunk's start); the first label nobody binds, if any.
-    mutating func link(baseAddress: UInt64, external: (Label) -> Int?) -> Label?
+    /// chunks, relative to this chunk's start); nil when all resolved, else what failed
+    /// (a label nobody binds, a branch that cannot reach its label).
+    mutating func link(baseAddress: UInt64, external: (Label) -> Int?) -> String?
     /// Copies the code into `destination`; its size.
     func copyBytes(to destination: UnsafeMutableRawBufferPointer) -> Int
 

@@ -6,7 +6,7 @@ import WasmRuntime
 public enum JITISA: String, Sendable {
     case x64 = "x86-64"
 
-    func registration(for code: JITCode) -> CodeRegistration {
+    func registration(for code: JITCode) -> CodeRegistration? {
         switch self {
         case .x64: X64Backend.registration(for: code)
         }

@@ -149,21 +149,21 @@ extension JITTier {
                 for (stub, label) in chunks[c].masm.moduleStubLabels() { resolved[c][label.id] = stubOffsets[stub]! - start }
             }
         }
-        var unbound: Int32?
+        var failure: String?
         let buffer = try CodeBuffer(byteCount: layout.size) { base, destination in
-            for c in 0 ..< n where unbound == nil {
+            for c in 0 ..< n where failure == nil {
                 let start = layout.starts[c]
                 let external = n > 1 ? resolved[c] : [:]
-                unbound = chunks[c].masm.link(baseAddress: base + UInt64(start)) { external[$0.id] }?.id
+                failure = chunks[c].masm.link(baseAddress: base + UInt64(start)) { external[$0.id] }
                 _ = chunks[c].masm.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: destination[start...]))
                 let padding = layout.padding(after: c)
                 B.fillPadding(UnsafeMutableRawBufferPointer(rebasing: destination[padding]))
             }
             return layout.size
         }
-        if let unbound {
+        if let failure {
             // A compiler bug, caught before any of this code can run: the module is refused.
-            throw WasmError(.uninstantiable, "internal JIT error: code label \(unbound) is used but never bound")
+            throw WasmError(.uninstantiable, "internal JIT error: \(failure)")
         }
         var entries: [(UnsafeRawPointer, Int)] = []
         entries.reserveCapacity(compiled.count)

@@ -15,7 +15,7 @@ enum X64Backend: JITBackend {
         padding.initializeMemory(as: UInt8.self, repeating: 0xCC)
     }
 
-    static func registration(for code: JITCode) -> CodeRegistration { X64Frames.registration(for: code) }
+    static func registration(for code: JITCode) -> CodeRegistration? { X64Frames.registration(for: code) }
 
     static func trampoline() -> (code: [UInt8], changes: [(offset: Int, rule: CallFrameInfo.Rule)]) {
         var a = X64Assembler()

@@ -30,8 +30,8 @@ extension X64MacroAssembler: ModuleMacroAssembler {
 
     func offset(of label: Label) -> Int? { a.offset(of: label) }
 
-    mutating func link(baseAddress: UInt64, external: (Label) -> Int?) -> Label? {
-        a.link(baseAddress: baseAddress, external: external)
+    mutating func link(baseAddress: UInt64, external: (Label) -> Int?) -> String? {
+        a.link(baseAddress: baseAddress, external: external).map { "code label \($0.id) is used but never bound" }
     }
 
     func copyBytes(to destination: UnsafeMutableRawBufferPointer) -> Int { a.copyBytes(to: destination) }
