@@ -56,7 +56,7 @@ let package = Package(
                 // GDB's JIT interface looks for a variable of this C name (DebuggerRegistration).
                 linkerSettings: [.unsafeFlags(["-Xlinker", "--defsym=__jit_debug_descriptor=$s11WasmRuntime18jitDebugDescriptors6UInt32V_ADS2utvp"])]),
         .target(name: "Interpreter", dependencies: ["WasmRuntime"], exclude: ["Instructions.iops"], swiftSettings: dispatch),
-        .target(name: "JIT", dependencies: ["Platform", "WasmRuntime", "Interpreter", "Assembler"], swiftSettings: hot),
+        .target(name: "JIT", dependencies: ["Platform", "WasmRuntime", "Interpreter", "Assembler", "Emulation"], swiftSettings: hot),
         // Debian: libcapstone-dev (tools/test installs it when missing). Headers only at build
         // time (no pkgConfig: it would add -lcapstone); Disassembly dlopens the library.
         .systemLibrary(name: "CCapstone", providers: [.apt(["libcapstone-dev"])]),

@@ -66,6 +66,9 @@ public final class ARM64Machine {
         case stopped
     }
 
+    /// Whether unicorn can be loaded on this host.
+    public static var isAvailable: Bool { (try? UnicornLibrary.shared.get()) != nil }
+
     /// The emulator's page size: regions are mapped in multiples of it.
     public static let pageSize = 4096
     /// Host-call entries of the bridge page (the page's last word is the return sentinel).

@@ -25,9 +25,9 @@ protocol JITBackend: SendableMetatype {
     /// The entry trampoline's code (`JITTier.Trampoline`) and its call-frame rule changes.
     static func trampoline() -> (code: [UInt8], changes: [(offset: Int, rule: CallFrameInfo.Rule)])
 
-    /// The entry trampoline at `base` as debuggers and unwinders see it.
+    /// The entry trampoline at `base` as debuggers and unwinders see it (nil: none).
     static func trampolineRegistration(base: UnsafeRawPointer, size: Int,
-                                       changes: [(offset: Int, rule: CallFrameInfo.Rule)]) -> CodeRegistration
+                                       changes: [(offset: Int, rule: CallFrameInfo.Rule)]) -> CodeRegistration?
 
     /// The PCs of a trap's frames, innermost first, from the trapping function's `pc` and
     /// body stack pointer `sp` up to the entry at `entrySP` (see the backend's frame layout).
@@ -37,11 +37,13 @@ protocol JITBackend: SendableMetatype {
 /// What the module linker needs of a chunk's macro assembler beyond the operations the
 /// compiler emits: its labels and code, its tables, and the module stubs it uses or emits.
 protocol ModuleMacroAssembler: MacroAssembler where Label == Assembler.Label {
-    /// The module stubs this code uses (or, in the chunk that emits them, provides), with
-    /// this assembler's labels for them.
-    func moduleStubLabels() -> [(stub: ModuleStub, label: Label)]
-    /// Makes `emitTrapStubs` emit `stubs` too (used by code of other chunks).
-    mutating func requireModuleStubs(_ stubs: [ModuleStub])
+    /// The labels of the module stubs this code uses (or, in the chunk that emits them,
+    /// provides); nil or absent: not used.
+    var moduleTrapLabels: TrapLabelTable { get set }
+    var modulePendingLabel: Label? { get set }
+    var unwindLabel: Label? { get set }
+    var tailCallOtherLabel: Label? { get set }
+    var pollServiceLabel: Label? { get set }
     /// The bound offset of `label`, nil while unbound.
     func offset(of label: Label) -> Int?
     /// Resolves the label uses (`external` gives the offsets of labels bound in other
@@ -59,6 +61,37 @@ protocol ModuleMacroAssembler: MacroAssembler where Label == Assembler.Label {
     var notes: [JITListing.Note] { get }
     var isolation: [JITListing.IsolationSite] { get }
     var moduleMarks: [JITListing.Event] { get }
+}
+
+// A module compiled in chunks has one macro assembler per chunk; only the last one emits
+// the module stubs, so it must emit every stub any chunk used, and the other chunks'
+// uses of them are resolved when the chunks are linked (`ModuleCodeLayout`).
+extension ModuleMacroAssembler {
+    /// The module stubs this code uses (or, in the chunk that emits them, provides), with
+    /// this assembler's labels for them.
+    func moduleStubLabels() -> [(stub: ModuleStub, label: Label)] {
+        var list: [(stub: ModuleStub, label: Label)] = []
+        var traps = moduleTrapLabels  // a copy: `sortedReasons` sorts in place
+        for reason in traps.sortedReasons() { list.append((.trap(reason), traps[reason]!)) }
+        if let label = modulePendingLabel { list.append((.helperTrap, label)) }
+        if let label = unwindLabel { list.append((.unwind, label)) }
+        if let label = tailCallOtherLabel { list.append((.tailCallOther, label)) }
+        if let label = pollServiceLabel { list.append((.pollService, label)) }
+        return list
+    }
+
+    /// Makes `emitTrapStubs` emit `stubs` too (used by code of other chunks).
+    mutating func requireModuleStubs(_ stubs: [ModuleStub]) {
+        for stub in stubs {
+            switch stub {
+            case .trap(let reason): if moduleTrapLabels[reason] == nil { moduleTrapLabels[reason] = newLabel() }
+            case .helperTrap: if modulePendingLabel == nil { modulePendingLabel = newLabel() }
+            case .unwind: if unwindLabel == nil { unwindLabel = newLabel() }
+            case .tailCallOther: if tailCallOtherLabel == nil { tailCallOtherLabel = newLabel() }
+            case .pollService: if pollServiceLabel == nil { pollServiceLabel = newLabel() }
+            }
+        }
+    }
 }
 
 /// A module-level stub that function code calls or jumps to (emitted once, after every

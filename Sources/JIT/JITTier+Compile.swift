@@ -22,7 +22,10 @@ extension JITTier {
         switch instructionSet {
         case .x64:
             return try compileModule(X64Backend.self, module, validator: validator, bounds: bounds, recordListing: recordListing,
-                              countsFuel: countsFuel, parallelism: parallelism)
+                                     countsFuel: countsFuel, parallelism: parallelism)
+        case .arm64:
+            return try compileModule(ARM64Backend.self, module, validator: validator, bounds: bounds,
+                                     recordListing: recordListing, countsFuel: countsFuel, parallelism: parallelism)
         }
     }
 
@@ -30,8 +33,11 @@ extension JITTier {
                                               bounds: BoundsStrategy, recordListing: Bool, countsFuel: Bool,
                                               parallelism: JITParallelism?) throws -> JITCode {
         typealias Compiler = SinglePassCompiler<B.Masm>
-        guard Self.isSupported else { throw WasmError(.uninstantiable, "the jit tier needs an x86-64 host") }
-        if bounds.usesFaultHandling && TrapGuard.shared == nil {
+        guard canRun else {
+            throw WasmError(.uninstantiable, instructionSet == .x64 ? "the jit tier needs an x86-64 host"
+                                                                    : "the jit-arm64 tier needs the unicorn emulator (libunicorn-dev)")
+        }
+        if bounds.usesFaultHandling && TrapGuard.shared == nil {  // its guard regions (both ISAs)
             throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
         }
         let ranges = (parallelism ?? JITParallelism.current).chunks(of: module)
@@ -71,7 +77,10 @@ extension JITTier {
             }
         }
         let code = try link(B.self, chunks, ranges: ranges, module: module, validator: validator, recordListing: recordListing)
-        if bounds.usesFaultHandling { try code.registerWithTrapGuard() } else { code.registerForPreemption() }
+        // Faults of emulated code are the emulator's to turn into traps (ARM64Emulation).
+        if instructionSet == .x64 {
+            if bounds.usesFaultHandling { try code.registerWithTrapGuard() } else { code.registerForPreemption() }
+        }
         return code
     }
 

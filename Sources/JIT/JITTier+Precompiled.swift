@@ -77,7 +77,7 @@ extension JITTier: PrecompilingTier {
     /// The code back from `serialize`, in fresh executable pages.
     public func deserialize(_ bytes: [UInt8], module: Module, validator: ModuleValidator,
                             configuration: EngineConfiguration) throws -> any CompiledCode {
-        guard Self.isSupported else { throw WasmError(.uninstantiable, "the jit tier needs an x86-64 host") }
+        guard canRun else { throw WasmError(.uninstantiable, "the \(name) tier cannot run on this host") }
         if configuration.bounds.usesFaultHandling && TrapGuard.shared == nil {
             throw WasmError(.uninstantiable, "bounds strategy \(configuration.bounds.rawValue) needs the trap guard")
         }
@@ -157,7 +157,9 @@ extension JITTier: PrecompilingTier {
                            statistics: statistics, module: module, compiled: compiled,
                            moduleStubsOffset: moduleStubsOffset, faultResumeOffset: faultResumeOffset, listing: nil,
                            chunkEnds: chunkEnds)
-        if configuration.bounds.usesFaultHandling { try code.registerWithTrapGuard() } else { code.registerForPreemption() }
+        if instructionSet == .x64 {
+            if configuration.bounds.usesFaultHandling { try code.registerWithTrapGuard() } else { code.registerForPreemption() }
+        }
         return code
     }
 }

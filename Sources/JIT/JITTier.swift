@@ -7,37 +7,52 @@ import WasmDecoder
 import WasmRuntime
 import WasmValidator
 
-/// The template JIT tier ("jit", x86-64): compiles each function in the validator's pass
-/// with `SinglePassCompiler`; functions it cannot compile run in the interpreter behind
-/// native shims, so a module may run mixed. See Docs/JIT.md.
+/// The template JIT tier: compiles each function in the validator's pass with
+/// `SinglePassCompiler`; functions it cannot compile run in the interpreter behind native
+/// shims, so a module may run mixed. See Docs/JIT.md. One instance per instruction set:
+/// `shared` ("jit", x86-64, run natively) and `arm64` ("jit-arm64", run under emulation,
+/// `ARM64Emulation`).
 public final class JITTier: ExecutionTier, @unchecked Sendable {
-    /// The name configurations select the JIT by.
-    public let name = "jit"
-    /// The JIT's id in `ExecutionTiers` (-1 until registered).
+    /// The name configurations select the tier by.
+    public let name: String
+    /// The tier's id in `ExecutionTiers` (-1 until registered).
     public private(set) var id: Int = -1
     /// The instruction set it compiles for.
-    public let instructionSet = JITISA.x64
+    public let instructionSet: JITISA
     typealias Trampoline = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer?,
                                            UnsafeMutableRawPointer, UnsafeRawPointer) -> UInt
-    private let trampolineBuffer: CodeBuffer
+    /// The entry trampoline's code (run natively through `trampoline`, or emulated).
+    let trampolineBuffer: CodeBuffer
     private let trampoline: Trampoline
     private let totals = Mutex(JITStatistics())
+    /// The emulator's machines and helper bridge (the arm64 tier).
+    let emulation: ARM64Emulation?
 
     /// The trampoline as debuggers and unwinders see it (for as long as the process runs).
-    private let trampolineRegistration: CodeRegistration
+    private let trampolineRegistration: CodeRegistration?
 
-    private init() {
+    private init(_ instructionSet: JITISA, name: String) {
+        self.instructionSet = instructionSet
+        self.name = name
         let (bytes, unwind) = instructionSet.trampoline()
         // Failing to map one page at startup leaves no tier to run anything with.
         trampolineBuffer = try! CodeBuffer(byteCount: bytes.count) { _ in bytes }
         trampoline = unsafeBitCast(trampolineBuffer.base, to: Trampoline.self)
         trampolineRegistration = instructionSet.trampolineRegistration(base: UnsafeRawPointer(trampolineBuffer.base),
                                                                        size: bytes.count, changes: unwind)
+        emulation = instructionSet == .arm64 ? ARM64Emulation() : nil
     }
 
-    /// The registered JIT (registers it on first use).
+    /// The x86-64 JIT, "jit" (registers it on first use).
     public static let shared: JITTier = {
-        let tier = JITTier()
+        let tier = JITTier(.x64, name: "jit")
+        tier.id = ExecutionTiers.register(tier)
+        return tier
+    }()
+
+    /// The AArch64 JIT under emulation, "jit-arm64" (registers it on first use).
+    public static let arm64: JITTier = {
+        let tier = JITTier(.arm64, name: "jit-arm64")
         tier.id = ExecutionTiers.register(tier)
         return tier
     }()
@@ -45,7 +60,10 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     /// Makes the "jit" tier available to `StoreConfiguration.tier`. Idempotent.
     public static func register() { _ = shared }
 
-    /// Whether this machine can run the tier's code.
+    /// Makes the "jit-arm64" tier available to `StoreConfiguration.tier`. Idempotent.
+    public static func registerARM64() { _ = arm64 }
+
+    /// Whether this machine can run the x86-64 tier's code.
     public static var isSupported: Bool {
         #if arch(x86_64)
         true
@@ -53,6 +71,12 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         false
         #endif
     }
+
+    /// Whether this machine can run the arm64 tier's code (the emulator loads).
+    public static var isARM64Supported: Bool { ARM64Emulation.isAvailable }
+
+    /// Whether this tier's code can run here.
+    var canRun: Bool { instructionSet == .x64 ? Self.isSupported : Self.isARM64Supported }
 
     /// Functions compiled and left to the interpreter by all `compile` calls so far.
     public var statistics: JITStatistics { totals.withLock { $0 } }
@@ -77,7 +101,18 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
         let savedPending = stack.pendingTrap
         stack.pendingTrap = nil
         let result: UInt
-        if store.configuration.bounds.usesFaultHandling, let trapGuard = TrapGuard.shared {
+        if let emulation {
+            do {
+                result = try withUnsafeMutablePointer(to: &context) { vm throws(Trap) in
+                    try emulation.run(vm, instance: UnsafeMutableRawPointer(function.pointee.context), fp: arguments,
+                                      code: code, trampoline: UnsafeRawPointer(trampolineBuffer.base))
+                }
+            } catch {
+                stack.slotTop = savedTop
+                stack.pendingTrap = savedPending
+                throw error
+            }
+        } else if store.configuration.bounds.usesFaultHandling, let trapGuard = TrapGuard.shared {
             // Faults at the recorded access sites become traps; TrapGuard's activation
             // unwinds to its own trampoline, abandoning ours and the compiled frames.
             var entry = GuardedEntry(trampoline: trampoline, context: nil,
@@ -162,6 +197,8 @@ public struct JITStatistics: Sendable {
 /// Immutable after compilation (the pointers lead into the code buffer it owns), hence
 /// shareable between threads.
 public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
+    /// The instruction set of the machine code.
+    let instructionSet: JITISA
     let buffer: CodeBuffer
     let entries: [(UnsafeRawPointer, Int)]
     let interpreted: any CompiledCode
@@ -187,6 +224,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     init(instructionSet: JITISA, buffer: CodeBuffer, entries: [(UnsafeRawPointer, Int)], interpreted: any CompiledCode, trapTable: TrapTable,
          handlers: HandlerTable, statistics: JITStatistics, module: Module, compiled: [Bool], moduleStubsOffset: Int,
          faultResumeOffset: Int, listing: JITListing?, chunkEnds: [Int] = []) {
+        self.instructionSet = instructionSet
         self.chunkEnds = chunkEnds
         self.buffer = buffer
         self.entries = entries

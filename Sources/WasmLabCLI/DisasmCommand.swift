@@ -22,8 +22,8 @@ struct DisasmCommand: ParsableCommand {
         try reportingErrors {
             let (module, code, functions) = try listing.compile()
             let printer = try JITListingPrinter(module: module, code: code,
-                                                disassembler: try Disassembler(architecture: .host, attSyntax: att))
-            print("bounds \(listing.bounds.rawValue), \(DisassemblyArchitecture.host.rawValue)")
+                                                disassembler: try Disassembler(architecture: listing.architecture, attSyntax: att))
+            print("bounds \(listing.bounds.rawValue), \(listing.architecture.rawValue)")
             for index in functions { print("\n" + printer.function(index)) }
             if listing.function == nil { print("\n" + printer.moduleStubs()) }
         }

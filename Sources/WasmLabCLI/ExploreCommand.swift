@@ -25,7 +25,7 @@ struct ExploreCommand: ParsableCommand {
         try reportingErrors {
             let (module, code, functions) = try listing.compile()
             let printer = try JITListingPrinter(module: module, code: code,
-                                                disassembler: try Disassembler(architecture: .host, attSyntax: false))
+                                                disassembler: try Disassembler(architecture: listing.architecture, attSyntax: false))
             let page = JITListingPage(
                 title: "\(listing.file): machine code",
                 subtitle: "wasmlab \(VersionText.release), JIT for \(DisassemblyArchitecture.host.rawValue), "

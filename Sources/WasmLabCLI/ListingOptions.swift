@@ -1,4 +1,5 @@
 import ArgumentParser
+import Disassembly
 import JIT
 import SpecRunner
 import Tiers
@@ -21,13 +22,22 @@ struct ListingOptions: ParsableArguments {
     @Option(help: "Feature set (wasm-2.0 or wasm-3.0).")
     var features: FeatureSetOption = .wasm3
 
+    @Option(help: "Instruction set to compile for: x86-64 (this host's) or arm64 (run under emulation).")
+    var isa: JITISA = .x64
+
+    /// The JIT of `isa`.
+    var tier: JITTier { isa == .x64 ? JITTier.shared : JITTier.arm64 }
+
+    /// The disassembler's name for `isa`.
+    var architecture: DisassemblyArchitecture { isa == .x64 ? .x86_64 : .aarch64 }
+
     @Argument(help: "The module file (.wasm or .wat).")
     var file: String
 
     /// The module compiled with its listing, and the indices of the functions to show.
     func compile() throws -> (module: Module, code: JITCode, functions: [Int]) {
         BuiltinTiers.register()
-        guard BuiltinTiers.names.contains("jit") else { throw CLIError("the JIT tier is not available on this machine") }
+        guard BuiltinTiers.names.contains(tier.name) else { throw CLIError("the \(tier.name) tier is not available on this machine") }
         if bounds.isUnsafe && !allowUnsafe {
             throw CLIError("--bounds \(bounds.rawValue) gives no isolation; add --allow-unsafe to use it anyway")
         }
@@ -36,7 +46,7 @@ struct ListingOptions: ParsableArguments {
         }
         let module = try decodeModule(try ModuleFile.read(file, features: features.features), features: features.features)
         let validator = try ModuleValidator(module: module, features: features.features)
-        let code = try JITTier.shared.compileModule(module, validator: validator, bounds: bounds, recordListing: true)
+        let code = try tier.compileModule(module, validator: validator, bounds: bounds, recordListing: true)
         let imported = module.importedFunctionTypes.count
         let defined = Array(imported ..< imported + module.functions.count)
         guard let function else { return (module, code, defined) }
@@ -54,3 +64,5 @@ struct ListingOptions: ParsableArguments {
         return (module, code, [Int(index)])
     }
 }
+
+extension JITISA: ExpressibleByArgument {}

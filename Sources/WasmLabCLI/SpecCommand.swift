@@ -76,11 +76,11 @@ struct SpecCommand: ParsableCommand {
                 }
             }
             print("tier \(engine.tier), bounds \(engine.bounds.rawValue), \(files.count) files")
-            if engine.tier == JITTier.shared.name {
-                let stats = JITTier.shared.statistics
-                print("jit: \(stats.compiledFunctions) functions compiled, \(stats.interpretedFunctions) left to the interpreter")
+            if let jit = [JITTier.shared, JITTier.arm64].first(where: { $0.name == engine.tier }) {
+                let stats = jit.statistics
+                print("\(jit.name): \(stats.compiledFunctions) functions compiled, \(stats.interpretedFunctions) left to the interpreter")
                 if stats.parallelModules > 0 {
-                    print("jit: \(stats.parallelModules) modules compiled in parallel (up to \(stats.workers) threads)")
+                    print("\(jit.name): \(stats.parallelModules) modules compiled in parallel (up to \(stats.workers) threads)")
                 }
                 for (reason, count) in stats.unsupported.sorted(by: { $0.value > $1.value }) {
                     print("  \(count) x \(reason)")

@@ -182,6 +182,19 @@ extension TrapGuard {
         }
     }
 
+    /// Whether `address` lies in a registered guard region (emulated code's faults are
+    /// checked against them outside any signal handler).
+    public func guardRegionContains(_ address: UInt) -> Bool {
+        locked { s in
+            var i = 0
+            while i < s.pointee.regionHigh {
+                if s.pointee.regions[i].start <= address && address < s.pointee.regions[i].end { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+
     /// Forgets a memory region (before it is unmapped).
     public func unregister(_ handle: RegionHandle) {
         locked { s in

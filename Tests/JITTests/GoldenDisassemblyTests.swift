@@ -19,30 +19,42 @@ import WasmValidator
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
     /// The listing of every function of `wat` and the module stubs, as the CLI prints it.
-    static func listing(_ wat: String, bounds: BoundsStrategy) throws -> String {
+    static func listing(_ wat: String, bounds: BoundsStrategy, tier: JITTier = .shared) throws -> String {
         let module = try decodeModule(try WAT.encode(wat), features: .wasm3)
         JITTier.register()
-        let code = try JITTier.shared.compileModule(module, validator: ModuleValidator(module: module, features: .wasm3),
-                                                    bounds: bounds, recordListing: true)
-        let printer = try JITListingPrinter(module: module, code: code, disassembler: try Disassembler(architecture: .x86_64))
-        var parts = ["bounds \(bounds.rawValue), x86_64"]
+        JITTier.registerARM64()
+        let code = try tier.compileModule(module, validator: ModuleValidator(module: module, features: .wasm3),
+                                          bounds: bounds, recordListing: true)
+        let architecture: DisassemblyArchitecture = tier.instructionSet == .x64 ? .x86_64 : .aarch64
+        let printer = try JITListingPrinter(module: module, code: code, disassembler: try Disassembler(architecture: architecture))
+        var parts = ["bounds \(bounds.rawValue), \(architecture.rawValue)"]
         for i in module.functions.indices { parts.append(printer.function(code.importCount + i)) }
         parts.append(printer.moduleStubs())
         return parts.joined(separator: "\n\n") + "\n"
     }
 
-    @Test(arguments: kernels, strategies)
-    func listingMatchesTheGoldenFile(kernel: String, bounds: BoundsStrategy) throws {
-        let wat = try String(contentsOf: Self.directory.appendingPathComponent("\(kernel).wat"), encoding: .utf8)
-        let actual = try Self.listing(wat, bounds: bounds)
-        let golden = Self.directory.appendingPathComponent(JITTier.shared.isa)
-            .appendingPathComponent("\(kernel).\(bounds.rawValue).txt")
+    /// Compares the listing of `kernel` under `bounds` for `tier` with its golden file.
+    static func compare(kernel: String, bounds: BoundsStrategy, tier: JITTier) throws {
+        let wat = try String(contentsOf: directory.appendingPathComponent("\(kernel).wat"), encoding: .utf8)
+        let actual = try listing(wat, bounds: bounds, tier: tier)
+        let golden = directory.appendingPathComponent(tier.isa).appendingPathComponent("\(kernel).\(bounds.rawValue).txt")
         if ProcessInfo.processInfo.environment["WASMLAB_BLESS"] == "1" {
+            try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
             try actual.write(to: golden, atomically: true, encoding: .utf8)
             return
         }
         let expected = try String(contentsOf: golden, encoding: .utf8)
-        #expect(actual == expected, "\(kernel) under \(bounds.rawValue) differs from \(golden.lastPathComponent); bless with WASMLAB_BLESS=1 if intended")
+        #expect(actual == expected, "\(kernel) under \(bounds.rawValue) differs from \(tier.isa)/\(golden.lastPathComponent); bless with WASMLAB_BLESS=1 if intended")
+    }
+
+    @Test(arguments: kernels, strategies)
+    func listingMatchesTheGoldenFile(kernel: String, bounds: BoundsStrategy) throws {
+        try Self.compare(kernel: kernel, bounds: bounds, tier: .shared)
+    }
+
+    @Test(.enabled(if: JITTier.isARM64Supported), arguments: kernels, strategies)
+    func arm64ListingMatchesTheGoldenFile(kernel: String, bounds: BoundsStrategy) throws {
+        try Self.compare(kernel: kernel, bounds: bounds, tier: .arm64)
     }
 
     @Test func listingIsDeterministic() throws {

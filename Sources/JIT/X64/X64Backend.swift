@@ -25,7 +25,7 @@ enum X64Backend: JITBackend {
     }
 
     static func trampolineRegistration(base: UnsafeRawPointer, size: Int,
-                                       changes: [(offset: Int, rule: CallFrameInfo.Rule)]) -> CodeRegistration {
+                                       changes: [(offset: Int, rule: CallFrameInfo.Rule)]) -> CodeRegistration? {
         X64Frames.trampolineRegistration(base: base, size: size, changes: changes)
     }
 

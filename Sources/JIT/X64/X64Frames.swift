@@ -38,26 +38,9 @@ enum X64Frames {
     /// Where a frame keeps its return address, from the body's rsp.
     static let returnAddressOffset = UInt(X64ABI.frameBytes)
 
-    /// The PCs of the frames of a trap, innermost first: `pc` in the function whose body
-    /// rsp is `sp`, then each caller's return address, up to the entry at `entrySP`.
-    /// Reads only stack words in `[sp, entrySP)`; runs of one PC (recursion) are counted,
-    /// and frames past `capacity` runs are only counted (`omitted`).
-    static func walk(pc: UInt, sp: UInt, entrySP: UInt, capacity: Int = 256) -> (frames: [(pc: UInt, count: Int)], omitted: Int) {
-        var frames: [(pc: UInt, count: Int)] = []
-        var omitted = 0
-        var pc = pc, sp = sp
-        while sp != 0 && sp & 7 == 0 && sp &+ frameBytes <= entrySP {
-            if let last = frames.last, last.pc == pc {
-                frames[frames.count - 1].count += 1
-            } else if frames.count < capacity {
-                frames.append((pc, 1))
-            } else {
-                omitted += 1
-            }
-            pc = UnsafePointer<UInt>(bitPattern: sp + returnAddressOffset)!.pointee
-            sp += frameBytes
-        }
-        return (frames, omitted)
+    /// The PCs of the frames of a trap (`NativeFrames.walk` over this layout).
+    static func walk(pc: UInt, sp: UInt, entrySP: UInt) -> (frames: [(pc: UInt, count: Int)], omitted: Int) {
+        NativeFrames.walk(pc: pc, sp: sp, entrySP: entrySP, frameBytes: frameBytes, returnAddressOffset: returnAddressOffset)
     }
 
     /// `entry(context rdi, instance rsi, fp rdx, code rcx) -> trap code (0 = returned)`.
