@@ -12,6 +12,7 @@ import WasmRuntime
 @Suite(.enabled(if: arm64EmulatorAvailable))
 struct ARM64MacroAssemblerTests {
     typealias Masm = ARM64MacroAssembler
+    func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
     /// Harness registers, left alone by macro operations: the input and result cursors,
     /// a scratch register for harness code, and the number of the running case.
     static let inputs = ARM64Register.x24, results = ARM64Register.x25
@@ -439,5 +440,3 @@ struct ARM64MacroAssemblerTests {
 
 /// Whether unicorn can be loaded (the tests are skipped without it).
 let arm64EmulatorAvailable = (try? ARM64Machine()) != nil
-
-func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
