@@ -1,0 +1,108 @@
+import Assembler
+import WasmRuntime
+
+// Linear-memory accesses (memory 0, 32-bit addresses), per `MemoryAddressing`, with the
+// safety arguments of X64MacroAssembler+Memory.swift. A64 has no base + index + offset
+// address, so a nonzero offset is added into scratch first; the access itself is always
+// one instruction, the one `accessSite()` records.
+extension ARM64MacroAssembler {
+    /// The address of an access of `size` bytes at `address + offset` (uses x16, x17).
+    ///
+    /// - `.explicitCheck`: `x16 = address + offset + size` (no wrap: `address < 2^32`,
+    ///   `offset < 2^32`), compared with `byteCount`; the access is then at
+    ///   `[memoryBase + x16, #-size]`, or `[memoryBase, address]` for offset 0.
+    /// - `.guardRegion`, `.none`: `[memoryBase, address + offset]`, no compare.
+    /// - `.mask32`: `[memoryBase, (address + offset) mod 2^32]` (a w register add).
+    mutating func checkedAddress(_ address: GPR, offset: UInt64, size: Int) -> ARM64Address {
+        let base = ARM64Regs.memoryBase, s = ARM64Regs.scratch
+        switch addressing {
+        case .explicitCheck: break
+        case .guardRegion, .none:
+            guard offset != 0 else { return .indexed(base, address) }
+            a.add(s, address, imm: Int64(offset), scratch: s)
+            return .indexed(base, s)
+        case .mask32:
+            // `address` is zero-extended already: only a sum needs the 32-bit wrap.
+            guard offset != 0 else { return .indexed(base, address) }
+            let start = a.offset
+            a.add(s, address, imm: Int64(offset), .b32, scratch: s)
+            isolating(from: start, .addressMask)
+            return .indexed(base, s)
+        }
+        let start = a.offset
+        a.add(s, address, imm: Int64(offset) + Int64(size), scratch: s)
+        a.load(ARM64Regs.scratch2, .offset(ARM64Regs.memoryView, Int(RuntimeLayout.viewByteCount)))
+        a.cmp(s, ARM64Regs.scratch2)
+        trapIf(.hi, .outOfBoundsMemoryAccess)
+        isolating(from: start, .boundsCheck)
+        guard offset != 0 else { return .indexed(base, address) }
+        a.add(s, base, s)
+        return .unscaled(s, -size)
+    }
+
+    /// Marks every instruction emitted since `start` (see `isolating`).
+    private mutating func isolating(from start: Int, _ kind: JITListing.IsolationSite.Kind) {
+        guard recordsListing else { return }
+        for o in stride(from: start, to: a.offset, by: 4) {
+            isolation.append(JITListing.IsolationSite(codeOffset: o, kind: kind))
+        }
+    }
+
+    mutating func load(_ access: MemoryAccess, dst: GPR, address: GPR, offset: UInt64) {
+        let m = checkedAddress(address, offset: offset, size: access.bytes)
+        let kind: ARM64Load = switch (access.bytes, access.signed) {
+        case (1, false): .ldrb
+        case (1, true): access.to64 ? .ldrsbX : .ldrsbW
+        case (2, false): .ldrh
+        case (2, true): access.to64 ? .ldrshX : .ldrshW
+        case (4, true) where access.to64: .ldrsw
+        case (4, _): .ldrW
+        default: .ldrX
+        }
+        accessSite()
+        a.load(dst, m, kind)
+    }
+
+    mutating func loadFloat(_ access: MemoryAccess, dst: FPR, address: GPR, offset: UInt64) {
+        let m = checkedAddress(address, offset: offset, size: access.bytes)
+        accessSite()
+        a.load(dst, m, access.bytes == 8 ? .d : .s)
+    }
+
+    mutating func store(_ access: MemoryAccess, address: GPR, offset: UInt64, value: MacroOperand<GPR>) {
+        // Immediates and slots go to scratch3 first: the address uses x16 and x17.
+        let w: ARM64Width = access.bytes == 8 ? .b64 : .b32
+        let r = materialize(value, into: ARM64Regs.scratch3, is64: w == .b64)
+        let m = checkedAddress(address, offset: offset, size: access.bytes)
+        let kind: ARM64Store = switch access.bytes {
+        case 1: .strb
+        case 2: .strh
+        case 4: .strW
+        default: .strX
+        }
+        accessSite()
+        a.store(r, m, kind)
+    }
+
+    mutating func storeFloat(_ access: MemoryAccess, address: GPR, offset: UInt64, value: FPR) {
+        let m = checkedAddress(address, offset: offset, size: access.bytes)
+        accessSite()
+        a.store(value, m, access.bytes == 8 ? .d : .s)
+    }
+
+    /// Records the next instruction as a memory access that may fault on purpose.
+    mutating func accessSite() {
+        guard addressing != .explicitCheck else { return }
+        trapTable.addSite(offset: a.offset, reason: .outOfBoundsMemoryAccess)
+        if addressing != .none { isolating(.guardedAccess) }
+    }
+
+    mutating func memorySize(_ dst: GPR) {
+        a.load(dst, .offset(ARM64Regs.memoryView, Int(RuntimeLayout.viewByteCount)))
+        a.lsr(dst, dst, imm: 16)
+    }
+
+    mutating func reloadMemory() {
+        a.load(ARM64Regs.memoryBase, .offset(ARM64Regs.memoryView, Int(RuntimeLayout.viewBase)))
+    }
+}
