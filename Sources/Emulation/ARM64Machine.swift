@@ -170,6 +170,14 @@ public final class ARM64Machine {
         }
     }
 
+    /// Drops every translated block: code at an address may have changed since it was
+    /// translated (freed code's pages reused), which unicorn does not notice by itself.
+    public func flushTranslations() {
+        // UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0): the control number in bits 0-25, no
+        // arguments (bits 26-29), write (bit 30).
+        _ = library.control(engine, UC_CTL_TB_FLUSH.rawValue | 1 << 30)
+    }
+
     // MARK: registers
 
     /// General-purpose register `n` (0...30).

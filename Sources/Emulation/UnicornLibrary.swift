@@ -19,6 +19,8 @@ struct UnicornLibrary: @unchecked Sendable {
     typealias HookAdd = @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int>?, Int32, UnsafeRawPointer?,
                                         UnsafeMutableRawPointer?, UInt64, UInt64) -> uc_err
     typealias HookDel = @convention(c) (OpaquePointer?, Int) -> uc_err
+    /// `uc_ctl` is variadic; only controls without arguments are made through this type.
+    typealias Control = @convention(c) (OpaquePointer?, UInt32) -> uc_err
 
     let open: Open
     let close: Close
@@ -31,6 +33,7 @@ struct UnicornLibrary: @unchecked Sendable {
     let emuStop: EmuStop
     let hookAdd: HookAdd
     let hookDel: HookDel
+    let control: Control
 
     /// The loaded library, or why it could not be loaded (kept: loading is tried once).
     static let shared: Result<UnicornLibrary, EmulationError> = load()
@@ -52,13 +55,14 @@ struct UnicornLibrary: @unchecked Sendable {
               let memMapPtr = symbol("uc_mem_map_ptr", as: MemMapPtr.self),
               let memUnmap = symbol("uc_mem_unmap", as: MemUnmap.self),
               let emuStart = symbol("uc_emu_start", as: EmuStart.self), let emuStop = symbol("uc_emu_stop", as: EmuStop.self),
-              let hookAdd = symbol("uc_hook_add", as: HookAdd.self), let hookDel = symbol("uc_hook_del", as: HookDel.self)
+              let hookAdd = symbol("uc_hook_add", as: HookAdd.self), let hookDel = symbol("uc_hook_del", as: HookDel.self),
+              let control = symbol("uc_ctl", as: Control.self)
         else {
             return .failure(EmulationError("the loaded unicorn library lacks uc_open/uc_emu_start/..."))
         }
         return .success(UnicornLibrary(open: open, close: close, strerror: strerror, regWrite: regWrite, regRead: regRead,
                                        memMapPtr: memMapPtr, memUnmap: memUnmap, emuStart: emuStart, emuStop: emuStop,
-                                       hookAdd: hookAdd, hookDel: hookDel))
+                                       hookAdd: hookAdd, hookDel: hookDel, control: control))
     }
 
     func describe(_ error: uc_err) -> String {

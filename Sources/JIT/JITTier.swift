@@ -338,6 +338,7 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     }
 
     deinit {
+        if instructionSet == .arm64 { ARM64Emulation.codeGeneration.wrappingAdd(1, ordering: .releasing) }
         registration?.remove()
         JITCodeRegistry.shared.remove(self)
         // Unregister before the code and its site table go away.

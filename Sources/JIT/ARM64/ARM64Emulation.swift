@@ -20,9 +20,15 @@ final class ARM64Emulation: @unchecked Sendable {
     static let stackBytes = 1 << 20
     static let stackMargin = 16 << 10
 
-    /// A machine, its native stack and its helper table.
-    final class Runner {
+    /// Counts frees of arm64 code: a machine that translated code before the last free
+    /// drops its translations before it runs again (the pages may hold new code now).
+    static let codeGeneration = Atomic<Int>(0)
+
+    /// A machine, its native stack and its helper table (used by one run at a time).
+    final class Runner: @unchecked Sendable {
         let machine: ARM64Machine
+        /// `codeGeneration` when the machine last dropped its translations.
+        var generation = -1
         let stack: UnsafeMutableRawPointer
         let helpers: UnsafeMutablePointer<UInt64>
 
@@ -49,7 +55,7 @@ final class ARM64Emulation: @unchecked Sendable {
 
         /// Bridge entry `entry` is the helper of that `RuntimeHelpers.Slot`: called with the
         /// argument registers (every helper takes at most six integers or pointers).
-        private static let callHelper: (ARM64Machine, Int) -> Void = { machine, entry in
+        private static func callHelper(_ machine: ARM64Machine, _ entry: Int) {
             typealias AnyHelper = @convention(c) (UInt, UInt, UInt, UInt, UInt, UInt) -> UInt
             guard let slot = RuntimeHelpers.Slot(rawValue: entry) else {
                 machine.stop()
@@ -65,12 +71,22 @@ final class ARM64Emulation: @unchecked Sendable {
     private let idle = Mutex<[Runner]>([])
 
     private func take() throws(Trap) -> Runner {
-        if let runner = idle.withLock({ $0.popLast() }) { return runner }
-        do {
-            return try Runner()
-        } catch {
-            throw Trap(.hostError, detail: "arm64 emulation: \(error)")
+        let runner: Runner
+        if let idle = idle.withLock({ $0.popLast() }) {
+            runner = idle
+        } else {
+            do {
+                runner = try Runner()
+            } catch {
+                throw Trap(.hostError, detail: "arm64 emulation: \(error)")
+            }
         }
+        let generation = Self.codeGeneration.load(ordering: .acquiring)
+        if runner.generation != generation {
+            runner.machine.flushTranslations()
+            runner.generation = generation
+        }
+        return runner
     }
 
     private func release(_ runner: Runner) {

@@ -73,6 +73,7 @@ extension ARM64MacroAssembler {
         // Immediates and slots go to scratch3 first: the address uses x16 and x17.
         let w: ARM64Width = access.bytes == 8 ? .b64 : .b32
         let r = materialize(value, into: ARM64Regs.scratch3, is64: w == .b64)
+        probeStoreEnd(address, offset: offset, size: access.bytes)
         let m = checkedAddress(address, offset: offset, size: access.bytes)
         let kind: ARM64Store = switch access.bytes {
         case 1: .strb
@@ -85,9 +86,22 @@ extension ARM64MacroAssembler {
     }
 
     mutating func storeFloat(_ access: MemoryAccess, address: GPR, offset: UInt64, value: FPR) {
+        probeStoreEnd(address, offset: offset, size: access.bytes)
         let m = checkedAddress(address, offset: offset, size: access.bytes)
         accessSite()
         a.store(value, m, access.bytes == 8 ? .d : .s)
+    }
+
+    /// A64 may perform part of a store that crosses into a guard page before it faults
+    /// (an unaligned access is not single-copy atomic), and Wasm forbids any write by a
+    /// trapping store. So under guard pages a store of more than one byte first loads its
+    /// last byte: that load faults, before anything is written, exactly when the store
+    /// would reach past the memory (its first byte then is inside or faults too).
+    private mutating func probeStoreEnd(_ address: GPR, offset: UInt64, size: Int) {
+        guard addressing == .guardRegion, size > 1 else { return }
+        a.add(ARM64Regs.scratch, address, imm: Int64(offset) + Int64(size - 1), scratch: ARM64Regs.scratch)
+        accessSite()
+        a.load(ARM64Regs.scratch2, .indexed(ARM64Regs.memoryBase, ARM64Regs.scratch), .ldrb)
     }
 
     /// Records the next instruction as a memory access that may fault on purpose.
