@@ -45,11 +45,14 @@ public final class ARM64Machine {
         public var count: Int
         /// What emulated code may do there.
         public var permissions: Permissions
+        /// Kept by `unmapAll` (host memory the client knows to outlive the mapping).
+        public var pinned: Bool
         /// The region of `count` bytes at `start`.
-        public init(start: UInt64, count: Int, permissions: Permissions) {
+        public init(start: UInt64, count: Int, permissions: Permissions, pinned: Bool = false) {
             self.start = start
             self.count = count
             self.permissions = permissions
+            self.pinned = pinned
         }
     }
 
@@ -57,10 +60,11 @@ public final class ARM64Machine {
     public enum Stop: Sendable, Equatable {
         /// The code returned to the sentinel.
         case returned
-        /// An access `resolve` refused (or that the mapped permissions forbid). unicorn 2.0
-        /// restores the CPU to the start of the translated block holding the access, so
-        /// `pc` is that block's first instruction (a straight-line run of the same
-        /// function ending at a branch), not necessarily the faulting one.
+        /// An access `resolve` refused (or that the mapped permissions forbid). `pc` is the
+        /// first instruction of the translated block holding the access (a straight-line
+        /// run of one function up to a branch), not necessarily the faulting one: unicorn
+        /// 2.0 leaves its own PC at the last block it left through an unchained exit, so
+        /// the machine keeps the block start from its block hook instead.
         case fault(pc: UInt64, address: UInt64, access: Access)
         /// A host call called `stop()`.
         case stopped
@@ -86,12 +90,13 @@ public final class ARM64Machine {
     private let library: UnicornLibrary
     private let engine: OpaquePointer
     private let bridge: UnsafeMutableRawPointer
-    private var mapped: [(start: UInt64, end: UInt64)] = []
+    private var mapped: [(start: UInt64, end: UInt64, permissions: Permissions, pinned: Bool)] = []
     private var fault: (address: UInt64, access: Access)?
     private var stopRequested = false
     private var running = false
     private var counting = false
-    private var hasCountHook = false
+    /// The start of the translated block running now (the block hook's last address).
+    private var blockStart: UInt64 = 0
 
     /// A machine with nothing but its bridge page mapped.
     ///
@@ -115,7 +120,7 @@ public final class ARM64Machine {
         self.bridge = page
         try enableFloatingPoint()
         try addHooks()
-        try map(Region(start: UInt64(UInt(bitPattern: page)), count: Self.pageSize, permissions: .readExecute))
+        try map(Region(start: UInt64(UInt(bitPattern: page)), count: Self.pageSize, permissions: .readExecute, pinned: true))
     }
 
     deinit {
@@ -144,27 +149,43 @@ public final class ARM64Machine {
         let end = region.start + UInt64(region.count)
         // The gaps between mapped regions, in address order.
         for existing in mapped.sorted(by: { $0.start < $1.start }) where existing.end > start && existing.start < end {
-            if existing.start > start { try mapRange(start, existing.start, region.permissions) }
+            if existing.start > start { try mapRange(start, existing.start, region.permissions, pinned: region.pinned) }
             start = max(start, existing.end)
         }
-        if start < end { try mapRange(start, end, region.permissions) }
+        if start < end { try mapRange(start, end, region.permissions, pinned: region.pinned) }
     }
 
-    private func mapRange(_ start: UInt64, _ end: UInt64, _ permissions: Permissions) throws(EmulationError) {
+    private func mapRange(_ start: UInt64, _ end: UInt64, _ permissions: Permissions, pinned: Bool) throws(EmulationError) {
         let status = library.memMapPtr(engine, start, Int(end - start), permissions.rawValue,
                                        UnsafeMutableRawPointer(bitPattern: UInt(start)))
         guard status == UC_ERR_OK else {
             throw EmulationError("cannot map 0x\(String(start, radix: 16))..<0x\(String(end, radix: 16)): \(library.describe(status))")
         }
-        mapped.append((start, end))
+        mapped.append((start, end, permissions, pinned))
     }
 
-    /// Unmaps every region but the bridge page (before the host may unmap or reprotect
-    /// memory the machine has mapped).
-    public func unmapAll() {
+    /// Unmaps the regions (not pinned) for which `stale` is true: a client that checks its
+    /// mappings against the host's before a run keeps the rest and saves mapping them
+    /// again (each unmapping makes unicorn flush its TLB, page by page).
+    public func unmap(where stale: (Region) -> Bool) {
+        mapped.removeAll { region in
+            guard !region.pinned,
+                  stale(Region(start: region.start, count: Int(region.end - region.start), permissions: region.permissions))
+            else { return false }
+            _ = library.memUnmap(engine, region.start, Int(region.end - region.start))
+            return true
+        }
+    }
+
+    /// Whether any region that is not pinned is mapped.
+    public var hasUnpinnedMappings: Bool { mapped.contains { !$0.pinned } }
+
+    /// Unmaps every region but the bridge page and, unless `includingPinned`, the pinned
+    /// ones (before the host may unmap or reprotect memory the machine has mapped).
+    public func unmapAll(includingPinned: Bool = false) {
         let bridgeStart = UInt64(UInt(bitPattern: bridge))
         mapped.removeAll { region in
-            guard region.start != bridgeStart else { return false }
+            guard region.start != bridgeStart && (includingPinned || !region.pinned) else { return false }
             _ = library.memUnmap(engine, region.start, Int(region.end - region.start))
             return true
         }
@@ -176,6 +197,19 @@ public final class ARM64Machine {
         // UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0): the control number in bits 0-25, no
         // arguments (bits 26-29), write (bit 30).
         _ = library.control(engine, UC_CTL_TB_FLUSH.rawValue | 1 << 30)
+    }
+
+    /// Forgets `start ..< end`: drops the translations of code there and unmaps every
+    /// region that overlaps it, pinned or not (the host freed that memory).
+    public func forget(start: UInt64, end: UInt64) {
+        // UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2): two arguments, the range.
+        _ = library.removeCache(engine, UC_CTL_TB_REMOVE_CACHE.rawValue | 2 << 26 | 1 << 30, start, end)
+        let bridgeStart = UInt64(UInt(bitPattern: bridge))
+        mapped.removeAll { region in
+            guard region.start != bridgeStart && region.start < end && start < region.end else { return false }
+            _ = library.memUnmap(engine, region.start, Int(region.end - region.start))
+            return true
+        }
     }
 
     // MARK: registers
@@ -227,19 +261,10 @@ public final class ARM64Machine {
 
     // MARK: running
 
-    /// Counts executed instructions into `instructionCount` while on. The block hook stays
-    /// once added (code translated with it keeps calling it; off, it returns at once).
+    /// Counts executed instructions into `instructionCount` while on.
     public var countsInstructions: Bool {
         get { counting }
-        set {
-            if newValue && !hasCountHook {
-                var hook = 0
-                hasCountHook = library.hookAdd(engine, &hook, Int32(UC_HOOK_BLOCK.rawValue),
-                                               unsafeBitCast(blockHook, to: UnsafeRawPointer.self),
-                                               Unmanaged.passUnretained(self).toOpaque(), 1, 0) == UC_ERR_OK
-            }
-            counting = newValue && hasCountHook
-        }
+        set { counting = newValue }
     }
 
     /// Runs from `entry` (with `lr` set to the return sentinel) until the code returns
@@ -252,7 +277,7 @@ public final class ARM64Machine {
         stopRequested = false
         lr = returnSentinel
         let status = library.emuStart(engine, entry, returnSentinel, 0, 0)
-        if let fault { return .fault(pc: pc, address: fault.address, access: fault.access) }
+        if let fault { return .fault(pc: blockStart, address: fault.address, access: fault.access) }
         if stopRequested { return .stopped }
         guard status == UC_ERR_OK else {
             throw EmulationError("emulation failed at pc 0x\(String(pc, radix: 16)): \(library.describe(status))")
@@ -289,7 +314,8 @@ public final class ARM64Machine {
         if !stopRequested { pc = returnAddress }
     }
 
-    fileprivate func countBlock(_ size: UInt32) {
+    fileprivate func enterBlock(_ address: UInt64, _ size: UInt32) {
+        blockStart = address
         if counting { instructionCount &+= UInt64(size / 4) }
     }
 
@@ -311,6 +337,7 @@ public final class ARM64Machine {
             (protTypes, unsafeBitCast(protHook, to: UnsafeRawPointer.self), 1, 0),
             (UC_HOOK_CODE.rawValue, unsafeBitCast(codeHook, to: UnsafeRawPointer.self),
              bridgeStart, bridgeStart + UInt64(Self.pageSize) - 1),
+            (UC_HOOK_BLOCK.rawValue, unsafeBitCast(blockHook, to: UnsafeRawPointer.self), 1, 0),
         ] {
             let status = library.hookAdd(engine, &hook, Int32(type), callback, me, begin, end)
             guard status == UC_ERR_OK else { throw EmulationError("cannot add a hook: \(library.describe(status))") }
@@ -344,8 +371,8 @@ private let codeHook: @convention(c) (OpaquePointer?, UInt64, UInt32, UnsafeMuta
     Unmanaged<ARM64Machine>.fromOpaque(me).takeUnretainedValue().bridgeCall(at: address)
 }
 
-private let blockHook: @convention(c) (OpaquePointer?, UInt64, UInt32, UnsafeMutableRawPointer?) -> Void = { _, _, size, me in
+private let blockHook: @convention(c) (OpaquePointer?, UInt64, UInt32, UnsafeMutableRawPointer?) -> Void = { _, address, size, me in
     guard let me else { return }
-    Unmanaged<ARM64Machine>.fromOpaque(me).takeUnretainedValue().countBlock(size)
+    Unmanaged<ARM64Machine>.fromOpaque(me).takeUnretainedValue().enterBlock(address, size)
 }
 

@@ -21,6 +21,8 @@ struct UnicornLibrary: @unchecked Sendable {
     typealias HookDel = @convention(c) (OpaquePointer?, Int) -> uc_err
     /// `uc_ctl` is variadic; only controls without arguments are made through this type.
     typealias Control = @convention(c) (OpaquePointer?, UInt32) -> uc_err
+    /// `uc_ctl` with a range (`UC_CTL_TB_REMOVE_CACHE`).
+    typealias RemoveCache = @convention(c) (OpaquePointer?, UInt32, UInt64, UInt64) -> uc_err
 
     let open: Open
     let close: Close
@@ -34,6 +36,7 @@ struct UnicornLibrary: @unchecked Sendable {
     let hookAdd: HookAdd
     let hookDel: HookDel
     let control: Control
+    let removeCache: RemoveCache
 
     /// The loaded library, or why it could not be loaded (kept: loading is tried once).
     static let shared: Result<UnicornLibrary, EmulationError> = load()
@@ -56,13 +59,14 @@ struct UnicornLibrary: @unchecked Sendable {
               let memUnmap = symbol("uc_mem_unmap", as: MemUnmap.self),
               let emuStart = symbol("uc_emu_start", as: EmuStart.self), let emuStop = symbol("uc_emu_stop", as: EmuStop.self),
               let hookAdd = symbol("uc_hook_add", as: HookAdd.self), let hookDel = symbol("uc_hook_del", as: HookDel.self),
-              let control = symbol("uc_ctl", as: Control.self)
+              let control = symbol("uc_ctl", as: Control.self), let removeCache = symbol("uc_ctl", as: RemoveCache.self)
         else {
             return .failure(EmulationError("the loaded unicorn library lacks uc_open/uc_emu_start/..."))
         }
         return .success(UnicornLibrary(open: open, close: close, strerror: strerror, regWrite: regWrite, regRead: regRead,
                                        memMapPtr: memMapPtr, memUnmap: memUnmap, emuStart: emuStart, emuStop: emuStop,
-                                       hookAdd: hookAdd, hookDel: hookDel, control: control))
+                                       hookAdd: hookAdd, hookDel: hookDel, control: control,
+                                       removeCache: removeCache))
     }
 
     func describe(_ error: uc_err) -> String {

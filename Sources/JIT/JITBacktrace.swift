@@ -34,6 +34,13 @@ final class JITCodeRegistry: Sendable {
 
     func remove(_ code: JITCode) { _ = codes.withLock { $0.removeValue(forKey: ObjectIdentifier(code)) } }
 
+    /// The module code whose buffer contains `address`, while the caller keeps it alive.
+    func code(containing address: UInt) -> JITCode? {
+        codes.withLock { codes -> JITCode? in
+            codes.values.first { $0.start <= address && address < $0.end }?.code.takeUnretainedValue()
+        }
+    }
+
     /// The module code and defined function containing `pc` (a return address: the byte
     /// before it is the call), while the caller keeps that code alive.
     func function(containing pc: UInt) -> (code: JITCode, definedIndex: Int)? {

@@ -75,6 +75,16 @@ public final class JITTier: ExecutionTier, @unchecked Sendable {
     /// Whether this machine can run the arm64 tier's code (the emulator loads).
     public static var isARM64Supported: Bool { ARM64Emulation.isAvailable }
 
+    /// Whether runs of this tier count the instructions they execute (the arm64 tier under
+    /// emulation only; x86-64 code is counted from outside, with valgrind).
+    public var countsInstructions: Bool {
+        get { emulation?.counting.load(ordering: .relaxed) ?? false }
+        set { emulation?.counting.store(newValue, ordering: .relaxed) }
+    }
+
+    /// Instructions executed by runs while `countsInstructions` was on.
+    public var instructionsExecuted: UInt64 { emulation?.executed.load(ordering: .relaxed) ?? 0 }
+
     /// Whether this tier's code can run here.
     var canRun: Bool { instructionSet == .x64 ? Self.isSupported : Self.isARM64Supported }
 
@@ -338,7 +348,10 @@ public final class JITCode: HostsInterpretedCode, @unchecked Sendable {
     }
 
     deinit {
-        if instructionSet == .arm64 { ARM64Emulation.codeGeneration.wrappingAdd(1, ordering: .releasing) }
+        if instructionSet == .arm64 {
+            let start = UInt64(UInt(bitPattern: buffer.base))
+            ARM64Emulation.codeFreed(start: start, end: start + UInt64(buffer.codeSize))
+        }
         registration?.remove()
         JITCodeRegistry.shared.remove(self)
         // Unregister before the code and its site table go away.

@@ -56,8 +56,8 @@ struct RunCommand: ParsableCommand {
         valueName: "SIZE"))
     var maxStack: String?
 
-    @Option(help: ArgumentHelp("Profiler support: perfmap writes /tmp/perf-PID.map, so `perf report` names the JIT's functions.",
-                               valueName: "perfmap"))
+    @Option(help: ArgumentHelp("Profiler support: perfmap writes /tmp/perf-PID.map, so `perf report` names the JIT's functions; instructions (--tier jit-arm64) prints the number of emulated instructions on stderr at the end.",
+                               valueName: "perfmap|instructions"))
     var profile: ProfileOption?
 
     @Flag(name: .shortAndLong, help: "Say on stderr which tier and bounds strategy run the module.")
@@ -129,6 +129,8 @@ struct RunCommand: ParsableCommand {
 enum ProfileOption: String, ExpressibleByArgument, Equatable {
     /// `/tmp/perf-PID.map` for `perf`.
     case perfmap
+    /// The emulated AArch64 instructions executed (jit-arm64), on stderr at the end.
+    case instructions
 }
 
 /// Process exit statuses wasmlab itself uses for `run` (guest statuses pass through).

@@ -42,6 +42,15 @@ struct RunInvocation: Equatable {
         signal(SIGPIPE, SIG_IGN)
         BuiltinTiers.register()
         if profile == .perfmap { PerfMap.enable() }
+        if profile == .instructions {
+            guard tier == JITTier.arm64.name else {
+                throw usageError("--profile instructions counts emulated instructions: it needs --tier jit-arm64 (count x86-64 code with valgrind)")
+            }
+            JITTier.arm64.countsInstructions = true
+        }
+        defer {
+            if profile == .instructions { writeStandardError("arm64 instructions: \(JITTier.arm64.instructionsExecuted)\n") }
+        }
 
         // `run FILE --invoke NAME ARGS...`: options after FILE arrive among the passthrough arguments.
         var invoke = self.invoke

@@ -179,7 +179,10 @@ extension ARM64MacroAssemblerTests {
     }
 
     /// Without a compare, an access to a refused page faults; the trap table holds a site
-    /// in the faulting block (unicorn reports the block's start), the access itself.
+    /// in the faulting block (unicorn reports the block's start), the access itself. Under
+    /// guard pages a store of more than one byte first loads its last byte (the probe that
+    /// keeps a faulting store from writing part of itself), which is then the first site
+    /// and faults at the store's last byte.
     @Test(arguments: [MemoryAddressing.guardRegion, .mask32, .none])
     func uncheckedAccessesFaultAtRecordedSites(_ addressing: MemoryAddressing) throws {
         let emu = try Emulated()
@@ -204,10 +207,44 @@ extension ARM64MacroAssemblerTests {
                     Issue.record("\(what): \(outcome)")
                     continue
                 }
-                #expect(faultAddress == guardPage + 0x40, "\(what)")
+                let probed = isStore && addressing == .guardRegion && access.bytes > 1
+                #expect(faultAddress == guardPage + 0x40 + (probed ? UInt64(access.bytes - 1) : 0), "\(what)")
                 let sites = m.trapTable.sites.map { Int($0.offset) }
-                #expect(sites == [end - 4], "\(what): the access is the site")
+                if probed {
+                    #expect(sites.count == 2 && sites.last == end - 4, "\(what): the probe and the store are the sites")
+                } else {
+                    #expect(sites == [end - 4], "\(what): the access is the site")
+                }
                 #expect(sites.allSatisfy { $0 >= pc && $0 < end }, "\(what): a site in the faulting block")
+            }
+        }
+    }
+
+    /// A store that starts inside the memory and ends on the guard page faults before it
+    /// writes anything, for every width and every start that crosses (A64 may write part
+    /// of an unaligned store that faults; the probe of its last byte comes first).
+    @Test func aStoreCrossingIntoTheGuardPageWritesNothing() throws {
+        let emu = try Emulated()
+        let guardPage = Emulated.address(emu.memory) + UInt64(Emulated.memoryBytes)
+        for (name, access) in Self.storeKinds where access.bytes > 1 {
+            for inside in 1 ..< access.bytes {
+                Self.fill(emu)
+                var m = Masm(addressing: .guardRegion)
+                if access.float {
+                    m.storeFloat(access, address: .x9, offset: 0, value: ARM64FPRegister(20))
+                } else {
+                    m.store(access, address: .x9, offset: 0, value: .reg(.x10))
+                }
+                m.a.ret()
+                let target = Emulated.memoryBytes - inside
+                let outcome = try emu.run(&m, x: [9: UInt64(target), 10: ~0, 21: Emulated.address(emu.memory)])
+                guard case .fault(_, let faultAddress) = outcome else {
+                    Issue.record("\(name) at end - \(inside): \(outcome)")
+                    continue
+                }
+                #expect(faultAddress == guardPage + UInt64(access.bytes - inside - 1), "\(name) at end - \(inside)")
+                let bytes = (target ..< Emulated.memoryBytes).map { emu.memory.load(fromByteOffset: $0, as: UInt8.self) }
+                #expect(bytes == (target ..< Emulated.memoryBytes).map(Self.pattern), "\(name) at end - \(inside): nothing written")
             }
         }
     }

@@ -20,15 +20,42 @@ final class ARM64Emulation: @unchecked Sendable {
     static let stackBytes = 1 << 20
     static let stackMargin = 16 << 10
 
-    /// Counts frees of arm64 code: a machine that translated code before the last free
-    /// drops its translations before it runs again (the pages may hold new code now).
-    static let codeGeneration = Atomic<Int>(0)
+    /// The code ranges freed, numbered: a machine that translated code before a free
+    /// drops its translations of that range (and its mapping) before it runs again, since
+    /// the pages may hold new code now. Dropping all of them costs tens of milliseconds
+    /// (unicorn resets its whole translation cache), so only the freed ranges go; a machine
+    /// further behind than the log reaches drops everything.
+    private static let freed = Mutex<(count: Int, ranges: [(number: Int, start: UInt64, end: UInt64)])>((0, []))
+    private static let freedLogLength = 256
+
+    /// Records that arm64 code at `start ..< end` was freed (`JITCode.deinit`).
+    static func codeFreed(start: UInt64, end: UInt64) {
+        freed.withLock { log in
+            log.count += 1
+            log.ranges.append((log.count, start, end))
+            if log.ranges.count > freedLogLength { log.ranges.removeFirst(log.ranges.count - freedLogLength) }
+        }
+    }
+
+    /// The ranges freed after number `seen`, and the count now; nil ranges when the log
+    /// no longer reaches back that far.
+    private static func freed(after seen: Int) -> (ranges: [(start: UInt64, end: UInt64)]?, count: Int) {
+        freed.withLock { log in
+            guard seen < log.count else { return ([], log.count) }
+            guard let first = log.ranges.first, first.number <= seen + 1 else { return (nil, log.count) }
+            return (log.ranges.filter { $0.number > seen }.map { ($0.start, $0.end) }, log.count)
+        }
+    }
 
     /// A machine, its native stack and its helper table (used by one run at a time).
     final class Runner: @unchecked Sendable {
         let machine: ARM64Machine
-        /// `codeGeneration` when the machine last dropped its translations.
-        var generation = -1
+        /// The number of code frees this machine's translations account for.
+        var freesSeen = 0
+        /// The machine's instruction count already added to `executed`.
+        var counted: UInt64 = 0
+        /// The host's mappings as of this run.
+        var mappings = HostMappings()
         let stack: UnsafeMutableRawPointer
         let helpers: UnsafeMutablePointer<UInt64>
 
@@ -42,12 +69,28 @@ final class ARM64Emulation: @unchecked Sendable {
             helpers.initialize(repeating: 0, count: slots)
             for slot in RuntimeHelpers.Slot.allCases { helpers[slot.rawValue] = machine.bridgeAddress(slot.rawValue) }
             machine.hostCall = Self.callHelper
-            machine.resolve = { address, _ in HostMappings.region(containing: address) }
+            machine.resolve = { [unowned self] address, _ in resolve(address) }
         }
 
         deinit {
             munmap(stack, ARM64Emulation.stackBytes)
             helpers.deallocate()
+        }
+
+        /// What to map at `address`: the runner's own stack and arm64 code stay mapped
+        /// across runs (until code is freed: `take`); the rest as the host maps it, for
+        /// this run only.
+        private func resolve(_ address: UInt64) -> ARM64Machine.Region? {
+            let stackStart = UInt64(UInt(bitPattern: stack))
+            if stackStart <= address && address < stackTop {
+                return .init(start: stackStart, count: ARM64Emulation.stackBytes, permissions: .readWrite, pinned: true)
+            }
+            if let code = JITCodeRegistry.shared.code(containing: UInt(address)), code.instructionSet == .arm64 {
+                let page = UInt(ARM64Machine.pageSize)
+                let start = UInt(bitPattern: code.buffer.base), end = (start + UInt(code.buffer.codeSize) + page - 1) & ~(page - 1)
+                return .init(start: UInt64(start), count: Int(end - start), permissions: .readExecute, pinned: true)
+            }
+            return mappings.region(containing: address)
         }
 
         var stackTop: UInt64 { UInt64(UInt(bitPattern: stack)) + UInt64(ARM64Emulation.stackBytes) }
@@ -69,6 +112,9 @@ final class ARM64Emulation: @unchecked Sendable {
     }
 
     private let idle = Mutex<[Runner]>([])
+    /// Whether runs count their instructions, and the count so far (`JITTier.instructionsExecuted`).
+    let counting = Atomic<Bool>(false)
+    let executed = Atomic<UInt64>(0)
 
     private func take() throws(Trap) -> Runner {
         let runner: Runner
@@ -77,21 +123,35 @@ final class ARM64Emulation: @unchecked Sendable {
         } else {
             do {
                 runner = try Runner()
+                runner.freesSeen = Self.freed(after: Int.max).count
             } catch {
                 throw Trap(.hostError, detail: "arm64 emulation: \(error)")
             }
         }
-        let generation = Self.codeGeneration.load(ordering: .acquiring)
-        if runner.generation != generation {
-            runner.machine.flushTranslations()
-            runner.generation = generation
+        runner.machine.countsInstructions = counting.load(ordering: .relaxed)
+        runner.mappings.invalidate()
+        if runner.machine.hasUnpinnedMappings {
+            // What an earlier run mapped stays only where the host still maps it alike.
+            runner.machine.unmap { !runner.mappings.covers($0) }
         }
+        let (ranges, count) = Self.freed(after: runner.freesSeen)
+        if let ranges {
+            for range in ranges { runner.machine.forget(start: range.start, end: range.end) }
+        } else {
+            runner.machine.unmapAll(includingPinned: true)
+            runner.machine.flushTranslations()
+        }
+        runner.freesSeen = count
         return runner
     }
 
+    /// Returns `runner` to the pool; its mappings are checked against the host's when it
+    /// is taken again (`take`).
     private func release(_ runner: Runner) {
-        // Host memory may be unmapped or reprotected before the next run.
-        runner.machine.unmapAll()
+        if runner.machine.countsInstructions {
+            executed.wrappingAdd(runner.machine.instructionCount &- runner.counted, ordering: .relaxed)
+            runner.counted = runner.machine.instructionCount
+        }
         idle.withLock { $0.append(runner) }
     }
 
@@ -143,3 +203,4 @@ final class ARM64Emulation: @unchecked Sendable {
         return UInt(bitPattern: code.buffer.base) + UInt(code.faultResumeOffset)
     }
 }
+
