@@ -207,7 +207,7 @@ extension ARM64MacroAssemblerTests {
                     Issue.record("\(what): \(outcome)")
                     continue
                 }
-                let probed = isStore && addressing == .guardRegion && access.bytes > 1
+                let probed = isStore && addressing != .none && access.bytes > 1
                 #expect(faultAddress == guardPage + 0x40 + (probed ? UInt64(access.bytes - 1) : 0), "\(what)")
                 let sites = m.trapTable.sites.map { Int($0.offset) }
                 if probed {
@@ -223,13 +223,14 @@ extension ARM64MacroAssemblerTests {
     /// A store that starts inside the memory and ends on the guard page faults before it
     /// writes anything, for every width and every start that crosses (A64 may write part
     /// of an unaligned store that faults; the probe of its last byte comes first).
-    @Test func aStoreCrossingIntoTheGuardPageWritesNothing() throws {
+    @Test(arguments: [MemoryAddressing.guardRegion, .mask32])
+    func aStoreCrossingIntoTheGuardPageWritesNothing(_ addressing: MemoryAddressing) throws {
         let emu = try Emulated()
         let guardPage = Emulated.address(emu.memory) + UInt64(Emulated.memoryBytes)
         for (name, access) in Self.storeKinds where access.bytes > 1 {
             for inside in 1 ..< access.bytes {
                 Self.fill(emu)
-                var m = Masm(addressing: .guardRegion)
+                var m = Masm(addressing: addressing)
                 if access.float {
                     m.storeFloat(access, address: .x9, offset: 0, value: ARM64FPRegister(20))
                 } else {

@@ -94,14 +94,26 @@ extension ARM64MacroAssembler {
 
     /// A64 may perform part of a store that crosses into a guard page before it faults
     /// (an unaligned access is not single-copy atomic), and Wasm forbids any write by a
-    /// trapping store. So under guard pages a store of more than one byte first loads its
+    /// trapping store. So where stores may fault (guard pages, and the masked strategy's
+    /// reservation past the memory's size) a store of more than one byte first loads its
     /// last byte: that load faults, before anything is written, exactly when the store
     /// would reach past the memory (its first byte then is inside or faults too).
     private mutating func probeStoreEnd(_ address: GPR, offset: UInt64, size: Int) {
-        guard addressing == .guardRegion, size > 1 else { return }
-        a.add(ARM64Regs.scratch, address, imm: Int64(offset) + Int64(size - 1), scratch: ARM64Regs.scratch)
+        guard addressing == .guardRegion || addressing == .mask32, size > 1 else { return }
+        let s = ARM64Regs.scratch
+        if addressing == .mask32 {
+            // The store's own address (the 32-bit sum), then its last byte.
+            if offset == 0 {
+                a.add(s, address, imm12: size - 1)
+            } else {
+                a.add(s, address, imm: Int64(offset), .b32, scratch: s)
+                a.add(s, s, imm12: size - 1)
+            }
+        } else {
+            a.add(s, address, imm: Int64(offset) + Int64(size - 1), scratch: s)
+        }
         accessSite()
-        a.load(ARM64Regs.scratch2, .indexed(ARM64Regs.memoryBase, ARM64Regs.scratch), .ldrb)
+        a.load(ARM64Regs.scratch2, .indexed(ARM64Regs.memoryBase, s), .ldrb)
     }
 
     /// Records the next instruction as a memory access that may fault on purpose.
