@@ -1,5 +1,6 @@
 import ArgumentParser
 import SpecRunner
+import JIT
 import Tiers
 import WasmRuntime
 
@@ -27,7 +28,7 @@ enum VersionText {
         return """
             wasmlab \(release) (commit \(BuildInfo.commit))
             tiers: \(BuiltinTiers.names.joined(separator: ", "))
-            jit isa: \(jitISA)
+            jit isa: \(jitISA); jit-arm64: arm64 under emulation (\(JITTier.isARM64Supported ? "unicorn" : "needs libunicorn"))
             bounds strategies: \(safe.joined(separator: ", ")); unsafe, with --allow-unsafe: \(unsafe.joined(separator: ", "))
             features: wasm-2.0, wasm-3.0 (without GC)
             """

@@ -5,6 +5,7 @@
 
 /// Why `ARM64Assembler.link` could not resolve a label use.
 public struct ARM64LinkFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What kept the label use from being resolved.
     public enum Reason: Equatable, Sendable {
         /// Neither this code nor `external` binds the label (a compiler bug).
         case unbound
@@ -12,9 +13,12 @@ public struct ARM64LinkFailure: Error, Equatable, Sendable, CustomStringConverti
         /// the branch: a function beyond ±1 MiB for b.cond, ±32 KiB for tbz, ...).
         case outOfRange(at: Int)
     }
+    /// The label used.
     public let label: Label
+    /// Why its use was not resolved.
     public let reason: Reason
 
+    /// One line for an error message.
     public var description: String {
         switch reason {
         case .unbound: "unbound label \(label.id)"
