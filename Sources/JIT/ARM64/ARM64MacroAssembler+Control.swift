@@ -5,14 +5,6 @@ import WasmCore
 // function (`emitFunctionTrapStubs`), which `bl`s the module's stub for the reason, so
 // the link register names a PC inside the trapping function.
 extension ARM64MacroAssembler {
-    /// The current function's stub for `reason` (emitted by `emitFunctionTrapStubs`).
-    mutating func trapLabel(_ reason: TrapReason) -> Label {
-        if let l = trapLabels[reason] { return l }
-        let l = a.newLabel()
-        trapLabels[reason] = l
-        return l
-    }
-
     mutating func trap(_ reason: TrapReason) { a.b(trapLabel(reason)) }
     mutating func trapIf(_ cond: Condition, _ reason: TrapReason) { a.b(cond, trapLabel(reason)) }
     mutating func jump(_ label: Label) { a.b(label) }

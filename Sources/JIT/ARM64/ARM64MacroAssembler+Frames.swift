@@ -50,19 +50,7 @@ extension ARM64MacroAssembler {
             a.b(trapLabel(.interrupted))
             fuelOutLabel = nil
         }
-        for reason in trapLabels.sortedReasons() {
-            a.bind(trapLabels[reason]!)
-            trapTable.add(offset: a.offset, reason: reason)
-            if moduleTrapLabels[reason] == nil { moduleTrapLabels[reason] = a.newLabel() }
-            a.bl(moduleTrapLabels[reason]!)
-        }
-        if let pending = pendingTrapLabel {
-            a.bind(pending)
-            if modulePendingLabel == nil { modulePendingLabel = a.newLabel() }
-            a.bl(modulePendingLabel!)
-        }
-        trapLabels.removeAll()
-        pendingTrapLabel = nil
+        emitTrapStubCalls()
         emitFloatConstants()
     }
 

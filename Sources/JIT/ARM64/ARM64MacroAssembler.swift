@@ -59,34 +59,10 @@ struct ARM64MacroAssembler {
     var offset: Int { a.offset }
     mutating func newLabel() -> Label { a.newLabel() }
     mutating func bind(_ label: Label) { a.bind(label) }
-    mutating func truncateCode(to offset: Int) {
-        a.truncate(to: offset)
-        trapTable.truncate(to: offset)
-        handlerTable.truncate(to: offset)
-        trapLabels.removeAll()
-        pendingTrapLabel = nil
-        pollSlowPaths.removeAll()
-        floatConstants.removeAll()
-        while let last = notes.last, last.codeOffset >= offset { notes.removeLast() }
-        while let last = isolation.last, last.codeOffset >= offset { isolation.removeLast() }
-    }
+    mutating func truncateMachineCode(to offset: Int) { a.truncate(to: offset) }
+    mutating func callStub(_ label: Label) { a.bl(label) }
     mutating func rewind(to offset: Int) { a.dropBytes(from: offset) }
     func invert(_ cond: Condition) -> Condition { cond.inverted }
-
-    /// Marks the next instruction as part of a memory access's isolation, for listings.
-    @inline(__always) mutating func isolating(_ kind: JITListing.IsolationSite.Kind) {
-        if recordsListing { isolation.append(JITListing.IsolationSite(codeOffset: a.offset, kind: kind)) }
-    }
-
-    /// Names a process-dependent immediate of the next instruction for listings.
-    @inline(__always) mutating func note(_ value: UInt64, _ symbol: @autoclosure () -> String) {
-        if recordsListing { notes.append(JITListing.Note(codeOffset: a.offset, value: value, symbol: symbol())) }
-    }
-
-    /// Labels the module-level code that follows, for listings.
-    @inline(__always) mutating func mark(_ label: @autoclosure () -> String) {
-        if recordsListing { moduleMarks.append(JITListing.Event(codeOffset: a.offset, mark: .label(label()))) }
-    }
 
     @inline(__always) static func width(_ is64: Bool) -> ARM64Width { is64 ? .b64 : .b32 }
 

@@ -66,14 +66,6 @@ enum X64Frames {
 }
 
 extension X64MacroAssembler {
-    /// The current function's stub for `reason` (emitted by `emitFunctionTrapStubs`).
-    mutating func trapLabel(_ reason: TrapReason) -> Label {
-        if let l = trapLabels[reason] { return l }
-        let l = a.newLabel()
-        trapLabels[reason] = l
-        return l
-    }
-
     mutating func trap(_ reason: TrapReason) { a.jmp(trapLabel(reason)) }
     mutating func trapIf(_ cond: Condition, _ reason: TrapReason) { a.j(cond, trapLabel(reason)) }
     mutating func jump(_ label: Label) { a.jmp(label) }
@@ -144,19 +136,7 @@ extension X64MacroAssembler {
             a.jmp(trapLabel(.interrupted))
             fuelOutLabel = nil
         }
-        for reason in trapLabels.sortedReasons() {
-            a.bind(trapLabels[reason]!)
-            trapTable.add(offset: a.offset, reason: reason)
-            if moduleTrapLabels[reason] == nil { moduleTrapLabels[reason] = a.newLabel() }
-            a.call(moduleTrapLabels[reason]!)
-        }
-        if let pending = pendingTrapLabel {
-            a.bind(pending)
-            if modulePendingLabel == nil { modulePendingLabel = a.newLabel() }
-            a.call(modulePendingLabel!)
-        }
-        trapLabels.removeAll()
-        pendingTrapLabel = nil
+        emitTrapStubCalls()
         if !floatConstants.isEmpty {
             // 8 bytes each (f32 constants use the low 4), aligned for the loads.
             a.align(8)

@@ -2,7 +2,7 @@ import Assembler
 import WasmCore
 
 // What the module linker needs of an x86-64 chunk (`ModuleMacroAssembler`).
-extension X64MacroAssembler: ModuleMacroAssembler {
+extension X64MacroAssembler: StubBookkeeping {
     func offset(of label: Label) -> Int? { a.offset(of: label) }
 
     mutating func link(baseAddress: UInt64, external: (Label) -> Int?) -> String? {
