@@ -24,7 +24,7 @@ struct EngineOptions: ParsableArguments {
 
     @Option(name: .customLong("bounds"), help: """
         Memory bounds strategy (\(BoundsStrategy.allCases.map(\.rawValue).joined(separator: ", "))); \
-        default: guard for the jit tier, software for the others.
+        default: guard for the JIT tiers (jit, jit-arm64), software for the interpreter.
         """)
     var boundsOption: BoundsStrategy?
 
@@ -40,10 +40,10 @@ struct EngineOptions: ParsableArguments {
     /// The strategy in effect for `tier`.
     var bounds: BoundsStrategy { Self.bounds(boundsOption, tier: tier) }
 
-    /// The JIT's default is guard pages (no checks in the code); the interpreter's is
+    /// The JITs' default is guard pages (no checks in the code); the interpreter's is
     /// explicit checks, its fastest safe strategy here.
     static func bounds(_ chosen: BoundsStrategy?, tier: String) -> BoundsStrategy {
-        chosen ?? (tier == "jit" ? .guard : .software)
+        chosen ?? (tier.hasPrefix("jit") ? .guard : .software)
     }
 
     func validate() throws {
