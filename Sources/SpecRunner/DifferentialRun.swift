@@ -46,9 +46,10 @@ public struct DifferentialRun {
         /// `TIER:BOUNDS`, as `--configs` takes it.
         public var description: String { "\(tier):\(bounds.rawValue)" }
 
-        /// Every tier this build has, under each safe strategy (software checks and guard pages).
+        /// Every tier this build has and this host runs, under each safe strategy (software
+        /// checks and guard pages).
         public static var allSafe: [Configuration] {
-            BuiltinTiers.names.flatMap { tier in [BoundsStrategy.software, .guard].map { Configuration(tier: tier, bounds: $0) } }
+            BuiltinTiers.runnableNames.flatMap { tier in [BoundsStrategy.software, .guard].map { Configuration(tier: tier, bounds: $0) } }
         }
     }
 

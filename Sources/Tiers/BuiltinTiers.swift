@@ -18,4 +18,11 @@ public enum BuiltinTiers {
         register()
         return ExecutionTiers.names
     }
+
+    /// The names of the tiers whose code can run on this host: jit-arm64 only where the
+    /// emulator loads (asking loads it, a few milliseconds: for tests and comparisons, not
+    /// for every start).
+    public static var runnableNames: [String] {
+        names.filter { $0 != JITTier.arm64.name || JITTier.isARM64Supported }
+    }
 }
