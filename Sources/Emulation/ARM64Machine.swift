@@ -177,8 +177,8 @@ public final class ARM64Machine {
         }
     }
 
-    /// Whether any region that is not pinned is mapped.
-    public var hasUnpinnedMappings: Bool { mapped.contains { !$0.pinned } }
+    /// How many regions that are not pinned are mapped.
+    public var unpinnedMappingCount: Int { mapped.count { !$0.pinned } }
 
     /// Unmaps every region but the bridge page and, unless `includingPinned`, the pinned
     /// ones (before the host may unmap or reprotect memory the machine has mapped).

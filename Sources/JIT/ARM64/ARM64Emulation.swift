@@ -56,6 +56,8 @@ final class ARM64Emulation: @unchecked Sendable {
         var counted: UInt64 = 0
         /// The host's mappings as of this run.
         var mappings = HostMappings()
+        /// Runs so far (`runsPerMachine`).
+        var runs = 0
         let stack: UnsafeMutableRawPointer
         let helpers: UnsafeMutablePointer<UInt64>
 
@@ -112,6 +114,12 @@ final class ARM64Emulation: @unchecked Sendable {
     }
 
     private let idle = Mutex<[Runner]>([])
+    /// Mappings a machine keeps from run to run at most (beyond, it starts afresh).
+    static let keptMappings = 64
+    /// Runs after which a machine is replaced: unicorn 2.0 keeps a few hundred bytes per
+    /// start until its engine is closed (measured with its C API alone), so a machine
+    /// that ran forever would grow without end.
+    static let runsPerMachine = 10_000
     /// Whether runs count their instructions, and the count so far (`JITTier.instructionsExecuted`).
     let counting = Atomic<Bool>(false)
     let executed = Atomic<UInt64>(0)
@@ -130,7 +138,12 @@ final class ARM64Emulation: @unchecked Sendable {
         }
         runner.machine.countsInstructions = counting.load(ordering: .relaxed)
         runner.mappings.invalidate()
-        if runner.machine.hasUnpinnedMappings {
+        let kept = runner.machine.unpinnedMappingCount
+        if kept > Self.keptMappings {
+            // Each mapping costs unicorn memory of its own: runs over ever new host memory
+            // (fresh stores) would grow it without end.
+            runner.machine.unmapAll()
+        } else if kept > 0 {
             // What an earlier run mapped stays only where the host still maps it alike.
             runner.machine.unmap { !runner.mappings.covers($0) }
         }
@@ -152,6 +165,9 @@ final class ARM64Emulation: @unchecked Sendable {
             executed.wrappingAdd(runner.machine.instructionCount &- runner.counted, ordering: .relaxed)
             runner.counted = runner.machine.instructionCount
         }
+        runner.runs += 1
+        // Dropped rather than pooled: closing the engine frees what it kept.
+        guard runner.runs < Self.runsPerMachine else { return }
         idle.withLock { $0.append(runner) }
     }
 
