@@ -25,6 +25,21 @@ struct ARM64AssemblerTests {
         print("ARM64: \(Self.cases.count) encoder forms checked against llvm-mc")
     }
 
+    /// A patchable constant becomes the movz/movk pair of its value, in its register.
+    @Test func patchableConstantsTakeTheirValueLater() {
+        var patched = ARM64Assembler()
+        let at = patched.movPatchable32(.x15)
+        patched.nop()
+        patched.patchConstant32(at: at, 0x1234_5678)
+        var direct = ARM64Assembler()
+        direct.movz(.x15, 0x5678)
+        direct.movk(.x15, 0x1234, shift: 16)
+        direct.nop()
+        #expect(patched.words == direct.words)
+        patched.patchConstant32(at: at, 8)
+        #expect(patched.words[0] == 0xD280_010F && patched.words[1] == 0xF2A0_000F)  // movz x15, #8; movk x15, #0, lsl #16
+    }
+
     @Test func conditionsInvert() {
         for c in ARM64Condition.allCases where c != .al && c != .nv {
             #expect(c.inverted != c && c.inverted.inverted == c)

@@ -358,6 +358,22 @@ extension ARM64Assembler {
         emit(width.sf | opc << 29 | 0x1280_0000 | UInt32(shift / 16) << 21 | UInt32(imm16) << 5 | d.zrCode)
     }
 
+    /// `movz d, #0; movk d, #0, lsl #16`: a 32-bit constant set later by
+    /// `patchConstant32(at:_:)` (an offset known only after the code that uses it); its offset.
+    public mutating func movPatchable32(_ d: ARM64Register) -> Int {
+        let at = count
+        movz(d, 0)
+        movk(d, 0, shift: 16)
+        return at
+    }
+
+    /// Rewrites the pair `movPatchable32` emitted at `at` to move `value`.
+    public mutating func patchConstant32(at: Int, _ value: UInt32) {
+        let field: UInt32 = 0xFFFF << 5
+        patch(at: at, word(at: at) & ~field | (value & 0xFFFF) << 5)
+        patch(at: at + 4, word(at: at + 4) & ~field | (value >> 16) << 5)
+    }
+
     /// `movz d, #imm16, lsl #shift`: d = imm16 << shift.
     public mutating func movz(_ d: ARM64Register, _ imm16: UInt16, shift: Int = 0, _ width: ARM64Width = .b64) {
         moveWide(2, d, imm16, shift: shift, width)

@@ -101,9 +101,7 @@ extension ARM64MacroAssembler {
     mutating func prologue(localsStart: Int32, localsEnd: Int32, usesMemory: Bool) -> Int {
         a.storePair(ARM64Regs.instance, .x30, .preIndex(.sp, -ARM64ABI.frameBytes))
         checkNativeStack()
-        let patch = a.offset
-        a.movz(ARM64Regs.scratch, 0)
-        a.movk(ARM64Regs.scratch, 0, shift: 16)
+        let patch = a.movPatchable32(ARM64Regs.scratch)
         a.add(ARM64Regs.scratch, ARM64Regs.fp, ARM64Regs.scratch)
         a.load(ARM64Regs.scratch2, .vm(JITContext.slotEndOffset))
         a.cmp(ARM64Regs.scratch, ARM64Regs.scratch2)
@@ -131,12 +129,8 @@ extension ARM64MacroAssembler {
         trapIf(.lo, .callStackExhausted)
     }
 
-    /// Rewrites the prologue's movz/movk pair with the frame's size.
-    mutating func patchFrameSize(at: Int, frameBytes: Int32) {
-        let value = UInt32(bitPattern: frameBytes), rd = UInt32(ARM64Regs.scratch.rawValue)
-        a.patch(at: at, 0xD280_0000 | (value & 0xFFFF) << 5 | rd)
-        a.patch(at: at + 4, 0xF2A0_0000 | (value >> 16) << 5 | rd)
-    }
+    /// Rewrites the prologue's constant with the frame's size.
+    mutating func patchFrameSize(at: Int, frameBytes: Int32) { a.patchConstant32(at: at, UInt32(bitPattern: frameBytes)) }
 
     mutating func epilogue() {
         a.loadPair(ARM64Regs.instance, .x30, .postIndex(.sp, ARM64ABI.frameBytes))

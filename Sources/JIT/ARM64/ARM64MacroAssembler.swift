@@ -106,36 +106,23 @@ struct ARM64MacroAssembler {
         storeSlot(dst, register: ARM64Regs.scratch)
     }
 
-    /// Slot offsets patched later are built by a movz/movk pair into scratch3 (any offset
-    /// up to 2^32), which `patchSlotOffset` rewrites.
-    private mutating func patchableOffset() -> Int {
-        let at = a.offset
-        a.movz(ARM64Regs.scratch3, 0)
-        a.movk(ARM64Regs.scratch3, 0, shift: 16)
-        return at
-    }
-
+    /// Slot offsets patched later are built in scratch3 (`movPatchable32`: any offset up to
+    /// 2^32), which `patchSlotOffset` rewrites.
     mutating func saveSlot(from src: Int32) -> Int {
         loadSlot(ARM64Regs.scratch, src)
-        let at = patchableOffset()
+        let at = a.movPatchable32(ARM64Regs.scratch3)
         a.store(ARM64Regs.scratch, .indexed(ARM64Regs.fp, ARM64Regs.scratch3))
         return at
     }
 
     mutating func restoreSlot(to dst: Int32) -> Int {
-        let at = patchableOffset()
+        let at = a.movPatchable32(ARM64Regs.scratch3)
         a.load(ARM64Regs.scratch, .indexed(ARM64Regs.fp, ARM64Regs.scratch3))
         storeSlot(dst, register: ARM64Regs.scratch)
         return at
     }
 
-    mutating func patchSlotOffset(at: Int, _ offset: Int32) {
-        let value = UInt32(bitPattern: offset)
-        let rd = UInt32(ARM64Regs.scratch3.rawValue)
-        // movz x, #lo; movk x, #hi, lsl #16 (64-bit forms).
-        a.patch(at: at, 0xD280_0000 | (value & 0xFFFF) << 5 | rd)
-        a.patch(at: at + 4, 0xF2A0_0000 | (value >> 16) << 5 | rd)
-    }
+    mutating func patchSlotOffset(at: Int, _ offset: Int32) { a.patchConstant32(at: at, UInt32(bitPattern: offset)) }
 
     mutating func loadFloat(_ dst: FPR, slot: Int32, isF64: Bool) {
         a.load(dst, base: ARM64Regs.fp, offset: Int64(slot), isF64 ? .d : .s, scratch: ARM64Regs.scratch3)
