@@ -29,16 +29,7 @@ public struct ARM64LinkFailure: Error, Equatable, Sendable, CustomStringConverti
 
 extension ARM64Assembler {
     /// The labels used by a fixup but not bound here, each once, in first-use order.
-    public var unboundLabelUses: [Label] {
-        var seen = Set<Int32>()
-        var labels: [Label] = []
-        for i in 0..<fixups.count {
-            let f = fixups[i]
-            guard labelOffsets[Int(f.label)] < 0 && seen.insert(f.label).inserted else { continue }
-            labels.append(Label(id: f.label))
-        }
-        return labels
-    }
+    public var unboundLabelUses: [Label] { labelOffsets.unboundLabels(usedBy: fixups) }
 
     /// Resolves every label use like `finish(baseAddress:)`; a label not bound here gets its
     /// offset from `external` (relative to this code's start). `baseAddress` is the address

@@ -17,7 +17,7 @@ public struct X64Assembler: Sendable {
     let labelOffsets: AssemblerList<Int32>
     let fixups: AssemblerList<Fixup>
 
-    struct Fixup: Sendable {
+    struct Fixup: LabelUse, Sendable {
         enum Kind: Sendable {
             /// 32-bit displacement relative to the end of the field (`at + 4 + trailing`).
             case rel32(trailing: Int8)
@@ -110,20 +110,17 @@ public struct X64Assembler: Sendable {
 
     /// A fresh, unbound label.
     public mutating func newLabel() -> Label {
-        labelOffsets.append(-1)
-        return Label(id: Int32(labelOffsets.count - 1))
+        labelOffsets.newLabel()
     }
 
     /// Binds `label` to the current offset.
     public mutating func bind(_ label: Label) {
-        precondition(labelOffsets[Int(label.id)] < 0, "label bound twice")
-        labelOffsets[Int(label.id)] = Int32(count)
+        labelOffsets.bind(label, at: count)
     }
 
     /// The bound offset of `label`, nil while unbound.
     public func offset(of label: Label) -> Int? {
-        let o = labelOffsets[Int(label.id)]
-        return o < 0 ? nil : Int(o)
+        labelOffsets.offset(of: label)
     }
 
     /// Resolves every label use. All used labels must be bound. Absolute-address fixups
@@ -149,7 +146,7 @@ public struct X64Assembler: Sendable {
         precondition(offset >= 0 && offset <= count, "offset outside the code")
         count = offset
         fixups.removeAll { $0.at >= offset }
-        for i in 0..<labelOffsets.count where labelOffsets[i] >= Int32(offset) { labelOffsets[i] = -1 }
+        labelOffsets.unbind(from: offset)
     }
 
     /// Emits a 32-bit field holding `label - base` (a jump-table entry).
