@@ -323,7 +323,27 @@ extension TwoNodeChannelTests {
         #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="network-redis",result="replied"} 1"#), "\(metrics)")
         #expect(!metrics.contains(#"mode="network",result="replied""#))
         let served = try #require(HTTPTestClient(port: two.port, host: 2)?.request("/metrics")).body
-        #expect(served.contains(#"wasmlab_requests_total{route="/echo_b",status="200"} 1"#), "\(served)")
+        #expect(served.contains(#"wasmlab_channel_calls_served_total{mode="network-redis"} 1"#), "\(served)")
+    }
+
+    /// 12 MiB each way: more than the window, so both transfers go in parts that wait
+    /// for the receiver's acknowledgements.
+    @Test func aLargePayloadAndReplyStreamThroughRedisInParts() throws {
+        let tenant = TestRedis.user()
+        func large(_ text: String) -> String { text.replacing(#"(memory (export "memory") 2)"#, with: #"(memory (export "memory") 400)"#) }
+        let files = [("caller", large(ChannelFunctions.caller)), ("echo_b", large(ChannelFunctions.echoCallee))]
+        let limits = #", "relative-deadline-us": 5000000, "max-request-bytes": 20000000"#
+        let routes = #", {"route": "/caller", "path": "caller.wat", "channel-mode": "network-redis"\#(limits)}"#
+            + #", {"route": "/echo_b", "path": "echo_b.wat"\#(limits)}"#
+        let node = try TestServer(extraRoutes: routes, redis: TestRedis.address, tenant: tenant, extraFiles: files) {
+            $0.maxResponseBytes = 16 << 20
+        }
+        let payload = String(decoding: (0 ..< 12 << 20).map { UInt8(ascii: "a") + UInt8($0 % 26) }, as: UTF8.self)
+        let reply = try #require(try node.client().request("/caller", method: "POST", body: ChannelTests.message("echo_b", payload)))
+        #expect(reply.body.count == "reply:B got: ".count + payload.count)
+        #expect(reply.body == "reply:B got: " + payload)
+        let metrics = try #require(try node.client().request("/metrics")).body
+        #expect(metrics.contains(#"wasmlab_channel_calls_total{mode="network-redis",result="replied"} 1"#), "\(metrics)")
     }
 }
 

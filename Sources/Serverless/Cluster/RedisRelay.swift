@@ -1,3 +1,4 @@
+import GreenThreads
 import Platform
 import Synchronization
 
@@ -6,57 +7,84 @@ import Synchronization
 /// `network-redis`). Each node subscribes to one channel per tenant,
 /// `wasmlab:relay:HOST:PORT` (the address it is known by in the warm-host sets).
 ///
-/// A call: the caller SETs the payload under a key of its own, with an expiry, and
-/// PUBLISHes `call ID CALLER TARGET KEY` on the callee node's channel. That node takes
-/// the payload (GETDEL), runs the callee as a channel call over its own port (so the
-/// route's limits and timeout apply as to any call), SETs the reply and PUBLISHes
-/// `reply ID STATUS KEY` on the caller's channel, where the caller takes it. Payloads
-/// travel as keys, not in the messages: Redis drops a subscriber whose pending messages
-/// pass its output-buffer limit (32 MiB by default).
+/// A call: the caller publishes the payload in parts on the callee node's channel
+/// (`RelayMessage`, `RelayTransfer`); that node's listener puts them together, runs the
+/// callee there as a sandbox (with its route's limits and timeout), and publishes the
+/// reply in parts on the caller's channel the same way, where the caller's listener
+/// hands it to the waiting call. The bytes stream through Redis without being stored,
+/// and each side acknowledges what it got so the sender stays within a window.
 final class RedisRelay: Sendable {
     let tier: RedisTier
     /// This node's address per tenant: what the channels are named after.
     let addresses: [String]
-    /// Where each tenant listens on this node (a relayed call goes there).
-    let listening: [String]
-    /// Runs a relayed call on this node: `(listening address, function, payload)`, then
-    /// its status (0, or 413 for a payload over the route's limit, else a failure) and
-    /// reply.
-    private let run: @Sendable (String, String, [UInt8], @escaping @Sendable (Int, [UInt8]) -> Void) -> Void
+    /// The largest payload `(tenant, function)` takes, nil when that tenant has no such
+    /// channel callee.
+    private let limit: @Sendable (Int, String) -> Int?
+    /// Runs a relayed call on this node: `(tenant, function, payload)`, then its status
+    /// (0, or else a failure) and reply.
+    private let run: @Sendable (Int, String, [UInt8], @escaping @Sendable (Int, [UInt8]) -> Void) -> Void
     /// Delivers a reply to the call waiting for it: `(call id, status, reply)`.
     private let deliver: @Sendable (UInt32, Int, [UInt8]) -> Void
-    /// How long a payload or reply waits in Redis for its reader.
-    static let expiryMs = 120_000
+    /// The largest reply taken.
+    private let replyLimit: Int
+    /// How long a transfer may wait for its receiver's acknowledgement, in milliseconds.
+    private let timeoutMs: Int64
+    /// An assembly that got no part for this long has lost its sender.
+    static let expiryNs: UInt64 = 120_000_000_000
+
     private let stopped = Mutex(false)
     /// Whether the listener's subscriptions stand.
     private let subscribed = Mutex(false)
-    private let sequence = Mutex(0)
+    /// Transfers under way from this node, by `key(direction, id, peer)`.
+    private let outgoing = Mutex<[String: RelayTransfer]>([:])
+    /// Messages coming in, by the same key (the peer being the sender).
+    private let incoming = Mutex<[String: RelayAssembly]>([:])
 
-    init(tier: RedisTier, addresses: [String], listening: [String],
-         run: @escaping @Sendable (String, String, [UInt8], @escaping @Sendable (Int, [UInt8]) -> Void) -> Void,
+    init(tier: RedisTier, addresses: [String], replyLimit: Int, timeoutMs: Int64,
+         limit: @escaping @Sendable (Int, String) -> Int?,
+         run: @escaping @Sendable (Int, String, [UInt8], @escaping @Sendable (Int, [UInt8]) -> Void) -> Void,
          deliver: @escaping @Sendable (UInt32, Int, [UInt8]) -> Void) {
         self.tier = tier
         self.addresses = addresses
-        self.listening = listening
+        self.replyLimit = replyLimit
+        self.timeoutMs = timeoutMs
+        self.limit = limit
         self.run = run
         self.deliver = deliver
     }
 
     static func channel(_ address: String) -> [UInt8] { Array("wasmlab:relay:\(address)".utf8) }
 
-    /// Sends call `id` of tenant `tenant` for `target` on `node` (blocking: one pipelined
-    /// round trip to Redis); its reply comes to `deliver`.
-    func send(_ id: UInt32, tenant: Int, to node: String, target: String, payload: UnsafeRawBufferPointer) throws(RedisError) {
-        let key = Array("relay:\(addresses[tenant]):\(id):\(sequence.withLock { $0 += 1; return $0 })".utf8)
-        let message = Array("call \(id) \(addresses[tenant]) \(target) ".utf8) + key
-        let replies = try tier.with { c throws(RedisError) in
-            try c.pipeline([["SET", .bytes(key), .borrowed(payload), "PX", .int(Self.expiryMs)],
-                            ["PUBLISH", .bytes(Self.channel(node)), .bytes(message)]])
+    /// The key of a transfer or assembly: a call's payload is known by the call's id and
+    /// its caller, its reply by the same.
+    private static func key(_ direction: RelayMessage.Direction, _ id: UInt32, caller: String) -> String {
+        "\(direction.rawValue) \(id) \(caller)"
+    }
+
+    /// Starts sending call `id` of tenant `tenant` for `target` on `node`; its reply comes
+    /// to `deliver`, a failure to send to `failed`. The payload is read until the call's
+    /// reply comes, or `cancel` on the transfer returned: it must stay until then.
+    func send(_ id: UInt32, tenant: Int, to node: String, target: String, payload: UnsafeRawBufferPointer,
+              failed: @escaping @Sendable (any Error) -> Void) -> RelayTransfer {
+        let caller = addresses[tenant]
+        let transfer = RelayTransfer()
+        let key = Self.key(.call, id, caller: caller)
+        outgoing.withLock { $0[key] = transfer }
+        let deadline = MonotonicClock.now() + UInt64(timeoutMs) * 1_000_000
+        nonisolated(unsafe) let payload = payload
+        let sending: @Sendable () -> Void = { [self] in
+            defer { _ = outgoing.withLock { $0.removeValue(forKey: key) } }
+            let total = payload.count
+            do {
+                try transfer.send(payload, header: { offset in
+                    RelayMessage.call(id: id, from: caller, target: target, part: .init(total: total, offset: offset)).header
+                }, to: Self.channel(node), over: tier, until: deadline)
+            } catch {
+                failed(error)
+            }
         }
-        guard try replies[1].integer() > 0 else {
-            _ = try? tier.with { c throws(RedisError) in try c.command(["DEL", .bytes(key)]) }
-            throw RedisError("no node listens on \(String(decoding: Self.channel(node), as: UTF8.self))")
-        }
+        if !runDetached(sending) { sending() }
+        return transfer
     }
 
     /// Listens on a thread of its own until `stop`; returns once it listens (or after two
@@ -67,11 +95,15 @@ final class RedisRelay: Sendable {
         for _ in 0 ..< 2000 where !subscribed.withLock({ $0 }) && !isStopped { usleep(1000) }
     }
 
-    /// Stops listening: a message of its own wakes the listener, which then ends.
+    /// Stops listening (a message of its own wakes the listener, which then ends) and
+    /// sending.
     func stop() {
         stopped.withLock { $0 = true }
+        for transfer in outgoing.withLock({ Array($0.values) }) { transfer.cancel() }
         for address in addresses {
-            _ = try? tier.with { c throws(RedisError) in try c.command(["PUBLISH", .bytes(Self.channel(address)), "stop"]) }
+            _ = try? tier.with { c throws(RedisError) in
+                try c.command(["PUBLISH", .bytes(Self.channel(address)), .bytes(RelayMessage.stop.header)])
+            }
         }
     }
 
@@ -79,57 +111,112 @@ final class RedisRelay: Sendable {
 
     /// Subscribes and handles messages; reconnects (after a pause) when Redis goes away.
     private func listen() {
+        let channels = addresses.map(Self.channel)
         while !isStopped {
             do {
                 let connection = try RedisConnection(host: tier.host, port: tier.port, timeout: tier.timeout)
                 connection.setReadTimeout(timeval(tv_sec: 0, tv_usec: 0))
-                try connection.send(["SUBSCRIBE"] + addresses.map { .bytes(Self.channel($0)) })
+                try connection.send(["SUBSCRIBE"] + channels.map { .bytes($0) })
                 for _ in addresses { _ = try connection.next() }
                 subscribed.withLock { $0 = true }
                 defer { subscribed.withLock { $0 = false } }
                 while !isStopped {
-                    guard case .array(let parts) = try connection.next(), parts.count == 3,
-                          parts[0] == .string(Array("message".utf8)), case .string(let channel) = parts[1],
-                          case .string(let text) = parts[2],
-                          let tenant = addresses.firstIndex(where: { Self.channel($0) == channel }) else { continue }
-                    handle(String(decoding: text, as: UTF8.self), tenant: tenant)
+                    _ = try connection.nextMessage { channel, message in
+                        guard let tenant = channels.firstIndex(where: { channel.elementsEqual($0) }) else { return }
+                        var dataStart = 0
+                        guard let parsed = RelayMessage(message, dataStart: &dataStart) else { return }
+                        handle(parsed, UnsafeRawBufferPointer(rebasing: message[dataStart...]), tenant: tenant)
+                    }
                 }
             } catch {
+                // Parts that came before are of no use now: their calls fail at their timeouts.
+                incoming.withLock { $0.removeAll() }
                 for _ in 0 ..< 10 where !isStopped { usleep(100_000) }
             }
         }
     }
 
-    private func handle(_ message: String, tenant: Int) {
-        let fields = message.split(separator: " ").map(String.init)
-        if fields.count == 5, fields[0] == "call", let id = UInt32(fields[1]) {
-            let (caller, target, key) = (fields[2], fields[3], fields[4])
-            let work: @Sendable () -> Void = { [self] in serve(id, tenant: tenant, caller: caller, target: target, key: key) }
-            if !runDetached(work) { work() }
-        } else if fields.count == 4, fields[0] == "reply", let id = UInt32(fields[1]), let status = Int(fields[2]) {
-            let reply = try? tier.with { c throws(RedisError) in try c.command(["GETDEL", .bytes(Array(fields[3].utf8))]) }.bytes()
-            deliver(id, reply == nil ? 1 : status, reply ?? [])
+    private func handle(_ message: RelayMessage, _ data: UnsafeRawBufferPointer, tenant: Int) {
+        switch message {
+        case .call(let id, let caller, let target, let part):
+            if part.offset == 0 {
+                guard let most = limit(tenant, target) else { return answer(id, tenant: tenant, caller: caller, 1, []) }
+                guard part.total <= most else { return answer(id, tenant: tenant, caller: caller, 413, []) }
+            }
+            let key = Self.key(.call, id, caller: caller)
+            let callee = addresses[tenant]
+            take(data, part, key: key, acknowledgement: { .acknowledge(.call, id: id, from: callee, received: $0) },
+                 to: caller) { payload in
+                let work: @Sendable () -> Void = { [self] in
+                    run(tenant, target, payload) { status, reply in self.answer(id, tenant: tenant, caller: caller, status, reply) }
+                }
+                if !runDetached(work) { work() }
+            }
+        case .reply(let id, let callee, let status, let part):
+            guard part.offset > 0 || part.total <= replyLimit else { return finish(id, caller: addresses[tenant], 1, []) }
+            let caller = addresses[tenant]
+            take(data, part, key: Self.key(.reply, id, caller: caller),
+                 acknowledgement: { .acknowledge(.reply, id: id, from: caller, received: $0) }, to: callee) { reply in
+                finish(id, caller: caller, status, reply)
+            }
+        case .acknowledge(let direction, let id, let peer, let received):
+            // A payload's acknowledgement comes from the callee to its caller (this node).
+            let caller = direction == .call ? addresses[tenant] : peer
+            outgoing.withLock { $0[Self.key(direction, id, caller: caller)] }?.acknowledge(received)
+        case .stop:
+            break
         }
     }
 
-    /// Runs a relayed call and sends its reply back (on threads of their own: Redis calls
-    /// block, and the listener must go on delivering replies meanwhile).
-    private func serve(_ id: UInt32, tenant: Int, caller: String, target: String, key: String) {
-        let tier = self.tier
-        let answer: @Sendable (Int, [UInt8]) -> Void = { status, reply in
-            let replyKey = Array((key + ":reply").utf8)
-            let message = Array("reply \(id) \(status) ".utf8) + replyKey
-            let send: @Sendable () -> Void = {
-                _ = try? tier.with { c throws(RedisError) in
-                    try c.pipeline([["SET", .bytes(replyKey), .bytes(reply), "PX", .int(Self.expiryMs)],
-                                    ["PUBLISH", .bytes(Self.channel(caller)), .bytes(message)]])
-                }
+    /// Adds a part to its assembly (begun by the part at offset 0), acknowledges to
+    /// `sender` when due, and hands the bytes to `complete` once all came.
+    private func take(_ data: UnsafeRawBufferPointer, _ part: RelayMessage.Part, key: String,
+                      acknowledgement: (Int) -> RelayMessage, to sender: String, complete: ([UInt8]) -> Void) {
+        let step = incoming.withLock { assemblies -> (complete: [UInt8]?, acknowledge: Int?) in
+            if part.offset == 0 {
+                let now = MonotonicClock.now()
+                assemblies = assemblies.filter { now - $0.value.touched < Self.expiryNs }
+                assemblies[key] = RelayAssembly(total: part.total)
             }
-            if !runDetached(send) { send() }
+            guard var assembly = assemblies.removeValue(forKey: key), assembly.total == part.total,
+                  assembly.add(data, at: part.offset) else { return (nil, nil) }
+            if assembly.isComplete { return (assembly.bytes, nil) }
+            let acknowledge = assembly.acknowledgement()
+            assemblies[key] = assembly
+            return (nil, acknowledge)
         }
-        guard let payload = try? tier.with({ c throws(RedisError) in try c.command(["GETDEL", .bytes(Array(key.utf8))]) }).bytes() else {
-            return answer(1, [])
+        if let received = step.acknowledge {
+            _ = try? tier.with { c throws(RedisError) in
+                try c.command(["PUBLISH", .bytes(Self.channel(sender)), .bytes(acknowledgement(received).header)])
+            }
         }
-        run(listening[tenant], target, payload, answer)
+        if let bytes = step.complete { complete(bytes) }
+    }
+
+    /// The reply to call `id` has come: the call's payload need not be sent any further.
+    private func finish(_ id: UInt32, caller: String, _ status: Int, _ reply: [UInt8]) {
+        outgoing.withLock { $0[Self.key(.call, id, caller: caller)] }?.cancel()
+        deliver(id, status, reply)
+    }
+
+    /// Sends the reply of call `id` to its caller, on a thread of its own (the listener
+    /// must go on taking acknowledgements meanwhile).
+    private func answer(_ id: UInt32, tenant: Int, caller: String, _ status: Int, _ reply: [UInt8]) {
+        let from = addresses[tenant]
+        let key = Self.key(.reply, id, caller: caller)
+        let transfer = RelayTransfer()
+        outgoing.withLock { $0[key] = transfer }
+        let deadline = MonotonicClock.now() + UInt64(timeoutMs) * 1_000_000
+        let sending: @Sendable () -> Void = { [self] in
+            defer { _ = outgoing.withLock { $0.removeValue(forKey: key) } }
+            // A reply that cannot be sent leaves its caller to its timeout.
+            reply.withUnsafeBytes { bytes in
+                let total = bytes.count
+                try? transfer.send(bytes, header: { offset in
+                    RelayMessage.reply(id: id, from: from, status: status, part: .init(total: total, offset: offset)).header
+                }, to: Self.channel(caller), over: tier, until: deadline)
+            }
+        }
+        if !runDetached(sending) { sending() }
     }
 }

@@ -29,7 +29,7 @@ extension ServeServer {
         }
         let reply: Result<[UInt8], ChannelFailure>
         if mode == .local {
-            reply = connectLocal(local, target: target, payload: payload, tenant: tenant, deadline: deadline)
+            reply = connectLocal(target, payload: payload, tenant: tenant, deadline: deadline)
         } else {
             (reply, mode) = connectRemote(target, payload: payload, tenant: tenant, mode: mode, sameNodeToo: forced != nil)
         }
@@ -40,11 +40,9 @@ extension ServeServer {
     }
 
     /// The callee in a new sandbox on this node.
-    private func connectLocal(_ route: CompiledRoute?, target: String, payload: CWASIPayload, tenant: Int,
+    private func connectLocal(_ target: String, payload: CWASIPayload, tenant: Int,
                               deadline: UInt64) -> Result<[UInt8], ChannelFailure> {
-        guard let route, route.module.exports.contains(where: { $0.name == Self.cwasiEntry }) else {
-            return .failure(.unknownTarget)
-        }
+        guard let route = channelCallee(target, tenant: tenant) else { return .failure(.unknownTarget) }
         guard payload.count <= route.spec.maxRequestBytes else { return .failure(.payloadTooLarge) }
         let id = calls.register()
         startChained(id, route, payload.copy(), arguments: [], tenant: tenant,
@@ -90,24 +88,21 @@ extension ServeServer {
     }
 
     /// Relays the call to `node` through Redis and parks the caller's fiber until its
-    /// answer, or the route's timeout and a second more.
+    /// answer, or the route's timeout and a second more. The payload is read until then.
     private func relayed(_ target: String, payload: UnsafeRawBufferPointer, tenant: Int, to node: String) -> Result<[UInt8], ChannelFailure> {
         guard let relay else { return .failure(.calleeFailed) }
         let id = calls.register()
-        do {
-            try relay.send(id, tenant: tenant, to: node, target: target, payload: payload)
-        } catch {
+        let calls = self.calls, logger = self.logger
+        let transfer = relay.send(id, tenant: tenant, to: node, target: target, payload: payload) { error in
             logger.warning("channel call through Redis failed", metadata: ["target": "\(target)", "error": "\(error)"])
-            // Finished and taken at once: the registry forgets the call.
-            calls.finish(id, .init(status: 1, output: []))
-            _ = calls.await(id)
-            return .failure(.calleeFailed)
+            calls.finish(id, .init(status: 1, output: []), unlessFinished: true)
         }
-        let calls = self.calls
         group.next().scheduleTask(in: .milliseconds(forwardTimeoutMs)) {
             calls.finish(id, .init(status: 1, output: []), unlessFinished: true)
         }
-        return Self.reply(calls.await(id))
+        let result = calls.await(id)
+        transfer.cancel()
+        return Self.reply(result)
     }
 
     /// Posts a channel call to `node` over HTTP: `POST /target` with the payload as the
@@ -141,19 +136,34 @@ extension ServeServer {
     }
 
     /// Relays channel calls through Redis to and from this node's tenants (known to other
-    /// nodes as `addresses`): a call that comes in runs over the tenant's own port, at
-    /// `listening`.
-    func startRelay(_ tier: RedisTier, addresses: [String], listening: [String]) -> RedisRelay {
-        let forwarder = self.forwarder, calls = self.calls, timeoutMs = forwardTimeoutMs
-        let relay = RedisRelay(tier: tier, addresses: addresses, listening: listening, run: { node, target, payload, answer in
-            Self.postCall(forwarder, to: node, target: target, payload: payload, timeoutMs: timeoutMs) { status, reply in
-                answer(Int(status == -1 ? 1 : status), reply)
+    /// nodes as `addresses`): a call that comes in runs here as a sandbox of its own, as
+    /// a local one does.
+    func startRelay(_ tier: RedisTier, addresses: [String]) -> RedisRelay {
+        let calls = self.calls
+        let relay = RedisRelay(tier: tier, addresses: addresses, replyLimit: options.maxResponseBytes,
+                               timeoutMs: forwardTimeoutMs, limit: { [weak self] tenant, target in
+            self?.channelCallee(target, tenant: tenant)?.spec.maxRequestBytes
+        }, run: { [weak self] tenant, target, payload, answer in
+            guard let self, let route = channelCallee(target, tenant: tenant) else { return answer(1, []) }
+            metrics.channelCallServed(mode: .networkRedis)
+            let deadline = MonotonicClock.now() + route.spec.relativeDeadlineUs * 1000
+            startChained(route, payload, arguments: [], tenant: tenant, deadline: deadline, entry: .export(Self.cwasiEntry),
+                         result: { outcome, stdout in Self.cwasiResult(outcome, stdout: stdout) }) { result in
+                answer(Int(result.status), result.output)
             }
         }, deliver: { id, status, reply in
             calls.finish(id, .init(status: Int32(clamping: status), output: reply))
         })
         relay.start()
         return relay
+    }
+
+    /// The function `name` of `tenant` when it can be a channel's callee (it exports
+    /// `cwasi_function`).
+    private func channelCallee(_ name: String, tenant: Int) -> CompiledRoute? {
+        guard let route = function(named: name, tenant: tenant),
+              route.module.exports.contains(where: { $0.name == Self.cwasiEntry }) else { return nil }
+        return route
     }
 
     /// `func_connect` to a function embedded in the caller's sandbox: its `cwasi_function`

@@ -258,8 +258,7 @@ public final class ServeServer: @unchecked Sendable {
                                   functions: functionNames)
             hosts.start()
             warmHosts = hosts
-            let local = options.host == "0.0.0.0" ? "127.0.0.1" : options.host
-            relay = startRelay(global, addresses: hosts.addresses, listening: bound.map { "\(local):\($0.port)" })
+            relay = startRelay(global, addresses: hosts.addresses)
         }
         return bound
     }
@@ -436,17 +435,28 @@ extension ServeServer {
                       deadline: UInt64, entry: RouteEntry = .main,
                       result: (@Sendable (SandboxOutcome, _ stdout: [UInt8]) -> ChainedCalls.Result)? = nil) {
         let calls = self.calls
+        startChained(route, input, arguments: arguments, tenant: tenant, deadline: deadline, entry: entry, result: result) {
+            calls.finish(id, $0)
+        }
+    }
+
+    /// Runs `route`'s `entry` in a new sandbox on this node as a call whose result goes
+    /// to `completion` (on the sandbox's worker, or here when it cannot start).
+    func startChained(_ route: CompiledRoute, _ input: [UInt8], arguments: [String], tenant: Int, deadline: UInt64,
+                      entry: RouteEntry = .main,
+                      result: (@Sendable (SandboxOutcome, _ stdout: [UInt8]) -> ChainedCalls.Result)? = nil,
+                      completion: @escaping @Sendable (ChainedCalls.Result) -> Void) {
         let (made, stdout, _, faasm) = sandbox(for: route, tenant: tenant, input: input, arguments: [route.spec.route] + arguments,
                                                 environment: route.spec.environment, deadline: deadline, entry: entry)
         do {
             try startCounted(made) { outcome in
                 faasm?.releaseLocks()
-                if let result { return calls.finish(id, result(outcome, stdout.bytes)) }
+                if let result { return completion(result(outcome, stdout.bytes)) }
                 let status = outcome.exitStatus.map { Int32(bitPattern: $0) } ?? 1
-                calls.finish(id, .init(status: status, output: faasm?.output ?? stdout.bytes))
+                completion(.init(status: status, output: faasm?.output ?? stdout.bytes))
             }
         } catch {
-            calls.finish(id, .init(status: 1, output: []))
+            completion(.init(status: 1, output: []))
         }
     }
 

@@ -49,7 +49,6 @@ final class ServeMetrics: Sendable {
         CoreMetrics.Counter(label: "wasmlab_admission_refusals_total", dimensions: [("route", route)], factory: factory).increment()
     }
 
-    /// A chained call went to another node.
     /// A channel call (CWASI's `func_connect`) in `mode`, answered or not.
     func channelCall(mode: ChannelMode, failed: Bool) {
         CoreMetrics.Counter(label: "wasmlab_channel_calls_total",
@@ -57,6 +56,14 @@ final class ServeMetrics: Sendable {
                             factory: factory).increment()
     }
 
+    /// Another node's channel call in `mode` came to run here (an HTTP one counts as a
+    /// request of its route instead).
+    func channelCallServed(mode: ChannelMode) {
+        CoreMetrics.Counter(label: "wasmlab_channel_calls_served_total", dimensions: [("mode", mode.rawValue)],
+                            factory: factory).increment()
+    }
+
+    /// A chained call went to another node.
     func forwarded() {
         CoreMetrics.Counter(label: "wasmlab_chained_calls_forwarded_total", factory: factory).increment()
     }

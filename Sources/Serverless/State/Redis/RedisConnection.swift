@@ -67,6 +67,55 @@ final class RedisConnection {
         return RedisReply(raw.assumingMemoryBound(to: redisReply.self))
     }
 
+    /// Sends one PUBLISH per message, each message given in pieces that go out joined
+    /// (a header and bytes borrowed from elsewhere, copied once, into hiredis's output
+    /// buffer), then reads how many subscribers got each: one round trip.
+    func publish(_ channel: [UInt8], _ messages: [[UnsafeRawBufferPointer]]) throws(RedisError) -> [Int64] {
+        for pieces in messages {
+            let length = pieces.reduce(0) { $0 + $1.count }
+            let head = Array("*3\r\n$7\r\nPUBLISH\r\n$\(channel.count)\r\n".utf8) + channel
+                + Array("\r\n$\(length)\r\n".utf8)
+            try appendRaw(head)
+            for piece in pieces where piece.count > 0 { try appendRaw(piece) }
+            try appendRaw(Array("\r\n".utf8))
+        }
+        var counts: [Int64] = []
+        for _ in messages { counts.append(try next().integer()) }
+        return counts
+    }
+
+    /// Appends bytes of an encoded command to the output buffer (sent at the next read).
+    private func appendRaw(_ bytes: UnsafeRawBufferPointer) throws(RedisError) {
+        guard let base = bytes.baseAddress,
+              redisAppendFormattedCommand(context, base.assumingMemoryBound(to: CChar.self), bytes.count) == REDIS_OK
+        else { throw failure() }
+    }
+
+    private func appendRaw(_ bytes: [UInt8]) throws(RedisError) {
+        guard bytes.withUnsafeBytes({ raw in
+            raw.baseAddress.map { redisAppendFormattedCommand(context, $0.assumingMemoryBound(to: CChar.self), raw.count) } ?? REDIS_OK
+        }) == REDIS_OK else { throw failure() }
+    }
+
+    /// The next message pushed to a subscriber, waiting for it: `body` gets its channel
+    /// and its bytes where hiredis holds them (valid during `body` only); false for any
+    /// other reply.
+    func nextMessage(_ body: (_ channel: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer) -> Void) throws(RedisError) -> Bool {
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw failure() }
+        defer { freeReplyObject(raw) }
+        let reply = raw.assumingMemoryBound(to: redisReply.self).pointee
+        guard reply.type == REDIS_REPLY_ARRAY, reply.elements == 3,
+              let kind = reply.element[0]?.pointee, let channel = reply.element[1]?.pointee,
+              let message = reply.element[2]?.pointee,
+              kind.type == REDIS_REPLY_STRING, channel.type == REDIS_REPLY_STRING, message.type == REDIS_REPLY_STRING,
+              UnsafeRawBufferPointer(start: kind.str, count: kind.len).elementsEqual("message".utf8)
+        else { return false }
+        body(UnsafeRawBufferPointer(start: channel.str, count: channel.len),
+             UnsafeRawBufferPointer(start: message.str, count: message.len))
+        return true
+    }
+
     private func failure() -> RedisError {
         RedisError("Redis connection failed: \(String(cString: chiredis_error(context)))")
     }
