@@ -9,7 +9,8 @@ extension SinglePassCompiler {
         let op = instruction.opcode
         switch op {
         case .block, .loop, .if, .else, .end, .tryTable:
-            materializeCondition()
+            // `if` branches on a pending comparison as it stands (`popCondition`).
+            if op != .if { materializeCondition() }
             try compileControl(instruction, context: context)
             return
         default:
