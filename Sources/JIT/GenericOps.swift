@@ -19,8 +19,8 @@ enum GenericOps {
     static let firstTable64: UInt64 = 1 << 32
     static let secondTable64: UInt64 = 1 << 33
 
-    /// A table index or count: u64 for a table64, else u32 (the slot's upper half is not
-    /// defined for i32 values).
+    /// A table or memory index, size or count: u64 for a table64 or memory64, else u32
+    /// (the slot's upper half is not defined for i32 values).
     @inline(__always) static func index(_ p: UnsafeMutableRawPointer, _ i: Int, wide: Bool) -> UInt64 {
         wide ? u64(p, i) : UInt64(u32(p, i))
     }
@@ -79,27 +79,38 @@ enum GenericOps {
         }
     }
 
+    /// Memory `index` of the running instance (validation makes it exist).
+    @inline(__always)
+    static func memory(_ context: UnsafeMutablePointer<InstanceContext>, _ index: UInt64) throws(TrapReason) -> LinearMemory {
+        guard index < UInt64(context.pointee.memoryCount) else { throw .outOfBoundsMemoryAccess }
+        return context.pointee.memories[Int(index)].takeUnretainedValue()
+    }
+
     /// Memory, table and segment operations (they need the instance).
     static func runStateful(_ op: Opcode, context: UnsafeMutablePointer<InstanceContext>, operands p: UnsafeMutableRawPointer,
                             imm1: UInt64, imm2: UInt64) throws(TrapReason) {
         let instance = context.pointee.instance.takeUnretainedValue()
         switch op {
+        // Addresses, sizes and counts are u64 for a memory64, else u32 (see `index`).
         case .memoryGrow:
-            let old = instance.memoryGrow(memory: Int(imm1), delta: UInt64(u32(p, 0)))
-            put(p, old.map { UInt64(UInt32(truncatingIfNeeded: $0)) } ?? 0xFFFF_FFFF)
+            let is64 = try memory(context, imm1).is64
+            let old = instance.memoryGrow(memory: Int(imm1), delta: index(p, 0, wide: is64))
+            put(p, old ?? (is64 ? UInt64.max : 0xFFFF_FFFF))
         case .memoryInit:
-            try instance.memoryInit(memory: Int(imm2), segment: Int(imm1), destination: UInt64(u32(p, 0)),
+            let is64 = try memory(context, imm2).is64
+            try instance.memoryInit(memory: Int(imm2), segment: Int(imm1), destination: index(p, 0, wide: is64),
                                     source: UInt64(u32(p, 1)), count: UInt64(u32(p, 2)))
         case .dataDrop:
             instance.dataDrop(Int(imm1))
         case .memoryCopy:
-            guard context.pointee.memoryCount > 0 else { throw .outOfBoundsMemoryAccess }
-            try context.pointee.memories[0].takeUnretainedValue().copy(
-                to: UInt64(u32(p, 0)), from: UInt64(u32(p, 1)), count: UInt64(u32(p, 2)))
+            // The count is u64 only when both memories are memory64s.
+            let destination = try memory(context, imm1), source = try memory(context, imm2 & 0xFFFF_FFFF)
+            try destination.copy(to: index(p, 0, wide: destination.is64), from: index(p, 1, wide: source.is64), in: source,
+                                 count: index(p, 2, wide: destination.is64 && source.is64))
         case .memoryFill:
-            guard context.pointee.memoryCount > 0 else { throw .outOfBoundsMemoryAccess }
-            try context.pointee.memories[0].takeUnretainedValue().fill(
-                at: UInt64(u32(p, 0)), value: UInt8(truncatingIfNeeded: u32(p, 1)), count: UInt64(u32(p, 2)))
+            let target = try memory(context, imm1)
+            try target.fill(at: index(p, 0, wide: target.is64), value: UInt8(truncatingIfNeeded: u32(p, 1)),
+                            count: index(p, 2, wide: target.is64))
         case .tableGet:
             let table = context.pointee.tables[Int(imm1)]
             let index = Self.index(p, 0, wide: imm2 & firstTable64 != 0)

@@ -22,6 +22,15 @@ struct MemoryAccess {
     var signed: Bool = false
     var to64: Bool = false
     var float: Bool = false
+    /// The memory accessed, and whether it is a memory64 (its addresses are i64 values).
+    var memory: UInt32 = 0
+    var address64 = false
+
+    /// Memory 0 with 32-bit addresses: the pinned base and view, and the strategy's own
+    /// check. Any other access compares `address + offset + size` with the memory's size
+    /// under every strategy (a guard region cannot cover 64-bit addresses, and only memory
+    /// 0 is pinned).
+    var isPlain: Bool { memory == 0 && !address64 }
 }
 
 /// Wasm-level operations the single-pass compiler emits, one conforming type per ISA
@@ -92,12 +101,13 @@ protocol MacroAssembler {
     mutating func copySign(isF64: Bool, dst: FPR, lhs: FPR, rhs: FPR)
     mutating func intToFloat(dst: FPR, src: GPR, fromI64: Bool, toF64: Bool)
 
-    // Memory (memory 0, 32-bit addresses); out-of-bounds accesses jump to the trap stub.
+    // Memory; out-of-bounds accesses jump to the trap stub.
     mutating func load(_ access: MemoryAccess, dst: GPR, address: GPR, offset: UInt64)
     mutating func loadFloat(_ access: MemoryAccess, dst: FPR, address: GPR, offset: UInt64)
     mutating func store(_ access: MemoryAccess, address: GPR, offset: UInt64, value: MacroOperand<GPR>)
     mutating func storeFloat(_ access: MemoryAccess, address: GPR, offset: UInt64, value: FPR)
-    mutating func memorySize(_ dst: GPR)
+    /// The size in pages of memory `memory`.
+    mutating func memorySize(_ dst: GPR, memory: UInt32)
     /// Reloads the memory base from the cached view (after `memory.grow`).
     mutating func reloadMemory()
     /// Reloads view and base from the running instance (after calls).

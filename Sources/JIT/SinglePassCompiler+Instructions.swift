@@ -187,8 +187,8 @@ extension SinglePassCompiler {
             push(.fpr(f), toF64 ? .f64 : .f32)
         case .memorySize:
             let r = allocGPR()
-            masm.memorySize(r)
-            push(.gpr(r), .i32)
+            masm.memorySize(r, memory: instruction.index)
+            push(.gpr(r), isMemory64(instruction.index) ? .i64 : .i32)
         default:
             if let access = tables.load[Int(op.rawValue)] {
                 try compileLoad(access, instruction)
@@ -202,13 +202,22 @@ extension SinglePassCompiler {
         }
     }
 
-    /// Memory instructions assume 32-bit addresses and one memory. Table instructions take
-    /// any index type: table64 indices are whole 64-bit values on the stack, and the
-    /// helpers read them by the flags `tableFlags` passes.
+    /// Memory and table instructions take any memory and either address type: i64
+    /// addresses and indices are whole 64-bit values on the stack; accesses other than
+    /// plain ones (`MemoryAccess.isPlain`) are checked explicitly, and the helpers read
+    /// operands by each memory's and table's own type. Memories past the first 4096 are
+    /// left to the interpreter (their views' offsets would not fit one A64 load).
     @inline(__always)
     func checkAddressTypes(_ op: Opcode) throws(Unsupported) {
-        if tables.addressKind[Int(op.rawValue)] == 1 && !plainMemory { throw Unsupported(what: "memory64 or multi-memory") }
+        if tables.addressKind[Int(op.rawValue)] == 1 && memoryIs64.count > Self.compiledMemories {
+            throw Unsupported(what: "more than \(Self.compiledMemories) memories")
+        }
     }
+
+    static var compiledMemories: Int { 4096 }
+
+    /// Whether memory `index` is a memory64.
+    func isMemory64(_ index: UInt32) -> Bool { Int(index) < memoryIs64.count && memoryIs64[Int(index)] }
 
     mutating func unaryExtend(fromBits: Int, signed: Bool, to64: Bool, result: Kind) {
         let r = popGPR()
@@ -289,8 +298,16 @@ extension SinglePassCompiler {
         if tee { push(.local(index), v.kind) }
     }
 
+    /// `access` of the memory an instruction names (its second immediate).
+    func access(_ access: MemoryAccess, of instruction: Instruction) -> MemoryAccess {
+        var access = access
+        access.memory = instruction.index2
+        access.address64 = isMemory64(instruction.index2)
+        return access
+    }
+
     mutating func compileLoad(_ access: MemoryAccess, _ instruction: Instruction) throws(Unsupported) {
-        guard instruction.index2 == 0 else { throw Unsupported(what: "multi-memory") }
+        let access = self.access(access, of: instruction)
         let (address, owned) = popGPRForRead()
         if access.float {
             let f = allocFPR()
@@ -305,7 +322,7 @@ extension SinglePassCompiler {
     }
 
     mutating func compileStore(_ access: MemoryAccess, _ instruction: Instruction) throws(Unsupported) {
-        guard instruction.index2 == 0 else { throw Unsupported(what: "multi-memory") }
+        let access = self.access(access, of: instruction)
         if case .fpr(let f) = stack.last!.location {
             stack.removeLast()
             let (address, owned) = popGPRForRead()
@@ -342,6 +359,7 @@ extension SinglePassCompiler {
     mutating func compileGeneric(_ instruction: Instruction) throws(Unsupported) {
         var (pops, pushes, result) = Self.genericArity(instruction.opcode)
         let flags = tableFlags(instruction)
+        if instruction.opcode == .memoryGrow && isMemory64(instruction.index) { result = .i64 }
         // table.size and table.grow of a table64 produce i64.
         if flags & GenericOps.firstTable64 != 0, instruction.opcode == .tableSize || instruction.opcode == .tableGrow {
             result = .i64

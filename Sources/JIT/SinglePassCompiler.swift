@@ -79,8 +79,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     let tables = OpcodeTables.shared
     let hasMemory: Bool
     let globalTypes: [ValueType]
-    /// memory64 memories or several memories: memory instructions are left to the interpreter.
-    let plainMemory: Bool
+    /// Whether each memory (imports first) is a memory64 (i64 addresses, sizes and counts).
+    let memoryIs64: [Bool]
     /// Whether each table (imports first) is a table64 (i64 indices, sizes and counts).
     let tableIs64: [Bool]
     /// Payload slot count of each tag (imports first).
@@ -138,8 +138,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         types = module.types
         functionTypeIndices = module.allFunctionTypeIndices
         globalTypes = (module.importedGlobals + module.globals.map(\.type)).map(\.valueType)
-        let memories = module.importedMemories + module.memories
-        plainMemory = memories.count <= 1 && !memories.contains { $0.limits.is64 }
+        memoryIs64 = (module.importedMemories + module.memories).map(\.limits.is64)
         tableIs64 = (module.importedTables + module.tables.map(\.type)).map(\.limits.is64)
         hasMemory = !module.importedMemories.isEmpty || !module.memories.isEmpty
         moduleBytes = module.bytes

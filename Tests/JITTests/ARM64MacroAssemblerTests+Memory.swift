@@ -277,7 +277,7 @@ extension ARM64MacroAssemblerTests {
         for pages in [0, 1, 3, 0x8000, 0x1_0000] as [UInt64] {
             emu.setView(base: emu.memory, byteCount: pages << 16)
             var m = Masm()
-            m.memorySize(.x10)
+            m.memorySize(.x10, memory: 0)
             m.a.mov(.x0, .x10)
             m.a.ret()
             #expect(try emu.run(&m) == .returned(pages))

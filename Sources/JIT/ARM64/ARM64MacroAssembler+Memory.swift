@@ -1,10 +1,11 @@
 import Assembler
 import WasmRuntime
 
-// Linear-memory accesses (memory 0, 32-bit addresses), per `MemoryAddressing`, with the
-// safety arguments of X64MacroAssembler+Memory.swift. A64 has no base + index + offset
-// address, so a nonzero offset is added into scratch first; the access itself is always
-// one instruction, the one `accessSite()` records.
+// Linear-memory accesses: memory 0 with 32-bit addresses per `MemoryAddressing`, any other
+// with an explicit check (`MemoryAccess.isPlain`), with the safety arguments of
+// X64MacroAssembler+Memory.swift. A64 has no base + index + offset address, so a nonzero
+// offset is added into scratch first; the access itself is always one instruction, the
+// one `accessSite(_:)` records.
 extension ARM64MacroAssembler {
     /// The address of an access of `size` bytes at `address + offset` (uses x16, x17).
     ///
@@ -40,6 +41,47 @@ extension ARM64MacroAssembler {
         return .unscaled(s, -size)
     }
 
+    /// The address of an access that is not plain: another memory, or 64-bit addresses.
+    /// `address + offset + size` is compared with that memory's byte count under every
+    /// strategy (uses x16, x17); a memory64 sum that wraps past 2^64 (it comes out below
+    /// the address) traps too.
+    mutating func checkedAddress(_ address: GPR, offset: UInt64, size: Int, in access: MemoryAccess) -> ARM64Address {
+        guard !access.isPlain else { return checkedAddress(address, offset: offset, size: size) }
+        let s = ARM64Regs.scratch, v = ARM64Regs.scratch2
+        let start = a.offset
+        let view = access.memory == 0 ? ARM64Regs.memoryView : loadView(access.memory, into: v)
+        let (end, wraps) = offset.addingReportingOverflow(UInt64(size))
+        if wraps {
+            trap(.outOfBoundsMemoryAccess)
+        } else {
+            a.add(s, address, imm: Int64(bitPattern: end), scratch: s)
+            if access.address64 {
+                a.cmp(s, address)
+                trapIf(.lo, .outOfBoundsMemoryAccess)
+            }
+            a.load(v, .offset(view, Int(RuntimeLayout.viewByteCount)))
+            a.cmp(s, v)
+            trapIf(.hi, .outOfBoundsMemoryAccess)
+        }
+        isolating(from: start, .boundsCheck)
+        var base = ARM64Regs.memoryBase
+        if access.memory != 0 {
+            a.load(v, .offset(loadView(access.memory, into: v), Int(RuntimeLayout.viewBase)))
+            base = v
+        }
+        guard offset != 0 else { return .indexed(base, address) }
+        a.add(s, address, imm: Int64(bitPattern: offset), scratch: s)
+        return .indexed(base, s)
+    }
+
+    /// Loads the `MemoryView` pointer of memory `index` of the running instance (the
+    /// compiler keeps `index` below 4096, so its offset encodes).
+    private mutating func loadView(_ index: UInt32, into r: GPR) -> GPR {
+        a.load(r, .offset(ARM64Regs.instance, Int(RuntimeLayout.contextMemoryViews)))
+        a.load(r, .offset(r, Int(index) * 8))
+        return r
+    }
+
     /// Marks every instruction emitted since `start` (see `isolating`).
     private mutating func isolating(from start: Int, _ kind: JITListing.IsolationSite.Kind) {
         guard recordsListing else { return }
@@ -49,7 +91,7 @@ extension ARM64MacroAssembler {
     }
 
     mutating func load(_ access: MemoryAccess, dst: GPR, address: GPR, offset: UInt64) {
-        let m = checkedAddress(address, offset: offset, size: access.bytes)
+        let m = checkedAddress(address, offset: offset, size: access.bytes, in: access)
         let kind: ARM64Load = switch (access.bytes, access.signed) {
         case (1, false): .ldrb
         case (1, true): access.to64 ? .ldrsbX : .ldrsbW
@@ -59,13 +101,13 @@ extension ARM64MacroAssembler {
         case (4, _): .ldrW
         default: .ldrX
         }
-        accessSite()
+        accessSite(access)
         a.load(dst, m, kind)
     }
 
     mutating func loadFloat(_ access: MemoryAccess, dst: FPR, address: GPR, offset: UInt64) {
-        let m = checkedAddress(address, offset: offset, size: access.bytes)
-        accessSite()
+        let m = checkedAddress(address, offset: offset, size: access.bytes, in: access)
+        accessSite(access)
         a.load(dst, m, access.bytes == 8 ? .d : .s)
     }
 
@@ -73,22 +115,22 @@ extension ARM64MacroAssembler {
         // Immediates and slots go to scratch3 first: the address uses x16 and x17.
         let w: ARM64Width = access.bytes == 8 ? .b64 : .b32
         let r = materialize(value, into: ARM64Regs.scratch3, is64: w == .b64)
-        probeStoreEnd(address, offset: offset, size: access.bytes)
-        let m = checkedAddress(address, offset: offset, size: access.bytes)
+        probeStoreEnd(address, offset: offset, size: access.bytes, in: access)
+        let m = checkedAddress(address, offset: offset, size: access.bytes, in: access)
         let kind: ARM64Store = switch access.bytes {
         case 1: .strb
         case 2: .strh
         case 4: .strW
         default: .strX
         }
-        accessSite()
+        accessSite(access)
         a.store(r, m, kind)
     }
 
     mutating func storeFloat(_ access: MemoryAccess, address: GPR, offset: UInt64, value: FPR) {
-        probeStoreEnd(address, offset: offset, size: access.bytes)
-        let m = checkedAddress(address, offset: offset, size: access.bytes)
-        accessSite()
+        probeStoreEnd(address, offset: offset, size: access.bytes, in: access)
+        let m = checkedAddress(address, offset: offset, size: access.bytes, in: access)
+        accessSite(access)
         a.store(value, m, access.bytes == 8 ? .d : .s)
     }
 
@@ -98,8 +140,8 @@ extension ARM64MacroAssembler {
     /// reservation past the memory's size) a store of more than one byte first loads its
     /// last byte: that load faults, before anything is written, exactly when the store
     /// would reach past the memory (its first byte then is inside or faults too).
-    private mutating func probeStoreEnd(_ address: GPR, offset: UInt64, size: Int) {
-        guard addressing == .guardRegion || addressing == .mask32, size > 1 else { return }
+    private mutating func probeStoreEnd(_ address: GPR, offset: UInt64, size: Int, in access: MemoryAccess) {
+        guard addressing == .guardRegion || addressing == .mask32, size > 1, access.isPlain else { return }
         let s = ARM64Regs.scratch
         if addressing == .mask32 {
             // The store's own address (the 32-bit sum), then its last byte.
@@ -112,19 +154,21 @@ extension ARM64MacroAssembler {
         } else {
             a.add(s, address, imm: Int64(offset) + Int64(size - 1), scratch: s)
         }
-        accessSite()
+        accessSite(access)
         a.load(ARM64Regs.scratch2, .indexed(ARM64Regs.memoryBase, s), .ldrb)
     }
 
-    /// Records the next instruction as a memory access that may fault on purpose.
-    mutating func accessSite() {
-        guard addressing != .explicitCheck else { return }
+    /// Records the next instruction as a memory access that may fault on purpose (a plain
+    /// one under a strategy without an explicit check).
+    mutating func accessSite(_ access: MemoryAccess) {
+        guard addressing != .explicitCheck, access.isPlain else { return }
         trapTable.addSite(offset: a.offset, reason: .outOfBoundsMemoryAccess)
         if addressing != .none { isolating(.guardedAccess) }
     }
 
-    mutating func memorySize(_ dst: GPR) {
-        a.load(dst, .offset(ARM64Regs.memoryView, Int(RuntimeLayout.viewByteCount)))
+    mutating func memorySize(_ dst: GPR, memory: UInt32) {
+        let view = memory == 0 ? ARM64Regs.memoryView : loadView(memory, into: dst)
+        a.load(dst, .offset(view, Int(RuntimeLayout.viewByteCount)))
         a.lsr(dst, dst, imm: 16)
     }
 

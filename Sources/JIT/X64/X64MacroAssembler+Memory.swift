@@ -1,7 +1,8 @@
 import Assembler
 import WasmRuntime
 
-// Linear-memory accesses (memory 0, 32-bit addresses), per `MemoryAddressing`.
+// Linear-memory accesses: memory 0 with 32-bit addresses per `MemoryAddressing`, any other
+// with an explicit check (`MemoryAccess.isPlain`).
 extension X64MacroAssembler {
     /// The operand of an access of `size` bytes at `address + offset` (uses rax).
     ///
@@ -11,7 +12,7 @@ extension X64MacroAssembler {
     /// - `.guardRegion` (guard): no compare. Safe because `address + offset < 2^33` lies in
     ///   the memory's 8 GiB + 64 KiB reservation, whose uncommitted part is `PROT_NONE`:
     ///   the access faults and `TrapGuard` finds its PC in the trap sites recorded by
-    ///   `accessSite()`.
+    ///   `accessSite(_:)`.
     /// - `.mask32` (masked): the sum is truncated to 32 bits, so the access stays in the
     ///   4 GiB + 64 KiB reservation; wrapping sums do not trap (not spec-conforming).
     /// - `.none` (unchecked): no protection at all (measurement only).
@@ -55,6 +56,49 @@ extension X64MacroAssembler {
         return mem(X64Regs.memoryBase, X64Regs.scratch, scale: 1)
     }
 
+    /// The operand of an access that is not plain: another memory, or 64-bit addresses.
+    /// `address + offset + size` is compared with that memory's byte count under every
+    /// strategy (uses rax and rdx); a memory64 sum that wraps past 2^64 traps too (the
+    /// carry of the add). For a 32-bit address the sum cannot wrap, as in
+    /// `.explicitCheck`.
+    mutating func checkedAddress(_ address: GPR, offset: UInt64, size: Int, in access: MemoryAccess) -> X64Memory {
+        guard !access.isPlain else { return checkedAddress(address, offset: offset, size: size) }
+        let view = access.memory == 0 ? X64Regs.memoryView : loadView(access.memory, into: X64Regs.scratch3)
+        let (end, wraps) = offset.addingReportingOverflow(UInt64(size))
+        if wraps {
+            trap(.outOfBoundsMemoryAccess)
+        } else {
+            isolating(.boundsCheck)
+            a.mov(X64Regs.scratch, imm: end)
+            isolating(.boundsCheck)
+            a.add(X64Regs.scratch, address)
+            if access.address64 {
+                isolating(.boundsCheck)
+                trapIf(.below, .outOfBoundsMemoryAccess)
+            }
+            isolating(.boundsCheck)
+            a.cmp(X64Regs.scratch, mem(view, RuntimeLayout.viewByteCount))
+            isolating(.boundsCheck)
+            trapIf(.above, .outOfBoundsMemoryAccess)
+        }
+        var base = X64Regs.memoryBase
+        if access.memory != 0 {
+            a.load(X64Regs.scratch3, mem(X64Regs.scratch3, RuntimeLayout.viewBase))
+            base = X64Regs.scratch3
+        }
+        if offset <= UInt64(Int32.max) { return mem(base, address, scale: 1, Int32(offset)) }
+        a.mov(X64Regs.scratch, imm: offset)
+        a.add(X64Regs.scratch, address)
+        return mem(base, X64Regs.scratch, scale: 1)
+    }
+
+    /// Loads the `MemoryView` pointer of memory `index` of the running instance.
+    private mutating func loadView(_ index: UInt32, into r: GPR) -> GPR {
+        a.load(r, mem(X64Regs.instance, RuntimeLayout.contextMemoryViews))
+        a.load(r, mem(r, Int32(index) * 8))
+        return r
+    }
+
     static func width(bytes: Int) -> X64Width {
         switch bytes {
         case 1: .b8
@@ -65,9 +109,9 @@ extension X64MacroAssembler {
     }
 
     mutating func load(_ access: MemoryAccess, dst: GPR, address: GPR, offset: UInt64) {
-        let m = checkedAddress(address, offset: offset, size: access.bytes)
+        let m = checkedAddress(address, offset: offset, size: access.bytes, in: access)
         let w = Self.width(bytes: access.bytes)
-        accessSite()
+        accessSite(access)
         if access.signed {
             a.loadSigned(dst, m, w, to64: access.to64)
         } else {
@@ -76,8 +120,8 @@ extension X64MacroAssembler {
     }
 
     mutating func loadFloat(_ access: MemoryAccess, dst: FPR, address: GPR, offset: UInt64) {
-        let m = checkedAddress(address, offset: offset, size: access.bytes)
-        accessSite()
+        let m = checkedAddress(address, offset: offset, size: access.bytes, in: access)
+        accessSite(access)
         a.load(dst, m, access.bytes == 8 ? .f64 : .f32)
     }
 
@@ -91,8 +135,8 @@ extension X64MacroAssembler {
             move(X64Regs.scratch2, value, is64: true)
             source = .reg(X64Regs.scratch2)
         }
-        let m = checkedAddress(address, offset: offset, size: access.bytes)
-        accessSite()
+        let m = checkedAddress(address, offset: offset, size: access.bytes, in: access)
+        accessSite(access)
         switch source {
         case .reg(let r): a.store(m, r, w)
         case .imm(let v): a.store(m, imm: Int32(truncatingIfNeeded: v), w)
@@ -101,20 +145,22 @@ extension X64MacroAssembler {
     }
 
     mutating func storeFloat(_ access: MemoryAccess, address: GPR, offset: UInt64, value: FPR) {
-        let m = checkedAddress(address, offset: offset, size: access.bytes)
-        accessSite()
+        let m = checkedAddress(address, offset: offset, size: access.bytes, in: access)
+        accessSite(access)
         a.store(m, value, access.bytes == 8 ? .f64 : .f32)
     }
 
-    /// Records the next instruction as a memory access that may fault on purpose.
-    mutating func accessSite() {
-        guard addressing != .explicitCheck else { return }
+    /// Records the next instruction as a memory access that may fault on purpose (a plain
+    /// one under a strategy without an explicit check).
+    mutating func accessSite(_ access: MemoryAccess) {
+        guard addressing != .explicitCheck, access.isPlain else { return }
         trapTable.addSite(offset: a.offset, reason: .outOfBoundsMemoryAccess)
         if addressing != .none { isolating(.guardedAccess) }
     }
 
-    mutating func memorySize(_ dst: GPR) {
-        a.load(dst, mem(X64Regs.memoryView, RuntimeLayout.viewByteCount))
+    mutating func memorySize(_ dst: GPR, memory: UInt32) {
+        let view = memory == 0 ? X64Regs.memoryView : loadView(memory, into: dst)
+        a.load(dst, mem(view, RuntimeLayout.viewByteCount))
         a.shift(.shr, dst, imm: 16)
     }
 
