@@ -104,7 +104,7 @@ enum GenericOps {
             instance.dataDrop(Int(imm1))
         case .memoryCopy:
             // The count is u64 only when both memories are memory64s.
-            let destination = try memory(context, imm1), source = try memory(context, imm2 & 0xFFFF_FFFF)
+            let destination = try memory(context, imm1), source = try memory(context, imm2)
             try destination.copy(to: index(p, 0, wide: destination.is64), from: index(p, 1, wide: source.is64), in: source,
                                  count: index(p, 2, wide: destination.is64 && source.is64))
         case .memoryFill:

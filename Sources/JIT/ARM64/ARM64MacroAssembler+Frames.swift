@@ -139,8 +139,7 @@ extension ARM64MacroAssembler {
 
     /// Loads memory 0's view and base of the running instance (prologues, and after calls).
     mutating func reloadMemoryView() {
-        a.load(ARM64Regs.memoryView, .offset(ARM64Regs.instance, Int(RuntimeLayout.contextMemoryViews)))
-        a.load(ARM64Regs.memoryView, .offset(ARM64Regs.memoryView, 0))
+        loadView(0, into: ARM64Regs.memoryView)
         reloadMemory()
     }
 

@@ -19,9 +19,7 @@ extension ARM64MacroAssembler {
         switch addressing {
         case .explicitCheck: break
         case .guardRegion, .none:
-            guard offset != 0 else { return .indexed(base, address) }
-            a.add(s, address, imm: Int64(offset), scratch: s)
-            return .indexed(base, s)
+            return indexed(base, address, offset: offset)
         case .mask32:
             // `address` is zero-extended already: only a sum needs the 32-bit wrap.
             guard offset != 0 else { return .indexed(base, address) }
@@ -69,14 +67,20 @@ extension ARM64MacroAssembler {
             a.load(v, .offset(loadView(access.memory, into: v), Int(RuntimeLayout.viewBase)))
             base = v
         }
+        return indexed(base, address, offset: offset)
+    }
+
+    /// `[base, address + offset]`: the sum in x16 first unless `offset` is 0.
+    private mutating func indexed(_ base: GPR, _ address: GPR, offset: UInt64) -> ARM64Address {
         guard offset != 0 else { return .indexed(base, address) }
-        a.add(s, address, imm: Int64(bitPattern: offset), scratch: s)
-        return .indexed(base, s)
+        a.add(ARM64Regs.scratch, address, imm: Int64(bitPattern: offset), scratch: ARM64Regs.scratch)
+        return .indexed(base, ARM64Regs.scratch)
     }
 
     /// Loads the `MemoryView` pointer of memory `index` of the running instance (the
     /// compiler keeps `index` below 4096, so its offset encodes).
-    private mutating func loadView(_ index: UInt32, into r: GPR) -> GPR {
+    @discardableResult
+    mutating func loadView(_ index: UInt32, into r: GPR) -> GPR {
         a.load(r, .offset(ARM64Regs.instance, Int(RuntimeLayout.contextMemoryViews)))
         a.load(r, .offset(r, Int(index) * 8))
         return r

@@ -222,8 +222,7 @@ extension X64MacroAssembler {
     /// Loads memory 0's view and base of the running instance (prologues, and after calls:
     /// a callee in another instance, or one that tail-called into one, leaves its own).
     mutating func reloadMemoryView() {
-        a.load(X64Regs.memoryView, mem(X64Regs.instance, RuntimeLayout.contextMemoryViews))
-        a.load(X64Regs.memoryView, mem(X64Regs.memoryView))
+        loadView(0, into: X64Regs.memoryView)
         reloadMemory()
     }
 

@@ -20,10 +20,7 @@ extension X64MacroAssembler {
         switch addressing {
         case .explicitCheck: break
         case .guardRegion, .none:
-            if offset <= UInt64(Int32.max) { return mem(X64Regs.memoryBase, address, scale: 1, Int32(offset)) }
-            a.mov(X64Regs.scratch, imm: offset)
-            a.add(X64Regs.scratch, address)
-            return mem(X64Regs.memoryBase, X64Regs.scratch, scale: 1)
+            return operand(X64Regs.memoryBase, address, offset: offset)
         case .mask32:
             isolating(.addressMask)
             if offset <= UInt64(Int32.max) {
@@ -48,12 +45,16 @@ extension X64MacroAssembler {
         a.cmp(X64Regs.scratch, mem(X64Regs.memoryView, RuntimeLayout.viewByteCount))
         isolating(.boundsCheck)
         trapIf(.above, .outOfBoundsMemoryAccess)
-        if offset <= UInt64(Int32.max) {
-            return mem(X64Regs.memoryBase, address, scale: 1, Int32(offset))
-        }
+        return operand(X64Regs.memoryBase, address, offset: offset)
+    }
+
+    /// `[base + address + offset]`: one operand while `offset` fits a displacement, else
+    /// the sum in rax first.
+    private mutating func operand(_ base: GPR, _ address: GPR, offset: UInt64) -> X64Memory {
+        if offset <= UInt64(Int32.max) { return mem(base, address, scale: 1, Int32(offset)) }
         a.mov(X64Regs.scratch, imm: offset)
         a.add(X64Regs.scratch, address)
-        return mem(X64Regs.memoryBase, X64Regs.scratch, scale: 1)
+        return mem(base, X64Regs.scratch, scale: 1)
     }
 
     /// The operand of an access that is not plain: another memory, or 64-bit addresses.
@@ -86,14 +87,12 @@ extension X64MacroAssembler {
             a.load(X64Regs.scratch3, mem(X64Regs.scratch3, RuntimeLayout.viewBase))
             base = X64Regs.scratch3
         }
-        if offset <= UInt64(Int32.max) { return mem(base, address, scale: 1, Int32(offset)) }
-        a.mov(X64Regs.scratch, imm: offset)
-        a.add(X64Regs.scratch, address)
-        return mem(base, X64Regs.scratch, scale: 1)
+        return operand(base, address, offset: offset)
     }
 
     /// Loads the `MemoryView` pointer of memory `index` of the running instance.
-    private mutating func loadView(_ index: UInt32, into r: GPR) -> GPR {
+    @discardableResult
+    mutating func loadView(_ index: UInt32, into r: GPR) -> GPR {
         a.load(r, mem(X64Regs.instance, RuntimeLayout.contextMemoryViews))
         a.load(r, mem(r, Int32(index) * 8))
         return r
