@@ -20,8 +20,8 @@ final class RedisRelay: Sendable {
     /// The largest payload `(tenant, function)` takes, nil when that tenant has no such
     /// channel callee.
     private let limit: @Sendable (Int, String) -> Int?
-    /// Runs a relayed call on this node: `(tenant, function, payload)`, then its status
-    /// (0, or else a failure) and reply.
+    /// Starts a relayed call on this node without waiting for it: `(tenant, function,
+    /// payload)`; its status (0, or else a failure) and reply go to the closure given.
     private let run: @Sendable (Int, String, [UInt8], @escaping @Sendable (Int, [UInt8]) -> Void) -> Void
     /// Delivers a reply to the call waiting for it: `(call id, status, reply)`.
     private let deliver: @Sendable (UInt32, Int, [UInt8]) -> Void
@@ -67,13 +67,8 @@ final class RedisRelay: Sendable {
     func send(_ id: UInt32, tenant: Int, to node: String, target: String, payload: UnsafeRawBufferPointer,
               failed: @escaping @Sendable (any Error) -> Void) -> RelayTransfer {
         let caller = addresses[tenant]
-        let transfer = RelayTransfer()
-        let key = Self.key(.call, id, caller: caller)
-        outgoing.withLock { $0[key] = transfer }
-        let deadline = MonotonicClock.now() + UInt64(timeoutMs) * 1_000_000
         nonisolated(unsafe) let payload = payload
-        let sending: @Sendable () -> Void = { [self] in
-            defer { _ = outgoing.withLock { $0.removeValue(forKey: key) } }
+        return startTransfer(Self.key(.call, id, caller: caller)) { [tier] transfer, deadline in
             let total = payload.count
             do {
                 try transfer.send(payload, header: { offset in
@@ -82,6 +77,21 @@ final class RedisRelay: Sendable {
             } catch {
                 failed(error)
             }
+        }
+    }
+
+    /// Registers a transfer under `key` (where acknowledgements find it) and runs `body`
+    /// with it and its deadline on a thread of its own: sending blocks, and neither the
+    /// caller's worker nor the listener may wait for it.
+    @discardableResult
+    private func startTransfer(_ key: String,
+                               _ body: @escaping @Sendable (RelayTransfer, _ deadline: UInt64) -> Void) -> RelayTransfer {
+        let transfer = RelayTransfer()
+        outgoing.withLock { $0[key] = transfer }
+        let deadline = MonotonicClock.now() + UInt64(timeoutMs) * 1_000_000
+        let sending: @Sendable () -> Void = { [self] in
+            defer { _ = outgoing.withLock { $0.removeValue(forKey: key) } }
+            body(transfer, deadline)
         }
         if !runDetached(sending) { sending() }
         return transfer
@@ -147,14 +157,12 @@ final class RedisRelay: Sendable {
             let callee = addresses[tenant]
             take(data, part, key: key, acknowledgement: { .acknowledge(.call, id: id, from: callee, received: $0) },
                  to: caller) { payload in
-                let work: @Sendable () -> Void = { [self] in
-                    run(tenant, target, payload) { status, reply in self.answer(id, tenant: tenant, caller: caller, status, reply) }
-                }
-                if !runDetached(work) { work() }
+                // `run` only queues the sandbox: the listener goes on at once.
+                run(tenant, target, payload) { status, reply in self.answer(id, tenant: tenant, caller: caller, status, reply) }
             }
         case .reply(let id, let callee, let status, let part):
-            guard part.offset > 0 || part.total <= replyLimit else { return finish(id, caller: addresses[tenant], 1, []) }
             let caller = addresses[tenant]
+            guard part.offset > 0 || part.total <= replyLimit else { return finish(id, caller: caller, 1, []) }
             take(data, part, key: Self.key(.reply, id, caller: caller),
                  acknowledgement: { .acknowledge(.reply, id: id, from: caller, received: $0) }, to: callee) { reply in
                 finish(id, caller: caller, status, reply)
@@ -203,12 +211,7 @@ final class RedisRelay: Sendable {
     /// must go on taking acknowledgements meanwhile).
     private func answer(_ id: UInt32, tenant: Int, caller: String, _ status: Int, _ reply: [UInt8]) {
         let from = addresses[tenant]
-        let key = Self.key(.reply, id, caller: caller)
-        let transfer = RelayTransfer()
-        outgoing.withLock { $0[key] = transfer }
-        let deadline = MonotonicClock.now() + UInt64(timeoutMs) * 1_000_000
-        let sending: @Sendable () -> Void = { [self] in
-            defer { _ = outgoing.withLock { $0.removeValue(forKey: key) } }
+        startTransfer(Self.key(.reply, id, caller: caller)) { [tier] transfer, deadline in
             // A reply that cannot be sent leaves its caller to its timeout.
             reply.withUnsafeBytes { bytes in
                 let total = bytes.count
@@ -217,6 +220,5 @@ final class RedisRelay: Sendable {
                 }, to: Self.channel(caller), over: tier, until: deadline)
             }
         }
-        if !runDetached(sending) { sending() }
     }
 }
