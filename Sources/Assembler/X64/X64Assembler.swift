@@ -131,8 +131,6 @@ public struct X64Assembler: Sendable {
         }
     }
 
-    /// Drops everything emitted from `offset` on, the label uses in it, and the bindings
-    /// of labels bound there (they may be bound again).
     /// Drops the bytes from `offset` on, for straight-line code that recorded no fixup and
     /// bound no label there (cheaper than `truncate`, which scans every fixup and label).
     public mutating func dropBytes(from offset: Int) {
