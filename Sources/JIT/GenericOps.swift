@@ -1,9 +1,11 @@
+import Interpreter
 import WasmCore
 import WasmRuntime
 
 /// The operations compiled code delegates to `RuntimeHelpers.generic`: operands are in
 /// consecutive 64-bit slots at `operands` (the values' home slots), the result (if any)
-/// goes to the first slot.
+/// goes to the first slot. A v128 spans two slots; SIMD instructions and v128 globals
+/// come here too.
 enum GenericOps {
     @inline(__always) static func u32(_ p: UnsafeMutableRawPointer, _ i: Int) -> UInt32 { p.load(fromByteOffset: i * 8, as: UInt32.self) }
     @inline(__always) static func u64(_ p: UnsafeMutableRawPointer, _ i: Int) -> UInt64 { p.load(fromByteOffset: i * 8, as: UInt64.self) }
@@ -75,7 +77,20 @@ enum GenericOps {
         case .f64ConvertI64U: put(p, Numerics.f64ConvertI64U(u64(p, 0)))
         case .f32DemoteF64: put(p, Numerics.f32DemoteF64(f64(p, 0)))
         case .f64PromoteF32: put(p, Numerics.f64PromoteF32(f32(p, 0)))
-        default: try runStateful(op, context: context, operands: p, imm1: imm1, imm2: imm2)
+        case .globalGet:
+            let cell = context.pointee.globals[Int(imm1)]
+            put(p, cell[0])
+            put(p + 8, cell[1])
+        case .globalSet:
+            let cell = context.pointee.globals[Int(imm1)]
+            cell[0] = u64(p, 0)
+            cell[1] = u64(p, 1)
+        default:
+            if SIMDRunner.supports(op) {
+                try SIMDRunner.run(op, operands: p, imm1: imm1, imm2: imm2, context: context)
+            } else {
+                try runStateful(op, context: context, operands: p, imm1: imm1, imm2: imm2)
+            }
         }
     }
 

@@ -9,6 +9,10 @@ import WasmValidator
 // "Parallel compilation"), then the functions left to the interpreter, then linking the
 // chunks into one code buffer laid out by `ModuleCodeLayout`.
 extension JITTier {
+    /// Defined functions (by defined index) that compiles started in this task leave to
+    /// the interpreter, as they leave a function the compiler does not handle: tests use it
+    /// to mix frames of both tiers in one module.
+    @TaskLocal public static var interpretedFunctions: Set<Int> = []
 
     /// Compiles `module` for memories of the given strategy (also used by `wasmlab
     /// compile-stats`). With `recordListing`, the code keeps a `JITListing` (machine-code
@@ -41,6 +45,7 @@ extension JITTier {
             throw WasmError(.uninstantiable, "bounds strategy \(bounds.rawValue) needs the trap guard")
         }
         let ranges = (parallelism ?? JITParallelism.current).chunks(of: module)
+        let interpreted = Self.interpretedFunctions  // read here: workers are other threads
         // The compilers in a raw buffer: an array of this large generic struct looked up its
         // metadata and destroyed it unspecialised, a cost every small module's compile paid.
         let chunks = UnsafeMutableBufferPointer<Compiler>.allocate(capacity: ranges.count)
@@ -52,7 +57,7 @@ extension JITTier {
         if ranges.count == 1 {
             chunks.initializeElement(at: 0, to: try compileChunk(B.self, ranges[0], module: module, validator: validator,
                                                                   bounds: bounds, recordListing: recordListing,
-                                                                  countsFuel: countsFuel))
+                                                                  countsFuel: countsFuel, interpreted: interpreted))
             initialized = 1
         } else {
             let results = WorkerResults<Result<Compiler, any Error>>(count: ranges.count)
@@ -66,7 +71,8 @@ extension JITTier {
                         ownValidator = try ModuleValidator(module: own, features: validator.features)
                     }
                     return try self.compileChunk(B.self, ranges[k], module: own, validator: ownValidator, bounds: bounds,
-                                                 recordListing: recordListing, countsFuel: countsFuel)
+                                                 recordListing: recordListing, countsFuel: countsFuel,
+                                                 interpreted: interpreted)
                 }
             }
             // Each worker stopped at its first error: the first chunk's error is the first
@@ -87,14 +93,14 @@ extension JITTier {
     /// Validates and compiles defined functions `functions` into a fresh assembler (one
     /// worker's share; nothing here is shared with other workers but read-only state).
     func compileChunk<B: JITBackend>(_ backend: B.Type, _ functions: Range<Int>, module: Module, validator: ModuleValidator,
-                                     bounds: BoundsStrategy, recordListing: Bool,
-                                     countsFuel: Bool) throws -> SinglePassCompiler<B.Masm> {
+                                     bounds: BoundsStrategy, recordListing: Bool, countsFuel: Bool,
+                                     interpreted: Set<Int> = []) throws -> SinglePassCompiler<B.Masm> {
         // About 3 bytes of machine code per byte of Wasm code (Docs/JIT.md statistics).
         var wasmBytes = 0
         for i in functions { wasmBytes += module.codes[i].code.count }
         var masm = B.macroAssembler(bounds: bounds, capacity: max(1 << 12, wasmBytes * 4), countsFuel: countsFuel)
         masm.recordsListing = recordListing
-        var compiler = SinglePassCompiler(masm: consume masm, tierID: id, module: module)
+        var compiler = SinglePassCompiler(masm: consume masm, tierID: id, module: module, interpretedOnRequest: interpreted)
         compiler.recording = recordListing
         // Moved, not copied, into the sink and back: a second live copy would make every
         // first write to each of the compiler's arrays copy it.

@@ -1,3 +1,4 @@
+import Interpreter
 import WasmCore
 
 /// Weighs the locals and calls of a function body for `SinglePassCompiler.scanLocals` by
@@ -76,7 +77,7 @@ enum LocalUseScanner {
         case .localGet: .get
         case .localSet, .localTee: .set
         case .call, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef: .call
-        default: GenericOps.supports(op) ? .generic : .other
+        default: GenericOps.supports(op) || SIMDRunner.supports(op) ? .generic : .other
         }
     }
 

@@ -5,11 +5,25 @@ import WasmValidator
 // Blocks, branches, calls and returns. Every label is reached with all values in their
 // home slots (spilled), so a branch only copies the carried values to the target heights.
 extension SinglePassCompiler {
-    /// Copies the top `arity` values (already home) to the heights of `target`.
+    /// Copies the top `arity` values (already home) to the heights of `target`: upwards
+    /// from its base, whose values below are the same as here (sources lie at or above
+    /// their destinations, so ascending copies never overwrite one not yet read).
     mutating func moveBranchValues(to target: Target) {
         let from = stack.count - target.branchArity
         guard from != target.baseHeight else { return }
-        for i in 0..<target.branchArity { masm.copySlot(home(target.baseHeight + i), from: home(from + i)) }
+        var dst = home(target.baseHeight)
+        for i in 0..<target.branchArity {
+            let v = stack[from + i]
+            copyValue(v.kind, to: dst, from: v.slot)
+            dst += Self.width(v.kind)
+        }
+    }
+
+    /// Copies a value between homes, locals or result slots (a v128 as two slots, lowest
+    /// first).
+    mutating func copyValue(_ kind: Kind, to dst: Int32, from src: Int32) {
+        masm.copySlot(dst, from: src)
+        if kind == .v128 { masm.copySlot(dst + 8, from: src + 8) }
     }
 
     @inline(__always)
@@ -46,10 +60,10 @@ extension SinglePassCompiler {
 
     /// Pushes the parameter and result kinds of a block type on `controlKinds` (for the
     /// control about to be opened; no arrays per block).
-    mutating func pushBlockKinds(_ type: FunctionType) throws(Unsupported) -> BlockKinds {
+    mutating func pushBlockKinds(_ type: FunctionType) -> BlockKinds {
         let start = controlKinds.count
-        for t in type.parameters { controlKinds.append(try Self.kind(t)) }
-        for t in type.results { controlKinds.append(try Self.kind(t)) }
+        for t in type.parameters { controlKinds.append(Self.kind(t)) }
+        for t in type.results { controlKinds.append(Self.kind(t)) }
         return BlockKinds(start: start, params: type.parameters.count, results: type.results.count)
     }
 
@@ -77,7 +91,7 @@ extension SinglePassCompiler {
             try compileTryTable(instruction, context: context)
         case .block, .loop:
             let type = context.resolve(instruction.blockType)
-            let kinds = try pushBlockKinds(type)
+            let kinds = pushBlockKinds(type)
             if context.isUnreachable {
                 openDeadControl(.block, kinds: kinds)
                 return
@@ -95,7 +109,7 @@ extension SinglePassCompiler {
                                     branchArity: isLoop ? kinds.params : kinds.results, kinds: kinds, dead: false))
         case .if:
             let type = context.resolve(instruction.blockType)
-            let kinds = try pushBlockKinds(type)
+            let kinds = pushBlockKinds(type)
             if context.isUnreachable {
                 openDeadControl(.if, kinds: kinds)
                 return
@@ -107,8 +121,13 @@ extension SinglePassCompiler {
             let base = stack.count - kinds.params
             let firstSaved: Int? = kinds.params > 0 ? saveSlotCount : nil
             for i in 0..<kinds.params {
-                savePatches.append((masm.saveSlot(from: home(base + i)), saveSlotCount))
-                saveSlotCount += 1
+                let v = stack[base + i]
+                var half: Int32 = 0
+                while half < Self.width(v.kind) {
+                    savePatches.append((masm.saveSlot(from: v.slot + half), saveSlotCount))
+                    saveSlotCount += 1
+                    half += 8
+                }
             }
             let elseLabel = masm.newLabel()
             masm.branch(masm.invert(cond), elseLabel)
@@ -214,7 +233,7 @@ extension SinglePassCompiler {
             } else {
                 masm.callDirect(entryLabels[index - importCount], frameOffset: frameOffset)
             }
-            try finishCall(type)
+            finishCall(type)
         case .callIndirect:
             let typeIndex = Int(instruction.index)
             let type = types[typeIndex]
@@ -225,7 +244,7 @@ extension SinglePassCompiler {
             masm.callIndirectResolve(index, table: Int(instruction.index2), index: index, typeIndex: typeIndex)
             masm.callRecord(index, frameOffset: frameOffset, tierID: tierID)
             freeGPRs.append(index)
-            try finishCall(type)
+            finishCall(type)
         default:
             throw Unsupported(what: instruction.opcode.name)
         }
@@ -233,18 +252,24 @@ extension SinglePassCompiler {
 
     /// Copies an `if`'s saved parameters back to their homes (else branch).
     mutating func restoreParameters(_ c: Control) {
-        guard let first = c.firstSaved else { return }
+        guard var saved = c.firstSaved else { return }
         for i in 0..<c.kinds.params {
-            savePatches.append((masm.restoreSlot(to: home(c.baseHeight + i)), first + i))
-            push(.home, controlKinds[c.kinds.start + i])
+            let kind = controlKinds[c.kinds.start + i]
+            push(.home, kind)
+            var half: Int32 = 0
+            while half < Self.width(kind) {
+                savePatches.append((masm.restoreSlot(to: stack[stack.count - 1].slot + half), saved))
+                saved += 1
+                half += 8
+            }
         }
     }
 
-    mutating func finishCall(_ type: FunctionType) throws(Unsupported) {
+    mutating func finishCall(_ type: FunctionType) {
         if hasMemory { masm.reloadMemoryView() }
         restorePinnedLocals()
         stack.removeLast(type.parameters.count)
-        for t in type.results { push(.home, try Self.kind(t)) }
+        for t in type.results { push(.home, Self.kind(t)) }
     }
 
     /// Forgets the values above `height` (their registers become free); the stack below
@@ -257,18 +282,27 @@ extension SinglePassCompiler {
     mutating func emitReturn() {
         let n = resultKinds.count
         let from = stack.count - n
-        // Writing result i overwrites local i: a later result still reading a low local
-        // would see the new value, so such results go home first.
-        let hazard = (0..<n).contains { j in
-            if case .local(let x) = stack[from + j].location { return Int(x) < n && Int(x) != j && !isPinned(x) }
-            return false
+        // The results go to slots 0... over the locals: a later result still reading a
+        // local below the results' end would see it overwritten, so such results go home
+        // first. (Homes lie above their destinations: ascending copies are safe.)
+        var resultsEnd: Int32 = 0
+        for i in 0..<n { resultsEnd += Self.width(stack[from + i].kind) }
+        var hazard = false
+        var dst: Int32 = 0
+        for i in 0..<n {
+            if case .local(let x) = stack[from + i].location, !isPinned(x), localSlot(x) < resultsEnd,
+               localSlot(x) != dst {
+                hazard = true
+            }
+            dst += Self.width(stack[from + i].kind)
         }
         if hazard { spillAll() }
+        dst = 0
         for i in 0..<n {
             let v = stack[from + i]
-            let dst = Int32(i * 8)
+            defer { dst += Self.width(v.kind) }
             switch v.location {
-            case .home: if home(from + i) != dst { masm.copySlot(dst, from: home(from + i)) }
+            case .home: if v.slot != dst { copyValue(v.kind, to: dst, from: v.slot) }
             case .local(let x):
                 if isPinned(x) {
                     storePinned(Int(x), to: dst)

@@ -1,3 +1,4 @@
+import Interpreter
 import WasmCore
 import WasmDecoder
 import WasmValidator
@@ -34,13 +35,24 @@ extension SinglePassCompiler {
             compileNullCheck(instruction)
         case .drop: release(stack.removeLast())
         case .select, .selectT: compileSelect()
+        case .localGet where localKinds[Int(instruction.index)] == .v128:
+            push(.home, .v128)
+            copyValue(.v128, to: stack[stack.count - 1].slot, from: localSlot(instruction.index))
         case .localGet: push(.local(instruction.index), localKinds[Int(instruction.index)])
         case .localSet, .localTee: compileLocalSet(instruction.index, tee: op == .localTee)
+        case .globalGet where globalTypes[Int(instruction.index)] == .v128,
+             .globalSet where globalTypes[Int(instruction.index)] == .v128:
+            compileGeneric(instruction)
+        case .v128Const:
+            push(.home, .v128)
+            let slot = stack[stack.count - 1].slot
+            masm.storeSlot(slot, .imm(Int64(bitPattern: instruction.value)))
+            masm.storeSlot(slot + 8, .imm(Int64(bitPattern: instruction.value2)))
         case .globalGet:
             let t = globalTypes[Int(instruction.index)]
             let r = allocGPR()
             masm.loadGlobal(r, index: Int(instruction.index))
-            push(.gpr(r), try Self.kind(t))
+            push(.gpr(r), Self.kind(t))
         case .globalSet:
             let r = popGPR()
             masm.storeGlobal(index: Int(instruction.index), r)
@@ -195,7 +207,9 @@ extension SinglePassCompiler {
             } else if let access = tables.store[Int(op.rawValue)] {
                 try compileStore(access, instruction)
             } else if GenericOps.supports(op) {
-                try compileGeneric(instruction)
+                compileGeneric(instruction)
+            } else if SIMDRunner.supports(op) {
+                try compileSIMD(instruction)
             } else {
                 throw Unsupported(what: op.name)
             }
@@ -260,6 +274,18 @@ extension SinglePassCompiler {
     /// At most two registers are taken at once (locals may hold the others): the condition
     /// is tested and released first, and only moves and loads follow, so the flags survive.
     mutating func compileSelect() {
+        if stack[stack.count - 2].kind == .v128 {
+            // Both vectors are home: the false one replaces the true one when cond is 0.
+            let (cond, condOwned) = popGPRForRead()
+            let isZero = masm.testZero(cond, is64: false)
+            if condOwned { freeGPRs.append(cond) }
+            let ifFalse = stack.removeLast(), ifTrue = stack[stack.count - 1]
+            let keep = masm.newLabel()
+            masm.branch(masm.invert(isZero), keep)
+            copyValue(.v128, to: ifTrue.slot, from: ifFalse.slot)
+            masm.bind(keep)
+            return
+        }
         let (cond, condOwned) = popGPRForRead()
         let nonZero = masm.invert(masm.testZero(cond, is64: false))
         if condOwned { freeGPRs.append(cond) }
@@ -279,6 +305,11 @@ extension SinglePassCompiler {
         }
         let v = stack.removeLast()
         let slot = localSlot(index)
+        if v.kind == .v128 {
+            copyValue(.v128, to: slot, from: v.slot)
+            if tee { push(.home, .v128) }
+            return
+        }
         switch v.location {
         case .gpr(let r):
             masm.storeSlot(slot, .reg(r))
@@ -289,7 +320,7 @@ extension SinglePassCompiler {
             if tee { stack.append(v) } else { freeFPRs.append(f) }
             return
         case .const(let bits): masm.storeSlot(slot, .imm(Int64(bitPattern: bits)))
-        case .home: masm.copySlot(slot, from: home(stack.count))
+        case .home: masm.copySlot(slot, from: v.slot)
         case .local(let x):
             // A pinned local's slot is stale: its register is the value.
             if isPinned(x) { storePinned(Int(x), to: slot) } else { masm.copySlot(slot, from: localSlot(x)) }
@@ -341,6 +372,8 @@ extension SinglePassCompiler {
     /// Arity of the operations run by `RuntimeHelpers.generic`.
     static func genericArity(_ op: Opcode) -> (pops: Int, pushes: Int, result: Kind?) {
         switch op {
+        case .globalGet: return (0, 1, .v128)  // only v128 globals are read by the helper
+        case .globalSet: return (1, 0, nil)
         case .tableGet: return (1, 1, .i64)
         case .tableSet: return (2, 0, nil)
         case .tableSize: return (0, 1, .i32)
@@ -351,12 +384,12 @@ extension SinglePassCompiler {
         default:
             let sig = op.info.signature!
             var result: Kind?
-            if case .value(let t)? = sig.pushes.first { result = try? kind(t) }
+            if case .value(let t)? = sig.pushes.first { result = kind(t) }
             return (sig.pops.count, sig.pushes.count, result)
         }
     }
 
-    mutating func compileGeneric(_ instruction: Instruction) throws(Unsupported) {
+    mutating func compileGeneric(_ instruction: Instruction) {
         var (pops, pushes, result) = Self.genericArity(instruction.opcode)
         let flags = tableFlags(instruction)
         if instruction.opcode == .memoryGrow && isMemory64(instruction.index) { result = .i64 }
@@ -373,6 +406,36 @@ extension SinglePassCompiler {
         restorePinnedLocals()
         stack.removeLast(pops)
         if pushes == 1, let result { push(.home, result) }
+    }
+
+    /// A SIMD instruction, run by `SIMDRunner` on its operands' homes (immediates as it
+    /// takes them). Memory accesses of a memory64, or with offsets past 32 bits, are left to
+    /// the interpreter like its own translation leaves them.
+    mutating func compileSIMD(_ instruction: Instruction) throws(Unsupported) {
+        let op = instruction.opcode, info = op.info
+        guard let signature = info.signature else { throw Unsupported(what: op.name) }
+        var imm1: UInt64 = 0, imm2: UInt64 = 0
+        switch info.immediate {
+        case .lane:
+            imm1 = UInt64(instruction.index)
+        case .memarg, .memargLane:
+            guard !isMemory64(instruction.index2), instruction.value <= UInt64(UInt32.max) else {
+                throw Unsupported(what: "SIMD access of a memory64")
+            }
+            imm1 = instruction.value
+            imm2 = (info.immediate == .memargLane ? instruction.value2 & 0xFF : 0) | UInt64(instruction.index2) << 32
+        case .shuffle:
+            (imm1, imm2) = (instruction.value, instruction.value2)
+        default:
+            break
+        }
+        spillAll()
+        savePinnedLocals()
+        let pops = signature.pops.count
+        masm.callGeneric(op, operandsSlot: home(stack.count - pops), imm1: imm1, imm2: imm2)
+        restorePinnedLocals()
+        stack.removeLast(pops)
+        if case .value(let t)? = signature.pushes.first { push(.home, Self.kind(t)) }
     }
 
     /// The table64 flags of a table operation for `GenericOps` (0 for 32-bit tables).

@@ -11,7 +11,7 @@ import WasmDecoder
 // are more than twice that cost.
 //
 //   slot of local i      register (pinned)       who reads it
-//   [fp + 8 i]           localGPR[i] / FPR[i]    compiled code: the register only;
+//   [fp + localSlot(i)]  localGPR[i] / FPR[i]    compiled code: the register only;
 //                                                 the slot is current only across calls
 extension SinglePassCompiler {
     /// Counts uses in one pass over the body's raw bytes (`LocalUseScanner`) into
@@ -66,6 +66,7 @@ extension SinglePassCompiler {
             // a call costs one reload (and one store when the local is written).
             let cost = callWeight * (use.written[i] ? 2 : 1)
             guard use.weight[i] >= 2, use.weight[i] > cost else { break }
+            if localKinds[i] == .v128 { continue }  // a v128 lives in its slots only
             let isFloat = localKinds[i] == .f32 || localKinds[i] == .f64
             if isFloat {
                 guard nextFPR < M.localFPRs.count else { continue }

@@ -41,13 +41,13 @@ extension SinglePassCompiler {
             masm.trapIfZero(record, .nullFunctionReference)
             masm.callRecord(record, frameOffset: home(stack.count - type.parameters.count), tierID: tierID)
             freeGPRs.append(record)
-            try finishCall(type)
+            finishCall(type)
         case .throw:
             let tag = Int(instruction.index)
-            guard tag < tagSlotCounts.count else { throw Unsupported(what: "unknown tag") }
+            guard tag < tagParameterCounts.count else { throw Unsupported(what: "unknown tag") }
             spillAll()
             savePinnedLocals()  // a landing pad in this function reloads them
-            masm.throwException(tag: tag, argumentsSlot: home(stack.count - tagSlotCounts[tag]))
+            masm.throwException(tag: tag, argumentsSlot: home(stack.count - tagParameterCounts[tag]))
         case .throwRef:
             let ref = popGPR()
             spillAll()
@@ -63,7 +63,12 @@ extension SinglePassCompiler {
     /// above their destinations, so copying upwards never overwrites one not yet read.
     mutating func moveTailCallArguments(_ count: Int) {
         let base = stack.count - count
-        for i in 0..<count { masm.copySlot(Int32(i * 8), from: home(base + i)) }
+        var dst: Int32 = 0
+        for i in 0..<count {
+            let v = stack[base + i]
+            copyValue(v.kind, to: dst, from: v.slot)
+            dst += Self.width(v.kind)
+        }
         stack.removeLast(count)
     }
 
@@ -72,7 +77,7 @@ extension SinglePassCompiler {
     /// the unwinder writes the payload to that label's value slots first.
     mutating func compileTryTable(_ instruction: Instruction, context: Facts) throws(Unsupported) {
         let type = context.resolve(instruction.blockType)
-        let kinds = try pushBlockKinds(type)
+        let kinds = pushBlockKinds(type)
         if context.isUnreachable {
             openDeadControl(.block, kinds: kinds)
             return

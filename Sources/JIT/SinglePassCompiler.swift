@@ -14,10 +14,14 @@ import WasmValidator
 /// same state. Frames follow the interpreter's layout (Docs/JIT.md), so calls between the
 /// tiers pass arguments in place.
 ///
+/// A v128 always lives in its home (two slots); SIMD operations run through a runtime
+/// helper (`SIMDRunner`, the interpreter's handlers) on their operands' homes, and heights
+/// map to slots through each value's `slot`, as in the interpreter's frames.
+///
 /// A function using something the compiler does not handle is left to the interpreter:
 /// its code is dropped and its entry becomes a shim that runs the interpreter's translation.
 struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
-    enum Kind { case i32, i64, f32, f64 }
+    enum Kind { case i32, i64, f32, f64, v128 }
     enum Location {
         case home
         case local(UInt32)
@@ -29,6 +33,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     struct Value {
         var location: Location
         var kind: Kind
+        /// The home slot (byte offset from the frame base), fixed by the values below.
+        var slot: Int32 = 0
     }
     /// A control entry. Trivially copyable: its kinds live in `controlKinds` (lists here
     /// made every `end` destroy an optional `Control` through its type metadata).
@@ -83,8 +89,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     let memoryIs64: [Bool]
     /// Whether each table (imports first) is a table64 (i64 indices, sizes and counts).
     let tableIs64: [Bool]
-    /// Payload slot count of each tag (imports first).
-    let tagSlotCounts: [Int]
+    /// Payload value count of each tag (imports first).
+    let tagParameterCounts: [Int]
     /// Entry label of each defined function.
     var entryLabels: [M.Label] = []
     /// Whether each defined function was compiled (else it runs in the interpreter).
@@ -95,6 +101,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     /// Whether to record a listing (code offset of each instruction, prologue, epilogues,
     /// stubs); off for normal compiles. `listings` has one event list per defined function.
     var recording = false
+    /// Defined functions to leave to the interpreter (`JITTier.interpretedFunctions`).
+    let interpretedOnRequest: Set<Int>
     var events: [JITListing.Event] = []
     var listings: [[JITListing.Event]] = []
 
@@ -105,6 +113,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     /// The kinds of the open controls, a stack in step with `controls`.
     var controlKinds: [Kind] = []
     var localKinds: [Kind] = []
+    /// Each local's slot (byte offset; a v128 takes two slots), and the bytes of all locals.
+    var localOffsets: [Int32] = []
+    var localsBytes: Int32 = 0
+    /// The highest byte any operand home reached (frame size).
+    var homesEnd: Int32 = 0
     var resultKinds: [Kind] = []
     var freeGPRs = ValueStack<M.GPR>()
     var freeFPRs = ValueStack<M.FPR>()
@@ -131,9 +144,10 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     let moduleBytes: [UInt8]
     let codeRanges: [Range<Int>]
 
-    init(masm: M, tierID: Int, module: Module) {
+    init(masm: M, tierID: Int, module: Module, interpretedOnRequest: Set<Int> = []) {
         self.masm = masm
         self.tierID = tierID
+        self.interpretedOnRequest = interpretedOnRequest
         importCount = module.importedFunctionTypes.count
         types = module.types
         functionTypeIndices = module.allFunctionTypeIndices
@@ -143,21 +157,24 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         hasMemory = !module.importedMemories.isEmpty || !module.memories.isEmpty
         moduleBytes = module.bytes
         codeRanges = module.codes.map(\.code)
-        tagSlotCounts = (module.importedTags + module.tags).map { tag in
-            Int(tag.typeIndex) < module.types.count ? SlotLayout.slotCount(module.types[Int(tag.typeIndex)].parameters) : 0
+        tagParameterCounts = (module.importedTags + module.tags).map { tag in
+            Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)].parameters.count : 0
         }
         for _ in module.functions { entryLabels.append(self.masm.newLabel()) }
     }
 
-    static func kind(_ t: ValueType) throws(Unsupported) -> Kind {
+    static func kind(_ t: ValueType) -> Kind {
         switch t {
         case .i32: return .i32
         case .i64, .ref: return .i64
         case .f32: return .f32
         case .f64: return .f64
-        case .v128: throw Unsupported(what: "v128 values")
+        case .v128: return .v128
         }
     }
+
+    /// The bytes a value of `kind` takes in its home.
+    @inline(__always) static func width(_ kind: Kind) -> Int32 { kind == .v128 ? 16 : 8 }
 
     /// The type of function `index` (imports first).
     @inline(__always) func functionType(_ index: Int) -> FunctionType {
@@ -167,8 +184,16 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
 
 
     @inline(__always) var localCount: Int { localKinds.count }
-    @inline(__always) func home(_ height: Int) -> Int32 { Int32((localCount + height) * 8) }
-    @inline(__always) func localSlot(_ index: UInt32) -> Int32 { Int32(index) * 8 }
+    /// The home of operand height `height`: a value's own slot, or above the top value.
+    @inline(__always) func home(_ height: Int) -> Int32 {
+        height < stack.count ? stack[height].slot : stackEnd + Int32(height - stack.count) * 8
+    }
+    /// The first byte above the top value's home.
+    @inline(__always) var stackEnd: Int32 {
+        if let top = stack.last { return top.slot + Self.width(top.kind) }
+        return localsBytes
+    }
+    @inline(__always) func localSlot(_ index: UInt32) -> Int32 { localOffsets[Int(index)] }
 
     // MARK: CodeSink
 
@@ -193,11 +218,20 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         // Refilled in place (a `map` with a throwing closure allocated and ran generic code).
         localKinds.removeAll(keepingCapacity: true)
         resultKinds.removeAll(keepingCapacity: true)
-        do throws(Unsupported) {
-            for t in localTypes { localKinds.append(try Self.kind(t)) }
-            for t in type.results { resultKinds.append(try Self.kind(t)) }
-        } catch {
-            failure = error.what
+        localOffsets.removeAll(keepingCapacity: true)
+        var offset: Int32 = 0, parametersBytes: Int32 = 0
+        for (i, t) in localTypes.enumerated() {
+            let kind = Self.kind(t)
+            localKinds.append(kind)
+            localOffsets.append(offset)
+            offset += Self.width(kind)
+            if i + 1 == type.parameters.count { parametersBytes = offset }
+        }
+        localsBytes = offset
+        homesEnd = offset
+        for t in type.results { resultKinds.append(Self.kind(t)) }
+        if !interpretedOnRequest.isEmpty && interpretedOnRequest.contains(definedIndex) {
+            failure = "left to the interpreter on request"
             return
         }
         masm.bind(entryLabels[definedIndex])
@@ -205,7 +239,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             events.removeAll(keepingCapacity: true)
             mark(.prologue)
         }
-        framePatch = masm.prologue(localsStart: Int32(type.parameters.count * 8), localsEnd: Int32(localTypes.count * 8),
+        framePatch = masm.prologue(localsStart: parametersBytes, localsEnd: localsBytes,
                                    usesMemory: hasMemory)
         let scanned = scanLocals(code: codeRanges[definedIndex])
         // Loop headers poll; a function whose calls all sit in loops has polled before
@@ -242,7 +276,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         // into the validation loop, they skip the call into `compile` and its dispatch.
         if !facts.isUnreachable {
             switch instruction.opcode {
-            case .localGet:
+            case .localGet where localKinds[Int(instruction.index)] != .v128:
                 materializeCondition()
                 push(.local(instruction.index), localKinds[Int(instruction.index)])
                 return
@@ -262,7 +296,9 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     }
 
     mutating func endFunction(maxStackHeight: Int) throws {
-        let slots = localCount + maxStackHeight + saveSlotCount
+        // Homes past the validator's height count when v128 values took two slots each.
+        let homeSlots = Int(localsBytes / 8) + max(maxStackHeight, Int(homesEnd - localsBytes) / 8)
+        let slots = homeSlots + saveSlotCount
         if let failure {
             masm.truncateCode(to: functionStart)
             unsupportedReasons[failure, default: 0] += 1
@@ -272,7 +308,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             return
         }
         masm.patchFrameSize(at: framePatch, frameBytes: Int32(slots * 8))
-        for p in savePatches { masm.patchSlotOffset(at: p.at, Int32((localCount + maxStackHeight + p.slot) * 8)) }
+        for p in savePatches { masm.patchSlotOffset(at: p.at, Int32((homeSlots + p.slot) * 8)) }
         if recording { mark(.trapStubs) }
         masm.emitFunctionTrapStubs()
         compiled.append(true)
@@ -353,7 +389,12 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         stack[stack.count - 1].location = .gpr(r)
     }
 
-    mutating func push(_ location: Location, _ kind: Kind) { stack.append(Value(location: location, kind: kind)) }
+    @inline(__always)
+    mutating func push(_ location: Location, _ kind: Kind) {
+        let slot = stackEnd
+        stack.append(Value(location: location, kind: kind, slot: slot))
+        homesEnd = max(homesEnd, slot + Self.width(kind))
+    }
 
     /// The operand form of a value (registers are not released). Inlined: a call of a
     /// non-mutating method from a mutating one copies the whole compiler.

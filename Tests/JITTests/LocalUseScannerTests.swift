@@ -1,4 +1,5 @@
 import Foundation
+import Interpreter
 import Testing
 @testable import JIT
 import WAT
@@ -42,7 +43,7 @@ struct LocalUseScannerTests {
                 use.callWeight += w
                 if depth == 0 { use.callsOutsideLoops = true }
             default:
-                if GenericOps.supports(ins.opcode) { use.callWeight += w }
+                if GenericOps.supports(ins.opcode) || SIMDRunner.supports(ins.opcode) { use.callWeight += w }
             }
         }
         return use

@@ -152,8 +152,8 @@ import WasmValidator
         for (a, b) in zip(serial, parallel) { #expect(a == b) }
     }
 
-    /// A function the compiler leaves to the interpreter (v128) in chunk 0 runs behind its
-    /// shim, which the last chunk emits; calls reach it from both chunks.
+    /// A function left to the interpreter in chunk 0 runs behind its shim, which the last
+    /// chunk emits; calls reach it from both chunks.
     @Test(arguments: [BoundsStrategy.software, .guard])
     func interpretedFunctionOfTheFirstChunkIsCalledFromTheSecond(bounds: BoundsStrategy) throws {
         let filler = (0 ..< 300).map { "(local.set 1 (i32.add (local.get 1) (i32.const \($0))))" }.joined(separator: " ")
@@ -171,7 +171,7 @@ import WasmValidator
         func run(_ parallelism: JITParallelism) throws -> [[Value]] {
             try JITParallelism.$override.withValue(parallelism) {
                 let linker = jitLinker(bounds: bounds)
-                let instance = try linker.instantiate(bytes: bytes)
+                let instance = try JITTier.$interpretedFunctions.withValue([0]) { try linker.instantiate(bytes: bytes) }
                 return try withExtendedLifetime(linker) {
                     [try call(instance, "lanes", [.i32(7)]), try call(instance, "viaSecond", [.i32(5)])]
                 }
@@ -180,8 +180,10 @@ import WasmValidator
         let parallel = try run(Self.twoWorkers)
         #expect(try parallel == run(.serial))
         #expect(parallel[0] == [.i32(7)])
-        let code = try JITTier.shared.compileModule(module, validator: ModuleValidator(module: module, features: .wasm3),
-                                                    bounds: bounds, parallelism: Self.twoWorkers)
+        let code = try JITTier.$interpretedFunctions.withValue([0]) {
+            try JITTier.shared.compileModule(module, validator: ModuleValidator(module: module, features: .wasm3),
+                                             bounds: bounds, parallelism: Self.twoWorkers)
+        }
         #expect(code.isInterpreted(definedIndex: 0) && !code.isInterpreted(definedIndex: 2))
         #expect(code.statistics.workers == 2)
     }

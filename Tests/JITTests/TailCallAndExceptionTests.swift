@@ -11,9 +11,9 @@ func jitCounts(_ instance: Instance) -> (compiled: Int, interpreted: Int)? {
     return (code.statistics.compiledFunctions, code.statistics.interpretedFunctions)
 }
 
-/// Tail calls and exceptions through compiled frames (Docs/JIT.md). A `(local v128)`
-/// keeps a function in the interpreter (the JIT leaves v128 code to it), so the tests can
-/// mix compiled and interpreted frames in one module.
+/// Tail calls and exceptions through compiled frames (Docs/JIT.md).
+/// `JITTier.interpretedFunctions` leaves chosen functions to the interpreter, so the tests
+/// can mix compiled and interpreted frames in one module.
 @Suite(.enabled(if: JITTier.isSupported)) struct TailCallAndExceptionTests {
     @Test func millionDeepCompiledTailCallChainRunsInConstantStack() throws {
         let linker = jitLinker()
@@ -65,17 +65,17 @@ func jitCounts(_ instance: Instance) -> (compiled: Int, interpreted: Int)? {
     @Test func mutualTailRecursionBetweenCompiledAndInterpretedFunctions() throws {
         let linker = jitLinker()
         defer { withExtendedLifetime(linker) {} }
-        let i = try instantiate("""
+        let i = try JITTier.$interpretedFunctions.withValue([1]) { try instantiate("""
             (module
               (func $even (export "even") (param i64) (result i32)
                 (if (result i32) (i64.eqz (local.get 0))
                   (then (i32.const 44))
                   (else (return_call $odd (i64.sub (local.get 0) (i64.const 1))))))
-              (func $odd (export "odd") (param i64) (result i32) (local v128)
+              (func $odd (export "odd") (param i64) (result i32)
                 (if (result i32) (i64.eqz (local.get 0))
                   (then (i32.const 99))
                   (else (return_call $even (i64.sub (local.get 0) (i64.const 1)))))))
-            """, linker)
+            """, linker) }
         let counts = try #require(jitCounts(i))
         #expect(counts.compiled == 1 && counts.interpreted == 1)
         // Every other call enters the interpreter: nested runs would exhaust the stack.
@@ -133,17 +133,18 @@ func jitCounts(_ instance: Instance) -> (compiled: Int, interpreted: Int)? {
             if case .i32(let v) = args[0], v >= 100 { throw try Exception(tag: tag, values: [.i32(v + 1)]) }
             return try throwInWasm.invoke(args)
         }))
-        let i = try instantiate("""
+        // $interp and interpCatches (defined functions 1 and 2) run in the interpreter.
+        let i = try JITTier.$interpretedFunctions.withValue([1, 2]) { try instantiate("""
             (module
               (tag $e (import "test" "e") (param i32))
               (func $host (import "host" "call") (param i32))
               (func $thrower (param i32) (throw $e (local.get 0)))
               ;; interpreted: calls compiled code that throws, or the host
-              (func $interp (param i32) (local v128)
+              (func $interp (param i32)
                 (if (i32.eqz (local.get 0)) (then (call $thrower (i32.const 77))))
                 (call $host (local.get 0)))
               ;; interpreted, catching what compiled code throws
-              (func (export "interpCatches") (param i32) (result i32) (local v128)
+              (func (export "interpCatches") (param i32) (result i32)
                 (block $h (result i32)
                   (try_table (catch $e $h) (call $thrower (local.get 0)))
                   (i32.const -1)))
@@ -159,7 +160,7 @@ func jitCounts(_ instance: Instance) -> (compiled: Int, interpreted: Int)? {
                 (block $h (result i32)
                   (try_table (catch $e $h) (call $interp (local.get 0)))
                   (i32.const -1))))
-            """, linker)
+            """, linker) }
         let counts = try #require(jitCounts(i))
         #expect(counts.compiled == 3 && counts.interpreted == 2)
         #expect(try call(i, "jitCatchesHost", [.i32(100)]) == [.i32(1101)])    // host throws
