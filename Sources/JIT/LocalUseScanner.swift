@@ -141,13 +141,15 @@ enum LocalUseScanner {
     /// Adds each `local.get/set/tee` of the body in `range` of `bytes` to `weight` (x4 per
     /// enclosing loop, up to 8 loops) and marks the written locals; returns the calls'
     /// weight (Wasm calls and the operations run by runtime helpers) and whether a call
-    /// sits outside every loop, or nil when the body cannot be followed.
+    /// sits outside every loop, or nil when the body cannot be followed. SIMD operations
+    /// count as helper calls unless `inlinedSIMD` (by opcode raw value) says the compiler
+    /// emits them inline.
     static func scan(_ bytes: [UInt8], _ range: Range<Int>, weight: inout [Int],
-                     written: inout [Bool]) -> (callWeight: Int, callsOutsideLoops: Bool)? {
+                     written: inout [Bool], inlinedSIMD: [Bool] = []) -> (callWeight: Int, callsOutsideLoops: Bool)? {
         // Through buffers: `weight[i] += w` on the inout arrays checked uniqueness each time.
         weight.withUnsafeMutableBufferPointer { weight in
             written.withUnsafeMutableBufferPointer { written in
-                scan(bytes, range, weight: weight, written: written, loops: ValueStack<Int>())
+                scan(bytes, range, weight: weight, written: written, loops: ValueStack<Int>(), inlinedSIMD: inlinedSIMD)
             }
         }
     }
@@ -190,8 +192,8 @@ enum LocalUseScanner {
     /// `scan` into buffers; `loops` is scratch (emptied here), reused by the compiler from
     /// function to function so that a scan allocates nothing.
     static func scan(_ bytes: [UInt8], _ range: Range<Int>, weight: UnsafeMutableBufferPointer<Int>,
-                     written: UnsafeMutableBufferPointer<Bool>,
-                     loops: ValueStack<Int>) -> (callWeight: Int, callsOutsideLoops: Bool)? {
+                     written: UnsafeMutableBufferPointer<Bool>, loops: ValueStack<Int>,
+                     inlinedSIMD: [Bool] = []) -> (callWeight: Int, callsOutsideLoops: Bool)? {
         let localCount = UInt64(Swift.min(weight.count, written.count))
         loops.removeLast(loops.count)
         return Self.fastTable.withUnsafeBufferPointer { fast in
@@ -262,7 +264,7 @@ enum LocalUseScanner {
                         }
                     default:
                         guard let next = general(p, end, &state, loops, weight: weight, written: written,
-                                                 localCount: localCount) else { return nil }
+                                                 localCount: localCount, inlinedSIMD: inlinedSIMD) else { return nil }
                         p = next
                     }
                 }
@@ -317,7 +319,8 @@ enum LocalUseScanner {
     @inline(never)
     static func general(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ state: inout State,
                         _ loops: ValueStack<Int>, weight: UnsafeMutablePointer<Int>,
-                        written: UnsafeMutablePointer<Bool>, localCount: UInt64) -> UnsafePointer<UInt8>? {
+                        written: UnsafeMutablePointer<Bool>, localCount: UInt64,
+                        inlinedSIMD: [Bool]) -> UnsafePointer<UInt8>? {
         let first = p[-1]
         var c = Cursor(base: p, at: 0, end: end - p)
         var entry = Self.table[Int(first)]
@@ -326,6 +329,9 @@ enum LocalUseScanner {
             guard !c.failed, code <= UInt64(UInt32.max),
                   let op = Opcode.decode(prefix: first, code: UInt32(code)) else { return nil }
             entry = Entry(action: action(op), immediate: op.immediateKind)
+            if entry.action == .generic, Int(op.rawValue) < inlinedSIMD.count, inlinedSIMD[Int(op.rawValue)] {
+                entry.action = .other
+            }
         }
         switch entry.action {
         case .invalid, .prefix: return nil

@@ -113,6 +113,22 @@ protocol MacroAssembler {
     /// Reloads view and base from the running instance (after calls).
     mutating func reloadMemoryView()
 
+    // SIMD on v128 homes (frame offsets of 16-byte values). Only operations for which
+    // `inlinesVector` holds are emitted inline; the compiler hands the others to
+    // `SIMDRunner`. Shift counts are taken modulo the lane width; `count` is not changed.
+    func inlinesVector(_ op: Opcode) -> Bool
+    /// Copies a whole v128 home (overlapping ranges allowed); stores it as a constant;
+    /// fills it with a scalar (`i64x2`/`f64x2`/`i32x4`/`f32x4.splat`). Whole 16-byte
+    /// writes let the next 16-byte read of the home be forwarded from the store.
+    mutating func copyVectorSlot(_ dst: Int32, from src: Int32)
+    mutating func vectorConstant(_ dst: Int32, low: UInt64, high: UInt64)
+    mutating func vectorSplat(_ op: Opcode, dst: Int32, value: GPR)
+    mutating func vectorBinary(_ op: Opcode, dst: Int32, lhs: Int32, rhs: Int32)
+    mutating func vectorUnary(_ op: Opcode, dst: Int32, src: Int32)
+    mutating func vectorShift(_ op: Opcode, dst: Int32, src: Int32, count: GPR)
+    mutating func vectorLoad(_ access: MemoryAccess, dst: Int32, address: GPR, offset: UInt64)
+    mutating func vectorStore(_ access: MemoryAccess, address: GPR, offset: UInt64, src: Int32)
+
     // Control.
     mutating func jump(_ label: Label)
     mutating func branch(_ cond: Condition, _ label: Label)

@@ -22,8 +22,7 @@ extension SinglePassCompiler {
     /// Copies a value between homes, locals or result slots (a v128 as two slots, lowest
     /// first).
     mutating func copyValue(_ kind: Kind, to dst: Int32, from src: Int32) {
-        masm.copySlot(dst, from: src)
-        if kind == .v128 { masm.copySlot(dst + 8, from: src + 8) }
+        if kind == .v128 { masm.copyVectorSlot(dst, from: src) } else { masm.copySlot(dst, from: src) }
     }
 
     @inline(__always)

@@ -45,9 +45,7 @@ extension SinglePassCompiler {
             compileGeneric(instruction)
         case .v128Const:
             push(.home, .v128)
-            let slot = stack[stack.count - 1].slot
-            masm.storeSlot(slot, .imm(Int64(bitPattern: instruction.value)))
-            masm.storeSlot(slot + 8, .imm(Int64(bitPattern: instruction.value2)))
+            masm.vectorConstant(stack[stack.count - 1].slot, low: instruction.value, high: instruction.value2)
         case .globalGet:
             let t = globalTypes[Int(instruction.index)]
             let r = allocGPR()
@@ -414,6 +412,11 @@ extension SinglePassCompiler {
     mutating func compileSIMD(_ instruction: Instruction) throws(Unsupported) {
         let op = instruction.opcode, info = op.info
         guard let signature = info.signature else { throw Unsupported(what: op.name) }
+        if masm.inlinesVector(op) {
+            compileInlineVector(instruction, signature: signature)
+            return
+        }
+        if compileLaneAccess(instruction) { return }
         var imm1: UInt64 = 0, imm2: UInt64 = 0
         switch info.immediate {
         case .lane:
@@ -450,6 +453,133 @@ extension SinglePassCompiler {
             return is64(instruction.index2) ? GenericOps.firstTable64 : 0
         default:
             return 0
+        }
+    }
+}
+
+// SIMD operations that need no helper call (Docs/JIT.md, "SIMD").
+extension SinglePassCompiler {
+    /// Whether `compileLaneAccess` handles `op`.
+    static func accessesLanes(_ op: Opcode) -> Bool {
+        switch op {
+        case .i64x2ExtractLane, .f64x2ExtractLane, .i32x4ExtractLane, .f32x4ExtractLane, .i8x16ExtractLaneS,
+             .i8x16ExtractLaneU, .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i64x2ReplaceLane, .f64x2ReplaceLane,
+             .i64x2Splat, .f64x2Splat, .i32x4Splat, .f32x4Splat:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Lane reads, 64-bit lane writes and splats with the scalar operations every
+    /// instruction set has (frame loads and stores of the v128's home); false for any other
+    /// operation.
+    mutating func compileLaneAccess(_ instruction: Instruction) -> Bool {
+        let op = instruction.opcode, lane = Int32(instruction.index)
+        switch op {
+        case .i64x2ExtractLane, .f64x2ExtractLane:
+            // The lane becomes the value in the vector's home: lane 0 is there already.
+            let v = stack.removeLast()
+            if lane == 1 { masm.copySlot(v.slot, from: v.slot + 8) }
+            push(.home, op == .i64x2ExtractLane ? .i64 : .f64)
+        case .i32x4ExtractLane, .f32x4ExtractLane:
+            // An i32 or f32 home's upper half is not part of the value.
+            let v = stack.removeLast()
+            let kind: Kind = op == .i32x4ExtractLane ? .i32 : .f32
+            if lane == 0 {
+                push(.home, kind)
+                return true
+            }
+            let r = allocGPR()
+            masm.move(r, .slot(v.slot + 4 * lane), is64: false)
+            if kind == .f32 {
+                let f = allocFPR()
+                masm.bitsToFloat(f, r, isF64: false)
+                freeGPRs.append(r)
+                push(.fpr(f), .f32)
+            } else {
+                push(.gpr(r), .i32)
+            }
+        case .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i16x8ExtractLaneS, .i16x8ExtractLaneU:
+            // The aligned word holding the lane, shifted and extended.
+            let v = stack.removeLast()
+            let size: Int32 = op == .i8x16ExtractLaneS || op == .i8x16ExtractLaneU ? 1 : 2
+            let byte = lane * size
+            let r = allocGPR()
+            masm.move(r, .slot(v.slot + byte & ~3), is64: false)
+            if byte & 3 != 0 { masm.intBinary(.shrU, is64: false, dst: r, lhs: r, rhs: .imm(Int64(byte & 3) * 8)) }
+            if op == .i8x16ExtractLaneS || op == .i16x8ExtractLaneS {
+                masm.extend(dst: r, src: r, fromBits: Int(size) * 8, signed: true, to64: false)
+            } else {
+                masm.intBinary(.and, is64: false, dst: r, lhs: r, rhs: .imm(size == 1 ? 0xFF : 0xFFFF))
+            }
+            push(.gpr(r), .i32)
+        case .i64x2ReplaceLane, .f64x2ReplaceLane:
+            let r = popGPR()
+            masm.storeSlot(stack[stack.count - 1].slot + 8 * lane, .reg(r))
+            freeGPRs.append(r)
+        case .i64x2Splat, .f64x2Splat:
+            let r = popGPR()
+            push(.home, .v128)
+            let slot = stack[stack.count - 1].slot
+            masm.storeSlot(slot, .reg(r))
+            masm.storeSlot(slot + 8, .reg(r))
+            freeGPRs.append(r)
+        case .i32x4Splat, .f32x4Splat:
+            // Both halves of the vector hold the lane twice: x | x << 32.
+            let r = popGPR()
+            let t = allocGPR()
+            masm.extend(dst: r, src: r, fromBits: 32, signed: false, to64: true)
+            masm.intBinary(.shl, is64: true, dst: t, lhs: r, rhs: .imm(32))
+            masm.intBinary(.or, is64: true, dst: r, lhs: r, rhs: .reg(t))
+            freeGPRs.append(t)
+            push(.home, .v128)
+            let slot = stack[stack.count - 1].slot
+            masm.storeSlot(slot, .reg(r))
+            masm.storeSlot(slot + 8, .reg(r))
+            freeGPRs.append(r)
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// An operation the macro assembler emits inline (`inlinesVector`): loads and stores
+    /// of whole vectors, lane-wise arithmetic and shifts, on the operands' homes.
+    mutating func compileInlineVector(_ instruction: Instruction, signature: OpcodeSignature) {
+        let op = instruction.opcode
+        switch op {
+        case .i64x2Splat, .f64x2Splat, .i32x4Splat, .f32x4Splat:
+            let r = popGPR()
+            push(.home, .v128)
+            masm.vectorSplat(op, dst: stack[stack.count - 1].slot, value: r)
+            freeGPRs.append(r)
+        case .v128Load:
+            let access = self.access(MemoryAccess(bytes: 16), of: instruction)
+            let (address, owned) = popGPRForRead()
+            push(.home, .v128)
+            masm.vectorLoad(access, dst: stack[stack.count - 1].slot, address: address, offset: instruction.value)
+            if owned { freeGPRs.append(address) }
+        case .v128Store:
+            let access = self.access(MemoryAccess(bytes: 16), of: instruction)
+            let v = stack.removeLast()
+            let (address, owned) = popGPRForRead()
+            masm.vectorStore(access, address: address, offset: instruction.value, src: v.slot)
+            if owned { freeGPRs.append(address) }
+        default:
+            if signature.pops.count == 2 && signature.pops[1] == .value(.i32) {
+                let (count, owned) = popGPRForRead()
+                let v = stack.removeLast()
+                masm.vectorShift(op, dst: v.slot, src: v.slot, count: count)
+                if owned { freeGPRs.append(count) }
+            } else if signature.pops.count == 2 {
+                let rhs = stack.removeLast(), lhs = stack.removeLast()
+                masm.vectorBinary(op, dst: lhs.slot, lhs: lhs.slot, rhs: rhs.slot)
+            } else {
+                let v = stack.removeLast()
+                masm.vectorUnary(op, dst: v.slot, src: v.slot)
+            }
+            push(.home, .v128)
         }
     }
 }

@@ -22,7 +22,7 @@ extension SinglePassCompiler {
         let use = localUse
         use.reset(count: localCount)
         guard let calls = LocalUseScanner.scan(moduleBytes, code, weight: use.weights, written: use.writtenFlags,
-                                               loops: use.loops) else {
+                                               loops: use.loops, inlinedSIMD: inlinedSIMD) else {
             use.callsOutsideLoops = true
             return false
         }

@@ -103,6 +103,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var recording = false
     /// Defined functions to leave to the interpreter (`JITTier.interpretedFunctions`).
     let interpretedOnRequest: Set<Int>
+    /// By opcode raw value: SIMD operations compiled without a helper call.
+    let inlinedSIMD: [Bool]
     var events: [JITListing.Event] = []
     var listings: [[JITListing.Event]] = []
 
@@ -148,6 +150,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         self.masm = masm
         self.tierID = tierID
         self.interpretedOnRequest = interpretedOnRequest
+        var inlined = [Bool](repeating: false, count: Opcode.allCases.count)
+        for op in Opcode.allCases where op.info.prefix == 0xFD {
+            inlined[Int(op.rawValue)] = masm.inlinesVector(op) || Self.accessesLanes(op)
+        }
+        inlinedSIMD = inlined
         importCount = module.importedFunctionTypes.count
         types = module.types
         functionTypeIndices = module.allFunctionTypeIndices

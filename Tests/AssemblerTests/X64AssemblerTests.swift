@@ -120,3 +120,39 @@ struct X64StateEncodingTests {
         #expect(encode { $0.ret(releasing: 128) } == [0xC2, 0x80, 0x00])
     }
 }
+
+/// Packed SSE encodings (v128 operations of the JIT).
+struct X64PackedEncodingTests {
+    private func encode(_ body: (inout X64Assembler) -> Void) -> [UInt8] {
+        var a = X64Assembler()
+        body(&a)
+        a.finish()
+        return a.bytes
+    }
+
+    /// Every packed (v128) form, with low and high registers on both sides, against llvm-mc.
+    @Test(.enabled(if: LLVMMC.isInstalled)) func packedOperationsMatchLLVMMC() throws {
+        var cases: [(String, [UInt8])] = []
+        let pairs: [(UInt8, UInt8)] = [(15, 3), (1, 14), (0, 0)]
+        for op in X64PackedOp.allCases {
+            for (d, s) in pairs {
+                cases.append(("\(op) xmm\(d), xmm\(s)", encode { $0.packed(op, XMMRegister(d), XMMRegister(s)) }))
+            }
+        }
+        for op in X64PackedShift.allCases {
+            cases.append(("\(op) xmm14, 32", encode { $0.packed(op, XMMRegister(14), imm: 32) }))
+            cases.append(("\(op) xmm2, 1", encode { $0.packed(op, XMMRegister(2), imm: 1) }))
+        }
+        cases.append(("movdqu xmm15, xmmword ptr [r15 + 0xa0]", encode { $0.loadUnaligned(XMMRegister(15), mem(.r15, 0xA0)) }))
+        cases.append(("movdqu xmm1, xmmword ptr [r13 + rsi]", encode { $0.loadUnaligned(XMMRegister(1), mem(.r13, .rsi, scale: 1)) }))
+        cases.append(("movdqu xmmword ptr [r15 + 8], xmm14", encode { $0.storeUnaligned(mem(.r15, 8), XMMRegister(14)) }))
+        cases.append(("movq xmm9, qword ptr [rax]", encode { $0.loadLow64(XMMRegister(9), mem(.rax)) }))
+        cases.append(("pshufd xmm15, xmm3, 0", encode { $0.pshufd(XMMRegister(15), XMMRegister(3), 0) }))
+        cases.append(("pshufd xmm2, xmm12, 27", encode { $0.pshufd(XMMRegister(2), XMMRegister(12), 27) }))
+        let expected = try #require(try LLVMMC.encodeX64(cases.map(\.0)))
+        for (i, c) in cases.enumerated() {
+            #expect(!expected[i].isEmpty, "llvm-mc rejected \(c.0)")
+            #expect(c.1 == expected[i], "\(c.0)")
+        }
+    }
+}
