@@ -82,6 +82,11 @@ import WasmRuntime
             (v128.store (local.get $a) (i32x4.splat (local.get $x))))
           (func (export "load") (param $a i32) (result i32)
             (i32x4.extract_lane 1 (v128.load offset=4 (local.get $a))))
+          ;; a lane read from the middle of a vector is a whole i32 (an address here)
+          (func (export "laneAddress") (param $x i32) (result i32)
+            (i32.load (i32x4.extract_lane 1 (v128.const i32x4 -1 8 -1 -1)))
+            (i32.load (i32x4.extract_lane 3 (i32x4.replace_lane 3 (i32x4.splat (i32.const -1)) (local.get $x))))
+            (i32.add))
           (func (export "sum") (param $n i32) (result i32) (local $acc v128) (local $i i32)
             (loop $l
               (local.set $acc (i32x4.add (local.get $acc) (i32x4.splat (local.get $i))))
@@ -109,7 +114,7 @@ import WasmRuntime
         defer { withExtendedLifetime(linker) {} }
         let i = try JITTier.$interpretedFunctions.withValue([1]) { try instantiate(Self.module, linker) }
         let counts = try #require(jitCounts(i))
-        #expect(counts.compiled == 16 && counts.interpreted == 1)
+        #expect(counts.compiled == 17 && counts.interpreted == 1)
 
         #expect(try call(i, "mix", [.i32(1)]) == [.i32(1 + 40 + 12)])
         #expect(try call(i, "branch", [.i32(4)]) == [.i32(4 + 3 + 1000)])
@@ -131,6 +136,8 @@ import WasmRuntime
 
         // Accesses are checked by the helper under every strategy: the last 16 bytes load,
         // one byte further traps, and so does an address past 4 GiB - 16.
+        #expect(try call(i, "store", [.i32(0), .i32(0x11)]) == [])
+        #expect(try call(i, "laneAddress", [.i32(4)]) == [.i32(0x22)])
         #expect(try call(i, "store", [.i32(65536 - 16), .i32(0x55)]) == [])
         #expect(try call(i, "load", [.i32(65536 - 20)]) == [.i32(0x55)])
         #expect(trapReason { try call(i, "load", [.i32(65536 - 19)]) } == .outOfBoundsMemoryAccess)

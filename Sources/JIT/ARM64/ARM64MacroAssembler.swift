@@ -72,7 +72,15 @@ struct ARM64MacroAssembler {
         switch src {
         case .reg(let r): if r != dst { a.mov(dst, r) }
         case .imm(let v): a.mov(dst, imm: is64 ? UInt64(bitPattern: v) : UInt64(UInt32(truncatingIfNeeded: v)))
-        case .slot(let s): loadSlot(dst, s)
+        case .slot(let s):
+            if is64 {
+                loadSlot(dst, s)
+            } else {
+                // 32 bits, zero-extended: the slot's upper half is not part of an i32 (a
+                // lane read from the middle of a v128 home has another lane there).
+                a.load(dst, base: ARM64Regs.fp, offset: Int64(s), .ldrW,
+                       scratch: dst == ARM64Regs.scratch3 ? ARM64Regs.scratch2 : ARM64Regs.scratch3)
+            }
         }
     }
 
