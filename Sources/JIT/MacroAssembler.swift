@@ -113,21 +113,25 @@ protocol MacroAssembler {
     /// Reloads view and base from the running instance (after calls).
     mutating func reloadMemoryView()
 
-    // SIMD on v128 homes (frame offsets of 16-byte values). Only operations for which
-    // `inlinesVector` holds are emitted inline; the compiler hands the others to
-    // `SIMDRunner`. Shift counts are taken modulo the lane width; `count` is not changed.
+    // SIMD. Homes: `copyVectorSlot` copies a whole v128 home (overlapping ranges allowed)
+    // and `vectorConstant(slot)` stores one; whole 16-byte writes let the next 16-byte read
+    // be forwarded from the store. With `keepsVectorsInRegisters`, v128 values may live in
+    // float registers (`FPR`) and the operations for which `inlinesVector` holds are
+    // emitted inline on them; the compiler hands the others to `SIMDRunner`. Shift counts
+    // are taken modulo the lane width; `count` is not changed. `dst` is `lhs`/`src`.
+    static var keepsVectorsInRegisters: Bool { get }
     func inlinesVector(_ op: Opcode) -> Bool
-    /// Copies a whole v128 home (overlapping ranges allowed); stores it as a constant;
-    /// fills it with a scalar (`i64x2`/`f64x2`/`i32x4`/`f32x4.splat`). Whole 16-byte
-    /// writes let the next 16-byte read of the home be forwarded from the store.
     mutating func copyVectorSlot(_ dst: Int32, from src: Int32)
     mutating func vectorConstant(_ dst: Int32, low: UInt64, high: UInt64)
-    mutating func vectorSplat(_ op: Opcode, dst: Int32, value: GPR)
-    mutating func vectorBinary(_ op: Opcode, dst: Int32, lhs: Int32, rhs: Int32)
-    mutating func vectorUnary(_ op: Opcode, dst: Int32, src: Int32)
-    mutating func vectorShift(_ op: Opcode, dst: Int32, src: Int32, count: GPR)
-    mutating func vectorLoad(_ access: MemoryAccess, dst: Int32, address: GPR, offset: UInt64)
-    mutating func vectorStore(_ access: MemoryAccess, address: GPR, offset: UInt64, src: Int32)
+    mutating func loadVector(_ dst: FPR, slot: Int32)
+    mutating func storeVector(slot: Int32, _ src: FPR)
+    mutating func vectorConstant(_ dst: FPR, low: UInt64, high: UInt64)
+    mutating func vectorSplat(_ op: Opcode, dst: FPR, value: GPR)
+    mutating func vectorBinary(_ op: Opcode, dst: FPR, lhs: FPR, rhs: FPR)
+    mutating func vectorUnary(_ op: Opcode, dst: FPR, src: FPR)
+    mutating func vectorShift(_ op: Opcode, dst: FPR, count: GPR)
+    mutating func vectorLoad(_ access: MemoryAccess, dst: FPR, address: GPR, offset: UInt64)
+    mutating func vectorStore(_ access: MemoryAccess, address: GPR, offset: UInt64, src: FPR)
 
     // Control.
     mutating func jump(_ label: Label)

@@ -310,7 +310,8 @@ extension SinglePassCompiler {
                 }
             case .const(let bits): masm.storeSlot(dst, .imm(Int64(bitPattern: bits)))
             case .gpr(let r): masm.storeSlot(dst, .reg(r))
-            case .fpr(let f): masm.storeFloat(dst, f, isF64: v.kind == .f64)
+            case .fpr(let f):
+                if v.kind == .v128 { masm.storeVector(slot: dst, f) } else { masm.storeFloat(dst, f, isF64: v.kind == .f64) }
             case .cond(let c):
                 let r = allocGPR()
                 masm.setCondition(r, c)

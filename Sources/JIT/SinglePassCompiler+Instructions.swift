@@ -36,16 +36,28 @@ extension SinglePassCompiler {
         case .drop: release(stack.removeLast())
         case .select, .selectT: compileSelect()
         case .localGet where localKinds[Int(instruction.index)] == .v128:
-            push(.home, .v128)
-            copyValue(.v128, to: stack[stack.count - 1].slot, from: localSlot(instruction.index))
+            if M.keepsVectorsInRegisters {
+                let f = allocFPR()
+                masm.loadVector(f, slot: localSlot(instruction.index))
+                push(.fpr(f), .v128)
+            } else {
+                push(.home, .v128)
+                copyValue(.v128, to: stack[stack.count - 1].slot, from: localSlot(instruction.index))
+            }
         case .localGet: push(.local(instruction.index), localKinds[Int(instruction.index)])
         case .localSet, .localTee: compileLocalSet(instruction.index, tee: op == .localTee)
         case .globalGet where globalTypes[Int(instruction.index)] == .v128,
              .globalSet where globalTypes[Int(instruction.index)] == .v128:
             compileGeneric(instruction)
         case .v128Const:
-            push(.home, .v128)
-            masm.vectorConstant(stack[stack.count - 1].slot, low: instruction.value, high: instruction.value2)
+            if M.keepsVectorsInRegisters {
+                let f = allocFPR()
+                masm.vectorConstant(f, low: instruction.value, high: instruction.value2)
+                push(.fpr(f), .v128)
+            } else {
+                push(.home, .v128)
+                masm.vectorConstant(stack[stack.count - 1].slot, low: instruction.value, high: instruction.value2)
+            }
         case .globalGet:
             let t = globalTypes[Int(instruction.index)]
             let r = allocGPR()
@@ -273,7 +285,9 @@ extension SinglePassCompiler {
     /// is tested and released first, and only moves and loads follow, so the flags survive.
     mutating func compileSelect() {
         if stack[stack.count - 2].kind == .v128 {
-            // Both vectors are home: the false one replaces the true one when cond is 0.
+            // Both vectors go home: the false one replaces the true one when cond is 0.
+            spill(stack.count - 2)
+            spill(stack.count - 3)
             let (cond, condOwned) = popGPRForRead()
             let isZero = masm.testZero(cond, is64: false)
             if condOwned { freeGPRs.append(cond) }
@@ -304,6 +318,11 @@ extension SinglePassCompiler {
         let v = stack.removeLast()
         let slot = localSlot(index)
         if v.kind == .v128 {
+            if case .fpr(let f) = v.location {
+                masm.storeVector(slot: slot, f)
+                if tee { stack.append(v) } else { freeFPRs.append(f) }
+                return
+            }
             copyValue(.v128, to: slot, from: v.slot)
             if tee { push(.home, .v128) }
             return
@@ -412,7 +431,7 @@ extension SinglePassCompiler {
     mutating func compileSIMD(_ instruction: Instruction) throws(Unsupported) {
         let op = instruction.opcode, info = op.info
         guard let signature = info.signature else { throw Unsupported(what: op.name) }
-        if masm.inlinesVector(op) {
+        if M.keepsVectorsInRegisters && masm.inlinesVector(op) {
             compileInlineVector(instruction, signature: signature)
             return
         }
@@ -476,6 +495,16 @@ extension SinglePassCompiler {
     /// operation.
     mutating func compileLaneAccess(_ instruction: Instruction) -> Bool {
         let op = instruction.opcode, lane = Int32(instruction.index)
+        // The vector operand is read or written in its home.
+        switch op {
+        case .i64x2ExtractLane, .f64x2ExtractLane, .i32x4ExtractLane, .f32x4ExtractLane, .i8x16ExtractLaneS,
+             .i8x16ExtractLaneU, .i16x8ExtractLaneS, .i16x8ExtractLaneU:
+            spill(stack.count - 1)
+        case .i64x2ReplaceLane, .f64x2ReplaceLane:
+            spill(stack.count - 2)
+        default:
+            break
+        }
         switch op {
         case .i64x2ExtractLane, .f64x2ExtractLane:
             // The lane becomes the value in the vector's home: lane 0 is there already.
@@ -544,42 +573,49 @@ extension SinglePassCompiler {
         return true
     }
 
-    /// An operation the macro assembler emits inline (`inlinesVector`): loads and stores
-    /// of whole vectors, lane-wise arithmetic and shifts, on the operands' homes.
+    /// An operation the macro assembler emits inline (`inlinesVector`, only where it keeps
+    /// vectors in registers): loads and stores of whole vectors, splats, lane-wise
+    /// arithmetic and shifts, on float registers.
     mutating func compileInlineVector(_ instruction: Instruction, signature: OpcodeSignature) {
         let op = instruction.opcode
         switch op {
         case .i64x2Splat, .f64x2Splat, .i32x4Splat, .f32x4Splat:
             let r = popGPR()
-            push(.home, .v128)
-            masm.vectorSplat(op, dst: stack[stack.count - 1].slot, value: r)
+            let f = allocFPR()
+            masm.vectorSplat(op, dst: f, value: r)
             freeGPRs.append(r)
+            push(.fpr(f), .v128)
         case .v128Load:
             let access = self.access(MemoryAccess(bytes: 16), of: instruction)
             let (address, owned) = popGPRForRead()
-            push(.home, .v128)
-            masm.vectorLoad(access, dst: stack[stack.count - 1].slot, address: address, offset: instruction.value)
+            let f = allocFPR()
+            masm.vectorLoad(access, dst: f, address: address, offset: instruction.value)
             if owned { freeGPRs.append(address) }
+            push(.fpr(f), .v128)
         case .v128Store:
             let access = self.access(MemoryAccess(bytes: 16), of: instruction)
-            let v = stack.removeLast()
+            let f = popVector()
             let (address, owned) = popGPRForRead()
-            masm.vectorStore(access, address: address, offset: instruction.value, src: v.slot)
+            masm.vectorStore(access, address: address, offset: instruction.value, src: f)
             if owned { freeGPRs.append(address) }
+            freeFPRs.append(f)
         default:
             if signature.pops.count == 2 && signature.pops[1] == .value(.i32) {
                 let (count, owned) = popGPRForRead()
-                let v = stack.removeLast()
-                masm.vectorShift(op, dst: v.slot, src: v.slot, count: count)
+                let f = popVector()
+                masm.vectorShift(op, dst: f, count: count)
                 if owned { freeGPRs.append(count) }
+                push(.fpr(f), .v128)
             } else if signature.pops.count == 2 {
-                let rhs = stack.removeLast(), lhs = stack.removeLast()
-                masm.vectorBinary(op, dst: lhs.slot, lhs: lhs.slot, rhs: rhs.slot)
+                let rhs = popVector(), lhs = popVector()
+                masm.vectorBinary(op, dst: lhs, lhs: lhs, rhs: rhs)
+                freeFPRs.append(rhs)
+                push(.fpr(lhs), .v128)
             } else {
-                let v = stack.removeLast()
-                masm.vectorUnary(op, dst: v.slot, src: v.slot)
+                let f = popVector()
+                masm.vectorUnary(op, dst: f, src: f)
+                push(.fpr(f), .v128)
             }
-            push(.home, .v128)
         }
     }
 }

@@ -14,9 +14,10 @@ import WasmValidator
 /// same state. Frames follow the interpreter's layout (Docs/JIT.md), so calls between the
 /// tiers pass arguments in place.
 ///
-/// A v128 always lives in its home (two slots); SIMD operations run through a runtime
-/// helper (`SIMDRunner`, the interpreter's handlers) on their operands' homes, and heights
-/// map to slots through each value's `slot`, as in the interpreter's frames.
+/// A v128 lives in its home (two slots; heights map to slots through each value's `slot`,
+/// as in the interpreter's frames) or, where the macro assembler keeps vectors in
+/// registers, in a float register; operations it cannot emit inline run through a
+/// runtime helper (`SIMDRunner`, the interpreter's handlers) on their operands' homes.
 ///
 /// A function using something the compiler does not handle is left to the interpreter:
 /// its code is dropped and its entry becomes a shim that runs the interpreter's translation.
@@ -362,7 +363,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             masm.storeSlot(slot, .reg(r))
             freeGPRs.append(r)
         case .fpr(let f):
-            masm.storeFloat(slot, f, isF64: stack[i].kind == .f64)
+            if stack[i].kind == .v128 {
+                masm.storeVector(slot: slot, f)
+            } else {
+                masm.storeFloat(slot, f, isF64: stack[i].kind == .f64)
+            }
             freeFPRs.append(f)
         case .cond(let c):
             // Only the top can be a condition; it is turned into a register first.
@@ -495,6 +500,17 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             freeGPRs.append(r)
             return f
         }
+    }
+
+    /// Pops a v128 into a float register it owns (macro assemblers that keep vectors in
+    /// registers only).
+    mutating func popVector() -> M.FPR {
+        let v = stack.removeLast()
+        if case .fpr(let f) = v.location { return f }
+        // Spills for the register write only the homes of the values below: v's stays.
+        let f = allocFPR()
+        masm.loadVector(f, slot: v.slot)
+        return f
     }
 
     /// Stores every stack entry that reads local `index` before the local changes.

@@ -1,9 +1,10 @@
 import Assembler
 import WasmCore
 
-// SIMD operations inline, on v128 homes through xmm14/xmm15 (and xmm0), for the lane-wise
-// operations SSE2 does in one or a few instructions (SSE4.1 ones when the CPU has it,
-// `X64CPU`). Everything else goes to `SIMDRunner` (Docs/JIT.md, "SIMD").
+// SIMD operations inline, on v128 values in XMM registers (the allocatable float ones;
+// xmm0, xmm14 and xmm15 as scratch), for the lane-wise operations SSE2 does in one or a few
+// instructions (SSE4.1 ones when the CPU has it, `X64CPU`). Everything else goes to
+// `SIMDRunner` (Docs/JIT.md, "SIMD").
 extension X64MacroAssembler {
     private static let v0 = X64Regs.floatScratch2        // xmm15
     private static let v1 = XMMRegister(14)
@@ -91,16 +92,18 @@ extension X64MacroAssembler {
         }
     }
 
-    private mutating func loadVector(_ r: XMMRegister, _ slot: Int32) { a.loadUnaligned(r, mem(X64Regs.fp, slot)) }
-    private mutating func storeVector(_ slot: Int32, _ r: XMMRegister) { a.storeUnaligned(mem(X64Regs.fp, slot), r) }
+    static var keepsVectorsInRegisters: Bool { true }
+
+    mutating func loadVector(_ dst: FPR, slot: Int32) { a.loadUnaligned(dst, mem(X64Regs.fp, slot)) }
+    mutating func storeVector(slot: Int32, _ src: FPR) { a.storeUnaligned(mem(X64Regs.fp, slot), src) }
 
     /// All ones in `r` (`pcmpeqd r, r`).
     private mutating func allOnes(_ r: XMMRegister) { a.packed(.pcmpeqd, r, r) }
 
     func inlinesVector(_ op: Opcode) -> Bool {
         switch op {
-        case .i64x2Splat, .f64x2Splat, .i32x4Splat, .f32x4Splat, .v128Load, .v128Store, .i64x2Mul, .v128Not, .i8x16Neg, .i16x8Neg, .i32x4Neg, .i64x2Neg,
-             .f32x4Sqrt, .f64x2Sqrt:
+        case .i64x2Splat, .f64x2Splat, .i32x4Splat, .f32x4Splat, .v128Load, .v128Store, .i64x2Mul, .v128Not,
+             .i8x16Neg, .i16x8Neg, .i32x4Neg, .i64x2Neg, .f32x4Sqrt, .f64x2Sqrt:
             return true
         default:
             if Self.shift(op) != nil { return true }
@@ -111,87 +114,89 @@ extension X64MacroAssembler {
 
     mutating func copyVectorSlot(_ dst: Int32, from src: Int32) {
         guard dst != src else { return }
-        loadVector(Self.v0, src)
-        storeVector(dst, Self.v0)
+        loadVector(Self.v0, slot: src)
+        storeVector(slot: dst, Self.v0)
     }
 
     mutating func vectorConstant(_ dst: Int32, low: UInt64, high: UInt64) {
+        vectorConstant(Self.v0, low: low, high: high)
+        storeVector(slot: dst, Self.v0)
+    }
+
+    mutating func vectorConstant(_ dst: FPR, low: UInt64, high: UInt64) {
         if low == 0 && high == 0 {
-            a.packed(.pxor, Self.v0, Self.v0)
-        } else {
-            a.mov(X64Regs.scratch, imm: low)
-            a.mov(Self.v0, X64Regs.scratch)
-            if high != low {
-                a.mov(X64Regs.scratch, imm: high)
-                a.mov(Self.v1, X64Regs.scratch)
-            }
-            a.packed(.punpcklqdq, Self.v0, high == low ? Self.v0 : Self.v1)
+            a.packed(.pxor, dst, dst)
+            return
         }
-        storeVector(dst, Self.v0)
+        a.mov(X64Regs.scratch, imm: low)
+        a.mov(dst, X64Regs.scratch)
+        if high != low {
+            a.mov(X64Regs.scratch, imm: high)
+            a.mov(Self.v1, X64Regs.scratch)
+        }
+        a.packed(.punpcklqdq, dst, high == low ? dst : Self.v1)
     }
 
-    mutating func vectorSplat(_ op: Opcode, dst: Int32, value: GPR) {
+    mutating func vectorSplat(_ op: Opcode, dst: FPR, value: GPR) {
         if op == .i32x4Splat || op == .f32x4Splat {
-            a.mov(Self.v0, value, .b32)
-            a.pshufd(Self.v0, Self.v0, 0)
+            a.mov(dst, value, .b32)
+            a.pshufd(dst, dst, 0)
         } else {
-            a.mov(Self.v0, value)
-            a.packed(.punpcklqdq, Self.v0, Self.v0)
+            a.mov(dst, value)
+            a.packed(.punpcklqdq, dst, dst)
         }
-        storeVector(dst, Self.v0)
     }
 
-    mutating func vectorBinary(_ op: Opcode, dst: Int32, lhs: Int32, rhs: Int32) {
+    mutating func vectorBinary(_ op: Opcode, dst: FPR, lhs: FPR, rhs: FPR) {
         if op == .i64x2Mul {
             multiply64x2(dst: dst, lhs: lhs, rhs: rhs)
             return
         }
         guard let b = Self.binary(op) else { preconditionFailure("\(op.name) is not inline") }
-        loadVector(Self.v0, b.swapped ? rhs : lhs)
-        loadVector(Self.v1, b.swapped ? lhs : rhs)
-        a.packed(b.op, Self.v0, Self.v1)
+        if b.swapped {
+            a.mov(Self.v0, rhs)
+            a.packed(b.op, Self.v0, lhs)
+            a.mov(dst, Self.v0)
+        } else {
+            a.mov(dst, lhs)
+            a.packed(b.op, dst, rhs)
+        }
         if b.complemented {
             allOnes(Self.v1)
-            a.packed(.pxor, Self.v0, Self.v1)
+            a.packed(.pxor, dst, Self.v1)
         }
-        storeVector(dst, Self.v0)
     }
 
     /// i64x2.mul from 32x32->64 products: lo(a)lo(b) + ((hi(a)lo(b) + lo(a)hi(b)) << 32).
-    private mutating func multiply64x2(dst: Int32, lhs: Int32, rhs: Int32) {
-        let x = Self.v0, y = Self.v1, t = Self.v2
-        loadVector(x, lhs)
-        loadVector(y, rhs)
-        a.mov(t, x)
+    private mutating func multiply64x2(dst: FPR, lhs: FPR, rhs: FPR) {
+        let t = Self.v0, u = Self.v1, x = Self.v2
+        a.mov(t, lhs)
         a.packed(.psrlq, t, imm: 32)
-        a.packed(.pmuludq, t, y)           // hi(a) lo(b)
-        a.packed(.psrlq, y, imm: 32)
-        a.packed(.pmuludq, y, x)           // hi(b) lo(a)
-        a.packed(.paddq, t, y)
+        a.packed(.pmuludq, t, rhs)         // hi(a) lo(b)
+        a.mov(u, rhs)
+        a.packed(.psrlq, u, imm: 32)
+        a.packed(.pmuludq, u, lhs)         // hi(b) lo(a)
+        a.packed(.paddq, t, u)
         a.packed(.psllq, t, imm: 32)
-        loadVector(y, rhs)
-        a.packed(.pmuludq, x, y)           // lo(a) lo(b)
+        a.mov(x, lhs)
+        a.packed(.pmuludq, x, rhs)         // lo(a) lo(b)
         a.packed(.paddq, x, t)
-        storeVector(dst, x)
+        a.mov(dst, x)
     }
 
-    mutating func vectorUnary(_ op: Opcode, dst: Int32, src: Int32) {
+    mutating func vectorUnary(_ op: Opcode, dst: FPR, src: FPR) {
         switch op {
         case .v128Not:
-            loadVector(Self.v0, src)
-            allOnes(Self.v1)
-            a.packed(.pxor, Self.v0, Self.v1)
-            storeVector(dst, Self.v0)
+            allOnes(Self.v0)
+            a.mov(dst, src)
+            a.packed(.pxor, dst, Self.v0)
         case .i8x16Neg, .i16x8Neg, .i32x4Neg, .i64x2Neg:
             let sub: X64PackedOp = op == .i8x16Neg ? .psubb : op == .i16x8Neg ? .psubw : op == .i32x4Neg ? .psubd : .psubq
             a.packed(.pxor, Self.v0, Self.v0)
-            loadVector(Self.v1, src)
-            a.packed(sub, Self.v0, Self.v1)
-            storeVector(dst, Self.v0)
+            a.packed(sub, Self.v0, src)
+            a.mov(dst, Self.v0)
         case .f32x4Sqrt, .f64x2Sqrt:
-            loadVector(Self.v0, src)
-            a.packed(op == .f32x4Sqrt ? .sqrtps : .sqrtpd, Self.v0, Self.v0)
-            storeVector(dst, Self.v0)
+            a.packed(op == .f32x4Sqrt ? .sqrtps : .sqrtpd, dst, src)
         default:
             preconditionFailure("\(op.name) is not inline")
         }
@@ -213,28 +218,24 @@ extension X64MacroAssembler {
         }
     }
 
-    mutating func vectorShift(_ op: Opcode, dst: Int32, src: Int32, count: GPR) {
+    mutating func vectorShift(_ op: Opcode, dst: FPR, count: GPR) {
         guard let (shift, bits) = Self.shift(op) else { preconditionFailure("\(op.name) is not inline") }
         // The count is taken modulo the lane width, as Wasm defines it.
         a.mov(X64Regs.scratch, count, .b32)
         a.alu(.and, X64Regs.scratch, imm: bits - 1, .b32)
         a.mov(Self.v1, X64Regs.scratch, .b32)
-        loadVector(Self.v0, src)
-        a.packed(shift, Self.v0, Self.v1)
-        storeVector(dst, Self.v0)
+        a.packed(shift, dst, Self.v1)
     }
 
-    mutating func vectorLoad(_ access: MemoryAccess, dst: Int32, address: GPR, offset: UInt64) {
+    mutating func vectorLoad(_ access: MemoryAccess, dst: FPR, address: GPR, offset: UInt64) {
         let m = checkedAddress(address, offset: offset, size: 16, in: access)
         accessSite(access)
-        a.loadUnaligned(Self.v0, m)
-        storeVector(dst, Self.v0)
+        a.loadUnaligned(dst, m)
     }
 
-    mutating func vectorStore(_ access: MemoryAccess, address: GPR, offset: UInt64, src: Int32) {
-        loadVector(Self.v0, src)
+    mutating func vectorStore(_ access: MemoryAccess, address: GPR, offset: UInt64, src: FPR) {
         let m = checkedAddress(address, offset: offset, size: 16, in: access)
         accessSite(access)
-        a.storeUnaligned(m, Self.v0)
+        a.storeUnaligned(m, src)
     }
 }
