@@ -2,11 +2,16 @@ import WasmCore
 import WasmRuntime
 
 extension SIMDExecutor {
+    /// Set in a memory instruction's memory-index word when the memory is a memory64.
+    static let memory64Flag: UInt32 = 1 << 31
+
     /// v128 loads and stores: `a` is the address slot, `b` the vector (stores, lane
-    /// accesses), pc[6] the static offset, pc[7] the lane and pc[8] the memory index
-    /// (`base`/`size` are memory 0's, cached by the loop). Every access goes through
-    /// `Executor.address` of the loop's addressing (bounds strategy); widths are at most
-    /// 16 bytes, which each strategy's reservation argument allows for.
+    /// accesses), pc[6] and pc[9] the static offset's low and high words, pc[7] the lane
+    /// and pc[8] the memory index with `memory64Flag` (`base`/`size` are memory 0's, cached
+    /// by the loop). Accesses of 32-bit addresses go through `Executor.address` of the
+    /// loop's addressing (bounds strategy); widths are at most 16 bytes, which each
+    /// strategy's reservation argument allows for. A memory64's are checked explicitly,
+    /// with the 64-bit sums' overflow, under every strategy.
     @inline(never)  // keeps the scalar dispatch loop small
     static func memory<Addressing: InterpreterAddressing>(
         _ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
@@ -14,14 +19,21 @@ extension SIMDExecutor {
         _ context: UnsafeMutablePointer<InstanceContext>, _: Addressing.Type
     ) throws(TrapReason) {
         let dst = pc[2], b = pc[4], offset = pc[6], lane = Int(pc[7])
+        let memory = Int(pc[8] & ~memory64Flag), is64 = pc[8] & memory64Flag != 0
         var base = memory0, size = size0
-        if pc[8] != 0 {
-            guard Int(pc[8]) < context.pointee.memoryCount else { throw .outOfBoundsMemoryAccess }
-            (base, size) = context.pointee.memories[Int(pc[8])]._withUnsafeGuaranteedRef { ($0.base, UInt64($0.byteCount)) }
+        if memory != 0 || is64 {
+            guard memory < context.pointee.memoryCount else { throw .outOfBoundsMemoryAccess }
+            (base, size) = context.pointee.memories[memory]._withUnsafeGuaranteedRef { ($0.base, UInt64($0.byteCount)) }
         }
-        let address = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
         @inline(__always) func at(_ width: UInt64) throws(TrapReason) -> UnsafeMutableRawPointer {
-            try Executor<Addressing>.address(base, size, address, offset, width)
+            guard is64 else {
+                return try Executor<Addressing>.address(base, size, fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self),
+                                                        offset, width)
+            }
+            let address = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
+            let (ea, wrapped) = address.addingReportingOverflow(UInt64(offset) | UInt64(pc[9]) << 32)
+            guard !wrapped, ea < size, width <= size - ea else { throw .outOfBoundsMemoryAccess }
+            return base + Int(ea)
         }
         switch opcode(pc) {
         case .v128Load: fp.setV128(dst, try at(16).loadUnaligned(as: U8x16.self))

@@ -27,6 +27,10 @@ public enum SIMDRunner {
         return table
     }()
 
+    /// The bit of a memory instruction's memory index (bit 63 of `imm2`) that marks a
+    /// memory64.
+    public static var memory64Flag: UInt32 { SIMDExecutor.memory64Flag }
+
     /// Whether `op` is a SIMD instruction `run` executes (all but `v128.const`, which
     /// needs no code of its own).
     public static func supports(_ op: Opcode) -> Bool {
@@ -34,7 +38,8 @@ public enum SIMDRunner {
     }
 
     /// Runs `op`. Immediates: a lane index in `imm1`; for memory instructions the static
-    /// offset in `imm1` and the lane | memory index << 32 in `imm2`; for `i8x16.shuffle`
+    /// offset in `imm1` and the lane | memory index << 32 in `imm2`, with bit 63 set for a
+    /// memory64; for `i8x16.shuffle`
     /// the 16 lane selectors, little-endian, in `imm1` and `imm2`.
     public static func run(_ op: Opcode, operands: UnsafeMutableRawPointer, imm1: UInt64, imm2: UInt64,
                            context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
@@ -60,9 +65,11 @@ public enum SIMDRunner {
             case .v128Convert: SIMDExecutor.convert(pc, operands)
             case .v128Relaxed: SIMDExecutor.relaxed(pc, operands)
             case .v128Memory:
-                // offset, lane, memory index as the interpreter's translation lays them out.
+                // As the interpreter's translation lays them out: offset (low), lane,
+                // memory index | memory64 flag, offset (high).
                 pc[7] = UInt32(truncatingIfNeeded: imm2)
                 pc[8] = UInt32(truncatingIfNeeded: imm2 >> 32)
+                pc[9] = UInt32(truncatingIfNeeded: imm1 >> 32)
                 failure = runMemory(pc, operands, context)
             default:
                 failure = .unreachable
@@ -74,6 +81,7 @@ public enum SIMDRunner {
     static func runMemory(_ pc: UnsafePointer<UInt32>, _ operands: UnsafeMutableRawPointer,
                           _ context: UnsafeMutablePointer<InstanceContext>) -> TrapReason? {
         guard context.pointee.memoryCount > 0 else { return .outOfBoundsMemoryAccess }
+        // Memory 0's view; the handler reads any other memory's (and a memory64's) itself.
         let (base, size) = context.pointee.memories[0]._withUnsafeGuaranteedRef { ($0.base, UInt64($0.byteCount)) }
         do {
             try SIMDExecutor.memory(pc, operands, base, size, context, CheckedAddressing.self)

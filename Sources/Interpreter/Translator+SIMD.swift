@@ -56,13 +56,12 @@ extension Translator {
         case .lane:
             code.append(instruction.index)
         case .memarg, .memargLane:
-            // offset, lane, memory index (any memory of 32-bit addresses).
-            guard instruction.value <= UInt64(UInt32.max), context.operandType(n - 1) == .i32 else {
-                throw unsupported(instruction)
-            }
-            code.append(UInt32(instruction.value))
+            // offset (low word), lane, memory index | memory64 flag, offset (high word).
+            let is64 = context.operandType(n - 1) == .i64
+            code.append(UInt32(truncatingIfNeeded: instruction.value))
             code.append(info.immediate == .memargLane ? UInt32(truncatingIfNeeded: instruction.value2) : 0)
-            code.append(instruction.index2)
+            code.append(instruction.index2 | (is64 ? SIMDExecutor.memory64Flag : 0))
+            code.append(UInt32(truncatingIfNeeded: instruction.value >> 32))
         case .shuffle:
             for word in [instruction.value, instruction.value >> 32, instruction.value2, instruction.value2 >> 32] {
                 code.append(UInt32(truncatingIfNeeded: word))

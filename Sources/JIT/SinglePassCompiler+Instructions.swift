@@ -425,9 +425,8 @@ extension SinglePassCompiler {
         if pushes == 1, let result { push(.home, result) }
     }
 
-    /// A SIMD instruction, run by `SIMDRunner` on its operands' homes (immediates as it
-    /// takes them). Memory accesses of a memory64, or with offsets past 32 bits, are left to
-    /// the interpreter like its own translation leaves them.
+    /// A SIMD instruction, inline where the macro assembler can, else run by `SIMDRunner` on
+    /// its operands' homes (immediates as it takes them).
     mutating func compileSIMD(_ instruction: Instruction) throws(Unsupported) {
         let op = instruction.opcode, info = op.info
         guard let signature = info.signature else { throw Unsupported(what: op.name) }
@@ -441,11 +440,9 @@ extension SinglePassCompiler {
         case .lane:
             imm1 = UInt64(instruction.index)
         case .memarg, .memargLane:
-            guard !isMemory64(instruction.index2), instruction.value <= UInt64(UInt32.max) else {
-                throw Unsupported(what: "SIMD access of a memory64")
-            }
             imm1 = instruction.value
             imm2 = (info.immediate == .memargLane ? instruction.value2 & 0xFF : 0) | UInt64(instruction.index2) << 32
+                | (isMemory64(instruction.index2) ? UInt64(SIMDRunner.memory64Flag) << 32 : 0)
         case .shuffle:
             (imm1, imm2) = (instruction.value, instruction.value2)
         default:

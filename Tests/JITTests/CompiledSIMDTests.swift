@@ -144,4 +144,35 @@ import WasmRuntime
         #expect(trapReason { try call(i, "store", [.i32(65536 - 15), .i32(1)]) } == .outOfBoundsMemoryAccess)
         #expect(trapReason { try call(i, "load", [.i32(0xFFFF_FFF8)]) } == .outOfBoundsMemoryAccess)
     }
+
+    /// SIMD accesses of a memory64: whole 64-bit addresses and offsets, checked explicitly
+    /// (with the sums' overflow) under every strategy, in both tiers.
+    @Test(arguments: configurations + [("interp", .software), ("interp", .guard)])
+    func vectorAccessesOfAMemory64(tier: String, bounds: BoundsStrategy) throws {
+        guard tier != "jit-arm64" || JITTier.isARM64Supported else { return }
+        JITTier.registerARM64()
+        let linker = jitLinker(tier: tier, bounds: bounds)
+        defer { withExtendedLifetime(linker) {} }
+        let i = try instantiate("""
+            (module (memory i64 1)
+              (func (export "store") (param i64 i32) (v128.store offset=4 (local.get 0) (i32x4.splat (local.get 1))))
+              (func (export "splat") (param i64) (result i32)
+                (i32x4.extract_lane 2 (v128.load32_splat offset=8 (local.get 0))))
+              (func (export "lane") (param i64) (result i32)
+                (i32x4.extract_lane 1 (v128.load32_lane 1 (local.get 0) (v128.const i64x2 0 0))))
+              (func (export "far") (param i64) (result i32)
+                (i32x4.extract_lane 0 (v128.load64_zero offset=0xFFFFFFFFFFFFFFF0 (local.get 0)))))
+            """, linker)
+        if let counts = jitCounts(i) { #expect(counts.interpreted == 0) }
+        #expect(try call(i, "store", [.i64(100), .i32(7)]) == [])
+        #expect(try call(i, "splat", [.i64(100)]) == [.i32(7)])
+        #expect(try call(i, "lane", [.i64(108)]) == [.i32(7)])
+        #expect(try call(i, "splat", [.i64(65536 - 12)]) == [.i32(0)])
+        #expect(trapReason { try call(i, "splat", [.i64(65536 - 11)]) } == .outOfBoundsMemoryAccess)
+        #expect(trapReason { try call(i, "store", [.i64(65536 - 19), .i32(1)]) } == .outOfBoundsMemoryAccess)
+        #expect(trapReason { try call(i, "lane", [.i64(0x1_0000_0000)]) } == .outOfBoundsMemoryAccess)
+        // address + offset wraps past 2^64 to 0: a trap, not byte 0.
+        #expect(trapReason { try call(i, "far", [.i64(16)]) } == .outOfBoundsMemoryAccess)
+        #expect(trapReason { try call(i, "far", [.i64(8)]) } == .outOfBoundsMemoryAccess)
+    }
 }
