@@ -19,7 +19,8 @@ extension SinglePassCompiler {
         }
         if context.isUnreachable { return }
         try checkAddressTypes(op)
-        if op != .brIf && op != .i32Eqz { materializeCondition() }
+        // br_if, i32.eqz and select consume a pending comparison as it stands.
+        if op != .brIf && op != .i32Eqz && op != .select && op != .selectT { materializeCondition() }
         if let fused = tables.binary[Int(op.rawValue)] {
             try compileBinary(fused)
             return
@@ -282,10 +283,12 @@ extension SinglePassCompiler {
     }
 
     /// At most two registers are taken at once (locals may hold the others): the condition
-    /// is tested and released first, and only moves and loads follow, so the flags survive.
+    /// is tested and released first (a pending comparison is used as it stands), and only
+    /// moves and loads follow, so the flags survive.
     mutating func compileSelect() {
         if stack[stack.count - 2].kind == .v128 {
             // Both vectors go home: the false one replaces the true one when cond is 0.
+            materializeCondition()
             spill(stack.count - 2)
             spill(stack.count - 3)
             let (cond, condOwned) = popGPRForRead()
@@ -298,9 +301,15 @@ extension SinglePassCompiler {
             masm.bind(keep)
             return
         }
-        let (cond, condOwned) = popGPRForRead()
-        let nonZero = masm.invert(masm.testZero(cond, is64: false))
-        if condOwned { freeGPRs.append(cond) }
+        let nonZero: M.Condition
+        if case .cond(let c) = stack[stack.count - 1].location {
+            stack.removeLast()
+            nonZero = c
+        } else {
+            let (cond, condOwned) = popGPRForRead()
+            nonZero = masm.invert(masm.testZero(cond, is64: false))
+            if condOwned { freeGPRs.append(cond) }
+        }
         let kind = stack.last!.kind
         let ifFalse = popGPR()
         let (ifTrue, trueOwned) = popGPRForRead()
