@@ -143,10 +143,9 @@ struct X64PackedEncodingTests {
             cases.append(("\(op) xmm14, 32", encode { $0.packed(op, XMMRegister(14), imm: 32) }))
             cases.append(("\(op) xmm2, 1", encode { $0.packed(op, XMMRegister(2), imm: 1) }))
         }
-        cases.append(("movdqu xmm15, xmmword ptr [r15 + 0xa0]", encode { $0.loadUnaligned(XMMRegister(15), mem(.r15, 0xA0)) }))
-        cases.append(("movdqu xmm1, xmmword ptr [r13 + rsi]", encode { $0.loadUnaligned(XMMRegister(1), mem(.r13, .rsi, scale: 1)) }))
-        cases.append(("movdqu xmmword ptr [r15 + 8], xmm14", encode { $0.storeUnaligned(mem(.r15, 8), XMMRegister(14)) }))
-        cases.append(("movq xmm9, qword ptr [rax]", encode { $0.loadLow64(XMMRegister(9), mem(.rax)) }))
+        cases.append(("movdqu xmm15, xmmword ptr [r15 + 0xa0]", encode { $0.loadVector(XMMRegister(15), mem(.r15, 0xA0)) }))
+        cases.append(("movdqu xmm1, xmmword ptr [r13 + rsi]", encode { $0.loadVector(XMMRegister(1), mem(.r13, .rsi, scale: 1)) }))
+        cases.append(("movdqu xmmword ptr [r15 + 8], xmm14", encode { $0.storeVector(mem(.r15, 8), XMMRegister(14)) }))
         cases.append(("pshufd xmm15, xmm3, 0", encode { $0.pshufd(XMMRegister(15), XMMRegister(3), 0) }))
         cases.append(("pshufd xmm2, xmm12, 27", encode { $0.pshufd(XMMRegister(2), XMMRegister(12), 27) }))
         let expected = try #require(try LLVMMC.encodeX64(cases.map(\.0)))

@@ -126,19 +126,14 @@ extension X64Assembler {
         emit(imm)
     }
 
-    /// `movdqu dst, [m]` (no alignment needed: value slots are 8-byte aligned).
-    public mutating func loadUnaligned(_ dst: XMMRegister, _ m: X64Memory) {
+    /// `movdqu dst, [m]`: an unaligned 128-bit load (value slots are 8-byte aligned).
+    public mutating func loadVector(_ dst: XMMRegister, _ m: X64Memory) {
         sse(0xF3, 0x6F, reg: dst.index, m)
     }
 
-    /// `movdqu [m], src`.
-    public mutating func storeUnaligned(_ m: X64Memory, _ src: XMMRegister) {
+    /// `movdqu [m], src`: an unaligned 128-bit store (also saving a vector register whole).
+    public mutating func storeVector(_ m: X64Memory, _ src: XMMRegister) {
         sse(0xF3, 0x7F, reg: src.index, m)
-    }
-
-    /// `movq dst, [m]` (the low 8 bytes, the upper lane zeroed).
-    public mutating func loadLow64(_ dst: XMMRegister, _ m: X64Memory) {
-        sse(0xF3, 0x7E, reg: dst.index, m)
     }
 
     /// `pshufd dst, src, order` (each 2-bit field of `order` picks a source dword).

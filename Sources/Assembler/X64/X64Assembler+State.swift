@@ -13,16 +13,6 @@ extension X64Assembler {
 
     /// `fldcw [m]`.
     public mutating func fldcw(_ m: X64Memory) { op(0xD9, reg: 5, m, w: false) }
-
-    /// `movdqu [m], xmm`: an unaligned 128-bit store (saving a vector register whole).
-    public mutating func storeVector(_ m: X64Memory, _ src: XMMRegister) {
-        sse(0xF3, 0x7F, reg: src.index, m)
-    }
-
-    /// `movdqu xmm, [m]`.
-    public mutating func loadVector(_ dst: XMMRegister, _ m: X64Memory) {
-        sse(0xF3, 0x6F, reg: dst.index, m)
-    }
 }
 
 extension X64Assembler {

@@ -94,8 +94,8 @@ extension X64MacroAssembler {
 
     static var keepsVectorsInRegisters: Bool { true }
 
-    mutating func loadVector(_ dst: FPR, slot: Int32) { a.loadUnaligned(dst, mem(X64Regs.fp, slot)) }
-    mutating func storeVector(slot: Int32, _ src: FPR) { a.storeUnaligned(mem(X64Regs.fp, slot), src) }
+    mutating func loadVector(_ dst: FPR, slot: Int32) { a.loadVector(dst, mem(X64Regs.fp, slot)) }
+    mutating func storeVector(slot: Int32, _ src: FPR) { a.storeVector(mem(X64Regs.fp, slot), src) }
 
     /// All ones in `r` (`pcmpeqd r, r`).
     private mutating func allOnes(_ r: XMMRegister) { a.packed(.pcmpeqd, r, r) }
@@ -230,12 +230,12 @@ extension X64MacroAssembler {
     mutating func vectorLoad(_ access: MemoryAccess, dst: FPR, address: GPR, offset: UInt64) {
         let m = checkedAddress(address, offset: offset, size: 16, in: access)
         accessSite(access)
-        a.loadUnaligned(dst, m)
+        a.loadVector(dst, m)
     }
 
     mutating func vectorStore(_ access: MemoryAccess, address: GPR, offset: UInt64, src: FPR) {
         let m = checkedAddress(address, offset: offset, size: 16, in: access)
         accessSite(access)
-        a.storeUnaligned(m, src)
+        a.storeVector(m, src)
     }
 }
