@@ -10,10 +10,12 @@ import Assembler
 ///  scratch of macro operations (never hold values across them):
 ///    rax rcx rdx     xmm0 xmm14 xmm15
 ///  allocatable for operand-stack values:
-///    rsi rdi r8 r9 r10 r11     xmm1 ... xmm13
+///    rsi rdi r8 r9 rbp r10 r11     xmm1 ... xmm13
 ///  of which a function may dedicate to its hottest locals (SinglePassCompiler+Locals):
-///    rsi rdi r8 r9             xmm8 ... xmm13
+///    rsi rdi r8 r9 rbp             xmm8 ... xmm13
 /// ```
+/// rbp is not a frame pointer here (frames are walked by their fixed layout); the
+/// trampoline, the poll service and the preemption stub save it like the others.
 enum X64Regs {
     static let vm = X64Register.rbx
     static let memoryView = X64Register.r12
@@ -27,9 +29,9 @@ enum X64Regs {
     static let floatScratch = XMMRegister(0)
     static let floatScratch2 = XMMRegister(15)
 
-    static let allocatable: [X64Register] = [.rsi, .rdi, .r8, .r9, .r10, .r11]
+    static let allocatable: [X64Register] = [.rsi, .rdi, .r8, .r9, .rbp, .r10, .r11]
     static let allocatableFloat: [XMMRegister] = (1...13).map { XMMRegister(UInt8($0)) }
     /// rsi and rdi first: 32-bit operations on them need no REX prefix.
-    static let locals: [X64Register] = [.rsi, .rdi, .r8, .r9]
+    static let locals: [X64Register] = [.rsi, .rdi, .r8, .r9, .rbp]
     static let localsFloat: [XMMRegister] = (8...13).map { XMMRegister(UInt8($0)) }
 }
