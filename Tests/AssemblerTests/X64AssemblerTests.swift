@@ -1,15 +1,16 @@
 import Testing
 @testable import Assembler
 
+/// The bytes `body` assembles.
+private func encode(_ body: (inout X64Assembler) -> Void) -> [UInt8] {
+    var a = X64Assembler()
+    body(&a)
+    a.finish()
+    return a.bytes
+}
+
 /// Encodings checked against `llvm-mc --show-encoding` (Intel syntax).
 struct X64AssemblerTests {
-    private func encode(_ body: (inout X64Assembler) -> Void) -> [UInt8] {
-        var a = X64Assembler()
-        body(&a)
-        a.finish()
-        return a.bytes
-    }
-
     @Test func movesAndMemoryOperands() {
         #expect(encode { $0.mov(.rax, .rbx) } == [0x48, 0x89, 0xD8])
         #expect(encode { $0.mov(.r9, .rcx, .b32) } == [0x41, 0x89, 0xC9])
@@ -102,12 +103,6 @@ struct X64AssemblerTests {
 
 /// Context-switch state instructions (encodings checked with llvm-mc).
 struct X64StateEncodingTests {
-    private func encode(_ body: (inout X64Assembler) -> Void) -> [UInt8] {
-        var a = X64Assembler()
-        body(&a)
-        return a.bytes
-    }
-
     @Test func controlWordsAndVectorSaves() {
         #expect(encode { $0.stmxcsr(mem(.rsp)) } == [0x0F, 0xAE, 0x1C, 0x24])
         #expect(encode { $0.ldmxcsr(mem(.rsp)) } == [0x0F, 0xAE, 0x14, 0x24])
@@ -123,13 +118,6 @@ struct X64StateEncodingTests {
 
 /// Packed SSE encodings (v128 operations of the JIT).
 struct X64PackedEncodingTests {
-    private func encode(_ body: (inout X64Assembler) -> Void) -> [UInt8] {
-        var a = X64Assembler()
-        body(&a)
-        a.finish()
-        return a.bytes
-    }
-
     /// Every packed (v128) form, with low and high registers on both sides, against llvm-mc.
     @Test(.enabled(if: LLVMMC.isInstalled)) func packedOperationsMatchLLVMMC() throws {
         var cases: [(String, [UInt8])] = []
