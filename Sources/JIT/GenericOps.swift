@@ -85,13 +85,45 @@ enum GenericOps {
             let cell = context.pointee.globals[Int(imm1)]
             cell[0] = u64(p, 0)
             cell[1] = u64(p, 1)
+        case .memoryCopy, .memoryFill:
+            try runBulkMemory(op, context: context, operands: p, imm1: imm1, imm2: imm2)
+        case .memoryGrow, .memoryInit, .dataDrop, .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill,
+             .tableCopy, .tableInit, .elemDrop:
+            try runStateful(op, context: context, operands: p, imm1: imm1, imm2: imm2)
         default:
-            if SIMDRunner.supports(op) {
-                try SIMDRunner.run(op, operands: p, imm1: imm1, imm2: imm2, context: context)
-            } else {
-                try runStateful(op, context: context, operands: p, imm1: imm1, imm2: imm2)
+            try SIMDRunner.run(op, operands: p, imm1: imm1, imm2: imm2, context: context)
+        }
+    }
+
+    /// `memory.copy` and `memory.fill`, the helper calls of memcpy- and memset-heavy code:
+    /// memories by guaranteed references (no retain and release per call).
+    static func runBulkMemory(_ op: Opcode, context: UnsafeMutablePointer<InstanceContext>, operands p: UnsafeMutableRawPointer,
+                              imm1: UInt64, imm2: UInt64) throws(TrapReason) {
+        let count = UInt64(context.pointee.memoryCount)
+        guard imm1 < count, op == .memoryFill || imm2 < count else { throw .outOfBoundsMemoryAccess }
+        let memories = context.pointee.memories
+        let failure = memories[Int(imm1)]._withUnsafeGuaranteedRef { target -> TrapReason? in
+            guard op == .memoryCopy else {
+                do throws(TrapReason) {
+                    try target.fill(at: index(p, 0, wide: target.is64), value: UInt8(truncatingIfNeeded: u32(p, 1)),
+                                    count: index(p, 2, wide: target.is64))
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            // The count is u64 only when both memories are memory64s.
+            return memories[Int(imm2)]._withUnsafeGuaranteedRef { source -> TrapReason? in
+                do throws(TrapReason) {
+                    try target.copy(to: index(p, 0, wide: target.is64), from: index(p, 1, wide: source.is64), in: source,
+                                    count: index(p, 2, wide: target.is64 && source.is64))
+                    return nil
+                } catch {
+                    return error
+                }
             }
         }
+        if let failure { throw failure }
     }
 
     /// Memory `index` of the running instance (validation makes it exist).
@@ -101,7 +133,7 @@ enum GenericOps {
         return context.pointee.memories[Int(index)].takeUnretainedValue()
     }
 
-    /// Memory, table and segment operations (they need the instance).
+    /// Memory growth and initialisation, table and segment operations (they need the instance).
     static func runStateful(_ op: Opcode, context: UnsafeMutablePointer<InstanceContext>, operands p: UnsafeMutableRawPointer,
                             imm1: UInt64, imm2: UInt64) throws(TrapReason) {
         let instance = context.pointee.instance.takeUnretainedValue()
@@ -117,15 +149,6 @@ enum GenericOps {
                                     source: UInt64(u32(p, 1)), count: UInt64(u32(p, 2)))
         case .dataDrop:
             instance.dataDrop(Int(imm1))
-        case .memoryCopy:
-            // The count is u64 only when both memories are memory64s.
-            let destination = try memory(context, imm1), source = try memory(context, imm2)
-            try destination.copy(to: index(p, 0, wide: destination.is64), from: index(p, 1, wide: source.is64), in: source,
-                                 count: index(p, 2, wide: destination.is64 && source.is64))
-        case .memoryFill:
-            let target = try memory(context, imm1)
-            try target.fill(at: index(p, 0, wide: target.is64), value: UInt8(truncatingIfNeeded: u32(p, 1)),
-                            count: index(p, 2, wide: target.is64))
         case .tableGet:
             let table = context.pointee.tables[Int(imm1)]
             let index = Self.index(p, 0, wide: imm2 & firstTable64 != 0)
