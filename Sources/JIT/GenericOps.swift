@@ -53,6 +53,13 @@ enum GenericOps {
         case .f64Min: put(p, Numerics.f64Min(f64(p, 0), f64(p, 1)))
         case .f64Max: put(p, Numerics.f64Max(f64(p, 0), f64(p, 1)))
         case .f32Nearest: put(p, Numerics.f32Nearest(f32(p, 0)))
+        // ceil, floor and trunc come here only where the CPU cannot round (x86-64 without SSE4.1).
+        case .f32Ceil: put(p, f32(p, 0).rounded(.up))
+        case .f32Floor: put(p, f32(p, 0).rounded(.down))
+        case .f32Trunc: put(p, f32(p, 0).rounded(.towardZero))
+        case .f64Ceil: put(p, f64(p, 0).rounded(.up))
+        case .f64Floor: put(p, f64(p, 0).rounded(.down))
+        case .f64Trunc: put(p, f64(p, 0).rounded(.towardZero))
         case .f64Nearest: put(p, Numerics.f64Nearest(f64(p, 0)))
         case .i32TruncF32S: put(p, try Numerics.i32TruncF32S(f32(p, 0)))
         case .i32TruncF32U: put(p, try Numerics.i32TruncF32U(f32(p, 0)))

@@ -93,6 +93,8 @@ protocol MacroAssembler {
     // Floating point.
     mutating func floatBinary(_ op: FloatBinaryOp, isF64: Bool, dst: FPR, lhs: FPR, rhs: FPR)
     mutating func floatUnary(_ op: FloatUnaryOp, isF64: Bool, dst: FPR, src: FPR)
+    /// Whether `floatUnary` does ceil, floor and trunc (else the compiler calls a helper).
+    static var roundsFloats: Bool { get }
     mutating func floatCompare(_ op: FloatCompareOp, isF64: Bool, dst: GPR, lhs: FPR, rhs: FPR)
     /// Sets the flags for an ordered comparison and returns the condition that holds when
     /// it is true (false for NaNs, and so is the inverted one's complement); nil when the

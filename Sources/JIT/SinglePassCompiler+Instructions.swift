@@ -125,6 +125,11 @@ extension SinglePassCompiler {
             stack.append(v)
         case .f32Sqrt, .f32Ceil, .f32Floor, .f32Trunc, .f32Abs, .f32Neg,
              .f64Sqrt, .f64Ceil, .f64Floor, .f64Trunc, .f64Abs, .f64Neg:
+            if !M.roundsFloats, op == .f32Ceil || op == .f32Floor || op == .f32Trunc || op == .f64Ceil
+                || op == .f64Floor || op == .f64Trunc {
+                compileGeneric(instruction)
+                return
+            }
             let isF64 = stack.last!.kind == .f64
             let u: FloatUnaryOp = switch op {
             case .f32Sqrt, .f64Sqrt: .sqrt

@@ -13,6 +13,8 @@ struct ARM64MacroAssembler {
     typealias Condition = ARM64Condition
 
     static let allocatableGPRs = ARM64Regs.allocatable
+    /// frintp/frintm/frintz are base AArch64.
+    static var roundsFloats: Bool { true }
     static let allocatableFPRs = ARM64Regs.allocatableFloat
     static let localGPRs = ARM64Regs.locals
     static let localFPRs = ARM64Regs.localsFloat

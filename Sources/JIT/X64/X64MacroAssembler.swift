@@ -12,6 +12,8 @@ struct X64MacroAssembler: MacroAssembler {
     typealias Condition = X64Condition
 
     static let allocatableGPRs = X64Regs.allocatable
+    /// roundss/roundsd are SSE4.1.
+    static var roundsFloats: Bool { X64CPU.hasSSE41 }
     static let allocatableFPRs = X64Regs.allocatableFloat
     static let localGPRs = X64Regs.locals
     static let localFPRs = X64Regs.localsFloat
