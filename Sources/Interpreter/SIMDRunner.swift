@@ -39,8 +39,8 @@ public enum SIMDRunner {
 
     /// Runs `op`. Immediates: a lane index in `imm1`; for memory instructions the static
     /// offset in `imm1` and the lane | memory index << 32 in `imm2`, with bit 63 set for a
-    /// memory64; for `i8x16.shuffle`
-    /// the 16 lane selectors, little-endian, in `imm1` and `imm2`.
+    /// memory64; for `i8x16.shuffle` the 16 lane selectors, little-endian, in `imm1` and
+    /// `imm2`.
     public static func run(_ op: Opcode, operands: UnsafeMutableRawPointer, imm1: UInt64, imm2: UInt64,
                            context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
         let layout = layouts[Int(op.rawValue)]

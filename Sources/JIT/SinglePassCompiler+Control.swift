@@ -11,8 +11,15 @@ extension SinglePassCompiler {
     mutating func moveBranchValues(to target: Target) {
         let from = stack.count - target.branchArity
         guard from != target.baseHeight else { return }
-        var dst = home(target.baseHeight)
-        for i in 0..<target.branchArity {
+        copyValues(from: from, count: target.branchArity, to: home(target.baseHeight))
+    }
+
+    /// Copies the `count` values from height `from` (all home) to consecutive slots from
+    /// `dst` up, each by its width. The destinations lie at or below the sources, so
+    /// ascending copies never overwrite one not yet read.
+    mutating func copyValues(from: Int, count: Int, to dst: Int32) {
+        var dst = dst
+        for i in 0..<count {
             let v = stack[from + i]
             copyValue(v.kind, to: dst, from: v.slot)
             dst += Self.width(v.kind)
@@ -310,8 +317,7 @@ extension SinglePassCompiler {
                 }
             case .const(let bits): masm.storeSlot(dst, .imm(Int64(bitPattern: bits)))
             case .gpr(let r): masm.storeSlot(dst, .reg(r))
-            case .fpr(let f):
-                if v.kind == .v128 { masm.storeVector(slot: dst, f) } else { masm.storeFloat(dst, f, isF64: v.kind == .f64) }
+            case .fpr(let f): storeFPR(f, kind: v.kind, to: dst)
             case .cond(let c):
                 let r = allocGPR()
                 masm.setCondition(r, c)

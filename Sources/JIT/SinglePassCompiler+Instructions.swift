@@ -331,24 +331,19 @@ extension SinglePassCompiler {
         }
         let v = stack.removeLast()
         let slot = localSlot(index)
-        if v.kind == .v128 {
-            if case .fpr(let f) = v.location {
-                masm.storeVector(slot: slot, f)
-                if tee { stack.append(v) } else { freeFPRs.append(f) }
-                return
-            }
-            copyValue(.v128, to: slot, from: v.slot)
-            if tee { push(.home, .v128) }
-            return
-        }
         switch v.location {
         case .gpr(let r):
             masm.storeSlot(slot, .reg(r))
             if tee { stack.append(v) } else { freeGPRs.append(r) }
             return
         case .fpr(let f):
-            masm.storeFloat(slot, f, isF64: v.kind == .f64)
+            storeFPR(f, kind: v.kind, to: slot)
             if tee { stack.append(v) } else { freeFPRs.append(f) }
+            return
+        case .home where v.kind == .v128:
+            // A v128 is never a pending local read: it stays in its home.
+            copyValue(.v128, to: slot, from: v.slot)
+            if tee { stack.append(v) }
             return
         case .const(let bits): masm.storeSlot(slot, .imm(Int64(bitPattern: bits)))
         case .home: masm.copySlot(slot, from: v.slot)
@@ -428,15 +423,20 @@ extension SinglePassCompiler {
         if flags & GenericOps.firstTable64 != 0, instruction.opcode == .tableSize || instruction.opcode == .tableGrow {
             result = .i64
         }
+        callGeneric(instruction.opcode, pops: pops, result: pushes == 1 ? result : nil,
+                    imm1: UInt64(instruction.index), imm2: UInt64(instruction.index2) | flags)
+    }
+
+    /// Runs `op` in `RuntimeHelpers.generic` on the top `pops` values (all home) and
+    /// pushes its result, if any, in the first one's home.
+    mutating func callGeneric(_ op: Opcode, pops: Int, result: Kind?, imm1: UInt64, imm2: UInt64) {
         spillAll()
         savePinnedLocals()
-        let base = home(stack.count - pops)
-        masm.callGeneric(instruction.opcode, operandsSlot: base, imm1: UInt64(instruction.index),
-                         imm2: UInt64(instruction.index2) | flags)
-        if instruction.opcode == .memoryGrow && hasMemory { masm.reloadMemory() }
+        masm.callGeneric(op, operandsSlot: home(stack.count - pops), imm1: imm1, imm2: imm2)
+        if op == .memoryGrow && hasMemory { masm.reloadMemory() }
         restorePinnedLocals()
         stack.removeLast(pops)
-        if pushes == 1, let result { push(.home, result) }
+        if let result { push(.home, result) }
     }
 
     /// A SIMD instruction, inline where the macro assembler can, else run by `SIMDRunner` on
@@ -462,13 +462,9 @@ extension SinglePassCompiler {
         default:
             break
         }
-        spillAll()
-        savePinnedLocals()
-        let pops = signature.pops.count
-        masm.callGeneric(op, operandsSlot: home(stack.count - pops), imm1: imm1, imm2: imm2)
-        restorePinnedLocals()
-        stack.removeLast(pops)
-        if case .value(let t)? = signature.pushes.first { push(.home, Self.kind(t)) }
+        var result: Kind?
+        if case .value(let t)? = signature.pushes.first { result = Self.kind(t) }
+        callGeneric(op, pops: signature.pops.count, result: result, imm1: imm1, imm2: imm2)
     }
 
     /// The table64 flags of a table operation for `GenericOps` (0 for 32-bit tables).

@@ -62,13 +62,7 @@ extension SinglePassCompiler {
     /// Moves the top `count` values (home) to slots 0... for a tail call. Sources lie at or
     /// above their destinations, so copying upwards never overwrites one not yet read.
     mutating func moveTailCallArguments(_ count: Int) {
-        let base = stack.count - count
-        var dst: Int32 = 0
-        for i in 0..<count {
-            let v = stack[base + i]
-            copyValue(v.kind, to: dst, from: v.slot)
-            dst += Self.width(v.kind)
-        }
+        copyValues(from: stack.count - count, count: count, to: 0)
         stack.removeLast(count)
     }
 

@@ -363,11 +363,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             masm.storeSlot(slot, .reg(r))
             freeGPRs.append(r)
         case .fpr(let f):
-            if stack[i].kind == .v128 {
-                masm.storeVector(slot: slot, f)
-            } else {
-                masm.storeFloat(slot, f, isF64: stack[i].kind == .f64)
-            }
+            storeFPR(f, kind: stack[i].kind, to: slot)
             freeFPRs.append(f)
         case .cond(let c):
             // Only the top can be a condition; it is turned into a register first.
@@ -377,6 +373,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
             freeGPRs.append(r)
         }
         stack[i].location = .home
+    }
+
+    /// Stores a float register holding a value of `kind` (a float or a v128) to `slot`.
+    mutating func storeFPR(_ f: M.FPR, kind: Kind, to slot: Int32) {
+        if kind == .v128 { masm.storeVector(slot: slot, f) } else { masm.storeFloat(slot, f, isF64: kind == .f64) }
     }
 
     /// Stores every value in its home slot (before control flow and calls). Moves and
