@@ -103,13 +103,8 @@ import WasmRuntime
             (i32.add)))
         """
 
-    static let configurations: [(String, BoundsStrategy)] = [("jit", .software), ("jit", .guard), ("jit", .masked),
-                                                             ("jit-arm64", .software), ("jit-arm64", .guard)]
-
-    @Test(arguments: configurations)
+    @Test(arguments: compiledConfigurations)
     func vectorsMoveThroughEveryKindOfHome(tier: String, bounds: BoundsStrategy) throws {
-        guard tier == "jit" || JITTier.isARM64Supported else { return }
-        JITTier.registerARM64()
         let linker = jitLinker(tier: tier, bounds: bounds)
         defer { withExtendedLifetime(linker) {} }
         let i = try JITTier.$interpretedFunctions.withValue([1]) { try instantiate(Self.module, linker) }
@@ -147,10 +142,8 @@ import WasmRuntime
 
     /// SIMD accesses of a memory64: whole 64-bit addresses and offsets, checked explicitly
     /// (with the sums' overflow) under every strategy, in both tiers.
-    @Test(arguments: configurations + [("interp", .software), ("interp", .guard)])
+    @Test(arguments: compiledConfigurations + [("interp", .software), ("interp", .guard)])
     func vectorAccessesOfAMemory64(tier: String, bounds: BoundsStrategy) throws {
-        guard tier != "jit-arm64" || JITTier.isARM64Supported else { return }
-        JITTier.registerARM64()
         let linker = jitLinker(tier: tier, bounds: bounds)
         defer { withExtendedLifetime(linker) {} }
         let i = try instantiate("""

@@ -2,6 +2,7 @@ import Glibc
 import Testing
 import Interpreter
 import JIT
+import TestSupport
 import WAT
 import WasmCore
 import WasmDecoder
@@ -12,6 +13,7 @@ import WasmValidator
 func jitLinker(tier: String = "jit", bounds: BoundsStrategy = .software, maxCallDepth: Int = 20_000) -> Linker {
     InterpreterTier.register()
     JITTier.register()
+    if tier == "jit-arm64" { JITTier.registerARM64() }
     var configuration = StoreConfiguration()
     configuration.tier = tier
     configuration.maxCallDepth = maxCallDepth
@@ -20,6 +22,12 @@ func jitLinker(tier: String = "jit", bounds: BoundsStrategy = .software, maxCall
     linker.defineSpectest()
     return linker
 }
+
+/// Both compiled tiers (jit-arm64 where the emulator loads) under every safe strategy:
+/// what every JIT must do alike.
+let compiledConfigurations: [(String, BoundsStrategy)] = ["jit", "jit-arm64"]
+    .filter { $0 == "jit" || JITTier.isARM64Supported }
+    .flatMap { tier in TierMatrix.safeStrategies.map { (tier, $0) } }
 
 func instantiate(_ wat: String, _ linker: Linker) throws -> Instance {
     try linker.instantiate(bytes: WAT.encode(wat))

@@ -26,13 +26,8 @@ import WasmRuntime
           (func (export "copyTo1") (param i32 i64 i32) (memory.copy $m1 $m64 (local.get 0) (local.get 1) (local.get 2))))
         """
 
-    static let configurations: [(String, BoundsStrategy)] = [("jit", .software), ("jit", .guard), ("jit", .masked),
-                                                             ("jit-arm64", .software), ("jit-arm64", .guard)]
-
-    @Test(arguments: configurations)
+    @Test(arguments: compiledConfigurations)
     func otherMemoriesAndMemory64AreCompiledAndCheckedExplicitly(tier: String, bounds: BoundsStrategy) throws {
-        guard tier == "jit" || JITTier.isARM64Supported else { return }
-        JITTier.registerARM64()
         let linker = jitLinker(tier: tier, bounds: bounds)
         defer { withExtendedLifetime(linker) {} }
         let i = try instantiate(Self.module, linker)
