@@ -11,16 +11,16 @@ public struct InterpreterTranslation: CodeSink {
 
     /// A translation of some of `module`'s functions (each given to `validateFunction` with this sink).
     public init(module: Module) {
-        let typeIDs = module.types.map { TypeRegistry.id(for: $0) }
+        let typeIDs = TypeRegistry.ids(for: module)
         let functionTypes = module.allFunctionTypeIndices.map { index in
-            Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
+            module.functionType(index)
         }
         let globalTypes = module.importedGlobals.map(\.valueType) + module.globals.map(\.type.valueType)
         translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes, globalTypes: globalTypes)
         // Same module facts as InterpreterTier.compile gives its translator.
         translator.memoryIs64 = (module.importedMemories + module.memories).map(\.limits.is64)
         translator.tagArities = (module.importedTags + module.tags).map { tag in
-            Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)].parameters.count : 0
+            module.functionType(tag.typeIndex).parameters.count
         }
     }
 

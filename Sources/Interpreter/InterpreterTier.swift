@@ -25,15 +25,15 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
 
     /// Validates and translates every defined function into interpreter code.
     public func compile(module: Module, validator: ModuleValidator, configuration: EngineConfiguration) throws -> any CompiledCode {
-        let typeIDs = module.types.map { TypeRegistry.id(for: $0) }
+        let typeIDs = TypeRegistry.ids(for: module)
         let functionTypes = module.allFunctionTypeIndices.map { index in
-            Int(index) < module.types.count ? module.types[Int(index)] : FunctionType()
+            module.functionType(index)
         }
         let globalTypes = module.importedGlobals.map(\.valueType) + module.globals.map(\.type.valueType)
         var translator = Translator(typeIDs: typeIDs, functionTypes: functionTypes, globalTypes: globalTypes)
         translator.memoryIs64 = (module.importedMemories + module.memories).map(\.limits.is64)
         translator.tagArities = (module.importedTags + module.tags).map { tag in
-            Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)].parameters.count : 0
+            module.functionType(tag.typeIndex).parameters.count
         }
         for i in module.functions.indices {
             try validator.validateFunction(definedIndex: i, sink: &translator)

@@ -362,7 +362,13 @@ enum LocalUseScanner {
         case .block: c.type()
         case .label, .func, .type, .local, .global, .table, .tag, .data, .elem, .memory, .i32, .i64, .heapType:
             _ = c.leb()
-        case .callIndirect, .dataMemory, .elemTable, .memoryMemory, .tableTable:
+        case .callIndirect, .dataMemory, .elemTable, .memoryMemory, .tableTable,
+             .typeField, .typeCount, .typeData, .typeElem, .typeType:
+            _ = c.leb()
+            _ = c.leb()
+        case .brOnCast:
+            c.skip(1)
+            _ = c.leb()
             _ = c.leb()
             _ = c.leb()
         case .brTable:

@@ -157,7 +157,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         }
         inlinedSIMD = inlined
         importCount = module.importedFunctionTypes.count
-        types = module.types
+        types = module.types.map { $0.composite.functionType ?? FunctionType() }
         functionTypeIndices = module.allFunctionTypeIndices
         globalTypes = (module.importedGlobals + module.globals.map(\.type)).map(\.valueType)
         memoryIs64 = (module.importedMemories + module.memories).map(\.limits.is64)
@@ -166,7 +166,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         moduleBytes = module.bytes
         codeRanges = module.codes.map(\.code)
         tagParameterCounts = (module.importedTags + module.tags).map { tag in
-            Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)].parameters.count : 0
+            module.functionType(tag.typeIndex).parameters.count
         }
         for _ in module.functions { entryLabels.append(self.masm.newLabel()) }
     }

@@ -12,7 +12,8 @@ extension Module {
     /// out (`JITCode` keeps the original module).
     func workerCopy() -> Module {
         var copy = Module()
-        copy.types = types.map { FunctionType(parameters: fresh($0.parameters), results: fresh($0.results)) }
+        copy.types = types.map { $0.freshCopy() }
+        copy.recursionGroups = fresh(recursionGroups)
         copy.imports = fresh(imports)
         copy.functions = fresh(functions)
         copy.tables = fresh(tables)
@@ -40,5 +41,18 @@ private func fresh<T>(_ array: [T]) -> [T] {
             for i in source.indices { (buffer.baseAddress! + i).initialize(to: source[i]) }
             count = source.count
         }
+    }
+}
+
+extension SubType {
+    /// The type with arrays of its own (see `Module.workerCopy`).
+    func freshCopy() -> SubType {
+        let composite: CompositeType
+        switch self.composite {
+        case .function(let f): composite = .function(FunctionType(parameters: fresh(f.parameters), results: fresh(f.results)))
+        case .structure(let fields): composite = .structure(fresh(fields))
+        case .array(let element): composite = .array(element)
+        }
+        return SubType(composite, supertypes: fresh(supertypes), final: isFinal)
     }
 }

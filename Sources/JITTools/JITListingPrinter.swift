@@ -96,7 +96,7 @@ public struct JITListingPrinter {
         let range = code.codeRange(definedIndex: defined)
         var rows: [Row] = []
         let typeIndex = Int(module.functions[defined])
-        let type = typeIndex < module.types.count ? Self.signature(module.types[typeIndex]) : "?"
+        let type = typeIndex < module.types.count ? Self.signature(module.functionType(UInt32(typeIndex))) : "?"
         let how = code.isInterpreted(definedIndex: defined) ? ", runs in the interpreter" : ""
         rows.append(.header("function \(index) <\(Self.name(module, index))>: \(type), \(range.count) bytes\(how)"))
         var texts: [Int: Instruction] = [:]

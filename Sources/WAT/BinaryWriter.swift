@@ -20,7 +20,7 @@ extension Array where Element == UInt8 {
     }
 
     mutating func append(_ type: RefType) {
-        if type.isNullable, let short = type.heapType.shorthandByte {
+        if type.isNullable, let short = type.heapType.abstractByte {
             append(short)
             return
         }
@@ -31,7 +31,7 @@ extension Array where Element == UInt8 {
     mutating func append(_ heapType: HeapType) {
         if case .concrete(let index) = heapType {
             appendSLEB(Int64(index))
-        } else if let b = heapType.shorthandByte {
+        } else if let b = heapType.abstractByte {
             append(b)
         }
     }
@@ -57,20 +57,5 @@ extension Array where Element == UInt8 {
     mutating func appendSection(_ id: UInt8, _ contents: [UInt8]) {
         append(id)
         appendVector(contents)
-    }
-}
-
-extension HeapType {
-    /// The one-byte encoding of abstract heap types.
-    var shorthandByte: UInt8? {
-        switch self {
-        case .func: 0x70
-        case .extern: 0x6F
-        case .exn: 0x69
-        case .noFunc: 0x73
-        case .noExtern: 0x72
-        case .noExn: 0x74
-        case .concrete: nil
-        }
     }
 }

@@ -289,6 +289,8 @@ extension ModuleParser {
             out.appendULEB(src ?? 0)
         case .v128, .shuffle, .lane, .memargLane:
             try simdImmediate(info, &out)
+        case .typeField, .typeCount, .typeData, .typeElem, .typeType, .brOnCast:
+            throw c.error("unknown operator \(info.name)")
         }
     }
 

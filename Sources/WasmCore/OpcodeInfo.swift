@@ -24,6 +24,12 @@ public enum ImmediateKind: UInt8, Sendable {
     case shuffle        // 16 lane indices (bytes), each < 32
     case lane           // one lane index byte
     case memargLane     // memarg, then one lane index byte
+    case typeField      // typeidx fieldidx
+    case typeCount      // typeidx u32 (array.new_fixed)
+    case typeData       // typeidx dataidx
+    case typeElem       // typeidx elemidx
+    case typeType       // typeidx typeidx (array.copy: destination, source)
+    case brOnCast       // castflags labelidx heaptype heaptype
 }
 
 /// An operand in an opcode signature: a fixed value type, or the memory's address type.

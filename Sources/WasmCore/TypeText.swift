@@ -5,33 +5,23 @@
 extension HeapType: CustomStringConvertible {
     /// As the text format writes it.
     public var description: String {
-        switch self {
-        case .func: "func"
-        case .extern: "extern"
-        case .exn: "exn"
-        case .noFunc: "nofunc"
-        case .noExtern: "noextern"
-        case .noExn: "noexn"
-        case .concrete(let index): "\(index)"
-        }
+        if case .concrete(let index) = self { return "\(index)" }
+        return HeapType.abstractEncodings.first { $0.type == self }?.name ?? "?"
     }
 }
 
 extension RefType: CustomStringConvertible {
     /// As the text format writes it.
     public var description: String {
-        if isNullable {
-            switch heapType {
-            case .func: return "funcref"
-            case .extern: return "externref"
-            case .exn: return "exnref"
-            case .noFunc: return "nullfuncref"
-            case .noExtern: return "nullexternref"
-            case .noExn: return "nullexnref"
-            case .concrete: return "(ref null \(heapType))"
-            }
+        guard isNullable else { return "(ref \(heapType))" }
+        switch heapType {
+        case .concrete: return "(ref null \(heapType))"
+        case .noFunc: return "nullfuncref"
+        case .noExtern: return "nullexternref"
+        case .noExn: return "nullexnref"
+        case .none: return "nullref"
+        default: return "\(heapType)ref"
         }
-        return "(ref \(heapType))"
     }
 }
 
@@ -56,6 +46,43 @@ extension FunctionType: CustomStringConvertible {
         if !parameters.isEmpty { text += " (param " + parameters.map(\.description).joined(separator: " ") + ")" }
         if !results.isEmpty { text += " (result " + results.map(\.description).joined(separator: " ") + ")" }
         return text + ")"
+    }
+}
+
+extension StorageType: CustomStringConvertible {
+    /// As the text format writes it (`i8`, `i16` or the value type).
+    public var description: String {
+        switch self {
+        case .i8: "i8"
+        case .i16: "i16"
+        case .value(let t): t.description
+        }
+    }
+}
+
+extension FieldType: CustomStringConvertible {
+    /// As the text format writes it (`(mut i8)`, `f64`).
+    public var description: String { isMutable ? "(mut \(storage))" : storage.description }
+}
+
+extension CompositeType: CustomStringConvertible {
+    /// As the text format writes it (`(func ...)`, `(struct (field i32) ...)`, `(array i8)`).
+    public var description: String {
+        switch self {
+        case .function(let f): f.description
+        case .structure(let fields): "(struct" + fields.map { " (field \($0))" }.joined() + ")"
+        case .array(let element): "(array \(element))"
+        }
+    }
+}
+
+extension SubType: CustomStringConvertible {
+    /// As the text format writes it: the composite type, inside `(sub final? x* ...)`
+    /// unless the type is final without supertypes.
+    public var description: String {
+        if isFinal && supertypes.isEmpty { return composite.description }
+        let parents = supertypes.map { " \($0)" }.joined()
+        return "(sub" + (isFinal ? " final" : "") + parents + " \(composite))"
     }
 }
 

@@ -1,10 +1,64 @@
-/// The heap type a reference points into. Abstract heap types cover Wasm 2.0 and the
-/// function-references proposal; `concrete` names a type index of the module.
+/// The heap type a reference points into: an abstract type of one of the four
+/// hierarchies (any, func, extern, exn), or `concrete`, a type index of the module.
+///
+///     any ⊇ eq ⊇ {i31, struct ⊇ $structs, array ⊇ $arrays} ⊇ none
+///     func ⊇ $funcs ⊇ nofunc      extern ⊇ noextern      exn ⊇ noexn
 public enum HeapType: Hashable, Sendable {
     case `func`, extern, exn
-    /// The bottom types (`nofunc`, `noextern`, `noexn`): only null inhabits them.
-    case noFunc, noExtern, noExn
+    case any, eq, i31, `struct`, array
+    /// The bottom types (`nofunc`, `noextern`, `noexn`, `none`): only null inhabits them.
+    case noFunc, noExtern, noExn, none
     case concrete(UInt32)
+
+    /// Every abstract heap type with its one-byte binary encoding (also the shorthand
+    /// nullable reference type, e.g. 0x6E `anyref`) and its text-format keyword.
+    public static let abstractEncodings: [(type: HeapType, byte: UInt8, name: String)] = [
+        (.func, 0x70, "func"), (.extern, 0x6F, "extern"), (.exn, 0x69, "exn"),
+        (.any, 0x6E, "any"), (.eq, 0x6D, "eq"), (.i31, 0x6C, "i31"),
+        (.struct, 0x6B, "struct"), (.array, 0x6A, "array"),
+        (.noFunc, 0x73, "nofunc"), (.noExtern, 0x72, "noextern"), (.noExn, 0x74, "noexn"),
+        (.none, 0x71, "none"),
+    ]
+
+    /// The one-byte encoding of an abstract heap type; nil for `concrete`.
+    public var abstractByte: UInt8? {
+        switch self {
+        case .func: 0x70
+        case .extern: 0x6F
+        case .exn: 0x69
+        case .any: 0x6E
+        case .eq: 0x6D
+        case .i31: 0x6C
+        case .struct: 0x6B
+        case .array: 0x6A
+        case .noFunc: 0x73
+        case .noExtern: 0x72
+        case .noExn: 0x74
+        case .none: 0x71
+        case .concrete: nil
+        }
+    }
+
+    /// The abstract heap type encoded as `byte`, or nil.
+    public init?(abstractByte byte: UInt8) {
+        guard let entry = HeapType.abstractEncodings.first(where: { $0.byte == byte }) else { return nil }
+        self = entry.type
+    }
+
+    /// The abstract heap type a text-format keyword names, or nil.
+    public init?(abstractName name: some StringProtocol) {
+        guard let entry = HeapType.abstractEncodings.first(where: { $0.name == name }) else { return nil }
+        self = entry.type
+    }
+
+    /// Whether the type is one of the GC proposal's (`any`, `eq`, `i31`, `struct`,
+    /// `array`, `none`), which only that feature enables.
+    public var isGCAbstract: Bool {
+        switch self {
+        case .any, .eq, .i31, .struct, .array, .none: true
+        default: false
+        }
+    }
 }
 
 /// A reference type: a heap type plus nullability.
@@ -26,6 +80,12 @@ public struct RefType: Hashable, Sendable {
     public static let externRef = RefType(.extern)
     /// `exnref`: a nullable exception reference.
     public static let exnRef = RefType(.exn)
+    /// `anyref`: a nullable reference to anything internal (structs, arrays, i31).
+    public static let anyRef = RefType(.any)
+    /// `eqref`: a nullable reference comparable with `ref.eq`.
+    public static let eqRef = RefType(.eq)
+    /// `i31ref`: a nullable unboxed 31-bit integer.
+    public static let i31Ref = RefType(.i31)
 }
 
 /// A Wasm value type.
@@ -39,6 +99,10 @@ public enum ValueType: Hashable, Sendable {
     public static let externRef = ValueType.ref(.externRef)
     /// `exnref`.
     public static let exnRef = ValueType.ref(.exnRef)
+    /// `anyref`.
+    public static let anyRef = ValueType.ref(.anyRef)
+    /// `eqref`.
+    public static let eqRef = ValueType.ref(.eqRef)
 
     /// Whether the type is a reference type.
     public var isReference: Bool {

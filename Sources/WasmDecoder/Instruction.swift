@@ -48,6 +48,8 @@ public struct CatchClause: Hashable, Sendable {
 /// | v128 / shuffle | value = bytes 0..<8, value2 = bytes 8..<16 (little-endian)        |
 /// | lane           | index = lane                                              |
 /// | memargLane     | as memarg, and value2 = lane                              |
+/// | typeField/typeCount/typeData/typeElem/typeType | index = type, index2 = field, count, data, elem or source type |
+/// | brOnCast       | index = depth, value = cast flags (bit 0: source nullable, bit 1: target nullable), heapType = source, heapType2 = target |
 public struct Instruction: Hashable, Sendable {
     /// The instruction.
     public var opcode: Opcode
@@ -63,6 +65,8 @@ public struct Instruction: Hashable, Sendable {
     public var blockType: BlockType = .empty
     /// The heap type of `ref.null` and the reference instructions.
     public var heapType: HeapType = .func
+    /// The target heap type of `br_on_cast` and `br_on_cast_fail`.
+    public var heapType2: HeapType = .func
     /// The variable-length immediates, nil when all are empty: most instructions have
     /// none, and a nil reference keeps copying an instruction free of reference counting.
     @usableFromInline var lists: InstructionLists?
@@ -97,6 +101,7 @@ public struct Instruction: Hashable, Sendable {
         value2 = 0
         blockType = .empty
         heapType = .func
+        heapType2 = .func
         if lists != nil { lists = nil }
     }
 

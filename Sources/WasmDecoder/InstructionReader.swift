@@ -81,9 +81,17 @@ public struct InstructionReader: Sendable {
             for _ in 0..<count { labels.append(try reader.readU32()) }
             labels.append(try reader.readU32())
             ins.labels = labels
-        case .callIndirect:
+        case .callIndirect, .typeField, .typeCount, .typeData, .typeElem, .typeType:
             ins.index = try reader.readU32()
             ins.index2 = try reader.readU32()
+        case .brOnCast:
+            let start = reader.offset
+            let flags = try reader.readByte()
+            guard flags <= 3 else { throw .malformed("malformed cast flags", offset: start) }
+            ins.value = UInt64(flags)
+            ins.index = try reader.readU32()
+            ins.heapType = try reader.readHeapType(features)
+            ins.heapType2 = try reader.readHeapType(features)
         case .selectT:
             let count = try reader.readLength()
             var types: [ValueType] = []
@@ -147,7 +155,7 @@ public struct InstructionReader: Sendable {
         case .none: break
         case .label, .func, .type, .local, .global, .table, .tag, .data, .elem:
             _ = try reader.readU32()
-        case .callIndirect, .tableTable:
+        case .callIndirect, .tableTable, .typeField, .typeCount, .typeData, .typeElem, .typeType:
             _ = try reader.readU32()
             _ = try reader.readU32()
         case .block: _ = try readBlockType()
@@ -196,8 +204,8 @@ public struct InstructionReader: Sendable {
     /// Whether the proposal that introduced `op` is enabled.
     @inlinable @inline(__always)
     func isEnabled(_ op: Opcode) -> Bool {
-        // Only these single-byte opcodes and the 0xFD prefix belong to optional proposals.
-        if op.prefixByte != 0xFD && !Self.mayNeedFeature(op) { return true }
+        // Only these single-byte opcodes and the 0xFB and 0xFD prefixes belong to optional proposals.
+        if op.prefixByte != 0xFD && op.prefixByte != 0xFB && !Self.mayNeedFeature(op) { return true }
         return isEnabledSlow(op)
     }
 
@@ -205,7 +213,7 @@ public struct InstructionReader: Sendable {
     static func mayNeedFeature(_ op: Opcode) -> Bool {
         switch op {
         case .throw, .throwRef, .tryTable, .returnCall, .returnCallIndirect, .returnCallRef, .callRef,
-             .refAsNonNull, .brOnNull, .brOnNonNull: true
+             .refAsNonNull, .brOnNull, .brOnNonNull, .refEq: true
         default: false
         }
     }
@@ -217,7 +225,9 @@ public struct InstructionReader: Sendable {
         case .returnCall, .returnCallIndirect: return features.contains(.tailCall)
         case .returnCallRef: return features.contains(.tailCall) && features.contains(.functionReferences)
         case .callRef, .refAsNonNull, .brOnNull, .brOnNonNull: return features.contains(.functionReferences)
+        case .refEq: return features.contains(.gc)
         default:
+            if op.prefixByte == 0xFB { return features.contains(.gc) }
             guard op.prefixByte == 0xFD else { return true }
             return features.contains(op.info.code >= 0x100 ? .relaxedSIMD : .simd)
         }

@@ -27,7 +27,16 @@ extension Instruction {
         case .brTable: return ([name] + labels.map { "\($0)" }).joined(separator: " ")
         case .callIndirect: return name + (index2 == 0 ? "" : " \(index2)") + " (type \(index))"
         case .selectT: return name + " (result" + valueTypes.map { " \($0)" }.joined() + ")"
-        case .heapType: return "\(name) \(heapType)"
+        case .heapType:
+            switch opcode {
+            case .refTest, .refCast: return "\(name) \(RefType(nullable: false, heapType))"
+            case .refTestNull, .refCastNull: return "\(name.dropLast(5)) \(RefType(nullable: true, heapType))"
+            default: return "\(name) \(heapType)"
+            }
+        case .typeField, .typeCount, .typeData, .typeElem, .typeType: return "\(name) \(index) \(index2)"
+        case .brOnCast:
+            let source = RefType(nullable: value & 1 != 0, heapType), target = RefType(nullable: value & 2 != 0, heapType2)
+            return "\(name) \(index) \(source) \(target)"
         case .i32: return "\(name) \(Int32(truncatingIfNeeded: value))"
         case .i64: return "\(name) \(Int64(bitPattern: value))"
         case .f32: return "\(name) \(Float(bitPattern: UInt32(truncatingIfNeeded: value)))"

@@ -3,8 +3,11 @@ import WasmCore
 /// A decoded (not yet validated) module. Indices follow the spec: imported entities
 /// come first in each index space.
 public struct Module: Sendable {
-    /// The type section.
-    public var types: [FunctionType] = []
+    /// The type section, every recursion group's types in order.
+    public var types: [SubType] = []
+    /// The recursion groups, as consecutive ranges of `types` (a type outside `rec` is a
+    /// group of its own).
+    public var recursionGroups: [Range<Int>] = []
     /// The import section.
     public var imports: [Import] = []
     /// Type indices of the functions defined by this module (the function section).
@@ -211,6 +214,26 @@ public struct NameSection: Hashable, Sendable {
 }
 
 extension Module {
+    /// Appends a group of types (one type for a type outside `rec`).
+    public mutating func appendRecursionGroup(_ group: [SubType]) {
+        recursionGroups.append(types.count..<types.count + group.count)
+        types += group
+    }
+
+    /// `recursionGroups`, with any types they leave out (a module built by hand) as
+    /// groups of one.
+    public var typeGroups: [Range<Int>] {
+        let covered = recursionGroups.last?.upperBound ?? 0
+        return recursionGroups + (covered..<max(covered, types.count)).map { $0..<$0 + 1 }
+    }
+
+    /// The signature of type `index`; empty when the index is out of range or not a
+    /// function type (which validation rules out wherever a signature is needed).
+    public func functionType(_ index: UInt32) -> FunctionType {
+        guard Int(index) < types.count, case .function(let f) = types[Int(index)].composite else { return FunctionType() }
+        return f
+    }
+
     /// The type indices of the imported functions, in order.
     public var importedFunctionTypes: [UInt32] {
         imports.compactMap { if case .function(let t) = $0.descriptor { t } else { nil } }

@@ -115,7 +115,7 @@ extension ModuleDecoder {
                     reader.offset = code.offset
                     return out
                 }
-            case .memoryInit, .dataDrop:
+            case .memoryInit, .dataDrop, .arrayNewData, .arrayInitData:
                 if !collecting { usesDataIndex = true }
             default:
                 break

@@ -127,7 +127,7 @@ struct ModuleDecoder {
 
     mutating func readTypeSection() throws(WasmError) {
         let count = try reader.readLength()
-        for _ in 0..<count { module.types.append(try reader.readFunctionType(features)) }
+        for _ in 0..<count { module.appendRecursionGroup(try reader.readRecursionGroup(features)) }
     }
 
     mutating func readImportSection() throws(WasmError) {

@@ -69,16 +69,16 @@ extension ByteReader {
         }
     }
 
-    /// The one-byte abstract heap types (also the shorthand nullable reference types).
+    /// The one-byte abstract heap types (also the shorthand nullable reference types)
+    /// the enabled features allow.
     static func abstractHeapType(_ b: UInt8, _ features: WasmFeatures) -> HeapType? {
-        switch b {
-        case 0x70: return .func
-        case 0x6F: return .extern
-        case 0x69 where features.contains(.exceptions): return .exn
-        case 0x73 where features.contains(.functionReferences): return .noFunc
-        case 0x72 where features.contains(.functionReferences): return .noExtern
-        case 0x74 where features.contains(.functionReferences) && features.contains(.exceptions): return .noExn
-        default: return nil
+        guard let h = HeapType(abstractByte: b) else { return nil }
+        switch h {
+        case .func, .extern: return h
+        case .exn: return features.contains(.exceptions) ? h : nil
+        case .noFunc, .noExtern: return features.contains(.functionReferences) ? h : nil
+        case .noExn: return features.contains(.functionReferences) && features.contains(.exceptions) ? h : nil
+        default: return features.contains(.gc) ? h : nil
         }
     }
 
@@ -148,13 +148,64 @@ extension ByteReader {
         return TagType(typeIndex: try readU32())
     }
 
-    mutating func readFunctionType(_ features: WasmFeatures) throws(WasmError) -> FunctionType {
+    /// One entry of the type section: `rec` with its types, or a single type.
+    mutating func readRecursionGroup(_ features: WasmFeatures) throws(WasmError) -> [SubType] {
+        guard features.contains(.gc), try peekByte() == 0x4E else { return [try readSubType(features)] }
+        offset += 1
+        let count = try readLength()
+        var group: [SubType] = []
+        for _ in 0..<count { group.append(try readSubType(features)) }
+        return group
+    }
+
+    /// `sub`/`sub final` with supertypes, or a bare composite type (final, no supertypes).
+    mutating func readSubType(_ features: WasmFeatures) throws(WasmError) -> SubType {
+        let form = try peekByte()
+        guard features.contains(.gc), form == 0x50 || form == 0x4F else {
+            return SubType(try readCompositeType(features))
+        }
+        offset += 1
+        let count = try readLength()
+        var supertypes: [UInt32] = []
+        for _ in 0..<count { supertypes.append(try readU32()) }
+        return SubType(try readCompositeType(features), supertypes: supertypes, final: form == 0x4F)
+    }
+
+    mutating func readCompositeType(_ features: WasmFeatures) throws(WasmError) -> CompositeType {
         let start = offset
         let form = try readByte()
-        guard form == 0x60 else {
+        switch form {
+        case 0x60: return .function(try readFunctionSignature(features))
+        case 0x5F where features.contains(.gc):
+            let count = try readLength()
+            var fields: [FieldType] = []
+            for _ in 0..<count { fields.append(try readFieldType(features)) }
+            return .structure(fields)
+        case 0x5E where features.contains(.gc):
+            return .array(try readFieldType(features))
+        default:
             if form & 0x80 != 0 { throw .malformed("integer representation too long", offset: start) }
-            throw .malformed("malformed function type", offset: start)
+            throw .malformed(features.contains(.gc) ? "malformed definition type" : "malformed function type", offset: start)
         }
+    }
+
+    mutating func readFieldType(_ features: WasmFeatures) throws(WasmError) -> FieldType {
+        let storage: StorageType
+        switch try peekByte() {
+        case 0x78: offset += 1; storage = .i8
+        case 0x77: offset += 1; storage = .i16
+        default: storage = .value(try readValueType(features))
+        }
+        let start = offset
+        switch try readByte() {
+        case 0: return FieldType(storage, mutable: false)
+        case 1: return FieldType(storage, mutable: true)
+        default: throw .malformed("malformed mutability", offset: start)
+        }
+    }
+
+    /// A function type's parameters and results (after its 0x60 form byte).
+    mutating func readFunctionSignature(_ features: WasmFeatures) throws(WasmError) -> FunctionType {
         let paramCount = try readLength()
         var params: [ValueType] = []
         for _ in 0..<paramCount { params.append(try readValueType(features)) }

@@ -44,7 +44,7 @@ public struct CompiledModule: Sendable {
         module.imports.map { imp in
             let type: ExternalType
             switch imp.descriptor {
-            case .function(let t): type = .function(module.types.indices.contains(Int(t)) ? module.types[Int(t)] : FunctionType())
+            case .function(let t): type = .function(module.functionType(t))
             case .table(let t): type = .table(t)
             case .memory(let m): type = .memory(m)
             case .global(let g): type = .global(g)
@@ -66,7 +66,7 @@ public struct CompiledModule: Sendable {
             switch e.kind {
             case .function:
                 guard i < funcs.count, Int(funcs[i]) < module.types.count else { return nil }
-                return (e.name, .function(module.types[Int(funcs[i])]))
+                return (e.name, .function(module.functionType(funcs[i])))
             case .table: return i < tables.count ? (e.name, .table(tables[i])) : nil
             case .memory: return i < memories.count ? (e.name, .memory(memories[i])) : nil
             case .global: return i < globals.count ? (e.name, .global(globals[i])) : nil
@@ -99,7 +99,7 @@ extension CompiledModule {
             self.code = code
             self.tierID = tierID
             self.configuration = configuration
-            typeIDs = module.types.map { TypeRegistry.id(for: $0) }
+            typeIDs = TypeRegistry.ids(for: module)
             typeIDTable = TypeIDTable(typeIDs)
         }
     }

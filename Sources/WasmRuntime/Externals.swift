@@ -229,6 +229,12 @@ public final class Memory {
 public final class Tag {
     /// The types of the exception's payload.
     public let type: FunctionType
-    /// A new tag, distinct from every other (tags compare by identity).
-    public init(type: FunctionType) { self.type = type }
+    /// The canonical id of the tag's type (`TypeRegistry`), which imports must match.
+    public let typeID: Int
+    /// A new tag, distinct from every other (tags compare by identity). `typeID` is the
+    /// type's canonical id when it comes from a module (its references are module-relative).
+    public init(type: FunctionType, typeID: Int? = nil) {
+        self.type = type
+        self.typeID = typeID ?? TypeRegistry.id(for: type)
+    }
 }

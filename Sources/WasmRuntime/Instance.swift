@@ -99,7 +99,7 @@ public final class Instance {
         functions.reserveCapacity(importedFunctionCount + module.functions.count)
         for (i, typeIndex) in module.functions.enumerated() {
             guard Int(typeIndex) < module.types.count else { throw WasmError(.invalid, "unknown type") }
-            let type = module.types[Int(typeIndex)]
+            let type = module.functionType(typeIndex)
             let index = UInt32(importedFunctionCount + i)
             functions.append(Function(
                 type: type, typeID: compiled.typeIDs[Int(typeIndex)], tierID: compiled.tierID, code: compiled.code,
@@ -128,8 +128,8 @@ public final class Instance {
                                        pageLimit: store.configuration.maxMemoryPages, image: image))
         }
         for tag in module.tags {
-            let type = Int(tag.typeIndex) < module.types.count ? module.types[Int(tag.typeIndex)] : FunctionType()
-            tags.append(Tag(type: type))
+            let type = module.functionType(tag.typeIndex)
+            tags.append(Tag(type: type, typeID: compiled.typeIDs[Int(tag.typeIndex)]))
         }
         for segment in module.elements {
             var refs: [UInt64] = []

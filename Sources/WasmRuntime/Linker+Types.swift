@@ -15,16 +15,11 @@ extension Linker {
         return RefType(nullable: type.isNullable, .concrete(UInt32(typeIDs[Int(index)])))
     }
 
-    /// Subtyping of canonical value types (function references; no GC hierarchy).
+    /// Subtyping of canonical value types.
     static func isSubtype(_ a: ValueType, of b: ValueType) -> Bool {
         guard case .ref(let ra) = a, case .ref(let rb) = b else { return a == b }
         if ra.isNullable && !rb.isNullable { return false }
-        switch (ra.heapType, rb.heapType) {
-        case let (x, y) where x == y: return true
-        case (.concrete, .func), (.noFunc, .func), (.noFunc, .concrete): return true
-        case (.noExtern, .extern), (.noExn, .exn): return true
-        default: return false
-        }
+        return TypeRegistry.isSubtype(ra.heapType, of: rb.heapType)
     }
 
     /// Whether a global of canonical type `actual` can be imported as `expected`:
@@ -40,6 +35,6 @@ extension Linker {
     static func conforms(_ value: Value, _ canonicalType: ValueType) -> Bool {
         guard case .ref(let r) = canonicalType, case .concrete(let id) = r.heapType,
               case .ref(.function(let handle)) = value else { return true }
-        return handle.function.record.pointee.typeID == Int(id)
+        return TypeRegistry.isSubtype(handle.function.record.pointee.typeID, of: Int(id))
     }
 }

@@ -116,7 +116,7 @@ public final class Linker {
             guard let value = resolve(module: imp.module, name: imp.name) else {
                 throw WasmError(.unlinkable, "unknown import \(imp.module).\(imp.name)")
             }
-            guard Linker.matches(value, imp.descriptor, module.types, typeIDs: compiled.typeIDs) else {
+            guard Linker.matches(value, imp.descriptor, typeIDs: compiled.typeIDs) else {
                 throw WasmError(.unlinkable, "incompatible import type \(imp.module).\(imp.name)")
             }
             values.append(value)
@@ -124,11 +124,10 @@ public final class Linker {
         return values
     }
 
-    static func matches(_ value: ExternalValue, _ descriptor: Import.Descriptor, _ types: [FunctionType],
-                        typeIDs: [Int]) -> Bool {
+    static func matches(_ value: ExternalValue, _ descriptor: Import.Descriptor, typeIDs: [Int]) -> Bool {
         switch (value, descriptor) {
         case (.function(let f), .function(let t)):
-            return Int(t) < types.count && f.type == types[Int(t)]
+            return Int(t) < typeIDs.count && TypeRegistry.isSubtype(f.record.pointee.typeID, of: typeIDs[Int(t)])
         case (.table(let table), .table(let t)):
             let actual = table.currentType
             return table.canonicalElementType == canonical(t.elementType, typeIDs) && limitsMatch(actual.limits, t.limits)
@@ -138,7 +137,7 @@ public final class Linker {
             return globalMatches(GlobalType(g.canonicalValueType, mutable: g.type.isMutable),
                                  GlobalType(canonical(t.valueType, typeIDs), mutable: t.isMutable))
         case (.tag(let tag), .tag(let t)):
-            return Int(t.typeIndex) < types.count && tag.type == types[Int(t.typeIndex)]
+            return Int(t.typeIndex) < typeIDs.count && tag.typeID == typeIDs[Int(t.typeIndex)]
         default:
             return false
         }

@@ -115,6 +115,7 @@ extension HeapType {
         case .func, .noFunc, .concrete: .func
         case .extern, .noExtern: .extern
         case .exn, .noExn: .exn
+        case .any, .eq, .i31, .struct, .array, .none: .any
         }
     }
 }

@@ -134,6 +134,7 @@ extension FunctionValidator {
             return .popPushTypes(1 + prefix.count, prefix)
 
         default:
+            if let effect = try checkGC(ins) { return effect }
             // Signatures too large for the compact table (none today).
             if let signature = SignatureTable.overflow[Int(ins.opcode.rawValue)] {
                 let address = try checkImmediates(ins).valueType ?? .i32

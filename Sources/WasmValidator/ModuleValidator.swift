@@ -71,8 +71,7 @@ public struct ModuleValidator: Sendable {
 
     /// Checks everything but the function bodies.
     public init(module: Module, features: WasmFeatures) throws(WasmError) {
-        let relations = TypeRelations(types: module.types)
-        for type in module.types { try relations.check(type) }
+        let relations = try TypeRelations(types: module.types, groups: module.typeGroups)
 
         var functions: [UInt32] = [], tables: [TableType] = [], memories: [MemoryType] = []
         var globals: [GlobalType] = [], tags: [TagType] = []

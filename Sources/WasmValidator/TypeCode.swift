@@ -9,7 +9,8 @@ import WasmCore
 ///     bit  7        nullable (references only)
 ///     bits 6..0     numeric: 1 i32, 2 i64, 3 f32, 4 f64, 5 v128
 ///                   reference heap type: 0 func, 1 extern, 2 exn,
-///                   3 nofunc, 4 noextern, 5 noexn, 6 concrete
+///                   3 nofunc, 4 noextern, 5 noexn, 6 concrete,
+///                   7 any, 8 eq, 9 i31, 10 struct, 11 array, 12 none
 ///     raw == 0      unknown (the bottom of a polymorphic stack)
 ///
 /// The encoding is injective, so `==` on codes is `==` on the types they encode.
@@ -54,6 +55,12 @@ struct TypeCode: Equatable, Sendable {
         case .noExtern: bits |= 4
         case .noExn: bits |= 5
         case .concrete(let x): bits |= 6 | UInt64(x) << 32
+        case .any: bits |= 7
+        case .eq: bits |= 8
+        case .i31: bits |= 9
+        case .struct: bits |= 10
+        case .array: bits |= 11
+        case .none: bits |= 12
         }
         self.init(raw: bits)
     }
@@ -90,6 +97,12 @@ struct TypeCode: Equatable, Sendable {
         case 3: heap = .noFunc
         case 4: heap = .noExtern
         case 5: heap = .noExn
+        case 7: heap = .any
+        case 8: heap = .eq
+        case 9: heap = .i31
+        case 10: heap = .struct
+        case 11: heap = .array
+        case 12: heap = .none
         default: heap = .concrete(UInt32(truncatingIfNeeded: raw >> 32))
         }
         return RefType(nullable: raw & TypeCode.nullableBit != 0, heap)

@@ -15,7 +15,7 @@ struct LocalUseScannerTests {
 
     /// Parameters and declared locals of defined function `i`.
     static func localCount(_ module: Module, _ i: Int) -> Int {
-        module.types[Int(module.functions[i])].parameters.count + module.codes[i].localCounts.reduce(0) { $0 + Int($1) }
+        module.functionType(module.functions[i]).parameters.count + module.codes[i].localCounts.reduce(0) { $0 + Int($1) }
     }
 
     /// The weights computed from decoded instructions.

@@ -74,7 +74,7 @@ import WasmCore
         let bytes = B.function(results: [0x7F], locals: [(2, 0x7E), (1, 0x7D)], code: [0x41, 0x2A])
         let module = try decodeModule(bytes)
         #expect(module.functions == [0])
-        #expect(module.types == [FunctionType(results: [.i32])])
+        #expect(module.types == [SubType(FunctionType(results: [.i32]))])
         let body = try #require(module.codes.first)
         #expect(body.localCounts == [2, 1])
         #expect(body.localTypes == [.i64, .f32])
