@@ -945,7 +945,7 @@ extension Executor {
                  .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S,
                  .i64TruncSatF64U, .loadX, .storeX, .memorySizeX, .memoryGrowX, .memoryFillX, .memoryCopyX,
                  .memoryInitX, .clampIndex, .widenGrowResult, .callRef, .returnCall, .returnCallIndirect,
-                 .returnCallRef, .brOnNull, .brOnNonNull, .`throw`, .throwRef, .tryTable:
+                 .returnCallRef, .brOnNull, .brOnNonNull, .`throw`, .throwRef, .tryTable, .gc, .brOnCast, .brOnCastFail:
                 return HotState(pc: pc, fp: fp, fuel: fuel, frameCount: frameCount)
             }
         }

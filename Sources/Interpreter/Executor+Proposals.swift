@@ -130,7 +130,9 @@ extension Executor {
         guard let callee = UnsafeMutablePointer<FunctionRecord>(bitPattern: UInt(storage.pointee.elements[index])) else {
             throw .uninitializedElement
         }
-        guard callee.pointee.typeID == Int(typeID) else { throw .indirectCallTypeMismatch }
+        guard callee.pointee.typeID == Int(typeID) || TypeRegistry.isSubtype(callee.pointee.typeID, of: Int(typeID)) else {
+            throw .indirectCallTypeMismatch
+        }
         return callee
     }
 

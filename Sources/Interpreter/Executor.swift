@@ -127,7 +127,9 @@ enum Executor<Addressing: InterpreterAddressing> {
                 guard let callee = UnsafeMutablePointer<FunctionRecord>(bitPattern: UInt(table.pointee.elements[index])) else {
                     throw .uninitializedElement
                 }
-                guard callee.pointee.typeID == Int(pc[1]) else { throw .indirectCallTypeMismatch }
+                guard callee.pointee.typeID == Int(pc[1]) || TypeRegistry.isSubtype(callee.pointee.typeID, of: Int(pc[1])) else {
+                    throw .indirectCallTypeMismatch
+                }
                 if try call(callee, newFP: fp + Int(pc[3]), next: pc + 5, pc: &pc, fp: &fp, context: &context,
                             frameCount: &frameCount, fuel: &fuel, frames: frames, maxFrames: maxFrames, slotEnd: slotEnd,
                             interrupt: interrupt, stack: stack, store: store, tierID: tierID) {
@@ -482,6 +484,21 @@ enum Executor<Addressing: InterpreterAddressing> {
                     try jump(&pc, pc[2], &fuel, interrupt)
                 } else {
                     pc += 3
+                }
+            case .gc:
+                // gc opcode operands imm1 (2 words) imm2 (2 words)
+                try GCOps.run(Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1])) ?? .unreachable, operands: fp + Int(pc[2]),
+                              imm1: UInt64(pc[3]) | UInt64(pc[4]) << 32, imm2: UInt64(pc[5]) | UInt64(pc[6]) << 32,
+                              context: context)
+                pc += 7
+            case .brOnCast, .brOnCastFail:
+                // op reference target (2 words) nullable jump
+                let matches = GCOps.test(fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self),
+                                         UInt64(pc[2]) | UInt64(pc[3]) << 32, nullable: pc[4] != 0, context)
+                if matches == (IOp.decode(pc.pointee) == .brOnCast) {
+                    try jump(&pc, pc[5], &fuel, interrupt)
+                } else {
+                    pc += 6
                 }
             case .throw:
                 throw throwNew(pc, fp, context, stack: stack, store: store)

@@ -225,6 +225,9 @@ enum IOp: UInt16, CaseIterable {
     case `throw`
     case throwRef
     case tryTable
+    case gc
+    case brOnCast
+    case brOnCastFail
     // Fused forms: keep the families contiguous (Translator+Fusion maps between them).
     case i32AddI
     case i32MulI

@@ -123,6 +123,10 @@ extension Translator {
             emit(.throwRef, pop())
 
         default:
+            if GCOps.supports(ins.opcode) {
+                try translateGC(ins, context: context)
+                return true
+            }
             return try translateGeneralAccess(ins)
         }
         return true

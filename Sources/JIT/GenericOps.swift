@@ -98,7 +98,11 @@ enum GenericOps {
              .tableCopy, .tableInit, .elemDrop:
             try runStateful(op, context: context, operands: p, imm1: imm1, imm2: imm2)
         default:
-            try SIMDRunner.run(op, operands: p, imm1: imm1, imm2: imm2, context: context)
+            if GCOps.supports(op) {
+                try GCOps.run(op, operands: p, imm1: imm1, imm2: imm2, context: context)
+            } else {
+                try SIMDRunner.run(op, operands: p, imm1: imm1, imm2: imm2, context: context)
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 import Interpreter
 import WasmCore
 import WasmDecoder
+import WasmRuntime
 import WasmValidator
 
 // Variables, constants, numeric operators, memory accesses and the operations delegated
@@ -226,6 +227,8 @@ extension SinglePassCompiler {
                 compileGeneric(instruction)
             } else if SIMDRunner.supports(op) {
                 try compileSIMD(instruction)
+            } else if GCOps.supports(op) {
+                try compileGC(instruction, effect: context.gcEffect)
             } else {
                 throw Unsupported(what: op.name)
             }

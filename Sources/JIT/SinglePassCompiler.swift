@@ -74,6 +74,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     struct Facts {
         var isUnreachable: Bool
         var blockType: FunctionType?
+        /// A GC instruction's operand count and results.
+        var gcEffect: (pops: Int, pushes: [ValueType])?
         func resolve(_: BlockType) -> FunctionType { blockType ?? FunctionType() }
     }
 
@@ -271,6 +273,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         var facts = Facts(isUnreachable: context.isUnreachable)
         switch instruction.opcode {
         case .block, .loop, .if, .tryTable: facts.blockType = context.resolve(instruction.blockType)
+        case _ where GCOps.supports(instruction.opcode): facts.gcEffect = context.gcStackEffect(instruction)
         default: break
         }
         return facts

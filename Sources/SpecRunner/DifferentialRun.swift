@@ -209,6 +209,8 @@ public struct DifferentialRun {
             "ref.func:" + (instance.functions.firstIndex { $0 === handle.function }.map(String.init) ?? "?")
         case .ref(.extern(let v)): "ref.extern:" + hex(v, digits: 1)
         case .ref(.exception): "ref.exn"
+        case .ref(.i31(let v)): "ref.i31:" + hex(UInt64(v), digits: 1)
+        case .ref(.object(let o)): o.isArray ? "ref.array" : "ref.struct"
         }
     }
 

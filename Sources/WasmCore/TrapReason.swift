@@ -19,6 +19,13 @@ public enum TrapReason: UInt8, Error, Hashable, Sendable, CustomStringConvertibl
     case interrupted
     /// A host function failed; the embedder's error is reported beside the trap.
     case hostError
+    /// `ref.cast` of a value that is not of the target type.
+    case castFailure
+    case nullStructureReference
+    case nullArrayReference
+    case outOfBoundsArrayAccess
+    /// A GC allocation would pass the store's heap limit, even after a collection.
+    case heapExhausted
 
     /// The spec testsuite's wording ("integer divide by zero").
     public var message: String {
@@ -39,6 +46,11 @@ public enum TrapReason: UInt8, Error, Hashable, Sendable, CustomStringConvertibl
         case .uncaughtException: "uncaught exception"
         case .interrupted: "interrupted"
         case .hostError: "host error"
+        case .castFailure: "cast failure"
+        case .nullStructureReference: "null structure reference"
+        case .nullArrayReference: "null array reference"
+        case .outOfBoundsArrayAccess: "out of bounds array access"
+        case .heapExhausted: "out of GC heap memory"
         }
     }
 

@@ -25,15 +25,15 @@ public struct WasmFeatures: OptionSet, Hashable, Sendable {
     @inlinable public static var functionReferences: WasmFeatures { WasmFeatures(rawValue: 1 << 6) }
     /// Relaxed SIMD (implementation-defined lane results).
     @inlinable public static var relaxedSIMD: WasmFeatures { WasmFeatures(rawValue: 1 << 7) }
-    /// Garbage-collected structs and arrays (not implemented: modules using it are refused).
+    /// Garbage collection: recursive and sub types, structs, arrays, i31 and casts.
     @inlinable public static var gc: WasmFeatures { WasmFeatures(rawValue: 1 << 8) }
 
     /// Wasm 2.0: MVP plus multi-value, reference types, bulk memory, sign extension,
     /// non-trapping float-to-int and fixed-width SIMD (those are always on).
     public static let wasm2: WasmFeatures = [.simd]
-    /// Wasm 3.0 without GC (what WasmLab implements of 3.0 today).
+    /// Wasm 3.0.
     public static let wasm3: WasmFeatures = [
         .simd, .tailCall, .exceptions, .memory64, .multiMemory, .extendedConst,
-        .functionReferences, .relaxedSIMD,
+        .functionReferences, .relaxedSIMD, .gc,
     ]
 }

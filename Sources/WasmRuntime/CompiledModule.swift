@@ -92,6 +92,8 @@ extension CompiledModule {
         let tierID: Int
         let typeIDs: [Int]
         let typeIDTable: TypeIDTable
+        /// Per type index, the layout of a struct or array type (nil for function types).
+        let gcTypes: GCTypeTable
         let configuration: EngineConfiguration
 
         init(module: Module, code: any CompiledCode, tierID: Int, configuration: EngineConfiguration) {
@@ -101,6 +103,7 @@ extension CompiledModule {
             self.configuration = configuration
             typeIDs = TypeRegistry.ids(for: module)
             typeIDTable = TypeIDTable(typeIDs)
+            gcTypes = GCTypeTable(module: module, typeIDs: typeIDs)
         }
     }
 }
@@ -117,4 +120,21 @@ final class TypeIDTable: @unchecked Sendable {
     }
 
     deinit { UnsafeMutablePointer(mutating: ids).deallocate() }
+}
+
+/// A module's struct and array layouts by type index (nil for function types), in memory
+/// that never moves and is never written after creation.
+final class GCTypeTable: @unchecked Sendable {
+    let infos: UnsafePointer<UnsafePointer<GCTypeInfo>?>
+
+    init(module: Module, typeIDs: [Int]) {
+        let buffer = UnsafeMutablePointer<UnsafePointer<GCTypeInfo>?>.allocate(capacity: max(typeIDs.count, 1))
+        buffer.initialize(repeating: nil, count: max(typeIDs.count, 1))
+        for (i, sub) in module.types.enumerated() where sub.composite.functionType == nil && i < typeIDs.count {
+            buffer[i] = GCTypeInfo.info(for: typeIDs[i])
+        }
+        infos = UnsafePointer(buffer)
+    }
+
+    deinit { UnsafeMutablePointer(mutating: infos).deallocate() }
 }

@@ -3,9 +3,17 @@ import WasmDecoder
 
 /// Evaluates constant expressions (global initialisers, segment offsets and elements)
 /// of validated modules: constants, `ref.null`, `ref.func`, `global.get` and the
-/// extended-const integer arithmetic.
+/// extended-const integer arithmetic, and the allocations of the GC proposal.
 enum ConstEvaluator {
-    static func evaluate(_ expr: ConstExpression, globals: [Global], functions: [Function]) throws(WasmError) -> Value {
+    /// Where constant expressions allocate structs and arrays.
+    struct GCContext {
+        let heap: GCHeap
+        /// The module's layouts by type index.
+        let types: UnsafePointer<UnsafePointer<GCTypeInfo>?>
+    }
+
+    static func evaluate(_ expr: ConstExpression, globals: [Global], functions: [Function],
+                         gc: GCContext? = nil) throws(WasmError) -> Value {
         // Nearly every initialiser and offset is one constant: no operand stack for those.
         let instructions = expr.instructions
         if instructions.count == 1 || (instructions.count == 2 && instructions[1].opcode == .end) {
@@ -44,10 +52,65 @@ enum ConstEvaluator {
                 guard case .i64(let b) = try pop(), case .i64(let a) = try pop() else { throw WasmError(.invalid, "type mismatch") }
                 stack.append(.i64(inst.opcode == .i64Add ? a &+ b : inst.opcode == .i64Sub ? a &- b : a &* b))
             case .end: break
+            case .refI31:
+                guard case .i32(let v) = try pop() else { throw WasmError(.invalid, "type mismatch") }
+                stack.append(.ref(.i31(v & 0x7FFF_FFFF)))
+            case .anyConvertExtern, .externConvertAny:
+                // One encoding for both hierarchies: only a null changes its type.
+                let v = try pop()
+                if case .ref(.null) = v {
+                    stack.append(.ref(.null(inst.opcode == .anyConvertExtern ? .any : .extern)))
+                } else {
+                    stack.append(v)
+                }
+            case .structNew, .structNewDefault, .arrayNew, .arrayNewDefault, .arrayNewFixed:
+                guard let gc, let info = gc.types[Int(inst.index)] else { throw WasmError(.invalid, "unknown type \(inst.index)") }
+                stack.append(try allocate(inst, info, gc.heap, &stack))
             default: throw WasmError(.invalid, "constant expression required")
             }
         }
         guard stack.count == 1, let v = stack.first else { throw WasmError(.invalid, "type mismatch") }
         return v
+    }
+
+    /// `struct.new*` and `array.new*`: an object from the operands on `stack`.
+    private static func allocate(_ inst: Instruction, _ info: UnsafePointer<GCTypeInfo>, _ heap: GCHeap,
+                                 _ stack: inout [Value]) throws(WasmError) -> Value {
+        func pop(_ n: Int) throws(WasmError) -> [Value] {
+            guard n <= stack.count else { throw WasmError(.invalid, "type mismatch") }
+            defer { stack.removeLast(n) }
+            return Array(stack.suffix(n))
+        }
+        func count() throws(WasmError) -> Int {
+            guard case .i32(let n)? = try pop(1).first else { throw WasmError(.invalid, "type mismatch") }
+            return Int(n)
+        }
+        let fields = info.pointee.fields
+        var values: [Value] = []
+        var length = 0
+        switch inst.opcode {
+        case .structNew: values = try pop(fields.count)
+        case .arrayNew:
+            length = try count()
+            values = [Value](repeating: try pop(1)[0], count: length)
+        case .arrayNewDefault: length = try count()
+        case .arrayNewFixed:
+            length = Int(inst.index2)
+            values = try pop(length)
+        default: break
+        }
+        let object: UnsafeMutableRawPointer
+        do { object = try heap.allocate(info, length: length, scanTop: nil) } catch {
+            throw WasmError(.uninstantiable, error.message)
+        }
+        for (i, value) in values.enumerated() {
+            let field = info.pointee.kind == .structure ? fields[i] : fields[0]
+            let offset = info.pointee.kind == .structure ? field.offset : field.offset + i * info.pointee.payloadSize
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2) { slots in
+                SlotLayout.store([value], at: UnsafeMutableRawPointer(slots.baseAddress!))
+                GCOps.store(field.storage, from: UnsafeMutableRawPointer(slots.baseAddress!), to: object + offset)
+            }
+        }
+        return .ref(.object(GCObject(address: UInt(bitPattern: object), heap: heap)))
     }
 }

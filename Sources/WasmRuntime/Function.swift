@@ -133,14 +133,14 @@ public final class Function {
         return SlotLayout.load(type.results, from: slots)
     }
 
-    /// A function passed for a typed reference `(ref $t)` must have type `$t` of this
-    /// function's module (`call_ref` relies on it without checking).
+    /// A function or object passed for a typed reference `(ref $t)` must have type `$t`
+    /// of this function's module or a subtype (compiled code relies on it without checking).
     private func conformsToConcrete(_ value: Value, _ type: ValueType) -> Bool {
-        guard case .ref(let r) = type, case .concrete(let index) = r.heapType,
-              case .ref(.function(let handle)) = value else { return true }
+        guard case .ref(let r) = type, case .concrete(let index) = r.heapType, !value.isNullReference else { return true }
         guard let context = record.pointee.context else { return false }
         let typeIDs = context.pointee.instance.takeUnretainedValue().compiled.typeIDs
-        return Int(index) < typeIDs.count && handle.function.record.pointee.typeID == typeIDs[Int(index)]
+        guard Int(index) < typeIDs.count else { return false }
+        return value.conforms(toCanonical: typeIDs[Int(index)])
     }
 
     static func invokeCompiled(_ record: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer,

@@ -52,6 +52,10 @@ public struct InstanceContext {
     /// `typeIDTable`, shared by its instances): compiled code reads them here instead of
     /// embedding them.
     public var typeIDs: UnsafePointer<Int>
+    /// The compiled module's struct and array layouts, by type index (nil: a function type).
+    public var gcTypes: UnsafePointer<UnsafePointer<GCTypeInfo>?>
+    /// The store's GC heap (unretained: the store owns it and outlives its instances' code).
+    public var gcHeap: Unmanaged<GCHeap>
 }
 
 /// The elements of a table, in `Slot` encoding; owned by a `Table`.

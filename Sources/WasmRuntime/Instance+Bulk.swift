@@ -78,3 +78,31 @@ extension Instance {
         return memories[memory].grow(by: delta)
     }
 }
+
+extension Instance {
+    /// Where `count` bytes from `offset` of data segment `segment` start in the module's
+    /// bytes (`array.new_data`, `array.init_data`); out of range traps like memory.
+    func dataBytes(segment: Int, offset: UInt64, count: UInt64) throws(TrapReason) -> Int {
+        guard segment < data.count else { throw .outOfBoundsMemoryAccess }
+        let range = data[segment]
+        try checkRange(offset, count, range.count, .outOfBoundsMemoryAccess)
+        return range.lowerBound + Int(offset)
+    }
+
+    /// Copies `count` bytes of the module from `start` (a `dataBytes` result) to `target`.
+    func copyData(segment: Int, from start: Int, count: Int, to target: UnsafeMutableRawPointer) throws(TrapReason) {
+        guard count > 0 else { return }
+        let bytes = module.bytes
+        guard start >= 0, start + count <= bytes.count else { throw .outOfBoundsMemoryAccess }
+        bytes.withUnsafeBytes { raw in
+            if let from = raw.baseAddress { target.copyMemory(from: from + start, byteCount: count) }
+        }
+    }
+
+    /// The range `offset..<offset+count` of element segment `segment`, checked like a table.
+    func elementRange(segment: Int, offset: UInt64, count: UInt64) throws(TrapReason) -> Range<Int> {
+        guard segment < elements.count else { throw .outOfBoundsTableAccess }
+        try checkRange(offset, count, elements[segment].count, .outOfBoundsTableAccess)
+        return Int(offset)..<Int(offset + count)
+    }
+}

@@ -92,6 +92,7 @@ public final class Instance {
             case .tag(let t): tags.append(t)
             }
         }
+        let gc = ConstEvaluator.GCContext(heap: store.gcHeap, types: compiled.parts.gcTypes.infos)
         // Defined functions exist before globals and tables: their initialisers may use ref.func.
         let importedFunctionCount = functions.count
         let contextPointer = context
@@ -107,14 +108,14 @@ public final class Instance {
         }
 
         for global in module.globals {
-            let value = try ConstEvaluator.evaluate(global.initializer, globals: globals, functions: functions)
+            let value = try ConstEvaluator.evaluate(global.initializer, globals: globals, functions: functions, gc: gc)
             let defined = try Global(type: global.type, value: value)
             defined.canonicalValueType = Linker.canonical(global.type.valueType, compiled.typeIDs)
             globals.append(defined)
         }
         for table in module.tables {
             let initial = try table.initializer.map { expr throws(WasmError) in
-                try ConstEvaluator.evaluate(expr, globals: globals, functions: functions)
+                try ConstEvaluator.evaluate(expr, globals: globals, functions: functions, gc: gc)
             }
             let defined = try Table(type: table.type, initial: initial ?? .ref(.null(table.type.elementType.heapType.topHeapType)))
             defined.canonicalElementType = Linker.canonical(table.type.elementType, compiled.typeIDs)
@@ -135,7 +136,7 @@ public final class Instance {
             var refs: [UInt64] = []
             refs.reserveCapacity(segment.elements.count)
             for expr in segment.elements {
-                refs.append(Slot.encode(try ConstEvaluator.evaluate(expr, globals: globals, functions: functions)))
+                refs.append(Slot.encode(try ConstEvaluator.evaluate(expr, globals: globals, functions: functions, gc: gc)))
             }
             elements.append(refs)
         }
@@ -155,7 +156,7 @@ public final class Instance {
         context.initialize(to: InstanceContext(
             functions: functionRecords, globals: globalCells, tables: tableStorages, memories: memoryRefs,
             memoryCount: memories.count, memoryViews: memoryViews, instance: Unmanaged.passUnretained(self),
-            typeIDs: compiled.typeIDTable.ids))
+            typeIDs: compiled.typeIDTable.ids, gcTypes: compiled.parts.gcTypes.infos, gcHeap: Unmanaged.passUnretained(store.gcHeap)))
         contextInitialized = true
 
         exports.reserveCapacity(module.exports.count)

@@ -33,8 +33,7 @@ extension Linker {
     /// Whether a function value has the type a canonical `(ref $id)` names (other values
     /// and types are checked by `Value.matches`).
     static func conforms(_ value: Value, _ canonicalType: ValueType) -> Bool {
-        guard case .ref(let r) = canonicalType, case .concrete(let id) = r.heapType,
-              case .ref(.function(let handle)) = value else { return true }
-        return TypeRegistry.isSubtype(handle.function.record.pointee.typeID, of: Int(id))
+        guard case .ref(let r) = canonicalType, case .concrete(let id) = r.heapType, !value.isNullReference else { return true }
+        return value.conforms(toCanonical: Int(id))
     }
 }

@@ -29,6 +29,9 @@ public struct StoreConfiguration: Sendable {
     /// `memory.grow` past it returns -1, and a module whose memory starts above it does not
     /// instantiate. Without it, a guest may grow a memory as far as its type and the host allow.
     public var maxMemoryPages: UInt64?
+    /// The most bytes the store's GC heap (structs and arrays) may hold: an allocation
+    /// that would pass it collects first, and traps with `heapExhausted` if it still does.
+    public var maxGCHeapBytes: Int = 1 << 30
 
     /// The defaults: interpreter, software bounds checks, Wasm 3.0, no fuel, no memory limit.
     public init() {}
@@ -84,13 +87,17 @@ public final class Store {
     /// A reference to this store that does not keep it alive (what its functions and
     /// instances reach it through).
     public let link = StoreLink()
+    /// The structs and arrays of this store's instances.
+    public let gcHeap: GCHeap
 
     /// A store for `configuration` (its code is compiled for it: see `CompiledModule(bytes:store:)`).
     public init(configuration: StoreConfiguration = StoreConfiguration()) {
         self.configuration = configuration
         stack = ExecutionStack(slots: configuration.valueStackSlots, maxFrames: configuration.maxCallDepth,
                                fuel: configuration.fuel)
+        gcHeap = GCHeap(limit: configuration.maxGCHeapBytes)
         link.store = self
+        gcHeap.store = self
     }
 
     deinit { link.store = nil }

@@ -47,11 +47,15 @@ public enum Reference: Hashable, Sendable {
     /// A null reference of the given heap type.
     case null(HeapType)
     case function(FunctionHandle)
-    /// A host-provided external reference; the payload is opaque to Wasm.
-    /// (`UInt64.max` cannot be represented: it reads back as null.)
+    /// A host-provided external reference; the payload is opaque to Wasm. Only its low
+    /// 62 bits are kept. As an `anyref` (after `any.convert_extern`) it is a host reference.
     case extern(UInt64)
     /// An exception (`exnref`), see `Exception`.
     case exception(Exception)
+    /// An unboxed 31-bit integer (`i31ref`), its bits in the low 31 of the payload.
+    case i31(UInt32)
+    /// A struct or array.
+    case object(GCObject)
 
     /// Whether the reference is null.
     public var isNull: Bool {
@@ -88,9 +92,37 @@ public enum Value: Hashable, Sendable {
             case .function:
                 if case .concrete = t.heapType { return true }
                 return t.heapType == .func
-            case .extern: return t.heapType == .extern
+            case .extern: return t.heapType == .extern || t.heapType == .any
             case .exception: return t.heapType == .exn
+            case .i31: return [.any, .eq, .i31].contains(t.heapType)
+            case .object(let o):
+                switch t.heapType {
+                case .any, .eq: return true
+                case .struct: return !o.isArray
+                case .array: return o.isArray
+                // Concrete types name a module's type index: whoever knows the module checks.
+                case .concrete: return true
+                default: return false
+                }
             }
+        default: return false
+        }
+    }
+
+    /// Whether the value is a null reference.
+    public var isNullReference: Bool {
+        if case .ref(.null) = self { return true }
+        return false
+    }
+
+    /// Whether a non-null reference is a function or object of canonical type `id` or a
+    /// subtype of it (false for anything else).
+    public func conforms(toCanonical id: Int) -> Bool {
+        switch self {
+        case .ref(.function(let h)): return TypeRegistry.isSubtype(h.function.record.pointee.typeID, of: id)
+        case .ref(.object(let o)):
+            guard let target = GCTypeInfo.info(for: id) else { return false }
+            return o.typeInfo.pointee.isSubtype(of: target)
         default: return false
         }
     }
@@ -133,14 +165,21 @@ extension Value: CustomStringConvertible {
         case .ref(.function(let f)): "ref.func \(f.function.debugName)"
         case .ref(.extern(let p)): "ref.extern \(p)"
         case .ref(.exception(let e)): "ref.exn \(e.values)"
+        case .ref(.i31(let v)): "ref.i31 \(v)"
+        case .ref(.object(let o)): o.isArray ? "ref.array" : "ref.struct"
         }
     }
 }
 
 /// The 64-bit cell encoding shared by every tier, globals and tables: integers
-/// zero-extended, floats as bits, funcref as the address of the function's
-/// `FunctionRecord` (0 = null), externref as payload + 1 (0 = null), exnref as the
-/// address of the `Exception` object (0 = null).
+/// zero-extended, floats as bits, 0 for every null, funcref as the address of the
+/// function's `FunctionRecord`, exnref as the address of the `Exception` object. The any
+/// and extern hierarchies share one encoding, so that `any.convert_extern` and
+/// `extern.convert_any` change no bits:
+///
+///     ...address...0000   struct or array (objects are 16-byte aligned)
+///     ...value (31)...1   i31
+///     ...payload (62)..10 host reference
 public enum Slot {
     @inline(__always)
     /// The 64-bit slot form of `value` (a `v128` keeps its low half here, the high half in the next slot).
@@ -153,8 +192,10 @@ public enum Slot {
         case .v128(let v): v.low
         case .ref(.null): 0
         case .ref(.function(let h)): UInt64(UInt(bitPattern: h.function.record))
-        case .ref(.extern(let p)): p &+ 1
+        case .ref(.extern(let p)): p << 2 | Slot.hostTag
         case .ref(.exception(let e)): e.slotBits
+        case .ref(.i31(let v)): Slot.i31(v)
+        case .ref(.object(let o)): UInt64(o.address)
         }
     }
 
@@ -168,10 +209,31 @@ public enum Slot {
         case .v128: return .v128(V128(low: bits, high: 0))
         case .ref(let r):
             if bits == 0 { return .ref(.null(r.heapType.topHeapType)) }
-            if r.heapType.topHeapType == .extern { return .ref(.extern(bits &- 1)) }
-            if r.heapType.topHeapType == .exn, let e = Exception.from(slotBits: bits) { return .ref(.exception(e)) }
-            guard let f = Function.from(recordBits: bits) else { return .ref(.null(r.heapType.topHeapType)) }
-            return .ref(.function(FunctionHandle(f)))
+            switch r.heapType.topHeapType {
+            case .exn:
+                if let e = Exception.from(slotBits: bits) { return .ref(.exception(e)) }
+            case .func where !isConcrete(r.heapType):
+                if let f = Function.from(recordBits: bits) { return .ref(.function(FunctionHandle(f))) }
+            default:
+                // Any, extern, or a concrete type of either shape: the bits tell.
+                if bits & 1 != 0 { return .ref(.i31(UInt32(truncatingIfNeeded: bits >> 1) & 0x7FFF_FFFF)) }
+                if bits & 3 == Slot.hostTag { return .ref(.extern(bits >> 2)) }
+                if let o = GCObject.from(slotBits: bits) { return .ref(.object(o)) }
+                if let f = Function.from(recordBits: bits) { return .ref(.function(FunctionHandle(f))) }
+            }
+            return .ref(.null(r.heapType.topHeapType))
         }
+    }
+
+    /// The low bits of a host reference in the any and extern hierarchies.
+    public static let hostTag: UInt64 = 2
+
+    /// The `i31ref` of the low 31 bits of `value`.
+    @inline(__always)
+    public static func i31(_ value: UInt32) -> UInt64 { UInt64(value << 1 | 1) }
+
+    private static func isConcrete(_ h: HeapType) -> Bool {
+        if case .concrete = h { return true }
+        return false
     }
 }

@@ -37,6 +37,9 @@ public protocol ValidationContext {
     var localTypes: [ValueType] { get }
     /// The resolved type of a block type.
     func resolve(_ blockType: BlockType) -> FunctionType
+    /// How many values a GC instruction pops and what it pushes, as validation typed it
+    /// (nil for other instructions).
+    func gcStackEffect(_ instruction: Instruction) -> (pops: Int, pushes: [ValueType])?
 }
 
 /// A consumer of validated code: the hook through which tiers translate a function in

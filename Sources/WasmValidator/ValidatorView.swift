@@ -37,6 +37,17 @@ struct ValidatorView: ValidationContext {
         return validator.pointee.stack.storage.base[count - 1 - depth].valueType
     }
 
+    @usableFromInline func gcStackEffect(_ instruction: Instruction) -> (pops: Int, pushes: [ValueType])? {
+        // Checking changes nothing: the effect is the one the loop applies next.
+        guard let effect = try? validator.pointee.checkGC(instruction) else { return nil }
+        switch effect {
+        case .pop(let n): return (n, [])
+        case .popPush(let n, let type): return (n, [type ?? .i32])
+        case .popPushTypes(let n, let types): return (n, types)
+        default: return nil
+        }
+    }
+
     @usableFromInline func resolve(_ blockType: BlockType) -> FunctionType {
         (try? validator.pointee.module.blockFunctionType(blockType)) ?? FunctionType()
     }

@@ -1,0 +1,31 @@
+import WasmCore
+import WasmDecoder
+import WasmRuntime
+
+// The GC instructions: run by `GCOps` on their operands' homes through the generic
+// helper (`callGeneric` spills every value and saves pinned locals first, so a collection
+// finds each live reference in the value stack). `br_on_cast` tests a copy of the
+// reference and branches on the result like `br_if`.
+extension SinglePassCompiler {
+    mutating func compileGC(_ instruction: Instruction, effect: (pops: Int, pushes: [ValueType])?) throws(Unsupported) {
+        let op = instruction.opcode
+        switch op {
+        case .brOnCast, .brOnCastFail:
+            let reference = allocGPR()
+            spillAll()
+            masm.move(reference, .slot(home(stack.count - 1)), is64: true)
+            push(.gpr(reference), .i64)
+            let test: Opcode = instruction.value & 2 != 0 ? .refTestNull : .refTest
+            callGeneric(test, pops: 1, result: .i32, imm1: GCOps.castTarget(instruction.heapType2), imm2: 0)
+            let matches = popCondition()
+            spillAll()
+            branch(on: op == .brOnCast ? matches : masm.invert(matches), to: target(instruction.index))
+        default:
+            guard let effect, effect.pushes.count <= 1 else { throw Unsupported(what: op.name) }
+            let (imm1, imm2) = GCOps.immediates(instruction)
+            var result: Kind?
+            if let pushed = effect.pushes.first { result = Self.kind(pushed) }
+            callGeneric(op, pops: effect.pops, result: result, imm1: imm1, imm2: imm2)
+        }
+    }
+}
