@@ -21,9 +21,11 @@ struct FusedCondition {
 }
 
 extension Translator {
-    /// Start word of the last instruction when it is `op dst ...` with dst == `slot`.
+    /// Start word of the last instruction when it is `op dst ...` with dst == `slot`. A
+    /// SIMD producer (`family opcode|length dst ...`) is not: the word before its
+    /// destination carries its length in the high half, which no op word has.
     func lastProducer(into slot: UInt32) -> (op: IOp, start: Int)? {
-        guard let word = lastDestination, word > 0, code[word] == slot,
+        guard let word = lastDestination, word > 0, code[word] == slot, code[word - 1] >> 16 == 0,
               let op = IOp(rawValue: UInt16(truncatingIfNeeded: code[word - 1])) else { return nil }
         return (op, word - 1)
     }
