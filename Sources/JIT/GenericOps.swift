@@ -94,6 +94,8 @@ enum GenericOps {
             cell[1] = u64(p, 1)
         case .memoryCopy, .memoryFill:
             try runBulkMemory(op, context: context, operands: p, imm1: imm1, imm2: imm2)
+        case .callIndirect:
+            try GCOps.checkIndirectCallee(u64(p, 0), typeIndex: imm1, context)
         case .memoryGrow, .memoryInit, .dataDrop, .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill,
              .tableCopy, .tableInit, .elemDrop:
             try runStateful(op, context: context, operands: p, imm1: imm1, imm2: imm2)

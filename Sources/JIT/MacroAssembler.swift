@@ -153,7 +153,7 @@ protocol MacroAssembler {
     /// Calls a function through its record. The callee may belong to another instance:
     /// with `usesMemory` the caller's memory-0 view is restored afterwards.
     mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int)
-    mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeIndex: Int)
+    mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeIndex: Int, checksType: Bool)
     mutating func callGeneric(_ op: Opcode, operandsSlot: Int32, imm1: UInt64, imm2: UInt64)
     mutating func interpreterShim(definedIndex: Int, importCount: Int, interpretedIndex: Int, tierID: Int)
     /// The out-of-line stubs of the current function's trap checks (at its end).

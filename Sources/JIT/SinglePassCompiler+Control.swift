@@ -247,7 +247,7 @@ extension SinglePassCompiler {
             spillAll()
             savePinnedLocals()
             let frameOffset = home(stack.count - type.parameters.count)
-            masm.callIndirectResolve(index, table: Int(instruction.index2), index: index, typeIndex: typeIndex)
+            resolveIndirectCallee(index, table: Int(instruction.index2), typeIndex: typeIndex)
             masm.callRecord(index, frameOffset: frameOffset, tierID: tierID)
             freeGPRs.append(index)
             finishCall(type)

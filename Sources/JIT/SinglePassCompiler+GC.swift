@@ -28,4 +28,18 @@ extension SinglePassCompiler {
             callGeneric(op, pops: effect.pops, result: result, imm1: imm1, imm2: imm2)
         }
     }
+
+    /// The callee record of `call_indirect` in `index`. A non-final expected type admits
+    /// subtypes: after the inline checks, `GCOps.checkIndirectCallee` walks the callee's
+    /// supertype chain (from a slot past the stack, since the helper clobbers registers).
+    mutating func resolveIndirectCallee(_ index: M.GPR, table: Int, typeIndex: Int) {
+        let exact = typeIndex >= finalTypes.count || finalTypes[typeIndex]
+        masm.callIndirectResolve(index, table: table, index: index, typeIndex: typeIndex, checksType: exact)
+        guard !exact else { return }
+        let scratch = stackEnd
+        homesEnd = max(homesEnd, scratch + 8)
+        masm.storeSlot(scratch, .reg(index))
+        masm.callGeneric(.callIndirect, operandsSlot: scratch, imm1: UInt64(typeIndex), imm2: 0)
+        masm.move(index, .slot(scratch), is64: true)
+    }
 }

@@ -22,7 +22,7 @@ extension SinglePassCompiler {
             let typeIndex = Int(instruction.index)
             let index = popGPR()
             spillAll()
-            masm.callIndirectResolve(index, table: Int(instruction.index2), index: index, typeIndex: typeIndex)
+            resolveIndirectCallee(index, table: Int(instruction.index2), typeIndex: typeIndex)
             moveTailCallArguments(types[typeIndex].parameters.count)
             masm.tailCallRecord(index, tierID: tierID)
             freeGPRs.append(index)

@@ -85,6 +85,9 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     /// Type index of each function (imports first).
     let functionTypeIndices: [UInt32]
     let types: [FunctionType]
+    /// Per type index, whether the type is final (no subtype can exist, so `call_indirect`
+    /// compares canonical ids inline).
+    let finalTypes: [Bool]
     let tables = OpcodeTables.shared
     let hasMemory: Bool
     let globalTypes: [ValueType]
@@ -160,6 +163,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         inlinedSIMD = inlined
         importCount = module.importedFunctionTypes.count
         types = module.types.map { $0.composite.functionType ?? FunctionType() }
+        finalTypes = module.types.map(\.isFinal)
         functionTypeIndices = module.allFunctionTypeIndices
         globalTypes = (module.importedGlobals + module.globals.map(\.type)).map(\.valueType)
         memoryIs64 = (module.importedMemories + module.memories).map(\.limits.is64)

@@ -198,8 +198,9 @@ extension ARM64MacroAssembler {
     }
 
     /// The record `call_indirect` calls, checked inline as on x86-64: the index against the
-    /// table's count, a null element, the callee's canonical type id. `dst` may be `index`.
-    mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeIndex: Int) {
+    /// table's count, a null element, the callee's canonical type id (when `checksType`).
+    /// `dst` may be `index`.
+    mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeIndex: Int, checksType: Bool) {
         let storage = ARM64Regs.scratch, other = ARM64Regs.scratch2
         a.load(storage, .offset(ARM64Regs.instance, Int(RuntimeLayout.contextTables)))
         a.load(storage, base: storage, offset: Int64(table * 8), scratch: other)
@@ -209,6 +210,7 @@ extension ARM64MacroAssembler {
         a.load(other, .offset(storage, Int(RuntimeLayout.tableElements)))
         a.load(dst, .indexed(other, index, .lsl, scaled: true))
         trapIfZero(dst, .uninitializedElement)
+        guard checksType else { return }
         a.load(other, .offset(ARM64Regs.instance, Int(RuntimeLayout.contextTypeIDs)))
         a.load(other, base: other, offset: Int64(typeIndex * 8), scratch: storage)
         a.load(storage, .offset(dst, Int(RuntimeLayout.recordTypeID)))

@@ -274,9 +274,9 @@ extension X64MacroAssembler {
 
     /// The record `call_indirect` calls, checked inline: the index against the table's
     /// count (as a u64, so table64 indices need nothing more), a null element, the
-    /// callee's canonical type id against the one of `typeIndex`; each failure a trap.
-    /// `dst` may be `index`.
-    mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeIndex: Int) {
+    /// callee's canonical type id against the one of `typeIndex` (when `checksType`); each
+    /// failure a trap. `dst` may be `index`.
+    mutating func callIndirectResolve(_ dst: GPR, table: Int, index: GPR, typeIndex: Int, checksType: Bool) {
         let storage = X64Regs.scratch, other = X64Regs.scratch2
         a.load(storage, mem(X64Regs.instance, RuntimeLayout.contextTables))
         a.load(storage, mem(storage, Int32(table * 8)))
@@ -286,6 +286,7 @@ extension X64MacroAssembler {
         a.load(dst, mem(other, index, scale: 8))
         a.test(dst, dst)
         trapIf(.equal, .uninitializedElement)
+        guard checksType else { return }
         a.load(other, mem(X64Regs.instance, RuntimeLayout.contextTypeIDs))
         a.load(other, mem(other, Int32(typeIndex * 8)))
         a.cmp(other, mem(dst, RuntimeLayout.recordTypeID))

@@ -285,6 +285,13 @@ public enum GCOps {
         return record.pointee.typeID == expected || TypeRegistry.isSubtype(record.pointee.typeID, of: expected)
     }
 
+    /// Traps unless the function record `bits` has the type of `typeIndex` or a subtype
+    /// (`call_indirect` to a non-final type).
+    public static func checkIndirectCallee(_ bits: UInt64, typeIndex: UInt64,
+                                           _ context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
+        guard test(bits, typeIndex, nullable: false, context) else { throw .indirectCallTypeMismatch }
+    }
+
     @inline(__always) static func kind(_ bits: UInt64) -> GCTypeInfo.Kind {
         UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: bits))!.load(as: UnsafePointer<GCTypeInfo>.self).pointee.kind
     }
