@@ -44,6 +44,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "With --snapshot: idle instances made from the snapshot for the resident-memory figure.")
     var idle = 1000
 
+    @Flag(help: "Measure the garbage collector instead: rounds of a fresh instance running --call with --arg, reporting allocation rate and collection pauses (tools/bench-gc).")
+    var gc = false
+
     /// Small but typical: a memory with data, a table, a global, a few functions; exports
     /// `add` (i32, i32) -> i32 and `trap`.
     static let builtin = """
@@ -71,6 +74,10 @@ struct BenchEngineCommand: ParsableCommand {
             BuiltinTiers.register()
             if snapshot {
                 try measureSnapshots(bytes)
+                return
+            }
+            if gc {
+                try measureCollector(bytes)
                 return
             }
             if let call {

@@ -60,6 +60,8 @@ public final class GCHeap: @unchecked Sendable {
         public var freedObjects = 0
         /// Bytes of live objects after the last collection.
         public var liveBytesAfterLastCollection = 0
+        /// The most bytes of blocks the heap held at once.
+        public var peakHeapBytes = 0
         /// Pause of each collection, in nanoseconds (the last 4096).
         public var pauses: [UInt64] = []
     }
@@ -178,6 +180,7 @@ public final class GCHeap: @unchecked Sendable {
         blocks.insert(base)
         GCHeap.registry.withLock { _ = $0.insert(base) }
         heapBytes += bytes
+        statistics.peakHeapBytes = max(statistics.peakHeapBytes, heapBytes)
         return base
     }
 
@@ -304,6 +307,9 @@ public final class GCHeap: @unchecked Sendable {
     /// the bytes of the live objects.
     private func sweep() -> Int {
         var live = 0
+        // Empty blocks are kept for reuse up to the allocation that triggers the next
+        // collection (returning and refaulting them each cycle costs more than it saves).
+        var keptEmpty = 0
         for sizeClass in GCHeap.sizeClasses.indices {
             let cellSize = GCHeap.sizeClasses[sizeClass]
             var free: UInt = 0
@@ -320,9 +326,12 @@ public final class GCHeap: @unchecked Sendable {
                     allocated[w] &= marked[w]
                     liveCells += allocated[w].nonzeroBitCount
                 }
-                if liveCells == 0 && kept.count >= 1 {
-                    releaseBlock(base, bytes: GCHeap.blockSize)
-                    continue
+                if liveCells == 0 {
+                    guard keptEmpty < collectionThreshold else {
+                        releaseBlock(base, bytes: GCHeap.blockSize)
+                        continue
+                    }
+                    keptEmpty += GCHeap.blockSize
                 }
                 kept.append(base)
                 live += liveCells * cellSize

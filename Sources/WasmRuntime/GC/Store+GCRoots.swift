@@ -8,6 +8,8 @@ extension Store {
                 for global in instance.globals { mark(global, &marker) }
                 for table in instance.tables { mark(table, &marker) }
                 for segment in instance.elements { for word in segment { marker.mark(word) } }
+                // What a snapshot restores after `elem.drop` must survive the drop.
+                for segment in instance.initialElements { for word in segment { marker.mark(word) } }
             case let global as Global: mark(global, &marker)
             case let table as Table: mark(table, &marker)
             case let exception as Exception: for word in exception.slots { marker.mark(word) }
