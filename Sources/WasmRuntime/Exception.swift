@@ -74,6 +74,9 @@ extension Value {
         switch self {
         case .ref(.function(let h)): h.function
         case .ref(.exception(let e)): e
+        // Host-made globals and tables keep an object they were given (its store may
+        // not scan them).
+        case .ref(.object(let o)): o
         default: nil
         }
     }

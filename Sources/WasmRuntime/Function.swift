@@ -128,6 +128,9 @@ public final class Function {
         let needed = max(SlotLayout.slotCount(type.parameters), SlotLayout.slotCount(type.results)) * 8
         guard slots + needed <= stack.slotEnd else { throw Trap(.callStackExhausted) }
         for case .ref(.exception(let e)) in args { store.adopt(e) }
+        for case .ref(.object(let o)) in args where o.heap !== store.gcHeap {
+            throw Trap(.hostError, detail: "an argument is a struct or array of another store")
+        }
         SlotLayout.store(args, at: slots)
         try Function.invokeCompiled(record, arguments: slots, store: store)
         return SlotLayout.load(type.results, from: slots)
@@ -198,6 +201,9 @@ public final class Function {
                     let args = SlotLayout.load(type.parameters, from: slots)
                     let results = try callHost(body, args, type: type, name: function.debugName)
                     for case .ref(.exception(let e)) in results { store.adopt(e) }
+                    for case .ref(.object(let o)) in results where o.heap !== store.gcHeap {
+                        throw Trap(.hostError, detail: "\(function.debugName) returned a struct or array of another store")
+                    }
                     SlotLayout.store(results, at: slots)
                 }
             } else {

@@ -94,10 +94,14 @@ public struct HostCall {
 
     /// Result `index` of any type; the value must match the declared type.
     public mutating func setResult(_ index: Int, _ value: Value) {
-        if case .ref(.exception) = value {
-            // The store must adopt a returned exception; only the `[Value]` form does that.
-            if misuse == nil { misuse = "result \(index): exnref results need a host function of the [Value] form" }
+        switch value {
+        case .ref(.exception), .ref(.object):
+            // The store must adopt a returned exception, and check a returned object's
+            // store; only the `[Value]` form does that.
+            if misuse == nil { misuse = "result \(index): exnref, struct and array results need a host function of the [Value] form" }
             return
+        default:
+            break
         }
         guard index >= 0, index < layout.resultCount, value.matches(layout.type.results[index]) else {
             if misuse == nil { misuse = "result \(index) set to \(value), declared \(index < layout.resultCount ? "\(layout.type.results[index])" : "none")" }
