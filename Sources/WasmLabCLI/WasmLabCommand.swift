@@ -30,7 +30,7 @@ enum VersionText {
             tiers: \(BuiltinTiers.names.joined(separator: ", "))
             jit isa: \(jitISA); jit-arm64: arm64 under emulation (\(JITTier.isARM64Supported ? "unicorn" : "needs libunicorn"))
             bounds strategies: \(safe.joined(separator: ", ")); unsafe, with --allow-unsafe: \(unsafe.joined(separator: ", "))
-            features: wasm-2.0, wasm-3.0 (without GC)
+            features: wasm-2.0, wasm-3.0
             """
     }
 
