@@ -1,5 +1,6 @@
 import Interpreter
 import WasmCore
+import WasmRuntime
 
 /// Weighs the locals and calls of a function body for `SinglePassCompiler.scanLocals` by
 /// walking its raw bytes: per instruction one table lookup and the immediates skipped,
@@ -77,7 +78,9 @@ enum LocalUseScanner {
         case .localGet: .get
         case .localSet, .localTee: .set
         case .call, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef: .call
-        default: GenericOps.supports(op) || SIMDRunner.supports(op) ? .generic : .other
+        // Compiled inline (SinglePassCompiler+GC): no helper call.
+        case .refEq, .refI31, .i31GetS, .i31GetU, .anyConvertExtern, .externConvertAny: .other
+        default: GenericOps.supports(op) || SIMDRunner.supports(op) || GCOps.supports(op) ? .generic : .other
         }
     }
 

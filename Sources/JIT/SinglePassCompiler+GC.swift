@@ -10,6 +10,20 @@ extension SinglePassCompiler {
     mutating func compileGC(_ instruction: Instruction, effect: (pops: Int, pushes: [ValueType])?) throws(Unsupported) {
         let op = instruction.opcode
         switch op {
+        // The cheap ones inline, as the integer operations they are (see `Slot`).
+        case .anyConvertExtern, .externConvertAny:
+            break  // one encoding for both hierarchies
+        case .refEq:
+            try compile(Instruction(.i64Eq), context: Facts(isUnreachable: false))
+        case .refI31:
+            try compileWithConstant(.i32Shl, 1)
+            try compileWithConstant(.i32Or, 1)
+            stack[stack.count - 1].kind = .i64
+        case .i31GetS, .i31GetU:
+            let r = popGPR()
+            masm.trapIfZero(r, .nullI31Reference)
+            push(.gpr(r), .i32)
+            try compileWithConstant(op == .i31GetS ? .i32ShrS : .i32ShrU, 1)
         case .brOnCast, .brOnCastFail:
             let reference = allocGPR()
             spillAll()
@@ -27,6 +41,12 @@ extension SinglePassCompiler {
             if let pushed = effect.pushes.first { result = Self.kind(pushed) }
             callGeneric(op, pops: effect.pops, result: result, imm1: imm1, imm2: imm2)
         }
+    }
+
+    /// `op` with the constant `value` as its second operand.
+    private mutating func compileWithConstant(_ op: Opcode, _ value: UInt32) throws(Unsupported) {
+        push(.const(UInt64(value)), .i32)
+        try compile(Instruction(op), context: Facts(isUnreachable: false))
     }
 
     /// The callee record of `call_indirect` in `index`. A non-final expected type admits

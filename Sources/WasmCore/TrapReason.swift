@@ -24,6 +24,7 @@ public enum TrapReason: UInt8, Error, Hashable, Sendable, CustomStringConvertibl
     case nullStructureReference
     case nullArrayReference
     case outOfBoundsArrayAccess
+    case nullI31Reference
     /// A GC allocation would pass the store's heap limit, even after a collection.
     case heapExhausted
 
@@ -50,6 +51,7 @@ public enum TrapReason: UInt8, Error, Hashable, Sendable, CustomStringConvertibl
         case .nullStructureReference: "null structure reference"
         case .nullArrayReference: "null array reference"
         case .outOfBoundsArrayAccess: "out of bounds array access"
+        case .nullI31Reference: "null i31 reference"
         case .heapExhausted: "out of GC heap memory"
         }
     }

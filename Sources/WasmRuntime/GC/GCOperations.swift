@@ -170,7 +170,7 @@ public enum GCOps {
             put(p, 0, Slot.i31(u32(p, 0)))
         case .i31GetS, .i31GetU:
             let bits = u64(p, 0)
-            guard bits != 0 else { throw .nullReference }
+            guard bits != 0 else { throw .nullI31Reference }
             let payload = UInt32(truncatingIfNeeded: bits)
             put(p, 0, UInt64(op == .i31GetS ? UInt32(bitPattern: Int32(bitPattern: payload) >> 1) : payload >> 1))
         case .anyConvertExtern, .externConvertAny:
