@@ -107,8 +107,13 @@ extension ModuleParser {
     private mutating func blockType(_ out: inout [UInt8]) throws(WasmError) {
         let use = try typeUse(allowNames: false)
         var signature = use.signature
-        if let index = use.index, !use.hasInlineSignature, Int(index) < builder.types.count {
-            signature = builder.types[Int(index)]
+        if let index = use.index, !use.hasInlineSignature {
+            // A non-function type keeps its index, for the validator to reject.
+            guard let type = builder.functionType(index) else {
+                out.appendSLEB(Int64(index))
+                return
+            }
+            signature = type
         }
         // Types without parameters and with at most one result use the short form.
         if signature.parameters.isEmpty && signature.results.count <= 1 {
