@@ -23,7 +23,7 @@ extension ModuleParser {
 
     /// Second pass over a `(type ...)` or `(rec ...)` field at the cursor: appends its
     /// recursion group to the builder and records field identifiers.
-    mutating func typeField() throws(WasmError) {
+    mutating func typeDefinitions() throws(WasmError) {
         if c.takeField("rec") {
             var members: [SubType] = []
             while c.atField("type") {

@@ -176,7 +176,7 @@ struct ModuleParser {
     private mutating func collectTypes() throws(WasmError) {
         while c.atLParen {
             if c.atField("type") || c.atField("rec") {
-                try typeField()
+                try typeDefinitions()
             } else {
                 try c.skipForm()
             }

@@ -16,7 +16,7 @@ struct ScriptParser {
 
     /// Keywords that start a module field: a script of them is one inline module.
     private static let fieldKeywords: Set<String> = [
-        "type", "import", "func", "table", "memory", "global", "tag", "export", "start", "elem", "data",
+        "type", "rec", "import", "func", "table", "memory", "global", "tag", "export", "start", "elem", "data",
     ]
 
     mutating func parse() throws(WasmError) -> WastScript {

@@ -103,6 +103,8 @@ import WAT
             Issue.record("inline module"); return
         }
         #expect(bytes.count > 8)
+        let rec = try WAT.parseScript("(rec (type (struct)))")
+        guard rec.commands.count == 1, case .module(nil, .binary) = rec.commands[0].kind else { Issue.record("rec module"); return }
     }
 
     @Test func scriptLevelErrorsThrow() {
