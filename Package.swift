@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "EmulationTests", dependencies: ["Emulation"], swiftSettings: strict),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"], swiftSettings: strict),
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder", "WasmValidator", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "WATTests", dependencies: ["WAT", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "WATTests", dependencies: ["WAT", "WasmDecoder", "WasmValidator", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "Interpreter", "JIT", "WAT", "Assembler", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DisassemblyTests", dependencies: ["Disassembly", "WasmRuntime"], swiftSettings: strict),
         .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "Interpreter", "WAT"], swiftSettings: strict),

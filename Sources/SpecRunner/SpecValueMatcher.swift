@@ -15,6 +15,7 @@ enum SpecValueMatcher {
         case .refNull(let heap): .ref(.null(heap))
         case .refExtern(let v): .ref(.extern(UInt64(v)))
         case .refFunc: .ref(.null(.func))  // scripts never pass function references as arguments
+        case .refHost(let v): .ref(.extern(UInt64(v)))  // no host references in `any` yet: passed as extern
         }
     }
 
@@ -46,6 +47,8 @@ enum SpecValueMatcher {
         case .refNull:
             if case .ref(.null) = actual { return true }
             return false
+        case .refAbstract:
+            return false  // GC references are not runtime values yet: never a match
         case .v128Lanes(let shape, let lanes):
             guard case .v128(let v) = actual else { return false }
             return matchesLanes(v.bytes, shape: shape, lanes)
@@ -115,6 +118,7 @@ enum SpecValueMatcher {
         case .refFunc: "ref.func"
         case .refExtern(let p): p.map { "ref.extern \($0)" } ?? "ref.extern"
         case .refNull: "ref.null"
+        case .refAbstract(let heap): "ref.\(heap) (unsupported)"
         case .v128Lanes(let shape, let lanes): "v128 \(shape) " + lanes.map(describe).joined(separator: " ")
         case .either(let options): "either(" + options.map(describe).joined(separator: " | ") + ")"
         }

@@ -53,6 +53,37 @@ extension Array where Element == UInt8 {
         for t in type.results { append(t) }
     }
 
+    /// A type section entry: a final type without supertypes is written as its bare
+    /// composite type (the short form every encoder uses); others as `sub` (0x50) or
+    /// `sub final` (0x4F) with their supertype indices.
+    mutating func append(_ type: SubType) {
+        if !(type.isFinal && type.supertypes.isEmpty) {
+            append(type.isFinal ? 0x4F : 0x50)
+            appendULEB(type.supertypes.count)
+            for s in type.supertypes { appendULEB(s) }
+        }
+        switch type.composite {
+        case .function(let f):
+            append(f)
+        case .structure(let fields):
+            append(0x5F)
+            appendULEB(fields.count)
+            for f in fields { append(f) }
+        case .array(let element):
+            append(0x5E)
+            append(element)
+        }
+    }
+
+    mutating func append(_ field: FieldType) {
+        switch field.storage {
+        case .i8: append(0x78)
+        case .i16: append(0x77)
+        case .value(let t): append(t)
+        }
+        append(field.isMutable ? 0x01 : 0x00)
+    }
+
     /// A section: id, size, contents (omitted entirely by callers when empty).
     mutating func appendSection(_ id: UInt8, _ contents: [UInt8]) {
         append(id)

@@ -10,6 +10,8 @@ struct FunctionContext {
 extension ModuleParser {
     /// Mnemonics in the instruction table that are not plain instructions in the text.
     private static let structural: Set<String> = ["block", "loop", "if", "else", "end", "try_table", "select_t", "then"]
+    /// Table names of opcodes the text writes with another mnemonic (`ref.test (ref null t)`).
+    private static let binaryOnly: Set<String> = ["ref.test_null", "ref.cast_null"]
     /// Field keywords that are never instructions: meeting one is an "unexpected token".
     private static let nonInstructions: Set<String> = [
         "param", "result", "type", "local", "then", "else", "export", "import", "mut", "item", "offset",
@@ -107,8 +109,13 @@ extension ModuleParser {
     private mutating func blockType(_ out: inout [UInt8]) throws(WasmError) {
         let use = try typeUse(allowNames: false)
         var signature = use.signature
-        if let index = use.index, !use.hasInlineSignature, Int(index) < builder.types.count {
-            signature = builder.types[Int(index)]
+        if let index = use.index, !use.hasInlineSignature {
+            // A non-function type keeps its index, for the validator to reject.
+            guard let type = builder.functionType(index) else {
+                out.appendSLEB(Int64(index))
+                return
+            }
+            signature = type
         }
         // Types without parameters and with at most one result use the short form.
         if signature.parameters.isEmpty && signature.results.count <= 1 {
@@ -176,7 +183,7 @@ extension ModuleParser {
         return try copy.u32()
     }
 
-    private mutating func label(_ ctx: FunctionContext) throws(WasmError) -> UInt32 {
+    mutating func label(_ ctx: FunctionContext) throws(WasmError) -> UInt32 {
         let value = try labelIndex(ctx)
         c.advance()
         return value
@@ -192,10 +199,14 @@ extension ModuleParser {
     }
 
     private mutating func plainInstruction(_ keyword: String, _ out: inout [UInt8], _ ctx: inout FunctionContext) throws(WasmError) {
-        guard !Self.structural.contains(keyword), let op = Opcode.byName[keyword] else {
+        guard !Self.structural.contains(keyword), !Self.binaryOnly.contains(keyword), let op = Opcode.byName[keyword] else {
             throw c.error("unknown operator \(keyword)")
         }
         c.advance()
+        if op == .refTest || op == .refCast {
+            try castInstruction(op, &out)
+            return
+        }
         if op == .select, c.atField("result") {
             let types = try resultTypes()
             out.append(0x1C)
@@ -290,7 +301,7 @@ extension ModuleParser {
         case .v128, .shuffle, .lane, .memargLane:
             try simdImmediate(info, &out)
         case .typeField, .typeCount, .typeData, .typeElem, .typeType, .brOnCast:
-            throw c.error("unknown operator \(info.name)")
+            try gcImmediate(info, &out, ctx)
         }
     }
 

@@ -3,7 +3,10 @@ import WasmCore
 /// The encoded entries of each section, assembled into a binary module at the end.
 struct ModuleBuilder {
     /// Explicit types first, then the implicit ones of inline type uses.
-    var types: [FunctionType] = []
+    var types: [SubType] = []
+    /// The recursion groups partitioning `types`, in order. `explicit` marks a written
+    /// `(rec ...)`, encoded with 0x4E even when it holds one type (or none).
+    var recursionGroups: [(types: Range<Int>, explicit: Bool)] = []
     var explicitTypeCount = 0
     var imports: [[UInt8]] = []
     var functions: [UInt32] = []
@@ -22,11 +25,27 @@ struct ModuleBuilder {
     var functionNames: [UInt32: String] = [:]
     var keepsFunctionNames = false
 
-    /// The index of a function type for an inline type use: the first equal type, or a
-    /// new one appended after all others.
+    /// Appends a recursion group of `members`.
+    mutating func appendGroup(_ members: [SubType], explicit: Bool) {
+        recursionGroups.append((types.count..<(types.count + members.count), explicit))
+        types.append(contentsOf: members)
+    }
+
+    /// The signature of type `index` when it is a function type.
+    func functionType(_ index: UInt32) -> FunctionType? {
+        Int(index) < types.count ? types[Int(index)].composite.functionType : nil
+    }
+
+    /// The index of a function type for an inline type use. The text format gives it the
+    /// first type that is exactly `(rec (type (sub final (func ...))))`, i.e. alone in its
+    /// recursion group, final and without supertypes, so the use means the same type
+    /// under iso-recursive equivalence; otherwise a new such group is appended.
     mutating func implicitType(_ type: FunctionType) -> UInt32 {
-        if let i = types.firstIndex(of: type) { return UInt32(i) }
-        types.append(type)
+        let wanted = SubType(type)
+        for group in recursionGroups where group.types.count == 1 && types[group.types.lowerBound] == wanted {
+            return UInt32(group.types.lowerBound)
+        }
+        appendGroup([wanted], explicit: false)
         return UInt32(types.count - 1)
     }
 
@@ -39,9 +58,13 @@ struct ModuleBuilder {
             for e in entries { body.append(contentsOf: e) }
             out.appendSection(id, body)
         }
-        vectorSection(1, types.map { t in
+        vectorSection(1, recursionGroups.map { group in
             var e: [UInt8] = []
-            e.append(t)
+            if group.explicit {
+                e.append(0x4E)
+                e.appendULEB(group.types.count)
+            }
+            for t in types[group.types] { e.append(t) }
             return e
         })
         vectorSection(2, imports)

@@ -22,9 +22,9 @@ enum IndexSpace: Int, CaseIterable {
 /// Parses one text module and encodes it to the binary format.
 ///
 /// Three passes over the module's fields: the first assigns every identifier its index
-/// (so references may precede definitions), the second reads the type definitions, the
-/// third encodes the other fields in order, allocating implicit function types for
-/// inline type uses as it meets them.
+/// (so references may precede definitions), the second reads the type definitions and
+/// their recursion groups, the third encodes the other fields in order, allocating
+/// implicit function types for inline type uses as it meets them.
 struct ModuleParser {
     var c: TokenCursor
     let features: WasmFeatures
@@ -33,6 +33,8 @@ struct ModuleParser {
     /// Entries per index space seen so far (first pass: totals; third pass: running).
     var counts: [UInt32] = Array(repeating: 0, count: IndexSpace.allCases.count)
     var builder = ModuleBuilder()
+    /// Field identifiers per struct type index (each type has its own namespace).
+    var fieldNames: [UInt32: [String: UInt32]] = [:]
     /// Nesting of folded instructions and blocks, bounded so hostile input cannot
     /// exhaust the stack.
     var depth = 0
@@ -112,8 +114,8 @@ struct ModuleParser {
             guard let keyword = c.fieldKeyword else { c.advance(); throw c.unexpected() }
             c.pos += 2
             switch keyword {
-            case "type":
-                try define(.type, c.optionalId(), line: line)
+            case "type", "rec":
+                try defineTypeNames(keyword, line: line)
             case "import":
                 _ = try c.string()
                 _ = try c.string()
@@ -173,17 +175,8 @@ struct ModuleParser {
     /// Second pass: the explicit type definitions.
     private mutating func collectTypes() throws(WasmError) {
         while c.atLParen {
-            if c.atField("type") {
-                c.pos += 2
-                _ = c.optionalId()
-                try c.expectLParen()
-                guard c.isAtom("func") else { throw c.unexpected() }
-                c.advance()
-                let (params, _) = try parameters(allowNames: true)
-                let results = try resultTypes()
-                try c.expectRParen()
-                try c.expectRParen()
-                builder.types.append(FunctionType(parameters: params, results: results))
+            if c.atField("type") || c.atField("rec") {
+                try typeDefinitions()
             } else {
                 try c.skipForm()
             }
@@ -195,9 +188,8 @@ struct ModuleParser {
         guard let keyword = c.fieldKeyword else { c.advance(); throw c.unexpected() }
         let line = c.line
         switch keyword {
-        case "type":
+        case "type", "rec":
             try c.skipForm()
-            counts[IndexSpace.type.rawValue] += 1
         case "import": try parseImport()
         case "func": try parseFunc()
         case "table": try parseTable()

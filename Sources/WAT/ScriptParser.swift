@@ -16,7 +16,7 @@ struct ScriptParser {
 
     /// Keywords that start a module field: a script of them is one inline module.
     private static let fieldKeywords: Set<String> = [
-        "type", "import", "func", "table", "memory", "global", "tag", "export", "start", "elem", "data",
+        "type", "rec", "import", "func", "table", "memory", "global", "tag", "export", "start", "elem", "data",
     ]
 
     mutating func parse() throws(WasmError) -> WastScript {
@@ -220,7 +220,16 @@ struct ScriptParser {
             } else {
                 result = .value(.refNull(try heapType()))
             }
-        case "ref.extern", "ref.host":
+        case "ref.host":
+            result = .value(.refHost(try c.u32()))
+        case "ref.any", "ref.eq", "ref.i31", "ref.struct", "ref.array", "ref.exn":
+            // Patterns only: any non-null reference of that abstract type.
+            guard allowPatterns, let heap = HeapType(abstractName: op.dropFirst(4)) else {
+                c.pos -= 1
+                throw c.error("unknown operator \(op)")
+            }
+            result = .refAbstract(heap)
+        case "ref.extern":
             if c.atRParen {
                 guard allowPatterns else { throw c.unexpected() }
                 result = .refExtern(nil)

@@ -31,6 +31,12 @@ extension ModuleParser {
         case "nullfuncref": type = .ref(RefType(.noFunc))
         case "nullexternref": type = .ref(RefType(.noExtern))
         case "nullexnref": type = .ref(RefType(.noExn))
+        case "anyref": type = .anyRef
+        case "eqref": type = .eqRef
+        case "i31ref": type = .ref(.i31Ref)
+        case "structref": type = .ref(RefType(.struct))
+        case "arrayref": type = .ref(RefType(.array))
+        case "nullref": type = .ref(RefType(.none))
         default: throw c.error("unknown operator \(a)")
         }
         c.advance()
@@ -112,7 +118,7 @@ extension ModuleParser {
         if use.hasInlineSignature && Int(index) >= builder.types.count {
             throw c.error("unknown type \(index)")
         }
-        if use.hasInlineSignature, Int(index) < builder.types.count, builder.types[Int(index)] != use.signature {
+        if use.hasInlineSignature, Int(index) < builder.types.count, builder.functionType(index) != use.signature {
             throw c.error("inline function type")
         }
         return index
@@ -121,7 +127,7 @@ extension ModuleParser {
     /// The parameter types a type use gives its function (for local indices).
     func parameterTypes(of use: TypeUse) -> [ValueType] {
         if let index = use.index, !use.hasInlineSignature {
-            return Int(index) < builder.types.count ? builder.types[Int(index)].parameters : []
+            return builder.functionType(index)?.parameters ?? []
         }
         return use.parameters
     }
@@ -168,21 +174,5 @@ extension ModuleParser {
             return GlobalType(t, mutable: true)
         }
         return GlobalType(try valueType())
-    }
-}
-
-extension HeapType {
-    /// The abstract heap type a text-format keyword names (`func`, `extern`, `exn` and the
-    /// bottom types), or nil.
-    init?(abstractName name: some StringProtocol) {
-        switch name {
-        case "func": self = .func
-        case "extern": self = .extern
-        case "exn": self = .exn
-        case "nofunc": self = .noFunc
-        case "noextern": self = .noExtern
-        case "noexn": self = .noExn
-        default: return nil
-        }
     }
 }

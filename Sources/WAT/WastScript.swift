@@ -68,6 +68,8 @@ public enum WastValue: Hashable, Sendable {
     case refNull(HeapType)
     case refExtern(UInt32)
     case refFunc(UInt32?)
+    /// `(ref.host n)`: a host reference in the `any` hierarchy (extern ones are `refExtern`).
+    case refHost(UInt32)
 }
 
 /// An expected result of `assert_return`.
@@ -83,6 +85,8 @@ public indirect enum WastExpected: Sendable {
     case refExtern(UInt32?)
     /// A null reference of this heap type, or of any when nil.
     case refNull(HeapType?)
+    /// Any non-null reference of this abstract heap type (`(ref.struct)`, `(ref.i31)`, ...).
+    case refAbstract(HeapType)
     /// A v128 compared lane by lane (`shape` is e.g. "f32x4").
     case v128Lanes(shape: String, [WastExpected])
     /// Any one of the alternatives.

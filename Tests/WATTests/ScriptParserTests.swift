@@ -82,12 +82,29 @@ import WAT
         guard case .either(let alternatives) = results[1], alternatives.count == 2 else { Issue.record("either"); return }
     }
 
+    @Test func gcResultPatternsAndHostReferences() throws {
+        let script = try WAT.parseScript("""
+            (assert_return (invoke "f" (ref.host 1) (ref.null none))
+              (ref.struct) (ref.array) (ref.i31) (ref.eq) (ref.any) (ref.host 2) (ref.null struct))
+            """, features: .wasm3.union(.gc))
+        guard case .assertReturn(.invoke(_, _, let args), let results) = script.commands[0].kind else { Issue.record(); return }
+        #expect(args == [.refHost(1), .refNull(.none)])
+        guard results.count == 7, case .refAbstract(.struct) = results[0], case .refAbstract(.array) = results[1],
+            case .refAbstract(.i31) = results[2], case .refAbstract(.eq) = results[3], case .refAbstract(.any) = results[4],
+            case .value(.refHost(2)) = results[5], case .value(.refNull(.struct)) = results[6]
+        else { Issue.record("patterns: \(results)"); return }
+        // Patterns are not argument values.
+        #expect(throws: WasmError.self) { try WAT.parseScript("(invoke \"f\" (ref.struct))") }
+    }
+
     @Test func inlineModuleScript() throws {
         let script = try WAT.parseScript("(func) (memory 0) (func (export \"f\"))")
         guard script.commands.count == 1, case .module(nil, .binary(let bytes)) = script.commands[0].kind else {
             Issue.record("inline module"); return
         }
         #expect(bytes.count > 8)
+        let rec = try WAT.parseScript("(rec (type (struct)))")
+        guard rec.commands.count == 1, case .module(nil, .binary) = rec.commands[0].kind else { Issue.record("rec module"); return }
     }
 
     @Test func scriptLevelErrorsThrow() {
