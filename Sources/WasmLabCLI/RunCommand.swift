@@ -51,6 +51,11 @@ struct RunCommand: ParsableCommand {
         valueName: "SIZE"))
     var maxMemory: String?
 
+    @Option(name: .customLong("max-gc-heap"), help: ArgumentHelp(
+        "Most the GC heap (structs and arrays) may hold (e.g. 256MiB; default 1GiB): allocations past it trap with 'out of GC heap memory'.",
+        valueName: "SIZE"))
+    var maxGCHeap: String?
+
     @Option(name: .customLong("max-stack"), help: ArgumentHelp(
         "Size of the value stack (e.g. 1MiB; default 32MiB): deeper calls trap with 'call stack exhausted'.",
         valueName: "SIZE"))
@@ -80,6 +85,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--env expects NAME=VALUE or NAME, got '\(entry)'")
         }
         if let maxMemory, Self.bytes(maxMemory) == nil { throw ValidationError("invalid size '\(maxMemory)' for --max-memory") }
+        if let maxGCHeap, Self.bytes(maxGCHeap) == nil { throw ValidationError("invalid size '\(maxGCHeap)' for --max-gc-heap") }
         if let maxStack {
             guard let bytes = Self.bytes(maxStack), (Self.minimumStack...Self.maximumStack).contains(bytes) else {
                 throw ValidationError("--max-stack must be a size from 64KiB to 4GiB, got '\(maxStack)'")
@@ -93,6 +99,7 @@ struct RunCommand: ParsableCommand {
                       features: features, invoke: invoke, directories: directories, environment: environment,
                       fuel: fuel, timeout: timeout,
                       maxMemoryPages: maxMemory.flatMap(Self.bytes).map { UInt64($0 / 65536) },
+                      maxGCHeapBytes: maxGCHeap.flatMap(Self.bytes),
                       valueStackSlots: maxStack.flatMap(Self.bytes).map { $0 / 8 },
                       profile: profile, verbose: verbose, snapshot: snapshot, file: file, arguments: arguments)
     }

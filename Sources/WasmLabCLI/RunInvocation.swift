@@ -26,6 +26,7 @@ struct RunInvocation: Equatable {
     var fuel: UInt64?
     var timeout: String?
     var maxMemoryPages: UInt64?
+    var maxGCHeapBytes: Int?
     var valueStackSlots: Int?
     var profile: ProfileOption?
     var verbose = false
@@ -163,6 +164,7 @@ struct RunInvocation: Equatable {
         configuration.allowUnsafeStrategies = allowUnsafe
         configuration.fuel = fuel
         configuration.maxMemoryPages = maxMemoryPages
+        if let maxGCHeapBytes { configuration.maxGCHeapBytes = maxGCHeapBytes }
         if let valueStackSlots { configuration.valueStackSlots = valueStackSlots }
         return configuration
     }

@@ -110,8 +110,8 @@ import WasmRuntime
     @Test(arguments: configurations)
     func objectsOnlyInTablesSurvive(configuration: EngineConfiguration) throws {
         let (store, instance) = try Self.instance(configuration)
-        try exported(instance, "store").invoke([.i32(1000)])
-        try exported(instance, "churn").invoke([.i32(512)])
+        #expect(try exported(instance, "store").invoke([.i32(1000)]) == [])
+        #expect(try exported(instance, "churn").invoke([.i32(512)]) == [])
         #expect(store.gcHeap.statistics.collections > 0)
         #expect(try exported(instance, "sum").invoke([]) == [.i32(500_500)])
     }
@@ -119,7 +119,7 @@ import WasmRuntime
     @Test(arguments: configurations)
     func cyclesAreCollected(configuration: EngineConfiguration) throws {
         let (store, instance) = try Self.instance(configuration)
-        try exported(instance, "cycles").invoke([.i32(1_000_000)])
+        #expect(try exported(instance, "cycles").invoke([.i32(1_000_000)]) == [])
         let statistics = store.gcHeap.statistics
         #expect(statistics.collections > 0)
         #expect(statistics.freedObjects > 1_000_000)
@@ -138,14 +138,15 @@ import WasmRuntime
 
     @Test(arguments: configurations)
     func hostHeldObjectsSurvive(configuration: EngineConfiguration) throws {
-        let (_, instance) = try Self.instance(configuration)
+        let (store, instance) = try Self.instance(configuration)
         let held = try exported(instance, "make").invoke([.i32(42)])
         guard case .ref(.object)? = held.first else {
             Issue.record("expected an object, got \(held)")
             return
         }
-        try exported(instance, "churn").invoke([.i32(512)])
+        #expect(try exported(instance, "churn").invoke([.i32(512)]) == [])
         #expect(try exported(instance, "value").invoke(held) == [.i32(42)])
+        #expect(store.gcHeap.statistics.collections > 0)
     }
 
     /// 10^8 short-lived objects on the JIT in bounded memory.

@@ -113,6 +113,7 @@ public final class GCHeap: @unchecked Sendable {
         }
         if freeLists[sizeClass] == 0 {
             try reserve(GCHeap.blockSize, scanTop: scanTop)
+            // The collection `reserve` may have run refilled the free list.
             if freeLists[sizeClass] == 0 { try addBlock(sizeClass) }
         }
         let cell = freeLists[sizeClass]
@@ -122,11 +123,54 @@ public final class GCHeap: @unchecked Sendable {
         return pointer
     }
 
-    /// Makes room for `bytes` more of blocks: collects when the limit would be passed.
+    /// Makes room for `bytes` more of blocks when the limit would be passed: collects,
+    /// then returns the empty blocks the sweep kept for reuse.
     private func reserve(_ bytes: Int, scanTop: UnsafeRawPointer?) throws(TrapReason) {
         guard heapBytes + bytes > limit else { return }
         if let scanTop, inhibitCount == 0 { collect(scanTop: scanTop) }
+        if heapBytes + bytes > limit { releaseEmptyBlocks() }
         guard heapBytes + bytes <= limit else { throw .heapExhausted }
+    }
+
+    /// Frees every small-object block with no allocated cell (their cells leave the free
+    /// lists, which are rebuilt from the blocks that stay).
+    private func releaseEmptyBlocks() {
+        for sizeClass in GCHeap.sizeClasses.indices {
+            var kept: [UInt] = []
+            var released = false
+            for base in blocksByClass[sizeClass] {
+                let block = UnsafeMutableRawPointer(bitPattern: base)!
+                let count = block.load(fromByteOffset: GCHeap.cellCountOffset, as: Int.self)
+                let allocated = GCHeap.allocatedBitmap(block)
+                if (0..<(count + 63) / 64).allSatisfy({ allocated[$0] == 0 }) {
+                    releaseBlock(base, bytes: GCHeap.blockSize)
+                    released = true
+                } else {
+                    kept.append(base)
+                }
+            }
+            guard released else { continue }
+            blocksByClass[sizeClass] = kept
+            freeLists[sizeClass] = freeCells(sizeClass)
+        }
+    }
+
+    /// The free list of a size class, rebuilt from its blocks' allocated bitmaps.
+    private func freeCells(_ sizeClass: Int) -> UInt {
+        let cellSize = GCHeap.sizeClasses[sizeClass]
+        var free: UInt = 0
+        for base in blocksByClass[sizeClass].reversed() {
+            let block = UnsafeMutableRawPointer(bitPattern: base)!
+            let count = block.load(fromByteOffset: GCHeap.cellCountOffset, as: Int.self)
+            let first = block.load(fromByteOffset: GCHeap.firstCellOffset, as: Int.self)
+            let allocated = GCHeap.allocatedBitmap(block)
+            for i in stride(from: count - 1, through: 0, by: -1) where !testBit(allocated, i) {
+                let cell = block + first + i * cellSize
+                cell.storeBytes(of: free, as: UInt.self)
+                free = UInt(bitPattern: cell)
+            }
+        }
+        return free
     }
 
     private func allocateLarge(_ size: Int, scanTop: UnsafeRawPointer?) throws(TrapReason) -> UnsafeMutableRawPointer {
@@ -312,12 +356,10 @@ public final class GCHeap: @unchecked Sendable {
         var keptEmpty = 0
         for sizeClass in GCHeap.sizeClasses.indices {
             let cellSize = GCHeap.sizeClasses[sizeClass]
-            var free: UInt = 0
             var kept: [UInt] = []
             for base in blocksByClass[sizeClass] {
                 let block = UnsafeMutableRawPointer(bitPattern: base)!
                 let count = block.load(fromByteOffset: GCHeap.cellCountOffset, as: Int.self)
-                let first = block.load(fromByteOffset: GCHeap.firstCellOffset, as: Int.self)
                 let allocated = GCHeap.allocatedBitmap(block), marked = GCHeap.markedBitmap(block)
                 var liveCells = 0
                 for w in 0..<(count + 63) / 64 {
@@ -335,14 +377,9 @@ public final class GCHeap: @unchecked Sendable {
                 }
                 kept.append(base)
                 live += liveCells * cellSize
-                for i in stride(from: count - 1, through: 0, by: -1) where !testBit(allocated, i) {
-                    let cell = block + first + i * cellSize
-                    cell.storeBytes(of: free, as: UInt.self)
-                    free = UInt(bitPattern: cell)
-                }
             }
             blocksByClass[sizeClass] = kept
-            freeLists[sizeClass] = free
+            freeLists[sizeClass] = freeCells(sizeClass)
         }
         var keptLarge: [UInt] = []
         for base in largeBlocks {
