@@ -199,7 +199,7 @@ expect "--invoke with too few arguments exits 64" test $? -eq 64
 "$wasmlab" run --invoke nope add.wat 2> err.txt
 expect "--invoke of a missing export exits 64" test $? -eq 64
 expect "--invoke of a missing export lists the exports" grep -q "the module exports add" err.txt
-for bad in "--timeout xyz" "--fuel -1" "--max-memory 1x" "--max-stack 1" "--tier nope" "--env =x"; do
+for bad in "--timeout xyz" "--fuel -1" "--max-memory 1x" "--max-gc-heap 1x" "--max-stack 1" "--tier nope" "--env =x"; do
     "$wasmlab" run $bad add.wat 2> /dev/null
     expect "run $bad exits 64" test $? -eq 64
 done
@@ -211,6 +211,18 @@ expect "run on a missing file gives the OS reason" grep -q "cannot read 'missing
 printf '(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))\n' > grow.wat
 expect "--max-memory lets memory grow up to it" test "$("$wasmlab" run --max-memory 256KiB --invoke grow grow.wat 3)" = "1:i32"
 expect "--max-memory fails memory.grow past it" test "$("$wasmlab" run --max-memory 256KiB --invoke grow grow.wat 4)" = "-1:i32"
+# --max-gc-heap: a program that keeps every struct traps cleanly at the limit.
+printf '(module (type $n (struct (field (ref null $n))))
+  (func (export "hoard") (param i32) (result i32) (local (ref null $n))
+    (loop $l (local.set 1 (struct.new $n (local.get 1)))
+      (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (ref.is_null (local.get 1))))\n' > hoard.wat
+for tier in interp jit; do
+    expect "$tier keeps 1000 structs under --max-gc-heap 8MiB" test "$("$wasmlab" run --tier $tier --max-gc-heap 8MiB --invoke hoard hoard.wat 1000)" = "0:i32"
+    "$wasmlab" run --tier $tier --max-gc-heap 8MiB --invoke hoard hoard.wat 10000000 2> err.txt
+    expect "$tier past --max-gc-heap exits 134" test $? -eq 134
+    expect "$tier past --max-gc-heap says why" grep -q "out of GC heap memory" err.txt
+done
 printf '(module (memory 10))\n' > big.wat
 "$wasmlab" run --max-memory 64KiB big.wat 2> err.txt
 expect "--max-memory refuses a larger initial memory" test $? -eq 125
