@@ -6,9 +6,9 @@
 public struct TypeCanonicalizer: Sendable {
     /// Each canonical type, with its concrete references (and supertypes) as canonical ids.
     public private(set) var types: [SubType] = []
-    /// Per canonical id, its declared supertype's id (-1 for none) and its depth in the
-    /// supertype chain (0 for none).
+    /// Per canonical id, its declared supertype's id (-1 for none).
     public private(set) var supertype: [Int] = []
+    /// Per canonical id, its depth in the supertype chain (0 for none).
     public private(set) var depth: [Int] = []
     /// Groups by their key: the group's types with references rewritten (see `key`).
     private var groups: [[SubType]: Int] = [:]

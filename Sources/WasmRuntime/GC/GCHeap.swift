@@ -54,9 +54,13 @@ public final class GCHeap: @unchecked Sendable {
 
     /// What the heap did, for benchmarks and tests.
     public struct Statistics: Sendable {
+        /// Collections run.
         public var collections = 0
+        /// Objects allocated.
         public var allocatedObjects = 0
+        /// Bytes allocated (cell sizes).
         public var allocatedBytes = 0
+        /// Objects the sweeps freed.
         public var freedObjects = 0
         /// Bytes of live objects after the last collection.
         public var liveBytesAfterLastCollection = 0

@@ -39,6 +39,8 @@ public enum GCOps {
         return 1 << 32 | UInt64(h.abstractByte ?? 0)
     }
 
+    /// Runs GC instruction `op` on the operands at `p` (see the type's comment for the
+    /// immediates); a trap is thrown as its reason.
     public static func run(_ op: Opcode, operands p: UnsafeMutableRawPointer, imm1: UInt64, imm2: UInt64,
                            context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
         switch op {

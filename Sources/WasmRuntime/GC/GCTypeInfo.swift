@@ -42,6 +42,7 @@ public struct GCTypeInfo {
 
     /// The canonical type id (`TypeRegistry`).
     public let id: Int
+    /// Struct or array.
     public let kind: Kind
     /// Struct: bytes of all fields after the header. Array: bytes per element.
     public let payloadSize: Int
@@ -54,6 +55,7 @@ public struct GCTypeInfo {
     /// down to this one (`ancestors[depth] == id`): a cast to a concrete type is two loads
     /// and a compare (`isSubtype`).
     public let depth: Int
+    /// The canonical ids of the supertype chain, root first (see `depth`).
     public let ancestors: UnsafeBufferPointer<Int>
 
     /// Bytes of the object header: the type-info pointer, then the array length.
