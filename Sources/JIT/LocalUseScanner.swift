@@ -79,7 +79,7 @@ enum LocalUseScanner {
         case .localSet, .localTee: .set
         case .call, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef: .call
         // Compiled inline (SinglePassCompiler+GC): no helper call.
-        case .refEq, .refI31, .i31GetS, .i31GetU, .anyConvertExtern, .externConvertAny: .other
+        case .refEq, .refI31, .i31GetS, .i31GetU, .anyConvertExtern, .externConvertAny, .arrayLen: .other
         default: GenericOps.supports(op) || SIMDRunner.supports(op) || GCOps.supports(op) ? .generic : .other
         }
     }

@@ -109,6 +109,11 @@ protocol MacroAssembler {
     mutating func store(_ access: MemoryAccess, address: GPR, offset: UInt64, value: MacroOperand<GPR>)
     mutating func storeFloat(_ access: MemoryAccess, address: GPR, offset: UInt64, value: FPR)
     /// The size in pages of memory `memory`.
+    /// Reads `bytes` (1, 2, 4 or 8) of a GC object's field at `base + offset`, zero- or
+    /// sign-extended to 32 bits (8 bytes: all 64).
+    mutating func loadField(_ dst: GPR, base: GPR, offset: Int32, bytes: Int, signed: Bool)
+    /// Writes the low `bytes` of `src` to a GC object's field at `base + offset`.
+    mutating func storeField(base: GPR, offset: Int32, bytes: Int, _ src: GPR)
     mutating func memorySize(_ dst: GPR, memory: UInt32)
     /// Reloads the memory base from the cached view (after `memory.grow`).
     mutating func reloadMemory()

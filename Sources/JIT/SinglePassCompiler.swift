@@ -85,6 +85,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     /// Type index of each function (imports first).
     let functionTypeIndices: [UInt32]
     let types: [FunctionType]
+    /// Per type index, the type's shape (struct layouts for inline field accesses).
+    let compositeTypes: [CompositeType]
     /// Per type index, whether the type is final (no subtype can exist, so `call_indirect`
     /// compares canonical ids inline).
     let finalTypes: [Bool]
@@ -164,6 +166,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         importCount = module.importedFunctionTypes.count
         types = module.types.map { $0.composite.functionType ?? FunctionType() }
         finalTypes = module.types.map(\.isFinal)
+        compositeTypes = module.types.map(\.composite)
         functionTypeIndices = module.allFunctionTypeIndices
         globalTypes = (module.importedGlobals + module.globals.map(\.type)).map(\.valueType)
         memoryIs64 = (module.importedMemories + module.memories).map(\.limits.is64)

@@ -26,7 +26,8 @@ public struct GCTypeInfo {
             }
         }
 
-        init(_ type: StorageType) {
+        /// The storage of a field of `type`.
+        public init(_ type: StorageType) {
             switch type {
             case .i8: self = .i8
             case .i16: self = .i16
@@ -92,16 +93,8 @@ public struct GCTypeInfo {
         switch sub.composite {
         case .function: return nil
         case .structure(let fieldTypes):
-            var layout: [(storage: Storage, offset: Int)] = []
-            var at = headerSize
-            for field in fieldTypes {
-                let storage = Storage(field.storage)
-                let align = min(storage.size, 8)
-                at = (at + align - 1) / align * align
-                layout.append((storage, at))
-                at += storage.size
-            }
-            made = GCTypeInfo(id: id, kind: .structure, payloadSize: at - headerSize, fields: copy(layout),
+            let (layout, end) = structLayout(fieldTypes)
+            made = GCTypeInfo(id: id, kind: .structure, payloadSize: end - headerSize, fields: copy(layout),
                               referenceOffsets: copy(layout.filter { $0.storage == .reference }.map(\.offset)),
                               depth: chain.count - 1, ancestors: copy(chain))
         case .array(let element):
@@ -117,6 +110,22 @@ public struct GCTypeInfo {
             return UInt(bitPattern: pointer)
         }
         return UnsafePointer(bitPattern: address)
+    }
+
+    /// Where each field of a struct goes (natural alignment, in field order, after the
+    /// header), and where the fields end. The one layout rule: compiled code reads and
+    /// writes fields at these offsets directly.
+    public static func structLayout(_ fields: [FieldType]) -> (fields: [(storage: Storage, offset: Int)], end: Int) {
+        var layout: [(storage: Storage, offset: Int)] = []
+        var at = headerSize
+        for field in fields {
+            let storage = Storage(field.storage)
+            let align = min(storage.size, 8)
+            at = (at + align - 1) / align * align
+            layout.append((storage, at))
+            at += storage.size
+        }
+        return (layout, at)
     }
 
     private static func copy<T>(_ items: [T]) -> UnsafeBufferPointer<T> {
