@@ -86,24 +86,29 @@ enum ConstEvaluator {
             return Int(n)
         }
         let fields = info.pointee.fields
+        // Operands per field or element; `array.new` repeats its one value.
         var values: [Value] = []
         var length = 0
         switch inst.opcode {
         case .structNew: values = try pop(fields.count)
         case .arrayNew:
             length = try count()
-            values = [Value](repeating: try pop(1)[0], count: length)
+            values = try pop(1)
         case .arrayNewDefault: length = try count()
         case .arrayNewFixed:
             length = Int(inst.index2)
             values = try pop(length)
         default: break
         }
+        // Allocated before anything of its size is built: a length past the heap's limit
+        // fails here, as a trap.
         let object: UnsafeMutableRawPointer
         do { object = try heap.allocate(info, length: length, scanTop: nil) } catch {
             throw WasmError(.uninstantiable, error.message)
         }
-        for (i, value) in values.enumerated() {
+        let writes = inst.opcode == .arrayNew ? length : values.count
+        for i in 0..<writes {
+            let value = inst.opcode == .arrayNew ? values[0] : values[i]
             let field = info.pointee.kind == .structure ? fields[i] : fields[0]
             let offset = info.pointee.kind == .structure ? field.offset : field.offset + i * info.pointee.payloadSize
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2) { slots in

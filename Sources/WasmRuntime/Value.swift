@@ -94,10 +94,11 @@ public enum Value: Hashable, Sendable {
                 return t.heapType == .func
             case .extern: return t.heapType == .extern || t.heapType == .any
             case .exception: return t.heapType == .exn
-            case .i31: return [.any, .eq, .i31].contains(t.heapType)
+            // Internalised GC values are externrefs after `extern.convert_any`.
+            case .i31: return [.any, .eq, .i31, .extern].contains(t.heapType)
             case .object(let o):
                 switch t.heapType {
-                case .any, .eq: return true
+                case .any, .eq, .extern: return true
                 case .struct: return !o.isArray
                 case .array: return o.isArray
                 // Concrete types name a module's type index: whoever knows the module checks.

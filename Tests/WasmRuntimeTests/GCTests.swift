@@ -149,6 +149,28 @@ import WasmRuntime
         #expect(store.gcHeap.statistics.collections > 0)
     }
 
+    /// Constant expressions allocate in the store's heap: past its limit instantiation
+    /// fails cleanly, and an object converted to an externref is an externref global.
+    @Test func constantExpressionsAllocateWithinTheLimit() throws {
+        BuiltinTiers.register()
+        let linker = Linker(store: Store())
+        let tooLarge = try WAT.encode("""
+            (module (type $a (array i8))
+              (global (ref $a) (array.new $a (i32.const 0) (i32.const 0x7fffffff))))
+            """)
+        #expect(throws: WasmError.self) { try linker.instantiate(CompiledModule(bytes: tooLarge, store: linker.store)) }
+        let converted = try WAT.encode("""
+            (module (type $s (struct (field i32)))
+              (global (export "g") externref (extern.convert_any (struct.new $s (i32.const 5)))))
+            """)
+        let instance = try linker.instantiate(CompiledModule(bytes: converted, store: linker.store))
+        guard case .global(let g)? = instance.export("g"), case .ref(.object(let o)) = g.value else {
+            Issue.record("expected an object in the externref global")
+            return
+        }
+        #expect(!o.isArray)
+    }
+
     /// 10^8 short-lived objects on the JIT in bounded memory.
     @Test func hundredMillionShortLivedObjectsStayBounded() throws {
         let (store, instance) = try Self.instance(EngineConfiguration(tier: "jit", bounds: .guard))
