@@ -87,6 +87,8 @@ import WasmRuntime
 
           (func (export "make") (param i32) (result (ref $node)) (struct.new $node (local.get 0) (ref.null $node)))
           (func (export "value") (param (ref $node)) (result i32) (struct.get $node $v (local.get 0)))
+          (func (export "bytes") (result (ref $bytes))
+            (array.new_fixed $bytes 3 (i32.const 1) (i32.const 255) (i32.const 3)))
         )
         """
 
@@ -140,13 +142,21 @@ import WasmRuntime
     func hostHeldObjectsSurvive(configuration: EngineConfiguration) throws {
         let (store, instance) = try Self.instance(configuration)
         let held = try exported(instance, "make").invoke([.i32(42)])
-        guard case .ref(.object)? = held.first else {
+        guard case .ref(.object(let node))? = held.first else {
             Issue.record("expected an object, got \(held)")
             return
         }
         #expect(try exported(instance, "churn").invoke([.i32(512)]) == [])
         #expect(try exported(instance, "value").invoke(held) == [.i32(42)])
         #expect(store.gcHeap.statistics.collections > 0)
+        // The host reads fields and elements (packed ones zero-extended).
+        #expect(node.count == 2 && node.value(at: 0) == .i32(42) && node.value(at: 2) == nil)
+        #expect(node.value(at: 1)?.isNullReference == true)
+        guard case .ref(.object(let bytes))? = try exported(instance, "bytes").invoke([]).first else {
+            Issue.record("expected an array")
+            return
+        }
+        #expect(bytes.isArray && bytes.count == 3 && bytes.value(at: 1) == .i32(255))
     }
 
     /// Constant expressions allocate in the store's heap: past its limit instantiation
