@@ -56,6 +56,19 @@ public struct TypeCanonicalizer: Sendable {
         return ids
     }
 
+    /// Canonical type `id`'s declared supertypes, the root first, then `id` itself
+    /// (`depth + 1` ids).
+    public func supertypeChain(_ id: Int) -> [Int] {
+        guard id >= 0, id < types.count else { return [id] }
+        var chain = [id]
+        var t = id
+        while depth[t] > 0 {
+            t = supertype[t]
+            chain.append(t)
+        }
+        return chain.reversed()
+    }
+
     /// Whether canonical type `a` is `b` or declares it as a (transitive) supertype.
     public func isSubtype(_ a: Int, of b: Int) -> Bool {
         guard a >= 0, b >= 0, a < types.count, b < types.count else { return a == b }

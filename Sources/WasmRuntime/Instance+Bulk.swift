@@ -11,12 +11,12 @@ extension Instance {
 
     /// `table.init`: copies `count` references of element segment `segment` into a table.
     public func tableInit(table: Int, segment: Int, destination: UInt64, source: UInt64, count: UInt64) throws(TrapReason) {
-        guard table < tables.count, segment < elements.count else { throw .outOfBoundsTableAccess }
+        guard table < tables.count else { throw .outOfBoundsTableAccess }
         let storage = tables[table].storage
-        let refs = elements[segment]
-        try checkRange(source, count, refs.count, .outOfBoundsTableAccess)
+        let range = try elementRange(segment: segment, offset: source, count: count)
         try checkRange(destination, count, storage.pointee.count, .outOfBoundsTableAccess)
-        for i in 0..<Int(count) { storage.pointee.elements[Int(destination) + i] = refs[Int(source) + i] }
+        let refs = elements[segment]
+        for (i, at) in range.enumerated() { storage.pointee.elements[Int(destination) + i] = refs[at] }
     }
 
     /// `elem.drop`.
@@ -52,19 +52,11 @@ extension Instance {
 
     /// `memory.init`: copies `count` bytes of data segment `segment` into a memory.
     public func memoryInit(memory: Int, segment: Int, destination: UInt64, source: UInt64, count: UInt64) throws(TrapReason) {
-        guard memory < memories.count, segment < data.count else { throw .outOfBoundsMemoryAccess }
-        let range = data[segment]
-        try checkRange(source, count, range.count, .outOfBoundsMemoryAccess)
+        guard memory < memories.count else { throw .outOfBoundsMemoryAccess }
+        let start = try dataBytes(segment: segment, offset: source, count: count)
         let linear = memories[memory].linear
         try checkRange(destination, count, linear.byteCount, .outOfBoundsMemoryAccess)
-        guard count > 0 else { return }
-        let start = range.lowerBound + Int(source)
-        let bytes = module.bytes
-        guard start >= 0, start + Int(count) <= bytes.count else { throw .outOfBoundsMemoryAccess }
-        bytes.withUnsafeBytes { raw in
-            guard let from = raw.baseAddress else { return }
-            (linear.base + Int(destination)).copyMemory(from: from + start, byteCount: Int(count))
-        }
+        try copyData(from: start, count: Int(count), to: linear.base + Int(destination))
     }
 
     /// `data.drop`.
@@ -81,7 +73,8 @@ extension Instance {
 
 extension Instance {
     /// Where `count` bytes from `offset` of data segment `segment` start in the module's
-    /// bytes (`array.new_data`, `array.init_data`); out of range traps like memory.
+    /// bytes (`memory.init`, `array.new_data`, `array.init_data`); out of range traps
+    /// like memory.
     func dataBytes(segment: Int, offset: UInt64, count: UInt64) throws(TrapReason) -> Int {
         guard segment < data.count else { throw .outOfBoundsMemoryAccess }
         let range = data[segment]
@@ -90,7 +83,7 @@ extension Instance {
     }
 
     /// Copies `count` bytes of the module from `start` (a `dataBytes` result) to `target`.
-    func copyData(segment: Int, from start: Int, count: Int, to target: UnsafeMutableRawPointer) throws(TrapReason) {
+    func copyData(from start: Int, count: Int, to target: UnsafeMutableRawPointer) throws(TrapReason) {
         guard count > 0 else { return }
         let bytes = module.bytes
         guard start >= 0, start + count <= bytes.count else { throw .outOfBoundsMemoryAccess }

@@ -30,6 +30,11 @@ public enum TypeRegistry {
         subType(for: id)?.composite.functionType
     }
 
+    /// Canonical type `id`'s declared supertypes, the root first, then `id` itself.
+    public static func supertypeChain(_ id: Int) -> [Int] {
+        state.withLock { $0.supertypeChain(id) }
+    }
+
     /// Whether canonical type `a` is `b` or declares it as a transitive supertype.
     public static func isSubtype(_ a: Int, of b: Int) -> Bool {
         a == b || state.withLock { $0.isSubtype(a, of: b) }

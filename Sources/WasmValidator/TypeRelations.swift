@@ -8,6 +8,8 @@ struct TypeRelations: Sendable {
     let types: [SubType]
     /// Per type index, its canonical id within this module (equal ids: equivalent types).
     let canonical: [Int]
+    /// The module's canonical types, with their supertype chains.
+    let canonicalizer: TypeCanonicalizer
 
     /// Checks the type section group by group (indices in range, supertypes declared
     /// earlier, not final and matched) and canonicalises it.
@@ -30,6 +32,7 @@ struct TypeRelations: Sendable {
             ids += canonicalizer.canonicalize(types[group], ids: ids)
         }
         canonical = ids
+        self.canonicalizer = canonicalizer
         for x in types.indices { try checkSupertypes(of: x) }
     }
 
@@ -54,17 +57,12 @@ struct TypeRelations: Sendable {
         Int(x) < types.count ? types[Int(x)].composite.abstractSupertype : .func
     }
 
-    /// Concrete `a` is `b` (canonically) or declares it as a transitive supertype.
+    /// Concrete `a` is `b` (canonically) or declares it as a transitive supertype. While
+    /// the section is being checked, a chain may pass through a declaration not checked
+    /// yet; the walk still ends (by depth), and that declaration's own check decides.
     func isConcreteSubtype(_ a: UInt32, of b: UInt32) -> Bool {
         guard Int(a) < types.count, Int(b) < types.count else { return a == b }
-        let target = canonical[Int(b)]
-        var x = Int(a)
-        while true {
-            if canonical[x] == target { return true }
-            // Supertypes precede their subtypes; an unchecked later one ends the chain.
-            guard let parent = types[x].supertypes.first, Int(parent) < x else { return false }
-            x = Int(parent)
-        }
+        return canonicalizer.isSubtype(canonical[Int(a)], of: canonical[Int(b)])
     }
 
     func isSubtype(_ a: HeapType, of b: HeapType) -> Bool {

@@ -10,7 +10,7 @@ import WasmCore
 /// object) and bitmaps of the allocated and marked cells. That makes "is this word an
 /// object?" cheap and exact, which the conservative scan of value stacks needs.
 ///
-///     block  | header: magic, heap, cell size, cell count, first cell, large size |
+///     block  | header: heap, cell size, cell count, first cell, large size |
 ///            | allocated bitmap | marked bitmap | cell | cell | ... |
 ///     object | GCTypeInfo pointer | array length (UInt32) | fields or elements ... |
 ///
@@ -22,10 +22,9 @@ public final class GCHeap: @unchecked Sendable {
     /// Cell sizes of the small-object blocks; larger objects get blocks of their own.
     static let sizeClasses = [16, 32, 48, 64, 80, 96, 128, 160, 192, 256, 320, 384, 512, 768, 1024,
                               1536, 2048, 3072, 4096, 6144, 8192]
-    static let magic: UInt64 = 0x5741_534D_4C41_4247
     /// Header field offsets within a block.
-    static let heapOffset = 8, cellSizeOffset = 16, cellCountOffset = 24, firstCellOffset = 32, largeSizeOffset = 40
-    static let bitmapOffset = 48
+    static let heapOffset = 0, cellSizeOffset = 8, cellCountOffset = 16, firstCellOffset = 24, largeSizeOffset = 32
+    static let bitmapOffset = 40
 
     /// The store whose roots a collection scans.
     weak var store: Store?
@@ -44,9 +43,6 @@ public final class GCHeap: @unchecked Sendable {
     /// proportional to allocation).
     private var allocatedSinceCollection = 0
     private var collectionThreshold = 8 << 20
-    /// No collection while positive: allocations outside Wasm code (instantiation,
-    /// host calls), whose intermediate objects the scan could not see.
-    var inhibitCount = 0
     /// Statistics since the heap was made.
     public private(set) var statistics = Statistics()
     /// Host-held references (`GCObject`), by address and count.
@@ -86,8 +82,9 @@ public final class GCHeap: @unchecked Sendable {
     // MARK: Allocation
 
     /// A zeroed object of `info`'s type (`length` elements for an array). `scanTop` is the
-    /// end of the live part of the value stack when called from Wasm code (nil elsewhere:
-    /// no collection then).
+    /// end of the live part of the value stack when called from Wasm code; nil elsewhere
+    /// (instantiation, the host), whose intermediate objects the scan could not see: no
+    /// collection then.
     public func allocate(_ info: UnsafePointer<GCTypeInfo>, length: Int = 0,
                          scanTop: UnsafeRawPointer?) throws(TrapReason) -> UnsafeMutableRawPointer {
         var payload = info.pointee.payloadSize
@@ -98,7 +95,7 @@ public final class GCHeap: @unchecked Sendable {
         }
         guard payload <= limit else { throw .heapExhausted }
         let size = (GCTypeInfo.headerSize + payload + 15) & ~15
-        if allocatedSinceCollection >= collectionThreshold, let scanTop, inhibitCount == 0 {
+        if allocatedSinceCollection >= collectionThreshold, let scanTop {
             collect(scanTop: scanTop)
         }
         let cell = try allocateCell(size, scanTop: scanTop)
@@ -123,7 +120,9 @@ public final class GCHeap: @unchecked Sendable {
         let cell = freeLists[sizeClass]
         let pointer = UnsafeMutableRawPointer(bitPattern: cell)!
         freeLists[sizeClass] = pointer.load(as: UInt.self)
-        setBit(GCHeap.allocatedBitmap(blockOf(cell)), cellIndex(cell))
+        let block = UnsafeMutableRawPointer(bitPattern: cell & ~GCHeap.blockMask)!
+        let first = block.load(fromByteOffset: GCHeap.firstCellOffset, as: Int.self)
+        setBit(GCHeap.allocatedBitmap(block), (Int(cell & GCHeap.blockMask) - first) / GCHeap.sizeClasses[sizeClass])
         return pointer
     }
 
@@ -131,7 +130,7 @@ public final class GCHeap: @unchecked Sendable {
     /// then returns the empty blocks the sweep kept for reuse.
     private func reserve(_ bytes: Int, scanTop: UnsafeRawPointer?) throws(TrapReason) {
         guard heapBytes + bytes > limit else { return }
-        if let scanTop, inhibitCount == 0 { collect(scanTop: scanTop) }
+        if let scanTop { collect(scanTop: scanTop) }
         if heapBytes + bytes > limit { releaseEmptyBlocks() }
         guard heapBytes + bytes <= limit else { throw .heapExhausted }
     }
@@ -161,24 +160,31 @@ public final class GCHeap: @unchecked Sendable {
 
     /// The free list of a size class, rebuilt from its blocks' allocated bitmaps.
     private func freeCells(_ sizeClass: Int) -> UInt {
-        let cellSize = GCHeap.sizeClasses[sizeClass]
         var free: UInt = 0
-        for base in blocksByClass[sizeClass].reversed() {
-            let block = UnsafeMutableRawPointer(bitPattern: base)!
-            let count = block.load(fromByteOffset: GCHeap.cellCountOffset, as: Int.self)
-            let first = block.load(fromByteOffset: GCHeap.firstCellOffset, as: Int.self)
-            let allocated = GCHeap.allocatedBitmap(block)
-            for i in stride(from: count - 1, through: 0, by: -1) where !testBit(allocated, i) {
-                let cell = block + first + i * cellSize
-                cell.storeBytes(of: free, as: UInt.self)
-                free = UInt(bitPattern: cell)
-            }
-        }
+        for base in blocksByClass[sizeClass].reversed() { free = linkFreeCells(of: base, onto: free) }
         return free
     }
 
+    /// Links the unallocated cells of the block at `base`, in address order, in front of
+    /// the free list `next`; returns the new head.
+    private func linkFreeCells(of base: UInt, onto next: UInt) -> UInt {
+        let block = UnsafeMutableRawPointer(bitPattern: base)!
+        let cellSize = block.load(fromByteOffset: GCHeap.cellSizeOffset, as: Int.self)
+        let count = block.load(fromByteOffset: GCHeap.cellCountOffset, as: Int.self)
+        let first = block.load(fromByteOffset: GCHeap.firstCellOffset, as: Int.self)
+        let allocated = GCHeap.allocatedBitmap(block)
+        var head = next
+        for i in stride(from: count - 1, through: 0, by: -1) where !testBit(allocated, i) {
+            let cell = block + first + i * cellSize
+            cell.storeBytes(of: head, as: UInt.self)
+            head = UInt(bitPattern: cell)
+        }
+        return head
+    }
+
     private func allocateLarge(_ size: Int, scanTop: UnsafeRawPointer?) throws(TrapReason) -> UnsafeMutableRawPointer {
-        let first = GCHeap.bitmapOffset + 16
+        // One bitmap word each; objects start 16-byte aligned.
+        let first = (GCHeap.bitmapOffset + 16 + 15) & ~15
         let total = (first + size + GCHeap.blockSize - 1) & ~(GCHeap.blockSize - 1)
         try reserve(total, scanTop: scanTop)
         let base = try newBlock(bytes: total)
@@ -197,9 +203,7 @@ public final class GCHeap: @unchecked Sendable {
         let cellSize = GCHeap.sizeClasses[sizeClass]
         let base = try newBlock(bytes: GCHeap.blockSize)
         let header = UnsafeMutableRawPointer(bitPattern: base)!
-        // Two bitmaps of one bit per cell, sized for the most cells that could fit.
-        let maxCells = GCHeap.blockSize / cellSize
-        let bitmapBytes = (maxCells + 63) / 64 * 8
+        let bitmapBytes = GCHeap.bitmapWords(cellSize: cellSize) * 8
         let first = (GCHeap.bitmapOffset + 2 * bitmapBytes + 15) & ~15
         let count = (GCHeap.blockSize - first) / cellSize
         header.storeBytes(of: cellSize, toByteOffset: GCHeap.cellSizeOffset, as: Int.self)
@@ -207,21 +211,13 @@ public final class GCHeap: @unchecked Sendable {
         header.storeBytes(of: first, toByteOffset: GCHeap.firstCellOffset, as: Int.self)
         header.storeBytes(of: 0, toByteOffset: GCHeap.largeSizeOffset, as: Int.self)
         memset(header + GCHeap.bitmapOffset, 0, 2 * bitmapBytes)
-        // Free list in address order.
-        var next = freeLists[sizeClass]
-        for i in stride(from: count - 1, through: 0, by: -1) {
-            let cell = header + first + i * cellSize
-            cell.storeBytes(of: next, as: UInt.self)
-            next = UInt(bitPattern: cell)
-        }
-        freeLists[sizeClass] = next
+        freeLists[sizeClass] = linkFreeCells(of: base, onto: freeLists[sizeClass])
         blocksByClass[sizeClass].append(base)
     }
 
     private func newBlock(bytes: Int) throws(TrapReason) -> UInt {
         var raw: UnsafeMutableRawPointer?
         guard posix_memalign(&raw, GCHeap.blockSize, bytes) == 0, let raw else { throw .heapExhausted }
-        raw.storeBytes(of: GCHeap.magic, as: UInt64.self)
         raw.storeBytes(of: Unmanaged.passUnretained(self).toOpaque(), toByteOffset: GCHeap.heapOffset,
                        as: UnsafeMutableRawPointer.self)
         let base = UInt(bitPattern: raw)
@@ -241,15 +237,10 @@ public final class GCHeap: @unchecked Sendable {
 
     // MARK: Cells and bitmaps
 
-    @inline(__always) func blockOf(_ address: UInt) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer(bitPattern: address & ~GCHeap.blockMask)!
-    }
-
-    @inline(__always) func cellIndex(_ address: UInt) -> Int {
-        let block = blockOf(address)
-        let first = block.load(fromByteOffset: GCHeap.firstCellOffset, as: Int.self)
-        let size = block.load(fromByteOffset: GCHeap.cellSizeOffset, as: Int.self)
-        return size == 0 ? 0 : (Int(address & GCHeap.blockMask) - first) / size
+    /// Words of each of a block's two bitmaps: one bit per cell that could fit (one word
+    /// for a large object's block, `cellSize` 0).
+    @inline(__always) static func bitmapWords(cellSize: Int) -> Int {
+        cellSize == 0 ? 1 : (blockSize / cellSize + 63) / 64
     }
 
     @inline(__always) static func allocatedBitmap(_ block: UnsafeMutableRawPointer) -> UnsafeMutablePointer<UInt64> {
@@ -257,8 +248,7 @@ public final class GCHeap: @unchecked Sendable {
     }
 
     @inline(__always) static func markedBitmap(_ block: UnsafeMutableRawPointer) -> UnsafeMutablePointer<UInt64> {
-        let size = block.load(fromByteOffset: cellSizeOffset, as: Int.self)
-        let words = size == 0 ? 1 : (blockSize / size + 63) / 64
+        let words = bitmapWords(cellSize: block.load(fromByteOffset: cellSizeOffset, as: Int.self))
         return (block + bitmapOffset + words * 8).assumingMemoryBound(to: UInt64.self)
     }
 
@@ -270,10 +260,10 @@ public final class GCHeap: @unchecked Sendable {
         bitmap[i >> 6] & (1 << UInt64(i & 63)) != 0
     }
 
-    /// The object starting at `word`, if `word` is the address of an allocated object of
-    /// this heap (anything else: nil, so any word may be asked).
+    /// The block and cell index of the object starting at `word`, if `word` is the address
+    /// of an allocated object of this heap (anything else: nil, so any word may be asked).
     @inline(__always)
-    func object(at word: UInt64) -> UInt? {
+    func cell(at word: UInt64) -> (block: UnsafeMutableRawPointer, index: Int)? {
         guard word != 0, word & 15 == 0 else { return nil }
         let address = UInt(truncatingIfNeeded: word)
         let base = address & ~GCHeap.blockMask
@@ -282,12 +272,12 @@ public final class GCHeap: @unchecked Sendable {
         let first = block.load(fromByteOffset: GCHeap.firstCellOffset, as: Int.self)
         let size = block.load(fromByteOffset: GCHeap.cellSizeOffset, as: Int.self)
         let offset = Int(address - base) - first
-        if size == 0 { return offset == 0 ? address : nil }
+        if size == 0 { return offset == 0 ? (block, 0) : nil }
         guard offset >= 0, offset % size == 0 else { return nil }
         let index = offset / size
         guard index < block.load(fromByteOffset: GCHeap.cellCountOffset, as: Int.self),
               testBit(GCHeap.allocatedBitmap(block), index) else { return nil }
-        return address
+        return (block, index)
     }
 
     // MARK: Blocks of every heap
@@ -303,7 +293,7 @@ public final class GCHeap: @unchecked Sendable {
         let block = UnsafeMutableRawPointer(bitPattern: base)!
         let heap = Unmanaged<GCHeap>.fromOpaque(block.load(fromByteOffset: heapOffset, as: UnsafeMutableRawPointer.self))
             .takeUnretainedValue()
-        return heap.object(at: UInt64(address)) == nil ? nil : heap
+        return heap.cell(at: UInt64(address)) == nil ? nil : heap
     }
 
     // MARK: Pins
@@ -326,8 +316,7 @@ public final class GCHeap: @unchecked Sendable {
         var marker = Marker(heap: self)
         for base in blocks {
             let block = UnsafeMutableRawPointer(bitPattern: base)!
-            let size = block.load(fromByteOffset: GCHeap.cellSizeOffset, as: Int.self)
-            let words = size == 0 ? 1 : (GCHeap.blockSize / size + 63) / 64
+            let words = GCHeap.bitmapWords(cellSize: block.load(fromByteOffset: GCHeap.cellSizeOffset, as: Int.self))
             memset(GCHeap.markedBitmap(block), 0, words * 8)
         }
         if let store {
@@ -416,13 +405,11 @@ public final class GCHeap: @unchecked Sendable {
         /// Marks `word` if it is an object of the heap (any word may be passed).
         @inline(__always)
         mutating func mark(_ word: UInt64) {
-            guard let address = heap.object(at: word) else { return }
-            let block = heap.blockOf(address)
-            let index = heap.cellIndex(address)
+            guard let (block, index) = heap.cell(at: word) else { return }
             let marked = GCHeap.markedBitmap(block)
             guard !heap.testBit(marked, index) else { return }
             heap.setBit(marked, index)
-            work.append(address)
+            work.append(UInt(truncatingIfNeeded: word))
         }
 
         mutating func drain() {

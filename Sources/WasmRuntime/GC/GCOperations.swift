@@ -101,7 +101,7 @@ public enum GCOps {
                 let bytes = UInt64(length) * UInt64(info.pointee.payloadSize)
                 let source = try instance.dataBytes(segment: Int(imm2), offset: offset, count: bytes)
                 let object = try allocate(context, info, length: Int(length), scanTop: p + 16)
-                try instance.copyData(segment: Int(imm2), from: source, count: Int(bytes), to: object + GCTypeInfo.headerSize)
+                try instance.copyData(from: source, count: Int(bytes), to: object + GCTypeInfo.headerSize)
                 put(p, 0, UInt64(UInt(bitPattern: object)))
             } else {
                 let refs = try instance.elementRange(segment: Int(imm2), offset: offset, count: UInt64(length))
@@ -155,7 +155,7 @@ public enum GCOps {
             let target = object + GCTypeInfo.headerSize + Int(d) * size
             if op == .arrayInitData {
                 let source = try instance.dataBytes(segment: Int(imm2), offset: s, count: count * UInt64(size))
-                try instance.copyData(segment: Int(imm2), from: source, count: Int(count) * size, to: target)
+                try instance.copyData(from: source, count: Int(count) * size, to: target)
             } else {
                 let refs = try instance.elementRange(segment: Int(imm2), offset: s, count: count)
                 let segment = instance.elements[Int(imm2)]

@@ -83,12 +83,7 @@ public struct GCTypeInfo {
     public static func info(for id: Int) -> UnsafePointer<GCTypeInfo>? {
         if let known = table.withLock({ $0[id] }) { return UnsafePointer(bitPattern: known) }
         guard let sub = TypeRegistry.subType(for: id) else { return nil }
-        var chain = [id]
-        var parent = sub.supertypes.first.map(Int.init)
-        while let p = parent {
-            chain.insert(p, at: 0)
-            parent = TypeRegistry.subType(for: p)?.supertypes.first.map(Int.init)
-        }
+        let chain = TypeRegistry.supertypeChain(id)
         let made: GCTypeInfo
         switch sub.composite {
         case .function: return nil
