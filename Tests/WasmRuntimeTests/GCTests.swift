@@ -181,7 +181,9 @@ import WasmRuntime
         #expect(!o.isArray)
     }
 
-    /// 10^8 short-lived objects on the JIT in bounded memory.
+    /// 10^8 short-lived objects on the JIT in bounded memory. The bound is asserted on
+    /// what the heap held at its peak: the process's resident size, printed for the
+    /// record, also grows with the other tests that run in this process at the same time.
     @Test func hundredMillionShortLivedObjectsStayBounded() throws {
         let (store, instance) = try Self.instance(EngineConfiguration(tier: "jit", bounds: .guard))
         let before = EngineTests.residentBytes()
@@ -191,9 +193,10 @@ import WasmRuntime
         let after = EngineTests.residentBytes()
         let statistics = store.gcHeap.statistics
         print("GC stress: 10^8 objects, resident \(before >> 20) MiB before, \(after >> 20) MiB after, "
-              + "\(statistics.collections) collections, GC heap \(store.gcHeap.heapBytes >> 20) MiB")
+              + "\(statistics.collections) collections, GC heap \(store.gcHeap.heapBytes >> 20) MiB "
+              + "(peak \(statistics.peakHeapBytes >> 20) MiB)")
         #expect(statistics.allocatedObjects >= Int(n))
         #expect(store.gcHeap.heapBytes < 64 << 20)
-        #expect(after - before < 128 << 20)
+        #expect(statistics.peakHeapBytes < 16 << 20)
     }
 }
