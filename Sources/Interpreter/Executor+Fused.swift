@@ -54,7 +54,7 @@ extension Executor {
 
     @inline(__always)
     static func binaryI32(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FusedArithmetic) {
-        let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = pc[3]
+        let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = pc[3]
         let r: UInt32
         switch kind {
         case .add: r = a &+ b
@@ -67,7 +67,7 @@ extension Executor {
         case .shrU: r = a &>> b
         case .rotl: r = a &<< b | a &>> (32 &- b)  // Swift masks both counts to 0...31
         }
-        fp.storeBytes(of: UInt64(r), toByteOffset: Int(pc[1]), as: UInt64.self)
+        fp.hotStore(of: UInt64(r), toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
     @inline(__always)
@@ -88,8 +88,8 @@ extension Executor {
 
     @inline(__always)
     static func compareI32(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FusedCompare) {
-        let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-        fp.storeBytes(of: holds(kind, a, pc[3]) ? 1 : 0, toByteOffset: Int(pc[1]), as: UInt64.self)
+        let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+        fp.hotStore(of: holds(kind, a, pc[3]) ? 1 : 0, toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
     /// `x += imm` then a compare-and-branch on the new `x`; `y` is read after the store
@@ -98,9 +98,9 @@ extension Executor {
     static func incrementBranchI32(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
                                    _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
                                    _ kind: FusedCompare) -> Bool {
-        let x = fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) &+ pc[2]
-        fp.storeBytes(of: UInt64(x), toByteOffset: Int(pc[1]), as: UInt64.self)
-        let y = immediate ? pc[3] : fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+        let x = fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self) &+ pc[2]
+        fp.hotStore(of: UInt64(x), toByteOffset: Int(pc[1]), as: UInt64.self)
+        let y = immediate ? pc[3] : fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
         if holds(kind, x, y) {
             return leap(&pc, pc[4], &fuel, interrupt)
         }
@@ -111,18 +111,18 @@ extension Executor {
     /// `select` on a compare of `x` (a slot) and `y` (a slot, or an immediate).
     @inline(__always)
     static func selectI32(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, immediate: Bool, _ kind: FusedCompare) {
-        let x = fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self)
-        let y = immediate ? pc[5] : fp.load(fromByteOffset: Int(pc[5]), as: UInt32.self)
+        let x = fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt32.self)
+        let y = immediate ? pc[5] : fp.hotLoad(fromByteOffset: Int(pc[5]), as: UInt32.self)
         let chosen = holds(kind, x, y) ? pc[2] : pc[3]
-        fp.storeBytes(of: fp.load(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+        fp.hotStore(of: fp.hotLoad(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
     @inline(__always)
     static func branchI32(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
                           _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
                           _ kind: FusedCompare) -> Bool {
-        let a = fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)
-        let b = immediate ? pc[2] : fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+        let a = fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self)
+        let b = immediate ? pc[2] : fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
         if holds(kind, a, b) {
             return leap(&pc, pc[3], &fuel, interrupt)
         }

@@ -22,7 +22,7 @@ extension Executor {
 
     @inline(__always)
     static func binaryI64(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FusedArithmetic) {
-        let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+        let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
         let b = immediate64(pc, 3)
         let r: UInt64
         switch kind {
@@ -36,7 +36,7 @@ extension Executor {
         case .shrU: r = a &>> b
         case .rotl: r = a &<< b | a &>> (64 &- b)  // Swift masks both counts to 0...63
         }
-        fp.storeBytes(of: r, toByteOffset: Int(pc[1]), as: UInt64.self)
+        fp.hotStore(of: r, toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
     @inline(__always)
@@ -57,16 +57,16 @@ extension Executor {
 
     @inline(__always)
     static func compareI64(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FusedCompare) {
-        let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-        fp.storeBytes(of: holds(kind, a, immediate64(pc, 3)) ? 1 : 0, toByteOffset: Int(pc[1]), as: UInt64.self)
+        let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+        fp.hotStore(of: holds(kind, a, immediate64(pc, 3)) ? 1 : 0, toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
     @inline(__always)
     static func branchI64(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
                           _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
                           _ kind: FusedCompare) -> Bool {
-        let a = fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self)
-        let b = immediate ? immediate64(pc, 2) : fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+        let a = fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self)
+        let b = immediate ? immediate64(pc, 2) : fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
         let relIndex = immediate ? 4 : 3
         if holds(kind, a, b) {
             return leap(&pc, pc[relIndex], &fuel, interrupt)
@@ -93,16 +93,16 @@ extension Executor {
 
     @inline(__always)
     static func compareF64(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FloatCompare) {
-        let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-        fp.storeBytes(of: holds(kind, a, double(immediate64(pc, 3))) ? 1 : 0, toByteOffset: Int(pc[1]), as: UInt64.self)
+        let a = double(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+        fp.hotStore(of: holds(kind, a, double(immediate64(pc, 3))) ? 1 : 0, toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
     @inline(__always)
     static func branchF64(_ pc: inout UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer,
                           _ fuel: inout UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, immediate: Bool,
                           _ kind: FloatCompare) -> Bool {
-        let a = double(fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self))
-        let b = double(immediate ? immediate64(pc, 2) : fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+        let a = double(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self))
+        let b = double(immediate ? immediate64(pc, 2) : fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
         let relIndex = immediate ? 4 : 3
         if holds(kind, a, b) {
             return leap(&pc, pc[relIndex], &fuel, interrupt)
@@ -113,7 +113,7 @@ extension Executor {
 
     @inline(__always)
     static func binaryF64(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FloatArithmetic) {
-        let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
+        let a = double(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
         let b = double(immediate64(pc, 3))
         let r: Double
         switch kind {
@@ -122,7 +122,7 @@ extension Executor {
         case .mul: r = a * b
         case .div: r = a / b
         }
-        fp.storeBytes(of: bits(r), toByteOffset: Int(pc[1]), as: UInt64.self)
+        fp.hotStore(of: bits(r), toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 }
 
@@ -131,9 +131,9 @@ extension Executor {
     /// two Wasm instructions (no fused multiply-add).
     @inline(__always)
     static func multiplyAdd(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: MultiplyAdd) {
-        let x = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-        let y = double(fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-        let c = double(fp.load(fromByteOffset: Int(pc[4]), as: UInt64.self))
+        let x = double(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+        let y = double(fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+        let c = double(fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt64.self))
         let product = x * y
         let r: Double
         switch kind {
@@ -141,7 +141,7 @@ extension Executor {
         case .mulSub: r = product - c
         case .subMul: r = c - product
         }
-        fp.storeBytes(of: bits(r), toByteOffset: Int(pc[1]), as: UInt64.self)
+        fp.hotStore(of: bits(r), toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
     /// The wrapped 32-bit sum of the slots at words 2 and 3 (a load's address).
@@ -153,30 +153,30 @@ extension Executor {
     /// The wrapped 32-bit sum of the slots at words `first` and `first + 1`.
     @inline(__always)
     static func sumFrom(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ first: Int) -> UInt32 {
-        fp.load(fromByteOffset: Int(pc[first]), as: UInt32.self) &+ fp.load(fromByteOffset: Int(pc[first &+ 1]), as: UInt32.self)
+        fp.hotLoad(fromByteOffset: Int(pc[first]), as: UInt32.self) &+ fp.hotLoad(fromByteOffset: Int(pc[first &+ 1]), as: UInt32.self)
     }
 
     /// The wrapped 32-bit sum of the slot at word `first` and the immediate after it.
     @inline(__always)
     static func sumImmediate(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ first: Int) -> UInt32 {
-        fp.load(fromByteOffset: Int(pc[first]), as: UInt32.self) &+ pc[first &+ 1]
+        fp.hotLoad(fromByteOffset: Int(pc[first]), as: UInt32.self) &+ pc[first &+ 1]
     }
 
     /// The wrapped 32-bit `a + (x << s)` of the slots at words `first`, `first + 1` and the
     /// shift count after them.
     @inline(__always)
     static func scaledSum(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ first: Int) -> UInt32 {
-        fp.load(fromByteOffset: Int(pc[first]), as: UInt32.self)
-            &+ (fp.load(fromByteOffset: Int(pc[first &+ 1]), as: UInt32.self) &<< pc[first &+ 2])
+        fp.hotLoad(fromByteOffset: Int(pc[first]), as: UInt32.self)
+            &+ (fp.hotLoad(fromByteOffset: Int(pc[first &+ 1]), as: UInt32.self) &<< pc[first &+ 2])
     }
 
     /// `select` on an i64 compare: op dst a b x y (dst = x <op> y ? a : b).
     @inline(__always)
     static func selectI64(_ pc: UnsafePointer<UInt32>, _ fp: UnsafeMutableRawPointer, _ kind: FusedCompare) {
-        let x = fp.load(fromByteOffset: Int(pc[4]), as: UInt64.self)
-        let y = fp.load(fromByteOffset: Int(pc[5]), as: UInt64.self)
+        let x = fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt64.self)
+        let y = fp.hotLoad(fromByteOffset: Int(pc[5]), as: UInt64.self)
         let chosen = holds(kind, x, y) ? pc[2] : pc[3]
-        fp.storeBytes(of: fp.load(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+        fp.hotStore(of: fp.hotLoad(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 }
 

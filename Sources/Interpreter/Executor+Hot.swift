@@ -86,541 +86,541 @@ extension Executor {
                 var index = 0
                 let count = Int(pc[2])
                 while index < count {
-                    locals.storeBytes(of: zero, toByteOffset: index &* 8, as: UInt64.self)
+                    locals.hotStore(of: zero, toByteOffset: index &* 8, as: UInt64.self)
                     index &+= 1
                 }
                 pc += 3
             case .copy:
-                fp.storeBytes(of: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .const32:
-                fp.storeBytes(of: UInt64(pc[2]), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(pc[2]), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .const64:
-                fp.storeBytes(of: UInt64(pc[2]) | UInt64(pc[3]) << 32, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(pc[2]) | UInt64(pc[3]) << 32, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .br:
                 guard leap(&pc, pc[1], &fuel, interrupt) else { stop(.interrupted, interrupt); break frame }
             case .brIf:
-                if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) != 0 {
+                if fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self) != 0 {
                     guard leap(&pc, pc[2], &fuel, interrupt) else { stop(.interrupted, interrupt); break frame }
                 } else {
                     pc += 3
                 }
             case .brIfNot:
-                if fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self) == 0 {
+                if fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self) == 0 {
                     guard leap(&pc, pc[2], &fuel, interrupt) else { stop(.interrupted, interrupt); break frame }
                 } else {
                     pc += 3
                 }
             case .brTable:
-                let index = Int(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self))
+                let index = Int(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self))
                 let last = Int(pc[2]) &- 1
                 guard leap(&pc, pc[3 &+ (index < last ? index : last)], &fuel, interrupt) else { stop(.interrupted, interrupt); break frame }
             case .select:
-                let chosen = fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self) != 0 ? pc[2] : pc[3]
-                fp.storeBytes(of: fp.load(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let chosen = fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt32.self) != 0 ? pc[2] : pc[3]
+                fp.hotStore(of: fp.hotLoad(fromByteOffset: Int(chosen), as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .globalGet:
-                fp.storeBytes(of: context.pointee.globals[Int(pc[2])].pointee, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: context.pointee.globals[Int(pc[2])].pointee, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .globalSet:
-                context.pointee.globals[Int(pc[2])].pointee = fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self)
+                context.pointee.globals[Int(pc[2])].pointee = fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32Load:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: p.hotLoadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Load:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Load:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: p.hotLoadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load8S:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(UInt32(bitPattern: Int32(p.hotLoad(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load8U:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(p.hotLoad(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load16S:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(UInt32(bitPattern: Int32(p.hotLoadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Load16U:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load8S:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(bitPattern: Int64(p.load(as: Int8.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(bitPattern: Int64(p.hotLoad(as: Int8.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load8U:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(p.hotLoad(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load16S:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(bitPattern: Int64(p.loadUnaligned(as: Int16.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(bitPattern: Int64(p.hotLoadUnaligned(as: Int16.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load16U:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load32S:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(bitPattern: Int64(p.loadUnaligned(as: Int32.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(bitPattern: Int64(p.hotLoadUnaligned(as: Int32.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Load32U:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Store:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.hotStore(of: UInt32(truncatingIfNeeded: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
                 pc += 4
             case .i64Store:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: UInt64(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.hotStore(of: UInt64(truncatingIfNeeded: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
                 pc += 4
             case .f32Store:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.hotStore(of: UInt32(truncatingIfNeeded: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
                 pc += 4
             case .f64Store:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: UInt64(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.hotStore(of: UInt64(truncatingIfNeeded: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt64.self)
                 pc += 4
             case .i32Store8:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.hotStore(of: UInt8(truncatingIfNeeded: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
                 pc += 4
             case .i32Store16:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: UInt16(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.hotStore(of: UInt16(truncatingIfNeeded: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
                 pc += 4
             case .i64Store8:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.hotStore(of: UInt8(truncatingIfNeeded: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt8.self)
                 pc += 4
             case .i64Store16:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: UInt16(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.hotStore(of: UInt16(truncatingIfNeeded: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt16.self)
                 pc += 4
             case .i64Store32:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: UInt32(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self), pc[3], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                p.hotStore(of: UInt32(truncatingIfNeeded: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), as: UInt32.self)
                 pc += 4
             case .i32Eqz:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a == 0 ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a == 0 ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32Eq:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Ne:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32LtS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(Int32(bitPattern: a) < Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(Int32(bitPattern: a) < Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32LtU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32GtS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(Int32(bitPattern: a) > Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(Int32(bitPattern: a) > Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32GtU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32LeS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(Int32(bitPattern: a) <= Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(Int32(bitPattern: a) <= Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32LeU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32GeS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(Int32(bitPattern: a) >= Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(Int32(bitPattern: a) >= Int32(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32GeU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Eqz:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(a == 0 ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: UInt64(a == 0 ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64Eq:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Ne:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64LtS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(Int64(bitPattern: a) < Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: UInt64(Int64(bitPattern: a) < Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64LtU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64GtS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(Int64(bitPattern: a) > Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: UInt64(Int64(bitPattern: a) > Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64GtU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64LeS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(Int64(bitPattern: a) <= Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: UInt64(Int64(bitPattern: a) <= Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64LeU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64GeS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(Int64(bitPattern: a) >= Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: UInt64(Int64(bitPattern: a) >= Int64(bitPattern: b) ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64GeU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Clz:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(UInt32(a.leadingZeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(UInt32(a.leadingZeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32Ctz:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(UInt32(a.trailingZeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(UInt32(a.trailingZeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32Popcnt:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(UInt32(a.nonzeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(UInt32(a.nonzeroBitCount)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32Add:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a &+ b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a &+ b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Sub:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a &- b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a &- b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Mul:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a &* b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a &* b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32And:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a & b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a & b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Or:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a | b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a | b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Xor:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a ^ b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a ^ b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Shl:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a &<< b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a &<< b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32ShrS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(bitPattern: a) &>> Int32(bitPattern: b))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(UInt32(bitPattern: Int32(bitPattern: a) &>> Int32(bitPattern: b))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32ShrU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a &>> b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a &>> b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Rotl:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(Numerics.i32Rotl(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(Numerics.i32Rotl(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32Rotr:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(Numerics.i32Rotr(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(Numerics.i32Rotr(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Clz:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(a.leadingZeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: UInt64(a.leadingZeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64Ctz:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(a.trailingZeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: UInt64(a.trailingZeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64Popcnt:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(a.nonzeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: UInt64(a.nonzeroBitCount), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64Add:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: a &+ b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: a &+ b, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Sub:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: a &- b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: a &- b, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Mul:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: a &* b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: a &* b, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64And:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: a & b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: a & b, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Or:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: a | b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: a | b, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Xor:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: a ^ b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: a ^ b, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Shl:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: a &<< b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: a &<< b, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64ShrS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64ShrU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: a &>> b, toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: a &>> b, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Rotl:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: Numerics.i64Rotl(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: Numerics.i64Rotl(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64Rotr:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: Numerics.i64Rotr(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: Numerics.i64Rotr(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Eq:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Ne:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Lt:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Gt:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Le:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Ge:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Eq:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: UInt64(a == b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Ne:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: UInt64(a != b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Lt:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: UInt64(a < b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Gt:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: UInt64(a > b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Le:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: UInt64(a <= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Ge:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: UInt64(a >= b ? 1 : 0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Abs:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f32Abs(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: bits(Numerics.f32Abs(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Neg:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f32Neg(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: bits(Numerics.f32Neg(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Add:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: bits(a + b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: bits(a + b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Sub:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: bits(a - b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: bits(a - b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Mul:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: bits(a * b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: bits(a * b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Div:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: bits(a / b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: bits(a / b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Copysign:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f32Copysign(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: bits(Numerics.f32Copysign(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Abs:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f64Abs(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(Numerics.f64Abs(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Neg:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f64Neg(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(Numerics.f64Neg(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Add:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: bits(a + b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: bits(a + b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Sub:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: bits(a - b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: bits(a - b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Mul:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: bits(a * b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: bits(a * b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             // Inline `sqrtss`/`sqrtsd`: the Interpreter target is compiled with
             // -fno-math-errno, without which `squareRoot()` keeps a libm call for errno on
             // its negative path, and a call site anywhere in here costs registers everywhere.
             case .f32Sqrt:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f32Sqrt(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: bits(Numerics.f32Sqrt(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Sqrt:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f64Sqrt(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(Numerics.f64Sqrt(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Div:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: bits(a / b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: bits(a / b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Copysign:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f64Copysign(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: bits(Numerics.f64Copysign(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32WrapI64:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(UInt32(truncatingIfNeeded: a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: UInt64(UInt32(truncatingIfNeeded: a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64ExtendI32S:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(bitPattern: Int64(Int32(bitPattern: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(bitPattern: Int64(Int32(bitPattern: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64ExtendI32U:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32ConvertI32S:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: bits(Numerics.f32ConvertI32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: bits(Numerics.f32ConvertI32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32ConvertI32U:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: bits(Numerics.f32ConvertI32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: bits(Numerics.f32ConvertI32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32ConvertI64S:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: bits(Numerics.f32ConvertI64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: bits(Numerics.f32ConvertI64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32ConvertI64U:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: bits(Numerics.f32ConvertI64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: bits(Numerics.f32ConvertI64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32DemoteF64:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f32DemoteF64(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(Numerics.f32DemoteF64(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64ConvertI32S:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: bits(Numerics.f64ConvertI32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: bits(Numerics.f64ConvertI32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64ConvertI32U:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: bits(Numerics.f64ConvertI32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: bits(Numerics.f64ConvertI32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64ConvertI64S:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: bits(Numerics.f64ConvertI64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: bits(Numerics.f64ConvertI64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64ConvertI64U:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: bits(Numerics.f64ConvertI64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: bits(Numerics.f64ConvertI64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64PromoteF32:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f64PromoteF32(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: bits(Numerics.f64PromoteF32(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32ReinterpretF32:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64ReinterpretF64:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: a, toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: a, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32ReinterpretI32:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64ReinterpretI64:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: a, toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: a, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32Extend8S:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32Extend16S:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64Extend8S:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64Extend16S:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64Extend32S:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                fp.storeBytes(of: UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                fp.hotStore(of: UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
 
 
@@ -775,48 +775,48 @@ extension Executor {
             case .incBrI32GeUI: guard incrementBranchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { stop(.interrupted, interrupt); break frame }
             case .f64MulAdd: multiplyAdd(pc, fp, .mulAdd); pc += 5
             case .f64AddLoad:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), pc[4], 8)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self), pc[4], 8)
                 else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(a + double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = double(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(a + double(p.hotLoadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .f64MulLoad:
-                guard let p = validAddress(memBase, memSize, fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), pc[4], 8)
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self), pc[4], 8)
                 else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(a * double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = double(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(a * double(p.hotLoadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32ShrUAndI:
-                let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(x &>> pc[3] & pc[4]), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let x = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(x &>> pc[3] & pc[4]), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32ShlAndI:
-                let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(x &<< pc[3] & pc[4]), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let x = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(x &<< pc[3] & pc[4]), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32LoadAI:
                 guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 2), pc[4], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i64LoadAI:
                 guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 2), pc[4], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: p.hotLoadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load8UAI:
                 guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 2), pc[4], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(p.hotLoad(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32StoreAI:
                 guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 1), pc[4], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), as: UInt32.self)
+                p.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self), as: UInt32.self)
                 pc += 5
             case .i64StoreAI:
                 guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 1), pc[4], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self), as: UInt64.self)
+                p.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self), as: UInt64.self)
                 pc += 5
             case .i32Store8AI:
                 guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 1), pc[4], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt8.self), as: UInt8.self)
+                p.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt8.self), as: UInt8.self)
                 pc += 5
             case .selectI64Eq: selectI64(pc, fp, .eq); pc += 6
             case .selectI64Ne: selectI64(pc, fp, .ne); pc += 6
@@ -831,106 +831,106 @@ extension Executor {
             case .f64AddLoadAI:
                 guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 3), pc[5], 8)
                 else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(a + double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = double(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(a + double(p.hotLoadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 6
             case .f64MulLoadAI:
                 guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 3), pc[5], 8)
                 else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                let a = double(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(a * double(p.loadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = double(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(a * double(p.hotLoadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 6
             case .i32AddAndI:
-                let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64((x &+ pc[3]) & pc[4]), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let x = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64((x &+ pc[3]) & pc[4]), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32AddShlI:
-                let sum = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self) &+ (fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self) &<< pc[4])
-                fp.storeBytes(of: UInt64(sum), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let sum = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self) &+ (fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self) &<< pc[4])
+                fp.hotStore(of: UInt64(sum), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32LoadAS:
                 guard let p = validAddress(memBase, memSize, scaledSum(pc, fp, 2), pc[5], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 6
             case .i64LoadAS:
                 guard let p = validAddress(memBase, memSize, scaledSum(pc, fp, 2), pc[5], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: p.hotLoadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 6
             case .i32StoreAS:
                 guard let p = validAddress(memBase, memSize, scaledSum(pc, fp, 1), pc[5], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self), as: UInt32.self)
+                p.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt32.self), as: UInt32.self)
                 pc += 6
             case .i64StoreAS:
                 guard let p = validAddress(memBase, memSize, scaledSum(pc, fp, 1), pc[5], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[4]), as: UInt64.self), as: UInt64.self)
+                p.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt64.self), as: UInt64.self)
                 pc += 6
             case .i32XorLoadShrUAnd:
-                let x = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                let x = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
                 guard let p = validAddress(memBase, memSize, x &>> pc[4] & pc[5], pc[6], 4)
                 else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a ^ p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a ^ p.hotLoadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 7
             case .i32XorLoadShlAnd:
-                let x = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                let x = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
                 guard let p = validAddress(memBase, memSize, x &<< pc[4] & pc[5], pc[6], 4)
                 else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(a ^ p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                fp.hotStore(of: UInt64(a ^ p.hotLoadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 7
             case .i32LoadShrUAnd:
-                let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                let x = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
                 guard let p = validAddress(memBase, memSize, x &>> pc[3] & pc[4], pc[5], 4)
                 else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 6
             case .i32LoadShlAnd:
-                let x = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)
+                let x = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)
                 guard let p = validAddress(memBase, memSize, x &<< pc[3] & pc[4], pc[5], 4)
                 else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 6
             case .f64MulSub: multiplyAdd(pc, fp, .mulSub); pc += 5
             case .f64SubMul: multiplyAdd(pc, fp, .subMul); pc += 5
             case .i32LoadA:
                 guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i64LoadA:
                 guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: p.loadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: p.hotLoadUnaligned(as: UInt64.self), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load8SA:
                 guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(UInt32(bitPattern: Int32(p.hotLoad(as: Int8.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load8UA:
                 guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.load(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(p.hotLoad(as: UInt8.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load16SA:
                 guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(UInt32(bitPattern: Int32(p.hotLoadUnaligned(as: Int16.self)))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32Load16UA:
                 guard let p = validAddress(memBase, memSize, sum(pc, fp), pc[4], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                fp.storeBytes(of: UInt64(p.loadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt16.self)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .i32StoreA:
                 guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self), as: UInt32.self)
+                p.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self), as: UInt32.self)
                 pc += 5
             case .i64StoreA:
                 guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 8) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self), as: UInt64.self)
+                p.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self), as: UInt64.self)
                 pc += 5
             case .i32Store8A:
                 guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 1) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt8.self), as: UInt8.self)
+                p.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt8.self), as: UInt8.self)
                 pc += 5
             case .i32Store16A:
                 guard let p = validAddress(memBase, memSize, sumFrom(pc, fp, 1), pc[4], 2) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
-                p.storeBytes(of: fp.load(fromByteOffset: Int(pc[3]), as: UInt16.self), as: UInt16.self)
+                p.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt16.self), as: UInt16.self)
                 pc += 5
             // The ops `run` executes: listed rather than left to `default`, so the jump
             // table covers every op and dispatch needs no range check.

@@ -13,7 +13,7 @@ extension Executor {
     /// An address or length operand: i64 for a memory64, else a zero-extended i32.
     @inline(__always)
     static func operand(_ fp: UnsafeMutableRawPointer, _ slot: UInt32, is64: Bool) -> UInt64 {
-        is64 ? fp.load(fromByteOffset: Int(slot), as: UInt64.self) : UInt64(fp.load(fromByteOffset: Int(slot), as: UInt32.self))
+        is64 ? fp.hotLoad(fromByteOffset: Int(slot), as: UInt64.self) : UInt64(fp.hotLoad(fromByteOffset: Int(slot), as: UInt32.self))
     }
 
     /// Bytes accessed by a plain load or store op.
@@ -37,18 +37,18 @@ extension Executor {
         let p = memory.base + index
         let value: UInt64
         switch kind {
-        case .i32Load, .f32Load, .i64Load32U: value = UInt64(p.loadUnaligned(as: UInt32.self))
-        case .i64Load, .f64Load: value = p.loadUnaligned(as: UInt64.self)
-        case .i32Load8S: value = UInt64(UInt32(bitPattern: Int32(p.load(as: Int8.self))))
-        case .i32Load8U, .i64Load8U: value = UInt64(p.load(as: UInt8.self))
-        case .i32Load16S: value = UInt64(UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self))))
-        case .i32Load16U, .i64Load16U: value = UInt64(p.loadUnaligned(as: UInt16.self))
-        case .i64Load8S: value = UInt64(bitPattern: Int64(p.load(as: Int8.self)))
-        case .i64Load16S: value = UInt64(bitPattern: Int64(p.loadUnaligned(as: Int16.self)))
-        case .i64Load32S: value = UInt64(bitPattern: Int64(p.loadUnaligned(as: Int32.self)))
+        case .i32Load, .f32Load, .i64Load32U: value = UInt64(p.hotLoadUnaligned(as: UInt32.self))
+        case .i64Load, .f64Load: value = p.hotLoadUnaligned(as: UInt64.self)
+        case .i32Load8S: value = UInt64(UInt32(bitPattern: Int32(p.hotLoad(as: Int8.self))))
+        case .i32Load8U, .i64Load8U: value = UInt64(p.hotLoad(as: UInt8.self))
+        case .i32Load16S: value = UInt64(UInt32(bitPattern: Int32(p.hotLoadUnaligned(as: Int16.self))))
+        case .i32Load16U, .i64Load16U: value = UInt64(p.hotLoadUnaligned(as: UInt16.self))
+        case .i64Load8S: value = UInt64(bitPattern: Int64(p.hotLoad(as: Int8.self)))
+        case .i64Load16S: value = UInt64(bitPattern: Int64(p.hotLoadUnaligned(as: Int16.self)))
+        case .i64Load32S: value = UInt64(bitPattern: Int64(p.hotLoadUnaligned(as: Int32.self)))
         default: throw .unreachable
         }
-        fp.storeBytes(of: value, toByteOffset: Int(pc[1]), as: UInt64.self)
+        fp.hotStore(of: value, toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
     /// `storeX addr value mem offLo offHi kind`.
@@ -61,12 +61,12 @@ extension Executor {
         let width = accessWidth(kind)
         let index = try memory.effectiveAddress(operand(fp, pc[1], is64: memory.is64), offset: offset, size: width)
         let p = memory.base + index
-        let value = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+        let value = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
         switch width {
-        case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-        case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
-        case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-        default: p.storeBytes(of: value, as: UInt64.self)
+        case 1: p.hotStore(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+        case 2: p.hotStore(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
+        case 4: p.hotStore(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+        default: p.hotStore(of: value, as: UInt64.self)
         }
     }
 
@@ -78,7 +78,7 @@ extension Executor {
         let delta = operand(fp, pc[2], is64: is64)
         let old = instance(context).memoryGrow(memory: Int(pc[3]), delta: delta)
         let failed: UInt64 = is64 ? UInt64.max : 0xFFFF_FFFF
-        fp.storeBytes(of: old ?? failed, toByteOffset: Int(pc[1]), as: UInt64.self)
+        fp.hotStore(of: old ?? failed, toByteOffset: Int(pc[1]), as: UInt64.self)
     }
 
     /// `memoryFillX d v n mem`.
@@ -87,7 +87,7 @@ extension Executor {
                                   _ context: UnsafeMutablePointer<InstanceContext>) throws(TrapReason) {
         let memory = linearMemory(context, pc[4])
         try memory.fill(at: operand(fp, pc[1], is64: memory.is64),
-                        value: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                        value: UInt8(truncatingIfNeeded: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)),
                         count: operand(fp, pc[3], is64: memory.is64))
     }
 
@@ -108,14 +108,14 @@ extension Executor {
         let memory = linearMemory(context, pc[5])
         try instance(context).memoryInit(
             memory: Int(pc[5]), segment: Int(pc[4]), destination: operand(fp, pc[1], is64: memory.is64),
-            source: UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
-            count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+            source: UInt64(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+            count: UInt64(fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)))
     }
 
     /// The function a funcref slot designates; null traps.
     @inline(__always)
     static func funcref(_ fp: UnsafeMutableRawPointer, _ slot: UInt32) throws(TrapReason) -> UnsafeMutablePointer<FunctionRecord> {
-        guard let callee = UnsafeMutablePointer<FunctionRecord>(bitPattern: UInt(fp.load(fromByteOffset: Int(slot), as: UInt64.self))) else {
+        guard let callee = UnsafeMutablePointer<FunctionRecord>(bitPattern: UInt(fp.hotLoad(fromByteOffset: Int(slot), as: UInt64.self))) else {
             throw .nullFunctionReference
         }
         return callee
@@ -188,7 +188,7 @@ extension Executor {
         guard fp + callee.pointee.frameSlots &* 8 <= stack.slotEnd else { throw .callStackExhausted }
         // Arguments sit above the frame base: copying upwards never overwrites one unread.
         for i in 0..<count {
-            fp.storeBytes(of: arguments.load(fromByteOffset: i &* 8, as: UInt64.self), toByteOffset: i &* 8, as: UInt64.self)
+            fp.hotStore(of: arguments.hotLoad(fromByteOffset: i &* 8, as: UInt64.self), toByteOffset: i &* 8, as: UInt64.self)
         }
         stack.frames[frameCount - 1].function = callee
         pc = code.assumingMemoryBound(to: UInt32.self)
@@ -206,7 +206,7 @@ extension Executor {
     static func handBack(_ callee: UnsafeMutablePointer<FunctionRecord>, arguments: UnsafeMutableRawPointer, count: Int,
                          pc: inout UnsafePointer<UInt32>, fp: UnsafeMutableRawPointer, stack: ExecutionStack) {
         for i in 0..<count {
-            fp.storeBytes(of: arguments.load(fromByteOffset: i &* 8, as: UInt64.self), toByteOffset: i &* 8, as: UInt64.self)
+            fp.hotStore(of: arguments.hotLoad(fromByteOffset: i &* 8, as: UInt64.self), toByteOffset: i &* 8, as: UInt64.self)
         }
         stack.tailCallee = callee
         pc = UnsafePointer(returnWord)

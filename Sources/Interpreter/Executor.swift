@@ -122,7 +122,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                 }
             case .callIndirect:
                 let table = context.pointee.tables[Int(pc[2])]
-                let index = Int(fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self))
+                let index = Int(fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt32.self))
                 guard index < table.pointee.count else { throw .undefinedElement }
                 guard let callee = UnsafeMutablePointer<FunctionRecord>(bitPattern: UInt(table.pointee.elements[index])) else {
                     throw .uninitializedElement
@@ -142,7 +142,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                 fp.storeBytes(of: SIMD4<UInt32>(pc[2], pc[3], pc[4], pc[5]), toByteOffset: Int(pc[1]), as: SIMD4<UInt32>.self)
                 pc += 6
             case .select128:
-                let chosen = fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self) != 0 ? pc[2] : pc[3]
+                let chosen = fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt32.self) != 0 ? pc[2] : pc[3]
                 fp.storeBytes(of: fp.loadUnaligned(fromByteOffset: Int(chosen), as: SIMD2<UInt64>.self), toByteOffset: Int(pc[1]), as: SIMD2<UInt64>.self)
                 pc += 5
             case .globalGet128:
@@ -151,8 +151,8 @@ enum Executor<Addressing: InterpreterAddressing> {
                 pc += 3
             case .globalSet128:
                 let cell = context.pointee.globals[Int(pc[2])]
-                cell[0] = fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self)
-                cell[1] = fp.load(fromByteOffset: Int(pc[1]) + 8, as: UInt64.self)
+                cell[0] = fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self)
+                cell[1] = fp.hotLoad(fromByteOffset: Int(pc[1]) + 8, as: UInt64.self)
                 pc += 3
             case .v128Lanes:
                 SIMDExecutor.lanes(pc, fp)
@@ -174,65 +174,65 @@ enum Executor<Addressing: InterpreterAddressing> {
                 pc += Int(pc[1] >> 16)
             case .tableGet:
                 let table = context.pointee.tables[Int(pc[3])]
-                let index = Int(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                let index = Int(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
                 guard index < table.pointee.count else { throw .outOfBoundsTableAccess }
-                fp.storeBytes(of: table.pointee.elements[index], toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: table.pointee.elements[index], toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .tableSet:
                 let table = context.pointee.tables[Int(pc[3])]
-                let index = Int(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self))
+                let index = Int(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self))
                 guard index < table.pointee.count else { throw .outOfBoundsTableAccess }
-                table.pointee.elements[index] = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                table.pointee.elements[index] = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
                 pc += 4
             case .tableSize:
-                fp.storeBytes(of: UInt64(context.pointee.tables[Int(pc[2])].pointee.count), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(context.pointee.tables[Int(pc[2])].pointee.count), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .tableGrow:
-                let initial = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)
-                let delta = UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                let initial = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)
+                let delta = UInt64(fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
                 let old = instance(context).tableGrow(table: Int(pc[4]), delta: delta, value: initial)
-                fp.storeBytes(of: old.map { UInt64(UInt32(truncatingIfNeeded: $0)) } ?? 0xFFFF_FFFF,
+                fp.hotStore(of: old.map { UInt64(UInt32(truncatingIfNeeded: $0)) } ?? 0xFFFF_FFFF,
                               toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
             case .tableFill:
                 try instance(context).tableFill(
-                    table: Int(pc[4]), start: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
-                    value: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self),
-                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                    table: Int(pc[4]), start: UInt64(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    value: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self),
+                    count: UInt64(fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)))
                 pc += 5
             case .tableCopy:
                 try instance(context).tableCopy(
                     destinationTable: Int(pc[4]), sourceTable: Int(pc[5]),
-                    destination: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
-                    source: UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
-                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                    destination: UInt64(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    source: UInt64(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                    count: UInt64(fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)))
                 pc += 6
             case .tableInit:
                 try instance(context).tableInit(
                     table: Int(pc[4]), segment: Int(pc[5]),
-                    destination: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
-                    source: UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
-                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                    destination: UInt64(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    source: UInt64(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                    count: UInt64(fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)))
                 pc += 6
             case .elemDrop:
                 instance(context).elemDrop(Int(pc[1]))
                 pc += 2
             case .memorySize:
-                fp.storeBytes(of: memSize / 65536, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: memSize / 65536, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 2
             case .memoryGrow:
-                let delta = UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                let delta = UInt64(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
                 let old = instance(context).memoryGrow(memory: 0, delta: delta)
                 (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
-                fp.storeBytes(of: old.map { UInt64(UInt32(truncatingIfNeeded: $0)) } ?? 0xFFFF_FFFF,
+                fp.hotStore(of: old.map { UInt64(UInt32(truncatingIfNeeded: $0)) } ?? 0xFFFF_FFFF,
                               toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .memoryInit:
                 try instance(context).memoryInit(
                     memory: 0, segment: Int(pc[4]),
-                    destination: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
-                    source: UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
-                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                    destination: UInt64(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    source: UInt64(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                    count: UInt64(fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)))
                 pc += 5
             case .dataDrop:
                 instance(context).dataDrop(Int(pc[1]))
@@ -240,176 +240,176 @@ enum Executor<Addressing: InterpreterAddressing> {
             case .memoryCopy:
                 guard context.pointee.memoryCount > 0 else { throw .outOfBoundsMemoryAccess }
                 try context.pointee.memories[0].takeUnretainedValue().copy(
-                    to: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
-                    from: UInt64(fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
-                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                    to: UInt64(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    from: UInt64(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                    count: UInt64(fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)))
                 pc += 4
             case .memoryFill:
                 guard context.pointee.memoryCount > 0 else { throw .outOfBoundsMemoryAccess }
                 try context.pointee.memories[0].takeUnretainedValue().fill(
-                    at: UInt64(fp.load(fromByteOffset: Int(pc[1]), as: UInt32.self)),
-                    value: UInt8(truncatingIfNeeded: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)),
-                    count: UInt64(fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)))
+                    at: UInt64(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt32.self)),
+                    value: UInt8(truncatingIfNeeded: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)),
+                    count: UInt64(fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)))
                 pc += 4
             case .refNull:
-                fp.storeBytes(of: UInt64(0), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(0), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 2
             case .refIsNull:
-                let isNull: UInt64 = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self) == 0 ? 1 : 0
-                fp.storeBytes(of: isNull, toByteOffset: Int(pc[1]), as: UInt64.self)
+                let isNull: UInt64 = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self) == 0 ? 1 : 0
+                fp.hotStore(of: isNull, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .refFunc:
                 let record = context.pointee.functions[Int(pc[2])]
-                fp.storeBytes(of: UInt64(UInt(bitPattern: record)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: UInt64(UInt(bitPattern: record)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .refAsNonNull:
-                guard fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self) != 0 else { throw .nullReference }
+                guard fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self) != 0 else { throw .nullReference }
                 pc += 2
             // Numeric ops that call out (Numerics, libm): kept out of runHot, whose registers
             // would otherwise be spilled around the calls.
             case .i32DivS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(try Numerics.i32DivS(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(try Numerics.i32DivS(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32DivU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(try Numerics.i32DivU(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(try Numerics.i32DivU(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32RemS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(try Numerics.i32RemS(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(try Numerics.i32RemS(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32RemU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self)
-                fp.storeBytes(of: UInt64(try Numerics.i32RemU(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self)
+                fp.hotStore(of: UInt64(try Numerics.i32RemU(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64DivS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: try Numerics.i64DivS(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: try Numerics.i64DivS(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64DivU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: try Numerics.i64DivU(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: try Numerics.i64DivU(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64RemS:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: try Numerics.i64RemS(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: try Numerics.i64RemS(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i64RemU:
-                let a = fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self)
-                fp.storeBytes(of: try Numerics.i64RemU(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), b = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self)
+                fp.hotStore(of: try Numerics.i64RemU(a, b), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Ceil:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f32Ceil(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: bits(Numerics.f32Ceil(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Floor:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f32Floor(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: bits(Numerics.f32Floor(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Trunc:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f32Trunc(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: bits(Numerics.f32Trunc(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Nearest:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f32Nearest(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: bits(Numerics.f32Nearest(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f32Min:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f32Min(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: bits(Numerics.f32Min(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f32Max:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt32.self))
-                fp.storeBytes(of: bits(Numerics.f32Max(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self)), b = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self))
+                fp.hotStore(of: bits(Numerics.f32Max(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Ceil:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f64Ceil(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(Numerics.f64Ceil(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Floor:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f64Floor(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(Numerics.f64Floor(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Trunc:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f64Trunc(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(Numerics.f64Trunc(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Nearest:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f64Nearest(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: bits(Numerics.f64Nearest(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .f64Min:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f64Min(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: bits(Numerics.f64Min(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .f64Max:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.load(fromByteOffset: Int(pc[3]), as: UInt64.self))
-                fp.storeBytes(of: bits(Numerics.f64Max(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self)), b = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self))
+                fp.hotStore(of: bits(Numerics.f64Max(a, b)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 4
             case .i32TruncF32S:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: UInt64(try Numerics.i32TruncF32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: UInt64(try Numerics.i32TruncF32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32TruncF32U:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: UInt64(try Numerics.i32TruncF32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: UInt64(try Numerics.i32TruncF32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32TruncF64S:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: UInt64(try Numerics.i32TruncF64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: UInt64(try Numerics.i32TruncF64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32TruncF64U:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: UInt64(try Numerics.i32TruncF64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: UInt64(try Numerics.i32TruncF64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64TruncF32S:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: try Numerics.i64TruncF32S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: try Numerics.i64TruncF32S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64TruncF32U:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: try Numerics.i64TruncF32U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: try Numerics.i64TruncF32U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64TruncF64S:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: try Numerics.i64TruncF64S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: try Numerics.i64TruncF64S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64TruncF64U:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: try Numerics.i64TruncF64U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: try Numerics.i64TruncF64U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32TruncSatF32S:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: UInt64(Numerics.i32TruncSatF32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: UInt64(Numerics.i32TruncSatF32S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32TruncSatF32U:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: UInt64(Numerics.i32TruncSatF32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: UInt64(Numerics.i32TruncSatF32U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32TruncSatF64S:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: UInt64(Numerics.i32TruncSatF64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: UInt64(Numerics.i32TruncSatF64S(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i32TruncSatF64U:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: UInt64(Numerics.i32TruncSatF64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: UInt64(Numerics.i32TruncSatF64U(a)), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64TruncSatF32S:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: Numerics.i64TruncSatF32S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: Numerics.i64TruncSatF32S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64TruncSatF32U:
-                let a = Float(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt32.self))
-                fp.storeBytes(of: Numerics.i64TruncSatF32U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Float(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self))
+                fp.hotStore(of: Numerics.i64TruncSatF32U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64TruncSatF64S:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: Numerics.i64TruncSatF64S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: Numerics.i64TruncSatF64S(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .i64TruncSatF64U:
-                let a = Double(bitPattern: fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self))
-                fp.storeBytes(of: Numerics.i64TruncSatF64U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
+                let a = Double(bitPattern: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                fp.hotStore(of: Numerics.i64TruncSatF64U(a), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
 
             // Wasm 3.0 proposals: handlers in Executor+Proposals.swift / +Exceptions.swift.
@@ -420,7 +420,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                 try storeGeneral(pc, fp, context)
                 pc += 7
             case .memorySizeX:
-                fp.storeBytes(of: linearMemory(context, pc[2]).pageCount, toByteOffset: Int(pc[1]), as: UInt64.self)
+                fp.hotStore(of: linearMemory(context, pc[2]).pageCount, toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .memoryGrowX:
                 memoryGrowGeneral(pc, fp, context)
@@ -436,12 +436,12 @@ enum Executor<Addressing: InterpreterAddressing> {
                 try memoryInitGeneral(pc, fp, context)
                 pc += 6
             case .clampIndex:
-                fp.storeBytes(of: min(fp.load(fromByteOffset: Int(pc[2]), as: UInt64.self), 0xFFFF_FFFF),
+                fp.hotStore(of: min(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self), 0xFFFF_FFFF),
                               toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 3
             case .widenGrowResult:
-                if fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self) == 0xFFFF_FFFF {
-                    fp.storeBytes(of: UInt64.max, toByteOffset: Int(pc[1]), as: UInt64.self)
+                if fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self) == 0xFFFF_FFFF {
+                    fp.hotStore(of: UInt64.max, toByteOffset: Int(pc[1]), as: UInt64.self)
                 }
                 pc += 2
             case .callRef:
@@ -459,7 +459,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                     (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
                 }
             case .returnCallIndirect:
-                let callee = try tableCallee(context, table: pc[2], index: Int(fp.load(fromByteOffset: Int(pc[4]), as: UInt32.self)),
+                let callee = try tableCallee(context, table: pc[2], index: Int(fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt32.self)),
                                              typeID: pc[1])
                 if try tailCall(callee, arguments: fp + Int(pc[3]), count: Int(pc[5]), next: pc + 6, pc: &pc, fp: fp,
                                 context: &context, frameCount: frameCount, fuel: &fuel, stack: stack, store: store,
@@ -474,13 +474,13 @@ enum Executor<Addressing: InterpreterAddressing> {
                     (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
                 }
             case .brOnNull:
-                if fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self) == 0 {
+                if fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self) == 0 {
                     try jump(&pc, pc[2], &fuel, interrupt)
                 } else {
                     pc += 3
                 }
             case .brOnNonNull:
-                if fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self) != 0 {
+                if fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self) != 0 {
                     try jump(&pc, pc[2], &fuel, interrupt)
                 } else {
                     pc += 3
@@ -493,7 +493,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                 pc += 7
             case .brOnCast, .brOnCastFail:
                 // op reference target (2 words) nullable jump
-                let matches = GCOps.test(fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self),
+                let matches = GCOps.test(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self),
                                          UInt64(pc[2]) | UInt64(pc[3]) << 32, nullable: pc[4] != 0, context)
                 if matches == (IOp.decode(pc.pointee) == .brOnCast) {
                     try jump(&pc, pc[5], &fuel, interrupt)
@@ -503,7 +503,7 @@ enum Executor<Addressing: InterpreterAddressing> {
             case .throw:
                 throw throwNew(pc, fp, context, stack: stack, store: store)
             case .throwRef:
-                throw rethrow(fp.load(fromByteOffset: Int(pc[1]), as: UInt64.self), stack: stack)
+                throw rethrow(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self), stack: stack)
             case .tryTable:
                 pc += Int(pc[1])
             default:
