@@ -46,8 +46,9 @@ protocol MacroAssembler {
 
     static var allocatableGPRs: [GPR] { get }
     static var allocatableFPRs: [FPR] { get }
-    /// Registers (a subset of the allocatable ones) the compiler may dedicate to locals.
-    static var localGPRs: [GPR] { get }
+    /// Registers the compiler may dedicate to locals: allocatable ones, and on some
+    /// instruction sets a register the bounds strategy leaves unused.
+    var localGPRs: [GPR] { get }
     static var localFPRs: [FPR] { get }
 
     var offset: Int { get }

@@ -76,8 +76,8 @@ extension SinglePassCompiler {
                 masm.loadFloat(f, slot: localSlot(UInt32(i)), isF64: localKinds[i] == .f64)
                 freeFPRs.removeAll { $0 == f }
             } else {
-                guard nextGPR < M.localGPRs.count else { continue }
-                let r = M.localGPRs[nextGPR]
+                guard nextGPR < masm.localGPRs.count else { continue }
+                let r = masm.localGPRs[nextGPR]
                 nextGPR += 1
                 localGPR[i] = r
                 masm.move(r, .slot(localSlot(UInt32(i))), is64: localKinds[i] == .i64)

@@ -16,7 +16,7 @@ struct ARM64MacroAssembler {
     /// frintp/frintm/frintz are base AArch64.
     static var roundsFloats: Bool { true }
     static let allocatableFPRs = ARM64Regs.allocatableFloat
-    static let localGPRs = ARM64Regs.locals
+    var localGPRs: [GPR] { ARM64Regs.locals }
     static let localFPRs = ARM64Regs.localsFloat
 
     var a: ARM64Assembler

@@ -222,7 +222,7 @@ extension X64MacroAssembler {
     /// Loads memory 0's view and base of the running instance (prologues, and after calls:
     /// a callee in another instance, or one that tail-called into one, leaves its own).
     mutating func reloadMemoryView() {
-        loadView(0, into: X64Regs.memoryView)
+        if keepsMemoryView { _ = loadView(0, into: X64Regs.memoryView) }
         reloadMemory()
     }
 

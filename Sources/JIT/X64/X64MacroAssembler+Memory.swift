@@ -64,7 +64,7 @@ extension X64MacroAssembler {
     /// `.explicitCheck`.
     mutating func checkedAddress(_ address: GPR, offset: UInt64, size: Int, in access: MemoryAccess) -> X64Memory {
         guard !access.isPlain else { return checkedAddress(address, offset: offset, size: size) }
-        let view = access.memory == 0 ? X64Regs.memoryView : loadView(access.memory, into: X64Regs.scratch3)
+        let view = access.memory == 0 && keepsMemoryView ? X64Regs.memoryView : loadView(access.memory, into: X64Regs.scratch3)
         let (end, wraps) = offset.addingReportingOverflow(UInt64(size))
         if wraps {
             trap(.outOfBoundsMemoryAccess)
@@ -158,12 +158,13 @@ extension X64MacroAssembler {
     }
 
     mutating func memorySize(_ dst: GPR, memory: UInt32) {
-        let view = memory == 0 ? X64Regs.memoryView : loadView(memory, into: dst)
+        let view = memory == 0 && keepsMemoryView ? X64Regs.memoryView : loadView(memory, into: dst)
         a.load(dst, mem(view, RuntimeLayout.viewByteCount))
         a.shift(.shr, dst, imm: 16)
     }
 
     mutating func reloadMemory() {
-        a.load(X64Regs.memoryBase, mem(X64Regs.memoryView, RuntimeLayout.viewBase))
+        let view = keepsMemoryView ? X64Regs.memoryView : loadView(0, into: X64Regs.scratch)
+        a.load(X64Regs.memoryBase, mem(view, RuntimeLayout.viewBase))
     }
 }

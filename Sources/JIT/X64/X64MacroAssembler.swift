@@ -15,7 +15,6 @@ struct X64MacroAssembler: MacroAssembler {
     /// roundss/roundsd are SSE4.1.
     static var roundsFloats: Bool { X64CPU.hasSSE41 }
     static let allocatableFPRs = X64Regs.allocatableFloat
-    static let localGPRs = X64Regs.locals
     static let localFPRs = X64Regs.localsFloat
 
     var a: X64Assembler
@@ -52,8 +51,16 @@ struct X64MacroAssembler: MacroAssembler {
     let countsFuel: Bool
 
     /// `capacity`: expected code bytes (growing the buffer copies it).
+    /// Whether r12 holds memory 0's view. Only the explicit check reads the view on every
+    /// access; under the other strategies the view is loaded where needed and r12 holds a
+    /// local.
+    let keepsMemoryView: Bool
+    let localGPRs: [X64Register]
+
     init(addressing: MemoryAddressing = .explicitCheck, capacity: Int = 1 << 14, countsFuel: Bool = true) {
         self.addressing = addressing
+        keepsMemoryView = addressing == .explicitCheck
+        localGPRs = keepsMemoryView ? X64Regs.locals : X64Regs.locals + [X64Regs.memoryView]
         self.countsFuel = countsFuel
         a = X64Assembler(capacity: capacity)
     }

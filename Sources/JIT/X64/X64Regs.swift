@@ -13,6 +13,8 @@ import Assembler
 ///    rsi rdi r8 r9 rbp r10 r11     xmm1 ... xmm13
 ///  of which a function may dedicate to its hottest locals (SinglePassCompiler+Locals):
 ///    rsi rdi r8 r9 rbp             xmm8 ... xmm13
+///    and r12 under every strategy but software, which alone reads the view per access
+///    (the others load it where they need it: memory.size, after calls and memory.grow)
 /// ```
 /// rbp is not a frame pointer here (frames are walked by their fixed layout); the
 /// trampoline, the poll service and the preemption stub save it like the others.
