@@ -276,6 +276,43 @@ enum LocalUseScanner {
         }
     }
 
+    /// Whether any of the bodies may leave the instance by a tail call: `return_call` of an
+    /// import, `return_call_indirect` or `return_call_ref` (the callee then returns to the
+    /// caller with its own instance and memory in the pinned registers). True when a body
+    /// cannot be followed.
+    static func tailCallsMayLeaveInstance(_ bytes: [UInt8], _ ranges: [Range<Int>], importCount: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            for range in ranges where !range.isEmpty {
+                guard range.lowerBound >= 0, range.upperBound <= buffer.count else { return true }
+                var c = Cursor(base: base + range.lowerBound, at: 0, end: range.count)
+                while c.at < c.end {
+                    let first = c.byte()
+                    var entry = table[Int(first)]
+                    var op = Opcode.byByte[Int(first)]
+                    if entry.action == .prefix {
+                        let code = c.leb()
+                        guard !c.failed, code <= UInt64(UInt32.max),
+                              let prefixed = Opcode.decode(prefix: first, code: UInt32(code)) else { return true }
+                        op = prefixed
+                        entry = Entry(action: action(prefixed), immediate: prefixed.immediateKind)
+                    }
+                    guard let op, entry.action != .invalid else { return true }
+                    switch op {
+                    case .returnCallIndirect, .returnCallRef: return true
+                    case .returnCall:
+                        let callee = c.leb()
+                        if c.failed || callee < UInt64(importCount) { return true }
+                        continue
+                    default: skipImmediates(entry.immediate, &c)
+                    }
+                    if c.failed { return true }
+                }
+            }
+            return false
+        }
+    }
+
     /// A `local.*` index at `p` and the position after it (one byte inline).
     @inline(__always)
     static func localIndex(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (UInt64, UnsafePointer<UInt8>)? {

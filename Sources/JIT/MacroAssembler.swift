@@ -155,7 +155,13 @@ protocol MacroAssembler {
     mutating func prologue(localsStart: Int32, localsEnd: Int32, usesMemory: Bool) -> Int
     mutating func patchFrameSize(at: Int, frameBytes: Int32)
     mutating func epilogue()
-    mutating func callDirect(_ label: Label, frameOffset: Int32)
+    /// Calls a defined function of this module. With `sameInstance` the caller knows the
+    /// callee returns with this instance (no tail call in the module leaves it), so the
+    /// instance register is not reloaded.
+    mutating func callDirect(_ label: Label, frameOffset: Int32, sameInstance: Bool)
+    /// Whether memory 0's base never moves under this strategy (a fixed reservation), so a
+    /// callee of the same instance returns with the base register still right.
+    var memoryBaseIsFixed: Bool { get }
     /// Calls a function through its record. The callee may belong to another instance:
     /// with `usesMemory` the caller's memory-0 view is restored afterwards.
     mutating func callRecord(_ record: GPR, frameOffset: Int32, tierID: Int)

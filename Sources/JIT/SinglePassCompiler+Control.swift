@@ -237,9 +237,10 @@ extension SinglePassCompiler {
                 masm.callRecord(r, frameOffset: frameOffset, tierID: tierID)
                 freeGPRs.append(r)
             } else {
-                masm.callDirect(entryLabels[index - importCount], frameOffset: frameOffset)
+                masm.callDirect(entryLabels[index - importCount], frameOffset: frameOffset,
+                                sameInstance: tailCallsKeepInstance)
             }
-            finishCall(type)
+            finishCall(type, sameInstance: index >= importCount && tailCallsKeepInstance)
         case .callIndirect:
             let typeIndex = Int(instruction.index)
             let type = types[typeIndex]
@@ -271,8 +272,10 @@ extension SinglePassCompiler {
         }
     }
 
-    mutating func finishCall(_ type: FunctionType) {
-        if hasMemory { masm.reloadMemoryView() }
+    /// After a call: the memory registers are reloaded unless the callee is of this instance
+    /// (`sameInstance`) and memory 0 cannot have moved; the pinned locals are.
+    mutating func finishCall(_ type: FunctionType, sameInstance: Bool = false) {
+        if hasMemory && !(sameInstance && masm.memoryBaseIsFixed) { masm.reloadMemoryView() }
         restorePinnedLocals()
         stack.removeLast(type.parameters.count)
         for t in type.results { push(.home, Self.kind(t)) }

@@ -153,6 +153,9 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var lastFloatOp: FloatOpRecord?
     let moduleBytes: [UInt8]
     let codeRanges: [Range<Int>]
+    /// No tail call of the module can leave its instance, so a defined callee returns with
+    /// this instance in its register (`LocalUseScanner.tailCallsMayLeaveInstance`).
+    let tailCallsKeepInstance: Bool
 
     init(masm: M, tierID: Int, module: Module, interpretedOnRequest: Set<Int> = []) {
         self.masm = masm
@@ -174,6 +177,8 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         hasMemory = !module.importedMemories.isEmpty || !module.memories.isEmpty
         moduleBytes = module.bytes
         codeRanges = module.codes.map(\.code)
+        tailCallsKeepInstance = !LocalUseScanner.tailCallsMayLeaveInstance(module.bytes, codeRanges,
+                                                                           importCount: importCount)
         tagParameterCounts = (module.importedTags + module.tags).map { tag in
             module.functionType(tag.typeIndex).parameters.count
         }

@@ -121,6 +121,34 @@ struct LocalUseScannerTests {
         }
     }
 
+    /// Only `return_call` of an import, `return_call_indirect` and `return_call_ref` can
+    /// leave the instance; the kitchen sink and the kernels' other instructions are skipped
+    /// over without a false alarm.
+    @Test func tailCallsThatMayLeaveTheInstanceAreFound() throws {
+        func leaves(_ body: String) throws -> Bool {
+            let module = try decodeModule(try WAT.encode("""
+                (module
+                  (type $t (func (param i32) (result i32)))
+                  (import "m" "f" (func $imported (type $t)))
+                  (table 1 funcref)
+                  (elem declare func $defined)
+                  (func $defined (type $t) (local.get 0))
+                  (func (type $t) \(body)))
+                """), features: .wasm3)
+            return LocalUseScanner.tailCallsMayLeaveInstance(module.bytes, module.codes.map(\.code), importCount: 1)
+        }
+        #expect(try !leaves("(call $imported (local.get 0))"))
+        #expect(try !leaves("(return_call $defined (i32.add (local.get 0) (i32.const 0x12)))"))
+        #expect(try leaves("(return_call $imported (local.get 0))"))
+        #expect(try leaves("(return_call_indirect (type $t) (local.get 0) (i32.const 0))"))
+        #expect(try leaves("(return_call_ref $t (local.get 0) (ref.func $defined))"))
+        let sink = try decodeModule(try WAT.encode(Self.kitchenSink), features: .wasm3)
+        #expect(!LocalUseScanner.tailCallsMayLeaveInstance(sink.bytes, sink.codes.map(\.code), importCount: 0))
+        // A body that cannot be followed counts as leaving.
+        let code = sink.codes[0].code
+        #expect(LocalUseScanner.tailCallsMayLeaveInstance(sink.bytes, [code.lowerBound ..< code.lowerBound + 3], importCount: 0))
+    }
+
     @Test func truncatedBodiesAreRejectedNotOverread() throws {
         let module = try decodeModule(try WAT.encode(Self.kitchenSink), features: .wasm3)
         let code = module.codes[0].code

@@ -52,6 +52,9 @@ struct ARM64MacroAssembler {
     let countsFuel: Bool
 
     /// `capacity`: expected code bytes (growing the buffer copies it).
+    /// Always reloaded after calls on this instruction set (see `callDirect`).
+    var memoryBaseIsFixed: Bool { false }
+
     init(addressing: MemoryAddressing = .explicitCheck, capacity: Int = 1 << 14, countsFuel: Bool = true) {
         self.addressing = addressing
         self.countsFuel = countsFuel

@@ -226,13 +226,13 @@ extension X64MacroAssembler {
         reloadMemory()
     }
 
-    mutating func callDirect(_ label: Label, frameOffset: Int32) {
+    mutating func callDirect(_ label: Label, frameOffset: Int32, sameInstance: Bool) {
         if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(frameOffset)) }
         a.call(label)
         handlerTable.addCallSite(returnOffset: a.offset, frameOffset: frameOffset)
-        // The callee may have tail-called a function of another instance, which returns
-        // with its own instance in r14.
-        a.load(X64Regs.instance, X64Address.savedInstance)
+        // Unless the module has none, the callee may have tail-called a function of another
+        // instance, which returns with its own instance in r14.
+        if !sameInstance { a.load(X64Regs.instance, X64Address.savedInstance) }
         if frameOffset != 0 { a.lea(X64Regs.fp, X64Address.slot(-frameOffset)) }
     }
 

@@ -57,6 +57,9 @@ struct X64MacroAssembler: MacroAssembler {
     let keepsMemoryView: Bool
     let localGPRs: [X64Register]
 
+    /// guard and masked reserve memory 0 once, at a fixed address (`BoundsStrategy`).
+    var memoryBaseIsFixed: Bool { addressing == .guardRegion || addressing == .mask32 }
+
     init(addressing: MemoryAddressing = .explicitCheck, capacity: Int = 1 << 14, countsFuel: Bool = true) {
         self.addressing = addressing
         keepsMemoryView = addressing == .explicitCheck
