@@ -281,36 +281,61 @@ enum LocalUseScanner {
     /// caller with its own instance and memory in the pinned registers). True when a body
     /// cannot be followed.
     static func tailCallsMayLeaveInstance(_ bytes: [UInt8], _ ranges: [Range<Int>], importCount: Int) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return false }
-            for range in ranges where !range.isEmpty {
-                guard range.lowerBound >= 0, range.upperBound <= buffer.count else { return true }
-                var c = Cursor(base: base + range.lowerBound, at: 0, end: range.count)
-                while c.at < c.end {
-                    let first = c.byte()
-                    var entry = table[Int(first)]
-                    var op = Opcode.byByte[Int(first)]
-                    if entry.action == .prefix {
-                        let code = c.leb()
-                        guard !c.failed, code <= UInt64(UInt32.max),
-                              let prefixed = Opcode.decode(prefix: first, code: UInt32(code)) else { return true }
-                        op = prefixed
-                        entry = Entry(action: action(prefixed), immediate: prefixed.immediateKind)
+        // The tables by pointer: a static array read in the loop was a lazy-global check and
+        // a retain and release per instruction.
+        let entries = table
+        return fastTable.withUnsafeBufferPointer { fast in entries.withUnsafeBufferPointer { entries in
+            bytes.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return false }
+                let kinds = fast.baseAddress!
+                let returnCall = UInt8(Opcode.returnCall.info.code)
+                let returnCallIndirect = UInt8(Opcode.returnCallIndirect.info.code)
+                let returnCallRef = UInt8(Opcode.returnCallRef.info.code)
+                for range in ranges where !range.isEmpty {
+                    guard range.lowerBound >= 0, range.upperBound <= buffer.count else { return true }
+                    var p = base + range.lowerBound
+                    let end = base + range.upperBound
+                    // The shapes of `scan`'s main loop, with nothing weighed.
+                    while p < end {
+                        let first = p.pointee
+                        p += 1
+                        switch kinds[Int(first)] {
+                        case Fast.plain.rawValue, Fast.end.rawValue:
+                            continue
+                        case Fast.leb.rawValue, Fast.get.rawValue, Fast.set.rawValue:
+                            guard let (_, next) = readLEB(p, end) else { return true }
+                            p = next
+                        case Fast.memarg.rawValue:
+                            guard let next = skipMemarg(p, end) else { return true }
+                            p = next
+                        case Fast.block.rawValue:
+                            guard let next = skipBlockType(p, end) else { return true }
+                            p = next
+                        case Fast.call.rawValue:
+                            guard let (callee, next) = readLEB(p, end) else { return true }
+                            p = next
+                            if first == returnCallRef { return true }
+                            if first == returnCall && callee < UInt64(importCount) { return true }
+                        default:
+                            if first == returnCallIndirect { return true }
+                            var c = Cursor(base: p, at: 0, end: end - p)
+                            var entry = entries[Int(first)]
+                            if entry.action == .prefix {
+                                let code = c.leb()
+                                guard !c.failed, code <= UInt64(UInt32.max),
+                                      let op = Opcode.decode(prefix: first, code: UInt32(code)) else { return true }
+                                entry = Entry(action: action(op), immediate: op.immediateKind)
+                            }
+                            guard entry.action != .invalid else { return true }
+                            skipImmediates(entry.immediate, &c)
+                            if c.failed { return true }
+                            p += c.at
+                        }
                     }
-                    guard let op, entry.action != .invalid else { return true }
-                    switch op {
-                    case .returnCallIndirect, .returnCallRef: return true
-                    case .returnCall:
-                        let callee = c.leb()
-                        if c.failed || callee < UInt64(importCount) { return true }
-                        continue
-                    default: skipImmediates(entry.immediate, &c)
-                    }
-                    if c.failed { return true }
                 }
+                return false
             }
-            return false
-        }
+        } }
     }
 
     /// A `local.*` index at `p` and the position after it (one byte inline).
