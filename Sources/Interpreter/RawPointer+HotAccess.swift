@@ -9,23 +9,6 @@
 // `pointee` of a typed pointer is an access of the type's alignment; the unaligned forms
 // rely on x86-64 and AArch64 allowing unaligned scalar loads and stores, which is all that
 // an access of at most 8 bytes through these compiles to.
-extension UnsafeMutableRawPointer {
-    @_transparent
-    func hotLoad<T: FixedWidthInteger>(fromByteOffset offset: Int = 0, as type: T.Type) -> T {
-        (self + offset).assumingMemoryBound(to: T.self).pointee
-    }
-
-    @_transparent
-    func hotLoadUnaligned<T: FixedWidthInteger>(fromByteOffset offset: Int = 0, as type: T.Type) -> T {
-        (self + offset).assumingMemoryBound(to: T.self).pointee
-    }
-
-    @_transparent
-    func hotStore<T: FixedWidthInteger>(of value: T, toByteOffset offset: Int = 0, as type: T.Type) {
-        (self + offset).assumingMemoryBound(to: T.self).pointee = value
-    }
-}
-
 extension UnsafeRawPointer {
     @_transparent
     func hotLoad<T: FixedWidthInteger>(fromByteOffset offset: Int = 0, as type: T.Type) -> T {
@@ -35,5 +18,22 @@ extension UnsafeRawPointer {
     @_transparent
     func hotLoadUnaligned<T: FixedWidthInteger>(fromByteOffset offset: Int = 0, as type: T.Type) -> T {
         (self + offset).assumingMemoryBound(to: T.self).pointee
+    }
+}
+
+extension UnsafeMutableRawPointer {
+    @_transparent
+    func hotLoad<T: FixedWidthInteger>(fromByteOffset offset: Int = 0, as type: T.Type) -> T {
+        UnsafeRawPointer(self).hotLoad(fromByteOffset: offset, as: type)
+    }
+
+    @_transparent
+    func hotLoadUnaligned<T: FixedWidthInteger>(fromByteOffset offset: Int = 0, as type: T.Type) -> T {
+        UnsafeRawPointer(self).hotLoadUnaligned(fromByteOffset: offset, as: type)
+    }
+
+    @_transparent
+    func hotStore<T: FixedWidthInteger>(of value: T, toByteOffset offset: Int = 0, as type: T.Type) {
+        (self + offset).assumingMemoryBound(to: T.self).pointee = value
     }
 }
