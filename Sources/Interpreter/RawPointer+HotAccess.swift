@@ -15,9 +15,10 @@ extension UnsafeRawPointer {
         (self + offset).assumingMemoryBound(to: T.self).pointee
     }
 
+    /// `hotLoad` under the name that marks a linear-memory access (any alignment).
     @_transparent
     func hotLoadUnaligned<T: FixedWidthInteger>(fromByteOffset offset: Int = 0, as type: T.Type) -> T {
-        (self + offset).assumingMemoryBound(to: T.self).pointee
+        hotLoad(fromByteOffset: offset, as: type)
     }
 }
 

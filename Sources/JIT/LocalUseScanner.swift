@@ -42,6 +42,8 @@ enum LocalUseScanner {
         var singleLEB: Bool
         var fast: Fast
 
+        init(_ op: Opcode) { self.init(action: LocalUseScanner.action(op), immediate: op.immediateKind) }
+
         init(action: Action, immediate: ImmediateKind) {
             self.action = action
             self.immediate = immediate
@@ -67,7 +69,7 @@ enum LocalUseScanner {
     static let table: [Entry] = (0..<256).map { byte -> Entry in
         if byte >= 0xFB && byte <= 0xFE { return Entry(action: .prefix, immediate: .none) }
         guard let op = Opcode.byByte[byte] else { return Entry(action: .invalid, immediate: .none) }
-        return Entry(action: action(op), immediate: op.immediateKind)
+        return Entry(op)
     }
 
     static func action(_ op: Opcode) -> Action {
@@ -321,10 +323,8 @@ enum LocalUseScanner {
                             var c = Cursor(base: p, at: 0, end: end - p)
                             var entry = entries[Int(first)]
                             if entry.action == .prefix {
-                                let code = c.leb()
-                                guard !c.failed, code <= UInt64(UInt32.max),
-                                      let op = Opcode.decode(prefix: first, code: UInt32(code)) else { return true }
-                                entry = Entry(action: action(op), immediate: op.immediateKind)
+                                guard let op = prefixed(first, &c) else { return true }
+                                entry = Entry(op)
                             }
                             guard entry.action != .invalid else { return true }
                             skipImmediates(entry.immediate, &c)
@@ -336,6 +336,14 @@ enum LocalUseScanner {
                 return false
             }
         } }
+    }
+
+    /// The opcode of a prefixed instruction whose prefix byte `first` was read: its code
+    /// follows at `c`. Nil when it is unknown or cannot be read.
+    static func prefixed(_ first: UInt8, _ c: inout Cursor) -> Opcode? {
+        let code = c.leb()
+        guard !c.failed, code <= UInt64(UInt32.max) else { return nil }
+        return Opcode.decode(prefix: first, code: UInt32(code))
     }
 
     /// A `local.*` index at `p` and the position after it (one byte inline).
@@ -390,10 +398,8 @@ enum LocalUseScanner {
         var c = Cursor(base: p, at: 0, end: end - p)
         var entry = Self.table[Int(first)]
         if entry.action == .prefix {
-            let code = c.leb()
-            guard !c.failed, code <= UInt64(UInt32.max),
-                  let op = Opcode.decode(prefix: first, code: UInt32(code)) else { return nil }
-            entry = Entry(action: action(op), immediate: op.immediateKind)
+            guard let op = prefixed(first, &c) else { return nil }
+            entry = Entry(op)
             if entry.action == .generic, Int(op.rawValue) < inlinedSIMD.count, inlinedSIMD[Int(op.rawValue)] {
                 entry.action = .other
             }

@@ -231,16 +231,16 @@ extension SinglePassCompiler {
             spillAll()
             savePinnedLocals()
             let frameOffset = home(stack.count - type.parameters.count)
+            let sameInstance = index >= importCount && tailCallsKeepInstance
             if index < importCount {
                 let r = allocGPR()
                 masm.loadFunctionRecord(r, index: index)
                 masm.callRecord(r, frameOffset: frameOffset, tierID: tierID)
                 freeGPRs.append(r)
             } else {
-                masm.callDirect(entryLabels[index - importCount], frameOffset: frameOffset,
-                                sameInstance: tailCallsKeepInstance)
+                masm.callDirect(entryLabels[index - importCount], frameOffset: frameOffset, sameInstance: sameInstance)
             }
-            finishCall(type, sameInstance: index >= importCount && tailCallsKeepInstance)
+            finishCall(type, sameInstance: sameInstance)
         case .callIndirect:
             let typeIndex = Int(instruction.index)
             let type = types[typeIndex]

@@ -54,7 +54,7 @@ struct X64MacroAssembler: MacroAssembler {
     /// Whether r12 holds memory 0's view. Only the explicit check reads the view on every
     /// access; under the other strategies the view is loaded where needed and r12 holds a
     /// local.
-    let keepsMemoryView: Bool
+    var keepsMemoryView: Bool { addressing == .explicitCheck }
     let localGPRs: [X64Register]
 
     /// guard and masked reserve memory 0 once, at a fixed address (`BoundsStrategy`).
@@ -62,8 +62,7 @@ struct X64MacroAssembler: MacroAssembler {
 
     init(addressing: MemoryAddressing = .explicitCheck, capacity: Int = 1 << 14, countsFuel: Bool = true) {
         self.addressing = addressing
-        keepsMemoryView = addressing == .explicitCheck
-        localGPRs = keepsMemoryView ? X64Regs.locals : X64Regs.locals + [X64Regs.memoryView]
+        localGPRs = addressing == .explicitCheck ? X64Regs.locals : X64Regs.locals + [X64Regs.memoryView]
         self.countsFuel = countsFuel
         a = X64Assembler(capacity: capacity)
     }
