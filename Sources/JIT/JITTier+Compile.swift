@@ -194,6 +194,7 @@ extension JITTier {
         stats.parallelModules = n > 1 ? 1 : 0
         for c in 0 ..< n {
             stats.instructions += chunks[c].instructionCount
+            stats.repinnedLoops += chunks[c].repinnedLoopCount
             stats.unsupported.merge(chunks[c].unsupportedReasons, uniquingKeysWith: +)
         }
         var listing: JITListing?

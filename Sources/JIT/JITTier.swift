@@ -186,6 +186,9 @@ public struct JITStatistics: Sendable {
     public var workers = 0
     /// Modules compiled by more than one thread.
     public var parallelModules = 0
+    /// Innermost loops that gave pinned registers to their own locals
+    /// (SinglePassCompiler+LoopPins).
+    public var repinnedLoops = 0
     /// Why functions were left to the interpreter (first unsupported feature, count).
     public var unsupported: [String: Int] = [:]
 
@@ -199,6 +202,7 @@ public struct JITStatistics: Sendable {
         instructions += other.instructions
         workers = max(workers, other.workers)
         parallelModules += other.parallelModules
+        repinnedLoops += other.repinnedLoops
         unsupported.merge(other.unsupported, uniquingKeysWith: +)
     }
 }

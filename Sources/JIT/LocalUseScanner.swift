@@ -174,30 +174,53 @@ enum LocalUseScanner {
         var callsOutsideLoops = false
         /// `open` when the innermost open loop began (`Int.min` outside every loop).
         var loopTop = Int.min
+        /// The module's first byte: positions in `loops` and `innermost` count from it.
+        let origin: UnsafePointer<UInt8>
+        /// Loops begun so far (the next one's ordinal).
+        var loopsSeen = 0
 
-        @inline(__always) mutating func beginLoop(_ loops: ValueStack<Int>) {
+        /// Each open loop pushes three entries on `loops`: the open-block count when it
+        /// began (its `end` brings the count back there), the position of its `loop` opcode
+        /// (-1 once a loop opens inside it) and its ordinal in the body.
+        @inline(__always) mutating func beginLoop(_ loops: ValueStack<Int>, at position: Int) {
+            if loops.count >= 3 { loops[loops.count - 2] = -1 }
             loops.append(open)
+            loops.append(position)
+            loops.append(loopsSeen)
+            loopsSeen += 1
             loopTop = open
             open += 1
-            w = 1 << (2 * min(loops.count, 8))
+            w = 1 << (2 * min(loops.count / 3, 8))
         }
 
-        /// Each open loop remembers the open-block count when it began: its `end` brings
-        /// the count back there.
-        @inline(__always) mutating func endBlock(_ loops: ValueStack<Int>) {
+        /// An `end` ending before `position`; a loop with no loop inside it is appended to
+        /// `innermost` as its ordinal, start and end positions.
+        @inline(__always) mutating func endBlock(_ loops: ValueStack<Int>, at position: Int,
+                                                 innermost: ValueStack<Int>?) {
             open -= 1
             if open == loopTop {
+                let ordinal = loops.removeLast()
+                let start = loops.removeLast()
                 loops.removeLast()
-                loopTop = loops.last ?? Int.min
-                w = 1 << (2 * min(loops.count, 8))
+                if start >= 0, let innermost {
+                    innermost.append(ordinal)
+                    innermost.append(start)
+                    innermost.append(position)
+                }
+                loopTop = loops.count >= 3 ? loops[loops.count - 3] : Int.min
+                w = 1 << (2 * min(loops.count / 3, 8))
             }
         }
     }
 
     /// `scan` into buffers; `loops` is scratch (emptied here), reused by the compiler from
-    /// function to function so that a scan allocates nothing.
+    /// function to function so that a scan allocates nothing. `innermost` gets each loop
+    /// with no loop inside it as three numbers, in order: its ordinal among the body's loops
+    /// and its start and end positions in `bytes` (for `SinglePassCompiler+LoopPins`). With `setWeight`, writes are weighed
+    /// there and `weight` counts reads only.
     static func scan(_ bytes: [UInt8], _ range: Range<Int>, weight: UnsafeMutableBufferPointer<Int>,
                      written: UnsafeMutableBufferPointer<Bool>, loops: ValueStack<Int>,
+                     innermost: ValueStack<Int>? = nil, setWeight sets: UnsafeMutableBufferPointer<Int>? = nil,
                      inlinedSIMD: [Bool] = []) -> (callWeight: Int, callsOutsideLoops: Bool)? {
         let localCount = UInt64(Swift.min(weight.count, written.count))
         loops.removeLast(loops.count)
@@ -211,7 +234,9 @@ enum LocalUseScanner {
                 // Never dereferenced without locals: every index fails `localCount` first.
                 let weight = weight.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Int>.alignment)!
                 let written = written.baseAddress ?? UnsafeMutablePointer(bitPattern: 1)!
-                var state = State()
+                var setWeight = weight
+                if let sets, sets.count >= Int(localCount), let b = sets.baseAddress { setWeight = b }
+                var state = State(origin: base)
                 // By pointer, one case per shape, each straight-line: a table load, a jump
                 // and the immediate's first byte. LEB128s of more than one byte and the
                 // rest (`general`) leave the loop for out-of-line code. (Weights cannot
@@ -236,7 +261,7 @@ enum LocalUseScanner {
                     case Fast.set.rawValue:
                         guard let (i, next) = localIndex(p, end), i < localCount else { return nil }
                         p = next
-                        weight[Int(i)] &+= state.w
+                        setWeight[Int(i)] &+= state.w
                         written[Int(i)] = true
                     case Fast.memarg.rawValue:
                         // Flags (bit 6: a memory index follows), then the offset.
@@ -247,7 +272,7 @@ enum LocalUseScanner {
                             p = next
                         }
                     case Fast.end.rawValue:
-                        state.endBlock(loops)
+                        state.endBlock(loops, at: p - base, innermost: innermost)
                     case Fast.block.rawValue:
                         state.open += 1
                         // Usually one byte: 0x40, a value type or a small type index.
@@ -268,7 +293,8 @@ enum LocalUseScanner {
                             p = next
                         }
                     default:
-                        guard let next = general(p, end, &state, loops, weight: weight, written: written,
+                        guard let next = general(p, end, &state, loops, innermost, weight: weight,
+                                                 setWeight: setWeight, written: written,
                                                  localCount: localCount, inlinedSIMD: inlinedSIMD) else { return nil }
                         p = next
                     }
@@ -338,6 +364,56 @@ enum LocalUseScanner {
         } }
     }
 
+    /// Whether the loop whose bytes are `range` (from its `loop` opcode to the byte after its
+    /// `end`) can be left other than by falling through its `end`: a branch to a label
+    /// outside it, `return` or a tail call. True when it cannot be followed.
+    static func loopExitsEarly(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return true }
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            var c = Cursor(base: base + range.lowerBound, at: 0, end: range.count)
+            // Blocks open inside the range, the loop included: a label at or past it is outside.
+            var open = 0
+            while c.at < c.end {
+                let first = c.byte()
+                var entry = table[Int(first)]
+                var op = Opcode.byByte[Int(first)]
+                if entry.action == .prefix {
+                    op = prefixed(first, &c)
+                    guard let op else { return true }
+                    entry = Entry(op)
+                }
+                guard entry.action != .invalid, let op else { return true }
+                switch op {
+                case .block, .loop, .if, .tryTable: open += 1
+                case .end: open -= 1
+                case .return, .returnCall, .returnCallIndirect, .returnCallRef: return true
+                default: break
+                }
+                switch entry.immediate {
+                case .label:
+                    if c.leb() >= UInt64(open) { return true }
+                case .brTable:
+                    let count = c.leb()
+                    var i: UInt64 = 0
+                    while i <= count && !c.failed {
+                        if c.leb() >= UInt64(open) { return true }
+                        i += 1
+                    }
+                case .brOnCast:
+                    c.skip(1)
+                    if c.leb() >= UInt64(open) { return true }
+                    _ = c.leb()
+                    _ = c.leb()
+                default:
+                    skipImmediates(entry.immediate, &c)
+                }
+                if c.failed { return true }
+            }
+            return false
+        }
+    }
+
     /// The opcode of a prefixed instruction whose prefix byte `first` was read: its code
     /// follows at `c`. Nil when it is unknown or cannot be read.
     static func prefixed(_ first: UInt8, _ c: inout Cursor) -> Opcode? {
@@ -391,7 +467,8 @@ enum LocalUseScanner {
     /// position after its immediates, nil when it cannot be followed.
     @inline(never)
     static func general(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ state: inout State,
-                        _ loops: ValueStack<Int>, weight: UnsafeMutablePointer<Int>,
+                        _ loops: ValueStack<Int>, _ innermost: ValueStack<Int>?, weight: UnsafeMutablePointer<Int>,
+                        setWeight: UnsafeMutablePointer<Int>,
                         written: UnsafeMutablePointer<Bool>, localCount: UInt64,
                         inlinedSIMD: [Bool]) -> UnsafePointer<UInt8>? {
         let first = p[-1]
@@ -407,15 +484,19 @@ enum LocalUseScanner {
         switch entry.action {
         case .invalid, .prefix: return nil
         case .other: break
-        case .loop: state.beginLoop(loops)
+        case .loop: state.beginLoop(loops, at: p - 1 - state.origin)
         case .block: state.open += 1
-        case .end: state.endBlock(loops)
+        case .end: state.endBlock(loops, at: p - state.origin, innermost: innermost)
         case .get, .set:
             // Prefixed forms do not exist; kept for completeness of the action table.
             let i = c.leb()
             guard !c.failed, i < localCount else { return nil }
-            weight[Int(i)] &+= state.w
-            if entry.action == .set { written[Int(i)] = true }
+            if entry.action == .set {
+                setWeight[Int(i)] &+= state.w
+                written[Int(i)] = true
+            } else {
+                weight[Int(i)] &+= state.w
+            }
             return p + c.at
         case .call:
             state.callWeight += state.w

@@ -7,6 +7,8 @@
 final class LocalUseTable {
     private(set) var weight: UnsafeMutablePointer<Int>
     private(set) var written: UnsafeMutablePointer<Bool>
+    /// Weights of the writes when the scan keeps them apart (`setWeights`).
+    private(set) var setWeight: UnsafeMutablePointer<Int>
     /// Pinning candidates, heaviest first (filled by `pinLocals`).
     private(set) var order: UnsafeMutablePointer<Int>
     private var capacity: Int
@@ -14,6 +16,8 @@ final class LocalUseTable {
     private(set) var count = 0
     /// The scanner's open loops.
     let loops = ValueStack<Int>()
+    /// The loops with no loop inside them: ordinal, start and end byte positions, in order.
+    let innermost = ValueStack<Int>()
     var callWeight = 0
     /// A call outside every loop: the function must poll at its entry.
     var callsOutsideLoops = false
@@ -22,29 +26,35 @@ final class LocalUseTable {
         self.capacity = capacity
         weight = .allocate(capacity: capacity)
         written = .allocate(capacity: capacity)
+        setWeight = .allocate(capacity: capacity)
         order = .allocate(capacity: capacity)
     }
 
-    /// Zero weights for `count` locals.
-    func reset(count: Int) {
+    /// Zero weights for `count` locals (and write weights when `separateWrites`).
+    func reset(count: Int, separateWrites: Bool = false) {
         if count > capacity {
             weight.deallocate()
             written.deallocate()
+            setWeight.deallocate()
             order.deallocate()
             capacity = max(count, capacity * 2)
             weight = .allocate(capacity: capacity)
             written = .allocate(capacity: capacity)
+            setWeight = .allocate(capacity: capacity)
             order = .allocate(capacity: capacity)
         }
         self.count = count
         weight.initialize(repeating: 0, count: count)
         written.initialize(repeating: false, count: count)
+        if separateWrites { setWeight.initialize(repeating: 0, count: count) }
         callWeight = 0
         callsOutsideLoops = false
+        innermost.removeLast(innermost.count)
     }
 
     var weights: UnsafeMutableBufferPointer<Int> { UnsafeMutableBufferPointer(start: weight, count: count) }
     var writtenFlags: UnsafeMutableBufferPointer<Bool> { UnsafeMutableBufferPointer(start: written, count: count) }
+    var setWeights: UnsafeMutableBufferPointer<Int> { UnsafeMutableBufferPointer(start: setWeight, count: count) }
 
     /// Fills `order` with the locals weighing at least `minimum`, heaviest first and equal
     /// weights by index (what a stable sort of all indices by weight puts first); returns
@@ -79,6 +89,7 @@ final class LocalUseTable {
     deinit {
         weight.deallocate()
         written.deallocate()
+        setWeight.deallocate()
         order.deallocate()
     }
 }

@@ -32,8 +32,16 @@ extension SinglePassCompiler {
         if kind == .v128 { masm.copyVectorSlot(dst, from: src) } else { masm.copySlot(dst, from: src) }
     }
 
+    /// Whether a branch to `target` needs code before its jump: value copies, or the moves
+    /// out of a re-pinned loop.
     @inline(__always)
     func needsMoves(_ target: Target) -> Bool {
+        target.leavesLoop || movesValues(target)
+    }
+
+    /// Whether a branch to `target` copies the values it carries.
+    @inline(__always)
+    func movesValues(_ target: Target) -> Bool {
         target.branchArity > 0 && stack.count - target.branchArity != target.baseHeight
     }
 
@@ -42,13 +50,23 @@ extension SinglePassCompiler {
         var label: M.Label
         var baseHeight: Int
         var branchArity: Int
+        /// The label is outside the re-pinned loop (SinglePassCompiler+LoopPins).
+        var leavesLoop = false
     }
 
     mutating func target(_ depth: UInt32) -> Target {
         let index = controls.count - 1 - Int(depth)
         if index == 0 { functionLabelUsed = true }
         return Target(label: controls[index].label, baseHeight: controls[index].baseHeight,
-                      branchArity: controls[index].branchArity)
+                      branchArity: controls[index].branchArity,
+                      leavesLoop: repinnedLoop.map { index < $0 } ?? false)
+    }
+
+    /// The code a branch runs before jumping to `target`: copies of the carried values and
+    /// the moves out of a re-pinned loop.
+    mutating func prepareBranch(to target: Target) {
+        moveBranchValues(to: target)
+        if target.leavesLoop { emitSwapMoves(leaving: true) }
     }
 
     /// Pops a branch condition; returns the machine condition under which it is true.
@@ -96,6 +114,7 @@ extension SinglePassCompiler {
         case .tryTable:
             try compileTryTable(instruction, context: context)
         case .block, .loop:
+            if instruction.opcode == .loop { loopsSeen += 1 }
             let type = context.resolve(instruction.blockType)
             let kinds = pushBlockKinds(type)
             if context.isUnreachable {
@@ -106,6 +125,7 @@ extension SinglePassCompiler {
             let label = masm.newLabel()
             let isLoop = instruction.opcode == .loop
             if isLoop {
+                enterLoopPins()
                 // Polling at the header covers every back edge (and the entry).
                 masm.bind(label)
                 masm.poll()
@@ -177,6 +197,7 @@ extension SinglePassCompiler {
             }
             if !context.isUnreachable { spillAll() }
             releaseAbove(c.baseHeight)
+            if repinnedLoop == controls.count { leaveLoopPins(reachable: !context.isUnreachable) }
             if let e = c.elseLabel {
                 if c.firstSaved != nil {
                     // No else: the parameters flow through as results on the false path.
@@ -194,7 +215,7 @@ extension SinglePassCompiler {
         case .br:
             spillAll()
             let t = target(instruction.index)
-            moveBranchValues(to: t)
+            prepareBranch(to: t)
             masm.jump(t.label)
         case .brIf:
             let cond = popCondition()
@@ -220,7 +241,7 @@ extension SinglePassCompiler {
             freeGPRs.append(index)
             for (stub, t) in stubs {
                 masm.bind(stub)
-                moveBranchValues(to: t)
+                prepareBranch(to: t)
                 masm.jump(t.label)
             }
         case .return:

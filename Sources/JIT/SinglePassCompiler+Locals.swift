@@ -22,7 +22,8 @@ extension SinglePassCompiler {
         let use = localUse
         use.reset(count: localCount)
         guard let calls = LocalUseScanner.scan(moduleBytes, code, weight: use.weights, written: use.writtenFlags,
-                                               loops: use.loops, inlinedSIMD: inlinedSIMD) else {
+                                               loops: use.loops, innermost: use.innermost,
+                                               inlinedSIMD: inlinedSIMD) else {
             use.callsOutsideLoops = true
             return false
         }
@@ -43,6 +44,13 @@ extension SinglePassCompiler {
         }
         pinnedAll.removeAll(keepingCapacity: true)
         pinnedWritten.removeAll(keepingCapacity: true)
+        pinsOverflowed = false
+        functionRepinnedLoops = 0
+        nextInnermost = 0
+        loopsSeen = 0
+        repinnedLoop = nil
+        loopSwaps.removeAll(keepingCapacity: true)
+        loopExitStubs.removeAll(keepingCapacity: true)
     }
 
     /// Picks the pinned locals and loads them (after the prologue zeroed declared locals);
@@ -69,14 +77,20 @@ extension SinglePassCompiler {
             if localKinds[i] == .v128 { continue }  // a v128 lives in its slots only
             let isFloat = localKinds[i] == .f32 || localKinds[i] == .f64
             if isFloat {
-                guard nextFPR < M.localFPRs.count else { continue }
+                guard nextFPR < M.localFPRs.count else {
+                    pinsOverflowed = true
+                    continue
+                }
                 let f = M.localFPRs[nextFPR]
                 nextFPR += 1
                 localFPR[i] = f
                 masm.loadFloat(f, slot: localSlot(UInt32(i)), isF64: localKinds[i] == .f64)
                 freeFPRs.removeAll { $0 == f }
             } else {
-                guard nextGPR < masm.localGPRs.count else { continue }
+                guard nextGPR < masm.localGPRs.count else {
+                    pinsOverflowed = true
+                    continue
+                }
                 let r = masm.localGPRs[nextGPR]
                 nextGPR += 1
                 localGPR[i] = r

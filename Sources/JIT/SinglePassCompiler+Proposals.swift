@@ -86,6 +86,7 @@ extension SinglePassCompiler {
             let landing = masm.landingPad(usesMemory: hasMemory)
             // The exception came through a call or throw, which saved the pinned locals.
             restorePinnedLocals()
+            if t.leavesLoop { reloadOutsideLocals() }
             masm.jump(t.label)
             clauses.append(HandlerTable.Clause(kind: clause.kind, tag: clause.tag, slot: home(t.baseHeight),
                                                landing: landing))

@@ -42,10 +42,15 @@ extension SinglePassCompiler {
     /// Branches to `t` when `cond` holds, moving the branch values (all home) like `br_if`.
     /// Flags set by the caller survive: moving values uses moves only.
     mutating func branch(on cond: M.Condition, to t: Target) {
-        if needsMoves(t) {
+        if t.leavesLoop && !movesValues(t) {
+            // Out of line, after the loop: the loop's own path stays one untaken branch.
+            let stub = masm.newLabel()
+            masm.branch(cond, stub)
+            loopExitStubs.append((stub, t.label))
+        } else if needsMoves(t) {
             let skip = masm.newLabel()
             masm.branch(masm.invert(cond), skip)
-            moveBranchValues(to: t)
+            prepareBranch(to: t)
             masm.jump(t.label)
             masm.bind(skip)
         } else {

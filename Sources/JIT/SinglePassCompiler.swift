@@ -106,6 +106,9 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var frameSlots: [Int] = []
     var unsupportedReasons: [String: Int] = [:]
     var instructionCount = 0
+    /// Re-pinned loops of the compiled functions, and of the function being compiled.
+    var repinnedLoopCount = 0
+    var functionRepinnedLoops = 0
     /// Whether to record a listing (code offset of each instruction, prologue, epilogues,
     /// stubs); off for normal compiles. `listings` has one event list per defined function.
     var recording = false
@@ -147,6 +150,21 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
     var pinnedWritten: [Int] = []
     /// The scan's weights for the current function (SinglePassCompiler+Locals).
     var localUse = LocalUseTable()
+    /// Function-wide pinning left candidates without a register, so innermost loops may
+    /// re-pin (SinglePassCompiler+LoopPins).
+    var pinsOverflowed = false
+    /// The weights of the innermost loop being planned.
+    var loopUse = LocalUseTable()
+    /// Next triple of `localUse.innermost` to compare a `loop`'s ordinal with.
+    var nextInnermost = 0
+    /// `loop` instructions met so far in the function (live or not).
+    var loopsSeen = 0
+    /// The re-pinned loop's index in `controls`, and its swaps.
+    var repinnedLoop: Int?
+    var loopSwaps: [LoopSwap] = []
+    /// `br_if`s out of the re-pinned loop: each jumps to its stub, emitted after the loop,
+    /// which makes the moves out and jumps to the label.
+    var loopExitStubs: [(stub: M.Label, label: M.Label)] = []
     /// The last integer operation whose left operand was a copy of a pinned local, for
     /// `setPinnedLocal` to redo in place (SinglePassCompiler+Locals).
     var lastIntOp: IntOpRecord?
@@ -334,6 +352,7 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         for p in savePatches { masm.patchSlotOffset(at: p.at, Int32((homeSlots + p.slot) * 8)) }
         if recording { mark(.trapStubs) }
         masm.emitFunctionTrapStubs()
+        repinnedLoopCount += functionRepinnedLoops
         compiled.append(true)
         frameSlots.append(slots)
         if recording { listings.append(events) }

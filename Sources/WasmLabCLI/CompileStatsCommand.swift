@@ -76,6 +76,7 @@ struct CompileStatsCommand: ParsableCommand {
             print("functions: \(stats.compiledFunctions) compiled, \(stats.interpretedFunctions) left to the interpreter")
             for (reason, count) in stats.unsupported.sorted(by: { $0.value > $1.value }) { print("  \(count) x \(reason)") }
             print("wasm code: \(codeBytes) bytes, \(stats.instructions) instructions")
+            print("innermost loops with their own pinned locals: \(stats.repinnedLoops)")
             print("machine code: \(stats.codeBytes) bytes, \(fmt(Double(stats.codeBytes) / Double(max(stats.instructions, 1)))) bytes per instruction")
             print("compile time, 1 thread (validate + compile, best of \(rounds)): \(fmt(compile.wall * 1000)) ms"
                   + " = \(fmt(mb / compile.wall)) MB/s (median \(fmt(compile.medianWall * 1000)) ms;"

@@ -25,6 +25,9 @@ struct ListingOptions: ParsableArguments {
     @Option(help: "Instruction set to compile for: x86-64 (this host's) or arm64 (run under emulation).")
     var isa: JITISA = .x64
 
+    @Flag(help: "Show the code that counts fuel (what `run --fuel` runs); default: the code `run` runs without --fuel.")
+    var fuel = false
+
     /// The JIT of `isa`.
     var tier: JITTier { isa == .x64 ? JITTier.shared : JITTier.arm64 }
 
@@ -46,7 +49,8 @@ struct ListingOptions: ParsableArguments {
         }
         let module = try decodeModule(try ModuleFile.read(file, features: features.features), features: features.features)
         let validator = try ModuleValidator(module: module, features: features.features)
-        let code = try tier.compileModule(module, validator: validator, bounds: bounds, recordListing: true)
+        let code = try tier.compileModule(module, validator: validator, bounds: bounds, recordListing: true,
+                                          countsFuel: fuel)
         let imported = module.importedFunctionTypes.count
         let defined = Array(imported ..< imported + module.functions.count)
         guard let function else { return (module, code, defined) }
