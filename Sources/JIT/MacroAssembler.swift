@@ -9,7 +9,24 @@ enum MacroOperand<R: Hashable>: Equatable {
 }
 
 enum IntBinaryOp { case add, sub, mul, and, or, xor, shl, shrS, shrU, rotl, rotr, divS, divU, remS, remU }
-enum IntCompareOp { case eq, ne, ltS, ltU, gtS, gtU, leS, leU, geS, geU }
+enum IntCompareOp {
+    case eq, ne, ltS, ltU, gtS, gtU, leS, leU, geS, geU
+
+    /// The comparison with its operands exchanged (`a < b` is `b > a`).
+    var swapped: IntCompareOp {
+        switch self {
+        case .eq, .ne: self
+        case .ltS: .gtS
+        case .ltU: .gtU
+        case .gtS: .ltS
+        case .gtU: .ltU
+        case .leS: .geS
+        case .leU: .geU
+        case .geS: .leS
+        case .geU: .leU
+        }
+    }
+}
 enum IntUnaryOp { case clz, ctz, popcnt }
 enum FloatBinaryOp { case add, sub, mul, div }
 enum FloatUnaryOp { case sqrt, ceil, floor, trunc, abs, neg }

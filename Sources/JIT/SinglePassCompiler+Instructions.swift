@@ -258,9 +258,37 @@ extension SinglePassCompiler {
         push(.gpr(r), result)
     }
 
+    /// A value read from memory where it lies: its home or an unpinned local's slot.
+    @inline(__always) func inSlot(_ v: Value) -> Bool {
+        switch v.location {
+        case .home: v.kind != .v128
+        case .local(let x): localGPR[Int(x)] == nil && localFPR[Int(x)] == nil && v.kind != .v128
+        default: false
+        }
+    }
+
+    /// A value in a general register: its own or a pinned local's.
+    @inline(__always) func inGPR(_ v: Value) -> Bool {
+        switch v.location {
+        case .gpr: true
+        case .local(let x): localGPR[Int(x)] != nil
+        default: false
+        }
+    }
+
     mutating func compileBinary(_ b: SinglePassCompilerBinary) throws(Unsupported) {
         switch b {
         case .int(let op, let is64):
+            if Self.commutes(op), inSlot(stack[stack.count - 2]), case .gpr(let r) = stack[stack.count - 1].location {
+                // `base + computed` with base in its slot: into the computed value's
+                // register, the slot read in place.
+                stack.removeLast()
+                let (lhs, lv) = popOperand()
+                masm.intBinary(op, is64: is64, dst: r, lhs: r, rhs: lhs)
+                release(lv)
+                push(.gpr(r), is64 ? .i64 : .i32)
+                return
+            }
             let (rhs, rv) = popOperand()
             // A pinned local is read in place into a free register (no spill needed).
             var pinnedLHS: M.GPR?
@@ -281,12 +309,32 @@ extension SinglePassCompiler {
                 lastIntOp = IntOpRecord(start: start, end: masm.offset, op: op, is64: is64, lhs: p, rhs: rhs, result: lhs)
             }
         case .compare(let op, let is64):
+            let swap = inSlot(stack[stack.count - 2]) && inGPR(stack[stack.count - 1])
+            if swap {
+                // A slot on the left and a register on the right (`i < n` with n in its
+                // slot): compared the other way round, the slot is read in place.
+                let (lhs, owned) = popGPRForRead()
+                let (rhs, rv) = popOperand()
+                let c = masm.compare(op.swapped, is64: is64, lhs: lhs, rhs: rhs)
+                release(rv)
+                if owned { freeGPRs.append(lhs) }
+                push(.cond(c), .i32)
+                return
+            }
             let (rhs, rv) = popOperand()
             let (lhs, owned) = popGPRForRead()
             let c = masm.compare(op, is64: is64, lhs: lhs, rhs: rhs)
             release(rv)
             if owned { freeGPRs.append(lhs) }
             push(.cond(c), .i32)
+        }
+    }
+
+    /// Operations whose operands may be exchanged.
+    static func commutes(_ op: IntBinaryOp) -> Bool {
+        switch op {
+        case .add, .mul, .and, .or, .xor: true
+        default: false
         }
     }
 
