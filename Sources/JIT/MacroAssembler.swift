@@ -110,6 +110,8 @@ protocol MacroAssembler {
 
     // Floating point.
     mutating func floatBinary(_ op: FloatBinaryOp, isF64: Bool, dst: FPR, lhs: FPR, rhs: FPR)
+    /// `floatBinary` with the right operand read from a frame slot.
+    mutating func floatBinary(_ op: FloatBinaryOp, isF64: Bool, dst: FPR, lhs: FPR, rhsSlot: Int32)
     mutating func floatUnary(_ op: FloatUnaryOp, isF64: Bool, dst: FPR, src: FPR)
     /// Whether `floatUnary` does ceil, floor and trunc (else the compiler calls a helper).
     static var roundsFloats: Bool { get }

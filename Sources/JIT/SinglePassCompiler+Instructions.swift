@@ -151,6 +151,11 @@ extension SinglePassCompiler {
             case .f32Mul, .f64Mul: .mul
             default: .div
             }
+            if inSlot(stack[stack.count - 1]) || (b == .add || b == .mul) && inSlot(stack[stack.count - 2])
+                && stack[stack.count - 1].location.isFPR {
+                compileFloatBinaryFromSlot(b, isF64: isF64)
+                return
+            }
             let (rhs, rhsOwned) = popFPRForRead()
             // A pinned local is read in place into a free register (no spill needed).
             var pinnedLHS: M.FPR?
@@ -328,6 +333,34 @@ extension SinglePassCompiler {
             if owned { freeGPRs.append(lhs) }
             push(.cond(c), .i32)
         }
+    }
+
+    /// A float operation with an operand in a slot, read in place: the right one, or the
+    /// left one of `add`/`mul` (commutative: any NaN result is allowed) when the right one
+    /// is a computed register, which then takes the result.
+    mutating func compileFloatBinaryFromSlot(_ b: FloatBinaryOp, isF64: Bool) {
+        lastFloatOp = nil
+        let kind: Kind = isF64 ? .f64 : .f32
+        if case .fpr(let r) = stack[stack.count - 1].location, !inSlot(stack[stack.count - 1]) {
+            stack.removeLast()
+            let slot = slotOf(stack.count - 1)
+            stack.removeLast()
+            masm.floatBinary(b, isF64: isF64, dst: r, lhs: r, rhsSlot: slot)
+            push(.fpr(r), kind)
+            return
+        }
+        let slot = slotOf(stack.count - 1)
+        stack.removeLast()
+        let (lhs, owned) = popFPRForRead()
+        let dst = owned ? lhs : allocFPR()
+        masm.floatBinary(b, isF64: isF64, dst: dst, lhs: lhs, rhsSlot: slot)
+        push(.fpr(dst), kind)
+    }
+
+    /// The slot of the value at `index`, which `inSlot` accepted: its home or its local's.
+    func slotOf(_ index: Int) -> Int32 {
+        if case .local(let x) = stack[index].location { return localSlot(x) }
+        return home(index)
     }
 
     /// Operations whose operands may be exchanged.

@@ -30,6 +30,11 @@ struct SinglePassCompiler<M: MacroAssembler>: CodeSink {
         case gpr(M.GPR)
         case fpr(M.FPR)
         case cond(M.Condition)
+
+        var isFPR: Bool {
+            if case .fpr = self { return true }
+            return false
+        }
     }
     struct Value {
         var location: Location

@@ -15,6 +15,12 @@ extension ARM64MacroAssembler {
         a.float(o, dst, lhs, rhs, Self.floatWidth(isF64))
     }
 
+    /// A64 arithmetic takes registers only: the slot goes through the float scratch.
+    mutating func floatBinary(_ op: FloatBinaryOp, isF64: Bool, dst: FPR, lhs: FPR, rhsSlot: Int32) {
+        loadFloat(ARM64Regs.floatScratch, slot: rhsSlot, isF64: isF64)
+        floatBinary(op, isF64: isF64, dst: dst, lhs: lhs, rhs: ARM64Regs.floatScratch)
+    }
+
     mutating func floatUnary(_ op: FloatUnaryOp, isF64: Bool, dst: FPR, src: FPR) {
         let o: ARM64FloatUnary = switch op {
         case .sqrt: .sqrt

@@ -371,6 +371,17 @@ struct X64MacroAssembler: MacroAssembler {
         a.float(o, dst, rhs, isF64 ? .f64 : .f32)
     }
 
+    mutating func floatBinary(_ op: FloatBinaryOp, isF64: Bool, dst: FPR, lhs: FPR, rhsSlot: Int32) {
+        if dst != lhs { a.mov(dst, lhs) }
+        let o: X64FloatOp = switch op {
+        case .add: .add
+        case .sub: .sub
+        case .mul: .mul
+        case .div: .div
+        }
+        a.float(o, dst, X64Address.slot(rhsSlot), isF64 ? .f64 : .f32)
+    }
+
     mutating func floatUnary(_ op: FloatUnaryOp, isF64: Bool, dst: FPR, src: FPR) {
         let fw: X64FloatWidth = isF64 ? .f64 : .f32
         switch op {
