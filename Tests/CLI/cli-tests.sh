@@ -290,6 +290,15 @@ expect "software checks are not highlighted under guard" test "$(grep -c '<tr cl
 "$wasmlab" explore poke.wat --func nope -o nope.html 2> err.txt
 expect "explore --func of a missing function fails" grep -q "no function 'nope'" err.txt
 
+# disasm shows the code `run` runs: its loop polls the interrupt flag only; with --fuel
+# the poll also counts fuel (a subtraction and a branch to the fuel-out stub).
+printf '(module (func (export "poll") (param i32) (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))' > poll.wat
+"$wasmlab" disasm poll.wat > poll.txt 2>&1
+"$wasmlab" disasm --fuel poll.wat > poll-fuel.txt 2>&1
+expect "disasm polls without counting fuel" test "$(grep -c 'sub qword ptr \[rax\], 1' poll.txt)" -eq 0
+expect "disasm --fuel counts fuel at the loop" test "$(grep -c 'sub qword ptr \[rax\], 1' poll-fuel.txt)" -ge 1
+expect "both poll the interrupt flag" test "$(grep -c 'cmp dword ptr \[rax + 8\], 0' poll.txt)" -ge 1
+
 # --profile perfmap: /tmp/perf-PID.map names the JIT's functions, and perf reports them.
 printf '(module (func $hot_loop (export "hot") (param i32) (result i32) (local i32)
   (loop $l (local.set 1 (i32.add (local.get 1) (local.get 0)))
