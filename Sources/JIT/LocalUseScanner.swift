@@ -215,9 +215,9 @@ enum LocalUseScanner {
 
     /// `scan` into buffers; `loops` is scratch (emptied here), reused by the compiler from
     /// function to function so that a scan allocates nothing. `innermost` gets each loop
-    /// with no loop inside it as three numbers, in order: its ordinal among the body's loops
-    /// and its start and end positions in `bytes` (for `SinglePassCompiler+LoopPins`). With `setWeight`, writes are weighed
-    /// there and `weight` counts reads only.
+    /// with no loop inside it as three numbers, in order: its ordinal among the body's
+    /// loops and its start and end positions in `bytes` (for `SinglePassCompiler+LoopPins`).
+    /// With `setWeight`, writes are weighed there and `weight` counts reads only.
     static func scan(_ bytes: [UInt8], _ range: Range<Int>, weight: UnsafeMutableBufferPointer<Int>,
                      written: UnsafeMutableBufferPointer<Bool>, loops: ValueStack<Int>,
                      innermost: ValueStack<Int>? = nil, setWeight sets: UnsafeMutableBufferPointer<Int>? = nil,

@@ -314,21 +314,18 @@ extension SinglePassCompiler {
                 lastIntOp = IntOpRecord(start: start, end: masm.offset, op: op, is64: is64, lhs: p, rhs: rhs, result: lhs)
             }
         case .compare(let op, let is64):
+            // A slot on the left and a register on the right (`i < n` with n in its slot):
+            // compared the other way round, the slot is read in place.
             let swap = inSlot(stack[stack.count - 2]) && inGPR(stack[stack.count - 1])
+            let lhs: M.GPR, owned: Bool, rhs: MacroOperand<M.GPR>, rv: Value
             if swap {
-                // A slot on the left and a register on the right (`i < n` with n in its
-                // slot): compared the other way round, the slot is read in place.
-                let (lhs, owned) = popGPRForRead()
-                let (rhs, rv) = popOperand()
-                let c = masm.compare(op.swapped, is64: is64, lhs: lhs, rhs: rhs)
-                release(rv)
-                if owned { freeGPRs.append(lhs) }
-                push(.cond(c), .i32)
-                return
+                (lhs, owned) = popGPRForRead()
+                (rhs, rv) = popOperand()
+            } else {
+                (rhs, rv) = popOperand()
+                (lhs, owned) = popGPRForRead()
             }
-            let (rhs, rv) = popOperand()
-            let (lhs, owned) = popGPRForRead()
-            let c = masm.compare(op, is64: is64, lhs: lhs, rhs: rhs)
+            let c = masm.compare(swap ? op.swapped : op, is64: is64, lhs: lhs, rhs: rhs)
             release(rv)
             if owned { freeGPRs.append(lhs) }
             push(.cond(c), .i32)
@@ -341,7 +338,7 @@ extension SinglePassCompiler {
     mutating func compileFloatBinaryFromSlot(_ b: FloatBinaryOp, isF64: Bool) {
         lastFloatOp = nil
         let kind: Kind = isF64 ? .f64 : .f32
-        if case .fpr(let r) = stack[stack.count - 1].location, !inSlot(stack[stack.count - 1]) {
+        if case .fpr(let r) = stack[stack.count - 1].location {
             stack.removeLast()
             let slot = slotOf(stack.count - 1)
             stack.removeLast()

@@ -109,20 +109,29 @@ extension SinglePassCompiler {
 
     /// Reloads every pinned local from its slot (after a call clobbered the registers).
     mutating func restorePinnedLocals() {
-        for i in pinnedAll {
-            if let r = localGPR[i] {
-                masm.move(r, .slot(localSlot(UInt32(i))), is64: localKinds[i] == .i64)
-            } else if let f = localFPR[i] {
-                masm.loadFloat(f, slot: localSlot(UInt32(i)), isF64: localKinds[i] == .f64)
-            }
-        }
+        for i in pinnedAll { loadLocal(i, gpr: localGPR[i], fpr: localFPR[i]) }
     }
 
     /// Stores pinned local `i` into `slot` (its own slot, a home, a result slot).
     mutating func storePinned(_ i: Int, to slot: Int32) {
-        if let r = localGPR[i] {
+        storeLocal(i, gpr: localGPR[i], fpr: localFPR[i], to: slot)
+    }
+
+    /// Loads local `i` from its slot into the register that holds it pinned (`gpr` or
+    /// `fpr`; a loop's swap names its register before the local is mapped to it).
+    mutating func loadLocal(_ i: Int, gpr: M.GPR?, fpr: M.FPR?) {
+        if let r = gpr {
+            masm.move(r, .slot(localSlot(UInt32(i))), is64: localKinds[i] == .i64)
+        } else if let f = fpr {
+            masm.loadFloat(f, slot: localSlot(UInt32(i)), isF64: localKinds[i] == .f64)
+        }
+    }
+
+    /// Stores local `i` from the register that holds it pinned into `slot`.
+    mutating func storeLocal(_ i: Int, gpr: M.GPR?, fpr: M.FPR?, to slot: Int32) {
+        if let r = gpr {
             masm.storeSlot(slot, .reg(r))
-        } else if let f = localFPR[i] {
+        } else if let f = fpr {
             masm.storeFloat(slot, f, isF64: localKinds[i] == .f64)
         }
     }

@@ -89,15 +89,10 @@ extension SinglePassCompiler {
         let written = localUse.written
         for s in loopSwaps {
             let (old, new) = leaving ? (s.into, s.out) : (s.out, s.into)
-            let store = leaving ? s.intoWritten : written[s.out]
-            let oldSlot = localSlot(UInt32(old)), newSlot = localSlot(UInt32(new))
-            if let r = s.gpr {
-                if store { masm.storeSlot(oldSlot, .reg(r)) }
-                masm.move(r, .slot(newSlot), is64: localKinds[new] == .i64)
-            } else if let f = s.fpr {
-                if store { masm.storeFloat(oldSlot, f, isF64: localKinds[old] == .f64) }
-                masm.loadFloat(f, slot: newSlot, isF64: localKinds[new] == .f64)
+            if leaving ? s.intoWritten : written[s.out] {
+                storeLocal(old, gpr: s.gpr, fpr: s.fpr, to: localSlot(UInt32(old)))
             }
+            loadLocal(new, gpr: s.gpr, fpr: s.fpr)
         }
     }
 
@@ -125,14 +120,7 @@ extension SinglePassCompiler {
     /// A landing pad whose label is outside the re-pinned loop: the slots are current (the
     /// throw saved the pinned locals), so the swapped registers take their outside locals.
     mutating func reloadOutsideLocals() {
-        for s in loopSwaps {
-            let slot = localSlot(UInt32(s.out))
-            if let r = s.gpr {
-                masm.move(r, .slot(slot), is64: localKinds[s.out] == .i64)
-            } else if let f = s.fpr {
-                masm.loadFloat(f, slot: slot, isF64: localKinds[s.out] == .f64)
-            }
-        }
+        for s in loopSwaps { loadLocal(s.out, gpr: s.gpr, fpr: s.fpr) }
     }
 
     private mutating func applySwap(_ s: LoopSwap, leaving: Bool) {
