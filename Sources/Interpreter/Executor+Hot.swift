@@ -59,22 +59,31 @@ extension Executor {
                       frameCount < limits.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= limits.slotEnd,
                       fuel != 0, interrupt.pointee == 0 else { break frame }
                 fuel &-= 1
-                frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee)
+                frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee, withinInstance: true)
                 frameCount &+= 1
                 if publishesFrameCount { publish(frameCount, interrupt) }
                 fp = newFP
                 pc = code.assumingMemoryBound(to: UInt32.self)
                 continue frame
-            case .ret:
+            case .retValue:
+                // The copy is repeated by `run` when the return is left to it (harmless: the
+                // source is never slot 0).
+                fp.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self), toByteOffset: 0, as: UInt64.self)
                 let top = frames[frameCount &- 1]
-                // A frame with a return pc has a caller frame below it, which runs in this
-                // instance or is a host entry (no context).
-                guard let returnPC = top.returnPC else { break frame }
-                let callerContext = UInt(bitPattern: frames[frameCount &- 2].function.pointee.context)
-                guard callerContext == UInt(bitPattern: context) || callerContext == 0 else { break frame }
+                guard top.returnsWithinInstance else { break frame }
                 frameCount &-= 1
                 if publishesFrameCount { publish(frameCount, interrupt) }
-                pc = returnPC.assumingMemoryBound(to: UInt32.self)
+                pc = UnsafeRawPointer(bitPattern: top.returnBits).unsafelyUnwrapped.assumingMemoryBound(to: UInt32.self)
+                fp = top.callerFP
+                continue frame
+            case .ret:
+                // The tag in the frame says whether the caller runs here (same instance and
+                // tier); anything else, and the entry frame, is left to `run`.
+                let top = frames[frameCount &- 1]
+                guard top.returnsWithinInstance else { break frame }
+                frameCount &-= 1
+                if publishesFrameCount { publish(frameCount, interrupt) }
+                pc = UnsafeRawPointer(bitPattern: top.returnBits).unsafelyUnwrapped.assumingMemoryBound(to: UInt32.self)
                 fp = top.callerFP
                 continue frame
             case .enter:

@@ -193,6 +193,7 @@ extension Executor {
         stack.frames[frameCount - 1].function = callee
         pc = code.assumingMemoryBound(to: UInt32.self)
         let switched = calleeContext != context
+        if switched { stack.frames[frameCount - 1].leaveInstanceOnReturn() }
         context = calleeContext
         return switched
     }
@@ -246,7 +247,8 @@ extension Executor {
             guard frameCount < maxFrames, newFP + callee.pointee.frameSlots &* 8 <= slotEnd else {
                 throw .callStackExhausted
             }
-            frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(next), callerFP: fp, function: callee)
+            frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(next), callerFP: fp, function: callee,
+                                           withinInstance: calleeContext == context)
             frameCount += 1
             if publishesFrameCount { stack.frameCount = frameCount }
             fp = newFP

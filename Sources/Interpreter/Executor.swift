@@ -98,6 +98,9 @@ enum Executor<Addressing: InterpreterAddressing> {
             case .enter:
                 (fp + Int(pc[1])).initializeMemory(as: UInt64.self, repeating: 0, count: Int(pc[2]))
                 pc += 3
+            case .retValue:
+                fp.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self), toByteOffset: 0, as: UInt64.self)
+                fallthrough
             case .ret:
                 frameCount -= 1
                 if publishesFrameCount { stack.frameCount = frameCount }

@@ -25,6 +25,7 @@ enum IOp: UInt16, CaseIterable {
     case brTable
     case enter
     case ret
+    case retValue
     case call
     case callIndirect
     case select

@@ -49,7 +49,7 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
         let savedTop = stack.slotTop
         guard entryIndex < stack.maxFrames,
               arguments + function.pointee.frameSlots * 8 <= stack.slotEnd else { throw Trap(.callStackExhausted) }
-        stack.frames[entryIndex] = CallFrame(returnPC: nil, callerFP: arguments, function: function)
+        stack.frames[entryIndex] = CallFrame(returnPC: nil, callerFP: arguments, function: function, withinInstance: false)
         stack.frameCount = entryIndex + 1
         stack.pendingTrap = nil
         do {

@@ -203,10 +203,25 @@ struct Translator: CodeSink {
         try translate(instruction, context: context)
     }
 
-    /// Returns the results: copies them to slots 0..<n and leaves the frame.
+    /// Returns the results: copies them to slots 0..<n and leaves the frame. One 64-bit
+    /// result goes to slot 0 without passing through its home: the instruction that just
+    /// produced it writes slot 0 directly, or `retValue` copies it from where it lives
+    /// (nothing of the frame is read after a return, so slot 0 may be overwritten early).
     mutating func emitReturn(height: Int) {
-        materializeAll()
         let n = resultTypes.count
+        if n == 1, resultTypes[0] != .v128 {
+            let source = vstack.last ?? home(height - 1)
+            if source == home(height - 1), let word = lastDestination, code[word] == source {
+                code[word] = 0
+                emit(.ret)
+            } else if source == 0 {
+                emit(.ret)
+            } else {
+                emit(.retValue, source)
+            }
+            return
+        }
+        materializeAll()
         var dst: UInt32 = 0
         for i in 0..<n {
             let src = home(height - n + i), wide = resultTypes[i] == .v128

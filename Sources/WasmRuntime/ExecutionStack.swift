@@ -3,20 +3,38 @@ import WasmCore
 
 /// One activation on the explicit call stack shared by all tiers of a store.
 public struct CallFrame {
-    /// Where the caller resumes (tier-specific), nil for an entry from the host.
-    public var returnPC: UnsafeRawPointer?
+    /// The return address with its low bit as a tag (code words are 4-byte aligned). The
+    /// tag is clear only when the caller runs in the callee's instance and tier, so the
+    /// interpreter's hot loop may return there by testing one bit instead of loading the
+    /// caller's record; an entry from the host (no return address) is the tag alone.
+    public private(set) var returnBits: UInt
     /// The caller's frame base.
     public var callerFP: UnsafeMutableRawPointer
     /// The function this frame runs.
     public var function: UnsafeMutablePointer<FunctionRecord>
 
-    /// A frame returning to `returnPC` (nil: back to the host) with the caller's frame base.
+    /// Where the caller resumes (tier-specific), nil for an entry from the host.
+    @inlinable @inline(__always)
+    public var returnPC: UnsafeRawPointer? { UnsafeRawPointer(bitPattern: returnBits & ~1) }
+
+    /// True when the caller runs in the same instance and tier as this frame's function
+    /// (see `returnBits`).
+    @inlinable @inline(__always)
+    public var returnsWithinInstance: Bool { returnBits & 1 == 0 }
+
+    /// A frame returning to `returnPC` (nil: back to the host) with the caller's frame base;
+    /// `withinInstance` only when the caller runs in `function`'s instance and tier.
     @inline(__always)
-    public init(returnPC: UnsafeRawPointer?, callerFP: UnsafeMutableRawPointer, function: UnsafeMutablePointer<FunctionRecord>) {
-        self.returnPC = returnPC
+    public init(returnPC: UnsafeRawPointer?, callerFP: UnsafeMutableRawPointer,
+                function: UnsafeMutablePointer<FunctionRecord>, withinInstance: Bool) {
+        self.returnBits = UInt(bitPattern: returnPC) | (withinInstance && returnPC != nil ? 0 : 1)
         self.callerFP = callerFP
         self.function = function
     }
+
+    /// After a tail call replaced `function` by one of another instance: returns take the
+    /// checked path.
+    public mutating func leaveInstanceOnReturn() { returnBits |= 1 }
 }
 
 /// The memory a store's code runs on: a value stack of 64-bit slots and a frame stack
