@@ -65,6 +65,20 @@ extension Executor {
                 fp = newFP
                 pc = code.assumingMemoryBound(to: UInt32.self)
                 continue frame
+            case .callDefined:
+                // A function the module defines, interpreted in this instance (the translator
+                // knows): its record's tier, instance and code need no checks.
+                let callee = context.pointee.functions[Int(pc[1])]
+                let newFP = fp + Int(pc[2])
+                guard frameCount < limits.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= limits.slotEnd,
+                      fuel != 0, interrupt.pointee == 0 else { break frame }
+                fuel &-= 1
+                frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee, withinInstance: true)
+                frameCount &+= 1
+                if publishesFrameCount { publish(frameCount, interrupt) }
+                fp = newFP
+                pc = callee.pointee.code.unsafelyUnwrapped.assumingMemoryBound(to: UInt32.self)
+                continue frame
             case .retValue:
                 // The copy is repeated by `run` when the return is left to it (harmless: the
                 // source is never slot 0).

@@ -116,7 +116,7 @@ enum Executor<Addressing: InterpreterAddressing> {
                     context = callerContext
                     (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
                 }
-            case .call:
+            case .call, .callDefined:
                 let callee = context.pointee.functions[Int(pc[1])]
                 if try call(callee, newFP: fp + Int(pc[2]), next: pc + 3, pc: &pc, fp: &fp, context: &context,
                             frameCount: &frameCount, fuel: &fuel, frames: frames, maxFrames: maxFrames, slotEnd: slotEnd,

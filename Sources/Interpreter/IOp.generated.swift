@@ -27,6 +27,7 @@ enum IOp: UInt16, CaseIterable {
     case ret
     case retValue
     case call
+    case callDefined
     case callIndirect
     case select
     case globalGet

@@ -35,6 +35,7 @@ public final class InterpreterTier: ExecutionTier, @unchecked Sendable {
         translator.tagArities = (module.importedTags + module.tags).map { tag in
             module.functionType(tag.typeIndex).parameters.count
         }
+        translator.firstInterpretedFunction = module.importedFunctionTypes.count
         for i in module.functions.indices {
             try validator.validateFunction(definedIndex: i, sink: &translator)
         }

@@ -113,7 +113,7 @@ extension Translator {
             let type = functionTypes[index]
             materializeAll()
             let base = height - type.parameters.count
-            emit(.call, instruction.index, home(base))
+            emit(index >= firstInterpretedFunction ? .callDefined : .call, instruction.index, home(base))
             sync(base)
             pushHomes(type.results)
         case .callIndirect:

@@ -23,6 +23,10 @@ struct Translator: CodeSink {
     var memoryIs64: [Bool] = []
     /// Parameter counts of the tags of the tag index space.
     var tagArities: [Int] = []
+    /// Functions at or above this index are defined by the module and interpreted by this
+    /// code in the caller's instance, so `callDefined` may skip the callee's tier and
+    /// instance checks. Int.max (no such call) when another tier runs some of them.
+    var firstInterpretedFunction = Int.max
     /// Output: try_table regions (word ranges; the first word is the `tryTable` op).
     var handlerRegions: [Range<Int>] = []
 
