@@ -34,8 +34,10 @@ extension Translator {
             pushHome(type)
 
         case .localGet:
+            noteLocalRead(instruction.index)
             pushValue(local(instruction.index), wide: isWideLocal(instruction.index))
         case .localSet, .localTee:
+            noteLocalWrite(instruction.index)
             let slot = local(instruction.index)
             let source = pop()
             let top = vstack.count

@@ -55,6 +55,12 @@ struct Translator: CodeSink {
     /// rules as `lastIncrement`).
     var lastShift: Int?
     var fusionBarrier = 0
+    /// Per local, what its first access in code order was (`LocalStart`): `enter` zeroes
+    /// only the declared locals that may be read before they are written.
+    var localStarts: [LocalStart] = []
+    var parameterCount = 0
+
+    enum LocalStart: UInt8 { case untouched, writtenFirst, mayBeReadFirst }
 
     struct Control {
         var kind: LabelInfo.Kind
@@ -175,6 +181,8 @@ struct Translator: CodeSink {
         frameBytes = localBytes
         controls = [Control(kind: .function, baseHeight: 0, paramTypes: [], resultTypes: type.results, dead: false)]
         lastDestination = nil
+        parameterCount = type.parameters.count
+        localStarts = Array(repeating: .untouched, count: localTypes.count)
         let paramBytes = SlotLayout.slotCount(type.parameters) * 8
         if localBytes > paramBytes { emit(.enter, UInt32(paramBytes), UInt32((localBytes - paramBytes) / 8)) }
     }
@@ -182,7 +190,43 @@ struct Translator: CodeSink {
     mutating func endFunction(maxStackHeight: Int) throws {
         emit(.unreachable)  // never reached: the final `end` returned
         let frameSlots = max(frameBytes / 8, SlotLayout.slotCount(resultTypes), 1)
-        entries.append((functionStart, frameSlots))
+        entries.append((narrowEnter(), frameSlots))
+    }
+
+    /// Shrinks the function's `enter` to the span of the declared locals that may be read
+    /// before they are written; with none, the function is entered after its `enter`.
+    /// Returns the entry word.
+    mutating func narrowEnter() -> Int {
+        guard code.count > functionStart, code[functionStart] == UInt32(IOp.enter.rawValue) else { return functionStart }
+        var low = UInt32.max, high: UInt32 = 0
+        for i in parameterCount..<localStarts.count where localStarts[i] != .writtenFirst {
+            low = min(low, localOffsets[i])
+            high = max(high, localOffsets[i] + (localTypes[i] == .v128 ? 16 : 8))
+        }
+        guard low < high else { return functionStart + 3 }
+        code[functionStart + 1] = low
+        code[functionStart + 2] = (high - low) / 8
+        return functionStart
+    }
+
+    /// Records a read of local `index` (before any write, it must start zeroed).
+    mutating func noteLocalRead(_ index: UInt32) {
+        if Int(index) < localStarts.count, localStarts[Int(index)] == .untouched {
+            localStarts[Int(index)] = .mayBeReadFirst
+        }
+    }
+
+    /// Records a write of local `index`. A first write needs no zeroing when every later
+    /// read is behind it on every path: no branch emitted so far jumps forward past it,
+    /// which holds when no open frame has a pending forward branch (fixups, an `if`'s
+    /// jump to its else arm, a try_table's clauses) and none is an `if`/`else` arm.
+    mutating func noteLocalWrite(_ index: UInt32) {
+        guard Int(index) < localStarts.count, localStarts[Int(index)] == .untouched else { return }
+        let dominates = controls.allSatisfy { control in
+            control.fixups.isEmpty && control.elseFixup == nil
+                && control.kind != .if && control.kind != .else && control.kind != .tryTable
+        }
+        localStarts[Int(index)] = dominates ? .writtenFirst : .mayBeReadFirst
     }
 
     mutating func visit(_ instruction: Instruction, offset: Int, context: some ValidationContext) throws {
