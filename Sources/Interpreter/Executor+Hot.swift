@@ -58,12 +58,7 @@ extension Executor {
                       let code = callee.pointee.code,
                       frameCount < limits.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= limits.slotEnd,
                       fuel != 0, interrupt.pointee == 0 else { break frame }
-                fuel &-= 1
-                frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee, withinInstance: true)
-                frameCount &+= 1
-                if publishesFrameCount { publish(frameCount, interrupt) }
-                fp = newFP
-                pc = code.assumingMemoryBound(to: UInt32.self)
+                enterFrame(callee, code: code, newFP: newFP, &pc, &fp, &frameCount, &fuel, frames, interrupt)
                 continue frame
             case .callDefined:
                 // A function the module defines, interpreted in this instance (the translator
@@ -72,33 +67,17 @@ extension Executor {
                 let newFP = fp + Int(pc[2])
                 guard frameCount < limits.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= limits.slotEnd,
                       fuel != 0, interrupt.pointee == 0 else { break frame }
-                fuel &-= 1
-                frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee, withinInstance: true)
-                frameCount &+= 1
-                if publishesFrameCount { publish(frameCount, interrupt) }
-                fp = newFP
-                pc = callee.pointee.code.unsafelyUnwrapped.assumingMemoryBound(to: UInt32.self)
+                enterFrame(callee, code: callee.pointee.code.unsafelyUnwrapped, newFP: newFP, &pc, &fp, &frameCount, &fuel,
+                           frames, interrupt)
                 continue frame
             case .retValue:
                 // The copy is repeated by `run` when the return is left to it (harmless: the
                 // source is never slot 0).
                 fp.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self), toByteOffset: 0, as: UInt64.self)
-                let top = frames[frameCount &- 1]
-                guard top.returnsWithinInstance else { break frame }
-                frameCount &-= 1
-                if publishesFrameCount { publish(frameCount, interrupt) }
-                pc = UnsafeRawPointer(bitPattern: top.returnBits).unsafelyUnwrapped.assumingMemoryBound(to: UInt32.self)
-                fp = top.callerFP
+                guard leaveFrame(&pc, &fp, &frameCount, frames, interrupt) else { break frame }
                 continue frame
             case .ret:
-                // The tag in the frame says whether the caller runs here (same instance and
-                // tier); anything else, and the entry frame, is left to `run`.
-                let top = frames[frameCount &- 1]
-                guard top.returnsWithinInstance else { break frame }
-                frameCount &-= 1
-                if publishesFrameCount { publish(frameCount, interrupt) }
-                pc = UnsafeRawPointer(bitPattern: top.returnBits).unsafelyUnwrapped.assumingMemoryBound(to: UInt32.self)
-                fp = top.callerFP
+                guard leaveFrame(&pc, &fp, &frameCount, frames, interrupt) else { break frame }
                 continue frame
             case .enter:
                 // A plain loop storing the op word's upper half (always 0 for `enter`):
@@ -1004,6 +983,35 @@ struct HotState {
 }
 
 extension Executor {
+    /// Pushes the frame of a call whose checks passed and jumps to the callee's code.
+    @inline(__always)
+    static func enterFrame(_ callee: UnsafeMutablePointer<FunctionRecord>, code: UnsafeRawPointer,
+                           newFP: UnsafeMutableRawPointer, _ pc: inout UnsafePointer<UInt32>,
+                           _ fp: inout UnsafeMutableRawPointer, _ frameCount: inout Int, _ fuel: inout UInt64,
+                           _ frames: UnsafeMutablePointer<CallFrame>, _ interrupt: UnsafeMutablePointer<UInt32>) {
+        fuel &-= 1
+        frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee, withinInstance: true)
+        frameCount &+= 1
+        if publishesFrameCount { publish(frameCount, interrupt) }
+        fp = newFP
+        pc = code.assumingMemoryBound(to: UInt32.self)
+    }
+
+    /// Pops the top frame and resumes its caller when the frame's tag says the caller runs
+    /// in this instance and tier; false (nothing changed) for anything else, and for the
+    /// entry frame, which `run` handles.
+    @inline(__always)
+    static func leaveFrame(_ pc: inout UnsafePointer<UInt32>, _ fp: inout UnsafeMutableRawPointer, _ frameCount: inout Int,
+                           _ frames: UnsafeMutablePointer<CallFrame>, _ interrupt: UnsafeMutablePointer<UInt32>) -> Bool {
+        let top = frames[frameCount &- 1]
+        guard top.returnsWithinInstance else { return false }
+        frameCount &-= 1
+        if publishesFrameCount { publish(frameCount, interrupt) }
+        pc = UnsafeRawPointer(bitPattern: top.returnBits).unsafelyUnwrapped.assumingMemoryBound(to: UInt32.self)
+        fp = top.callerFP
+        return true
+    }
+
     /// Stores `count` as `ExecutionStack.frameCount`, reached from the poll word.
     @inline(__always)
     static func publish(_ count: Int, _ interrupt: UnsafeMutablePointer<UInt32>) {
