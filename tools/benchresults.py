@@ -31,10 +31,14 @@ def commit():
 
 def write(out, date, name, report, filename="results.json"):
     """Writes `report` to OUT/DATE-NAME/FILENAME (DATE a datetime) and returns that path,
-    relative to the repository."""
+    relative to the repository. A file already there (an earlier run the same day) is
+    kept: this run's name gets the time of day (`results-HHMMSS.json`)."""
     folder = os.path.join(out, f"{date:%Y-%m-%d}-{name}")
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, filename)
+    if os.path.exists(path):
+        stem, extension = os.path.splitext(filename)
+        path = os.path.join(folder, f"{stem}-{date:%H%M%S}{extension}")
     with open(path, "w") as f:
         json.dump(report, f, indent=1)
     return os.path.relpath(path, ROOT)
