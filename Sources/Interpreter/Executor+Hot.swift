@@ -56,8 +56,7 @@ extension Executor {
                 guard callee.pointee.tierID == limits.tierID,
                       UInt(bitPattern: callee.pointee.context) == UInt(bitPattern: context),
                       let code = callee.pointee.code,
-                      frameCount < limits.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= limits.slotEnd,
-                      fuel != 0, interrupt.pointee == 0 else { break frame }
+                      mayEnter(callee, newFP: newFP, frameCount, fuel, interrupt, limits) else { break frame }
                 enterFrame(callee, code: code, newFP: newFP, &pc, &fp, &frameCount, &fuel, frames, interrupt)
                 continue frame
             case .callDefined:
@@ -65,8 +64,7 @@ extension Executor {
                 // knows): its record's tier, instance and code need no checks.
                 let callee = context.pointee.functions[Int(pc[1])]
                 let newFP = fp + Int(pc[2])
-                guard frameCount < limits.maxFrames, newFP + callee.pointee.frameSlots &* 8 <= limits.slotEnd,
-                      fuel != 0, interrupt.pointee == 0 else { break frame }
+                guard mayEnter(callee, newFP: newFP, frameCount, fuel, interrupt, limits) else { break frame }
                 enterFrame(callee, code: callee.pointee.code.unsafelyUnwrapped, newFP: newFP, &pc, &fp, &frameCount, &fuel,
                            frames, interrupt)
                 continue frame
@@ -983,6 +981,15 @@ struct HotState {
 }
 
 extension Executor {
+    /// Whether a call may push its frame here: room on both stacks, fuel left and no
+    /// interrupt pending (else `run` makes the call, or traps).
+    @inline(__always)
+    static func mayEnter(_ callee: UnsafeMutablePointer<FunctionRecord>, newFP: UnsafeMutableRawPointer, _ frameCount: Int,
+                         _ fuel: UInt64, _ interrupt: UnsafeMutablePointer<UInt32>, _ limits: HotLimits) -> Bool {
+        frameCount < limits.maxFrames && newFP + callee.pointee.frameSlots &* 8 <= limits.slotEnd
+            && fuel != 0 && interrupt.pointee == 0
+    }
+
     /// Pushes the frame of a call whose checks passed and jumps to the callee's code.
     @inline(__always)
     static func enterFrame(_ callee: UnsafeMutablePointer<FunctionRecord>, code: UnsafeRawPointer,

@@ -40,9 +40,7 @@ extension Translator {
             noteLocalWrite(instruction.index)
             let slot = local(instruction.index)
             let source = pop()
-            let top = vstack.count
-            let retarget = lastDestination != nil && source == home(top) && !vstack.contains(slot)
-            if retarget, let word = lastDestination, code[word] == source {
+            if let word = producerDestination(of: source, at: vstack.count), !vstack.contains(slot) {
                 code[word] = slot
             } else if source != slot {
                 materialize(local: slot)

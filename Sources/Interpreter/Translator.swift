@@ -110,6 +110,14 @@ struct Translator: CodeSink {
         vstack.append(slot)
     }
 
+    /// The destination word of the instruction just emitted, when it produced `source`, the
+    /// value at `height`, in that value's home: the instruction may write elsewhere instead
+    /// (`local.set` retargets it to the local, a return to slot 0).
+    func producerDestination(of source: UInt32, at height: Int) -> Int? {
+        guard source == home(height), let word = lastDestination, code[word] == source else { return nil }
+        return word
+    }
+
     /// Copies a value of one or two slots.
     mutating func emitCopy(_ dst: UInt32, _ src: UInt32, wide: Bool) {
         if wide { emit(.copy128, dst, src) } else { emit(.copy, dst, src) }
@@ -201,7 +209,7 @@ struct Translator: CodeSink {
         var low = UInt32.max, high: UInt32 = 0
         for i in parameterCount..<localStarts.count where localStarts[i] != .writtenFirst {
             low = min(low, localOffsets[i])
-            high = max(high, localOffsets[i] + (localTypes[i] == .v128 ? 16 : 8))
+            high = max(high, localOffsets[i] + (isWideLocal(UInt32(i)) ? 16 : 8))
         }
         guard low < high else { return functionStart + 3 }
         code[functionStart + 1] = low
@@ -218,13 +226,13 @@ struct Translator: CodeSink {
 
     /// Records a write of local `index`. A first write needs no zeroing when every later
     /// read is behind it on every path: no branch emitted so far jumps forward past it,
-    /// which holds when no open frame has a pending forward branch (fixups, an `if`'s
-    /// jump to its else arm, a try_table's clauses) and none is an `if`/`else` arm.
+    /// which holds when no open frame has a pending forward branch (`fixups`, which hold a
+    /// try_table's clauses too) and none is an `if`/`else` arm (whose entry jumps past the
+    /// other arm) or a try_table.
     mutating func noteLocalWrite(_ index: UInt32) {
         guard Int(index) < localStarts.count, localStarts[Int(index)] == .untouched else { return }
         let dominates = controls.allSatisfy { control in
-            control.fixups.isEmpty && control.elseFixup == nil
-                && control.kind != .if && control.kind != .else && control.kind != .tryTable
+            control.fixups.isEmpty && control.kind != .if && control.kind != .else && control.kind != .tryTable
         }
         localStarts[Int(index)] = dominates ? .writtenFirst : .mayBeReadFirst
     }
@@ -259,7 +267,7 @@ struct Translator: CodeSink {
         let n = resultTypes.count
         if n == 1, resultTypes[0] != .v128 {
             let source = vstack.last ?? home(height - 1)
-            if source == home(height - 1), let word = lastDestination, code[word] == source {
+            if let word = producerDestination(of: source, at: height - 1) {
                 code[word] = 0
                 emit(.ret)
             } else if source == 0 {
