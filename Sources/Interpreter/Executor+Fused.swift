@@ -83,6 +83,8 @@ extension Executor {
         case .leU: a <= b
         case .geS: Int32(bitPattern: a) >= Int32(bitPattern: b)
         case .geU: a >= b
+        case .anyBit: a & b != 0
+        case .noBit: a & b == 0
         }
     }
 
@@ -135,5 +137,5 @@ extension Executor {
 /// folds away after inlining (closures here were not reliably inlined into the loop).
 enum FusedArithmetic { case add, mul, and, or, xor, shl, shrS, shrU, rotl }
 
-/// The predicate of a fused compare (i32).
-enum FusedCompare { case eq, ne, ltS, ltU, gtS, gtU, leS, leU, geS, geU }
+/// The predicate of a fused compare (i32), or of a bit test (`a & b` nonzero or zero).
+enum FusedCompare { case eq, ne, ltS, ltU, gtS, gtU, leS, leU, geS, geU, anyBit, noBit }

@@ -52,6 +52,8 @@ extension Executor {
         case .leU: a <= b
         case .geS: Int64(bitPattern: a) >= Int64(bitPattern: b)
         case .geU: a >= b
+        case .anyBit: a & b != 0
+        case .noBit: a & b == 0
         }
     }
 

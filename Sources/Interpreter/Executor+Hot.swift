@@ -671,6 +671,8 @@ extension Executor {
             case .brI32LeUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .leU) else { stop(.interrupted, interrupt); break frame }
             case .brI32GeSI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geS) else { stop(.interrupted, interrupt); break frame }
             case .brI32GeUI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .geU) else { stop(.interrupted, interrupt); break frame }
+            case .brI32AndI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .anyBit) else { stop(.interrupted, interrupt); break frame }
+            case .brI32AndNotI: guard branchI32(&pc, fp, &fuel, interrupt, immediate: true, .noBit) else { stop(.interrupted, interrupt); break frame }
             case .i32RotlI: binaryI32(pc, fp, .rotl); pc += 4
             case .i64RotlI: binaryI64(pc, fp, .rotl); pc += 5
             case .i64EqI: compareI64(pc, fp, .eq); pc += 5
@@ -848,6 +850,15 @@ extension Executor {
                 let sum = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self) &+ (fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self) &<< pc[4])
                 fp.hotStore(of: UInt64(sum), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
+            case .i32AddMulI:
+                let sum = fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self) &+ fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self) &* pc[4]
+                fp.hotStore(of: UInt64(sum), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
+            case .i32AddI2:
+                // The first add (words 4-6) runs first: the second may read what it wrote.
+                fp.hotStore(of: UInt64(fp.hotLoad(fromByteOffset: Int(pc[5]), as: UInt32.self) &+ pc[6]), toByteOffset: Int(pc[4]), as: UInt64.self)
+                fp.hotStore(of: UInt64(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self) &+ pc[3]), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 7
             case .i32LoadAS:
                 guard let p = validAddress(memBase, memSize, scaledSum(pc, fp, 2), pc[5], 4) else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
                 fp.hotStore(of: UInt64(p.hotLoadUnaligned(as: UInt32.self)), toByteOffset: Int(pc[1]), as: UInt64.self)

@@ -447,6 +447,16 @@ enum IOp: UInt16, CaseIterable {
     case selectI64LeU
     case selectI64GeS
     case selectI64GeU
+    // branch on a bit test (`if (flags & m)`, `(x & m) == 0`): op x imm rel, taken when
+    // x & imm != 0 (brI32AndI) or == 0 (brI32AndNotI)
+    case brI32AndI
+    case brI32AndNotI
+    // a + x * imm, the address of an element of an array of structs: op dst a x imm
+    case i32AddMulI
+    // two increments in a row, each written to a local (`p++; q++` of a byte loop):
+    // op d2 a2 imm2 d1 a1 imm1, the second add's words first (where `local.set` retargets it)
+    // and the first add run first
+    case i32AddI2
 }
 
 extension Translator {
@@ -967,6 +977,8 @@ extension Translator {
         case (.f64GtI, true): .brF64NotGtI
         case (.f64LeI, true): .brF64NotLeI
         case (.f64GeI, true): .brF64NotGeI
+        case (.i32AndI, false): .brI32AndI
+        case (.i32AndI, true): .brI32AndNotI
         default: nil
         }
     }

@@ -54,6 +54,7 @@ extension Translator {
     mutating func truncate(to start: Int) {
         code.removeLast(code.count - start)
         if let increment = lastIncrement, increment >= start { lastIncrement = nil }
+        if let increment = previousIncrement, increment >= start { previousIncrement = nil }
         if let shift = lastShift, shift >= start { lastShift = nil }
     }
 
@@ -70,7 +71,10 @@ extension Translator {
 
     /// Emits `immOp dst a imm` with a one- or two-word immediate.
     mutating func emitImmediate(_ immOp: IOp, dst: UInt32, _ a: UInt32, _ imm: UInt64, wide: Bool) {
-        if immOp == .i32AddI { lastIncrement = code.count }
+        if immOp == .i32AddI {
+            previousIncrement = lastIncrement
+            lastIncrement = code.count
+        }
         if immOp == .i32ShrUI || immOp == .i32AndI { lastShift = code.count }
         if wide {
             emitProducer(immOp, dst, a, UInt32(truncatingIfNeeded: imm), UInt32(truncatingIfNeeded: imm >> 32))
@@ -98,6 +102,20 @@ extension Translator {
         truncate(to: start)
         lastDestination = nil
         return taken
+    }
+
+    /// After `local.set` retargeted the `i32AddI` just emitted (at `start`) to a local: when the
+    /// instruction right before it is an `i32AddI` too, with no label between, the two become
+    /// one `i32AddI2` (second add's words first, where a retarget would look; run in order).
+    mutating func fuseIncrementPair(at start: Int) {
+        guard let first = previousIncrement, lastIncrement == start, first + 4 == start, start + 4 == code.count,
+              first >= fusionBarrier, code[first] == UInt32(IOp.i32AddI.rawValue),
+              code[start] == UInt32(IOp.i32AddI.rawValue) else { return }
+        let firstAdd = code[(first + 1)..<(first + 4)], secondAdd = code[(start + 1)..<(start + 4)]
+        code.replaceSubrange(first..<code.count, with: [UInt32(IOp.i32AddI2.rawValue)] + secondAdd + firstAdd)
+        lastIncrement = nil
+        previousIncrement = nil
+        lastDestination = nil
     }
 
     /// `f64.mul` feeding `f64.add`/`f64.sub` as one op; false when the pattern is not there.
@@ -165,6 +183,15 @@ extension Translator {
                 emitProducer(.i32AddShlI, dst, b, x, s)
                 return
             }
+            // `a + x * imm`: the same with a multiply (elements of an array of structs).
+            if b == top, a != top, let (x, m) = takeBinary(.i32MulI, into: b, home: top) {
+                emitProducer(.i32AddMulI, dst, a, x, m)
+                return
+            }
+            if a == dst, b != top, let (x, m) = takeBinary(.i32MulI, into: a, home: dst) {
+                emitProducer(.i32AddMulI, dst, b, x, m)
+                return
+            }
         }
         // `f64.load` straight into the right operand (gemm's `c[j] += x * b[j]` loads
         // between the multiply and the add, so the multiply-add form does not apply).
@@ -228,7 +255,16 @@ extension Translator {
         var fused: FusedCondition
         switch op {
         case .i32Eqz where length == 3:
-            fused = FusedCondition(op: negate ? .brIf : .brIfNot, operands: [code[start + 2]])
+            let operand = code[start + 2]
+            fused = FusedCondition(op: negate ? .brIf : .brIfNot, operands: [operand])
+            // `(x & m) == 0`: the bit test right before it, into the same temporary.
+            if operand == home, let test = lastShift, test + 4 == start, test >= fusionBarrier,
+               code[test] == UInt32(IOp.i32AndI.rawValue), code[test + 1] == operand {
+                fused = FusedCondition(op: negate ? .brI32AndI : .brI32AndNotI, operands: [code[test + 2], code[test + 3]])
+                truncate(to: test)
+                lastDestination = nil
+                return fused
+            }
         case .i64Eqz where length == 3:
             fused = FusedCondition(op: negate ? .brOnNonNull : .brOnNull, operands: [code[start + 2]])
         default:
@@ -256,8 +292,14 @@ extension Translator {
     /// Emits a conditional branch on `fused` (or on the plain `condition` slot, taken when
     /// nonzero, or zero if `negate`); returns (rel word, anchor) to link.
     mutating func emitConditionalJump(_ fused: FusedCondition?, condition: UInt32, negate: Bool) -> (word: Int, anchor: Int) {
+        var candidate = fused
         let anchor = code.count
-        guard var fused else {
+        // `x += imm; br_if x` (a count down to zero) is `x != 0` after the increment.
+        if candidate == nil, let start = lastIncrement, start + 4 == anchor, start >= fusionBarrier,
+           code[start] == UInt32(IOp.i32AddI.rawValue), code[start + 1] == condition, code[start + 2] == condition {
+            candidate = FusedCondition(op: negate ? .brI32EqI : .brI32NeI, operands: [condition, 0])
+        }
+        guard var fused = candidate else {
             emit(negate ? .brIfNot : .brIf, condition, 0)
             return (anchor + 2, anchor)
         }

@@ -42,6 +42,7 @@ extension Translator {
             let source = pop()
             if let word = producerDestination(of: source, at: vstack.count), !vstack.contains(slot) {
                 code[word] = slot
+                if instruction.opcode == .localSet { fuseIncrementPair(at: word - 1) }
             } else if source != slot {
                 materialize(local: slot)
                 emitCopy(slot, source, wide: isWideLocal(instruction.index))

@@ -51,6 +51,8 @@ struct Translator: CodeSink {
     /// increment directly before a compare-and-branch fuses with it unless a label lies
     /// between them (Translator+Fusion.swift).
     var lastIncrement: Int?
+    /// Where the `i32AddI` before `lastIncrement` starts (two in a row fuse: `fuseIncrementPair`).
+    var previousIncrement: Int?
     /// Where the last `i32ShrUI` or `i32AndI` starts, for the shift-and-mask fusions (same
     /// rules as `lastIncrement`).
     var lastShift: Int?
@@ -189,6 +191,10 @@ struct Translator: CodeSink {
         frameBytes = localBytes
         controls = [Control(kind: .function, baseHeight: 0, paramTypes: [], resultTypes: type.results, dead: false)]
         lastDestination = nil
+        lastIncrement = nil
+        previousIncrement = nil
+        lastShift = nil
+        fusionBarrier = code.count
         parameterCount = type.parameters.count
         localStarts = Array(repeating: .untouched, count: localTypes.count)
         let paramBytes = SlotLayout.slotCount(type.parameters) * 8

@@ -1,0 +1,143 @@
+import Testing
+import TestSupport
+import WAT
+import WasmCore
+import WasmRuntime
+
+/// The fused forms of the most frequent op pairs in call-heavy code: a branch on a bit test
+/// (`x & m` or `(x & m) == 0` feeding `br_if`/`if`), `a + x * imm`, two increments in a row
+/// written to locals, and a decrement feeding `br_if` on itself. Each is checked against
+/// Swift's arithmetic on every tier and safe strategy, with the operand aliasing and
+/// wrapping where a fused op could read a value too early or too late.
+@Suite struct PairFusionTests {
+    static let text = """
+        (module (memory 1)
+          (func (export "ifBits") (param i32 i32) (result i32)
+            (if (result i32) (i32.and (local.get 0) (i32.const 0x80000010)) (then (i32.const 1)) (else (i32.const 2))))
+          (func (export "brIfBits") (param i32 i32) (result i32)
+            (block (br_if 0 (i32.and (local.get 0) (i32.const 6))) (return (i32.const 3)))
+            (i32.const 4))
+          (func (export "brIfNoBits") (param i32 i32) (result i32)
+            (block (br_if 0 (i32.eqz (i32.and (local.get 0) (i32.const 0x80000001)))) (return (i32.const 5)))
+            (i32.const 6))
+          (func (export "ifNoBits") (param i32 i32) (result i32)
+            (if (result i32) (i32.eqz (i32.and (local.get 0) (i32.const 0xFF00))) (then (i32.const 7)) (else (i32.const 8))))
+          (func (export "brIfBitsValue") (param i32 i32) (result i32)
+            (block (result i32) (drop (br_if 0 (i32.const 9) (i32.and (local.get 0) (local.get 1)))) (i32.const 10)))
+          (func (export "bitLoop") (param i32 i32) (result i32) (local i32)
+            ;; shifts right while bit 8 is still set: a backward branch on a bit test
+            (loop
+              (local.set 0 (i32.shr_u (local.get 0) (i32.const 1)))
+              (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+              (br_if 0 (i32.and (local.get 0) (i32.const 0x100))))
+            (local.get 2))
+
+          (func (export "addMul") (param i32 i32) (result i32)
+            (i32.add (local.get 0) (i32.mul (local.get 1) (i32.const 12))))
+          (func (export "mulAdd") (param i32 i32) (result i32)
+            (i32.add (i32.mul (local.get 1) (i32.const -3)) (local.get 0)))
+          (func (export "loadElement") (param i32 i32) (result i32)
+            (i32.load offset=4 (local.tee 0 (i32.add (local.get 0) (i32.mul (local.get 1) (i32.const 12))))))
+
+          (func (export "twoIncrements") (param i32 i32) (result i32)
+            (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const -7)))
+            (i32.xor (i32.mul (local.get 0) (i32.const 1000003)) (local.get 1)))
+          (func (export "chainedIncrements") (param i32 i32) (result i32)
+            ;; the second add reads what the first wrote
+            (local.set 1 (i32.add (local.get 0) (i32.const 5)))
+            (local.set 0 (i32.add (local.get 1) (i32.const 7)))
+            (i32.xor (i32.mul (local.get 0) (i32.const 1000003)) (local.get 1)))
+          (func (export "sameLocalTwice") (param i32 i32) (result i32)
+            (local.set 0 (i32.add (local.get 0) (i32.const 0x7FFFFFFF)))
+            (local.set 0 (i32.add (local.get 0) (i32.const 2)))
+            (local.get 0))
+          (func (export "temporaryThenLocal") (param i32 i32) (result i32)
+            local.get 0
+            i32.const 3
+            i32.add
+            local.get 1
+            i32.const 4
+            i32.add
+            local.set 1
+            local.get 1
+            i32.mul)
+
+          (func (export "countDown") (param i32 i32) (result i32) (local i32)
+            ;; sum of n + (n-1) + ... + 1, the loop closed by `br_if (n -= 1)`
+            (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))
+            (loop
+              (local.set 2 (i32.add (local.get 2) (local.get 0)))
+              (br_if 0 (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+            (local.get 2))
+          (func (export "countDownValue") (param i32 i32) (result i32)
+            ;; br_if with a value, taken when the decremented count is nonzero
+            (block (result i32) (drop (br_if 0 (i32.const 11) (local.tee 0 (i32.add (local.get 0) (i32.const -1))))) (local.get 0)))
+          (func (export "ifDecrement") (param i32 i32) (result i32)
+            (if (result i32) (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (then (local.get 1)) (else (i32.const 99))))
+          (func (export "memcmp") (param i32 i32) (result i32) (local i32 i32 i32)
+            ;; the byte loop of a C memcmp over 16 bytes at 0 and 16 + 0
+            (local.set 2 (i32.const 16))
+            (local.set 0 (i32.const 0))
+            (local.set 1 (i32.const 16))
+            (block $differ
+              (loop $next
+                (br_if $differ (i32.ne (local.tee 3 (i32.load8_u (local.get 0))) (local.tee 4 (i32.load8_u (local.get 1)))))
+                (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+                (br_if $next (local.tee 2 (i32.add (local.get 2) (i32.const -1)))))
+              (return (i32.const 0)))
+            (i32.sub (local.get 3) (local.get 4)))
+          (func (export "poke") (param i32 i32) (result i32)
+            (i32.store8 (local.get 0) (local.get 1)) (i32.const 0)))
+        """
+
+    static let values: [UInt32] = [0, 1, 4, 6, 0x10, 0x100, 0x1FF, 0xFF00, 0x7FFF_FFFF, 0x8000_0000, 0x8000_0011, 0xFFFF_FFFF]
+
+    @Test(arguments: TierMatrix.configurations)
+    func fusedPairsComputeWhatTheirInstructionsDo(configuration: EngineConfiguration) throws {
+        let engine = try Engine(configuration: configuration)
+        let linker = Linker(store: Store(engine: engine))
+        let instance = try linker.instantiate(engine.compile(WAT.encode(Self.text)))
+        func call(_ name: String, _ a: UInt32, _ b: UInt32 = 0) throws -> UInt32? {
+            guard case .i32(let r)? = try #require(instance.function(name)).invoke([.i32(a), .i32(b)]).first else { return nil }
+            return r
+        }
+        for x in Self.values {
+            #expect(try call("ifBits", x) == (x & 0x8000_0010 != 0 ? 1 : 2), "ifBits \(x)")
+            #expect(try call("brIfBits", x) == (x & 6 != 0 ? 4 : 3), "brIfBits \(x)")
+            #expect(try call("brIfNoBits", x) == (x & 0x8000_0001 == 0 ? 6 : 5), "brIfNoBits \(x)")
+            #expect(try call("ifNoBits", x) == (x & 0xFF00 == 0 ? 7 : 8), "ifNoBits \(x)")
+            #expect(try call("brIfBitsValue", x, 0x11) == (x & 0x11 != 0 ? 9 : 10), "brIfBitsValue \(x)")
+            var shifted = x, steps: UInt32 = 0
+            repeat { shifted >>= 1; steps += 1 } while shifted & 0x100 != 0
+            #expect(try call("bitLoop", x) == steps, "bitLoop \(x)")
+            for y in Self.values {
+                #expect(try call("addMul", x, y) == x &+ y &* 12, "addMul \(x) \(y)")
+                #expect(try call("mulAdd", x, y) == x &+ y &* UInt32(bitPattern: -3), "mulAdd \(x) \(y)")
+                #expect(try call("twoIncrements", x, y) == ((x &+ 1) &* 1_000_003) ^ (y &- 7), "twoIncrements \(x) \(y)")
+                #expect(try call("temporaryThenLocal", x, y) == (x &+ 3) &* (y &+ 4), "temporaryThenLocal \(x) \(y)")
+            }
+            #expect(try call("chainedIncrements", x) == ((x &+ 12) &* 1_000_003) ^ (x &+ 5), "chainedIncrements \(x)")
+            #expect(try call("sameLocalTwice", x) == x &+ 0x8000_0001, "sameLocalTwice \(x)")
+            #expect(try call("countDownValue", x) == (x &- 1 != 0 ? 11 : 0), "countDownValue \(x)")
+            #expect(try call("ifDecrement", 0, x) == (x &+ 1 != 0 ? x &+ 1 : 99), "ifDecrement \(x)")
+        }
+        for n: UInt32 in [0, 1, 2, 10, 1000] {
+            #expect(try call("countDown", n) == n * (n + 1) / 2, "countDown \(n)")
+        }
+        // Elements of 12 bytes at 0x100: element i's field at +4 holds i * 7.
+        for i: UInt32 in 0..<5 {
+            for byte: UInt32 in 0..<4 { _ = try call("poke", 0x100 + i * 12 + 4 + byte, ((i * 7) >> (8 * byte)) & 0xFF) }
+        }
+        for i: UInt32 in 0..<5 { #expect(try call("loadElement", 0x100, i) == i * 7, "loadElement \(i)") }
+        // 0x100 + 5461 * 12 + 4 = 65792: past the one page.
+        #expect(trap { _ = try call("loadElement", 0x100, 5461) }?.reason == .outOfBoundsMemoryAccess)
+        // memcmp of [0, 16) and [16, 32): equal, then differing at the last and the first byte.
+        #expect(try call("memcmp", 0) == 0)
+        _ = try call("poke", 15, 9)
+        #expect(try call("memcmp", 0) == 9)
+        _ = try call("poke", 16, 200)
+        #expect(try call("memcmp", 0) == UInt32(bitPattern: -200))
+    }
+}
