@@ -57,7 +57,7 @@ extension Executor {
                       UInt(bitPattern: callee.pointee.context) == UInt(bitPattern: context),
                       let code = callee.pointee.code,
                       mayEnter(callee, newFP: newFP, frameCount, fuel, interrupt, limits) else { break frame }
-                enterFrame(callee, code: code, newFP: newFP, &pc, &fp, &frameCount, &fuel, frames, interrupt)
+                enterFrame(callee, code: code, newFP: newFP, length: 3, &pc, &fp, &frameCount, &fuel, frames, interrupt)
                 continue frame
             case .callDefined:
                 // A function the module defines, interpreted in this instance (the translator
@@ -65,8 +65,18 @@ extension Executor {
                 let callee = context.pointee.functions[Int(pc[1])]
                 let newFP = fp + Int(pc[2])
                 guard mayEnter(callee, newFP: newFP, frameCount, fuel, interrupt, limits) else { break frame }
-                enterFrame(callee, code: callee.pointee.code.unsafelyUnwrapped, newFP: newFP, &pc, &fp, &frameCount, &fuel,
-                           frames, interrupt)
+                enterFrame(callee, code: callee.pointee.code.unsafelyUnwrapped, newFP: newFP, length: 3, &pc, &fp, &frameCount,
+                           &fuel, frames, interrupt)
+                continue frame
+            case .callDefinedCopy:
+                // The copy is repeated by `run` when the call is left to it (harmless: it
+                // writes the same value again).
+                fp.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt64.self), toByteOffset: Int(pc[3]), as: UInt64.self)
+                let callee = context.pointee.functions[Int(pc[1])]
+                let newFP = fp + Int(pc[2])
+                guard mayEnter(callee, newFP: newFP, frameCount, fuel, interrupt, limits) else { break frame }
+                enterFrame(callee, code: callee.pointee.code.unsafelyUnwrapped, newFP: newFP, length: 5, &pc, &fp, &frameCount,
+                           &fuel, frames, interrupt)
                 continue frame
             case .retValue:
                 // The copy is repeated by `run` when the return is left to it (harmless: the
@@ -782,6 +792,17 @@ extension Executor {
                 let a = double(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
                 fp.hotStore(of: bits(a + double(p.hotLoadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 5
+            case .f64AddLoadStore:
+                guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt32.self), pc[3], 8),
+                      let q = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt32.self), pc[5], 8)
+                else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                let a = double(fp.hotLoad(fromByteOffset: Int(pc[1]), as: UInt64.self))
+                q.hotStore(of: bits(a + double(p.hotLoadUnaligned(as: UInt64.self))), as: UInt64.self)
+                pc += 6
+            case .i64XorShrUI:
+                let x = fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt64.self) &>> UInt64(pc[4])
+                fp.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self) ^ x, toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 5
             case .f64MulLoad:
                 guard let p = validAddress(memBase, memSize, fp.hotLoad(fromByteOffset: Int(pc[3]), as: UInt32.self), pc[4], 8)
                 else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
@@ -1004,11 +1025,11 @@ extension Executor {
     /// Pushes the frame of a call whose checks passed and jumps to the callee's code.
     @inline(__always)
     static func enterFrame(_ callee: UnsafeMutablePointer<FunctionRecord>, code: UnsafeRawPointer,
-                           newFP: UnsafeMutableRawPointer, _ pc: inout UnsafePointer<UInt32>,
+                           newFP: UnsafeMutableRawPointer, length: Int, _ pc: inout UnsafePointer<UInt32>,
                            _ fp: inout UnsafeMutableRawPointer, _ frameCount: inout Int, _ fuel: inout UInt64,
                            _ frames: UnsafeMutablePointer<CallFrame>, _ interrupt: UnsafeMutablePointer<UInt32>) {
         fuel &-= 1
-        frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + 3), callerFP: fp, function: callee, withinInstance: true)
+        frames[frameCount] = CallFrame(returnPC: UnsafeRawPointer(pc + length), callerFP: fp, function: callee, withinInstance: true)
         frameCount &+= 1
         if publishesFrameCount { publish(frameCount, interrupt) }
         fp = newFP

@@ -116,9 +116,13 @@ enum Executor<Addressing: InterpreterAddressing> {
                     context = callerContext
                     (memBase, memSize) = memoryView(context, fallback: stack.slotBase)
                 }
-            case .call, .callDefined:
+            case .call, .callDefined, .callDefinedCopy:
+                let fused = IOp.decode(at: pc) == .callDefinedCopy
+                if fused {
+                    fp.hotStore(of: fp.hotLoad(fromByteOffset: Int(pc[4]), as: UInt64.self), toByteOffset: Int(pc[3]), as: UInt64.self)
+                }
                 let callee = context.pointee.functions[Int(pc[1])]
-                if try call(callee, newFP: fp + Int(pc[2]), next: pc + 3, pc: &pc, fp: &fp, context: &context,
+                if try call(callee, newFP: fp + Int(pc[2]), next: pc + (fused ? 5 : 3), pc: &pc, fp: &fp, context: &context,
                             frameCount: &frameCount, fuel: &fuel, frames: frames, maxFrames: maxFrames, slotEnd: slotEnd,
                             interrupt: interrupt, stack: stack, store: store, tierID: tierID) {
                     (memBase, memSize) = memoryView(context, fallback: stack.slotBase)

@@ -457,6 +457,13 @@ enum IOp: UInt16, CaseIterable {
     // op d2 a2 imm2 d1 a1 imm1, the second add's words first (where `local.set` retargets it)
     // and the first add run first
     case i32AddI2
+    // an f64.add of a loaded operand stored straight to memory (`c[j] += x * b[j]`):
+    // op a addr offset dstAddr dstOffset (f64 at dstAddr + dstOffset = a + f64 at addr + offset)
+    case f64AddLoadStore
+    // a ^ (x >> s), the mixing step of hash functions: op dst a x s
+    case i64XorShrUI
+    // a copy into the last argument's home, then `callDefined`: op function argBase dst src
+    case callDefinedCopy
 }
 
 extension Translator {

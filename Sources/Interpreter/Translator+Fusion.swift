@@ -55,6 +55,7 @@ extension Translator {
         code.removeLast(code.count - start)
         if let increment = lastIncrement, increment >= start { lastIncrement = nil }
         if let increment = previousIncrement, increment >= start { previousIncrement = nil }
+        if let copy = lastCopy, copy >= start { lastCopy = nil }
         if let shift = lastShift, shift >= start { lastShift = nil }
     }
 
@@ -111,8 +112,11 @@ extension Translator {
         guard let first = previousIncrement, lastIncrement == start, first + 4 == start, start + 4 == code.count,
               first >= fusionBarrier, code[first] == UInt32(IOp.i32AddI.rawValue),
               code[start] == UInt32(IOp.i32AddI.rawValue) else { return }
-        let firstAdd = code[(first + 1)..<(first + 4)], secondAdd = code[(start + 1)..<(start + 4)]
-        code.replaceSubrange(first..<code.count, with: [UInt32(IOp.i32AddI2.rawValue)] + secondAdd + firstAdd)
+        // Plain words, no slices: a slice alive during the mutation would copy all of `code`.
+        let (d1, a1, i1) = (code[first + 1], code[first + 2], code[first + 3])
+        let (d2, a2, i2) = (code[start + 1], code[start + 2], code[start + 3])
+        code.removeLast(code.count - first)
+        code.append(contentsOf: [UInt32(IOp.i32AddI2.rawValue), d2, a2, i2, d1, a1, i1])
         lastIncrement = nil
         previousIncrement = nil
         lastDestination = nil
@@ -135,6 +139,13 @@ extension Translator {
     /// Emits a load or store whose address is the temporary `address` (home `home`); an
     /// `i32.add` that just computed it is folded into the access.
     mutating func emitMemoryAccess(_ op: IOp, dst: UInt32?, address: UInt32, home: UInt32, value: UInt32?, offset: UInt32) {
+        // The sum of an `f64AddLoad` stored as it is (the value's home is the slot above the
+        // address's): one op that loads, adds and stores, each access checked as before.
+        if op == .f64Store, let value, address != value,
+           let (_, a, source, sourceOffset, _) = takeProducer(operands: 3, into: value, home: home + 8, where: { $0 == .f64AddLoad }) {
+            emit(.f64AddLoadStore, a, source, sourceOffset, address, offset)
+            return
+        }
         // A table lookup: the index just extracted by shift-and-mask (`table[(x >> s) & m]`),
         // or just shifted (`table[x << s]`, the same with a full mask).
         if op == .i32Load, let dst {
@@ -203,6 +214,17 @@ extension Translator {
             // The same load at `x + imm` (its `i32AddI` already folded into it).
             if let (_, x, imm, offset, _) = takeProducer(operands: 3, into: b, home: top, where: { $0 == .i64LoadAI }) {
                 emitProducer(op == .f64Add ? .f64AddLoadAI : .f64MulLoadAI, dst, a, x, imm, offset)
+                return
+            }
+        }
+        // `a ^ (x >> s)` with the shift just computed into either operand's temporary.
+        if op == .i64Xor, a != b {
+            if b == top, a != top, let (_, x, s, _, _) = takeProducer(operands: 3, into: b, home: top, where: { $0 == .i64ShrUI }) {
+                emitProducer(.i64XorShrUI, dst, a, x, s & 63)
+                return
+            }
+            if a == dst, b != top, let (_, x, s, _, _) = takeProducer(operands: 3, into: a, home: dst, where: { $0 == .i64ShrUI }) {
+                emitProducer(.i64XorShrUI, dst, b, x, s & 63)
                 return
             }
         }

@@ -114,7 +114,14 @@ extension Translator {
             let type = functionTypes[index]
             materializeAll()
             let base = height - type.parameters.count
-            emit(index >= firstInterpretedFunction ? .callDefined : .call, instruction.index, home(base))
+            if index >= firstInterpretedFunction, let start = lastCopy, start + 3 == code.count, start >= fusionBarrier {
+                // The copy just materialised (an argument that was a local) runs as part of the call.
+                let (dst, src) = (code[start + 1], code[start + 2])
+                truncate(to: start)
+                emit(.callDefinedCopy, instruction.index, home(base), dst, src)
+            } else {
+                emit(index >= firstInterpretedFunction ? .callDefined : .call, instruction.index, home(base))
+            }
             sync(base)
             pushHomes(type.results)
         case .callIndirect:

@@ -53,6 +53,8 @@ struct Translator: CodeSink {
     var lastIncrement: Int?
     /// Where the `i32AddI` before `lastIncrement` starts (two in a row fuse: `fuseIncrementPair`).
     var previousIncrement: Int?
+    /// Where the last `copy` starts: a call right after it takes it in (`callDefinedCopy`).
+    var lastCopy: Int?
     /// Where the last `i32ShrUI` or `i32AndI` starts, for the shift-and-mask fusions (same
     /// rules as `lastIncrement`).
     var lastShift: Int?
@@ -122,7 +124,12 @@ struct Translator: CodeSink {
 
     /// Copies a value of one or two slots.
     mutating func emitCopy(_ dst: UInt32, _ src: UInt32, wide: Bool) {
-        if wide { emit(.copy128, dst, src) } else { emit(.copy, dst, src) }
+        if wide {
+            emit(.copy128, dst, src)
+        } else {
+            lastCopy = code.count
+            emit(.copy, dst, src)
+        }
     }
 
     // MARK: emission
@@ -194,6 +201,7 @@ struct Translator: CodeSink {
         lastIncrement = nil
         previousIncrement = nil
         lastShift = nil
+        lastCopy = nil
         fusionBarrier = code.count
         parameterCount = type.parameters.count
         localStarts = Array(repeating: .untouched, count: localTypes.count)

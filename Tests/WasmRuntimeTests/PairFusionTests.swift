@@ -4,9 +4,10 @@ import WAT
 import WasmCore
 import WasmRuntime
 
-/// The fused forms of the most frequent op pairs in call-heavy code: a branch on a bit test
-/// (`x & m` or `(x & m) == 0` feeding `br_if`/`if`), `a + x * imm`, two increments in a row
-/// written to locals, and a decrement feeding `br_if` on itself. Each is checked against
+/// The fused forms of the most frequent op pairs (tools/op-histogram --pairs): a branch on a
+/// bit test (`x & m` or `(x & m) == 0` feeding `br_if`/`if`), `a + x * imm`, two increments
+/// in a row written to locals, a decrement feeding `br_if` on itself, an f64 sum of a loaded
+/// operand stored to memory, `a ^ (x >> s)` on i64, and a copy into a call's argument. Each is checked against
 /// Swift's arithmetic on every tier and safe strategy, with the operand aliasing and
 /// wrapping where a fused op could read a value too early or too late.
 @Suite struct PairFusionTests {
@@ -88,6 +89,34 @@ import WasmRuntime
                 (br_if $next (local.tee 2 (i32.add (local.get 2) (i32.const -1)))))
               (return (i32.const 0)))
             (i32.sub (local.get 3) (local.get 4)))
+          (func (export "addToMemory") (param i32 i32) (result i32)
+            ;; f64 at [a0 + 8] = i32 a1 as f64 + f64 at [a1 + 16]; returns the stored value truncated
+            (f64.store offset=8 (local.get 0) (f64.add (f64.convert_i32_s (local.get 1)) (f64.load offset=16 (local.get 1))))
+            (i32.trunc_f64_s (f64.load offset=8 (local.get 0))))
+          (func (export "accumulate") (param i32 i32) (result i32)
+            ;; c[i] += 2.5, loaded and stored at the same address
+            (f64.store offset=0x200 (local.get 0) (f64.add (f64.const 2.5) (f64.load offset=0x200 (local.get 0))))
+            (i32.trunc_f64_s (f64.mul (f64.load offset=0x200 (local.get 0)) (f64.const 2))))
+          (func (export "mix") (param i32 i32) (result i32) (local i64 i64)
+            (local.set 2 (i64.or (i64.shl (i64.extend_i32_u (local.get 0)) (i64.const 32)) (i64.extend_i32_u (local.get 1))))
+            (local.set 3 (i64.xor (local.get 2) (i64.shr_u (local.get 2) (i64.const 33))))
+            (local.set 3 (i64.xor (i64.shr_u (local.get 3) (i64.const 69)) (local.get 2)))
+            (local.set 2 (i64.xor (local.get 3) (i64.shr_u (local.get 2) (i64.const 63))))
+            (i32.wrap_i64 (i64.xor (local.get 2) (i64.shr_u (local.get 2) (i64.const 32)))))
+          (func $weigh (param i32 i32 i32) (result i32)
+            (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.xor (local.get 1) (i32.mul (local.get 2) (i32.const 7)))))
+          (func (export "callWithLocals") (param i32 i32) (result i32)
+            ;; the last argument's copy runs as part of the call
+            (call $weigh (i32.add (local.get 0) (i32.const 1)) (local.get 1) (local.get 0)))
+          (func $noArguments (result i32) (i32.const 5))
+          (func (export "setThenCall") (param i32 i32) (result i32) (local i32)
+            (local.set 2 (local.get 0))
+            (i32.add (call $noArguments) (local.get 2)))
+          (func $depth (param i32 i32) (result i32)
+            (if (result i32) (local.get 0)
+              (then (i32.add (call $depth (i32.sub (local.get 0) (i32.const 1)) (local.get 1)) (i32.const 1)))
+              (else (local.get 1))))
+          (func (export "depth") (param i32 i32) (result i32) (call $depth (local.get 0) (local.get 1)))
           (func (export "poke") (param i32 i32) (result i32)
             (i32.store8 (local.get 0) (local.get 1)) (i32.const 0)))
         """
@@ -133,6 +162,31 @@ import WasmRuntime
         for i: UInt32 in 0..<5 { #expect(try call("loadElement", 0x100, i) == i * 7, "loadElement \(i)") }
         // 0x100 + 5461 * 12 + 4 = 65792: past the one page.
         #expect(trap { _ = try call("loadElement", 0x100, 5461) }?.reason == .outOfBoundsMemoryAccess)
+        // f64 values: 6.5 at 0x300 + 16 (bytes poked), read by addToMemory(x, 0x300).
+        let sixAndAHalf = (6.5 as Double).bitPattern
+        for byte in 0..<8 { _ = try call("poke", 0x310 + UInt32(byte), UInt32((sixAndAHalf >> (8 * UInt64(byte))) & 0xFF)) }
+        #expect(try call("addToMemory", 0x400, 0x300) == 0x300 + 6)
+        #expect(try call("addToMemory", 0x408, 0x300) == 0x300 + 6)
+        // A load past the end traps; so does a store past the end, after a load that is fine.
+        #expect(trap { _ = try call("addToMemory", 0x400, 65_536 - 20) }?.reason == .outOfBoundsMemoryAccess)
+        #expect(trap { _ = try call("addToMemory", 65_536 - 12, 0x300) }?.reason == .outOfBoundsMemoryAccess)
+        #expect(try call("accumulate", 0x40) == 5)
+        #expect(try call("accumulate", 0x40) == 10)
+        #expect(trap { _ = try call("accumulate", 65_536 - 0x200 - 4) }?.reason == .outOfBoundsMemoryAccess)
+        for x in Self.values {
+            for y in Self.values {
+                let l2 = UInt64(x) << 32 | UInt64(y)
+                var l3 = l2 ^ (l2 >> 33)
+                l3 = (l3 >> 5) ^ l2
+                let mixed = l3 ^ (l2 >> 63)
+                #expect(try call("mix", x, y) == UInt32(truncatingIfNeeded: mixed ^ (mixed >> 32)), "mix \(x) \(y)")
+                #expect(try call("callWithLocals", x, y) == (x &+ 1) &* 3 &+ (y ^ (x &* 7)), "callWithLocals \(x) \(y)")
+            }
+            #expect(try call("setThenCall", x) == x &+ 5, "setThenCall \(x)")
+        }
+        #expect(try call("depth", 500, 7) == 507)
+        // Deep enough to exhaust the call stack: the fused call's check leaves it to the slow path.
+        #expect(trap { _ = try call("depth", 50_000_000, 7) }?.reason == .callStackExhausted)
         // memcmp of [0, 16) and [16, 32): equal, then differing at the last and the first byte.
         #expect(try call("memcmp", 0) == 0)
         _ = try call("poke", 15, 9)
