@@ -857,6 +857,14 @@ extension Executor {
                 let a = double(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
                 fp.hotStore(of: bits(a + double(p.hotLoadUnaligned(as: UInt64.self))), toByteOffset: Int(pc[1]), as: UInt64.self)
                 pc += 6
+            case .f64AddLoad2AI:
+                guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 3), pc[5], 8),
+                      let q = validAddress(memBase, memSize, sumImmediate(pc, fp, 6), pc[8], 8)
+                else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }
+                let a = double(fp.hotLoad(fromByteOffset: Int(pc[2]), as: UInt64.self))
+                let sum = a + double(p.hotLoadUnaligned(as: UInt64.self)) + double(q.hotLoadUnaligned(as: UInt64.self))
+                fp.hotStore(of: bits(sum), toByteOffset: Int(pc[1]), as: UInt64.self)
+                pc += 9
             case .f64MulLoadAI:
                 guard let p = validAddress(memBase, memSize, sumImmediate(pc, fp, 3), pc[5], 8)
                 else { stop(.outOfBoundsMemoryAccess, interrupt); break frame }

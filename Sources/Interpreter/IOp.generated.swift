@@ -464,6 +464,9 @@ enum IOp: UInt16, CaseIterable {
     case i64XorShrUI
     // a copy into the last argument's home, then `callDefined`: op function argBase dst src
     case callDefinedCopy
+    // two f64AddLoadAI in a row, the second adding to the first's sum (stencils):
+    // op dst a x1 imm1 offset1 x2 imm2 offset2 (dst = (a + f64 at x1...) + f64 at x2...)
+    case f64AddLoad2AI
 }
 
 extension Translator {

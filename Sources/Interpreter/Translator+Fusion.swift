@@ -56,6 +56,7 @@ extension Translator {
         if let increment = lastIncrement, increment >= start { lastIncrement = nil }
         if let increment = previousIncrement, increment >= start { previousIncrement = nil }
         if let copy = lastCopy, copy >= start { lastCopy = nil }
+        if let sum = lastLoadSum, sum >= start { lastLoadSum = nil }
         if let shift = lastShift, shift >= start { lastShift = nil }
     }
 
@@ -213,6 +214,16 @@ extension Translator {
             }
             // The same load at `x + imm` (its `i32AddI` already folded into it).
             if let (_, x, imm, offset, _) = takeProducer(operands: 3, into: b, home: top, where: { $0 == .i64LoadAI }) {
+                // A sum of loads (a stencil): the f64AddLoadAI just before produced `a`.
+                if op == .f64Add, a == dst, let start = lastLoadSum, start + 6 == code.count, start >= fusionBarrier,
+                   code[start] == UInt32(IOp.f64AddLoadAI.rawValue), code[start + 1] == a {
+                    code[start] = UInt32(IOp.f64AddLoad2AI.rawValue)
+                    code.append(contentsOf: [x, imm, offset])
+                    lastDestination = start + 1
+                    lastLoadSum = nil
+                    return
+                }
+                if op == .f64Add { lastLoadSum = code.count }
                 emitProducer(op == .f64Add ? .f64AddLoadAI : .f64MulLoadAI, dst, a, x, imm, offset)
                 return
             }

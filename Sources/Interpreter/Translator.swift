@@ -55,6 +55,8 @@ struct Translator: CodeSink {
     var previousIncrement: Int?
     /// Where the last `copy` starts: a call right after it takes it in (`callDefinedCopy`).
     var lastCopy: Int?
+    /// Where the last `f64AddLoadAI` starts: another adding to its sum joins it (`f64AddLoad2AI`).
+    var lastLoadSum: Int?
     /// Where the last `i32ShrUI` or `i32AndI` starts, for the shift-and-mask fusions (same
     /// rules as `lastIncrement`).
     var lastShift: Int?
@@ -202,6 +204,7 @@ struct Translator: CodeSink {
         previousIncrement = nil
         lastShift = nil
         lastCopy = nil
+        lastLoadSum = nil
         fusionBarrier = code.count
         parameterCount = type.parameters.count
         localStarts = Array(repeating: .untouched, count: localTypes.count)

@@ -7,7 +7,8 @@ import WasmRuntime
 /// The fused forms of the most frequent op pairs (tools/op-histogram --pairs): a branch on a
 /// bit test (`x & m` or `(x & m) == 0` feeding `br_if`/`if`), `a + x * imm`, two increments
 /// in a row written to locals, a decrement feeding `br_if` on itself, an f64 sum of a loaded
-/// operand stored to memory, `a ^ (x >> s)` on i64, and a copy into a call's argument. Each is checked against
+/// operand stored to memory, a sum of loads, `a ^ (x >> s)` on i64, and a copy into a
+/// call's argument. Each is checked against
 /// Swift's arithmetic on every tier and safe strategy, with the operand aliasing and
 /// wrapping where a fused op could read a value too early or too late.
 @Suite struct PairFusionTests {
@@ -117,6 +118,14 @@ import WasmRuntime
               (then (i32.add (call $depth (i32.sub (local.get 0) (i32.const 1)) (local.get 1)) (i32.const 1)))
               (else (local.get 1))))
           (func (export "depth") (param i32 i32) (result i32) (call $depth (local.get 0) (local.get 1)))
+          (func (export "stencil") (param i32 i32) (result i32)
+            ;; ((([a0 + 8] + [a0 + 16]) + [a1 + 24]) + [a0 + 32]) - 1e16, left to right
+            (i32.trunc_f64_s (f64.sub
+              (f64.add (f64.add (f64.add (f64.load (i32.add (local.get 0) (i32.const 8)))
+                                         (f64.load (i32.add (local.get 0) (i32.const 16))))
+                                (f64.load offset=4 (i32.add (local.get 1) (i32.const 20))))
+                       (f64.load (i32.add (local.get 0) (i32.const 32))))
+              (f64.const 1e16))))
           (func (export "poke") (param i32 i32) (result i32)
             (i32.store8 (local.get 0) (local.get 1)) (i32.const 0)))
         """
@@ -187,6 +196,19 @@ import WasmRuntime
         #expect(try call("depth", 500, 7) == 507)
         // Deep enough to exhaust the call stack: the fused call's check leaves it to the slow path.
         #expect(trap { _ = try call("depth", 50_000_000, 7) }?.reason == .callStackExhausted)
+        // Stencil sums at 0x800: 1e16 then three 1s; added left to right each 1 is lost to
+        // rounding (the ulp at 1e16 is 2), any other order would keep some.
+        func pokeDouble(_ address: UInt32, _ value: Double) throws {
+            for byte in 0..<8 { _ = try call("poke", address + UInt32(byte), UInt32((value.bitPattern >> (8 * UInt64(byte))) & 0xFF)) }
+        }
+        try pokeDouble(0x808, 1e16)
+        for address: UInt32 in [0x810, 0x818, 0x820] { try pokeDouble(address, 1) }
+        #expect(try call("stencil", 0x800, 0x800) == 0)
+        try pokeDouble(0x818, 4)
+        #expect(try call("stencil", 0x800, 0x800) == 4)
+        // Either load of a fused pair past the end traps.
+        #expect(trap { _ = try call("stencil", 0x800, 65_536 - 24) }?.reason == .outOfBoundsMemoryAccess)
+        #expect(trap { _ = try call("stencil", 65_536 - 20, 0x800) }?.reason == .outOfBoundsMemoryAccess)
         // memcmp of [0, 16) and [16, 32): equal, then differing at the last and the first byte.
         #expect(try call("memcmp", 0) == 0)
         _ = try call("poke", 15, 9)
