@@ -56,6 +56,13 @@
 //     access at x + imm          op dst x imm offset / op x imm value offset (i32LoadAI, i32StoreAI)
 //     scaled index               op dst a x s (i32AddShlI: a + (x << s)); accesses at a + (x << s):
 //                                op dst a x s offset / op a x s value offset (i32LoadAS, i64StoreAS)
+//     bit test and branch        op x imm rel     (brI32AndI: x & imm != 0, brI32AndNotI: == 0)
+//     struct element             op dst a x imm   (i32AddMulI: a + x * imm)
+//     two increments             op d2 a2 i2 d1 a1 i1 (i32AddI2: d1 = a1 + i1, then d2 = a2 + i2)
+//     sum stored                 op a addr off dstAddr dstOff (f64AddLoadStore)
+//     sum of two loads           op dst a x1 i1 off1 x2 i2 off2 (f64AddLoad2AI)
+//     hash mixing                op dst a x s     (i64XorShrUI: a ^ (x >> s))
+//     copy then call             op function argBase dst src (callDefinedCopy)
 //
 // Every branch with a negative `rel` (only loops are targets of those) polls the interrupt
 // word and counts fuel: that is the loop check.
