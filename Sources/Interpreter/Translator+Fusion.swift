@@ -180,31 +180,35 @@ extension Translator {
         if let dst { emitProducer(op, dst, address, offset) } else if let value { emit(op, address, value, offset) }
     }
 
+    /// For a commutative `op` of `a` and `b` (`emitBinary`'s operands): when the last
+    /// instruction is `producer t x k` (k an immediate, the low word of a wide one) into either
+    /// operand's temporary, replaces it with `fused dst other x k`.
+    mutating func fuseOperand(_ producer: IOp, into fused: IOp, dst: UInt32, _ a: UInt32, _ b: UInt32, top: UInt32) -> Bool {
+        guard a != b else { return false }
+        let words = Translator.hasWideImmediate(producer) ? 3 : 2
+        if b == top, a != top, let (_, x, k, _, _) = takeProducer(operands: words, into: b, home: top, where: { $0 == producer }) {
+            emitProducer(fused, dst, a, x, k)
+            return true
+        }
+        if a == dst, b != top, let (_, x, k, _, _) = takeProducer(operands: words, into: a, home: dst, where: { $0 == producer }) {
+            emitProducer(fused, dst, b, x, k)
+            return true
+        }
+        return false
+    }
+
     /// Emits a binary op, folding a constant operand into an immediate form when the op
     /// has one. `a`/`b` are the operand slots, `dst` the result home; `top` is the home of
     /// the right operand (where a just-emitted constant would be).
     mutating func emitBinary(_ op: IOp, dst: UInt32, _ a: UInt32, _ b: UInt32, top: UInt32) {
         if emitMultiplyAdd(op, dst: dst, a, b, top: top) { return }
-        // `a + (x << s)` with the shift just computed into either operand's temporary.
-        if op == .i32Add, a != b {
-            if b == top, a != top, let (x, s) = takeBinary(.i32ShlI, into: b, home: top) {
-                emitProducer(.i32AddShlI, dst, a, x, s)
-                return
-            }
-            if a == dst, b != top, let (x, s) = takeBinary(.i32ShlI, into: a, home: dst) {
-                emitProducer(.i32AddShlI, dst, b, x, s)
-                return
-            }
-            // `a + x * imm`: the same with a multiply (elements of an array of structs).
-            if b == top, a != top, let (x, m) = takeBinary(.i32MulI, into: b, home: top) {
-                emitProducer(.i32AddMulI, dst, a, x, m)
-                return
-            }
-            if a == dst, b != top, let (x, m) = takeBinary(.i32MulI, into: a, home: dst) {
-                emitProducer(.i32AddMulI, dst, b, x, m)
-                return
-            }
+        // `a + (x << s)` (an array element's address), `a + x * imm` (an element of an array
+        // of structs), `a ^ (x >> s)` on i64 (hash mixing).
+        if op == .i32Add, fuseOperand(.i32ShlI, into: .i32AddShlI, dst: dst, a, b, top: top)
+            || fuseOperand(.i32MulI, into: .i32AddMulI, dst: dst, a, b, top: top) {
+            return
         }
+        if op == .i64Xor, fuseOperand(.i64ShrUI, into: .i64XorShrUI, dst: dst, a, b, top: top) { return }
         // `f64.load` straight into the right operand (gemm's `c[j] += x * b[j]` loads
         // between the multiply and the add, so the multiply-add form does not apply).
         if op == .f64Add || op == .f64Mul, b == top, a != top {
@@ -225,17 +229,6 @@ extension Translator {
                 }
                 if op == .f64Add { lastLoadSum = code.count }
                 emitProducer(op == .f64Add ? .f64AddLoadAI : .f64MulLoadAI, dst, a, x, imm, offset)
-                return
-            }
-        }
-        // `a ^ (x >> s)` with the shift just computed into either operand's temporary.
-        if op == .i64Xor, a != b {
-            if b == top, a != top, let (_, x, s, _, _) = takeProducer(operands: 3, into: b, home: top, where: { $0 == .i64ShrUI }) {
-                emitProducer(.i64XorShrUI, dst, a, x, s & 63)
-                return
-            }
-            if a == dst, b != top, let (_, x, s, _, _) = takeProducer(operands: 3, into: a, home: dst, where: { $0 == .i64ShrUI }) {
-                emitProducer(.i64XorShrUI, dst, b, x, s & 63)
                 return
             }
         }
