@@ -60,12 +60,19 @@ extension Translator {
         if let shift = lastShift, shift >= start { lastShift = nil }
     }
 
-    /// When the instruction at `start` (a position the translator tracked: `lastShift`,
-    /// `lastIncrement`) is the last one, is `op t x imm` into the temporary `slot`, and no
-    /// label lies after it, removes it and returns `(x, imm)`.
+    /// `start`, a position the translator tracked (`lastIncrement`, `lastShift`, `lastCopy`,
+    /// ...), when the instruction there is `op`, `words` long, ends at `end` (default: it is
+    /// the last one) and no label lies after its start; nil otherwise.
+    func tracked(_ start: Int?, is op: IOp, words: Int, endingAt end: Int? = nil) -> Int? {
+        guard let start, start + words == (end ?? code.count), start >= fusionBarrier,
+              code[start] == UInt32(op.rawValue) else { return nil }
+        return start
+    }
+
+    /// When the instruction at `start` (a tracked position) is the last one, is `op t x imm`
+    /// into the temporary `slot`, and no label lies after it, removes it and returns `(x, imm)`.
     mutating func takeImmediateProducer(_ op: IOp, at start: Int?, into slot: UInt32) -> (UInt32, UInt32)? {
-        guard let start, start + 4 == code.count, start >= fusionBarrier, code[start] == UInt32(op.rawValue),
-              code[start + 1] == slot else { return nil }
+        guard let start = tracked(start, is: op, words: 4), code[start + 1] == slot else { return nil }
         let operands = (code[start + 2], code[start + 3])
         truncate(to: start)
         return operands
@@ -110,9 +117,8 @@ extension Translator {
     /// instruction right before it is an `i32AddI` too, with no label between, the two become
     /// one `i32AddI2` (second add's words first, where a retarget would look; run in order).
     mutating func fuseIncrementPair(at start: Int) {
-        guard let first = previousIncrement, lastIncrement == start, first + 4 == start, start + 4 == code.count,
-              first >= fusionBarrier, code[first] == UInt32(IOp.i32AddI.rawValue),
-              code[start] == UInt32(IOp.i32AddI.rawValue) else { return }
+        guard lastIncrement == start, tracked(start, is: .i32AddI, words: 4) != nil,
+              let first = tracked(previousIncrement, is: .i32AddI, words: 4, endingAt: start) else { return }
         // Plain words, no slices: a slice alive during the mutation would copy all of `code`.
         let (d1, a1, i1) = (code[first + 1], code[first + 2], code[first + 3])
         let (d2, a2, i2) = (code[start + 1], code[start + 2], code[start + 3])
@@ -219,8 +225,7 @@ extension Translator {
             // The same load at `x + imm` (its `i32AddI` already folded into it).
             if let (_, x, imm, offset, _) = takeProducer(operands: 3, into: b, home: top, where: { $0 == .i64LoadAI }) {
                 // A sum of loads (a stencil): the f64AddLoadAI just before produced `a`.
-                if op == .f64Add, a == dst, let start = lastLoadSum, start + 6 == code.count, start >= fusionBarrier,
-                   code[start] == UInt32(IOp.f64AddLoadAI.rawValue), code[start + 1] == a {
+                if op == .f64Add, a == dst, let start = tracked(lastLoadSum, is: .f64AddLoadAI, words: 6), code[start + 1] == a {
                     code[start] = UInt32(IOp.f64AddLoad2AI.rawValue)
                     code.append(contentsOf: [x, imm, offset])
                     lastDestination = start + 1
@@ -284,8 +289,7 @@ extension Translator {
             let operand = code[start + 2]
             fused = FusedCondition(op: negate ? .brIf : .brIfNot, operands: [operand])
             // `(x & m) == 0`: the bit test right before it, into the same temporary.
-            if operand == home, let test = lastShift, test + 4 == start, test >= fusionBarrier,
-               code[test] == UInt32(IOp.i32AndI.rawValue), code[test + 1] == operand {
+            if operand == home, let test = tracked(lastShift, is: .i32AndI, words: 4, endingAt: start), code[test + 1] == operand {
                 fused = FusedCondition(op: negate ? .brI32AndI : .brI32AndNotI, operands: [code[test + 2], code[test + 3]])
                 truncate(to: test)
                 lastDestination = nil
@@ -320,9 +324,10 @@ extension Translator {
     mutating func emitConditionalJump(_ fused: FusedCondition?, condition: UInt32, negate: Bool) -> (word: Int, anchor: Int) {
         var candidate = fused
         let anchor = code.count
+        // `x += imm` (x at words 1 and 2) right before the branch, no label between.
+        let increment = tracked(lastIncrement, is: .i32AddI, words: 4).flatMap { code[$0 + 1] == code[$0 + 2] ? $0 : nil }
         // `x += imm; br_if x` (a count down to zero) is `x != 0` after the increment.
-        if candidate == nil, let start = lastIncrement, start + 4 == anchor, start >= fusionBarrier,
-           code[start] == UInt32(IOp.i32AddI.rawValue), code[start + 1] == condition, code[start + 2] == condition {
+        if candidate == nil, let start = increment, code[start + 1] == condition {
             candidate = FusedCondition(op: negate ? .brI32EqI : .brI32NeI, operands: [condition, 0])
         }
         guard var fused = candidate else {
@@ -330,15 +335,13 @@ extension Translator {
             return (anchor + 2, anchor)
         }
         // `y <op> x` on the incremented x (`end != i` as clang writes it) is `x <mirror> y`.
-        if let start = lastIncrement, start + 4 == anchor, fused.operands.count == 2, fused.operands[0] != fused.operands[1],
-           code[start + 1] == code[start + 2], code[start + 1] == fused.operands[1],
-           let mirrored = Translator.mirroredBranch(fused.op) {
+        if let start = increment, fused.operands.count == 2, fused.operands[0] != fused.operands[1],
+           code[start + 1] == fused.operands[1], let mirrored = Translator.mirroredBranch(fused.op) {
             fused = FusedCondition(op: mirrored, operands: [fused.operands[1], fused.operands[0]])
         }
         // `x += imm` right before a branch on `x <op> y` (the end of a counted loop): one op.
-        if let start = lastIncrement, start + 4 == anchor, start >= fusionBarrier, fused.operands.count == 2,
-           code[start] == UInt32(IOp.i32AddI.rawValue), code[start + 1] == code[start + 2],
-           code[start + 1] == fused.operands[0], let op = Translator.incrementForm(fused.op) {
+        if let start = increment, fused.operands.count == 2, code[start + 1] == fused.operands[0],
+           let op = Translator.incrementForm(fused.op) {
             // [i32AddI x x imm] + [br x y rel]  ->  [incBr x imm y rel]
             code[start] = UInt32(op.rawValue)
             code[start + 2] = code[start + 3]

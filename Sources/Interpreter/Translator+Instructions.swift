@@ -114,7 +114,7 @@ extension Translator {
             let type = functionTypes[index]
             materializeAll()
             let base = height - type.parameters.count
-            if index >= firstInterpretedFunction, let start = lastCopy, start + 3 == code.count, start >= fusionBarrier {
+            if index >= firstInterpretedFunction, let start = tracked(lastCopy, is: .copy, words: 3) {
                 // The copy just materialised (an argument that was a local) runs as part of the call.
                 let (dst, src) = (code[start + 1], code[start + 2])
                 truncate(to: start)
